@@ -1,0 +1,385 @@
+/*
+ * libskindiff: measure skin in photographs and compare treatment sessions.
+ *
+ * Conventions
+ *  - Every function that can fail returns an int status: SKD_OK (0) or a
+ *    positive skd_status. skd_strerror() names the status; skd_ctx_message()
+ *    gives the detail of the last failure on that context (which file, what
+ *    was wrong).
+ *  - One skd_ctx per thread. Contexts share nothing mutable, so different
+ *    threads may work on different contexts at the same time.
+ *  - Pointers returned through an `out` parameter are owned by the caller
+ *    and are released with the matching *_free function, which accepts NULL.
+ *    Pointers inside a result struct are owned by that struct.
+ *  - The library never prints, never exits and never reads argv.
+ *  - Units: lengths in mm, areas in cm², colour in CIELAB (D65), texture and
+ *    pore strength in percent contrast (units of l = 100 ln Y).
+ */
+#ifndef SKINDIFF_H
+#define SKINDIFF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skindiff_version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_WIN32)
+#define SKD_API
+#else
+#define SKD_API __attribute__((visibility("default")))
+#endif
+
+/* ---- version and status ------------------------------------------------ */
+
+/* Runtime version, e.g. "0.1.0", and SKD_VERSION_NUMBER of the library. */
+SKD_API const char *skd_version_string(void);
+SKD_API unsigned skd_version_number(void);
+
+typedef enum skd_status {
+    SKD_OK = 0,
+    SKD_E_NOMEM = 1,       /* an allocation failed */
+    SKD_E_INVALID = 2,     /* bad argument or option value */
+    SKD_E_IO = 3,          /* a file could not be opened, read or written */
+    SKD_E_FORMAT = 4,      /* not a PNG or JPEG file */
+    SKD_E_CORRUPT = 5,     /* truncated or damaged image data */
+    SKD_E_UNSUPPORTED = 6, /* valid but unsupported variant */
+    SKD_E_LIMIT = 7,       /* image exceeds the configured limits */
+    SKD_E_NO_REGION = 8,   /* nothing measurable: analysis region empty */
+    SKD_E_ALIGN = 9,       /* the two photos cannot be aligned */
+    SKD_E_DB = 10,         /* results database error */
+    SKD_E_BUSY = 11,       /* database in use by another run */
+    SKD_E_INTERNAL = 12    /* a bug: please report */
+} skd_status;
+
+/* Static English name of a status, never NULL. */
+SKD_API const char *skd_strerror(int status);
+
+/* ---- context and options ---------------------------------------------- */
+
+typedef struct skd_ctx skd_ctx;
+
+/* Optional allocator (for embedding and for allocation-failure tests).
+ * All of the library's own allocations go through it; those made inside
+ * libpng, libjpeg, FFTW and SQLite do not. */
+typedef struct skd_allocator {
+    void *(*malloc_fn)(void *opaque, size_t size);
+    void (*free_fn)(void *opaque, void *ptr);
+    void *opaque;
+} skd_allocator;
+
+/* Returns NULL only when memory is exhausted. */
+SKD_API skd_ctx *skd_ctx_create(void);
+SKD_API skd_ctx *skd_ctx_create_with_allocator(const skd_allocator *alloc);
+SKD_API void skd_ctx_free(skd_ctx *ctx);
+
+/* Detail of the last failure on ctx ("" if none). Owned by ctx; valid until
+ * the next call on ctx. */
+SKD_API const char *skd_ctx_message(const skd_ctx *ctx);
+
+/* Options. Numbers are fixed forever; new options get new numbers. */
+typedef enum skd_option {
+    SKD_OPT_PX_PER_MM = 1,       /* scale; 0 = unset: 20 px/mm, "assumed" */
+    SKD_OPT_MAX_PIXELS = 2,      /* decode limit, default 100e6 */
+    SKD_OPT_THREADS = 3,         /* threads inside one analysis, default 1 */
+    SKD_OPT_PORE_THRESHOLD = 4,  /* tau, percent contrast, default 10 */
+    SKD_OPT_RED_DELTA = 5,       /* a* above median for red area, default 5 */
+    SKD_OPT_ASSUME_ALIGNED = 6,  /* 1: skip registration, identity transform */
+    SKD_OPT_BOOTSTRAP_N = 7,     /* bootstrap resamples, default 2000 */
+    SKD_OPT_SEED = 8,            /* bootstrap seed, default 1 */
+    SKD_OPT_TILE_MM = 9,         /* tile side, default 5 mm */
+    SKD_OPT_FLOOR_SA = 10,       /* noise floor, % of before, default 3 */
+    SKD_OPT_FLOOR_PORES = 11,    /* noise floor, % of before, default 5 */
+    SKD_OPT_FLOOR_A_MEAN = 12,   /* noise floor, a* units, default 0.5 */
+    SKD_OPT_FLOOR_ERYTHEMA = 13, /* noise floor, EI units, default 1.0 */
+    SKD_OPT_FLOOR_RED_AREA = 14, /* noise floor, % points, default 0.5 */
+    SKD_OPT_MIN_CONFIDENCE = 15, /* registration confidence needed, 0..1 */
+    SKD_OPT_FFT_MEASURE = 16     /* 1: FFTW_MEASURE planning, default 0 */
+} skd_option;
+
+SKD_API int skd_ctx_set(skd_ctx *ctx, skd_option opt, double value);
+SKD_API int skd_ctx_get(const skd_ctx *ctx, skd_option opt, double *value);
+
+/* FFTW wisdom, so planning effort is paid once per machine. */
+SKD_API int skd_wisdom_load(skd_ctx *ctx, const char *path);
+SKD_API int skd_wisdom_save(skd_ctx *ctx, const char *path);
+
+/* ---- images ------------------------------------------------------------ */
+
+typedef enum skd_format {
+    SKD_FORMAT_UNKNOWN = 0,
+    SKD_FORMAT_PNG = 1,
+    SKD_FORMAT_JPEG = 2
+} skd_format;
+
+/* What the decoder sees in a file, before any conversion. */
+typedef struct skd_image_info {
+    skd_format format;
+    uint32_t stored_width, stored_height; /* as coded in the file */
+    uint32_t width, height;               /* after EXIF orientation */
+    int bit_depth;                        /* bits per sample in the file */
+    int channels;                         /* samples per pixel in the file */
+    char colour_type[16]; /* "grey", "grey+alpha", "rgb", "rgba", "palette",
+                             "cmyk", "ycck", "ycbcr" */
+    char coding[16];      /* PNG: "non-interlaced"/"adam7";
+                             JPEG: "baseline"/"extended"/"progressive"/
+                             "arithmetic"/"lossless" */
+    int exif_orientation; /* 1..8 from EXIF, 0 when absent */
+    int has_icc;          /* an ICC profile is embedded (not applied) */
+} skd_image_info;
+
+/* A decoded photo: sRGB-encoded RGB, 16 bits per sample (8-bit files are
+ * scaled by 257), row-major, EXIF orientation applied, alpha dropped.
+ * Sample (x, y, c) is rgb[(y * width + x) * 3 + c]. */
+typedef struct skd_image {
+    uint32_t width, height;
+    uint16_t *rgb;       /* owned by the image */
+    skd_image_info info; /* how it was stored */
+} skd_image;
+
+/* Reads only the headers (and EXIF); decodes no pixels. */
+SKD_API int skd_probe_file(skd_ctx *ctx, const char *path,
+                           skd_image_info *info);
+
+/* Decode PNG or JPEG. Truncated or corrupt data is an error. The pixel limit
+ * (SKD_OPT_MAX_PIXELS) is checked before any pixel buffer is allocated.
+ * *out is owned by the caller: skd_image_free(). */
+SKD_API int skd_image_load(skd_ctx *ctx, const char *path, skd_image **out);
+SKD_API int skd_image_decode(skd_ctx *ctx, const void *data, size_t size,
+                             skd_image **out);
+
+/* A new black image, for generated content. */
+SKD_API int skd_image_create(skd_ctx *ctx, uint32_t width, uint32_t height,
+                             skd_image **out);
+SKD_API void skd_image_free(skd_image *img);
+
+/* Write 8-bit sRGB files. The file appears complete or not at all (written
+ * to a temporary file in the same directory, then renamed). */
+SKD_API int skd_image_write_png(skd_ctx *ctx, const skd_image *img,
+                                const char *path);
+SKD_API int skd_image_write_jpeg(skd_ctx *ctx, const skd_image *img,
+                                 const char *path, int quality);
+
+/* Write a whole buffer to path atomically (temporary file + rename). */
+SKD_API int skd_write_file_atomic(skd_ctx *ctx, const char *path,
+                                  const void *data, size_t size);
+
+/* ---- analysis (DESIGN.md section 3) ---------------------------------- */
+
+/* Rectangle of interest in image pixels; w == 0 or h == 0 means none. */
+typedef struct skd_roi {
+    uint32_t x, y, w, h;
+} skd_roi;
+
+/* Narrowing of the analysis mask; every member is optional. */
+typedef struct skd_region_spec {
+    const skd_image *mask; /* same size as the photo; non-zero = include */
+    skd_roi roi;
+} skd_region_spec;
+
+typedef struct skd_pore {
+    float x, y;     /* centre, image pixels */
+    float radius;   /* r_k, pixels (radius in mm = radius / px_per_mm) */
+    float strength; /* D at the centre, percent contrast */
+} skd_pore;
+
+/* The figures of DESIGN.md section 3. All "lower is better" except the
+ * shape descriptors ssk and sku, which have no direction. */
+typedef struct skd_metrics {
+    double sa, sq, ssk, sku;      /* texture, percent contrast */
+    uint32_t pore_count;          /* pores with centre in the region */
+    double pore_density_per_cm2;  /* count / area */
+    double pore_mean_diameter_mm; /* mean 2 r (0 when no pores) */
+    double pore_area_fraction;    /* sum pi r^2 / area, 0..1 */
+    double a_mean, a_median;      /* CIELAB a* */
+    double erythema_index;        /* mean 100 log10(R/G), linear RGB */
+    double red_area_fraction;     /* fraction with a* - median >= delta */
+    double area_cm2;              /* area of the region measured */
+    uint64_t region_pixels;
+} skd_metrics;
+
+enum {
+    SKD_WARN_SCALE_ASSUMED = 1u << 0, /* no scale given: 20 px/mm assumed */
+    SKD_WARN_LOW_RESOLUTION = 1u << 1 /* < 10 px/mm: pores unreliable */
+};
+
+/* Result of skd_analyze(). Keeps the per-pixel planes that comparisons need;
+ * owned by the caller: skd_analysis_free(). */
+typedef struct skd_analysis {
+    uint32_t width, height;
+    double px_per_mm;
+    int scale_assumed; /* 1 when px_per_mm is the default */
+    unsigned warnings; /* SKD_WARN_* bits */
+    skd_metrics metrics;
+    size_t n_pores;
+    skd_pore *pores;     /* n_pores entries */
+    uint8_t *region;     /* width*height: 1 = pixel in region R */
+    uint8_t *red_area;   /* width*height: 1 = counted as red area */
+    float *texture;      /* width*height: T = G_0.05 * l - G_1.0 * l */
+    float *a_star;       /* width*height: CIELAB a* */
+    float *erythema;     /* width*height: 100 log10(R/G), NaN if undefined */
+} skd_analysis;
+
+/* Measure one photo. spec may be NULL. */
+SKD_API int skd_analyze(skd_ctx *ctx, const skd_image *img,
+                        const skd_region_spec *spec, skd_analysis **out);
+SKD_API void skd_analysis_free(skd_analysis *a);
+
+/* Recompute the figures of an analysis over a sub-region: include[i] != 0
+ * selects pixel i (it is intersected with a->region). Pores count when their
+ * centre pixel is selected. median_a is the reference for red area (pass NAN
+ * to use the median of the selected pixels). */
+SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
+                                  const uint8_t *include, double median_a,
+                                  skd_metrics *out);
+
+/* Overlay picture: the photo with pores circled and red areas tinted. */
+SKD_API int skd_render_overlay(skd_ctx *ctx, const skd_image *img,
+                               const skd_analysis *a, skd_image **out);
+
+/* ---- comparison (DESIGN.md section 4) -------------------------------- */
+
+/* Similarity transform mapping after-photo pixel coordinates onto the
+ * before photo: p_before = scale * R(rotation) * (p_after - c_after) +
+ * c_before + (dx, dy), where c_* are the image centres ((w-1)/2, (h-1)/2). */
+typedef struct skd_transform {
+    double dx, dy;       /* pixels */
+    double rotation_deg; /* counter-clockwise in image coordinates (y down) */
+    double scale;
+    double confidence;   /* 0..1; 1 when assumed aligned */
+} skd_transform;
+
+/* Metrics that get a before/after change, interval and verdict. */
+typedef enum skd_metric_id {
+    SKD_METRIC_SA = 0,
+    SKD_METRIC_SQ = 1,
+    SKD_METRIC_PORE_DENSITY = 2,
+    SKD_METRIC_PORE_DIAMETER = 3,
+    SKD_METRIC_PORE_AREA = 4,
+    SKD_METRIC_A_MEAN = 5,
+    SKD_METRIC_A_MEDIAN = 6,
+    SKD_METRIC_ERYTHEMA = 7,
+    SKD_METRIC_RED_AREA = 8,
+    SKD_METRIC_COUNT = 9
+} skd_metric_id;
+
+/* Static descriptions: JSON key ("sa"), label ("Texture Sa"), unit
+ * ("% contrast"). */
+SKD_API const char *skd_metric_key(skd_metric_id m);
+SKD_API const char *skd_metric_label(skd_metric_id m);
+SKD_API const char *skd_metric_unit(skd_metric_id m);
+
+typedef enum skd_verdict {
+    SKD_NO_SIGNIFICANT_CHANGE = 0,
+    SKD_IMPROVED = 1,
+    SKD_WORSENED = 2
+} skd_verdict;
+
+SKD_API const char *skd_verdict_name(skd_verdict v);
+
+typedef struct skd_change {
+    double before, after;     /* over the common region */
+    double change;            /* after - before */
+    double change_pct;        /* 100 * change / before (NaN if before == 0) */
+    double ci_low, ci_high;   /* 95% bootstrap interval of the change */
+    double noise_floor;       /* in the metric's unit */
+    skd_verdict verdict;
+} skd_change;
+
+typedef struct skd_comparison {
+    skd_transform transform;
+    double common_area_cm2;
+    double px_per_mm;
+    int scale_assumed;
+    uint32_t tiles_x, tiles_y; /* tile grid over the before photo */
+    double tile_px;            /* tile side in before-photo pixels */
+    uint32_t tiles_used;       /* tiles >= 80% covered in both photos */
+    skd_change change[SKD_METRIC_COUNT];
+    /* Per-tile change (after - before), tiles_x*tiles_y per metric, NaN for
+     * tiles not used: tile_change[m * tiles_x * tiles_y + ty * tiles_x + tx]. */
+    float *tile_change;
+    skd_analysis *before; /* analyses of both photos (owned) */
+    skd_analysis *after;
+    uint8_t *common_before; /* before-photo mask of the common region */
+    uint8_t *common_after;  /* after-photo mask of the common region */
+} skd_comparison;
+
+/* Register, restrict to the common region, tile, bootstrap and judge.
+ * Fails with SKD_E_ALIGN when registration confidence is below
+ * SKD_OPT_MIN_CONFIDENCE (unless SKD_OPT_ASSUME_ALIGNED). Specs may be NULL. */
+SKD_API int skd_compare(skd_ctx *ctx, const skd_image *before,
+                        const skd_region_spec *before_spec,
+                        const skd_image *after,
+                        const skd_region_spec *after_spec,
+                        skd_comparison **out);
+SKD_API void skd_comparison_free(skd_comparison *c);
+
+/* Only the registration step. */
+SKD_API int skd_register(skd_ctx *ctx, const skd_image *before,
+                         const skd_image *after, skd_transform *out);
+
+/* The after photo resampled into the before frame (for display only: no
+ * metric is ever computed on it). */
+SKD_API int skd_warp_to_before(skd_ctx *ctx, const skd_image *after,
+                               const skd_transform *t, uint32_t width,
+                               uint32_t height, skd_image **out);
+
+/* Self-contained HTML report (images embedded, no network). */
+SKD_API int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
+                            const skd_image *before, const skd_image *after,
+                            const char *before_name, const char *after_name,
+                            const char *path);
+
+/* ---- synthetic skin (ground truth) ------------------------------------ */
+
+typedef struct skd_synth_params {
+    uint32_t width, height;
+    double px_per_mm;
+    uint64_t seed;
+    /* skin colour, CIELAB D65 */
+    double L, a, b;
+    /* relief: band-limited texture in l, RMS amplitude in percent contrast */
+    double relief_rms;
+    /* pores */
+    double pore_density_per_cm2;
+    double pore_diameter_min_mm, pore_diameter_max_mm;
+    double pore_depth_min, pore_depth_max; /* fraction darker at the centre */
+    /* red patches: Gaussian blobs raising a* */
+    uint32_t red_patches;
+    double red_patch_delta_a;  /* a* increase at the patch centre */
+    double red_patch_radius_mm;
+    /* capture */
+    double exposure;    /* multiplies linear RGB (1 = as specified) */
+    double noise_sigma; /* Gaussian sensor noise, in 8-bit sRGB units */
+    double offset_x_mm, offset_y_mm; /* where the camera looks on the skin */
+    /* second session: treatment applied to the same skin */
+    double keep_pores;     /* fraction of pores still present, 0..1 */
+    double pore_depth_scale;
+    double relief_scale;
+    double delta_a;        /* a* change of the base colour */
+    double red_patch_scale;
+    uint64_t after_noise_seed; /* new sensor noise for the second photo */
+    skd_transform camera;  /* after -> before pixel transform */
+} skd_synth_params;
+
+/* Realistic defaults for a width x height photo at px_per_mm. */
+SKD_API void skd_synth_defaults(skd_synth_params *p, uint32_t width,
+                                uint32_t height, double px_per_mm);
+
+/* Render the "before" photo, and the treated "after" photo when after is
+ * non-NULL. *truth_json receives the ground truth as a JSON document
+ * (pores, relief, colour, expected figures), caller frees with skd_free(). */
+SKD_API int skd_synth(skd_ctx *ctx, const skd_synth_params *p,
+                      skd_image **before, skd_image **after,
+                      char **truth_json);
+
+/* Free memory the library returned as a plain buffer (strings). */
+SKD_API void skd_free(skd_ctx *ctx, void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,76 @@
+/* The skindiff command-line tool: a thin client of the public API. */
+#ifndef SKD_CLI_H
+#define SKD_CLI_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "skindiff.h"
+
+/* Exit codes (documented in README.md, "Exit status"). */
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_SOME_FAILED = 1, /* some inputs failed; the rest are done */
+    CLI_EXIT_USAGE = 2,       /* bad command line */
+    CLI_EXIT_INPUT = 3,       /* an input could not be read or decoded */
+    CLI_EXIT_ALIGN = 4,       /* compare: the photos cannot be aligned */
+    CLI_EXIT_OUTPUT = 5,      /* an output file could not be written */
+    CLI_EXIT_DB = 6,          /* results database error or busy */
+    CLI_EXIT_NOMEM = 7,       /* out of memory */
+    CLI_EXIT_INTERNAL = 70    /* a bug */
+};
+
+/* Exit code for a library status. */
+int cli_exit_for_status(int status);
+
+/* "skindiff: <message>" on stderr. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Usage error: message plus a hint to run --help; returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Report a failed library call: "skindiff: <ctx message> (<strerror>)". */
+int cli_fail_status(skd_ctx *ctx, int status);
+
+/* Growable text buffer for outputs, written at the end to stdout or,
+ * atomically, to a file. */
+typedef struct cli_buf {
+    char *data;
+    size_t len, cap;
+    int failed; /* an allocation failed */
+} cli_buf;
+
+void cli_buf_printf(cli_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void cli_buf_vprintf(cli_buf *b, const char *fmt, va_list ap);
+void cli_buf_free(cli_buf *b);
+/* path NULL or "-": stdout. Returns an exit code. */
+int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path);
+
+/* JSON helpers writing into a cli_buf. Numbers that are not finite are
+ * written as null. */
+void cli_json_str(cli_buf *b, const char *s);
+void cli_json_num(cli_buf *b, double v);
+
+/* Parse helpers: 1 on success. */
+int cli_parse_double(const char *s, double *out);
+int cli_parse_roi(const char *s, skd_roi *roi);
+
+/* Option value for `--name=value` or `--name value`; advances *i. */
+const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+
+/* 1 when stdout is a terminal (human output by default). */
+int cli_stdout_is_tty(void);
+
+/* Subcommands. */
+int cmd_analyze(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_synth(int argc, char **argv);
+
+#endif

@@ -1,0 +1,57 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct command {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"analyze", cmd_analyze, "measure texture, pores and redness in photos"},
+    {"compare", cmd_compare, "compare two sessions: change, 95% interval, verdict"},
+    {"batch", cmd_batch, "analyse and compare a whole archive into a database"},
+    {"export", cmd_export, "export a results database to CSV or NDJSON"},
+    {"merge", cmd_merge, "merge shard databases into one"},
+    {"info", cmd_info, "show what the decoder sees in image files"},
+    {"synth", cmd_synth, "render synthetic skin with known ground truth"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "skindiff %s: measure skin in photographs and compare sessions\n\n"
+            "Usage: skindiff COMMAND [OPTIONS] ...\n\nCommands:\n",
+            skd_version_string());
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nRun 'skindiff COMMAND --help' for the options of a command.\n"
+               "Units: lengths mm, areas cm^2, colour CIELAB (D65), texture and "
+               "pore strength\nin percent contrast. Lower is better for every "
+               "figure. See README.md.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return CLI_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("skindiff %s\n", skd_version_string());
+        return CLI_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(argv[1], commands[i].name))
+            return commands[i].run(argc - 1, argv + 1);
+    cli_error("unknown command '%s'", argv[1]);
+    usage(stderr);
+    return CLI_EXIT_USAGE;
+}

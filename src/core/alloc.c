@@ -1,0 +1,61 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "core.h"
+
+int skd_mul3_size(size_t a, size_t b, size_t c, size_t *out)
+{
+    size_t ab;
+    if (__builtin_mul_overflow(a, b, &ab) || __builtin_mul_overflow(ab, c, out)) {
+        *out = 0;
+        return 0;
+    }
+    return 1;
+}
+
+void *skd_malloc(skd_ctx *ctx, size_t size)
+{
+    void *p = ctx->alloc.malloc_fn(ctx->alloc.opaque, size ? size : 1);
+    if (!p)
+        skd_fail(ctx, SKD_E_NOMEM, "out of memory (%zu bytes)", size);
+    return p;
+}
+
+void *skd_malloc_array(skd_ctx *ctx, size_t n, size_t size)
+{
+    size_t total;
+    if (!skd_mul3_size(n, size, 1, &total)) {
+        skd_fail(ctx, SKD_E_NOMEM, "allocation size overflows (%zu x %zu)", n, size);
+        return NULL;
+    }
+    return skd_malloc(ctx, total);
+}
+
+void *skd_calloc(skd_ctx *ctx, size_t n, size_t size)
+{
+    void *p = skd_malloc_array(ctx, n, size);
+    if (p)
+        memset(p, 0, n * size);
+    return p;
+}
+
+void skd_dealloc(skd_ctx *ctx, void *ptr)
+{
+    if (ptr)
+        ctx->alloc.free_fn(ctx->alloc.opaque, ptr);
+}
+
+char *skd_strdup(skd_ctx *ctx, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = skd_malloc(ctx, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+void skd_free(skd_ctx *ctx, void *ptr)
+{
+    if (ctx)
+        skd_dealloc(ctx, ptr);
+}

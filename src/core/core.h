@@ -1,0 +1,54 @@
+/* Private core: the context, allocation with overflow checks, errors. */
+#ifndef SKD_CORE_H
+#define SKD_CORE_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "skindiff.h"
+
+#define SKD_OPTION_MAX 17 /* one past the highest skd_option */
+
+struct skd_fft_cache;
+
+struct skd_ctx {
+    skd_allocator alloc;
+    double opt[SKD_OPTION_MAX];
+    struct skd_fft_cache *fft; /* plans made on this context, by size */
+    char message[1024];
+};
+
+/* Default scale when none is given (DESIGN.md section 3). */
+#define SKD_DEFAULT_PX_PER_MM 20.0
+
+/* Record a failure on ctx and return status, so callers can write
+ * `return skd_fail(ctx, SKD_E_IO, "%s: cannot open", path);`. */
+int skd_fail(skd_ctx *ctx, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+int skd_vfail(skd_ctx *ctx, int status, const char *fmt, va_list ap);
+
+/* Prefix the current message with "prefix: " (e.g. the file name). */
+void skd_message_prefix(skd_ctx *ctx, const char *prefix);
+
+/* Allocation through the context's allocator. Every size product is
+ * checked: n * size overflowing size_t fails like an allocation failure.
+ * On failure these set SKD_E_NOMEM on ctx and return NULL. */
+void *skd_malloc(skd_ctx *ctx, size_t size);
+void *skd_calloc(skd_ctx *ctx, size_t n, size_t size);
+void *skd_malloc_array(skd_ctx *ctx, size_t n, size_t size);
+/* size = a * b * c, 0 on overflow. */
+int skd_mul3_size(size_t a, size_t b, size_t c, size_t *out);
+void skd_dealloc(skd_ctx *ctx, void *ptr);
+char *skd_strdup(skd_ctx *ctx, const char *s);
+
+/* Option value shortcut. */
+static inline double skd_opt(const skd_ctx *ctx, skd_option o)
+{
+    return ctx->opt[o];
+}
+
+/* Scale in px/mm for this context and whether it was assumed. */
+double skd_ctx_scale(const skd_ctx *ctx, int *assumed);
+
+#endif

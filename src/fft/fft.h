@@ -1,0 +1,76 @@
+/* FFT filter engine on fftw3f: mirror padding, cached plans, a forward
+ * spectrum that serves many filters. Sigmas are in pixels here. */
+#ifndef SKD_FFT_H
+#define SKD_FFT_H
+
+#include <fftw3.h>
+#include <stddef.h>
+
+#include "../core/core.h"
+
+/* Filters, defined by their continuous transfer functions evaluated on the
+ * DFT grid (f in cycles per pixel): Gaussian g(f) = exp(-2 pi^2 s^2 |f|^2). */
+typedef enum skd_filter_kind {
+    SKD_FILTER_GAUSS = 0, /* G_s1 */
+    SKD_FILTER_DOG = 1,   /* G_s1 - G_s2 */
+    SKD_FILTER_LOGN = 2,  /* s1^2 * laplacian(G_s1): dark blob -> positive
+                             after the sign flip below */
+    SKD_FILTER_DXX = 3,   /* d2/dx2 (G_s1) */
+    SKD_FILTER_DYY = 4,   /* d2/dy2 (G_s1) */
+    SKD_FILTER_DXY = 5    /* d2/dxdy (G_s1) */
+} skd_filter_kind;
+
+/* Note on LOGN: DESIGN.md defines D = s^2 lap(G * l), which is positive at
+ * a dark blob (a minimum of l has positive curvature). No flip is applied. */
+typedef struct skd_filter {
+    skd_filter_kind kind;
+    double s1, s2;
+} skd_filter;
+
+/* The forward transform of one mirror-padded plane. */
+typedef struct skd_spectrum {
+    size_t w, h;    /* plane size */
+    size_t pw, ph;  /* padded size, FFT-friendly */
+    size_t ox, oy;  /* where the plane sits inside the padded one */
+    fftwf_complex *data; /* ph rows of pw/2+1 bins */
+} skd_spectrum;
+
+/* Smallest n' >= n whose prime factors are 2, 3, 5 and 7 only. */
+size_t skd_fft_good_size(size_t n);
+
+/* Mirror-pad plane (w x h) by at least `margin` pixels on each side (more
+ * to reach an FFT-friendly size), then transform. The padding reflects
+ * about the edge pixel centre's outer half ("dcba|abcd|dcba"), so a filter
+ * whose support fits in the margin never sees wrap-around. */
+int skd_spectrum_forward(skd_ctx *ctx, const float *plane, size_t w, size_t h,
+                         size_t margin, skd_spectrum **out);
+void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s);
+
+/* Apply n filters to one spectrum; out[i] receives the w x h result of
+ * filter i. Runs on up to SKD_OPT_THREADS threads, one filter per thread at
+ * a time, so results do not depend on the thread count. */
+int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
+                        const skd_filter *filters, size_t n, float *const *out);
+
+/* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
+size_t skd_fft_margin(double sigma);
+
+/* Raw access for registration: cached plans on padded sizes, buffers from
+ * skd_fft_alloc (FFTW-aligned, NULL + SKD_E_NOMEM on failure). */
+void *skd_fft_alloc(skd_ctx *ctx, size_t bytes);
+void skd_fft_dealloc(skd_ctx *ctx, void *p);
+/* Make (or find) the plans for pw x ph. Call before starting threads that
+ * execute on that size: lookups are then read-only. */
+int skd_fft_prepare(skd_ctx *ctx, size_t pw, size_t ph);
+int skd_fft_r2c(skd_ctx *ctx, size_t pw, size_t ph, float *in,
+                fftwf_complex *out);
+int skd_fft_c2r(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
+                float *out); /* unnormalised: divide by pw*ph; destroys in */
+
+void skd_fft_cache_free(skd_ctx *ctx);
+
+/* Wisdom import/export, serialised with planning. */
+int skd_fft_wisdom_load(skd_ctx *ctx, const char *path);
+int skd_fft_wisdom_save(skd_ctx *ctx, const char *path);
+
+#endif

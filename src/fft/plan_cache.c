@@ -1,0 +1,196 @@
+/* FFTW plans cached per context and padded size. FFTW's planner is not
+ * thread-safe, so every planner call (and wisdom I/O) holds one process-wide
+ * lock; executing a plan on new arrays is thread-safe and needs no lock. */
+#include <pthread.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "fft.h"
+
+static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
+
+typedef struct plan_entry {
+    size_t pw, ph;
+    fftwf_plan r2c, c2r;
+} plan_entry;
+
+struct skd_fft_cache {
+    plan_entry *entries;
+    size_t n, cap;
+};
+
+/* Buffers come from the context allocator (so allocation-failure tests see
+ * them), aligned to 64 bytes, which covers every SIMD alignment FFTW uses. */
+void *skd_fft_alloc(skd_ctx *ctx, size_t bytes)
+{
+    unsigned char *raw, *p;
+    if (bytes > SIZE_MAX - 64) {
+        skd_fail(ctx, SKD_E_NOMEM, "FFT buffer size overflows");
+        return NULL;
+    }
+    raw = skd_malloc(ctx, bytes + 64);
+    if (!raw)
+        return NULL;
+    p = (unsigned char *)(((uintptr_t)raw + 64) & ~(uintptr_t)63);
+    memcpy(p - sizeof raw, &raw, sizeof raw);
+    return p;
+}
+
+void skd_fft_dealloc(skd_ctx *ctx, void *p)
+{
+    unsigned char *raw;
+    if (!p)
+        return;
+    memcpy(&raw, (unsigned char *)p - sizeof raw, sizeof raw);
+    skd_dealloc(ctx, raw);
+}
+
+static int make_plans(skd_ctx *ctx, plan_entry *e)
+{
+    size_t nr, nc;
+    float *re;
+    fftwf_complex *co;
+    unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
+                                                          : FFTW_ESTIMATE;
+    if (!skd_mul3_size(e->pw, e->ph, sizeof(float), &nr) ||
+        !skd_mul3_size(e->pw / 2 + 1, e->ph, sizeof(fftwf_complex), &nc) ||
+        e->pw > INT32_MAX || e->ph > INT32_MAX)
+        return skd_fail(ctx, SKD_E_LIMIT, "FFT size %zux%zu too large", e->pw,
+                        e->ph);
+    re = skd_fft_alloc(ctx, nr);
+    co = skd_fft_alloc(ctx, nc);
+    if (!re || !co) {
+        skd_fft_dealloc(ctx, re);
+        skd_fft_dealloc(ctx, co);
+        return SKD_E_NOMEM;
+    }
+    pthread_mutex_lock(&planner_lock);
+    e->r2c = fftwf_plan_dft_r2c_2d((int)e->ph, (int)e->pw, re, co, flags);
+    e->c2r = fftwf_plan_dft_c2r_2d((int)e->ph, (int)e->pw, co, re, flags);
+    pthread_mutex_unlock(&planner_lock);
+    skd_fft_dealloc(ctx, re);
+    skd_fft_dealloc(ctx, co);
+    if (!e->r2c || !e->c2r)
+        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
+                        e->pw, e->ph);
+    return SKD_OK;
+}
+
+static void destroy_plans(plan_entry *e)
+{
+    pthread_mutex_lock(&planner_lock);
+    if (e->r2c)
+        fftwf_destroy_plan(e->r2c);
+    if (e->c2r)
+        fftwf_destroy_plan(e->c2r);
+    pthread_mutex_unlock(&planner_lock);
+}
+
+/* The cached plans for pw x ph, planning them on first use. */
+static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, plan_entry **out)
+{
+    struct skd_fft_cache *c = ctx->fft;
+    int st;
+    if (!c) {
+        c = skd_calloc(ctx, 1, sizeof *c);
+        if (!c)
+            return SKD_E_NOMEM;
+        ctx->fft = c;
+    }
+    for (size_t i = 0; i < c->n; i++)
+        if (c->entries[i].pw == pw && c->entries[i].ph == ph) {
+            *out = &c->entries[i];
+            return SKD_OK;
+        }
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 8;
+        plan_entry *e = skd_malloc_array(ctx, cap, sizeof *e);
+        if (!e)
+            return SKD_E_NOMEM;
+        if (c->n)
+            memcpy(e, c->entries, c->n * sizeof *e);
+        skd_dealloc(ctx, c->entries);
+        c->entries = e;
+        c->cap = cap;
+    }
+    plan_entry *e = &c->entries[c->n];
+    memset(e, 0, sizeof *e);
+    e->pw = pw;
+    e->ph = ph;
+    st = make_plans(ctx, e);
+    if (st != SKD_OK) {
+        destroy_plans(e);
+        return st;
+    }
+    c->n++;
+    *out = e;
+    return SKD_OK;
+}
+
+int skd_fft_prepare(skd_ctx *ctx, size_t pw, size_t ph)
+{
+    plan_entry *e;
+    return get_plans(ctx, pw, ph, &e);
+}
+
+int skd_fft_r2c(skd_ctx *ctx, size_t pw, size_t ph, float *in,
+                fftwf_complex *out)
+{
+    plan_entry *e;
+    int st = get_plans(ctx, pw, ph, &e);
+    if (st == SKD_OK)
+        fftwf_execute_dft_r2c(e->r2c, in, out);
+    return st;
+}
+
+int skd_fft_c2r(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
+                float *out)
+{
+    plan_entry *e;
+    int st = get_plans(ctx, pw, ph, &e);
+    if (st == SKD_OK)
+        fftwf_execute_dft_c2r(e->c2r, in, out);
+    return st;
+}
+
+void skd_fft_cache_free(skd_ctx *ctx)
+{
+    struct skd_fft_cache *c = ctx->fft;
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->n; i++)
+        destroy_plans(&c->entries[i]);
+    skd_dealloc(ctx, c->entries);
+    skd_dealloc(ctx, c);
+    ctx->fft = NULL;
+}
+
+int skd_fft_wisdom_load(skd_ctx *ctx, const char *path)
+{
+    int ok;
+    pthread_mutex_lock(&planner_lock);
+    ok = fftwf_import_wisdom_from_filename(path);
+    pthread_mutex_unlock(&planner_lock);
+    return ok ? SKD_OK
+              : skd_fail(ctx, SKD_E_IO, "%s: cannot read FFTW wisdom", path);
+}
+
+int skd_fft_wisdom_save(skd_ctx *ctx, const char *path)
+{
+    int ok;
+    pthread_mutex_lock(&planner_lock);
+    ok = fftwf_export_wisdom_to_filename(path);
+    pthread_mutex_unlock(&planner_lock);
+    return ok ? SKD_OK
+              : skd_fail(ctx, SKD_E_IO, "%s: cannot write FFTW wisdom", path);
+}
+
+int skd_wisdom_load(skd_ctx *ctx, const char *path)
+{
+    return skd_fft_wisdom_load(ctx, path);
+}
+
+int skd_wisdom_save(skd_ctx *ctx, const char *path)
+{
+    return skd_fft_wisdom_save(ctx, path);
+}

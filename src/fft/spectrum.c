@@ -1,0 +1,104 @@
+/* Mirror padding and the forward transform. */
+#include <math.h>
+#include <string.h>
+
+#include "fft.h"
+
+size_t skd_fft_good_size(size_t n)
+{
+    if (n < 2)
+        return 2;
+    for (size_t m = n;; m++) {
+        size_t r = m;
+        while (r % 2 == 0) r /= 2;
+        while (r % 3 == 0) r /= 3;
+        while (r % 5 == 0) r /= 5;
+        while (r % 7 == 0) r /= 7;
+        if (r == 1)
+            return m;
+    }
+}
+
+size_t skd_fft_margin(double sigma)
+{
+    return (size_t)ceil(4.0 * sigma) + 2;
+}
+
+/* Index into a plane of length n for any integer i, reflecting about the
+ * outer edges of the end pixels: ... 1 0 | 0 1 ... n-1 | n-1 n-2 ... */
+static size_t reflect(long long i, size_t n)
+{
+    long long period = 2 * (long long)n;
+    long long r = i % period;
+    if (r < 0)
+        r += period;
+    return (size_t)(r < (long long)n ? r : period - 1 - r);
+}
+
+static void pad_plane(const float *plane, size_t w, size_t h,
+                      const skd_spectrum *s, float *restrict padded)
+{
+    for (size_t py = 0; py < s->ph; py++) {
+        const float *src = plane + reflect((long long)py - (long long)s->oy, h) * w;
+        float *dst = padded + py * s->pw;
+        /* Copy the row, then reflect its two ends. */
+        memcpy(dst + s->ox, src, w * sizeof *dst);
+        for (size_t px = 0; px < s->ox; px++)
+            dst[px] = src[reflect((long long)px - (long long)s->ox, w)];
+        for (size_t px = s->ox + w; px < s->pw; px++)
+            dst[px] = src[reflect((long long)px - (long long)s->ox, w)];
+    }
+}
+
+int skd_spectrum_forward(skd_ctx *ctx, const float *plane, size_t w, size_t h,
+                         size_t margin, skd_spectrum **out)
+{
+    skd_spectrum *s;
+    size_t nreal, ncomplex;
+    float *padded;
+    int st;
+
+    *out = NULL;
+    if (!plane || w == 0 || h == 0)
+        return skd_fail(ctx, SKD_E_INVALID, "empty plane");
+    if (w > SIZE_MAX / 4 - 2 * margin || h > SIZE_MAX / 4 - 2 * margin)
+        return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
+    s = skd_calloc(ctx, 1, sizeof *s);
+    if (!s)
+        return SKD_E_NOMEM;
+    s->w = w;
+    s->h = h;
+    s->pw = skd_fft_good_size(w + 2 * margin);
+    s->ph = skd_fft_good_size(h + 2 * margin);
+    s->ox = (s->pw - w) / 2;
+    s->oy = (s->ph - h) / 2;
+    if (!skd_mul3_size(s->pw, s->ph, sizeof(float), &nreal) ||
+        !skd_mul3_size(s->pw / 2 + 1, s->ph, sizeof(fftwf_complex), &ncomplex)) {
+        skd_dealloc(ctx, s);
+        return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
+    }
+    padded = skd_fft_alloc(ctx, nreal);
+    s->data = skd_fft_alloc(ctx, ncomplex);
+    if (!padded || !s->data) {
+        skd_fft_dealloc(ctx, padded);
+        skd_spectrum_free(ctx, s);
+        return SKD_E_NOMEM;
+    }
+    pad_plane(plane, w, h, s, padded);
+    st = skd_fft_r2c(ctx, s->pw, s->ph, padded, s->data);
+    skd_fft_dealloc(ctx, padded);
+    if (st != SKD_OK) {
+        skd_spectrum_free(ctx, s);
+        return st;
+    }
+    *out = s;
+    return SKD_OK;
+}
+
+void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s)
+{
+    if (!s)
+        return;
+    skd_fft_dealloc(ctx, s->data);
+    skd_dealloc(ctx, s);
+}

@@ -1,0 +1,95 @@
+/* Outputs appear whole or not at all: write a temporary file in the same
+ * directory (same file system, so rename is atomic), fsync, rename. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "io.h"
+
+int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
+{
+    static const char suffix[] = ".tmp.XXXXXX";
+    size_t n;
+    int fd;
+
+    memset(af, 0, sizeof *af);
+    if (!path || !*path)
+        return skd_fail(ctx, SKD_E_INVALID, "empty output path");
+    n = strlen(path);
+    af->dest_path = skd_strdup(ctx, path);
+    af->tmp_path = skd_malloc(ctx, n + sizeof suffix);
+    if (!af->dest_path || !af->tmp_path) {
+        skd_atomic_abort(ctx, af);
+        return SKD_E_NOMEM;
+    }
+    memcpy(af->tmp_path, path, n);
+    memcpy(af->tmp_path + n, suffix, sizeof suffix);
+    fd = mkstemp(af->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        af->tmp_path[0] = '\0';
+        skd_atomic_abort(ctx, af);
+        return skd_fail(ctx, SKD_E_IO, "%s: cannot create output: %s", path,
+                        strerror(e));
+    }
+    af->fp = fdopen(fd, "wb");
+    if (!af->fp) {
+        int e = errno;
+        close(fd);
+        skd_atomic_abort(ctx, af);
+        return skd_fail(ctx, SKD_E_IO, "%s: cannot open output: %s", path,
+                        strerror(e));
+    }
+    return SKD_OK;
+}
+
+void skd_atomic_abort(skd_ctx *ctx, skd_atomic_file *af)
+{
+    if (af->fp)
+        fclose(af->fp);
+    if (af->tmp_path && af->tmp_path[0])
+        unlink(af->tmp_path);
+    skd_dealloc(ctx, af->tmp_path);
+    skd_dealloc(ctx, af->dest_path);
+    memset(af, 0, sizeof *af);
+}
+
+int skd_atomic_commit(skd_ctx *ctx, skd_atomic_file *af)
+{
+    int e = 0;
+    if (fflush(af->fp) != 0 || ferror(af->fp))
+        e = errno ? errno : EIO;
+    else if (fsync(fileno(af->fp)) != 0 && errno != EINVAL)
+        e = errno;
+    if (fclose(af->fp) != 0 && !e)
+        e = errno ? errno : EIO;
+    af->fp = NULL;
+    if (!e && rename(af->tmp_path, af->dest_path) != 0)
+        e = errno;
+    if (e) {
+        int st = skd_fail(ctx, SKD_E_IO, "%s: cannot write output: %s",
+                          af->dest_path, strerror(e));
+        skd_atomic_abort(ctx, af);
+        return st;
+    }
+    af->tmp_path[0] = '\0'; /* renamed: nothing to remove */
+    skd_atomic_abort(ctx, af);
+    return SKD_OK;
+}
+
+int skd_write_file_atomic(skd_ctx *ctx, const char *path, const void *data,
+                          size_t size)
+{
+    skd_atomic_file af;
+    int st = skd_atomic_open(ctx, path, &af);
+    if (st != SKD_OK)
+        return st;
+    if (size && fwrite(data, 1, size, af.fp) != size) {
+        int e = errno ? errno : EIO;
+        skd_atomic_abort(ctx, &af);
+        return skd_fail(ctx, SKD_E_IO, "%s: cannot write output: %s", path,
+                        strerror(e));
+    }
+    return skd_atomic_commit(ctx, &af);
+}
