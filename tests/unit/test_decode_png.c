@@ -350,6 +350,37 @@ static void test_bombs(skd_ctx *ctx)
     CHECK_STATUS(skd_image_decode(ctx, buf, n, &img), SKD_E_CORRUPT);
 }
 
+/* A valid PNG with a tEXt chunk inserted after IHDR; bad_crc damages the
+ * chunk's CRC. */
+static void test_ancillary_crc(skd_ctx *ctx)
+{
+    char path[1024];
+    skd_image *img = tu_smooth_image(ctx, 20, 10), *out = NULL;
+    uint8_t *file, *buf;
+    size_t n, k;
+    static const uint8_t text[] = "Comment\0left cheek, week 4";
+
+    snprintf(path, sizeof path, "%s/text.png", check_tmpdir());
+    CHECK_STATUS(skd_image_write_png(ctx, img, path), SKD_OK);
+    skd_image_free(img);
+    file = tu_read_file(path, &n);
+    if (!file)
+        return;
+    buf = malloc(n + 64);
+    memcpy(buf, file, 33); /* signature + IHDR */
+    k = 33 + put_chunk(buf + 33, "tEXt", text, sizeof text - 1);
+    memcpy(buf + k, file + 33, n - 33);
+    CHECK_STATUS(skd_image_decode(ctx, buf, n + k - 33, &out), SKD_OK);
+    skd_image_free(out);
+    out = NULL;
+    buf[k - 1] ^= 0x01; /* last CRC byte of tEXt */
+    CHECK_STATUS(skd_image_decode(ctx, buf, n + k - 33, &out), SKD_E_CORRUPT);
+    CHECK(out == NULL);
+    REPORT("tEXt chunk with a bad CRC: %s", skd_ctx_message(ctx));
+    free(buf);
+    free(file);
+}
+
 static void test_writer_roundtrip(skd_ctx *ctx)
 {
     char path[1024], dir[1024];
@@ -501,6 +532,7 @@ int main(void)
     test_pngsuite(ctx);
     test_pngsuite_info(ctx);
     test_bombs(ctx);
+    test_ancillary_crc(ctx);
     test_writer_roundtrip(ctx);
     test_truncation_and_flips(ctx);
     test_alloc_failures();
