@@ -64,7 +64,7 @@ static inline void tu_set_l(skd_image *img, size_t x, size_t y, double l,
 }
 
 /* A skin-like colour in linear RGB (sRGB about (200, 150, 130)). */
-static inline void tu_skin(double rgb[3])
+static inline void tu_skin_colour(double rgb[3])
 {
     rgb[0] = skd_srgb_decode(200 / 255.0);
     rgb[1] = skd_srgb_decode(150 / 255.0);
@@ -104,6 +104,101 @@ static inline uint64_t tu_rand(uint64_t *state)
 static inline double tu_uniform(uint64_t *state)
 {
     return (double)(tu_rand(state) >> 11) / 9007199254740992.0;
+}
+
+
+/* Synthetic skin for the metrics tests: a relief of random plane waves plus
+ * Gaussian dips (pores), all continuous functions of position, so an image
+ * can show any window of the same skin. Units of l (percent contrast). */
+typedef struct tu_dip {
+    double x, y;   /* centre in skin coordinates, pixels */
+    double sigma;  /* pixels, along the short axis */
+    double depth;  /* l units at the centre */
+    double elong;  /* long axis / short axis (1 = round) */
+    double angle;  /* radians */
+} tu_dip;
+
+typedef struct tu_skin {
+    double l0;          /* mean l */
+    double wave_amp;    /* amplitude of each wave, l units */
+    int n_waves;
+    double wave_min_px, wave_max_px; /* wavelength range */
+    uint64_t seed;
+    const tu_dip *dips;
+    size_t n_dips;
+    double rgb[3];      /* linear colour (chromaticity) */
+    double exposure;    /* multiplies linear RGB */
+} tu_skin;
+
+/* Render the window of the skin whose top-left pixel is (ox, oy). */
+static inline void tu_render(skd_image *img, const tu_skin *s, double ox,
+                             double oy)
+{
+    size_t w = img->width, h = img->height;
+    double *l = calloc(w * h, sizeof *l);
+    double kx[64], ky[64], ph[64];
+    uint64_t seed = s->seed;
+    int nw = s->n_waves > 64 ? 64 : s->n_waves;
+    if (!l)
+        exit(1);
+    for (int i = 0; i < nw; i++) {
+        double lambda = s->wave_min_px +
+                        (s->wave_max_px - s->wave_min_px) * tu_uniform(&seed);
+        double dir = 2 * M_PI * tu_uniform(&seed);
+        kx[i] = 2 * M_PI / lambda * cos(dir);
+        ky[i] = 2 * M_PI / lambda * sin(dir);
+        ph[i] = 2 * M_PI * tu_uniform(&seed);
+    }
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++) {
+            double v = s->l0, X = x + ox, Y = y + oy;
+            for (int i = 0; i < nw; i++)
+                v += s->wave_amp * cos(kx[i] * X + ky[i] * Y + ph[i]);
+            l[y * w + x] = v;
+        }
+    for (size_t d = 0; d < s->n_dips; d++) {
+        const tu_dip *p = &s->dips[d];
+        double e = p->elong > 0 ? p->elong : 1.0;
+        double reach = 5 * p->sigma * e, c = cos(p->angle), sn = sin(p->angle);
+        long x0 = (long)floor(p->x - ox - reach), x1 = (long)ceil(p->x - ox + reach);
+        long y0 = (long)floor(p->y - oy - reach), y1 = (long)ceil(p->y - oy + reach);
+        for (long y = y0 < 0 ? 0 : y0; y <= y1 && y < (long)h; y++)
+            for (long x = x0 < 0 ? 0 : x0; x <= x1 && x < (long)w; x++) {
+                double dx = x + ox - p->x, dy = y + oy - p->y;
+                double u = c * dx + sn * dy, v = -sn * dx + c * dy;
+                double q = u * u / (e * e) + v * v;
+                l[(size_t)y * w + (size_t)x] -=
+                    p->depth * exp(-q / (2 * p->sigma * p->sigma));
+            }
+    }
+    double shift = 100.0 * log(s->exposure > 0 ? s->exposure : 1.0);
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++)
+            tu_set_l(img, x, y, l[y * w + x] + shift, s->rgb);
+    free(l);
+}
+
+/* n round dips at random places in [0, w) x [0, h), at least min_gap
+ * pixels apart, sigma and depth uniform in the given ranges. Returns the
+ * number placed (fewer when the area is full). */
+static inline size_t tu_random_dips(tu_dip *dips, size_t n, double w, double h,
+                                    double min_gap, double sig_lo,
+                                    double sig_hi, double dep_lo,
+                                    double dep_hi, uint64_t seed)
+{
+    size_t placed = 0;
+    for (size_t tries = 0; placed < n && tries < 100 * n; tries++) {
+        double x = w * tu_uniform(&seed), y = h * tu_uniform(&seed);
+        double sig = sig_lo + (sig_hi - sig_lo) * tu_uniform(&seed);
+        double dep = dep_lo + (dep_hi - dep_lo) * tu_uniform(&seed);
+        int ok = 1;
+        for (size_t j = 0; j < placed && ok; j++)
+            ok = hypot(dips[j].x - x, dips[j].y - y) >= min_gap;
+        if (!ok)
+            continue;
+        dips[placed++] = (tu_dip){x, y, sig, dep, 1.0, 0.0};
+    }
+    return placed;
 }
 
 #endif
