@@ -16,6 +16,26 @@
 #define O_CLOEXEC 0
 #endif
 
+/* mkstemp creates mode 0600; the output gets the mode of the file it
+ * replaces, or 0666 less the umask like any new file. The umask is read
+ * from /proc (calling umask() to read it would change it for every thread
+ * for a moment); without /proc, 022. */
+static mode_t output_mode(const struct stat *dest, int dest_exists)
+{
+    unsigned mask = 022;
+    char line[128];
+    FILE *f;
+    if (dest_exists)
+        return dest->st_mode & 0777;
+    f = fopen("/proc/self/status", "r");
+    while (f && fgets(line, sizeof line, f))
+        if (sscanf(line, "Umask: %o", &mask) == 1)
+            break;
+    if (f)
+        fclose(f);
+    return (mode_t)(0666 & ~mask);
+}
+
 /* Stream outputs: no temporary file; tmp_path stays NULL. */
 static int open_direct(skd_ctx *ctx, const char *path, skd_atomic_file *af)
 {
@@ -42,12 +62,13 @@ int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
     static const char suffix[] = ".tmp.XXXXXX";
     struct stat st;
     size_t n;
-    int fd;
+    int fd, exists;
 
     memset(af, 0, sizeof *af);
     if (!path || !*path)
         return skd_fail(ctx, SKD_E_INVALID, "empty output path");
-    if (stat(path, &st) == 0) {
+    exists = stat(path, &st) == 0;
+    if (exists) {
         if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
             return open_direct(ctx, path, af);
         if (S_ISDIR(st.st_mode))
@@ -74,6 +95,7 @@ int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
         return skd_fail(ctx, SKD_E_IO, "%s: cannot create output: %s", path,
                         strerror(e));
     }
+    (void)fchmod(fd, output_mode(&st, exists)); /* best effort */
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int e = errno;
