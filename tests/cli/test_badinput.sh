@@ -27,54 +27,28 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 
 # run CMD...: under the time and memory limits; stdout/stderr in out.txt /
-# err.txt, exit status in $rc (124 on timeout), peak RSS (MB) in $rss and
-# wall time (s) in $secs. Crashes (signals) come back as 128 + signal.
-cat >bounded.py <<'PY'
-import os, resource, subprocess, sys, time
-limit_s, as_bytes = float(sys.argv[1]), int(sys.argv[2])
-cmd = sys.argv[3:]
-def limits():
-    resource.setrlimit(resource.RLIMIT_AS, (as_bytes, as_bytes))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-t0 = time.monotonic()
-with open("out.txt", "wb") as out, open("err.txt", "wb") as err:
-    p = subprocess.Popen(cmd, stdout=out, stderr=err, stdin=subprocess.DEVNULL,
-                         preexec_fn=limits)
-    deadline = t0 + limit_s
-    status = None
-    while status is None:
-        pid, st, ru = os.wait4(p.pid, os.WNOHANG)
-        if pid:
-            status = st
-            break
-        if time.monotonic() > deadline:
-            p.kill()
-            pid, st, ru = os.wait4(p.pid, 0)
-            status = None
-            break
-        time.sleep(0.005)
-secs = time.monotonic() - t0
-if status is None:
-    code = 124
-elif os.WIFSIGNALED(status):
-    code = 128 + os.WTERMSIG(status)
-else:
-    code = os.WEXITSTATUS(status)
-print(code, ru.ru_maxrss // 1024, "%.2f" % secs)
-PY
+# err.txt, exit status in $rc (124 on timeout, 128 + signal on a crash),
+# peak RSS (MB, from GNU time when installed) in $rss, wall time in $secs.
+TIMER=()
+if [ -x /usr/bin/time ]; then TIMER=(/usr/bin/time -f "%M" -o rss.txt); fi
 max_rss=0
 max_secs=0
 max_what=""
 runs=0
 run() {
-    local line
-    line=$(python3 bounded.py "$TIME_LIMIT" "$AS_LIMIT" "$@")
-    read -r rc rss secs <<<"$line"
+    local t0=$EPOCHREALTIME
+    rc=0
+    echo 0 >rss.txt
+    ( ulimit -v $((AS_LIMIT / 1024)); ulimit -c 0
+      exec "${TIMER[@]}" timeout -s KILL "$TIME_LIMIT" "$@" ) \
+        >out.txt 2>err.txt </dev/null || rc=$?
+    secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
+    rss=$(( $(tail -n 1 rss.txt | tr -cd 0-9) / 1024 ))
     runs=$((runs + 1))
     if [ "$rss" -gt "$max_rss" ]; then max_rss=$rss; max_what="$*"; fi
     if awk "BEGIN{exit !($secs > $max_secs)}"; then max_secs=$secs; fi
-    if [ "$rc" -eq 124 ]; then bad "$* timed out after ${TIME_LIMIT}s"; fi
-    if [ "$rc" -ge 128 ]; then bad "$* died with signal $((rc - 128))"; cat err.txt >&2; fi
+    if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then bad "$* timed out after ${TIME_LIMIT}s"
+    elif [ "$rc" -ge 128 ]; then bad "$* died with signal $((rc - 128))"; cat err.txt >&2; fi
     if [ "$rss" -gt "$RSS_LIMIT_MB" ]; then bad "$* peak RSS ${rss} MB > ${RSS_LIMIT_MB} MB"; fi
 }
 # expect_fail WANT_RC FILE TEXT [CMD]: CMD (default analyze) on FILE exits
