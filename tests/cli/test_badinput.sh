@@ -35,17 +35,26 @@ max_rss=0
 max_secs=0
 max_what=""
 runs=0
+# A sanitizer build reserves terabytes of shadow address space and cannot
+# start under ulimit -v: then only the measured RSS bounds memory.
+AS_KB=$((AS_LIMIT / 1024))
+if ! ( ( ulimit -v "$AS_KB"; exec "$BIN" --version ) ) >/dev/null 2>&1; then
+    AS_KB=unlimited
+    RSS_LIMIT_MB=$((RSS_LIMIT_MB * 3)) # plus ASan's shadow and quarantine
+    echo "  $BIN does not start under ulimit -v (sanitizer build?): RSS" \
+         "limit ${RSS_LIMIT_MB} MB only" >&2
+fi
 run() {
     local t0=$EPOCHREALTIME
     rc=0
     echo 0 >rss.txt
-    ( ulimit -v $((AS_LIMIT / 1024)); ulimit -c 0
+    ( ulimit -v "$AS_KB"; ulimit -c 0
       exec "${TIMER[@]}" timeout -s KILL "$TIME_LIMIT" "$@" ) \
         >out.txt 2>err.txt </dev/null || rc=$?
     secs=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN{printf "%.2f", b - a}')
     rss=$(( $(tail -n 1 rss.txt | tr -cd 0-9) / 1024 ))
     runs=$((runs + 1))
-    if [ "$rss" -gt "$max_rss" ]; then max_rss=$rss; max_what="$*"; fi
+    if [ "$rss" -gt "$max_rss" ]; then max_rss=$rss; max_what="${*:2:4}"; fi
     if awk "BEGIN{exit !($secs > $max_secs)}"; then max_secs=$secs; fi
     if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then bad "$* timed out after ${TIME_LIMIT}s"
     elif [ "$rc" -ge 128 ]; then bad "$* died with signal $((rc - 128))"; cat err.txt >&2; fi
