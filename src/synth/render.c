@@ -2,14 +2,18 @@
  * the noiseless fields as they are rendered.
  *
  * Per pixel: Y = Y0 exp(m / 100), Y0 the luminance of the base L*, m the
- * relief plus pores in l; a* from the a* plane, b* constant; CIELAB (D65)
- * -> XYZ -> linear sRGB, times the exposure, clipped to [0, 1], sRGB
- * encoded, plus Gaussian noise of noise_sigma 8-bit units, rounded to
- * 8 bits and stored times 257. */
+ * relief plus pores in l; a* from the a* plane, b* constant. (L*(Y), a*,
+ * b*) goes to linear sRGB through the analysis' own conversions (colour
+ * module), then the RGB is scaled so that 0.2126 R + 0.7152 G + 0.0722 B,
+ * the luminance l is defined on, is exactly Y (the XYZ matrix's Y row
+ * differs from those weights in the 5th digit; a* moves by ~1e-3 at most).
+ * Then: times the exposure, clipped to [0, 1], sRGB encoded, plus Gaussian
+ * noise of noise_sigma 8-bit units, rounded to 8 bits, stored x 257. */
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "../colour/colour.h"
 #include "synth.h"
 
 typedef struct colour_stats {
@@ -27,30 +31,39 @@ static uint16_t quantise(double v, uint64_t *clamped)
     return (uint16_t)(q * 257);
 }
 
+/* Linear sRGB of luminance exactly Y with CIELAB a*, b* (to ~1e-3). */
+static void skin_rgb(double Y, double a, double b, double rgb[3])
+{
+    double lab[3], xyz[3], k;
+    lab[0] = Y > 216.0 / 24389.0 ? 116.0 * cbrt(Y) - 16.0 : Y * 24389.0 / 27.0;
+    lab[1] = a;
+    lab[2] = b;
+    skd_lab_to_xyz(lab, xyz);
+    skd_xyz_to_linear(xyz, rgb);
+    k = Y / skd_luminance(rgb[0], rgb[1], rgb[2]);
+    for (int c = 0; c < 3; c++)
+        rgb[c] *= k;
+}
+
 static void colour_pass(const skd_synth_params *p, const skd_synth_session *s,
                         const double *m, const float *a_star, skd_image *img,
                         colour_stats *cs)
 {
     size_t n = (size_t)s->width * s->height;
-    double Y0 = SKD_SYNTH_YN * skd_synth_lab_finv((p->L + 16.0) / 116.0);
-    double fwd[3][3], inv[3][3];
+    double Y0, lab0[3] = {p->L, 0, 0}, xyz0[3];
     skd_rng rng;
     int noisy = p->noise_sigma > 0;
 
-    skd_synth_rgb_to_xyz_matrix(fwd);
-    skd_synth_xyz_to_rgb_matrix(inv);
+    skd_lab_to_xyz(lab0, xyz0);
+    Y0 = xyz0[1];
     skd_rng_seed(&rng, p->seed, s->noise_stream, (int64_t)s->noise_index, 0);
     memset(cs, 0, sizeof *cs);
     for (size_t i = 0; i < n; i++) {
-        double Y = Y0 * exp(m[i] / 100.0), fy = skd_synth_lab_f(Y);
-        double xyz[3], rgb[3], lab[3];
+        double rgb[3], xyz[3], lab[3];
         int clipped = 0;
-        xyz[0] = SKD_SYNTH_XN * skd_synth_lab_finv(fy + a_star[i] / 500.0);
-        xyz[1] = Y;
-        xyz[2] = SKD_SYNTH_ZN * skd_synth_lab_finv(fy - p->b / 200.0);
+        skin_rgb(Y0 * exp(m[i] / 100.0), a_star[i], p->b, rgb);
         for (int c = 0; c < 3; c++) {
-            rgb[c] = p->exposure * (inv[c][0] * xyz[0] + inv[c][1] * xyz[1] +
-                                    inv[c][2] * xyz[2]);
+            rgb[c] *= p->exposure;
             if (rgb[c] < 0 || rgb[c] > 1) {
                 clipped = 1;
                 rgb[c] = rgb[c] < 0 ? 0 : 1;
@@ -58,16 +71,15 @@ static void colour_pass(const skd_synth_params *p, const skd_synth_session *s,
         }
         cs->clipped += (uint64_t)clipped;
         /* What a perfect decoder would read back, before noise. */
-        for (int c = 0; c < 3; c++)
-            xyz[c] = fwd[c][0] * rgb[0] + fwd[c][1] * rgb[1] + fwd[c][2] * rgb[2];
-        skd_synth_xyz_to_lab(xyz, lab);
+        skd_linear_to_xyz(rgb, xyz);
+        skd_xyz_to_lab(xyz, lab);
         cs->a_sum += lab[1];
         if (rgb[0] > 0 && rgb[1] > 0) {
             cs->ei_sum += 100.0 * log10(rgb[0] / rgb[1]);
             cs->ei_n++;
         }
         for (int c = 0; c < 3; c++) {
-            double v = 255.0 * skd_synth_srgb_encode(rgb[c]);
+            double v = 255.0 * skd_srgb_encode(rgb[c]);
             if (noisy)
                 v += p->noise_sigma * skd_rng_normal(&rng);
             img->rgb[i * 3 + c] = quantise(v, &cs->clamped);

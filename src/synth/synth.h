@@ -132,24 +132,6 @@ typedef struct skd_synth_patch {
 int skd_synth_patches_make(skd_ctx *ctx, const skd_synth_params *p,
                            skd_synth_patch **out);
 
-/* ---- colour (CIELAB D65 <-> linear sRGB) ------------------------------ */
-
-#define SKD_SYNTH_XN 0.95047
-#define SKD_SYNTH_YN 1.0
-#define SKD_SYNTH_ZN 1.08883
-
-double skd_synth_lab_f(double t);     /* CIELAB f() */
-double skd_synth_lab_finv(double t);  /* its inverse */
-/* Linear sRGB (IEC 61966-2-1 primaries) <-> XYZ; the XYZ -> RGB matrix is
- * the exact inverse of the RGB -> XYZ one, so Y = 0.2126 R + 0.7152 G +
- * 0.0722 B holds for the rendered pixels. */
-void skd_synth_xyz_to_rgb(const double xyz[3], double rgb[3]);
-void skd_synth_rgb_to_xyz_matrix(double out[3][3]);
-void skd_synth_xyz_to_rgb_matrix(double out[3][3]);
-void skd_synth_rgb_to_xyz(const double rgb[3], double xyz[3]);
-void skd_synth_xyz_to_lab(const double xyz[3], double lab[3]);
-double skd_synth_srgb_encode(double c);
-
 /* ---- the world and its photos ---------------------------------------- */
 
 /* Everything that belongs to the skin, shared by both sessions. */

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../colour/colour.h"
 #include "synth.h"
 
 #define SCHEMA_VERSION 1
@@ -25,7 +26,12 @@ static void u64(skd_sbuf *b, const char *key, uint64_t v)
 static void model(skd_sbuf *b)
 {
     double m[3][3];
-    skd_synth_rgb_to_xyz_matrix(m);
+    for (int j = 0; j < 3; j++) { /* the columns: XYZ of unit R, G, B */
+        double rgb[3] = {j == 0, j == 1, j == 2}, xyz[3];
+        skd_linear_to_xyz(rgb, xyz);
+        for (int i = 0; i < 3; i++)
+            m[i][j] = xyz[i];
+    }
     skd_sbuf_printf(b, "  \"model\": {\n    \"l\": \"100 ln Y\",\n    ");
     u64(b, "relief_waves", SKD_SYNTH_WAVES);
     skd_sbuf_printf(b, ",\n    \"relief_wavelength_mm\": [%g, %g],\n    ",
@@ -36,10 +42,11 @@ static void model(skd_sbuf *b)
     skd_sbuf_printf(b, ",\n    \"texture_band_mm\": [%g, %g],\n    ",
                     SKD_SYNTH_TEX_FINE_MM, SKD_SYNTH_TEX_COARSE_MM);
     num(b, "texture_margin_mm", SKD_SYNTH_TEX_MARGIN_MM);
-    skd_sbuf_printf(b, ",\n    \"white_xyz\": [%g, %g, %g],\n"
-                       "    \"rgb_to_xyz\": [[%g, %g, %g], [%g, %g, %g], "
-                       "[%g, %g, %g]]\n  },\n",
-                    SKD_SYNTH_XN, SKD_SYNTH_YN, SKD_SYNTH_ZN, m[0][0], m[0][1],
+    skd_sbuf_printf(b, ",\n    \"luminance_weights\": [0.2126, 0.7152, 0.0722],"
+                       "\n    \"white_xyz\": [%.10g, %.10g, %.10g],\n"
+                       "    \"rgb_to_xyz\": [[%.10g, %.10g, %.10g], [%.10g, %.10g, "
+                       "%.10g], [%.10g, %.10g, %.10g]]\n  },\n",
+                    SKD_WHITE_X, SKD_WHITE_Y, SKD_WHITE_Z, m[0][0], m[0][1],
                     m[0][2], m[1][0], m[1][1], m[1][2], m[2][0], m[2][1],
                     m[2][2]);
 }
@@ -108,10 +115,10 @@ static void params(skd_sbuf *b, const skd_synth_params *p)
 
 static void pore_list(skd_sbuf *b, const skd_synth_session *s)
 {
-    skd_sbuf_printf(b, "      \"list\": [");
+    skd_sbuf_printf(b, "        \"list\": [");
     for (size_t i = 0; i < s->n_pores; i++) {
         const skd_synth_seen_pore *q = &s->pores[i];
-        skd_sbuf_printf(b, "%s\n        {", i ? "," : "");
+        skd_sbuf_printf(b, "%s\n          {", i ? "," : "");
         u64(b, "id", q->id);
         skd_sbuf_printf(b, ", ");
         num(b, "x", q->x);
@@ -131,17 +138,17 @@ static void pore_list(skd_sbuf *b, const skd_synth_session *s)
         num(b, "strength_model", q->strength_model);
         skd_sbuf_printf(b, ", \"in_frame\": %s}", q->in_frame ? "true" : "false");
     }
-    skd_sbuf_printf(b, "%s]\n", s->n_pores ? "\n      " : "");
+    skd_sbuf_printf(b, "%s]\n", s->n_pores ? "\n        " : "");
 }
 
 static void patch_list(skd_sbuf *b, const skd_synth_world *w,
                        const skd_synth_session *s)
 {
-    skd_sbuf_printf(b, "    \"red_patches\": [");
+    skd_sbuf_printf(b, "      \"red_patches\": [");
     for (size_t i = 0; i < w->n_patches; i++) {
         double x, y;
         skd_affine_apply(&s->to_px, w->patches[i].u, w->patches[i].v, &x, &y);
-        skd_sbuf_printf(b, "%s\n      {", i ? "," : "");
+        skd_sbuf_printf(b, "%s\n        {", i ? "," : "");
         num(b, "x", x);
         skd_sbuf_printf(b, ", ");
         num(b, "y", y);
@@ -153,14 +160,14 @@ static void patch_list(skd_sbuf *b, const skd_synth_world *w,
         num(b, "delta_a", s->patch_peak);
         skd_sbuf_printf(b, "}");
     }
-    skd_sbuf_printf(b, "%s]\n", w->n_patches ? "\n    " : "");
+    skd_sbuf_printf(b, "%s]\n", w->n_patches ? "\n      " : "");
 }
 
 static void session(skd_sbuf *b, const skd_synth_params *p,
                     const skd_synth_world *w, const skd_synth_session *s)
 {
     const skd_affine *m = &s->to_skin;
-    skd_sbuf_printf(b, "    {\n    \"name\": \"%s\", ",
+    skd_sbuf_printf(b, "    {\n      \"name\": \"%s\", ",
                     s->is_after ? "after" : "before");
     u64(b, "width", s->width);
     skd_sbuf_printf(b, ", ");
@@ -169,8 +176,8 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     num(b, "px_per_mm", s->px_per_mm);
     skd_sbuf_printf(b, ", ");
     num(b, "frame_area_cm2", s->frame_area_cm2);
-    skd_sbuf_printf(b, ",\n    \"pixel_to_skin_mm\": [%.12g, %.12g, %.12g, "
-                       "%.12g, %.12g, %.12g],\n    ",
+    skd_sbuf_printf(b, ",\n      \"pixel_to_skin_mm\": [%.12g, %.12g, %.12g, "
+                       "%.12g, %.12g, %.12g],\n      ",
                     m->a11, m->a12, m->tx, m->a21, m->a22, m->ty);
     num(b, "exposure", p->exposure);
     skd_sbuf_printf(b, ", ");
@@ -179,13 +186,13 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     u64(b, "clipped_pixels", s->clipped_pixels);
     skd_sbuf_printf(b, ", ");
     u64(b, "clamped_samples", s->clamped_samples);
-    skd_sbuf_printf(b, ",\n    \"relief\": {");
+    skd_sbuf_printf(b, ",\n      \"relief\": {");
     num(b, "rms_nominal", s->relief_rms);
     skd_sbuf_printf(b, ", ");
     num(b, "rms_frame", s->relief_std);
     skd_sbuf_printf(b, ", ");
     num(b, "mean_frame", s->relief_mean);
-    skd_sbuf_printf(b, "},\n    \"texture\": {");
+    skd_sbuf_printf(b, "},\n      \"texture\": {");
     u64(b, "margin_px", s->tex_margin_px);
     skd_sbuf_printf(b, ", ");
     u64(b, "pixels", s->tex_pixels);
@@ -197,7 +204,7 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     num(b, "ssk", s->tex_ssk);
     skd_sbuf_printf(b, ", ");
     num(b, "sku", s->tex_sku);
-    skd_sbuf_printf(b, "},\n    \"colour\": {");
+    skd_sbuf_printf(b, "},\n      \"colour\": {");
     num(b, "L", p->L);
     skd_sbuf_printf(b, ", ");
     num(b, "a_base", s->a_base);
@@ -207,7 +214,7 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     num(b, "a_mean", s->a_mean);
     skd_sbuf_printf(b, ", ");
     num(b, "a_median", s->a_median);
-    skd_sbuf_printf(b, ",\n      ");
+    skd_sbuf_printf(b, ",\n        ");
     num(b, "red_delta", s->red_delta);
     skd_sbuf_printf(b, ", ");
     num(b, "red_area_fraction", s->red_area_fraction);
@@ -215,7 +222,7 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     num(b, "a_mean_image", s->a_image_mean);
     skd_sbuf_printf(b, ", ");
     num(b, "erythema_index_image", s->ei_image_mean);
-    skd_sbuf_printf(b, "},\n    \"pores\": {");
+    skd_sbuf_printf(b, "},\n      \"pores\": {");
     u64(b, "count_in_frame", s->pores_in_frame);
     skd_sbuf_printf(b, ", ");
     num(b, "density_per_cm2", s->pore_density_cm2);
@@ -223,13 +230,13 @@ static void session(skd_sbuf *b, const skd_synth_params *p,
     num(b, "mean_diameter_mm", s->pore_mean_diameter_mm);
     skd_sbuf_printf(b, ", ");
     num(b, "area_fraction", s->pore_area_fraction);
-    skd_sbuf_printf(b, ",\n      ");
+    skd_sbuf_printf(b, ",\n        ");
     num(b, "threshold", s->pore_threshold);
     skd_sbuf_printf(b, ", ");
     u64(b, "count_detectable", s->pores_detectable);
     skd_sbuf_printf(b, ",\n");
     pore_list(b, s);
-    skd_sbuf_printf(b, "    },\n");
+    skd_sbuf_printf(b, "      },\n");
     patch_list(b, w, s);
     skd_sbuf_printf(b, "    }");
 }
