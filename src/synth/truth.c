@@ -9,11 +9,11 @@
 
 #define SCHEMA_VERSION 1
 
-/* Numbers with 10 significant digits; non-finite ones as null. */
+/* Numbers with 12 significant digits; non-finite ones as null. */
 static void num(skd_sbuf *b, const char *key, double v)
 {
     if (isfinite(v))
-        skd_sbuf_printf(b, "\"%s\": %.10g", key, v);
+        skd_sbuf_printf(b, "\"%s\": %.12g", key, v);
     else
         skd_sbuf_printf(b, "\"%s\": null", key);
 }
@@ -43,9 +43,9 @@ static void model(skd_sbuf *b)
                     SKD_SYNTH_TEX_FINE_MM, SKD_SYNTH_TEX_COARSE_MM);
     num(b, "texture_margin_mm", SKD_SYNTH_TEX_MARGIN_MM);
     skd_sbuf_printf(b, ",\n    \"luminance_weights\": [0.2126, 0.7152, 0.0722],"
-                       "\n    \"white_xyz\": [%.10g, %.10g, %.10g],\n"
-                       "    \"rgb_to_xyz\": [[%.10g, %.10g, %.10g], [%.10g, %.10g, "
-                       "%.10g], [%.10g, %.10g, %.10g]]\n  },\n",
+                       "\n    \"white_xyz\": [%.12g, %.12g, %.12g],\n"
+                       "    \"rgb_to_xyz\": [[%.12g, %.12g, %.12g], [%.12g, %.12g, "
+                       "%.12g], [%.12g, %.12g, %.12g]]\n  },\n",
                     SKD_WHITE_X, SKD_WHITE_Y, SKD_WHITE_Z, m[0][0], m[0][1],
                     m[0][2], m[1][0], m[1][1], m[1][2], m[2][0], m[2][1],
                     m[2][2]);
@@ -71,8 +71,8 @@ static void params(skd_sbuf *b, const skd_synth_params *p)
     num(b, "relief_rms", p->relief_rms);
     skd_sbuf_printf(b, ",\n    ");
     num(b, "pore_density_per_cm2", p->pore_density_per_cm2);
-    skd_sbuf_printf(b, ", \"pore_diameter_mm\": [%.10g, %.10g], "
-                       "\"pore_depth\": [%.10g, %.10g],\n    ",
+    skd_sbuf_printf(b, ", \"pore_diameter_mm\": [%.12g, %.12g], "
+                       "\"pore_depth\": [%.12g, %.12g],\n    ",
                     p->pore_diameter_min_mm, p->pore_diameter_max_mm,
                     p->pore_depth_min, p->pore_depth_max);
     u64(b, "red_patches", p->red_patches);
@@ -84,7 +84,7 @@ static void params(skd_sbuf *b, const skd_synth_params *p)
     num(b, "exposure", p->exposure);
     skd_sbuf_printf(b, ", ");
     num(b, "noise_sigma", p->noise_sigma);
-    skd_sbuf_printf(b, ", \"offset_mm\": [%.10g, %.10g],\n    \"treatment\": {",
+    skd_sbuf_printf(b, ", \"offset_mm\": [%.12g, %.12g],\n    \"treatment\": {",
                     p->offset_x_mm, p->offset_y_mm);
     num(b, "keep_pores", p->keep_pores);
     skd_sbuf_printf(b, ", ");
