@@ -171,6 +171,63 @@ static void test_red_patches(skd_ctx *ctx)
     skd_synth_run_free(ctx, &run);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The truth's redness figures against the a* field recomputed here from
+ * the patch list (Gaussians cut at +-5 sigma): mean, median (mean of the
+ * two middle values), fraction >= median + 5. */
+static void test_redness_truth(skd_ctx *ctx)
+{
+    skd_synth_params p;
+    skd_synth_run run;
+    size_t n, red = 0;
+    double *a, sum = 0, med;
+    skd_synth_defaults(&p, 300, 200, 20);
+    p.red_patches = 5;
+    p.red_patch_radius_mm = 0.8;
+    p.red_patch_delta_a = 9;
+    CHECK_STATUS(skd_synth_run_make(ctx, &p, 0, &run), SKD_OK);
+    n = (size_t)p.width * p.height;
+    a = malloc(n * sizeof *a);
+    if (!a || !run.image[0]) {
+        free(a);
+        skd_synth_run_free(ctx, &run);
+        return;
+    }
+    for (uint32_t y = 0; y < p.height; y++)
+        for (uint32_t x = 0; x < p.width; x++) {
+            double v = p.a, s = p.red_patch_radius_mm * p.px_per_mm;
+            for (size_t j = 0; j < run.world.n_patches; j++) {
+                double u, w;
+                skd_affine_apply(&run.session[0].to_px, run.world.patches[j].u,
+                                 run.world.patches[j].v, &u, &w);
+                if (fabs(x - u) <= 5 * s && fabs(y - w) <= 5 * s)
+                    v += p.red_patch_delta_a *
+                         exp(-((x - u) * (x - u) + (y - w) * (y - w)) / (2 * s * s));
+            }
+            a[(size_t)y * p.width + x] = v;
+            sum += v;
+        }
+    qsort(a, n, sizeof *a, cmp_double);
+    med = n % 2 ? a[n / 2] : 0.5 * (a[n / 2 - 1] + a[n / 2]);
+    for (size_t i = 0; i < n; i++)
+        red += a[i] - med >= 5;
+    REPORT("redness truth: mean %.5f (recomputed %.5f), median %.5f (%.5f), "
+           "red area %.5f (%.5f)", run.session[0].a_mean, sum / n,
+           run.session[0].a_median, med, run.session[0].red_area_fraction,
+           (double)red / n);
+    CHECK_NEAR(run.session[0].a_mean, sum / n, 1e-4);
+    CHECK_NEAR(run.session[0].a_median, med, 1e-4);
+    CHECK_NEAR(run.session[0].red_area_fraction, (double)red / n, 2.0 / n);
+    CHECK(red > 0);
+    free(a);
+    skd_synth_run_free(ctx, &run);
+}
+
 static int same_image(const skd_image *a, const skd_image *b)
 {
     return a && b && a->width == b->width && a->height == b->height &&
@@ -287,6 +344,7 @@ int main(void)
     test_relief_rms(ctx);
     test_pore_depth(ctx);
     test_red_patches(ctx);
+    test_redness_truth(ctx);
     test_determinism(ctx);
     test_exposure(ctx);
     test_bad_params(ctx);
