@@ -8,7 +8,7 @@ creases (which the roundness test must reject), red patches, specular
 highlights and a dark shadow band (which the mask must exclude and the fill
 must bridge), and sensor noise.
 
-Usage: make_skin.py WIDTH HEIGHT OUT [--px-per-mm S] [--seed N]
+Usage: make_skin.py WIDTH HEIGHT OUT [--px-per-mm S] [--seed N] [--shift DX,DY]
 OUT ending in .png is written with PIL; anything else as binary PPM (pipe it
 to cjpeg for a JPEG).
 """
@@ -109,8 +109,17 @@ def main(argv):
     ap.add_argument("out")
     ap.add_argument("--px-per-mm", type=float, default=20.0)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--shift", default="0,0",
+                    help="DX,DY: the same skin seen DX, DY pixels further on "
+                         "(a second session for compare; make both with the same seed)")
     o = ap.parse_args(argv)
-    img = make(o.width, o.height, o.px_per_mm, o.seed)
+    dx, dy = (int(v) for v in o.shift.split(","))
+    # Render the union of both views, so the two share every feature.
+    pad = 64
+    if abs(dx) > pad or abs(dy) > pad:
+        ap.error("--shift: at most %d pixels each way" % pad)
+    big = make(o.width + 2 * pad, o.height + 2 * pad, o.px_per_mm, o.seed)
+    img = np.ascontiguousarray(big[pad + dy:pad + dy + o.height, pad + dx:pad + dx + o.width])
     if o.out.endswith(".png"):
         from PIL import Image
         Image.fromarray(img, "RGB").save(o.out)
