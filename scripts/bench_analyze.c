@@ -171,21 +171,17 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     a.height = img->height;
     a.px_per_mm = s;
     a.region = skd_malloc(ctx, n);
-    a.a_star = skd_malloc_array(ctx, n, sizeof(float));
-    a.erythema = skd_malloc_array(ctx, n, sizeof(float));
     float *l = skd_malloc_array(ctx, n, sizeof(float));
 
     t0 = now();
-    float *lut = skd_srgb_decode_table(ctx);
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
     for (size_t y = 0; y < h; y++)
-        skd_colour_row(img->rgb + y * w * 3, w, lut, l + y * w, a.a_star + y * w,
-                       a.erythema + y * w);
+        skd_log_luminance_row(img->rgb + y * w * 3, w, lut, l + y * w);
     t[T_COLOUR] = now() - t0;
 
     t0 = now();
-    if ((st = skd_build_mask(ctx, img, NULL, s, lut, a.region)) != SKD_OK)
+    if ((st = skd_build_mask(ctx, img, NULL, s, lut->linear, a.region)) != SKD_OK)
         die("mask", ctx, st);
-    skd_dealloc(ctx, lut);
     t[T_MASK] = now() - t0;
 
     t0 = now();
@@ -206,6 +202,16 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     a.texture = skd_malloc_array(ctx, n, sizeof(float));
     bank(ctx, spec, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
     skd_spectrum_free(ctx, spec);
+
+    /* a* and erythema come after the bank, as in skd_analyze */
+    t0 = now();
+    a.a_star = skd_malloc_array(ctx, n, sizeof(float));
+    a.erythema = skd_malloc_array(ctx, n, sizeof(float));
+    for (size_t y = 0; y < h; y++)
+        skd_redness_row(img->rgb + y * w * 3, w, lut, a.a_star + y * w,
+                        a.erythema + y * w);
+    skd_dealloc(ctx, lut);
+    t[T_COLOUR] += now() - t0;
 
     t0 = now();
     if ((st = skd_metrics_in_region(ctx, &a, NULL, NAN, m)) != SKD_OK)
