@@ -5,9 +5,11 @@
  * replace /dev/null with a regular file when run as root. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -16,24 +18,24 @@
 #define O_CLOEXEC 0
 #endif
 
-/* mkstemp creates mode 0600; the output gets the mode of the file it
- * replaces, or 0666 less the umask like any new file. The umask is read
- * from /proc (calling umask() to read it would change it for every thread
- * for a moment); without /proc, 022. */
-static mode_t output_mode(const struct stat *dest, int dest_exists)
+/* Create "<path>.tmp.<pid>.<unique>" exclusively. open() rather than
+ * mkstemp() so the file gets 0666 minus the umask like any output, without
+ * touching the process-wide umask (other threads may be writing too). */
+static int create_temp(char *tmp, size_t n, const char *path, const void *salt)
 {
-    unsigned mask = 022;
-    char line[128];
-    FILE *f;
-    if (dest_exists)
-        return dest->st_mode & 0777;
-    f = fopen("/proc/self/status", "r");
-    while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "Umask: %o", &mask) == 1)
-            break;
-    if (f)
-        fclose(f);
-    return (mode_t)(0666 & ~mask);
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        uint64_t u = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                     (uint64_t)(uintptr_t)salt ^ (uint64_t)attempt * 0x9E3779B97F4A7C15ull;
+        int fd;
+        snprintf(tmp, n, "%s.tmp.%ld.%012llx", path, (long)getpid(),
+                 (unsigned long long)(u & 0xFFFFFFFFFFFFull));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
 }
 
 /* Stream outputs: no temporary file; tmp_path stays NULL. */
@@ -59,7 +61,7 @@ static int open_direct(skd_ctx *ctx, const char *path, skd_atomic_file *af)
 
 int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
+    static const char suffix[] = ".tmp.4294967296.000000000000";
     struct stat st;
     size_t n;
     int fd, exists;
@@ -78,16 +80,14 @@ int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
             return skd_fail(ctx, SKD_E_IO, "%s: cannot write output: not a "
                             "regular file", path);
     }
-    n = strlen(path);
+    n = strlen(path) + sizeof suffix;
     af->dest_path = skd_strdup(ctx, path);
-    af->tmp_path = skd_malloc(ctx, n + sizeof suffix);
+    af->tmp_path = skd_malloc(ctx, n);
     if (!af->dest_path || !af->tmp_path) {
         skd_atomic_abort(ctx, af);
         return SKD_E_NOMEM;
     }
-    memcpy(af->tmp_path, path, n);
-    memcpy(af->tmp_path + n, suffix, sizeof suffix);
-    fd = mkstemp(af->tmp_path);
+    fd = create_temp(af->tmp_path, n, path, af);
     if (fd < 0) {
         int e = errno;
         af->tmp_path[0] = '\0';
@@ -95,7 +95,9 @@ int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
         return skd_fail(ctx, SKD_E_IO, "%s: cannot create output: %s", path,
                         strerror(e));
     }
-    (void)fchmod(fd, output_mode(&st, exists)); /* best effort */
+    /* A file that is replaced keeps its permissions (best effort). */
+    if (exists)
+        (void)fchmod(fd, st.st_mode & 0777);
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int e = errno;
