@@ -77,6 +77,7 @@ absent() { # absent FILE
 # A 96x80 skin-like photo (the fuzz seed without its 6 parameter bytes).
 tail -c +7 "$HERE/../fuzz/corpus/fuzz_analyze/png_20pxmm" >skin.png
 A=("$BIN" analyze --px-per-mm 20)
+S=("$BIN" synth -q --width 200 --height 150)
 rc=0
 "${A[@]}" --json skin.png --overlay ov-ref.png >ref.json 2>err.txt || rc=$?
 if [ "$rc" -ne 0 ] || [ ! -s ov-ref.png ]; then
@@ -100,6 +101,10 @@ if tmpfs full size=64k; then
     absent full/skin.png.overlay.png
     expect_out_fail "No space left" full/list.csv "$BIN" info --csv -o full/list.csv skin.png
     absent full/list.csv
+    expect_out_fail "No space left" full/s.png "${S[@]}" full/s.png
+    absent full/s.png
+    expect_out_fail "No space left" full/s.jpg "${S[@]}" full/s.jpg
+    absent full/s.jpg
     no_temp full
 else
     skip "full disk (tmpfs): not root or mount not permitted"
@@ -113,6 +118,12 @@ if tmpfs part size=64k; then
     rm part/reserve
     expect_out_fail "No space left" part/ov.png "${A[@]}" --overlay part/ov.png skin.png
     same part/ov.png prev.txt
+    # synth: the photo fits, the truth does not, or the other way round.
+    expect_out_fail "No space left" part/ "${S[@]}" part/s.png --truth part/t.json
+    for f in part/s.png part/t.json; do
+        [ ! -e "$f" ] || [ -s "$f" ] && ok || bad "$f is empty (partial)"
+    done
+    [ -e part/s.png ] && [ -e part/t.json ] && bad "synth wrote both, yet failed" || ok
     no_temp part
 else
     skip "nearly full disk (tmpfs): not root or mount not permitted"
@@ -128,6 +139,10 @@ cp prev.txt fsize/out.json
 expect_out_fail "File too large" fsize/out.json \
     bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@"' - "${A[@]}" --json -o fsize/out.json skin.png skin.png skin.png
 same fsize/out.json prev.txt
+cp prev.txt fsize/s.png
+expect_out_fail "File too large" fsize/s.png \
+    bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' - "${S[@]}" fsize/s.png
+same fsize/s.png prev.txt
 no_temp fsize
 
 # --- standard output on a full device -----------------------------------------
@@ -140,6 +155,10 @@ if [ -w /dev/full ]; then
     "$BIN" info skin.png >/dev/full 2>err.txt || rc=$?
     if [ "$rc" -eq 5 ] && grep -q "standard output: No space left" err.txt; then ok
     else bad "info >/dev/full -> exit $rc: $(cat err.txt)"; fi
+    rc=0
+    "${S[@]}" s-devfull.png --truth - >/dev/full 2>err.txt || rc=$?
+    if [ "$rc" -eq 5 ] && grep -qi "standard output" err.txt; then ok
+    else bad "synth --truth - >/dev/full -> exit $rc: $(cat err.txt)"; fi
 else
     skip "/dev/full: not available"
 fi
@@ -166,6 +185,10 @@ if [ "$ro_ok" -eq 1 ]; then
     same ro/ov.png prev.txt
     expect_out_fail "$ro_text" ro/new.png "${A[@]}" --overlay ro/new.png skin.png
     absent ro/new.png
+    expect_out_fail "$ro_text" ro/s.png "${S[@]}" ro/s.png --after ro/a.jpg --truth ro/t.json
+    absent ro/s.png
+    absent ro/a.jpg
+    absent ro/t.json
     no_temp ro
     chmod 755 ro 2>/dev/null || true
 else
