@@ -4,10 +4,13 @@
  *    (long side <= COARSE_SIDE) and a fine one (long side <= FINE_SIDE).
  * 2. Coarse: Fourier-Mellin proposes rotation/scale hypotheses (each with
  *    its 180 degree twin, plus "no rotation, no scale"); phase correlation
- *    gives each one a shift; the hypothesis whose mapped planes correlate
- *    best wins and Gauss-Newton refines it.
+ *    gives each one a shift; a few Gauss-Newton steps each, and the
+ *    hypothesis whose mapped planes correlate best wins. When none is
+ *    convincing, a rotation/scale grid adds its best hypotheses.
  * 3. Fine: Gauss-Newton again, from the coarse result.
- * 4. Confidence: the correlation of the fine planes over their overlap. */
+ * 4. Confidence: the correlation r of the fine planes over their overlap,
+ *    less its chance level c (what unrelated photos reach when searched),
+ *    as (r - c) / (1 - c); 0 when the overlap is under 10% of the frame. */
 #include <math.h>
 #include <stdio.h>
 
@@ -28,6 +31,10 @@
  * runs too (a correct hypothesis on a clean pair scores above 0.9). */
 #define GRID_TRIGGER 0.5
 #define GRID_KEEP 3
+/* Chance level of the correlation, in standard deviations of the
+ * correlation of unrelated planes (skd_reg_chance_level): the best of the
+ * many matches the search tries reaches about 3-5 of them. */
+#define CHANCE_K 4.0
 
 static size_t max_side(const skd_image *a, const skd_image *b)
 {
@@ -55,9 +62,6 @@ static int score(skd_ctx *ctx, const skd_reg_plane *bef, const skd_reg_plane *af
     skd_reg_fit f;
     int st = skd_reg_refine(ctx, bef, aft, sim, SCORE_ITER, 2, &f);
     *out = f.overlap < MIN_OVERLAP ? -1.0 : f.ncc;
-#ifdef SKD_REG_DEBUG
-    fprintf(stderr, "  score %.3f overlap %.2f\n", f.ncc, f.overlap);
-#endif
     return st;
 }
 
@@ -87,9 +91,6 @@ static int fourier_mellin_hypotheses(skd_ctx *ctx, const skd_reg_plane *bef,
             scale = rs[(k - 1) / 2].scale;
         }
         st = skd_reg_translation(ctx, bef, aft, rot, scale, &cand, &peak);
-#ifdef SKD_REG_DEBUG
-        fprintf(stderr, "fm cand rot %.2f scale %.3f peak %.3f\n", rot, scale, peak);
-#endif
         if (st == SKD_OK)
             st = score(ctx, bef, aft, &cand, &sc);
         if (st == SKD_OK)
@@ -126,9 +127,6 @@ static int grid_hypotheses(skd_ctx *ctx, const skd_image *before,
         st = skd_reg_refine(ctx, &sb, &sa, &cand[k], COARSE_ITER, 1, &f);
         full = skd_sim_from_level(&cand[k], fs);
         cand[k] = skd_sim_to_level(&full, bef->factor);
-#ifdef SKD_REG_DEBUG
-        fprintf(stderr, "grid cand peak %.3f ncc %.3f\n", peak[k], f.ncc);
-#endif
         if (st == SKD_OK)
             st = score(ctx, bef, aft, &cand[k], &sc);
         if (st == SKD_OK)
@@ -155,21 +153,17 @@ static int coarse_search(skd_ctx *ctx, const skd_image *before,
         st = grid_hypotheses(ctx, before, after, bef, aft, sim, &best_score);
     if (st == SKD_OK)
         st = skd_reg_refine(ctx, bef, aft, sim, COARSE_ITER, 1, fit);
-#ifdef SKD_REG_DEBUG
-    fprintf(stderr, "coarse: it %d ncc %.3f overlap %.2f\n", fit->iterations, fit->ncc, fit->overlap);
-#endif
     return st;
 }
 
 static int refine_fine(skd_ctx *ctx, const skd_image *before,
-                       const skd_image *after, unsigned fc, unsigned ff,
-                       skd_sim *sim_full, skd_reg_fit *fit)
+                       const skd_image *after, unsigned ff, skd_sim *sim_full,
+                       skd_reg_fit *fit, double *sigma0)
 {
     skd_reg_plane bef = {0}, aft = {0};
     double s = hypot(sim_full->a, sim_full->b);
     skd_sim sim = skd_sim_to_level(sim_full, ff);
     int st;
-    (void)fc;
     /* Filter the after photo at the same physical scale as the before. */
     st = skd_reg_plane_build(ctx, before, ff, BAND_S1, BAND_S2, &bef);
     if (st == SKD_OK)
@@ -177,13 +171,23 @@ static int refine_fine(skd_ctx *ctx, const skd_image *before,
     if (st == SKD_OK)
         st = skd_reg_refine(ctx, &bef, &aft, &sim, FINE_ITER, 1, fit);
     if (st == SKD_OK)
+        st = skd_reg_chance_level(ctx, &bef, &aft, &sim, sigma0);
+    if (st == SKD_OK)
         *sim_full = skd_sim_from_level(&sim, ff);
-#ifdef SKD_REG_DEBUG
-    fprintf(stderr, "fine: it %d ncc %.3f overlap %.2f\n", fit->iterations, fit->ncc, fit->overlap);
-#endif
     skd_reg_plane_free(ctx, &bef);
     skd_reg_plane_free(ctx, &aft);
     return st;
+}
+
+/* The correlation above what a search over unrelated photos reaches by
+ * chance, scaled so that a perfect match is 1. */
+static double confidence(const skd_reg_fit *fit, double sigma0)
+{
+    double chance = CHANCE_K * sigma0, c;
+    if (fit->overlap < MIN_OVERLAP || chance >= 1.0)
+        return 0.0;
+    c = (fit->ncc - chance) / (1.0 - chance);
+    return c < 0.0 ? 0.0 : (c > 1.0 ? 1.0 : c);
 }
 
 static int refuse(skd_ctx *ctx, const char *why, double conf)
@@ -200,7 +204,8 @@ int skd_register(skd_ctx *ctx, const skd_image *before,
     skd_reg_fit fit = {0};
     size_t side;
     unsigned fc, ff;
-    char why[128];
+    char why[192];
+    double sigma0 = 1.0;
     int st;
 
     if (!ctx)
@@ -237,27 +242,30 @@ int skd_register(skd_ctx *ctx, const skd_image *before,
     }
     if (st == SKD_OK)
         st = coarse_search(ctx, before, after, &bef, &aft, &sim, &fit);
+    if (st == SKD_OK && ff == fc)
+        st = skd_reg_chance_level(ctx, &bef, &aft, &sim, &sigma0);
     skd_reg_plane_free(ctx, &bef);
     skd_reg_plane_free(ctx, &aft);
     if (st != SKD_OK)
         return st;
     sim = skd_sim_from_level(&sim, fc);
     if (ff < fc) {
-        st = refine_fine(ctx, before, after, fc, ff, &sim, &fit);
+        st = refine_fine(ctx, before, after, ff, &sim, &fit, &sigma0);
         if (st != SKD_OK)
             return st;
     }
 
     skd_sim_to_transform(&sim, before->width, before->height, after->width,
                          after->height, out);
-    out->confidence = fit.overlap < MIN_OVERLAP ? 0.0 : fmax(0.0, fmin(1.0, fit.ncc));
+    out->confidence = confidence(&fit, sigma0);
     if (out->confidence < skd_opt(ctx, SKD_OPT_MIN_CONFIDENCE)) {
         if (fit.overlap < MIN_OVERLAP)
             snprintf(why, sizeof why, "the photos overlap in only %.0f%% of the "
                      "before frame", 100.0 * fit.overlap);
         else
-            snprintf(why, sizeof why, "the photos do not show the same skin area "
-                     "(best match correlates %.2f)", fit.ncc);
+            snprintf(why, sizeof why, "the photos do not appear to show the same "
+                     "skin: the best match correlates %.2f, chance level %.2f",
+                     fit.ncc, CHANCE_K * sigma0);
         return refuse(ctx, why, out->confidence);
     }
     return SKD_OK;

@@ -211,6 +211,16 @@ int skd_reg_refine(skd_ctx *ctx, const skd_reg_plane *before,
                    const skd_reg_plane *after, skd_sim *sim, int max_iter,
                    unsigned stride, skd_reg_fit *fit);
 
+/* ---- chance.c ----------------------------------------------------------- */
+
+/* Standard deviation of the weighted correlation (as in skd_reg_refine)
+ * that unrelated planes with the spectra of before and of after mapped by
+ * sim (plane coordinates) would show over the same overlap: the figure a
+ * correlation found by searching has to beat. 1 when there is no overlap. */
+int skd_reg_chance_level(skd_ctx *ctx, const skd_reg_plane *before,
+                         const skd_reg_plane *after, const skd_sim *sim,
+                         double *sigma0);
+
 /* ---- warp.c ------------------------------------------------------------- */
 
 /* Resample after into a width x height before frame under t (bicubic on the

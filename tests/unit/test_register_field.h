@@ -38,6 +38,7 @@ typedef struct shot {
     double blob_keep;            /* share of blobs still present, 0..1 */
     double exposure;             /* multiplies linear luminance */
     double light_x, light_y;     /* shading: ln Y gains per image width */
+    double blur;                 /* Gaussian defocus, scene pixels */
     double noise_sigma;          /* 8-bit sRGB units */
     uint64_t noise_seed;
 } shot;
@@ -196,7 +197,8 @@ static inline skd_image *field_render(const field *f, const shot *sh)
     for (uint32_t y = 0; y < h; y++) {
         double *row = l + (size_t)y * w;
         for (size_t i = 0; i < f->nw; i++) {
-            double a = f->amp[i] * sh->texture_scale;
+            double k2 = f->kx[i] * f->kx[i] + f->ky[i] * f->ky[i];
+        double a = f->amp[i] * sh->texture_scale * exp(-0.5 * k2 * sh->blur * sh->blur);
             double cr = a * cos(kpy[i] * y + php[i]), ci = a * sin(kpy[i] * y + php[i]);
             const double *c = cx + i * w, *s = sx + i * w;
             for (uint32_t x = 0; x < w; x++)
@@ -212,8 +214,11 @@ static inline skd_image *field_render(const field *f, const shot *sh)
         for (size_t b = 0; b < f->nb; b++) {
             double ux = f->bx[b] - tx, uy = f->by[b] - ty;
             double px = i00 * ux + i01 * uy, py = i10 * ux + i11 * uy;
-            double r = 4.0 * f->bsig[b] / sh->camera.scale + 1.0;
-            double inv2s2 = 1.0 / (2.0 * f->bsig[b] * f->bsig[b]);
+            /* A blurred Gaussian is a wider, shallower Gaussian. */
+            double s2 = f->bsig[b] * f->bsig[b] + sh->blur * sh->blur;
+            double depth = f->bdepth[b] * f->bsig[b] * f->bsig[b] / s2;
+            double r = 4.0 * sqrt(s2) / sh->camera.scale + 1.0;
+            double inv2s2 = 1.0 / (2.0 * s2);
             long x0 = (long)floor(px - r), x1 = (long)ceil(px + r);
             long y0 = (long)floor(py - r), y1 = (long)ceil(py + r);
             if (f->bkey[b] >= keep)
@@ -227,7 +232,7 @@ static inline skd_image *field_render(const field *f, const shot *sh)
                     double qx = A00 * x + A01 * y + tx - f->bx[b];
                     double qy = A10 * x + A11 * y + ty - f->by[b];
                     l[(size_t)y * w + (size_t)x] -=
-                        f->bdepth[b] * exp(-(qx * qx + qy * qy) * inv2s2);
+                        depth * exp(-(qx * qx + qy * qy) * inv2s2);
                 }
         }
     }
