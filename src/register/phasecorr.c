@@ -27,6 +27,7 @@ static void band_free(skd_ctx *ctx, band *b)
     skd_dealloc(ctx, b->lx);
     skd_dealloc(ctx, b->gy);
     skd_dealloc(ctx, b->ly);
+    b->gx = b->lx = b->gy = b->ly = NULL;
 }
 
 static int band_make(skd_ctx *ctx, size_t pw, size_t ph, double sigma,
