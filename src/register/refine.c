@@ -14,6 +14,7 @@
 #define NP 6
 #define STEP_LIMIT 2.0   /* plane pixels of corner motion per iteration */
 #define CONVERGED 5e-3   /* plane pixels of corner motion */
+#define SCALE_LIMIT 4.0  /* a fit leaving [1/4, 4] has run away: stop it */
 #define CAUCHY_K 2.385   /* x robust spread: 95% efficiency on Gaussian noise */
 #define RES_EVERY 4      /* residual spread from every 4th row and column */
 
@@ -235,15 +236,20 @@ int skd_reg_refine(skd_ctx *ctx, const skd_reg_plane *before,
         p.cauchy = cauchy_scale(&pl);
     }
     for (it = 0; it < max_iter; it++) {
-        double d[NP], motion;
+        double d[NP], motion, scale;
         accumulate(&pl, &p, 1, &s);
         p.cauchy = cauchy_scale(&pl);
         if (!solve(s.h, s.r, d))
             break;
         motion = corner_motion(before, d);
+        if (!isfinite(motion))
+            break;
         if (motion > STEP_LIMIT)
             for (int k = 0; k < NP; k++)
                 d[k] *= STEP_LIMIT / motion;
+        scale = hypot(p.a + d[0], p.b + d[1]);
+        if (scale < 1.0 / SCALE_LIMIT || scale > SCALE_LIMIT)
+            break;
         p.a += d[0];
         p.b += d[1];
         p.ux += d[2];
