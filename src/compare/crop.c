@@ -60,17 +60,22 @@ static void copy_box(void *dst, const void *src, uint32_t src_w,
     }
 }
 
-/* Pores whose centre pixel lies in the box: x in [x0, x1 + 0.5) keeps
- * both floor(x) and floor(x + 0.5) inside, whichever rule the metric
- * uses. */
+/* Pores whose centre pixel lies in the box. skd_metrics_in_region takes
+ * the centre pixel as (floor x, floor y), and a shift by whole pixels keeps
+ * that pixel the same. */
+static int in_box(const skd_pore *p, const skd_bbox *b)
+{
+    return floorf(p->x) >= (float)b->x0 && floorf(p->x) <= (float)b->x1 &&
+           floorf(p->y) >= (float)b->y0 && floorf(p->y) <= (float)b->y1;
+}
+
 static int copy_pores(skd_ctx *ctx, skd_analysis_crop *c,
                       const skd_analysis *src, const skd_bbox *b)
 {
     size_t n = 0;
     for (size_t i = 0; i < src->n_pores; i++) {
         const skd_pore *p = &src->pores[i];
-        if (p->x >= b->x0 && p->x < b->x1 + 0.5f && p->y >= b->y0 &&
-            p->y < b->y1 + 0.5f)
+        if (in_box(p, b))
             n++;
     }
     if (n > c->cap_pores) {
@@ -85,8 +90,7 @@ static int copy_pores(skd_ctx *ctx, skd_analysis_crop *c,
     n = 0;
     for (size_t i = 0; i < src->n_pores; i++) {
         skd_pore p = src->pores[i];
-        if (p.x >= b->x0 && p.x < b->x1 + 0.5f && p.y >= b->y0 &&
-            p.y < b->y1 + 0.5f) {
+        if (in_box(&p, b)) {
             p.x -= (float)b->x0;
             p.y -= (float)b->y0;
             c->view.pores[n++] = p;
