@@ -15,13 +15,13 @@ static uint64_t splitmix64(uint64_t *x)
 
 static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
 
-void skd_rng_seed(skd_rng *r, uint64_t seed)
+void skd_boot_rng_seed(skd_boot_rng *r, uint64_t seed)
 {
     for (int i = 0; i < 4; i++)
         r->s[i] = splitmix64(&seed);
 }
 
-uint64_t skd_rng_next(skd_rng *r)
+uint64_t skd_boot_rng_next(skd_boot_rng *r)
 {
     uint64_t *s = r->s;
     uint64_t out = rotl(s[1] * 5, 7) * 9;
@@ -36,14 +36,14 @@ uint64_t skd_rng_next(skd_rng *r)
 }
 
 /* Lemire's multiply-shift with rejection of the biased low range. */
-uint32_t skd_rng_below(skd_rng *r, uint32_t n)
+uint32_t skd_boot_rng_below(skd_boot_rng *r, uint32_t n)
 {
-    uint64_t m = (skd_rng_next(r) >> 32) * n;
+    uint64_t m = (skd_boot_rng_next(r) >> 32) * n;
     uint32_t low = (uint32_t)m;
     if (low < n) {
         uint32_t reject = (uint32_t)(-n) % n;
         while (low < reject) {
-            m = (skd_rng_next(r) >> 32) * n;
+            m = (skd_boot_rng_next(r) >> 32) * n;
             low = (uint32_t)m;
         }
     }
@@ -79,7 +79,7 @@ int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
 {
     double *x = NULL, *means = NULL, sum = 0, mean_d;
     size_t k = 0;
-    skd_rng rng;
+    skd_boot_rng rng;
 
     *lo = *hi = NAN;
     if (n_boot == 0)
@@ -102,11 +102,11 @@ int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
         return SKD_E_NOMEM;
     }
     mean_d = sum / (double)k;
-    skd_rng_seed(&rng, seed);
+    skd_boot_rng_seed(&rng, seed);
     for (uint32_t b = 0; b < n_boot; b++) {
         double s = 0;
         for (size_t i = 0; i < k; i++)
-            s += x[skd_rng_below(&rng, (uint32_t)k)];
+            s += x[skd_boot_rng_below(&rng, (uint32_t)k)];
         means[b] = s / (double)k;
     }
     qsort(means, n_boot, sizeof *means, cmp_double);

@@ -96,7 +96,7 @@ static int analyze_both(skd_ctx *ctx, const skd_image *before,
     return st;
 }
 
-static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_affine *a2b)
+static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b)
 {
     const skd_analysis *b = c->before, *a = c->after;
     uint64_t nb, na;
@@ -117,7 +117,7 @@ static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_affine *a2b)
 }
 
 /* Tiles, paired differences, intervals and verdicts. */
-static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_affine *a2b,
+static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
                          const skd_metrics *mb, const skd_metrics *ma)
 {
     const skd_analysis *b = c->before, *a = c->after;
@@ -165,13 +165,13 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_affine *a2b,
 int skd_compare_measured(skd_ctx *ctx, skd_comparison *c)
 {
     const skd_analysis *b = c->before, *a = c->after;
-    skd_affine a2b;
+    skd_frame_map a2b;
     skd_metrics mb, ma;
     int st;
 
     c->px_per_mm = b->px_per_mm;
     c->scale_assumed = b->scale_assumed;
-    skd_affine_from_transform(&c->transform, a->width, a->height, b->width,
+    skd_frame_map_from_transform(&c->transform, a->width, a->height, b->width,
                               b->height, &a2b);
     st = common_region(ctx, c, &a2b);
     if (st != SKD_OK)

@@ -10,21 +10,22 @@
 /* ---- geometry ---------------------------------------------------------- */
 
 /* x' = m[0] x + m[1] y + tx,  y' = m[2] x + m[3] y + ty. */
-typedef struct skd_affine {
+typedef struct skd_frame_map {
     double m[4];
     double tx, ty;
-} skd_affine;
+} skd_frame_map;
 
-/* The after -> before map of a skd_transform for photos of the given sizes.
- * Rotation is counter-clockwise as seen on screen (y down), so with
- * c = cos, s = sin: R = [c s; -s c]. */
-void skd_affine_from_transform(const skd_transform *t, uint32_t after_w,
+/* The after -> before map of a skd_transform for photos of the given sizes:
+ * p_b = scale * R * (p_a - c_a) + c_b + (dx, dy) with R = [c -s; s c]
+ * (c = cos, s = sin of rotation_deg) acting on (x, y) in image coordinates
+ * (y down), the convention of skd_register and skd_synth. */
+void skd_frame_map_from_transform(const skd_transform *t, uint32_t after_w,
                                uint32_t after_h, uint32_t before_w,
-                               uint32_t before_h, skd_affine *after_to_before);
+                               uint32_t before_h, skd_frame_map *after_to_before);
 /* Inverse map; a similarity with scale > 0 is always invertible. */
-void skd_affine_invert(const skd_affine *a, skd_affine *inv);
+void skd_frame_map_invert(const skd_frame_map *a, skd_frame_map *inv);
 
-static inline void skd_affine_apply(const skd_affine *a, double x, double y,
+static inline void skd_frame_map_apply(const skd_frame_map *a, double x, double y,
                                     double *ox, double *oy)
 {
     *ox = a->m[0] * x + a->m[1] * y + a->tx;
@@ -38,7 +39,7 @@ static inline void skd_affine_apply(const skd_affine *a, double x, double y,
  * Pixel centres sit on integer coordinates; "nearest" rounds half up. */
 void skd_common_masks(const uint8_t *rb, uint32_t before_w, uint32_t before_h,
                       const uint8_t *ra, uint32_t after_w, uint32_t after_h,
-                      const skd_affine *after_to_before, uint8_t *cb,
+                      const skd_frame_map *after_to_before, uint8_t *cb,
                       uint8_t *ca, uint64_t *count_b, uint64_t *count_a);
 
 /* ---- tiles ------------------------------------------------------------- */
@@ -80,7 +81,7 @@ int32_t skd_tile_index(double pos, double tile_px, uint32_t n_tiles);
 int skd_tile_grid_build(skd_ctx *ctx, double tile_px, const uint8_t *cb,
                         uint32_t before_w, uint32_t before_h,
                         const uint8_t *ca, uint32_t after_w, uint32_t after_h,
-                        const skd_affine *after_to_before, double scale,
+                        const skd_frame_map *after_to_before, double scale,
                         skd_tile_grid *grid);
 void skd_tile_grid_free(skd_ctx *ctx, skd_tile_grid *grid);
 
@@ -117,14 +118,14 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
 /* ---- uncertainty and verdict ------------------------------------------ */
 
 /* Deterministic generator: xoshiro256** seeded through splitmix64. */
-typedef struct skd_rng {
+typedef struct skd_boot_rng {
     uint64_t s[4];
-} skd_rng;
+} skd_boot_rng;
 
-void skd_rng_seed(skd_rng *r, uint64_t seed);
-uint64_t skd_rng_next(skd_rng *r);
+void skd_boot_rng_seed(skd_boot_rng *r, uint64_t seed);
+uint64_t skd_boot_rng_next(skd_boot_rng *r);
 /* Uniform integer in [0, n), n > 0, without modulo bias. */
-uint32_t skd_rng_below(skd_rng *r, uint32_t n);
+uint32_t skd_boot_rng_below(skd_boot_rng *r, uint32_t n);
 
 /* 95% bootstrap interval of a change. The statistic is the mean of n tile
  * differences d resampled with replacement n_boot times; the interval is

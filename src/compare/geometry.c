@@ -3,9 +3,9 @@
 
 #include "compare.h"
 
-void skd_affine_from_transform(const skd_transform *t, uint32_t after_w,
+void skd_frame_map_from_transform(const skd_transform *t, uint32_t after_w,
                                uint32_t after_h, uint32_t before_w,
-                               uint32_t before_h, skd_affine *a)
+                               uint32_t before_h, skd_frame_map *a)
 {
     double th = t->rotation_deg * (M_PI / 180.0);
     double c = t->scale * cos(th), s = t->scale * sin(th);
@@ -13,14 +13,14 @@ void skd_affine_from_transform(const skd_transform *t, uint32_t after_w,
     double cbx = (before_w - 1.0) / 2, cby = (before_h - 1.0) / 2;
 
     a->m[0] = c;
-    a->m[1] = s;
-    a->m[2] = -s;
+    a->m[1] = -s;
+    a->m[2] = s;
     a->m[3] = c;
-    a->tx = cbx + t->dx - (c * cax + s * cay);
-    a->ty = cby + t->dy - (-s * cax + c * cay);
+    a->tx = cbx + t->dx - (c * cax - s * cay);
+    a->ty = cby + t->dy - (s * cax + c * cay);
 }
 
-void skd_affine_invert(const skd_affine *a, skd_affine *inv)
+void skd_frame_map_invert(const skd_frame_map *a, skd_frame_map *inv)
 {
     double det = a->m[0] * a->m[3] - a->m[1] * a->m[2];
     double i0 = a->m[3] / det, i1 = -a->m[1] / det;
@@ -47,7 +47,7 @@ static int nearest_set(const uint8_t *mask, uint32_t w, uint32_t h, double x,
 /* dst = src AND (nearest pixel of map(p) set in other); returns the count. */
 static uint64_t mask_through_map(const uint8_t *src, uint32_t w, uint32_t h,
                                  const uint8_t *other, uint32_t ow,
-                                 uint32_t oh, const skd_affine *map,
+                                 uint32_t oh, const skd_frame_map *map,
                                  uint8_t *dst)
 {
     uint64_t n = 0;
@@ -59,7 +59,7 @@ static uint64_t mask_through_map(const uint8_t *src, uint32_t w, uint32_t h,
             d[x] = 0;
             if (!s[x])
                 continue;
-            skd_affine_apply(map, x, y, &mx, &my);
+            skd_frame_map_apply(map, x, y, &mx, &my);
             if (nearest_set(other, ow, oh, mx, my)) {
                 d[x] = 1;
                 n++;
@@ -71,13 +71,13 @@ static uint64_t mask_through_map(const uint8_t *src, uint32_t w, uint32_t h,
 
 void skd_common_masks(const uint8_t *rb, uint32_t before_w, uint32_t before_h,
                       const uint8_t *ra, uint32_t after_w, uint32_t after_h,
-                      const skd_affine *after_to_before, uint8_t *cb,
+                      const skd_frame_map *after_to_before, uint8_t *cb,
                       uint8_t *ca, uint64_t *count_b, uint64_t *count_a)
 {
-    skd_affine before_to_after;
+    skd_frame_map before_to_after;
     uint64_t nb, na;
 
-    skd_affine_invert(after_to_before, &before_to_after);
+    skd_frame_map_invert(after_to_before, &before_to_after);
     nb = mask_through_map(rb, before_w, before_h, ra, after_w, after_h,
                           &before_to_after, cb);
     na = mask_through_map(ra, after_w, after_h, rb, before_w, before_h,

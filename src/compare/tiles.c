@@ -80,7 +80,7 @@ static void assign_before(skd_tile_grid *g, const uint8_t *cb, uint32_t w,
 }
 
 static void assign_after(skd_tile_grid *g, const uint8_t *ca, uint32_t w,
-                         uint32_t h, const skd_affine *a2b)
+                         uint32_t h, const skd_frame_map *a2b)
 {
     for (uint32_t y = 0; y < h; y++) {
         const uint8_t *row = ca + (size_t)y * w;
@@ -92,7 +92,7 @@ static void assign_after(skd_tile_grid *g, const uint8_t *ca, uint32_t w,
             tile[x] = -1;
             if (!row[x])
                 continue;
-            skd_affine_apply(a2b, x, y, &bx, &by);
+            skd_frame_map_apply(a2b, x, y, &bx, &by);
             tx = skd_tile_index(bx, g->tile_px, g->tiles_x);
             ty = skd_tile_index(by, g->tile_px, g->tiles_y);
             if (tx < 0 || ty < 0)
@@ -108,7 +108,7 @@ static void assign_after(skd_tile_grid *g, const uint8_t *ca, uint32_t w,
 int skd_tile_grid_build(skd_ctx *ctx, double tile_px, const uint8_t *cb,
                         uint32_t before_w, uint32_t before_h,
                         const uint8_t *ca, uint32_t after_w, uint32_t after_h,
-                        const skd_affine *after_to_before, double scale,
+                        const skd_frame_map *after_to_before, double scale,
                         skd_tile_grid *g)
 {
     double need, ntx, nty;

@@ -13,7 +13,7 @@ typedef struct jpeg_sink {
     struct jpeg_destination_mgr dest;
     struct jpeg_error_mgr err;
     jmp_buf jump;
-    skd_sbuf *out;
+    skd_rbuf *out;
     JOCTET chunk[16384];
     char message[JMSG_LENGTH_MAX];
 } jpeg_sink;
@@ -30,7 +30,7 @@ static void dest_init(j_compress_ptr c)
 static boolean dest_empty(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_sbuf_append(s->out, s->chunk, sizeof s->chunk);
+    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk);
     if (s->out->failed) {
         snprintf(s->message, sizeof s->message, "out of memory");
         longjmp(s->jump, 1);
@@ -42,7 +42,7 @@ static boolean dest_empty(j_compress_ptr c)
 static void dest_term(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_sbuf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
+    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
 }
 
 static void on_error(j_common_ptr c)
@@ -55,7 +55,7 @@ static void on_error(j_common_ptr c)
 static void on_message(j_common_ptr c) { (void)c; }
 
 int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
-                           skd_sbuf *out)
+                           skd_rbuf *out)
 {
     struct jpeg_compress_struct c;
     jpeg_sink *s = skd_calloc(ctx, 1, sizeof *s);

@@ -8,7 +8,7 @@
 #include "report.h"
 
 typedef struct png_sink {
-    skd_sbuf *out;
+    skd_rbuf *out;
     skd_ctx *ctx;
     char message[200];
 } png_sink;
@@ -16,7 +16,7 @@ typedef struct png_sink {
 static void sink_write(png_structp png, png_bytep data, png_size_t n)
 {
     png_sink *s = png_get_io_ptr(png);
-    skd_sbuf_append(s->out, data, n);
+    skd_rbuf_append(s->out, data, n);
     if (s->out->failed)
         png_error(png, "out of memory");
 }
@@ -49,7 +49,7 @@ static void sink_free(png_structp png, png_voidp p)
         s->ctx->alloc.free_fn(s->ctx->alloc.opaque, p);
 }
 
-int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_sbuf *out)
+int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_rbuf *out)
 {
     png_sink sink;
     png_structp png;

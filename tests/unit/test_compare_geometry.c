@@ -16,38 +16,39 @@ static skd_transform tf(double dx, double dy, double rot, double scale)
 static void test_affine(void)
 {
     skd_transform t = tf(3, -2, 0, 1);
-    skd_affine a, inv;
+    skd_frame_map a, inv;
     double x, y;
 
     /* pure shift, same size: p_b = p_a + (dx, dy) */
-    skd_affine_from_transform(&t, 100, 80, 100, 80, &a);
-    skd_affine_apply(&a, 10, 20, &x, &y);
+    skd_frame_map_from_transform(&t, 100, 80, 100, 80, &a);
+    skd_frame_map_apply(&a, 10, 20, &x, &y);
     CHECK_NEAR(x, 13, 1e-12);
     CHECK_NEAR(y, 18, 1e-12);
 
     /* different sizes: centre maps to centre */
     t = tf(0, 0, 0, 1);
-    skd_affine_from_transform(&t, 51, 41, 101, 81, &a);
-    skd_affine_apply(&a, 25, 20, &x, &y);
+    skd_frame_map_from_transform(&t, 51, 41, 101, 81, &a);
+    skd_frame_map_apply(&a, 25, 20, &x, &y);
     CHECK_NEAR(x, 50, 1e-12);
     CHECK_NEAR(y, 40, 1e-12);
 
-    /* 90 degrees counter-clockwise on screen (y down): a point right of
-     * the centre goes above it; scale 2 doubles the distance */
+    /* 90 degrees, R = [c -s; s c] on (x, y) with y down (the convention
+     * of skd_register and skd_synth): a point right of the centre goes
+     * below it, one below goes left; scale 2 doubles the distance */
     t = tf(1, 1, 90, 2);
-    skd_affine_from_transform(&t, 101, 101, 101, 101, &a);
-    skd_affine_apply(&a, 60, 50, &x, &y);
+    skd_frame_map_from_transform(&t, 101, 101, 101, 101, &a);
+    skd_frame_map_apply(&a, 60, 50, &x, &y);
     CHECK_NEAR(x, 51, 1e-9);
-    CHECK_NEAR(y, 50 - 20 + 1, 1e-9);
-    skd_affine_apply(&a, 50, 60, &x, &y); /* below -> right */
-    CHECK_NEAR(x, 50 + 20 + 1, 1e-9);
+    CHECK_NEAR(y, 50 + 20 + 1, 1e-9);
+    skd_frame_map_apply(&a, 50, 60, &x, &y);
+    CHECK_NEAR(x, 50 - 20 + 1, 1e-9);
     CHECK_NEAR(y, 51, 1e-9);
 
     t = tf(7.5, -3.25, 12.5, 1.07);
-    skd_affine_from_transform(&t, 300, 200, 320, 240, &a);
-    skd_affine_invert(&a, &inv);
-    skd_affine_apply(&a, 17.25, 140.5, &x, &y);
-    skd_affine_apply(&inv, x, y, &x, &y);
+    skd_frame_map_from_transform(&t, 300, 200, 320, 240, &a);
+    skd_frame_map_invert(&a, &inv);
+    skd_frame_map_apply(&a, 17.25, 140.5, &x, &y);
+    skd_frame_map_apply(&inv, x, y, &x, &y);
     CHECK_NEAR(x, 17.25, 1e-9);
     CHECK_NEAR(y, 140.5, 1e-9);
 }
@@ -63,13 +64,13 @@ static void test_common_shift(void)
 {
     enum { W = 100, H = 80 };
     skd_transform t = tf(10, -5, 0, 1);
-    skd_affine a;
+    skd_frame_map a;
     uint8_t *rb = full(W * H), *ra = full(W * H);
     uint8_t *cb = malloc(W * H), *ca = malloc(W * H);
     uint64_t nb, na;
     int bad_b = 0, bad_a = 0;
 
-    skd_affine_from_transform(&t, W, H, W, H, &a);
+    skd_frame_map_from_transform(&t, W, H, W, H, &a);
     skd_common_masks(rb, W, H, ra, W, H, &a, cb, ca, &nb, &na);
     /* after pixel p_a shows before position p_a + (10, -5) */
     for (int y = 0; y < H; y++)
@@ -102,7 +103,7 @@ static void test_common_scale(void)
 {
     enum { WB = 101, WA = 201 };
     skd_transform t = tf(0, 0, 0, 0.5);
-    skd_affine a;
+    skd_frame_map a;
     uint8_t *rb = full(WB * WB), *ra = full(WA * WA);
     uint8_t *cb = malloc(WB * WB), *ca = malloc(WA * WA);
     uint64_t nb, na;
@@ -110,7 +111,7 @@ static void test_common_scale(void)
     /* after region: only x < 100 (before x < 50) */
     for (int y = 0; y < WA; y++)
         memset(ra + y * WA + 100, 0, WA - 100);
-    skd_affine_from_transform(&t, WA, WA, WB, WB, &a);
+    skd_frame_map_from_transform(&t, WA, WA, WB, WB, &a);
     skd_common_masks(rb, WB, WB, ra, WA, WA, &a, cb, ca, &nb, &na);
     CHECK(nb == 50 * WB);
     CHECK(cb[10 * WB + 49] == 1 && cb[10 * WB + 50] == 0);
@@ -141,13 +142,13 @@ static void test_grid_shift(skd_ctx *ctx)
 {
     enum { W = 110, H = 100 };
     skd_transform t = tf(10, 0, 0, 1);
-    skd_affine a;
+    skd_frame_map a;
     uint8_t *rb = full(W * H), *ra = full(W * H);
     uint8_t *cb = malloc(W * H), *ca = malloc(W * H);
     skd_tile_grid g;
     int expect_ok = 1;
 
-    skd_affine_from_transform(&t, W, H, W, H, &a);
+    skd_frame_map_from_transform(&t, W, H, W, H, &a);
     skd_common_masks(rb, W, H, ra, W, H, &a, cb, ca, NULL, NULL);
     CHECK_STATUS(skd_tile_grid_build(ctx, 20, cb, W, H, ca, W, H, &a, 1, &g),
                  SKD_OK);
@@ -187,11 +188,11 @@ static void test_grid_scale(skd_ctx *ctx)
 {
     enum { WB = 100, WA = 200 };
     skd_transform t = tf(0, 0, 0, 0.5);
-    skd_affine a;
+    skd_frame_map a;
     uint8_t *cb = full(WB * WB), *ca = full(WA * WA);
     skd_tile_grid g;
 
-    skd_affine_from_transform(&t, WA, WA, WB, WB, &a);
+    skd_frame_map_from_transform(&t, WA, WA, WB, WB, &a);
     CHECK_STATUS(skd_tile_grid_build(ctx, 25, cb, WB, WB, ca, WA, WA, &a, 0.5,
                                      &g), SKD_OK);
     CHECK(g.n_tiles == 16 && g.n_used == 16);
@@ -220,22 +221,22 @@ static void test_grid_rotation(skd_ctx *ctx)
 {
     enum { W = 101 };
     skd_transform t = tf(0, 0, 90, 1);
-    skd_affine a;
+    skd_frame_map a;
     uint8_t *rb = full(W * W), *ra = full(W * W);
     uint8_t *cb = malloc(W * W), *ca = malloc(W * W);
     uint64_t nb, na;
     skd_tile_grid g;
 
-    skd_affine_from_transform(&t, W, W, W, W, &a);
+    skd_frame_map_from_transform(&t, W, W, W, W, &a);
     skd_common_masks(rb, W, W, ra, W, W, &a, cb, ca, &nb, &na);
     CHECK(nb == W * W && na == W * W);
     CHECK_STATUS(skd_tile_grid_build(ctx, 50, cb, W, W, ca, W, W, &a, 1, &g),
                  SKD_OK);
     CHECK(g.tiles_x == 3 && g.n_used == 4);
-    /* after (90, 10) (top right) -> before (10, 10): tile 0 */
-    CHECK(g.after_tile[10 * W + 90] == 0);
-    /* after (10, 10) (top left) -> before (10, 90): tile (0, 1) */
-    CHECK(g.after_tile[10 * W + 10] == 3);
+    /* after (10, 90) (bottom left) -> before (10, 10): tile 0 */
+    CHECK(g.after_tile[90 * W + 10] == 0);
+    /* after (10, 10) (top left) -> before (90, 10): tile (1, 0) */
+    CHECK(g.after_tile[10 * W + 10] == 1);
     CHECK(g.count_a[0] == 2500 && g.count_a[4] == 2500);
     skd_tile_grid_free(ctx, &g);
     free(rb);

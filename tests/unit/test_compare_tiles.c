@@ -58,14 +58,14 @@ static double skin_ei(double x, double y) { return 20 + 0.05 * (x - y); }
 
 /* Fill an analysis that sees the skin through map (photo -> before), with
  * a treatment: texture scaled, a* and EI shifted. */
-static void paint(skd_analysis *a, const skd_affine *map, double tex_scale,
+static void paint(skd_analysis *a, const skd_frame_map *map, double tex_scale,
                   double da, double dei, int red_spot)
 {
     for (uint32_t y = 0; y < a->height; y++)
         for (uint32_t x = 0; x < a->width; x++) {
             size_t i = (size_t)y * a->width + x;
             double bx, by;
-            skd_affine_apply(map, x, y, &bx, &by);
+            skd_frame_map_apply(map, x, y, &bx, &by);
             a->texture[i] = (float)(tex_scale * skin_texture(bx, by));
             a->a_star[i] = (float)(skin_a(bx, by) + da -
                                    (red_spot ? 0 : skin_a(bx, by) - 12 -
@@ -77,7 +77,7 @@ static void paint(skd_analysis *a, const skd_affine *map, double tex_scale,
 /* Pores on a 20 px lattice of the before skin; the after photo keeps those
  * with (i + j) even. */
 static void place_pores(skd_analysis *b, skd_analysis *a,
-                        const skd_affine *before_to_after)
+                        const skd_frame_map *before_to_after)
 {
     for (int j = 0; j < 10; j++)
         for (int i = 0; i < 10; i++) {
@@ -86,7 +86,7 @@ static void place_pores(skd_analysis *b, skd_analysis *a,
             b->pores[b->n_pores++] = p;
             if ((i + j) % 2)
                 continue;
-            skd_affine_apply(before_to_after, p.x, p.y, &ax, &ay);
+            skd_frame_map_apply(before_to_after, p.x, p.y, &ax, &ay);
             p.x = (float)ax;
             p.y = (float)ay;
             a->pores[a->n_pores++] = p;
@@ -127,15 +127,15 @@ static void test_rotated_treatment(skd_ctx *ctx)
 {
     enum { W = 201 };
     skd_transform t = {0, 0, 90, 1, 1};
-    skd_affine a2b, b2a;
+    skd_frame_map a2b, b2a;
     skd_analysis *b = new_analysis(W, W), *a = new_analysis(W, W);
     skd_comparison *c;
     int st, all_a = 1, nan_unused = 1;
     const size_t nt = 9;
 
-    skd_affine_from_transform(&t, W, W, W, W, &a2b);
-    skd_affine_invert(&a2b, &b2a);
-    skd_affine id = {{1, 0, 0, 1}, 0, 0};
+    skd_frame_map_from_transform(&t, W, W, W, W, &a2b);
+    skd_frame_map_invert(&a2b, &b2a);
+    skd_frame_map id = {{1, 0, 0, 1}, 0, 0};
     paint(b, &id, 1, 0, 0, 1);
     paint(a, &a2b, 0.8, -1, 2, 1);
     place_pores(b, a, &b2a);
@@ -222,12 +222,12 @@ static void test_shift_and_hole(skd_ctx *ctx)
 {
     enum { W = 400, H = 300 };
     skd_transform t = {37, 0, 0, 1, 1};
-    skd_affine a2b, id = {{1, 0, 0, 1}, 0, 0};
+    skd_frame_map a2b, id = {{1, 0, 0, 1}, 0, 0};
     skd_analysis *b = new_analysis(W, H), *a = new_analysis(W, H);
     skd_comparison *c;
     int st;
 
-    skd_affine_from_transform(&t, W, H, W, H, &a2b);
+    skd_frame_map_from_transform(&t, W, H, W, H, &a2b);
     paint(b, &id, 1, 0, 0, 0);
     paint(a, &a2b, 1, -0.75, 0, 0);
     for (int y = 100; y < 240; y++)
@@ -261,7 +261,7 @@ static void test_one_tile(skd_ctx *ctx)
 {
     enum { W = 150 };
     skd_transform t = {0, 0, 0, 1, 1};
-    skd_affine id = {{1, 0, 0, 1}, 0, 0};
+    skd_frame_map id = {{1, 0, 0, 1}, 0, 0};
     skd_analysis *b = new_analysis(W, W), *a = new_analysis(W, W);
     skd_comparison *c;
     int st;

@@ -5,13 +5,13 @@
 
 #include "report.h"
 
-void skd_sbuf_init(skd_sbuf *b, skd_ctx *ctx)
+void skd_rbuf_init(skd_rbuf *b, skd_ctx *ctx)
 {
     memset(b, 0, sizeof *b);
     b->ctx = ctx;
 }
 
-void skd_sbuf_free(skd_sbuf *b)
+void skd_rbuf_free(skd_rbuf *b)
 {
     skd_dealloc(b->ctx, b->data);
     b->data = NULL;
@@ -19,7 +19,7 @@ void skd_sbuf_free(skd_sbuf *b)
 }
 
 /* Room for n more bytes plus a terminating zero. */
-static int reserve(skd_sbuf *b, size_t n)
+static int reserve(skd_rbuf *b, size_t n)
 {
     size_t cap;
     char *d;
@@ -48,7 +48,7 @@ static int reserve(skd_sbuf *b, size_t n)
     return 1;
 }
 
-void skd_sbuf_append(skd_sbuf *b, const void *data, size_t n)
+void skd_rbuf_append(skd_rbuf *b, const void *data, size_t n)
 {
     if (!reserve(b, n))
         return;
@@ -57,9 +57,9 @@ void skd_sbuf_append(skd_sbuf *b, const void *data, size_t n)
     b->data[b->len] = 0;
 }
 
-void skd_sbuf_puts(skd_sbuf *b, const char *s) { skd_sbuf_append(b, s, strlen(s)); }
+void skd_rbuf_puts(skd_rbuf *b, const char *s) { skd_rbuf_append(b, s, strlen(s)); }
 
-void skd_sbuf_printf(skd_sbuf *b, const char *fmt, ...)
+void skd_rbuf_printf(skd_rbuf *b, const char *fmt, ...)
 {
     va_list ap;
     int n;
@@ -78,21 +78,21 @@ void skd_sbuf_printf(skd_sbuf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void skd_sbuf_html(skd_sbuf *b, const char *s)
+void skd_rbuf_html(skd_rbuf *b, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '&': skd_sbuf_puts(b, "&amp;"); break;
-        case '<': skd_sbuf_puts(b, "&lt;"); break;
-        case '>': skd_sbuf_puts(b, "&gt;"); break;
-        case '"': skd_sbuf_puts(b, "&quot;"); break;
-        case '\'': skd_sbuf_puts(b, "&#39;"); break;
-        default: skd_sbuf_append(b, s, 1);
+        case '&': skd_rbuf_puts(b, "&amp;"); break;
+        case '<': skd_rbuf_puts(b, "&lt;"); break;
+        case '>': skd_rbuf_puts(b, "&gt;"); break;
+        case '"': skd_rbuf_puts(b, "&quot;"); break;
+        case '\'': skd_rbuf_puts(b, "&#39;"); break;
+        default: skd_rbuf_append(b, s, 1);
         }
     }
 }
 
-void skd_sbuf_base64(skd_sbuf *b, const unsigned char *d, size_t n)
+void skd_rbuf_base64(skd_rbuf *b, const unsigned char *d, size_t n)
 {
     static const char tab[] =
         "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
