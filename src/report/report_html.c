@@ -143,10 +143,15 @@ static int photos(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
     if (st == SKD_OK)
         st = picture(b, &warped8, "after photo, aligned to the before photo",
                      wmm, 1);
-    skd_rbuf_puts(b, "<figcaption><b>After</b>, turned and shifted to line "
-                     "up with the before photo (for viewing only: every "
-                     "figure is measured on the original pixels)"
-                     "</figcaption></figure></div>\n");
+    if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
+        skd_rbuf_puts(b, "<figcaption><b>After</b>, taken as already lined "
+                         "up with the before photo</figcaption></figure>"
+                         "</div>\n");
+    else
+        skd_rbuf_puts(b, "<figcaption><b>After</b>, turned and shifted to "
+                         "line up with the before photo (for viewing only: "
+                         "every figure is measured on the original pixels)"
+                         "</figcaption></figure></div>\n");
     skd_rgb8_free(ctx, &warped8);
     return st;
 }

@@ -60,7 +60,7 @@ void skd_report_cards(skd_rbuf *b, const skd_comparison *c)
         skd_metric_id m = skd_report_main[i];
         const skd_change *ch = &c->change[m];
         plain_words w = words_for(m);
-        char pct[32];
+        char pct[32], num[64];
         const char *say = ch->verdict == SKD_IMPROVED   ? w.better
                           : ch->verdict == SKD_WORSENED ? w.worse
                                                         : "No real change";
@@ -75,8 +75,8 @@ void skd_report_cards(skd_rbuf *b, const skd_comparison *c)
         if (isfinite(ch->change_pct))
             skd_rbuf_printf(b, " <span class=\"u\">(%s&nbsp;%%)</span>", pct);
         skd_rbuf_puts(b, "</div><div class=\"sub\">");
-        skd_report_value(b, m, ch->before, 0);
-        skd_rbuf_puts(b, " &rarr; ");
+        skd_report_number(num, sizeof num, m, ch->before, 0);
+        skd_rbuf_printf(b, "%s &rarr; ", num);
         skd_report_value(b, m, ch->after, 0);
         skd_rbuf_puts(b, "<br>");
         skd_rbuf_html(b, skd_metric_label(m));
