@@ -1,8 +1,11 @@
 /* Private decode module: PNG and JPEG in, RGB 16-bit out (DESIGN.md 2, 7).
  *
- * The format adapters (png.c, jpeg.c) are the only files that touch
- * setjmp/longjmp. Everything else here works on bytes in memory with
- * explicit bounds, so malformed input can only ever produce an error. */
+ * setjmp/longjmp lives only in the libpng/libjpeg adapters (png.c, jpeg.c
+ * and the writers src/io/png_write.c, src/io/jpeg_write.c). In each, one
+ * small "guarded" function calls setjmp and keeps all its state in a
+ * struct owned by the caller, so no local lives across the jump, and the
+ * caller has the one cleanup path. Everything else here works on bytes in
+ * memory with explicit bounds, so malformed input can only give an error. */
 #ifndef SKD_DECODE_H
 #define SKD_DECODE_H
 

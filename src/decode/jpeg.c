@@ -76,8 +76,11 @@ static void fail_and_jump(j_common_ptr cinfo, int is_warning)
                  "JPEG decoder needs more memory than this image size allows");
     else if (s->status == SKD_E_CORRUPT && strncmp(text, "corrupt", 7) != 0)
         snprintf(s->msg, sizeof s->msg, "corrupt JPEG data: %s", text);
-    else if (s->status == SKD_E_UNSUPPORTED)
-        snprintf(s->msg, sizeof s->msg, "unsupported JPEG variant: %s", text);
+    else if (s->status == SKD_E_UNSUPPORTED && s->markers.sof > 0xC2 &&
+             s->markers.sof != 0xC9 && s->markers.sof != 0xCA)
+        snprintf(s->msg, sizeof s->msg,
+                 "%s JPEG (SOF type 0x%02x) is not supported",
+                 skd_jpeg_coding_name(s->markers.sof), s->markers.sof);
     else
         snprintf(s->msg, sizeof s->msg, "%s", text);
     longjmp(s->jb, 1);

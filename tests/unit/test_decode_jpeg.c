@@ -498,6 +498,18 @@ static void test_bombs(skd_ctx *ctx)
     jpg[at + 1] = 32;
     jpg[at + 2] = jpg[at + 3] = 0; /* width 0 */
     CHECK(skd_image_decode(ctx, jpg, n, &img) != SKD_OK);
+    jpg[at + 3] = 32;
+    jpg[at - 1] = 12; /* 12-bit samples: valid JPEG, not supported here */
+    CHECK_STATUS(skd_image_decode(ctx, jpg, n, &img), SKD_E_UNSUPPORTED);
+    REPORT("12-bit JPEG: %s", skd_ctx_message(ctx));
+    jpg[at - 1] = 8;
+    jpg[at - 4] = 0xC3; /* SOF3: lossless */
+    CHECK_STATUS(skd_image_decode(ctx, jpg, n, &img), SKD_E_UNSUPPORTED);
+    CHECK(strstr(skd_ctx_message(ctx), "lossless") != NULL);
+    REPORT("lossless JPEG: %s", skd_ctx_message(ctx));
+    jpg[at - 4] = 0xC0;
+    CHECK_STATUS(skd_image_decode(ctx, jpg, n, &img), SKD_OK);
+    skd_image_free(img);
     free(jpg);
 }
 
