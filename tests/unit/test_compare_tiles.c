@@ -97,6 +97,10 @@ static skd_comparison *run(skd_ctx *ctx, skd_analysis *b, skd_analysis *a,
                            skd_transform t, int *status)
 {
     skd_comparison *c = skd_comparison_new(ctx);
+    if (!c) {
+        *status = SKD_E_NOMEM;
+        return NULL;
+    }
     c->transform = t;
     c->before = b;
     c->after = a;
@@ -107,6 +111,8 @@ static skd_comparison *run(skd_ctx *ctx, skd_analysis *b, skd_analysis *a,
 static void release(skd_comparison *c)
 {
     /* the analyses are the test's, not the library's */
+    if (!c)
+        return;
     c->before = c->after = NULL;
     skd_comparison_free(c);
 }
@@ -299,6 +305,68 @@ static void test_no_overlap(skd_ctx *ctx)
     drop_analysis(a);
 }
 
+/* An allocator that fails the n-th allocation and counts what is live. */
+typedef struct failing {
+    long n, calls, live;
+} failing;
+
+static void *failing_malloc(void *opaque, size_t size)
+{
+    failing *f = opaque;
+    void *p;
+    if (f->calls++ == f->n)
+        return NULL;
+    p = malloc(size);
+    if (p)
+        f->live++;
+    return p;
+}
+
+static void failing_free(void *opaque, void *ptr)
+{
+    failing *f = opaque;
+    f->live--;
+    free(ptr);
+}
+
+/* Every allocation of steps 3-8 may fail: the status is SKD_E_NOMEM, and
+ * nothing is leaked once the result is freed. */
+static void test_alloc_failures(void)
+{
+    enum { W = 201 };
+    skd_transform t = {3, -2, 90, 1, 1};
+    skd_frame_map a2b, id = {{1, 0, 0, 1}, 0, 0};
+    skd_analysis *b = new_analysis(W, W), *a = new_analysis(W, W);
+    int clean = 1, statuses = 1;
+    long n;
+
+    skd_frame_map_from_transform(&t, W, W, W, W, &a2b);
+    paint(b, &id, 1, 0, 0, 1);
+    paint(a, &a2b, 0.9, -1, 0, 1);
+    for (n = 0; n < 1000; n++) {
+        failing f = {n, 0, 0};
+        skd_allocator al = {failing_malloc, failing_free, &f};
+        skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
+        skd_comparison *c;
+        int st;
+        if (!ctx)
+            continue;
+        c = run(ctx, b, a, t, &st);
+        if (c)
+            release(c);
+        skd_ctx_free(ctx);
+        clean &= f.live == 0;
+        if (st == SKD_OK)
+            break;
+        statuses &= st == SKD_E_NOMEM;
+    }
+    REPORT("allocation failures: %ld allocations, each failed once", n);
+    CHECK(n > 5 && n < 1000);
+    CHECK(clean && statuses);
+    drop_analysis(b);
+    drop_analysis(a);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -307,5 +375,6 @@ int main(void)
     test_one_tile(ctx);
     test_no_overlap(ctx);
     skd_ctx_free(ctx);
+    test_alloc_failures();
     return check_done("test_compare_tiles");
 }

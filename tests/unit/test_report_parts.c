@@ -223,6 +223,68 @@ static void test_change_map(skd_ctx *ctx)
     skd_rgb8_free(ctx, &photo);
 }
 
+typedef struct failing {
+    long n, calls, live;
+} failing;
+
+static void *failing_malloc(void *opaque, size_t size)
+{
+    failing *f = opaque;
+    void *p;
+    if (f->calls++ == f->n)
+        return NULL;
+    p = malloc(size);
+    if (p)
+        f->live++;
+    return p;
+}
+
+static void failing_free(void *opaque, void *ptr)
+{
+    failing *f = opaque;
+    f->live--;
+    free(ptr);
+}
+
+/* Encoding a picture into an <img> (PNG through libpng with the context's
+ * allocator, JPEG, base64, text buffer): any allocation may fail, cleanly. */
+static void test_alloc_failures(void)
+{
+    int clean = 1, statuses = 1;
+    long n;
+    for (n = 0; n < 500; n++) {
+        failing f = {n, 0, 0};
+        skd_allocator al = {failing_malloc, failing_free, &f};
+        skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
+        skd_rgb8 p = {0};
+        skd_rbuf b;
+        int st;
+        if (!ctx)
+            continue;
+        st = skd_rgb8_alloc(ctx, 300, 200, &p);
+        if (st == SKD_OK) {
+            memset(p.px, 90, 300 * 200 * 3);
+            skd_rbuf_init(&b, ctx);
+            st = skd_html_img(&b, &p, "x", 0);
+            if (st == SKD_OK)
+                st = skd_html_img(&b, &p, "y", 1);
+            skd_rbuf_free(&b);
+            skd_rgb8_free(ctx, &p);
+        }
+        skd_ctx_free(ctx);
+        if (f.live != 0 || (st != SKD_OK && st != SKD_E_NOMEM))
+            fprintf(stderr, "  failing allocation %ld: status %d, %ld live\n",
+                    n, st, f.live);
+        clean &= f.live == 0;
+        if (st == SKD_OK)
+            break;
+        statuses &= st == SKD_E_NOMEM;
+    }
+    REPORT("picture encoding: %ld allocations, each failed once", n);
+    CHECK(n > 3 && n < 500);
+    CHECK(clean && statuses);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -233,5 +295,6 @@ int main(void)
     test_codecs(ctx);
     test_change_map(ctx);
     skd_ctx_free(ctx);
+    test_alloc_failures();
     return check_done("test_report_parts");
 }
