@@ -80,7 +80,7 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
     return st;
 }
 
-static int analyze_both(skd_ctx *ctx, const skd_image *before,
+int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *bspec, const skd_image *after,
                         const skd_region_spec *aspec, skd_comparison *c)
 {
@@ -212,7 +212,8 @@ int skd_compare(skd_ctx *ctx, const skd_image *before,
         return SKD_E_NOMEM;
     st = find_transform(ctx, before, after, &c->transform);
     if (st == SKD_OK)
-        st = analyze_both(ctx, before, before_spec, after, after_spec, c);
+        st = skd_compare_analyze(ctx, before, before_spec, after, after_spec,
+                                 c);
     if (st == SKD_OK)
         st = skd_compare_measured(ctx, c);
     if (st != SKD_OK) {

@@ -161,6 +161,14 @@ void skd_change_fill(skd_change *c, double before, double after, double lo,
  * needs no context). */
 skd_comparison *skd_comparison_new(skd_ctx *ctx);
 
+/* Step 2: analyse both photos into c->before and c->after with the
+ * context's options. The after photo is analysed at its own scale,
+ * px_per_mm / c->transform.scale, so that mm-sized filters and areas mean
+ * the same skin in both photos; thresholds are the same. */
+int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
+                        const skd_region_spec *bspec, const skd_image *after,
+                        const skd_region_spec *aspec, skd_comparison *c);
+
 /* Steps 3-8 of skd_compare once c->transform, c->before and c->after are
  * set: common region, figures, tiles, intervals, verdicts. */
 int skd_compare_measured(skd_ctx *ctx, skd_comparison *c);
