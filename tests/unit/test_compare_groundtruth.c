@@ -94,11 +94,6 @@ static void print_change(const skd_comparison *c, skd_metric_id m)
            ch->noise_floor, skd_verdict_name(ch->verdict));
 }
 
-static int covers(const skd_change *ch, double v)
-{
-    return ch->ci_low <= v && v <= ch->ci_high;
-}
-
 /* One figure against its truth (both in the same unit: % change for the
  * relative figures, absolute change for the others). The verdict must
  * follow the truth: a true change under half the floor is "no significant
