@@ -351,7 +351,17 @@ static void json_photo(cli_buf *b, const char *path, const char *mask,
         cli_buf_printf(b, ", \"roi\": null");
     cli_buf_printf(b, ", \"region_cm2\": ");
     cli_json_num(b, an->metrics.area_cm2);
-    cli_buf_printf(b, ", \"pores_found\": %zu}", an->n_pores);
+    cli_buf_printf(b, ", \"pores_found\": %zu, \"warnings\": [%s%s%s]}",
+                   an->n_pores,
+                   an->warnings & SKD_WARN_SCALE_ASSUMED ? "\"scale_assumed\""
+                                                         : "",
+                   (an->warnings & SKD_WARN_SCALE_ASSUMED) &&
+                           (an->warnings & SKD_WARN_LOW_RESOLUTION)
+                       ? ", "
+                       : "",
+                   an->warnings & SKD_WARN_LOW_RESOLUTION
+                       ? "\"low_resolution\""
+                       : "");
 }
 
 static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
@@ -381,7 +391,7 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
                        const skd_comparison *c)
 {
     const skd_transform *t = &c->transform;
-    const char *source = a->scale_given ? "option" : "assumed";
+    const char *source = a->scale_given ? "given" : "assumed";
     int aligned = opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0;
 
     cli_buf_printf(b, "{\n  \"schema_version\": 1,\n  \"tool\": \"skindiff\",\n"

@@ -87,13 +87,13 @@ def need(c, what):
         sys.exit(1)
 need(j["schema_version"] == 1 and j["tool"] == "skindiff" and j["version"], "header")
 p = j["parameters"]
-need(p["px_per_mm"] == 20 and p["scale_source"] == "option" and p["assume_aligned"] is True, "scale")
+need(p["px_per_mm"] == 20 and p["scale_source"] == "given" and p["assume_aligned"] is True, "scale")
 need(p["tile_mm"] == 5 and p["bootstrap_n"] == 2000 and p["seed"] == 1, "bootstrap parameters")
 need(p["floors"] == {"sa_pct": 3, "pores_pct": 5, "a": 0.5, "erythema": 1, "red_area_points": 0.5}, "floors")
 for side, path in (("before", sys.argv[2]), ("after", sys.argv[3])):
     f = j[side]
     need(f["path"] == path and f["file_bytes"] == os.path.getsize(path), side + " file")
-    need(f["width"] == 600 and f["height"] == 450 and f["scale_source"] == "option", side + " size")
+    need(f["width"] == 600 and f["height"] == 450 and f["scale_source"] == "given" and f["warnings"] == [], side + " size")
 t = j["transform"]
 need(t["dx"] == 0 and t["dy"] == 0 and t["rotation_deg"] == 0 and t["scale"] == 1 and t["confidence"] == 1, "transform")
 need(t["assumed_aligned"] is True, "assumed_aligned")
