@@ -55,6 +55,11 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
         return skd_fail(ctx, SKD_E_NO_REGION,
                         "no measurable skin: region empty after masking "
                         "(every pixel is excluded)");
+    if (inside == n) {
+        /* Nothing to fill and G*M = 1 everywhere (mirror padding): R = M. */
+        *region_pixels = inside;
+        return SKD_OK;
+    }
     lm = skd_malloc_array(ctx, n, sizeof *lm);
     gm = skd_malloc_array(ctx, n, sizeof *gm);
     if (!lm || !gm) {
