@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Output failures: a full disk, a file-size limit, a read-only directory,
 # /dev/full as standard output, a directory or missing folder as the
-# destination. Every writer must report the file and the reason, exit 5,
+# destination, for every writer: analyze -o (JSON, CSV), --overlay,
+# --overlay-dir, info -o, synth (photos, truth), compare -o and --report
+# (export and batch: test_output_fail_batch.sh). Every writer must report
+# the file and the reason, exit 5,
 # leave no partial output and no temporary file, and leave a previous file
 # at the destination untouched. Devices and FIFOs as destinations are
 # written in place (never replaced by a regular file).
@@ -78,6 +81,15 @@ absent() { # absent FILE
 tail -c +7 "$HERE/../fuzz/corpus/fuzz_analyze/png_20pxmm" >skin.png
 A=("$BIN" analyze --px-per-mm 20)
 S=("$BIN" synth -q --width 200 --height 150)
+# A before/after pair for compare (skipped until compare is in the binary).
+have_compare=0
+if "$BIN" compare --help >/dev/null 2>&1; then
+    have_compare=1
+    "${S[@]}" --width 300 --height 240 cb.jpg --after ca.jpg --keep-pores 0.7 --shift 4,-3
+    C=("$BIN" compare --px-per-mm 20 cb.jpg ca.jpg)
+else
+    skip "compare outputs: no compare command in $BIN yet"
+fi
 rc=0
 "${A[@]}" --json skin.png --overlay ov-ref.png >ref.json 2>err.txt || rc=$?
 if [ "$rc" -ne 0 ] || [ ! -s ov-ref.png ]; then
@@ -90,6 +102,7 @@ echo "  overlay PNG is $(wc -c <ov-ref.png) bytes, JSON $(wc -c <ref.json) bytes
 if tmpfs full size=64k; then
     cp prev.txt full/out.json
     cp prev.txt full/ov.png
+    cp prev.txt full/report.html
     fill full
     expect_out_fail "No space left" full/out.json "${A[@]}" --json -o full/out.json skin.png
     same full/out.json prev.txt
@@ -105,6 +118,12 @@ if tmpfs full size=64k; then
     absent full/s.png
     expect_out_fail "No space left" full/s.jpg "${S[@]}" full/s.jpg
     absent full/s.jpg
+    if [ "$have_compare" -eq 1 ]; then
+        expect_out_fail "No space left" full/report.html "${C[@]}" --report full/report.html
+        same full/report.html prev.txt
+        expect_out_fail "No space left" full/cmp.json "${C[@]}" --json -o full/cmp.json
+        absent full/cmp.json
+    fi
     no_temp full
 else
     skip "full disk (tmpfs): not root or mount not permitted"
@@ -143,6 +162,12 @@ cp prev.txt fsize/s.png
 expect_out_fail "File too large" fsize/s.png \
     bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' - "${S[@]}" fsize/s.png
 same fsize/s.png prev.txt
+if [ "$have_compare" -eq 1 ]; then
+    cp prev.txt fsize/report.html
+    expect_out_fail "File too large" fsize/report.html \
+        bash -c 'ulimit -f 16; trap "" XFSZ; exec "$@"' - "${C[@]}" --report fsize/report.html
+    same fsize/report.html prev.txt
+fi
 no_temp fsize
 
 # --- standard output on a full device -----------------------------------------
@@ -159,6 +184,12 @@ if [ -w /dev/full ]; then
     "${S[@]}" s-devfull.png --truth - >/dev/full 2>err.txt || rc=$?
     if [ "$rc" -eq 5 ] && grep -qi "standard output" err.txt; then ok
     else bad "synth --truth - >/dev/full -> exit $rc: $(cat err.txt)"; fi
+    if [ "$have_compare" -eq 1 ]; then
+        rc=0
+        "${C[@]}" --json >/dev/full 2>err.txt || rc=$?
+        if [ "$rc" -eq 5 ] && grep -qi "standard output" err.txt; then ok
+        else bad "compare --json >/dev/full -> exit $rc: $(cat err.txt)"; fi
+    fi
 else
     skip "/dev/full: not available"
 fi
@@ -189,6 +220,10 @@ if [ "$ro_ok" -eq 1 ]; then
     absent ro/s.png
     absent ro/a.jpg
     absent ro/t.json
+    if [ "$have_compare" -eq 1 ]; then
+        expect_out_fail "$ro_text" ro/report.html "${C[@]}" --report ro/report.html
+        absent ro/report.html
+    fi
     no_temp ro
     chmod 755 ro 2>/dev/null || true
 else

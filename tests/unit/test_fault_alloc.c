@@ -74,7 +74,8 @@ static skd_image *make_skin(skd_ctx *ctx)
     for (int y = 0; y < H; y++)
         for (int x = 0; x < W; x++) {
             double l = 1 + 0.03 * sin(x * 0.8) * cos(y * 0.6), r, g, b;
-            double red = exp(-((x - 70.0) * (x - 70) + (y - 50.0) * (y - 50)) / 60);
+            double rx = x - 70.0, ry = y - 50.0;
+            double red = exp(-(rx * rx + ry * ry) / 60);
             uint16_t *p = img->rgb + ((size_t)y * W + x) * 3;
             for (int k = 0; k < 12; k++) {
                 double dx = x - pores[k][0], dy = y - pores[k][1];
