@@ -342,6 +342,24 @@ else
 fi
 chmod 644 locked.jpg
 
+# --- compare: a bad photo on either side ------------------------------------------
+if "$BIN" compare --help >/dev/null 2>&1; then
+    n=0
+    for f in empty.jpg notes.jpg pipe.jpg cut-good-00020.jpg bomb-65000x65000.jpg \
+             text-2gb-length.png zero-0x0.png; do
+        for order in before after; do
+            if [ $order = before ]; then set -- "$f" good.jpg; else set -- good.jpg "$f"; fi
+            run "$BIN" compare --px-per-mm=20 "$@"
+            if [ "$rc" -eq 3 ] && grep -qF "$f" err.txt; then ok
+            else bad "compare $* -> exit $rc: $(cat err.txt)"; fi
+            n=$((n + 1))
+        done
+    done
+    echo "  compare: $n runs with a bad photo before or after, each exit 3 naming it" >&2
+else
+    echo "  SKIP compare with bad photos: no compare command in $BIN yet" >&2
+fi
+
 # --- many files in one run: one error each, the run goes on ----------------------
 # All truncations must fail; bit flips may decode (DCT data), never crash.
 check_group() { # check_group JSONFILE N_FILES WANT_ALL_FAILED
