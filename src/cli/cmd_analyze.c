@@ -1,9 +1,425 @@
+/* skindiff analyze: the three measurements of one or more photos. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli.h"
+
+static const char analyze_help[] =
+    "Usage: skindiff analyze IMAGE... [OPTIONS]\n"
+    "\n"
+    "Measure texture roughness, pores and redness of skin photos (PNG or JPEG).\n"
+    "Lower is better for every figure.\n"
+    "\n"
+    "Options:\n"
+    "  --px-per-mm X      image scale in pixels per millimetre. Without it 20 px/mm\n"
+    "                     is assumed (and said so): sizes, areas and densities are\n"
+    "                     only as right as the scale. Below 10 px/mm pores are\n"
+    "                     unreliable.\n"
+    "  --mask M.png       analyse only where the mask is non-zero (same size)\n"
+    "  --roi X,Y,W,H      analyse only this rectangle (pixels)\n"
+    "  --pore-threshold T pore detection threshold, %% contrast (default 10)\n"
+    "  --red-delta D      a* above the median that counts as red area (default 5)\n"
+    "  --threads N        threads inside one analysis (default 1); results do not\n"
+    "                     depend on it\n"
+    "  --max-pixels N     refuse larger images (default 100000000)\n"
+    "  --overlay OUT.png  picture of what was counted: pores circled, red areas\n"
+    "                     tinted, excluded areas darkened (one IMAGE only)\n"
+    "  --overlay-dir DIR  write DIR/<image name>.overlay.png for every IMAGE\n"
+    "  --json             JSON document (schema_version 1) for scripts\n"
+    "  --csv              CSV, one row per image\n"
+    "  -o FILE            write the output to FILE (atomically) instead of stdout\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Figures (definitions in README.md, 'Measurements'):\n"
+    "  Texture  Sa, Sq      mean / RMS deviation of the 0.05-1 mm relief band of\n"
+    "                       log-luminance, in %% contrast (exposure-independent)\n"
+    "           Ssk, Sku    skewness and kurtosis of that band (shape, no unit)\n"
+    "  Pores    count, density (/cm^2), mean diameter (mm), area fraction (%%):\n"
+    "           round dark spots 0.1-0.5 mm across, at least T %% contrast\n"
+    "  Redness  a* mean and median (CIELAB D65), erythema index\n"
+    "           (100 log10 R/G, exposure-independent), red area fraction (%%)\n"
+    "\n"
+    "Exit status: 0 all measured, 1 some images failed (the rest are reported),\n"
+    "2 usage error, 3 the input could not be read or measured, 5 output not\n"
+    "written, 7 out of memory.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff analyze cheek.jpg --px-per-mm 25 --overlay cheek-pores.png\n";
+
+typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+
+typedef struct analyze_opts {
+    double px_per_mm, pore_threshold, red_delta, threads, max_pixels;
+    const char *mask_path, *overlay, *overlay_dir, *out_path;
+    skd_roi roi;
+    out_format format;
+    const char **images; /* argv entries that are not options */
+    int n_images;
+} analyze_opts;
+
+/* One image's outcome, kept until all are done so the output is whole. */
+typedef struct result {
+    const char *path;
+    int status;
+    char message[512];
+    skd_analysis *a;
+} result;
+
+/* o->images must have room for argc entries. */
+static int parse_args(int argc, char **argv, analyze_opts *o)
+{
+    const char **images = o->images;
+    memset(o, 0, sizeof *o);
+    o->images = images;
+    o->pore_threshold = 10;
+    o->red_delta = 5;
+    o->threads = 1;
+    o->max_pixels = 100e6;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(analyze_help, stdout);
+            exit(CLI_EXIT_OK);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--px-per-mm"))) {
+            if (!cli_parse_double(v, &o->px_per_mm) || o->px_per_mm <= 0)
+                return cli_usage_error("analyze", "--px-per-mm needs a positive number, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--pore-threshold"))) {
+            if (!cli_parse_double(v, &o->pore_threshold) || o->pore_threshold <= 0)
+                return cli_usage_error("analyze", "--pore-threshold needs a positive number, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--red-delta"))) {
+            if (!cli_parse_double(v, &o->red_delta) || o->red_delta <= 0)
+                return cli_usage_error("analyze", "--red-delta needs a positive number, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--threads"))) {
+            if (!cli_parse_double(v, &o->threads) || o->threads < 1 || o->threads > 256)
+                return cli_usage_error("analyze", "--threads needs a number 1-256, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--max-pixels"))) {
+            if (!cli_parse_double(v, &o->max_pixels) || o->max_pixels < 1)
+                return cli_usage_error("analyze", "--max-pixels needs a positive number, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--mask"))) {
+            o->mask_path = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--roi"))) {
+            if (!cli_parse_roi(v, &o->roi))
+                return cli_usage_error("analyze", "--roi needs X,Y,W,H in pixels with W,H > 0, got '%s'", v);
+        } else if ((v = cli_opt_value(argc, argv, &i, "--overlay"))) {
+            o->overlay = v;
+        } else if ((v = cli_opt_value(argc, argv, &i, "--overlay-dir"))) {
+            o->overlay_dir = v;
+        } else if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
+            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
+                                 : cli_opt_value(argc, argv, &i, "--output");
+            o->out_path = v;
+        } else if (!strcmp(a, "--json")) {
+            o->format = OUT_JSON;
+        } else if (!strcmp(a, "--csv")) {
+            o->format = OUT_CSV;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return cli_usage_error("analyze", "unknown option '%s'", a);
+        } else {
+            o->images[o->n_images++] = a;
+            continue;
+        }
+        if (v && !*v)
+            return cli_usage_error("analyze", "option '%s' needs a value", a);
+    }
+    if (o->n_images == 0)
+        return cli_usage_error("analyze", "no IMAGE given");
+    if (o->overlay && o->n_images > 1)
+        return cli_usage_error("analyze", "--overlay takes one IMAGE; use --overlay-dir for several");
+    return CLI_EXIT_OK;
+}
+
+static int configure(skd_ctx *ctx, const analyze_opts *o)
+{
+    int st = SKD_OK;
+    if (o->px_per_mm > 0)
+        st = skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, o->px_per_mm);
+    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_PORE_THRESHOLD, o->pore_threshold);
+    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_RED_DELTA, o->red_delta);
+    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_THREADS, o->threads);
+    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_MAX_PIXELS, o->max_pixels);
+    return st;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+static int write_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a,
+                         const char *path)
+{
+    skd_image *ov = NULL;
+    int st = skd_render_overlay(ctx, img, a, &ov);
+    if (st == SKD_OK)
+        st = skd_image_write_png(ctx, ov, path);
+    skd_image_free(ov);
+    return st;
+}
+
+static int overlay_path(const analyze_opts *o, const char *image, char *buf, size_t n)
+{
+    if (o->overlay)
+        return snprintf(buf, n, "%s", o->overlay) < (int)n;
+    if (o->overlay_dir)
+        return snprintf(buf, n, "%s/%s.overlay.png", o->overlay_dir, base_name(image)) < (int)n;
+    return 0;
+}
+
+/* Decode, measure, draw. Failures are recorded in r, never fatal. */
+static void analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mask,
+                        result *r)
+{
+    skd_image *img = NULL;
+    skd_region_spec spec = {mask, o->roi};
+    char ov[4096];
+
+    r->status = skd_image_load(ctx, r->path, &img);
+    if (r->status == SKD_OK) {
+        r->status = skd_analyze(ctx, img, &spec, &r->a);
+        if (r->status != SKD_OK)
+            snprintf(r->message, sizeof r->message, "%s: %s", r->path,
+                     skd_ctx_message(ctx));
+    } else {
+        snprintf(r->message, sizeof r->message, "%s", skd_ctx_message(ctx));
+    }
+    if (r->status == SKD_OK && overlay_path(o, r->path, ov, sizeof ov)) {
+        int st = write_overlay(ctx, img, r->a, ov);
+        if (st != SKD_OK)
+            cli_warn("overlay not written: %s", skd_ctx_message(ctx));
+    }
+    skd_image_free(img);
+}
+
+static void json_metric(cli_buf *b, const char *key, double v, const char *sep)
+{
+    cli_buf_printf(b, "\"%s\": ", key);
+    cli_json_num(b, v);
+    cli_buf_printf(b, "%s", sep);
+}
+
+static void emit_json_image(cli_buf *b, const result *r)
+{
+    cli_buf_printf(b, "    {\"file\": ");
+    cli_json_str(b, r->path);
+    if (r->status != SKD_OK) {
+        cli_buf_printf(b, ", \"status\": \"error\", \"error\": ");
+        cli_json_str(b, skd_strerror(r->status));
+        cli_buf_printf(b, ", \"error_code\": %d, \"message\": ", r->status);
+        cli_json_str(b, r->message);
+        cli_buf_printf(b, "}");
+        return;
+    }
+    const skd_analysis *a = r->a;
+    const skd_metrics *m = &a->metrics;
+    cli_buf_printf(b, ", \"status\": \"ok\",\n     \"width\": %u, \"height\": %u, "
+                      "\"px_per_mm\": ", a->width, a->height);
+    cli_json_num(b, a->px_per_mm);
+    cli_buf_printf(b, ", \"scale_source\": \"%s\", \"warnings\": [",
+                   a->scale_assumed ? "assumed" : "given");
+    const char *sep = "";
+    if (a->warnings & SKD_WARN_SCALE_ASSUMED) {
+        cli_buf_printf(b, "\"scale_assumed\"");
+        sep = ", ";
+    }
+    if (a->warnings & SKD_WARN_LOW_RESOLUTION)
+        cli_buf_printf(b, "%s\"low_resolution\"", sep);
+    cli_buf_printf(b, "],\n     \"region\": {\"pixels\": %llu, ",
+                   (unsigned long long)m->region_pixels);
+    json_metric(b, "area_cm2", m->area_cm2, "},\n");
+    cli_buf_printf(b, "     \"texture\": {");
+    json_metric(b, "sa", m->sa, ", ");
+    json_metric(b, "sq", m->sq, ", ");
+    json_metric(b, "ssk", m->ssk, ", ");
+    json_metric(b, "sku", m->sku, ", ");
+    cli_buf_printf(b, "\"unit\": \"%% contrast\"},\n     \"pores\": {\"count\": %u, ",
+                   m->pore_count);
+    json_metric(b, "density_per_cm2", m->pore_density_per_cm2, ", ");
+    json_metric(b, "mean_diameter_mm", m->pore_mean_diameter_mm, ", ");
+    json_metric(b, "area_fraction", m->pore_area_fraction, "},\n");
+    cli_buf_printf(b, "     \"redness\": {");
+    json_metric(b, "a_mean", m->a_mean, ", ");
+    json_metric(b, "a_median", m->a_median, ", ");
+    json_metric(b, "erythema_index", m->erythema_index, ", ");
+    json_metric(b, "red_area_fraction", m->red_area_fraction, "}}");
+}
+
+static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
+                      const result *res, int n)
+{
+    double tau, delta, s;
+    int assumed;
+    skd_ctx_get(ctx, SKD_OPT_PORE_THRESHOLD, &tau);
+    skd_ctx_get(ctx, SKD_OPT_RED_DELTA, &delta);
+    skd_ctx_get(ctx, SKD_OPT_PX_PER_MM, &s);
+    assumed = !(s > 0);
+    cli_buf_printf(b, "{\n  \"schema_version\": 1,\n  \"tool\": \"skindiff\",\n"
+                      "  \"version\": \"%s\",\n  \"command\": \"analyze\",\n",
+                   skd_version_string());
+    cli_buf_printf(b, "  \"parameters\": {\"px_per_mm\": ");
+    cli_json_num(b, assumed ? 20.0 : s);
+    cli_buf_printf(b, ", \"scale_source\": \"%s\", \"pore_threshold\": ",
+                   assumed ? "assumed" : "given");
+    cli_json_num(b, tau);
+    cli_buf_printf(b, ", \"red_delta\": ");
+    cli_json_num(b, delta);
+    cli_buf_printf(b, ",\n    \"texture_band_mm\": [0.05, 1.0], "
+                      "\"pore_radii_mm\": [0.05, 0.25], \"pore_scales\": 7, "
+                      "\"pore_min_roundness\": 0.5,\n    \"mask_growth_mm\": 0.25, "
+                      "\"fill_sigma_mm\": 1.0, \"region_min_support\": 0.9, "
+                      "\"mask\": ");
+    if (o->mask_path)
+        cli_json_str(b, o->mask_path);
+    else
+        cli_buf_printf(b, "null");
+    cli_buf_printf(b, ", \"roi\": ");
+    if (o->roi.w)
+        cli_buf_printf(b, "[%u, %u, %u, %u]", o->roi.x, o->roi.y, o->roi.w, o->roi.h);
+    else
+        cli_buf_printf(b, "null");
+    cli_buf_printf(b, "},\n  \"images\": [\n");
+    for (int i = 0; i < n; i++) {
+        emit_json_image(b, &res[i]);
+        cli_buf_printf(b, "%s\n", i + 1 < n ? "," : "");
+    }
+    cli_buf_printf(b, "  ]\n}\n");
+}
+
+static void csv_field(cli_buf *b, const char *s)
+{
+    int quote = strpbrk(s, ",\"\n\r") != NULL;
+    if (!quote) {
+        cli_buf_printf(b, "%s", s);
+        return;
+    }
+    cli_buf_printf(b, "\"");
+    for (; *s; s++)
+        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
+    cli_buf_printf(b, "\"");
+}
+
+static void emit_csv(cli_buf *b, const result *res, int n)
+{
+    cli_buf_printf(b, "file,status,width,height,px_per_mm,scale_source,region_area_cm2,"
+                      "sa,sq,ssk,sku,pore_count,pore_density_per_cm2,"
+                      "pore_mean_diameter_mm,pore_area_fraction,a_mean,a_median,"
+                      "erythema_index,red_area_fraction,error\n");
+    for (int i = 0; i < n; i++) {
+        const result *r = &res[i];
+        csv_field(b, r->path);
+        if (r->status != SKD_OK) {
+            cli_buf_printf(b, ",error,,,,,,,,,,,,,,,,,,");
+            csv_field(b, r->message);
+            cli_buf_printf(b, "\n");
+            continue;
+        }
+        const skd_analysis *a = r->a;
+        const skd_metrics *m = &a->metrics;
+        const double v[] = {m->area_cm2, m->sa, m->sq, m->ssk, m->sku};
+        const double w[] = {m->pore_density_per_cm2, m->pore_mean_diameter_mm,
+                            m->pore_area_fraction, m->a_mean, m->a_median,
+                            m->erythema_index, m->red_area_fraction};
+        cli_buf_printf(b, ",ok,%u,%u,%.6g,%s", a->width, a->height, a->px_per_mm,
+                       a->scale_assumed ? "assumed" : "given");
+        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+            cli_buf_printf(b, ",%.6g", v[k]);
+        cli_buf_printf(b, ",%u", m->pore_count);
+        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+            cli_buf_printf(b, ",%.6g", w[k]);
+        cli_buf_printf(b, ",\n");
+    }
+}
+
+static void emit_text(cli_buf *b, const result *res, int n)
+{
+    for (int i = 0; i < n; i++) {
+        const result *r = &res[i];
+        if (r->status != SKD_OK)
+            continue; /* reported on stderr */
+        const skd_analysis *a = r->a;
+        const skd_metrics *m = &a->metrics;
+        cli_buf_printf(b, "%s  %ux%u px, %.1f px/mm (%s), region %.2f cm^2\n",
+                       r->path, a->width, a->height, a->px_per_mm,
+                       a->scale_assumed ? "assumed" : "given", m->area_cm2);
+        cli_buf_printf(b, "  Texture   Sa %.3f  Sq %.3f %% contrast   Ssk %.2f  Sku %.2f\n",
+                       m->sa, m->sq, m->ssk, m->sku);
+        cli_buf_printf(b, "  Pores     %u found, %.2f /cm^2, mean diameter %.3f mm, "
+                          "area %.2f %%\n",
+                       m->pore_count, m->pore_density_per_cm2,
+                       m->pore_mean_diameter_mm, 100 * m->pore_area_fraction);
+        cli_buf_printf(b, "  Redness   a* mean %.2f, median %.2f, erythema index %.2f, "
+                          "red area %.2f %%\n",
+                       m->a_mean, m->a_median, m->erythema_index,
+                       100 * m->red_area_fraction);
+        cli_buf_printf(b, "  (lower is better for every figure)\n%s", i + 1 < n ? "\n" : "");
+    }
+}
 
 int cmd_analyze(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'analyze' is not implemented yet");
-    return CLI_EXIT_INTERNAL;
+    analyze_opts o;
+    int rc, failed = 0, n = 0, last_status = SKD_OK;
+    skd_ctx *ctx;
+    skd_image *mask = NULL;
+    result *res;
+    cli_buf out = {0};
+
+    o.images = calloc((size_t)argc, sizeof *o.images);
+    res = calloc((size_t)argc, sizeof *res);
+    ctx = skd_ctx_create();
+    if (!ctx || !res || !o.images) {
+        cli_error("out of memory");
+        rc = CLI_EXIT_NOMEM;
+        goto done;
+    }
+    rc = parse_args(argc, argv, &o);
+    if (rc != CLI_EXIT_OK)
+        goto done;
+    rc = configure(ctx, &o);
+    if (rc != SKD_OK) {
+        rc = cli_fail_status(ctx, rc);
+        goto done;
+    }
+    if (o.mask_path && (rc = skd_image_load(ctx, o.mask_path, &mask)) != SKD_OK) {
+        rc = cli_fail_status(ctx, rc);
+        goto done;
+    }
+    if (o.px_per_mm <= 0)
+        cli_warn("no --px-per-mm given: assuming 20 px/mm; sizes, areas and "
+                 "densities are only as right as that guess");
+    else if (o.px_per_mm < 10)
+        cli_warn("%.3g px/mm is below 10 px/mm: pores of 0.1-0.5 mm are too small "
+                 "to measure reliably", o.px_per_mm);
+
+    for (int i = 0; i < o.n_images; i++) {
+        result *r = &res[n++];
+        r->path = o.images[i];
+        analyze_one(ctx, &o, mask, r);
+        if (r->status != SKD_OK) {
+            cli_error("%s (%s)", r->message, skd_strerror(r->status));
+            failed++;
+            last_status = r->status;
+        }
+    }
+
+    if (o.format == OUT_JSON)
+        emit_json(&out, &o, ctx, res, n);
+    else if (o.format == OUT_CSV)
+        emit_csv(&out, res, n);
+    else
+        emit_text(&out, res, n);
+    rc = cli_buf_emit(ctx, &out, o.out_path);
+    if (rc == CLI_EXIT_OK && failed)
+        rc = failed == n ? cli_exit_for_status(last_status) : CLI_EXIT_SOME_FAILED;
+
+done:
+    for (int i = 0; i < n; i++)
+        skd_analysis_free(res[i].a);
+    free(res);
+    free(o.images);
+    cli_buf_free(&out);
+    skd_image_free(mask);
+    skd_ctx_free(ctx);
+    return rc;
 }
