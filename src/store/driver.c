@@ -107,7 +107,7 @@ static void image_item(batch *b, skd_ctx *w, skd_entry *e)
     e->scale = effective_scale(b, e, &source);
     e->scale_assumed = !strcmp(source, "assumed");
     if (e->mask_path) {
-        st = skd_read_file_named(w, e->mask_path, e->mask_path, MAX_FILE_BYTES,
+        st = skd_store_read_named(w, e->mask_path, e->mask_path, MAX_FILE_BYTES,
                                  &mask, &mask_size);
         if (st == SKD_OK)
             skd_sha256_hex(mask, mask_size, mask_sha);
@@ -115,7 +115,7 @@ static void image_item(batch *b, skd_ctx *w, skd_entry *e)
             strcpy(mask_sha, "unreadable");
     }
     if (st == SKD_OK) {
-        st = skd_read_file_named(w, e->path, e->rel_path, MAX_FILE_BYTES, &data,
+        st = skd_store_read_named(w, e->path, e->rel_path, MAX_FILE_BYTES, &data,
                                  &size);
         if (st == SKD_OK)
             skd_sha256_hex(data, size, e->content);
@@ -190,7 +190,7 @@ static int reread(skd_ctx *w, const skd_entry *e, void **data, size_t *size,
                   void **mask, size_t *mask_size)
 {
     char sha[SKD_HEX_LEN];
-    int st = skd_read_file_named(w, e->path, e->rel_path, MAX_FILE_BYTES, data,
+    int st = skd_store_read_named(w, e->path, e->rel_path, MAX_FILE_BYTES, data,
                                  size);
     if (st != SKD_OK)
         return st;
@@ -199,7 +199,7 @@ static int reread(skd_ctx *w, const skd_entry *e, void **data, size_t *size,
         return skd_fail(w, SKD_E_IO, "%s: file changed during the run",
                         e->rel_path);
     if (e->mask_path)
-        return skd_read_file_named(w, e->mask_path, e->mask_path,
+        return skd_store_read_named(w, e->mask_path, e->mask_path,
                                    MAX_FILE_BYTES, mask, mask_size);
     return SKD_OK;
 }

@@ -269,7 +269,7 @@ int skd_read_manifest(skd_ctx *ctx, const char *path, skd_plan *plan)
     size_t size;
     char *dir;
     const char *slash = strrchr(path, '/');
-    int st = skd_read_file(ctx, path, (size_t)1 << 30, &data, &size);
+    int st = skd_store_read_file(ctx, path, (size_t)1 << 30, &data, &size);
     if (st != SKD_OK)
         return st;
     if (!(dir = skd_strdup(ctx, path))) {

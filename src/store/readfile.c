@@ -7,7 +7,7 @@
 
 #include "store.h"
 
-int skd_read_file_named(skd_ctx *ctx, const char *path, const char *name,
+int skd_store_read_named(skd_ctx *ctx, const char *path, const char *name,
                         size_t max_size, void **data, size_t *size)
 {
     struct stat sb;
@@ -52,8 +52,8 @@ int skd_read_file_named(skd_ctx *ctx, const char *path, const char *name,
     return SKD_OK;
 }
 
-int skd_read_file(skd_ctx *ctx, const char *path, size_t max_size,
+int skd_store_read_file(skd_ctx *ctx, const char *path, size_t max_size,
                   void **data, size_t *size)
 {
-    return skd_read_file_named(ctx, path, path, max_size, data, size);
+    return skd_store_read_named(ctx, path, path, max_size, data, size);
 }

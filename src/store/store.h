@@ -205,12 +205,12 @@ extern const skd_batch_ops skd_batch_default_ops;
 
 /* Read a whole regular file (FIFOs, directories and devices are refused
  * without blocking). *data owned by caller (skd_dealloc). */
-int skd_read_file(skd_ctx *ctx, const char *path, size_t max_size,
+int skd_store_read_file(skd_ctx *ctx, const char *path, size_t max_size,
                   void **data, size_t *size);
 
 /* Read a whole regular file (FIFOs, directories and devices are refused
  * without blocking); messages name the file as `name`. */
-int skd_read_file_named(skd_ctx *ctx, const char *path, const char *name,
+int skd_store_read_named(skd_ctx *ctx, const char *path, const char *name,
                         size_t max_size, void **data, size_t *size);
 
 /* Canonical text of the settings that change results; these texts are
