@@ -5,25 +5,6 @@
 
 #include "store.h"
 
-/* TEMPORARY, until decode, analysis and compare are merged into main: weak
- * references let the library link without them (calls then fail with
- * SKD_E_INTERNAL). Remove with the merge. */
-#pragma weak skd_image_decode
-#pragma weak skd_image_free
-#pragma weak skd_analyze
-#pragma weak skd_analysis_free
-#pragma weak skd_compare
-#pragma weak skd_comparison_free
-
-static int have_pipeline(skd_ctx *ctx)
-{
-    if (skd_image_decode && skd_image_free && skd_analyze &&
-        skd_analysis_free && skd_compare && skd_comparison_free)
-        return 1;
-    skd_fail(ctx, SKD_E_INTERNAL, "this build has no image analysis yet");
-    return 0;
-}
-
 static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
                       skd_image **mask)
 {
@@ -53,8 +34,6 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     skd_region_spec spec;
     int st;
     (void)opaque;
-    if (!have_pipeline(ctx))
-        return SKD_E_INTERNAL;
     if ((st = decode_job(ctx, job, &img, &mask)) != SKD_OK)
         return st;
     memset(&spec, 0, sizeof spec);
@@ -83,8 +62,6 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
     skd_region_spec bs, as;
     int st;
     (void)opaque;
-    if (!have_pipeline(ctx))
-        return SKD_E_INTERNAL;
     if ((st = decode_job(ctx, bj, &bi, &bm)) != SKD_OK)
         return st;
     if ((st = decode_job(ctx, aj, &ai, &am)) == SKD_OK) {
