@@ -243,6 +243,71 @@ static void test_plan_pairs(skd_ctx *ctx)
     skd_plan_free(ctx, &plan);
 }
 
+/* An allocator that fails the Nth allocation and counts what is live. */
+typedef struct counting {
+    long n, fail_at, live;
+} counting;
+
+static void *count_malloc(void *opaque, size_t size)
+{
+    counting *c = opaque;
+    if (++c->n == c->fail_at)
+        return NULL;
+    c->live++;
+    return malloc(size);
+}
+
+static void count_free(void *opaque, void *p)
+{
+    counting *c = opaque;
+    c->live--;
+    free(p);
+}
+
+/* Fail every allocation in turn of a manifest parse and an archive walk:
+ * each must return SKD_E_NOMEM and leave nothing allocated. */
+static void test_alloc_failures(void)
+{
+    static const char text[] = "patient,session,view,path,px_per_mm,mask\n"
+                               "P1,s1,front,a.jpg,25,m.png\nP1,s2,front,b.jpg,,\n"
+                               "P2,s1,left,\"c d.jpg\",,\n";
+    char dir[300];
+    counting c;
+    skd_allocator a = {count_malloc, count_free, &c};
+    int tried = 0, clean = 0;
+    snprintf(dir, sizeof dir, "%s/walk_a", check_tmpdir());
+    for (int which = 0; which < 2; which++)
+        for (long k = 1; k < 10000; k++) {
+            skd_ctx *ctx;
+            skd_plan plan;
+            int st;
+            memset(&c, 0, sizeof c);
+            ctx = skd_ctx_create_with_allocator(&a);
+            c.fail_at = k + 1; /* the context itself is allocation 1 */
+            memset(&plan, 0, sizeof plan);
+            st = which ? skd_walk_archive(ctx, dir, &plan)
+                       : skd_parse_manifest(ctx, "m.csv", text, strlen(text), "d",
+                                            &plan);
+            if (st == SKD_OK)
+                st = skd_plan_finish(ctx, &plan);
+            skd_plan_free(ctx, &plan);
+            skd_ctx_free(ctx);
+            if (c.n < c.fail_at) { /* every allocation succeeded */
+                CHECK_STATUS(st, SKD_OK);
+                CHECK(c.live == 0);
+                break;
+            }
+            tried++;
+            clean += st == SKD_E_NOMEM && c.live == 0;
+            if (st != SKD_E_NOMEM || c.live != 0)
+                fprintf(stderr, "  %s: failing allocation %ld: status %d, %ld "
+                        "blocks leaked\n", which ? "walk" : "manifest", k, st,
+                        c.live);
+        }
+    REPORT("allocation failures: %d of %d injected failures clean", clean, tried);
+    CHECK(tried > 20 && clean == tried);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -251,6 +316,7 @@ int main(void)
     test_manifest(ctx);
     test_walker(ctx);
     test_plan_pairs(ctx);
+    test_alloc_failures();
     skd_ctx_free(ctx);
     return check_done("test_store");
 }
