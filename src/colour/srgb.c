@@ -1,0 +1,33 @@
+/* The sRGB transfer function and its 16-bit lookup table. */
+#include <math.h>
+
+#include "colour.h"
+
+double skd_srgb_decode(double v)
+{
+    if (v <= 0.04045)
+        return v / 12.92;
+    return pow((v + 0.055) / 1.055, 2.4);
+}
+
+double skd_srgb_encode(double v)
+{
+    if (v <= 0.0031308)
+        return v * 12.92;
+    return 1.055 * pow(v, 1.0 / 2.4) - 0.055;
+}
+
+float *skd_srgb_decode_table(skd_ctx *ctx)
+{
+    float *t = skd_malloc_array(ctx, SKD_SRGB_TABLE_SIZE, sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < SKD_SRGB_TABLE_SIZE; i++)
+        t[i] = (float)skd_srgb_decode((double)i / 65535.0);
+    return t;
+}
+
+double skd_log_luminance(double y)
+{
+    return 100.0 * log(y > SKD_Y_FLOOR ? y : SKD_Y_FLOOR);
+}

@@ -1,0 +1,79 @@
+/* Format by signature, never by file name: a text file called .jpg must be
+ * reported for what it is. */
+#include <string.h>
+
+#include "decode.h"
+
+static const uint8_t png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+
+skd_format skd_detect_format(const uint8_t *data, size_t size)
+{
+    if (size >= 8 && memcmp(data, png_sig, 8) == 0)
+        return SKD_FORMAT_PNG;
+    if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
+        return SKD_FORMAT_JPEG;
+    return SKD_FORMAT_UNKNOWN;
+}
+
+/* Other image formats people feed to photo tools, for a helpful message. */
+static const char *known_other(const uint8_t *d, size_t n)
+{
+    if (n >= 6 && (!memcmp(d, "GIF87a", 6) || !memcmp(d, "GIF89a", 6)))
+        return "a GIF image";
+    if (n >= 4 && (!memcmp(d, "II*\0", 4) || !memcmp(d, "MM\0*", 4)))
+        return "a TIFF (or camera raw) image";
+    if (n >= 12 && !memcmp(d, "RIFF", 4) && !memcmp(d + 8, "WEBP", 4))
+        return "a WebP image";
+    if (n >= 12 && !memcmp(d + 4, "ftyp", 4)) {
+        if (!memcmp(d + 8, "heic", 4) || !memcmp(d + 8, "heix", 4) ||
+            !memcmp(d + 8, "mif1", 4) || !memcmp(d + 8, "msf1", 4))
+            return "a HEIF/HEIC image";
+        if (!memcmp(d + 8, "avif", 4))
+            return "an AVIF image";
+        return "an ISO media (MP4/MOV/HEIF) file";
+    }
+    if (n >= 2 && !memcmp(d, "BM", 2))
+        return "a BMP image";
+    if (n >= 5 && !memcmp(d, "%PDF-", 5))
+        return "a PDF document";
+    if (n >= 4 && d[0] == 0x89 && !memcmp(d + 1, "PNG", 3))
+        return "a damaged PNG (bad signature: was it sent as text?)";
+    return NULL;
+}
+
+static int looks_like_text(const uint8_t *d, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (d[i] < 0x09 || (d[i] > 0x0D && d[i] < 0x20) || d[i] == 0x7F)
+            return 0;
+    return 1;
+}
+
+int skd_fail_unknown_format(skd_ctx *ctx, const uint8_t *data, size_t size)
+{
+    size_t n = size < 8 ? size : 8;
+    const char *other = known_other(data, size);
+    char shown[8 * 4 + 1];
+    size_t k = 0;
+
+    if (other)
+        return skd_fail(ctx, SKD_E_FORMAT, "not a PNG or JPEG image: %s",
+                        other);
+    if (looks_like_text(data, size < 512 ? size : 512)) {
+        for (size_t i = 0; i < n; i++)
+            shown[k++] = data[i] >= 0x20 ? (char)data[i] : '.';
+        shown[k] = '\0';
+        return skd_fail(ctx, SKD_E_FORMAT,
+                        "not a PNG or JPEG image: looks like text (\"%s\")",
+                        shown);
+    }
+    for (size_t i = 0; i < n; i++) {
+        static const char hex[] = "0123456789abcdef";
+        shown[k++] = hex[data[i] >> 4];
+        shown[k++] = hex[data[i] & 15];
+        shown[k++] = ' ';
+    }
+    shown[k ? k - 1 : 0] = '\0';
+    return skd_fail(ctx, SKD_E_FORMAT,
+                    "not a PNG or JPEG image (starts with bytes %s)", shown);
+}

@@ -1,0 +1,161 @@
+/* skd_analyze: photo -> planes -> mask -> fill -> filter bank -> figures.
+ * Planes are freed as soon as the next stage no longer needs them. */
+#include <math.h>
+#include <string.h>
+
+#include "../colour/colour.h"
+#include "metrics.h"
+
+/* The analysis remembers its allocator, because skd_analysis_free takes no
+ * context. */
+typedef struct analysis_owner {
+    skd_analysis pub; /* first member: the public pointer is the owner */
+    skd_allocator alloc;
+} analysis_owner;
+
+void skd_analysis_free(skd_analysis *a)
+{
+    analysis_owner *o = (analysis_owner *)a;
+    void *planes[7];
+    if (!a)
+        return;
+    planes[0] = a->pores;
+    planes[1] = a->region;
+    planes[2] = a->red_area;
+    planes[3] = a->texture;
+    planes[4] = a->a_star;
+    planes[5] = a->erythema;
+    planes[6] = o;
+    for (int i = 0; i < 7; i++)
+        if (planes[i])
+            o->alloc.free_fn(o->alloc.opaque, planes[i]);
+}
+
+/* l, a* and erythema planes from the photo. */
+static void colour_planes(const skd_image *img, const float *lut, float *l,
+                          skd_analysis *a)
+{
+    size_t w = img->width;
+    for (size_t y = 0; y < img->height; y++)
+        skd_colour_row(img->rgb + y * w * 3, w, lut, l + y * w,
+                       a->a_star + y * w, a->erythema + y * w);
+}
+
+/* Mask, colour planes and the filled l; a->region holds R afterwards. */
+static int prepare_luminance(skd_ctx *ctx, const skd_image *img,
+                             const skd_region_spec *spec, skd_analysis *a,
+                             float *l)
+{
+    float *lut = skd_srgb_decode_table(ctx);
+    uint64_t region_pixels;
+    int st;
+    if (!lut)
+        return SKD_E_NOMEM;
+    colour_planes(img, lut, l, a);
+    st = skd_build_mask(ctx, img, spec, a->px_per_mm, lut, a->region);
+    skd_dealloc(ctx, lut);
+    if (st != SKD_OK)
+        return st;
+    return skd_fill_masked(ctx, l, a->region, img->width, img->height,
+                           SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+}
+
+/* Texture plane and pores from the filled l, which is freed on the way. */
+static int texture_and_pores(skd_ctx *ctx, float **l, skd_analysis *a)
+{
+    skd_spectrum *spec;
+    size_t margin = skd_fft_margin(SKD_TEXTURE_COARSE_MM * a->px_per_mm);
+    int st = skd_spectrum_forward(ctx, *l, a->width, a->height, margin, &spec);
+    skd_dealloc(ctx, *l);
+    *l = NULL;
+    if (st != SKD_OK)
+        return st;
+    a->texture = skd_malloc_array(ctx, (size_t)a->width * a->height,
+                                  sizeof *a->texture);
+    if (!a->texture)
+        st = SKD_E_NOMEM;
+    else
+        st = skd_filter_bank(ctx, spec, a->px_per_mm,
+                             skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), a->region,
+                             a->texture, &a->pores, &a->n_pores);
+    skd_spectrum_free(ctx, spec);
+    return st;
+}
+
+/* Figures over R, then the red-area plane against the median over R. */
+static int figures(skd_ctx *ctx, skd_analysis *a)
+{
+    size_t n = (size_t)a->width * a->height;
+    double delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
+    int st = skd_metrics_in_region(ctx, a, NULL, NAN, &a->metrics);
+    if (st != SKD_OK)
+        return st;
+    a->red_area = skd_malloc(ctx, n);
+    if (!a->red_area)
+        return SKD_E_NOMEM;
+    for (size_t i = 0; i < n; i++)
+        a->red_area[i] = a->region[i] &&
+                         skd_is_red(a->a_star[i], a->metrics.a_median, delta);
+    return SKD_OK;
+}
+
+static int check_image(skd_ctx *ctx, const skd_image *img)
+{
+    size_t bytes;
+    if (!img || !img->rgb || img->width == 0 || img->height == 0)
+        return skd_fail(ctx, SKD_E_INVALID, "analyze: empty image");
+    if (!skd_mul3_size(img->width, img->height, sizeof(float), &bytes))
+        return skd_fail(ctx, SKD_E_LIMIT, "analyze: %ux%u image is too large",
+                        (unsigned)img->width, (unsigned)img->height);
+    return SKD_OK;
+}
+
+int skd_analyze(skd_ctx *ctx, const skd_image *img,
+                const skd_region_spec *spec, skd_analysis **out)
+{
+    analysis_owner *o;
+    skd_analysis *a;
+    float *l = NULL;
+    size_t n;
+    int assumed, st;
+
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!out)
+        return skd_fail(ctx, SKD_E_INVALID, "analyze: no output pointer");
+    *out = NULL;
+    if ((st = check_image(ctx, img)) != SKD_OK ||
+        (st = skd_check_region_spec(ctx, img, spec)) != SKD_OK)
+        return st;
+    o = skd_calloc(ctx, 1, sizeof *o);
+    if (!o)
+        return SKD_E_NOMEM;
+    o->alloc = ctx->alloc;
+    a = &o->pub;
+    a->width = img->width;
+    a->height = img->height;
+    a->px_per_mm = skd_ctx_scale(ctx, &assumed);
+    a->scale_assumed = assumed;
+    a->warnings = (assumed ? SKD_WARN_SCALE_ASSUMED : 0u) |
+                  (a->px_per_mm < SKD_LOW_RES_PX_PER_MM ? SKD_WARN_LOW_RESOLUTION : 0u);
+    n = (size_t)img->width * img->height;
+    a->region = skd_malloc(ctx, n);
+    a->a_star = skd_malloc_array(ctx, n, sizeof *a->a_star);
+    a->erythema = skd_malloc_array(ctx, n, sizeof *a->erythema);
+    l = skd_malloc_array(ctx, n, sizeof *l);
+    if (!a->region || !a->a_star || !a->erythema || !l)
+        st = SKD_E_NOMEM;
+    if (st == SKD_OK)
+        st = prepare_luminance(ctx, img, spec, a, l);
+    if (st == SKD_OK)
+        st = texture_and_pores(ctx, &l, a);
+    if (st == SKD_OK)
+        st = figures(ctx, a);
+    skd_dealloc(ctx, l);
+    if (st != SKD_OK) {
+        skd_analysis_free(a);
+        return st;
+    }
+    *out = a;
+    return SKD_OK;
+}

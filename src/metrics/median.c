@@ -1,0 +1,55 @@
+/* Exact median by quickselect (Hoare partition, median-of-three pivot):
+ * O(n) on average, exact, no precision loss from binning. */
+#include <stddef.h>
+
+#include "metrics.h"
+
+static void swap_float(float *a, float *b)
+{
+    float t = *a;
+    *a = *b;
+    *b = t;
+}
+
+/* Puts the k-th smallest of v[0..n-1] at v[k], smaller ones before it and
+ * larger ones after it. */
+static void select_kth(float *v, ptrdiff_t n, ptrdiff_t k)
+{
+    ptrdiff_t lo = 0, hi = n - 1;
+    while (hi > lo) {
+        ptrdiff_t mid = lo + (hi - lo) / 2, i = lo, j = hi;
+        if (v[mid] < v[lo]) swap_float(&v[mid], &v[lo]);
+        if (v[hi] < v[lo]) swap_float(&v[hi], &v[lo]);
+        if (v[hi] < v[mid]) swap_float(&v[hi], &v[mid]);
+        float pivot = v[mid];
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                swap_float(&v[i], &v[j]);
+                i++;
+                j--;
+            }
+        }
+        if (k <= j)
+            hi = j;
+        else if (k >= i)
+            lo = i;
+        else
+            return; /* v[j+1..i-1] all equal the pivot */
+    }
+}
+
+double skd_median_float(float *v, size_t n)
+{
+    ptrdiff_t k = (ptrdiff_t)(n / 2);
+    select_kth(v, (ptrdiff_t)n, k);
+    if (n % 2)
+        return v[k];
+    /* v[k] is the upper middle; the lower one is the largest before it. */
+    float lower = v[0];
+    for (ptrdiff_t i = 1; i < k; i++)
+        if (v[i] > lower)
+            lower = v[i];
+    return ((double)lower + v[k]) / 2.0;
+}

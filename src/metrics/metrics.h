@@ -1,0 +1,106 @@
+/* Measurements of DESIGN.md section 3: mask, fill, filter bank, pores,
+ * statistics over a region, overlay. */
+#ifndef SKD_METRICS_H
+#define SKD_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "../fft/fft.h"
+
+/* The contract's constants (DESIGN.md section 3). */
+#define SKD_MASK_HIGH_SAMPLE (250u * 257u) /* >= 250/255 in 16 bits */
+#define SKD_MASK_MIN_Y 0.01
+#define SKD_MASK_GROW_MM 0.25
+#define SKD_FILL_SIGMA_MM 1.0
+#define SKD_REGION_MIN_WEIGHT 0.9 /* G_1mm * M >= 0.9 */
+#define SKD_TEXTURE_FINE_MM 0.05
+#define SKD_TEXTURE_COARSE_MM 1.0
+#define SKD_PORE_SCALES 7
+#define SKD_PORE_R_MIN_MM 0.05
+#define SKD_PORE_R_MAX_MM 0.25
+#define SKD_PORE_MIN_ROUNDNESS 0.5
+#define SKD_LOW_RES_PX_PER_MM 10.0
+
+/* Below this G*M the fill falls back to the mean of l over M: float FFT
+ * noise would dominate the quotient. */
+#define SKD_FILL_MIN_WEIGHT 1e-3
+
+/* Pore radius r_k in mm: 0.05 * 5^(k/6), k = 0..6. */
+double skd_pore_radius_mm(int k);
+
+/* Mask M (1 = measured) of DESIGN.md: specular and dark pixels excluded and
+ * the exclusion grown by 0.25 mm (exact Euclidean distance), narrowed by the
+ * spec's mask and ROI. lut from skd_srgb_decode_table. m is w*h bytes. */
+int skd_build_mask(skd_ctx *ctx, const skd_image *img,
+                   const skd_region_spec *spec, double px_per_mm,
+                   const float *lut, uint8_t *m);
+
+/* Checks a region spec against the photo (mask size, ROI inside). */
+int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
+                          const skd_region_spec *spec);
+
+/* Grow the set of non-zero pixels of excluded (w x h) by radius_px: a pixel
+ * becomes 1 when its Euclidean distance to an excluded pixel centre is
+ * <= radius_px. Exact distance transform (Felzenszwalb-Huttenlocher). */
+int skd_grow_exclusion(skd_ctx *ctx, uint8_t *excluded, size_t w, size_t h,
+                       double radius_px);
+
+/* Fill l outside M with (G*(l M))/(G*M) at sigma_px, and turn m (the mask
+ * M on entry) into the region R = M and G*M >= 0.9. *region_pixels gets
+ * the size of R. SKD_E_NO_REGION when R is empty. */
+int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
+                    double sigma_px, uint64_t *region_pixels);
+
+/* Pore candidates: local maxima of D in scale space that pass the
+ * threshold, the region test and the roundness test. */
+typedef struct skd_pore_cand {
+    uint32_t x, y, k;
+    float d;
+} skd_pore_cand;
+
+typedef struct skd_cand_list {
+    skd_pore_cand *v;
+    size_t n, cap;
+} skd_cand_list;
+
+void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c);
+
+/* Candidates at scale k from D_{k-1} (NULL at k = 0), D_k, D_{k+1} (NULL
+ * at the last scale) and L_k = G_sigma_k * l, appended to list. */
+int skd_scale_candidates(skd_ctx *ctx, const float *d_prev, const float *d,
+                         const float *d_next, const float *lk, size_t w,
+                         size_t h, uint32_t k, double tau,
+                         const uint8_t *region, skd_cand_list *list);
+
+/* Hessian roundness test of L at (x, y) (central differences). */
+int skd_is_round(const float *lk, size_t w, size_t h, size_t x, size_t y);
+
+/* Non-maximum suppression across scales: strongest first, a candidate is
+ * dropped when closer than the larger radius to a kept pore. radius_px[k]
+ * is r_k in pixels. *out is allocated with skd_malloc (NULL when none). */
+int skd_suppress_pores(skd_ctx *ctx, skd_cand_list *c,
+                       const double *radius_px, size_t w, size_t h,
+                       skd_pore **out, size_t *n_out);
+
+/* Texture plane T and the pore list from one forward transform of the
+ * filled luminance (the spectrum). texture is w*h floats. */
+int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
+                    double tau, const uint8_t *region, float *texture,
+                    skd_pore **pores, size_t *n_pores);
+
+/* Exact median of v[0..n-1] (n > 0; the mean of the two middle values when
+ * n is even). Reorders v. */
+double skd_median_float(float *v, size_t n);
+
+/* The red-area predicate, shared by the plane and the statistics. */
+static inline int skd_is_red(float a_star, double reference, double delta)
+{
+    return (double)a_star - reference >= delta;
+}
+
+/* Index of the first non-zero byte of p at or after i, or n. */
+size_t skd_next_nonzero(const uint8_t *p, size_t i, size_t n);
+
+#endif

@@ -1,0 +1,110 @@
+/* Helpers shared by the decode tests (test_decode*.c). */
+#ifndef TEST_DECODE_UTIL_H
+#define TEST_DECODE_UTIL_H
+
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include "skindiff.h"
+
+/* Whole file into a malloc'd buffer; NULL on failure. */
+static inline uint8_t *tu_read_file(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    uint8_t *buf = NULL;
+    long n;
+    *size = 0;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc(n ? (size_t)n : 1);
+        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else if (buf) {
+            *size = (size_t)n;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
+static inline int tu_write_file(const char *path, const void *data, size_t n)
+{
+    FILE *f = fopen(path, "wb");
+    int ok;
+    if (!f)
+        return 0;
+    ok = fwrite(data, 1, n, f) == n;
+    return (fclose(f) == 0) && ok;
+}
+
+/* Peak resident set size so far, in KiB. */
+static inline long tu_max_rss_kb(void)
+{
+    struct rusage ru;
+    getrusage(RUSAGE_SELF, &ru);
+    return ru.ru_maxrss;
+}
+
+/* A smooth, asymmetric 8-bit-valued test picture: gradients plus a gentle
+ * wave, every sample a multiple of 257 (as a decoded 8-bit file would be). */
+static inline uint8_t tu_smooth_value(uint32_t x, uint32_t y, int c,
+                                      uint32_t w, uint32_t h)
+{
+    double v;
+    if (c == 0)
+        v = 30 + 190.0 * x / (w - 1);
+    else if (c == 1)
+        v = 40 + 170.0 * y / (h - 1);
+    else
+        v = 128 + 60 * sin(x * 0.07) * cos(y * 0.05);
+    return (uint8_t)(v + 0.5);
+}
+
+static inline skd_image *tu_smooth_image(skd_ctx *ctx, uint32_t w, uint32_t h)
+{
+    skd_image *img = NULL;
+    if (skd_image_create(ctx, w, h, &img) != SKD_OK)
+        return NULL;
+    for (uint32_t y = 0; y < h; y++)
+        for (uint32_t x = 0; x < w; x++)
+            for (int c = 0; c < 3; c++)
+                img->rgb[((size_t)y * w + x) * 3 + c] =
+                    (uint16_t)(tu_smooth_value(x, y, c, w, h) * 257u);
+    return img;
+}
+
+/* An allocator that fails the Nth call (0-based; -1 never) and counts
+ * live blocks, for allocation-failure tests. */
+typedef struct tu_alloc {
+    long calls, fail_at, live;
+} tu_alloc;
+
+static inline void *tu_malloc(void *opaque, size_t n)
+{
+    tu_alloc *a = opaque;
+    void *p;
+    if (a->calls++ == a->fail_at)
+        return NULL;
+    p = malloc(n);
+    if (p)
+        a->live++;
+    return p;
+}
+
+static inline void tu_free(void *opaque, void *p)
+{
+    tu_alloc *a = opaque;
+    if (p) {
+        a->live--;
+        free(p);
+    }
+}
+
+#endif

@@ -1,0 +1,301 @@
+/* Figures over sub-regions (what compare uses), the overlay picture, bad
+ * arguments and allocation failures. */
+#include <stdlib.h>
+
+#include "metrics/metrics.h"
+#include "metrics_test_util.h"
+
+#define W 260
+#define H 200
+#define S 20.0
+
+static tu_dip dips[200];
+
+static skd_image *make_skin(skd_ctx *ctx)
+{
+    skd_image *img = tu_image(ctx, W, H);
+    tu_skin skin = {.l0 = -100, .wave_amp = 1.0, .n_waves = 20,
+                    .wave_min_px = 0.15 * S, .wave_max_px = S, .seed = 4,
+                    .dips = dips, .exposure = 1};
+    tu_skin_colour(skin.rgb);
+    skin.n_dips = tu_random_dips(dips, 200, W, H, 12, 0.8, 3.5, 25, 45, 9);
+    tu_render(img, &skin, 0, 0);
+    /* A redder patch, so the red area is not empty. */
+    for (size_t y = 20; y < 60; y++)
+        for (size_t x = 30; x < 90; x++) {
+            uint16_t *p = img->rgb + (y * W + x) * 3;
+            p[0] = (uint16_t)fmin(65535, p[0] * 1.12);
+            p[1] = (uint16_t)(p[1] * 0.93);
+        }
+    /* And a specular spot, so R has a hole. */
+    for (size_t y = 150; y < 156; y++)
+        for (size_t x = 200; x < 206; x++)
+            memset(img->rgb + (y * W + x) * 3, 0xff, 6);
+    return img;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+    float x = *(const float *)a, y = *(const float *)b;
+    return (x > y) - (x < y);
+}
+
+/* The figures recomputed the slow, obvious way. */
+static void brute_metrics(const skd_analysis *a, const uint8_t *inc,
+                          double median_ref, double delta, skd_metrics *m)
+{
+    size_t n = (size_t)a->width * a->height, c = 0, ne = 0, red = 0;
+    float *v = malloc(n * sizeof *v);
+    double st = 0, sa = 0, se = 0, mean, s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+    memset(m, 0, sizeof *m);
+    for (size_t i = 0; i < n; i++)
+        if (a->region[i] && (!inc || inc[i])) {
+            v[c++] = a->a_star[i];
+            st += a->texture[i];
+            sa += a->a_star[i];
+            if (!isnan(a->erythema[i])) {
+                se += a->erythema[i];
+                ne++;
+            }
+        }
+    mean = st / c;
+    for (size_t i = 0; i < n; i++)
+        if (a->region[i] && (!inc || inc[i])) {
+            double t = a->texture[i] - mean;
+            s1 += fabs(t);
+            s2 += t * t;
+            s3 += t * t * t;
+            s4 += t * t * t * t;
+        }
+    qsort(v, c, sizeof *v, cmp_float);
+    m->region_pixels = c;
+    m->area_cm2 = c / (S * S) / 100;
+    m->sa = s1 / c;
+    m->sq = sqrt(s2 / c);
+    m->ssk = s3 / c / pow(m->sq, 3);
+    m->sku = s4 / c / pow(m->sq, 4);
+    m->a_mean = sa / c;
+    m->a_median = c % 2 ? v[c / 2] : ((double)v[c / 2 - 1] + v[c / 2]) / 2;
+    m->erythema_index = se / ne;
+    if (isnan(median_ref))
+        median_ref = m->a_median;
+    for (size_t i = 0; i < c; i++)
+        red += v[i] - median_ref >= delta;
+    m->red_area_fraction = (double)red / c;
+    double sum_d = 0, sum_area = 0;
+    for (size_t p = 0; p < a->n_pores; p++) {
+        size_t i = (size_t)a->pores[p].y * a->width + (size_t)a->pores[p].x;
+        if (inc && !inc[i])
+            continue;
+        m->pore_count++;
+        sum_d += 2 * a->pores[p].radius / S;
+        sum_area += M_PI * a->pores[p].radius * a->pores[p].radius;
+    }
+    m->pore_density_per_cm2 = m->pore_count / m->area_cm2;
+    m->pore_mean_diameter_mm = m->pore_count ? sum_d / m->pore_count : 0;
+    m->pore_area_fraction = sum_area / c;
+    free(v);
+}
+
+static void compare_metrics(const char *what, const skd_metrics *got,
+                            const skd_metrics *want)
+{
+    REPORT("%-12s %llu px: Sa %.5f/%.5f Ssk %.4f/%.4f pores %u/%u a* %.5f/%.5f "
+           "median %.5f/%.5f EI %.5f/%.5f red %.5f/%.5f", what,
+           (unsigned long long)got->region_pixels, got->sa, want->sa, got->ssk,
+           want->ssk, got->pore_count, want->pore_count, got->a_mean,
+           want->a_mean, got->a_median, want->a_median, got->erythema_index,
+           want->erythema_index, got->red_area_fraction, want->red_area_fraction);
+    CHECK(got->region_pixels == want->region_pixels);
+    CHECK_NEAR(got->area_cm2, want->area_cm2, 1e-12);
+    CHECK_REL(got->sa, want->sa, 1e-9);
+    CHECK_REL(got->sq, want->sq, 1e-9);
+    CHECK_NEAR(got->ssk, want->ssk, 1e-8);
+    CHECK_NEAR(got->sku, want->sku, 1e-8);
+    CHECK(got->pore_count == want->pore_count);
+    CHECK_REL(got->pore_density_per_cm2, want->pore_density_per_cm2, 1e-12);
+    CHECK_NEAR(got->pore_mean_diameter_mm, want->pore_mean_diameter_mm, 1e-9);
+    CHECK_NEAR(got->pore_area_fraction, want->pore_area_fraction, 1e-12);
+    CHECK_NEAR(got->a_mean, want->a_mean, 1e-9);
+    CHECK(got->a_median == want->a_median);
+    CHECK_NEAR(got->erythema_index, want->erythema_index, 1e-9);
+    CHECK(got->red_area_fraction == want->red_area_fraction);
+}
+
+static void test_sub_regions(skd_ctx *ctx, const skd_analysis *a)
+{
+    uint8_t *inc = calloc(W * H, 1);
+    skd_metrics got, want, left, right;
+    uint64_t seed = 77;
+    double delta = 5.0;
+
+    brute_metrics(a, NULL, NAN, delta, &want);
+    compare_metrics("whole", &a->metrics, &want);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, NULL, NAN, &got), SKD_OK);
+    CHECK(memcmp(&got, &a->metrics, sizeof got) == 0);
+    memset(inc, 1, W * H);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
+    CHECK(memcmp(&got, &a->metrics, sizeof got) == 0);
+
+    /* Two halves split the pores and the pixels between them. */
+    for (size_t i = 0; i < W * H; i++)
+        inc[i] = i % W < 117;
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &left), SKD_OK);
+    brute_metrics(a, inc, NAN, delta, &want);
+    compare_metrics("left", &left, &want);
+    for (size_t i = 0; i < W * H; i++)
+        inc[i] = !inc[i];
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, a->metrics.a_median, &right), SKD_OK);
+    brute_metrics(a, inc, a->metrics.a_median, delta, &want);
+    compare_metrics("right (ref)", &right, &want);
+    CHECK(left.pore_count + right.pore_count == a->metrics.pore_count);
+    CHECK(left.region_pixels + right.region_pixels == a->metrics.region_pixels);
+
+    /* A tile, and a scattered selection (values above 1 count as set). */
+    memset(inc, 0, W * H);
+    for (size_t y = 100; y < 150; y++)
+        memset(inc + y * W + 150, 7, 50);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
+    brute_metrics(a, inc, NAN, delta, &want);
+    compare_metrics("tile", &got, &want);
+    for (size_t i = 0; i < W * H; i++)
+        inc[i] = tu_uniform(&seed) < 0.3;
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
+    brute_metrics(a, inc, NAN, delta, &want);
+    compare_metrics("scattered", &got, &want);
+
+    /* Nothing selected: a clear error, figures NaN. */
+    memset(inc, 0, W * H);
+    inc[155 * W + 203] = 1; /* inside the specular hole, not in R */
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_E_NO_REGION);
+    CHECK(got.region_pixels == 0 && isnan(got.sa) && isnan(got.a_mean));
+    REPORT("empty selection: %s", skd_ctx_message(ctx));
+    free(inc);
+}
+
+static void test_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a)
+{
+    skd_image *o = NULL, *small = tu_image(ctx, W - 1, H);
+    size_t cyan = 0, rings_ok = 0, dark_ok = 1, tint_ok = 1;
+    CHECK_STATUS(skd_render_overlay(ctx, img, a, &o), SKD_OK);
+    if (!o)
+        goto done;
+    CHECK(o->width == W && o->height == H);
+    for (size_t i = 0; i < (size_t)W * H; i++) {
+        const uint16_t *p = o->rgb + 3 * i, *q = img->rgb + 3 * i;
+        int is_cyan = p[0] == 0 && p[1] == 65535 && p[2] == 65535;
+        cyan += is_cyan;
+        if (is_cyan)
+            continue;
+        if (!a->region[i])
+            dark_ok &= p[0] < q[0] || q[0] == 0;
+        else if (a->red_area[i])
+            tint_ok &= p[0] >= q[0] && p[1] < q[1];
+        else
+            dark_ok &= p[0] == q[0] && p[1] == q[1] && p[2] == q[2];
+    }
+    for (size_t k = 0; k < a->n_pores; k++) {
+        /* The ring passes r + 1 px right of the centre. */
+        long x = lround(a->pores[k].x + a->pores[k].radius + 1), y = lround(a->pores[k].y);
+        if (x < W) {
+            const uint16_t *p = o->rgb + ((size_t)y * W + (size_t)x) * 3;
+            rings_ok += p[0] == 0 && p[1] == 65535;
+        } else {
+            rings_ok++;
+        }
+    }
+    REPORT("overlay: %zu cyan px, %zu/%zu rings found", cyan, rings_ok, a->n_pores);
+    CHECK(rings_ok == a->n_pores && dark_ok && tint_ok);
+    skd_image_free(o);
+done:
+    CHECK_STATUS(skd_render_overlay(ctx, small, a, &o), SKD_E_INVALID);
+    CHECK(o == NULL);
+    skd_image_free(small);
+}
+
+static void test_bad_arguments(skd_ctx *ctx, const skd_image *img)
+{
+    skd_analysis *a = NULL;
+    skd_image empty = {0};
+    skd_metrics m;
+    CHECK_STATUS(skd_analyze(NULL, img, NULL, &a), SKD_E_INVALID);
+    CHECK_STATUS(skd_analyze(ctx, NULL, NULL, &a), SKD_E_INVALID);
+    CHECK_STATUS(skd_analyze(ctx, &empty, NULL, &a), SKD_E_INVALID);
+    CHECK_STATUS(skd_analyze(ctx, img, NULL, NULL), SKD_E_INVALID);
+    CHECK_STATUS(skd_metrics_in_region(ctx, NULL, NULL, NAN, &m), SKD_E_INVALID);
+    skd_analysis_free(NULL);
+}
+
+/* Fail the n-th allocation for every n: a clean error, nothing leaked. */
+typedef struct counting {
+    long fail_at, count, live;
+} counting;
+
+static void *count_malloc(void *opaque, size_t size)
+{
+    counting *c = opaque;
+    if (++c->count == c->fail_at)
+        return NULL;
+    c->live++;
+    return malloc(size);
+}
+
+static void count_free(void *opaque, void *p)
+{
+    counting *c = opaque;
+    c->live--;
+    free(p);
+}
+
+static void test_allocation_failures(const skd_image *img)
+{
+    long n, failures = 0, leaks = 0;
+    for (n = 2;; n++) {
+        counting c = {n, 0, 0};
+        skd_allocator al = {count_malloc, count_free, &c};
+        skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
+        skd_analysis *a = NULL;
+        skd_metrics m;
+        int st;
+        skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, S);
+        st = skd_analyze(ctx, img, NULL, &a);
+        if (st == SKD_OK) {
+            st = skd_metrics_in_region(ctx, a, NULL, NAN, &m);
+        }
+        skd_analysis_free(a);
+        skd_ctx_free(ctx);
+        leaks += c.live != 0;
+        if (st == SKD_OK && c.count < n)
+            break; /* nothing failed: every allocation has been tried */
+        failures += st == SKD_E_NOMEM;
+        if (st != SKD_E_NOMEM && st != SKD_OK)
+            CHECK_STATUS(st, SKD_E_NOMEM);
+    }
+    REPORT("allocation failures: %ld allocations tried, %ld clean errors, %ld leaks",
+           n - 1, failures, leaks);
+    CHECK(leaks == 0 && failures > 5);
+}
+
+int main(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    skd_image *img = make_skin(ctx);
+    skd_analysis *a = NULL;
+    skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, S);
+    CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
+    if (a) {
+        REPORT("skin: %zu pores, R %llu px, red area %.4f", a->n_pores,
+               (unsigned long long)a->metrics.region_pixels, a->metrics.red_area_fraction);
+        CHECK(a->n_pores > 50 && a->metrics.red_area_fraction > 0.01);
+        test_sub_regions(ctx, a);
+        test_overlay(ctx, img, a);
+    }
+    test_bad_arguments(ctx, img);
+    skd_analysis_free(a);
+    skd_image_free(img);
+    img = make_skin(ctx);
+    test_allocation_failures(img);
+    skd_image_free(img);
+    skd_ctx_free(ctx);
+    return check_done("test_metrics_region");
+}
