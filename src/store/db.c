@@ -13,6 +13,12 @@
 
 #include "store.h"
 
+/* Rows that failed for a reason of the run, not of the input (out of memory,
+ * internal error), do not count as finished: the next run retries them. */
+#define RETRIED " AND (status = 'ok' OR error_code NOT IN (1, 12))"
+_Static_assert(SKD_E_NOMEM == 1 && SKD_E_INTERNAL == 12,
+               "RETRIED lists SKD_E_NOMEM and SKD_E_INTERNAL by number");
+
 static int prepare(skd_ctx *ctx, skd_db *db, const char *path,
                    const char *sql, sqlite3_stmt **out)
 {
@@ -92,7 +98,7 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
         st = prepare(ctx, db, path,
                      "SELECT status, error_code, error_message FROM images"
                      " WHERE patient = ? AND session = ? AND view = ?"
-                     " AND image_key = ?",
+                     " AND image_key = ?" RETRIED,
                      &db->find_image);
     if (st == SKD_OK)
         st = prepare(ctx, db, path,
@@ -110,7 +116,7 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
         st = prepare(ctx, db, path,
                      "SELECT status FROM comparisons WHERE patient = ? AND"
                      " view = ? AND session_before = ? AND session_after = ?"
-                     " AND kind = ? AND comparison_key = ?",
+                     " AND kind = ? AND comparison_key = ?" RETRIED,
                      &db->find_cmp);
     if (st == SKD_OK && !put_cmp_sql(sql, sizeof sql))
         st = skd_fail(ctx, SKD_E_INTERNAL, "comparison insert too long");

@@ -22,6 +22,7 @@
 typedef struct fake {
     int kill_after; /* raise SIGKILL at this call (analyse or compare) */
     int delay_us;   /* time per item, so a timed kill lands mid-run */
+    int oom;        /* fail every analysis with SKD_E_NOMEM */
     atomic_int calls;
 } fake;
 
@@ -66,6 +67,8 @@ static int fake_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
 {
     int assumed;
     tick(opaque);
+    if (((fake *)opaque)->oom)
+        return skd_fail(ctx, SKD_E_NOMEM, "out of memory (fake)");
     if (job->size >= 3 && !memcmp(job->data, "BAD", 3))
         return skd_fail(ctx, SKD_E_CORRUPT, "%s: premature end of JPEG data",
                         job->path);
@@ -556,6 +559,37 @@ static void test_manifest_runs(skd_ctx *ctx)
     free(e);
 }
 
+/* Failures of the run (out of memory) are stored but retried next time;
+ * failures of the input are final. */
+static void test_retry(skd_ctx *ctx)
+{
+    char db[700];
+    skd_batch_options o;
+    skd_batch_summary s;
+    fake f;
+    char *e;
+    path_of(db, sizeof db, "retry.db");
+    memset(&o, 0, sizeof o);
+    memset(&f, 0, sizeof f);
+    o.archive = archive;
+    o.db_path = db;
+    o.jobs = 2;
+    f.oom = 1;
+    CHECK_STATUS(skd_batch_run_ops(ctx, &o, ops_for(&f), &s), SKD_OK);
+    CHECK(s.images.failed == 18 && s.comparisons.failed == 18);
+    f.oom = 0;
+    CHECK_STATUS(skd_batch_run_ops(ctx, &o, ops_for(&f), &s), SKD_OK);
+    REPORT("after an out-of-memory run: photos %llu done %llu skipped",
+           (unsigned long long)s.images.done, (unsigned long long)s.images.skipped);
+    /* The broken symlink and the FIFO failed on reading (final); the 16
+     * others are redone, and so are the comparisons not involving those two. */
+    CHECK(s.images.done == 16 && s.images.skipped == 2);
+    CHECK(s.comparisons.done == 14 && s.comparisons.skipped == 4);
+    e = export_all(ctx, db);
+    CHECK(e && !strcmp(e, reference));
+    free(e);
+}
+
 static void test_default_db(skd_ctx *ctx)
 {
     skd_batch_options o;
@@ -596,6 +630,7 @@ int main(void)
     test_shards_merge(ctx);
     test_merge_refusals(ctx);
     test_busy(ctx);
+    test_retry(ctx);
     if (chdir(root) == 0)
         test_manifest_runs(ctx);
     free(reference);
