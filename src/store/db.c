@@ -129,8 +129,14 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
 
 int skd_db_open_readonly(skd_ctx *ctx, const char *path, skd_db *db)
 {
-    int version = -1, st = open_conn(ctx, path, SQLITE_OPEN_READONLY, db);
+    int version = -1, st;
     sqlite3_stmt *s = NULL;
+    /* Read-write (nothing is written) when allowed: a read-only connection
+     * to a WAL database leaves its -wal and -shm files behind, while the
+     * last read-write connection removes them on close. */
+    st = open_conn(ctx, path, SQLITE_OPEN_READWRITE, db);
+    if (st != SKD_OK)
+        st = open_conn(ctx, path, SQLITE_OPEN_READONLY, db);
     if (st != SKD_OK)
         return st;
     if (sqlite3_prepare_v2(db->db, "PRAGMA user_version", -1, &s, NULL) !=
