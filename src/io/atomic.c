@@ -1,31 +1,52 @@
 /* Outputs appear whole or not at all: write a temporary file in the same
  * directory (same file system, so rename is atomic), fsync, rename. */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io.h"
 
+/* Create "<path>.tmp.<pid>.<unique>" exclusively. open() rather than
+ * mkstemp() so the file gets 0666 minus the umask like any output, without
+ * touching the process-wide umask (other threads may be writing too). */
+static int create_temp(char *tmp, size_t n, const char *path, const void *salt)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    for (unsigned attempt = 0; attempt < 100; attempt++) {
+        uint64_t u = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+                     (uint64_t)(uintptr_t)salt ^ (uint64_t)attempt * 0x9E3779B97F4A7C15ull;
+        int fd;
+        snprintf(tmp, n, "%s.tmp.%ld.%012llx", path, (long)getpid(),
+                 (unsigned long long)(u & 0xFFFFFFFFFFFFull));
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    return -1;
+}
+
 int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
 {
-    static const char suffix[] = ".tmp.XXXXXX";
+    static const char suffix[] = ".tmp.4294967296.000000000000";
     size_t n;
     int fd;
 
     memset(af, 0, sizeof *af);
     if (!path || !*path)
         return skd_fail(ctx, SKD_E_INVALID, "empty output path");
-    n = strlen(path);
+    n = strlen(path) + sizeof suffix;
     af->dest_path = skd_strdup(ctx, path);
-    af->tmp_path = skd_malloc(ctx, n + sizeof suffix);
+    af->tmp_path = skd_malloc(ctx, n);
     if (!af->dest_path || !af->tmp_path) {
         skd_atomic_abort(ctx, af);
         return SKD_E_NOMEM;
     }
-    memcpy(af->tmp_path, path, n);
-    memcpy(af->tmp_path + n, suffix, sizeof suffix);
-    fd = mkstemp(af->tmp_path);
+    fd = create_temp(af->tmp_path, n, path, af);
     if (fd < 0) {
         int e = errno;
         af->tmp_path[0] = '\0';
