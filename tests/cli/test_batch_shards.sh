@@ -16,7 +16,7 @@ ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
 if ! have_synth "$BIN"; then
-  echo "SKIP: 'skindiff synth' is not available in this build"
+  echo "SKIP: 'skindiff synth' or 'skindiff compare' is not in this build yet"
   exit 0
 fi
 make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
