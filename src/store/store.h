@@ -3,6 +3,7 @@
 #ifndef SKD_STORE_H
 #define SKD_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -196,6 +197,29 @@ typedef struct skd_batch_ops {
     skd_compare_fn compare;
     void *opaque;
 } skd_batch_ops;
+
+/* One run, shared by its worker threads. */
+typedef struct skd_batch_state {
+    skd_ctx *main;
+    const skd_batch_options *opt;
+    const skd_batch_ops *ops;
+    skd_plan *plan;
+    skd_db db;
+    char cmp_params[SKD_HEX_LEN];
+    pthread_mutex_t lock; /* guards everything below and the database */
+    size_t next, total;
+    skd_batch_phase phase;
+    skd_batch_counts *counts;
+    double t0;
+    int fatal; /* a database error: stop */
+    char fatal_msg[1024];
+} skd_batch_state;
+
+double skd_monotonic_s(void);
+/* One photo / one comparison (items.c). */
+void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e);
+void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
+                            const skd_pair *p);
 
 /* skd_batch_run with injectable per-item functions (tests). */
 int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
