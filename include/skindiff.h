@@ -231,7 +231,8 @@ SKD_API void skd_analysis_free(skd_analysis *a);
 /* Recompute the figures of an analysis over a sub-region: include[i] != 0
  * selects pixel i (it is intersected with a->region). Pores count when their
  * centre pixel is selected. median_a is the reference for red area (pass NAN
- * to use the median of the selected pixels). */
+ * to use the median of the selected pixels). An empty selection returns
+ * SKD_E_NO_REGION with every figure NaN. */
 SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
                                   const uint8_t *include, double median_a,
                                   skd_metrics *out);

@@ -24,9 +24,16 @@
 double skd_srgb_decode(double v);
 double skd_srgb_encode(double v);
 
-/* Table of skd_srgb_decode(i / 65535) for 16-bit samples; the caller frees
- * it with skd_dealloc. NULL (SKD_E_NOMEM on ctx) on failure. */
-float *skd_srgb_decode_table(skd_ctx *ctx);
+/* Tables for 16-bit samples i: linear = skd_srgb_decode(i / 65535) and
+ * log10_linear = 100 log10(linear) (-inf at 0), so the erythema value of a
+ * pixel is a difference of two lookups. Built per call, owned by the
+ * caller: skd_dealloc. NULL (SKD_E_NOMEM on ctx) on failure. */
+typedef struct skd_colour_lut {
+    float linear[SKD_SRGB_TABLE_SIZE];
+    float log10_linear[SKD_SRGB_TABLE_SIZE];
+} skd_colour_lut;
+
+skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx);
 
 /* Relative luminance of linear sRGB as DESIGN.md defines it for l:
  * 0.2126 R + 0.7152 G + 0.0722 B. */
@@ -50,11 +57,15 @@ void skd_lab_to_xyz(const double lab[3], double xyz[3]);
 void skd_srgb8_to_lab(const uint8_t rgb[3], double lab[3]);
 void skd_lab_to_linear(const double lab[3], double rgb[3]);
 
-/* The per-pixel planes of one row of 16-bit sRGB samples (n pixels): l,
- * a* and the erythema value 100 log10(R/G) of linear RGB, NaN when R or G
- * is zero. lut comes from skd_srgb_decode_table. */
-void skd_colour_row(const uint16_t *restrict rgb, size_t n,
-                    const float *restrict lut, float *restrict l,
-                    float *restrict a_star, float *restrict erythema);
+/* Per-pixel planes of one row of 16-bit sRGB samples (n pixels): l, and
+ * a* with the erythema value 100 log10(R/G) of linear RGB (NaN when R or G
+ * is zero). Two functions, so the redness planes need not exist while the
+ * luminance is being filtered. */
+void skd_log_luminance_row(const uint16_t *restrict rgb, size_t n,
+                           const skd_colour_lut *restrict lut,
+                           float *restrict l);
+void skd_redness_row(const uint16_t *restrict rgb, size_t n,
+                     const skd_colour_lut *restrict lut,
+                     float *restrict a_star, float *restrict erythema);
 
 #endif

@@ -17,13 +17,16 @@ double skd_srgb_encode(double v)
     return 1.055 * pow(v, 1.0 / 2.4) - 0.055;
 }
 
-float *skd_srgb_decode_table(skd_ctx *ctx)
+skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx)
 {
-    float *t = skd_malloc_array(ctx, SKD_SRGB_TABLE_SIZE, sizeof *t);
+    skd_colour_lut *t = skd_malloc(ctx, sizeof *t);
     if (!t)
         return NULL;
-    for (size_t i = 0; i < SKD_SRGB_TABLE_SIZE; i++)
-        t[i] = (float)skd_srgb_decode((double)i / 65535.0);
+    for (size_t i = 0; i < SKD_SRGB_TABLE_SIZE; i++) {
+        double v = skd_srgb_decode((double)i / 65535.0);
+        t->linear[i] = (float)v;
+        t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : -INFINITY;
+    }
     return t;
 }
 

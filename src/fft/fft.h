@@ -52,6 +52,37 @@ void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s);
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out);
 
+/* Filtering many times from one spectrum reuses these buffers (one
+ * spectrum-sized scratch per thread): a fresh plane-sized allocation is
+ * fresh pages, and faulting them in cost a fifth of the analysis.
+ * max_filters bounds the threads worth having. */
+typedef struct skd_filter_ws skd_filter_ws;
+int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
+                         skd_filter_ws **out);
+void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws);
+/* skd_spectrum_filter with the buffers of ws (made for a spectrum of the
+ * same padded size). */
+int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
+                           skd_filter_ws *ws, const skd_filter *filters,
+                           size_t n, float *const *out);
+
+/* n independent w x h planes, each through the same filter f with the same
+ * mirror padding as skd_spectrum_forward(margin): dst[i] = f * src[i]
+ * (dst[i] may be src[i]). One buffer per plane (pad, forward, multiply,
+ * inverse, all in place), planes on up to SKD_OPT_THREADS threads; the
+ * thread count does not change any result. */
+int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
+                          float *const *dst, size_t n, size_t w, size_t h,
+                          size_t margin, const skd_filter *f);
+
+/* Padded geometry of a w x h plane with margin (s->data untouched), the
+ * floats per row of an in-place transform's buffer (2 (pw/2 + 1)), and the
+ * mirror padding written into such a buffer. */
+int skd_fft_geometry(skd_ctx *ctx, size_t w, size_t h, size_t margin,
+                     skd_spectrum *s);
+size_t skd_fft_row_floats(size_t pw);
+void skd_fft_pad(const float *plane, const skd_spectrum *s, float *padded);
+
 /* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
 size_t skd_fft_margin(double sigma);
 
@@ -66,6 +97,13 @@ int skd_fft_r2c(skd_ctx *ctx, size_t pw, size_t ph, float *in,
                 fftwf_complex *out);
 int skd_fft_c2r(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
                 float *out); /* unnormalised: divide by pw*ph; destroys in */
+
+/* In-place transforms on one buffer of ph rows of pw/2+1 complex (the real
+ * plane has rows of skd_fft_row_floats(pw) floats). Plans are cached like
+ * the out-of-place ones; prepare before starting threads. */
+int skd_fft_prepare_inplace(skd_ctx *ctx, size_t pw, size_t ph);
+int skd_fft_r2c_inplace(skd_ctx *ctx, size_t pw, size_t ph, float *buf);
+int skd_fft_c2r_inplace(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *buf);
 
 void skd_fft_cache_free(skd_ctx *ctx);
 

@@ -79,32 +79,72 @@ static void build_separable(const skd_filter *f, size_t pw, size_t ph,
     }
 }
 
-static void multiply_spectrum(const fftwf_complex *restrict in,
-                              fftwf_complex *restrict out, size_t nx,
-                              size_t ph, const separable *sp)
+/* Transfer function of row ky at column kx. */
+static inline float transfer(const separable *sp, size_t kx, size_t ky)
 {
-    for (size_t ky = 0; ky < ph; ky++) {
-        const fftwf_complex *src = in + ky * nx;
-        fftwf_complex *dst = out + ky * nx;
-        const float *a0 = sp->ax[0], *a1 = sp->ax[1];
-        float b0 = sp->by[0][ky];
-        if (sp->terms == 1) {
-            for (size_t kx = 0; kx < nx; kx++) {
-                float g = a0[kx] * b0;
-                dst[kx][0] = src[kx][0] * g;
-                dst[kx][1] = src[kx][1] * g;
-            }
-        } else {
-            float b1 = sp->by[1][ky];
-            for (size_t kx = 0; kx < nx; kx++) {
-                float g = a0[kx] * b0 + a1[kx] * b1;
-                dst[kx][0] = src[kx][0] * g;
-                dst[kx][1] = src[kx][1] * g;
-            }
+    float g = sp->ax[0][kx] * sp->by[0][ky];
+    if (sp->terms == 2)
+        g += sp->ax[1][kx] * sp->by[1][ky];
+    return g;
+}
+
+static void multiply_row(const fftwf_complex *restrict src,
+                         fftwf_complex *restrict dst, size_t nx,
+                         const separable *sp, size_t ky)
+{
+    const float *a0 = sp->ax[0], *a1 = sp->ax[1];
+    float b0 = sp->by[0][ky];
+    if (sp->terms == 1) {
+        for (size_t kx = 0; kx < nx; kx++) {
+            float g = a0[kx] * b0;
+            dst[kx][0] = src[kx][0] * g;
+            dst[kx][1] = src[kx][1] * g;
+        }
+    } else {
+        float b1 = sp->by[1][ky];
+        for (size_t kx = 0; kx < nx; kx++) {
+            float g = a0[kx] * b0 + a1[kx] * b1;
+            dst[kx][0] = src[kx][0] * g;
+            dst[kx][1] = src[kx][1] * g;
         }
     }
 }
 
+static void multiply_spectrum(const fftwf_complex *restrict in,
+                              fftwf_complex *restrict out, size_t nx,
+                              size_t ph, const separable *sp)
+{
+    for (size_t ky = 0; ky < ph; ky++)
+        multiply_row(in + ky * nx, out + ky * nx, nx, sp, ky);
+}
+
+/* Same products, in place (the one-shot filters need no second buffer). */
+static void multiply_in_place(fftwf_complex *data, size_t nx, size_t ph,
+                              const separable *sp)
+{
+    for (size_t ky = 0; ky < ph; ky++) {
+        fftwf_complex *row = data + ky * nx;
+        for (size_t kx = 0; kx < nx; kx++) {
+            float g = transfer(sp, kx, ky);
+            row[kx][0] *= g;
+            row[kx][1] *= g;
+        }
+    }
+}
+
+/* The w x h result out of an in-place inverse transform, whose rows are
+ * skd_fft_row_floats(pw) floats apart. */
+static void crop(const float *restrict real, const skd_spectrum *s,
+                 float *restrict out)
+{
+    size_t stride = skd_fft_row_floats(s->pw);
+    for (size_t y = 0; y < s->h; y++)
+        memcpy(out + y * s->w, real + (y + s->oy) * stride + s->ox,
+               s->w * sizeof *out);
+}
+
+/* One thread's buffers: a spectrum-sized scratch that the inverse transform
+ * overwrites in place, and the filter's 1-D tables. */
 typedef struct worker {
     skd_ctx *ctx; /* used only for executing plans made beforehand */
     const skd_spectrum *s;
@@ -112,18 +152,16 @@ typedef struct worker {
     float *const *out;
     size_t n, first, step;
     fftwf_complex *scratch;
-    float *real;
     separable sp;
     int status;
 } worker;
 
-static void crop(const float *restrict real, const skd_spectrum *s,
-                 float *restrict out)
-{
-    for (size_t y = 0; y < s->h; y++)
-        memcpy(out + y * s->w, real + (y + s->oy) * s->pw + s->ox,
-               s->w * sizeof *out);
-}
+#define MAX_THREADS 64
+
+struct skd_filter_ws {
+    size_t pw, ph, nthreads;
+    worker wk[MAX_THREADS];
+};
 
 static void *run_worker(void *arg)
 {
@@ -132,10 +170,10 @@ static void *run_worker(void *arg)
     for (size_t i = wk->first; i < wk->n; i += wk->step) {
         build_separable(&wk->filters[i], s->pw, s->ph, &wk->sp);
         multiply_spectrum(s->data, wk->scratch, s->pw / 2 + 1, s->ph, &wk->sp);
-        wk->status = skd_fft_c2r(wk->ctx, s->pw, s->ph, wk->scratch, wk->real);
+        wk->status = skd_fft_c2r_inplace(wk->ctx, s->pw, s->ph, wk->scratch);
         if (wk->status != SKD_OK)
             break;
-        crop(wk->real, s, wk->out[i]);
+        crop((const float *)wk->scratch, s, wk->out[i]);
     }
     return NULL;
 }
@@ -143,74 +181,215 @@ static void *run_worker(void *arg)
 static void worker_free(skd_ctx *ctx, worker *wk)
 {
     skd_fft_dealloc(ctx, wk->scratch);
-    skd_fft_dealloc(ctx, wk->real);
     for (int t = 0; t < MAX_TERMS; t++) {
         skd_dealloc(ctx, wk->sp.ax[t]);
         skd_dealloc(ctx, wk->sp.by[t]);
     }
 }
 
-static int worker_alloc(skd_ctx *ctx, const skd_spectrum *s, worker *wk)
+static int worker_alloc(skd_ctx *ctx, size_t pw, size_t ph, worker *wk)
 {
-    size_t nx = s->pw / 2 + 1;
-    wk->scratch = skd_fft_alloc(ctx, nx * s->ph * sizeof(fftwf_complex));
-    wk->real = skd_fft_alloc(ctx, s->pw * s->ph * sizeof(float));
-    if (!wk->scratch || !wk->real)
+    size_t nx = pw / 2 + 1;
+    wk->scratch = skd_fft_alloc(ctx, nx * ph * sizeof(fftwf_complex));
+    if (!wk->scratch)
         return SKD_E_NOMEM;
     for (int t = 0; t < MAX_TERMS; t++) {
         wk->sp.ax[t] = skd_malloc_array(ctx, nx, sizeof(float));
-        wk->sp.by[t] = skd_malloc_array(ctx, s->ph, sizeof(float));
+        wk->sp.by[t] = skd_malloc_array(ctx, ph, sizeof(float));
         if (!wk->sp.ax[t] || !wk->sp.by[t])
             return SKD_E_NOMEM;
     }
     return SKD_OK;
 }
 
-#define MAX_THREADS 64
+static size_t thread_count(const skd_ctx *ctx, size_t jobs)
+{
+    size_t n = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
+    if (n > jobs)
+        n = jobs;
+    if (n > MAX_THREADS)
+        n = MAX_THREADS;
+    return n < 1 ? 1 : n;
+}
+
+void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws)
+{
+    if (!ws)
+        return;
+    for (size_t t = 0; t < ws->nthreads; t++)
+        worker_free(ctx, &ws->wk[t]);
+    skd_dealloc(ctx, ws);
+}
+
+int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
+                         skd_filter_ws **out)
+{
+    skd_filter_ws *ws;
+    int st;
+    *out = NULL;
+    /* Plan now, on this thread: workers only look plans up and execute. */
+    if ((st = skd_fft_prepare_inplace(ctx, s->pw, s->ph)) != SKD_OK)
+        return st;
+    ws = skd_calloc(ctx, 1, sizeof *ws);
+    if (!ws)
+        return SKD_E_NOMEM;
+    ws->pw = s->pw;
+    ws->ph = s->ph;
+    ws->nthreads = thread_count(ctx, max_filters);
+    for (size_t t = 0; t < ws->nthreads; t++)
+        if ((st = worker_alloc(ctx, s->pw, s->ph, &ws->wk[t])) != SKD_OK) {
+            skd_filter_ws_free(ctx, ws);
+            return st;
+        }
+    *out = ws;
+    return SKD_OK;
+}
+
+/* Runs job(arg[t]) for t < n on n threads (this one included); jobs of
+ * threads that cannot start run here, so the work is the same either way. */
+static void run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+                         size_t n)
+{
+    pthread_t tid[MAX_THREADS];
+    size_t started = 1;
+    char *base = args;
+    for (size_t t = 1; t < n; t++) {
+        if (pthread_create(&tid[t], NULL, job, base + t * arg_size) != 0)
+            break;
+        started++;
+    }
+    for (size_t t = started; t < n; t++)
+        job(base + t * arg_size);
+    job(base);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+}
+
+int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
+                           skd_filter_ws *ws, const skd_filter *filters,
+                           size_t n, float *const *out)
+{
+    size_t nthreads = ws->nthreads < n ? ws->nthreads : n;
+    int st = SKD_OK;
+    if (n == 0)
+        return SKD_OK;
+    if (ws->pw != s->pw || ws->ph != s->ph)
+        return skd_fail(ctx, SKD_E_INTERNAL, "filter workspace of another size");
+    for (size_t t = 0; t < nthreads; t++) {
+        worker *wk = &ws->wk[t];
+        wk->ctx = ctx;
+        wk->s = s;
+        wk->filters = filters;
+        wk->out = out;
+        wk->n = n;
+        wk->first = t;
+        wk->step = nthreads;
+        wk->status = SKD_OK;
+    }
+    run_parallel(run_worker, ws->wk, sizeof ws->wk[0], nthreads);
+    for (size_t t = 0; t < nthreads; t++)
+        if (ws->wk[t].status != SKD_OK && st == SKD_OK)
+            st = ws->wk[t].status;
+    return st;
+}
 
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out)
 {
-    worker wk[MAX_THREADS];
-    pthread_t tid[MAX_THREADS];
-    size_t nthreads = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
-    int st = SKD_OK;
-
+    skd_filter_ws *ws;
+    int st;
     if (n == 0)
         return SKD_OK;
-    if (nthreads > n)
-        nthreads = n;
-    if (nthreads > MAX_THREADS)
-        nthreads = MAX_THREADS;
-    if (nthreads < 1)
-        nthreads = 1;
-    /* Plan now, on this thread: workers only look plans up and execute. */
-    st = skd_fft_prepare(ctx, s->pw, s->ph);
+    st = skd_filter_ws_create(ctx, s, n, &ws);
+    if (st == SKD_OK)
+        st = skd_spectrum_filter_ws(ctx, s, ws, filters, n, out);
+    skd_filter_ws_free(ctx, ws);
+    return st;
+}
 
-    memset(wk, 0, sizeof wk);
-    for (size_t t = 0; t < nthreads && st == SKD_OK; t++) {
-        wk[t] = (worker){.ctx = ctx, .s = s, .filters = filters, .out = out,
-                         .n = n, .first = t, .step = nthreads};
-        st = worker_alloc(ctx, s, &wk[t]);
+/* One plane filtered by one filter in a single buffer: pad, forward,
+ * multiply and inverse all in place. */
+typedef struct plane_job {
+    skd_ctx *ctx;
+    const skd_spectrum *geo;
+    const skd_filter *f;
+    const float *src;
+    float *dst;
+    fftwf_complex *buf;
+    separable sp;
+    int status;
+} plane_job;
+
+static void *run_plane_job(void *arg)
+{
+    plane_job *j = arg;
+    const skd_spectrum *g = j->geo;
+    skd_fft_pad(j->src, g, (float *)j->buf);
+    j->status = skd_fft_r2c_inplace(j->ctx, g->pw, g->ph, (float *)j->buf);
+    if (j->status != SKD_OK)
+        return NULL;
+    build_separable(j->f, g->pw, g->ph, &j->sp);
+    multiply_in_place(j->buf, g->pw / 2 + 1, g->ph, &j->sp);
+    j->status = skd_fft_c2r_inplace(j->ctx, g->pw, g->ph, j->buf);
+    if (j->status == SKD_OK)
+        crop((const float *)j->buf, g, j->dst);
+    return NULL;
+}
+
+static void plane_job_free(skd_ctx *ctx, plane_job *j)
+{
+    skd_fft_dealloc(ctx, j->buf);
+    for (int t = 0; t < MAX_TERMS; t++) {
+        skd_dealloc(ctx, j->sp.ax[t]);
+        skd_dealloc(ctx, j->sp.by[t]);
     }
-    if (st == SKD_OK) {
-        size_t started = 1;
-        for (size_t t = 1; t < nthreads; t++) {
-            if (pthread_create(&tid[t], NULL, run_worker, &wk[t]) != 0)
-                break;
-            started++;
+}
+
+int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
+                          float *const *dst, size_t n, size_t w, size_t h,
+                          size_t margin, const skd_filter *f)
+{
+    plane_job jobs[MAX_THREADS];
+    skd_spectrum geo;
+    size_t nthreads = thread_count(ctx, n);
+    int st;
+
+    memset(&geo, 0, sizeof geo);
+    if ((st = skd_fft_geometry(ctx, w, h, margin, &geo)) != SKD_OK ||
+        (st = skd_fft_prepare_inplace(ctx, geo.pw, geo.ph)) != SKD_OK)
+        return st;
+    memset(jobs, 0, sizeof jobs);
+    for (size_t t = 0; t < nthreads && st == SKD_OK; t++) {
+        plane_job *j = &jobs[t];
+        size_t nx = geo.pw / 2 + 1;
+        j->ctx = ctx;
+        j->geo = &geo;
+        j->f = f;
+        j->buf = skd_fft_alloc(ctx, nx * geo.ph * sizeof(fftwf_complex));
+        if (!j->buf)
+            st = SKD_E_NOMEM;
+        for (int k = 0; k < MAX_TERMS && st == SKD_OK; k++) {
+            j->sp.ax[k] = skd_malloc_array(ctx, nx, sizeof(float));
+            j->sp.by[k] = skd_malloc_array(ctx, geo.ph, sizeof(float));
+            if (!j->sp.ax[k] || !j->sp.by[k])
+                st = SKD_E_NOMEM;
         }
-        /* Filters of threads that could not start run here, in order. */
-        for (size_t t = started; t < nthreads; t++)
-            run_worker(&wk[t]);
-        run_worker(&wk[0]);
-        for (size_t t = 1; t < started; t++)
-            pthread_join(tid[t], NULL);
-        for (size_t t = 0; t < nthreads; t++)
-            if (wk[t].status != SKD_OK && st == SKD_OK)
-                st = wk[t].status;
+    }
+    /* Rounds of nthreads planes; plane i always runs the same code on the
+     * same plans, so the thread count cannot change a result. */
+    for (size_t first = 0; first < n && st == SKD_OK; first += nthreads) {
+        size_t m = n - first < nthreads ? n - first : nthreads;
+        for (size_t t = 0; t < m; t++) {
+            jobs[t].src = src[first + t];
+            jobs[t].dst = dst[first + t];
+            jobs[t].status = SKD_OK;
+        }
+        run_parallel(run_plane_job, jobs, sizeof jobs[0], m);
+        for (size_t t = 0; t < m; t++)
+            if (jobs[t].status != SKD_OK && st == SKD_OK)
+                st = jobs[t].status;
     }
     for (size_t t = 0; t < nthreads; t++)
-        worker_free(ctx, &wk[t]);
+        plane_job_free(ctx, &jobs[t]);
     return st;
 }

@@ -9,9 +9,12 @@
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/* Out-of-place plans for the raw API, in-place ones (rows padded to
+ * pw/2+1 complex) for the filter engine; each pair is made on first use. */
 typedef struct plan_entry {
     size_t pw, ph;
     fftwf_plan r2c, c2r;
+    fftwf_plan r2c_ip, c2r_ip;
 } plan_entry;
 
 struct skd_fft_cache {
@@ -45,11 +48,13 @@ void skd_fft_dealloc(skd_ctx *ctx, void *p)
     skd_dealloc(ctx, raw);
 }
 
-static int make_plans(skd_ctx *ctx, plan_entry *e)
+static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
 {
     size_t nr, nc;
     float *re;
     fftwf_complex *co;
+    fftwf_plan *fwd = inplace ? &e->r2c_ip : &e->r2c;
+    fftwf_plan *inv = inplace ? &e->c2r_ip : &e->c2r;
     unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
                                                           : FFTW_ESTIMATE;
     if (!skd_mul3_size(e->pw, e->ph, sizeof(float), &nr) ||
@@ -57,20 +62,22 @@ static int make_plans(skd_ctx *ctx, plan_entry *e)
         e->pw > INT32_MAX || e->ph > INT32_MAX)
         return skd_fail(ctx, SKD_E_LIMIT, "FFT size %zux%zu too large", e->pw,
                         e->ph);
-    re = skd_fft_alloc(ctx, nr);
     co = skd_fft_alloc(ctx, nc);
+    re = inplace ? (float *)co : skd_fft_alloc(ctx, nr);
     if (!re || !co) {
-        skd_fft_dealloc(ctx, re);
+        if (!inplace)
+            skd_fft_dealloc(ctx, re);
         skd_fft_dealloc(ctx, co);
         return SKD_E_NOMEM;
     }
     pthread_mutex_lock(&planner_lock);
-    e->r2c = fftwf_plan_dft_r2c_2d((int)e->ph, (int)e->pw, re, co, flags);
-    e->c2r = fftwf_plan_dft_c2r_2d((int)e->ph, (int)e->pw, co, re, flags);
+    *fwd = fftwf_plan_dft_r2c_2d((int)e->ph, (int)e->pw, re, co, flags);
+    *inv = fftwf_plan_dft_c2r_2d((int)e->ph, (int)e->pw, co, re, flags);
     pthread_mutex_unlock(&planner_lock);
-    skd_fft_dealloc(ctx, re);
+    if (!inplace)
+        skd_fft_dealloc(ctx, re);
     skd_fft_dealloc(ctx, co);
-    if (!e->r2c || !e->c2r)
+    if (!*fwd || !*inv)
         return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
                         e->pw, e->ph);
     return SKD_OK;
@@ -83,11 +90,36 @@ static void destroy_plans(plan_entry *e)
         fftwf_destroy_plan(e->r2c);
     if (e->c2r)
         fftwf_destroy_plan(e->c2r);
+    if (e->r2c_ip)
+        fftwf_destroy_plan(e->r2c_ip);
+    if (e->c2r_ip)
+        fftwf_destroy_plan(e->c2r_ip);
     pthread_mutex_unlock(&planner_lock);
 }
 
+static int ensure_pair(skd_ctx *ctx, plan_entry *e, int inplace)
+{
+    int st;
+    if (inplace ? e->r2c_ip != NULL : e->r2c != NULL)
+        return SKD_OK;
+    st = make_plans(ctx, e, inplace);
+    if (st != SKD_OK) {
+        fftwf_plan *fwd = inplace ? &e->r2c_ip : &e->r2c;
+        fftwf_plan *inv = inplace ? &e->c2r_ip : &e->c2r;
+        pthread_mutex_lock(&planner_lock);
+        if (*fwd)
+            fftwf_destroy_plan(*fwd);
+        if (*inv)
+            fftwf_destroy_plan(*inv);
+        pthread_mutex_unlock(&planner_lock);
+        *fwd = *inv = NULL;
+    }
+    return st;
+}
+
 /* The cached plans for pw x ph, planning them on first use. */
-static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, plan_entry **out)
+static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, int inplace,
+                     plan_entry **out)
 {
     struct skd_fft_cache *c = ctx->fft;
     int st;
@@ -100,7 +132,7 @@ static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, plan_entry **out)
     for (size_t i = 0; i < c->n; i++)
         if (c->entries[i].pw == pw && c->entries[i].ph == ph) {
             *out = &c->entries[i];
-            return SKD_OK;
+            return ensure_pair(ctx, *out, inplace);
         }
     if (c->n == c->cap) {
         size_t cap = c->cap ? c->cap * 2 : 8;
@@ -117,11 +149,9 @@ static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, plan_entry **out)
     memset(e, 0, sizeof *e);
     e->pw = pw;
     e->ph = ph;
-    st = make_plans(ctx, e);
-    if (st != SKD_OK) {
-        destroy_plans(e);
+    st = ensure_pair(ctx, e, inplace);
+    if (st != SKD_OK)
         return st;
-    }
     c->n++;
     *out = e;
     return SKD_OK;
@@ -130,14 +160,38 @@ static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, plan_entry **out)
 int skd_fft_prepare(skd_ctx *ctx, size_t pw, size_t ph)
 {
     plan_entry *e;
-    return get_plans(ctx, pw, ph, &e);
+    return get_plans(ctx, pw, ph, 0, &e);
+}
+
+int skd_fft_prepare_inplace(skd_ctx *ctx, size_t pw, size_t ph)
+{
+    plan_entry *e;
+    return get_plans(ctx, pw, ph, 1, &e);
+}
+
+int skd_fft_r2c_inplace(skd_ctx *ctx, size_t pw, size_t ph, float *buf)
+{
+    plan_entry *e;
+    int st = get_plans(ctx, pw, ph, 1, &e);
+    if (st == SKD_OK)
+        fftwf_execute_dft_r2c(e->r2c_ip, buf, (fftwf_complex *)buf);
+    return st;
+}
+
+int skd_fft_c2r_inplace(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *buf)
+{
+    plan_entry *e;
+    int st = get_plans(ctx, pw, ph, 1, &e);
+    if (st == SKD_OK)
+        fftwf_execute_dft_c2r(e->c2r_ip, buf, (float *)buf);
+    return st;
 }
 
 int skd_fft_r2c(skd_ctx *ctx, size_t pw, size_t ph, float *in,
                 fftwf_complex *out)
 {
     plan_entry *e;
-    int st = get_plans(ctx, pw, ph, &e);
+    int st = get_plans(ctx, pw, ph, 0, &e);
     if (st == SKD_OK)
         fftwf_execute_dft_r2c(e->r2c, in, out);
     return st;
@@ -147,7 +201,7 @@ int skd_fft_c2r(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
                 float *out)
 {
     plan_entry *e;
-    int st = get_plans(ctx, pw, ph, &e);
+    int st = get_plans(ctx, pw, ph, 0, &e);
     if (st == SKD_OK)
         fftwf_execute_dft_c2r(e->c2r, in, out);
     return st;

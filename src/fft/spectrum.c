@@ -35,12 +35,13 @@ static size_t reflect(long long i, size_t n)
     return (size_t)(r < (long long)n ? r : period - 1 - r);
 }
 
-static void pad_plane(const float *plane, size_t w, size_t h,
-                      const skd_spectrum *s, float *restrict padded)
+void skd_fft_pad(const float *plane, const skd_spectrum *s,
+                 float *restrict padded)
 {
+    size_t w = s->w, h = s->h, stride = skd_fft_row_floats(s->pw);
     for (size_t py = 0; py < s->ph; py++) {
         const float *src = plane + reflect((long long)py - (long long)s->oy, h) * w;
-        float *dst = padded + py * s->pw;
+        float *dst = padded + py * stride;
         /* Copy the row, then reflect its two ends. */
         memcpy(dst + s->ox, src, w * sizeof *dst);
         for (size_t px = 0; px < s->ox; px++)
@@ -50,43 +51,56 @@ static void pad_plane(const float *plane, size_t w, size_t h,
     }
 }
 
-int skd_spectrum_forward(skd_ctx *ctx, const float *plane, size_t w, size_t h,
-                         size_t margin, skd_spectrum **out)
+int skd_fft_geometry(skd_ctx *ctx, size_t w, size_t h, size_t margin,
+                     skd_spectrum *s)
 {
-    skd_spectrum *s;
-    size_t nreal, ncomplex;
-    float *padded;
-    int st;
-
-    *out = NULL;
-    if (!plane || w == 0 || h == 0)
+    size_t ncomplex;
+    if (w == 0 || h == 0)
         return skd_fail(ctx, SKD_E_INVALID, "empty plane");
     if (w > SIZE_MAX / 4 - 2 * margin || h > SIZE_MAX / 4 - 2 * margin)
         return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
-    s = skd_calloc(ctx, 1, sizeof *s);
-    if (!s)
-        return SKD_E_NOMEM;
     s->w = w;
     s->h = h;
     s->pw = skd_fft_good_size(w + 2 * margin);
     s->ph = skd_fft_good_size(h + 2 * margin);
     s->ox = (s->pw - w) / 2;
     s->oy = (s->ph - h) / 2;
-    if (!skd_mul3_size(s->pw, s->ph, sizeof(float), &nreal) ||
-        !skd_mul3_size(s->pw / 2 + 1, s->ph, sizeof(fftwf_complex), &ncomplex)) {
-        skd_dealloc(ctx, s);
+    if (!skd_mul3_size(s->pw / 2 + 1, s->ph, sizeof(fftwf_complex), &ncomplex))
         return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
+    return SKD_OK;
+}
+
+size_t skd_fft_row_floats(size_t pw)
+{
+    return 2 * (pw / 2 + 1);
+}
+
+/* The padded plane is written straight into the spectrum's buffer and
+ * transformed in place: no second plane-sized buffer. */
+int skd_spectrum_forward(skd_ctx *ctx, const float *plane, size_t w, size_t h,
+                         size_t margin, skd_spectrum **out)
+{
+    skd_spectrum *s;
+    int st;
+
+    *out = NULL;
+    if (!plane)
+        return skd_fail(ctx, SKD_E_INVALID, "empty plane");
+    s = skd_calloc(ctx, 1, sizeof *s);
+    if (!s)
+        return SKD_E_NOMEM;
+    st = skd_fft_geometry(ctx, w, h, margin, s);
+    if (st != SKD_OK) {
+        skd_dealloc(ctx, s);
+        return st;
     }
-    padded = skd_fft_alloc(ctx, nreal);
-    s->data = skd_fft_alloc(ctx, ncomplex);
-    if (!padded || !s->data) {
-        skd_fft_dealloc(ctx, padded);
+    s->data = skd_fft_alloc(ctx, (s->pw / 2 + 1) * s->ph * sizeof(fftwf_complex));
+    if (!s->data) {
         skd_spectrum_free(ctx, s);
         return SKD_E_NOMEM;
     }
-    pad_plane(plane, w, h, s, padded);
-    st = skd_fft_r2c(ctx, s->pw, s->ph, padded, s->data);
-    skd_fft_dealloc(ctx, padded);
+    skd_fft_pad(plane, s, (float *)s->data);
+    st = skd_fft_r2c_inplace(ctx, s->pw, s->ph, (float *)s->data);
     if (st != SKD_OK) {
         skd_spectrum_free(ctx, s);
         return st;

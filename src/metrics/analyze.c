@@ -31,33 +31,38 @@ void skd_analysis_free(skd_analysis *a)
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
 
-/* l, a* and erythema planes from the photo. */
-static void colour_planes(const skd_image *img, const float *lut, float *l,
-                          skd_analysis *a)
-{
-    size_t w = img->width;
-    for (size_t y = 0; y < img->height; y++)
-        skd_colour_row(img->rgb + y * w * 3, w, lut, l + y * w,
-                       a->a_star + y * w, a->erythema + y * w);
-}
-
-/* Mask, colour planes and the filled l; a->region holds R afterwards. */
+/* Mask and the filled l; a->region holds R afterwards. */
 static int prepare_luminance(skd_ctx *ctx, const skd_image *img,
-                             const skd_region_spec *spec, skd_analysis *a,
+                             const skd_region_spec *spec,
+                             const skd_colour_lut *lut, skd_analysis *a,
                              float *l)
 {
-    float *lut = skd_srgb_decode_table(ctx);
+    size_t w = img->width;
     uint64_t region_pixels;
     int st;
-    if (!lut)
-        return SKD_E_NOMEM;
-    colour_planes(img, lut, l, a);
-    st = skd_build_mask(ctx, img, spec, a->px_per_mm, lut, a->region);
-    skd_dealloc(ctx, lut);
+    for (size_t y = 0; y < img->height; y++)
+        skd_log_luminance_row(img->rgb + y * w * 3, w, lut, l + y * w);
+    st = skd_build_mask(ctx, img, spec, a->px_per_mm, lut->linear, a->region);
     if (st != SKD_OK)
         return st;
     return skd_fill_masked(ctx, l, a->region, img->width, img->height,
                            SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+}
+
+/* The redness planes, made after the filter bank so that they do not add
+ * to its peak memory. */
+static int redness_planes(skd_ctx *ctx, const skd_image *img,
+                          const skd_colour_lut *lut, skd_analysis *a)
+{
+    size_t w = img->width, n = w * img->height;
+    a->a_star = skd_malloc_array(ctx, n, sizeof *a->a_star);
+    a->erythema = skd_malloc_array(ctx, n, sizeof *a->erythema);
+    if (!a->a_star || !a->erythema)
+        return SKD_E_NOMEM;
+    for (size_t y = 0; y < img->height; y++)
+        skd_redness_row(img->rgb + y * w * 3, w, lut, a->a_star + y * w,
+                        a->erythema + y * w);
+    return SKD_OK;
 }
 
 /* Texture plane and pores from the filled l, which is freed on the way. */
@@ -115,6 +120,7 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
 {
     analysis_owner *o;
     skd_analysis *a;
+    skd_colour_lut *lut;
     float *l = NULL;
     size_t n;
     int assumed, st;
@@ -139,18 +145,20 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
     a->warnings = (assumed ? SKD_WARN_SCALE_ASSUMED : 0u) |
                   (a->px_per_mm < SKD_LOW_RES_PX_PER_MM ? SKD_WARN_LOW_RESOLUTION : 0u);
     n = (size_t)img->width * img->height;
+    lut = skd_colour_lut_create(ctx);
     a->region = skd_malloc(ctx, n);
-    a->a_star = skd_malloc_array(ctx, n, sizeof *a->a_star);
-    a->erythema = skd_malloc_array(ctx, n, sizeof *a->erythema);
     l = skd_malloc_array(ctx, n, sizeof *l);
-    if (!a->region || !a->a_star || !a->erythema || !l)
+    if (!lut || !a->region || !l)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
-        st = prepare_luminance(ctx, img, spec, a, l);
+        st = prepare_luminance(ctx, img, spec, lut, a, l);
     if (st == SKD_OK)
         st = texture_and_pores(ctx, &l, a);
     if (st == SKD_OK)
+        st = redness_planes(ctx, img, lut, a);
+    if (st == SKD_OK)
         st = figures(ctx, a);
+    skd_dealloc(ctx, lut);
     skd_dealloc(ctx, l);
     if (st != SKD_OK) {
         skd_analysis_free(a);

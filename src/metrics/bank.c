@@ -30,9 +30,9 @@ static int bank_alloc(skd_ctx *ctx, bank *b, size_t n)
 
 /* Planes needed before the search at scale k: D_{k+1} (D_0 and D_1 and the
  * texture too at k = 0) and L_k. */
-static int filter_for_scale(skd_ctx *ctx, const skd_spectrum *spec, bank *b,
-                            const double *sigma, int k, double px_per_mm,
-                            float *texture)
+static int filter_for_scale(skd_ctx *ctx, const skd_spectrum *spec,
+                            skd_filter_ws *ws, bank *b, const double *sigma,
+                            int k, double px_per_mm, float *texture)
 {
     skd_filter f[4];
     float *out[4];
@@ -50,7 +50,7 @@ static int filter_for_scale(skd_ctx *ctx, const skd_spectrum *spec, bank *b,
     }
     f[n] = (skd_filter){SKD_FILTER_GAUSS, sigma[k], 0};
     out[n++] = b->l;
-    return skd_spectrum_filter(ctx, spec, f, n, out);
+    return skd_spectrum_filter_ws(ctx, spec, ws, f, n, out);
 }
 
 int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
@@ -61,6 +61,7 @@ int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
     double radius[SKD_PORE_SCALES], sigma[SKD_PORE_SCALES];
     bank b = {{NULL, NULL, NULL}, NULL};
     skd_cand_list cands = {NULL, 0, 0};
+    skd_filter_ws *ws = NULL;
     int st;
 
     *pores = NULL;
@@ -70,8 +71,10 @@ int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
         sigma[k] = radius[k] / sqrt(2.0);
     }
     st = bank_alloc(ctx, &b, w * h);
+    if (st == SKD_OK)
+        st = skd_filter_ws_create(ctx, spec, 4, &ws); /* the largest batch */
     for (int k = 0; k < SKD_PORE_SCALES && st == SKD_OK; k++) {
-        st = filter_for_scale(ctx, spec, &b, sigma, k, px_per_mm, texture);
+        st = filter_for_scale(ctx, spec, ws, &b, sigma, k, px_per_mm, texture);
         if (st != SKD_OK)
             break;
         st = skd_scale_candidates(
@@ -79,6 +82,7 @@ int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
             k + 1 < SKD_PORE_SCALES ? b.d[(k + 1) % 3] : NULL, b.l, w, h,
             (uint32_t)k, tau, region, &cands);
     }
+    skd_filter_ws_free(ctx, ws);
     bank_free(ctx, &b);
     if (st == SKD_OK)
         st = skd_suppress_pores(ctx, &cands, radius, w, h, pores, n_pores);

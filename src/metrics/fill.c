@@ -1,24 +1,10 @@
 /* Fill excluded pixels of l with the mask-normalised local mean, so masked
  * features make no edges, and derive the region R. Both G*(l M) and G*M
- * come from their own forward transform and one Gaussian each; G*M serves
- * the fill and the region test. */
+ * come from their own forward transform and one Gaussian each, in place in
+ * one buffer each; G*M serves the fill and the region test. */
 #include <math.h>
 
 #include "metrics.h"
-
-/* dst = G_sigma * src (src may equal dst). */
-static int gauss_plane(skd_ctx *ctx, const float *src, float *dst, size_t w,
-                       size_t h, double sigma)
-{
-    skd_spectrum *spec;
-    skd_filter g = {SKD_FILTER_GAUSS, sigma, 0};
-    int st = skd_spectrum_forward(ctx, src, w, h, skd_fft_margin(sigma), &spec);
-    if (st != SKD_OK)
-        return st;
-    st = skd_spectrum_filter(ctx, spec, &g, 1, &dst);
-    skd_spectrum_free(ctx, spec);
-    return st;
-}
 
 static void apply_fill(float *restrict l, uint8_t *restrict m,
                        const float *restrict lm, const float *restrict gm,
@@ -55,6 +41,11 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
         return skd_fail(ctx, SKD_E_NO_REGION,
                         "no measurable skin: region empty after masking "
                         "(every pixel is excluded)");
+    if (inside == n) {
+        /* Nothing to fill and G*M = 1 everywhere (mirror padding): R = M. */
+        *region_pixels = inside;
+        return SKD_OK;
+    }
     lm = skd_malloc_array(ctx, n, sizeof *lm);
     gm = skd_malloc_array(ctx, n, sizeof *gm);
     if (!lm || !gm) {
@@ -65,9 +56,13 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
         lm[i] = m[i] ? l[i] : 0.0f;
         gm[i] = m[i] ? 1.0f : 0.0f;
     }
-    st = gauss_plane(ctx, lm, lm, w, h, sigma_px);
-    if (st == SKD_OK)
-        st = gauss_plane(ctx, gm, gm, w, h, sigma_px);
+    {
+        /* Both planes through one Gaussian, side by side when threads allow. */
+        skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
+        const float *src[2] = {lm, gm};
+        float *dst[2] = {lm, gm};
+        st = skd_fft_filter_planes(ctx, src, dst, 2, w, h, skd_fft_margin(sigma_px), &g);
+    }
     if (st != SKD_OK)
         goto done;
     apply_fill(l, m, lm, gm, n, (float)(sum / (double)inside), region_pixels);

@@ -49,11 +49,11 @@ int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
 
 /* 1 where a pixel is a specular highlight or too dark to measure. */
 static void exclusion_row(const uint16_t *restrict rgb, size_t n,
-                          const float *restrict lut, uint8_t *restrict ex)
+                          const float *restrict linear, uint8_t *restrict ex)
 {
     for (size_t i = 0; i < n; i++) {
         uint16_t r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
-        double y = skd_luminance(lut[r], lut[g], lut[b]);
+        double y = skd_luminance(linear[r], linear[g], linear[b]);
         ex[i] = r >= SKD_MASK_HIGH_SAMPLE || g >= SKD_MASK_HIGH_SAMPLE ||
                 b >= SKD_MASK_HIGH_SAMPLE || y < SKD_MASK_MIN_Y;
     }
@@ -70,14 +70,14 @@ static void narrow_by_mask_row(const uint16_t *restrict mask, size_t n,
 
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
                    const skd_region_spec *spec, double px_per_mm,
-                   const float *lut, uint8_t *m)
+                   const float *linear, uint8_t *m)
 {
     size_t w = img->width, h = img->height;
     int st = skd_check_region_spec(ctx, img, spec);
     if (st != SKD_OK)
         return st;
     for (size_t y = 0; y < h; y++)
-        exclusion_row(img->rgb + y * w * 3, w, lut, m + y * w);
+        exclusion_row(img->rgb + y * w * 3, w, linear, m + y * w);
     st = skd_grow_exclusion(ctx, m, w, h, SKD_MASK_GROW_MM * px_per_mm);
     if (st != SKD_OK)
         return st;

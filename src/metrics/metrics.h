@@ -32,10 +32,10 @@ double skd_pore_radius_mm(int k);
 
 /* Mask M (1 = measured) of DESIGN.md: specular and dark pixels excluded and
  * the exclusion grown by 0.25 mm (exact Euclidean distance), narrowed by the
- * spec's mask and ROI. lut from skd_srgb_decode_table. m is w*h bytes. */
+ * spec's mask and ROI. linear is skd_colour_lut.linear. m is w*h bytes. */
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
                    const skd_region_spec *spec, double px_per_mm,
-                   const float *lut, uint8_t *m);
+                   const float *linear, uint8_t *m);
 
 /* Checks a region spec against the photo (mask size, ROI inside). */
 int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
@@ -99,8 +99,5 @@ static inline int skd_is_red(float a_star, double reference, double delta)
 {
     return (double)a_star - reference >= delta;
 }
-
-/* Index of the first non-zero byte of p at or after i, or n. */
-size_t skd_next_nonzero(const uint8_t *p, size_t i, size_t n);
 
 #endif

@@ -7,7 +7,8 @@
 
 #include "metrics.h"
 
-size_t skd_next_nonzero(const uint8_t *p, size_t i, size_t n)
+/* Index of the first non-zero byte of p at or after i, or n. */
+static inline size_t next_nonzero(const uint8_t *p, size_t i, size_t n)
 {
     while (i + 8 <= n) {
         uint64_t word;
@@ -22,23 +23,31 @@ size_t skd_next_nonzero(const uint8_t *p, size_t i, size_t n)
 }
 
 /* Pixels of R that include selects; runs of zeros in include (a tile of a
- * large photo) are skipped a word at a time. */
+ * large photo) are skipped a word at a time, and after the counting pass
+ * only [first, end) is scanned. */
 typedef struct selection {
     const uint8_t *scan;  /* include, or R when include is NULL */
     const uint8_t *check; /* R when include is given, else NULL */
-    size_t n;
+    size_t first, end;
 } selection;
 
 #define FOR_SELECTED(sel, i)                                                   \
-    for (size_t i = skd_next_nonzero((sel)->scan, 0, (sel)->n); i < (sel)->n;  \
-         i = skd_next_nonzero((sel)->scan, i + 1, (sel)->n))                   \
+    for (size_t i = next_nonzero((sel)->scan, (sel)->first, (sel)->end);       \
+         i < (sel)->end; i = next_nonzero((sel)->scan, i + 1, (sel)->end))     \
         if (!(sel)->check || (sel)->check[i])
 
-static uint64_t count_selected(const selection *sel)
+/* Counts the selection and narrows [first, end) to it. */
+static uint64_t count_selected(selection *sel)
 {
     uint64_t count = 0;
-    FOR_SELECTED(sel, i)
-        count++;
+    size_t first = sel->end, last = 0;
+    FOR_SELECTED(sel, i) {
+        if (count++ == 0)
+            first = i;
+        last = i;
+    }
+    sel->first = first;
+    sel->end = count ? last + 1 : first;
     return count;
 }
 
@@ -140,7 +149,8 @@ int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
     clear_metrics(out);
     sel.scan = include ? include : a->region;
     sel.check = include ? a->region : NULL;
-    sel.n = (size_t)a->width * a->height;
+    sel.first = 0;
+    sel.end = (size_t)a->width * a->height;
     count = count_selected(&sel);
     if (count == 0)
         return skd_fail(ctx, SKD_E_NO_REGION,

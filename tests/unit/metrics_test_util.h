@@ -11,33 +11,6 @@
 #include "colour/colour.h"
 #include "skindiff.h"
 
-/* Until the decode module (which owns skd_image_create) is merged: weak
- * stand-ins, replaced by the library's definitions when it has them. */
-__attribute__((weak)) int skd_image_create(skd_ctx *ctx, uint32_t width,
-                                           uint32_t height, skd_image **out)
-{
-    skd_image *img = calloc(1, sizeof *img);
-    (void)ctx;
-    if (!img)
-        return SKD_E_NOMEM;
-    img->width = width;
-    img->height = height;
-    img->rgb = calloc((size_t)width * height * 3, sizeof *img->rgb);
-    if (!img->rgb) {
-        free(img);
-        return SKD_E_NOMEM;
-    }
-    *out = img;
-    return SKD_OK;
-}
-
-__attribute__((weak)) void skd_image_free(skd_image *img)
-{
-    if (img)
-        free(img->rgb);
-    free(img);
-}
-
 static inline uint16_t tu_encode16(double linear)
 {
     double v = skd_srgb_encode(linear < 0 ? 0 : linear > 1 ? 1 : linear);

@@ -1,0 +1,369 @@
+/* Where the time of `skindiff analyze` goes, stage by stage.
+ *
+ * Built by scripts/bench against the static library and the private headers
+ * (like a unit test). It times, in one process on one file:
+ *   - libjpeg-turbo's plain decode (jpeg_read_scanlines to 8-bit RGB, default
+ *     settings): the yardstick of DESIGN.md section 8;
+ *   - skd_analyze through the public API: the figure that counts;
+ *   - the same pipeline stage by stage, calling the library's own stage
+ *     functions in skd_analyze's order, and checks that it gives the same
+ *     figures (so the breakdown cannot drift from the real thing).
+ * Each figure is the minimum over --repeat runs after one warm-up run (which
+ * pays FFTW planning and is reported as first_run_s). Times are CPU seconds
+ * of the process unless named *_wall_s.
+ *
+ * Usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] [--repeat R]
+ *                            [--measure] [--wisdom-load F] [--wisdom-save F]
+ * Prints one JSON object. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <jpeglib.h>
+
+#include "colour/colour.h"
+#include "metrics/metrics.h"
+#include "skindiff.h"
+
+/* Stage timings are CPU seconds of the process (user + system): on a
+ * shared machine they are far steadier than wall time, and with one thread
+ * they are the work done. Wall time is reported beside them. */
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static double wall(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void die(const char *what, skd_ctx *ctx, int st)
+{
+    fprintf(stderr, "bench_analyze: %s: %s (%s)\n", what,
+            ctx ? skd_ctx_message(ctx) : "", skd_strerror(st));
+    exit(1);
+}
+
+/* Plain decode, as a program that only wants the pixels would do it. */
+static double plain_jpeg_decode(const char *path)
+{
+    struct jpeg_decompress_struct cinfo;
+    struct jpeg_error_mgr jerr;
+    FILE *f = fopen(path, "rb");
+    double t0 = now();
+    if (!f)
+        return NAN;
+    cinfo.err = jpeg_std_error(&jerr);
+    jpeg_create_decompress(&cinfo);
+    jpeg_stdio_src(&cinfo, f);
+    jpeg_read_header(&cinfo, TRUE);
+    cinfo.out_color_space = JCS_RGB;
+    jpeg_start_decompress(&cinfo);
+    size_t stride = (size_t)cinfo.output_width * cinfo.output_components;
+    JSAMPLE *buf = malloc(stride * cinfo.output_height);
+    while (cinfo.output_scanline < cinfo.output_height) {
+        JSAMPROW rows[16];
+        for (int i = 0; i < 16; i++) {
+            size_t y = cinfo.output_scanline + (size_t)i;
+            if (y >= cinfo.output_height)
+                y = cinfo.output_height - 1;
+            rows[i] = buf + y * stride;
+        }
+        jpeg_read_scanlines(&cinfo, rows, 16);
+    }
+    jpeg_finish_decompress(&cinfo);
+    jpeg_destroy_decompress(&cinfo);
+    fclose(f);
+    free(buf);
+    return now() - t0;
+}
+
+enum {
+    T_DECODE, T_COLOUR, T_MASK, T_FILL, T_FORWARD, T_TEXTURE, T_LOG, T_GAUSS,
+    T_DETECT, T_STATS, T_TOTAL, T_COUNT
+};
+static const char *const stage_name[T_COUNT] = {
+    "decode", "colour", "mask", "fill_2fft", "forward_fft", "texture_dog_fft",
+    "pore_log_fft_x7", "pore_gauss_fft_x7", "detection", "statistics",
+    "stages_total"};
+
+/* One filter, or the bank's batch when threads > 1 (filters of one batch
+ * run on different threads, so they cannot be timed one by one). */
+static void filt(skd_ctx *ctx, const skd_spectrum *s, skd_filter f, float *out,
+                 double *slot)
+{
+    double t0 = now();
+    int st = skd_spectrum_filter(ctx, s, &f, 1, &out);
+    if (st != SKD_OK)
+        die("filter", ctx, st);
+    *slot += now() - t0;
+}
+
+/* skd_filter_bank with a stopwatch per filter group; serial filters, which
+ * give the same planes as any thread count. */
+static void bank(skd_ctx *ctx, const skd_spectrum *spec, double s, double tau,
+                 const uint8_t *region, float *texture, skd_pore **pores,
+                 size_t *n_pores, double *t)
+{
+    size_t w = spec->w, h = spec->h;
+    double radius[SKD_PORE_SCALES], sigma[SKD_PORE_SCALES];
+    float *d[3], *lk;
+    skd_cand_list cands = {NULL, 0, 0};
+    for (int i = 0; i < 3; i++)
+        d[i] = skd_malloc_array(ctx, w * h, sizeof(float));
+    lk = skd_malloc_array(ctx, w * h, sizeof(float));
+    for (int k = 0; k < SKD_PORE_SCALES; k++) {
+        radius[k] = skd_pore_radius_mm(k) * s;
+        sigma[k] = radius[k] / sqrt(2.0);
+    }
+    filt(ctx, spec, (skd_filter){SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * s,
+                                 SKD_TEXTURE_COARSE_MM * s}, texture, &t[T_TEXTURE]);
+    filt(ctx, spec, (skd_filter){SKD_FILTER_LOGN, sigma[0], 0}, d[0], &t[T_LOG]);
+    for (int k = 0; k < SKD_PORE_SCALES; k++) {
+        if (k + 1 < SKD_PORE_SCALES)
+            filt(ctx, spec, (skd_filter){SKD_FILTER_LOGN, sigma[k + 1], 0},
+                 d[(k + 1) % 3], &t[T_LOG]);
+        filt(ctx, spec, (skd_filter){SKD_FILTER_GAUSS, sigma[k], 0}, lk, &t[T_GAUSS]);
+        double t0 = now();
+        int st = skd_scale_candidates(
+            ctx, k > 0 ? d[(k - 1) % 3] : NULL, d[k % 3],
+            k + 1 < SKD_PORE_SCALES ? d[(k + 1) % 3] : NULL, lk, w, h,
+            (uint32_t)k, tau, region, &cands);
+        if (st != SKD_OK)
+            die("candidates", ctx, st);
+        t[T_DETECT] += now() - t0;
+    }
+    double t0 = now();
+    int st = skd_suppress_pores(ctx, &cands, radius, w, h, pores, n_pores);
+    if (st != SKD_OK)
+        die("suppression", ctx, st);
+    t[T_DETECT] += now() - t0;
+    skd_cand_list_free(ctx, &cands);
+    for (int i = 0; i < 3; i++)
+        skd_dealloc(ctx, d[i]);
+    skd_dealloc(ctx, lk);
+}
+
+/* The pipeline of skd_analyze, stage by stage; *m gets its figures. */
+static void staged(skd_ctx *ctx, const char *path, double s, double *t,
+                   skd_metrics *m)
+{
+    skd_image *img;
+    skd_spectrum *spec;
+    skd_analysis a;
+    uint64_t region_pixels;
+    double t0 = now(), tall = t0;
+    int st = skd_image_load(ctx, path, &img);
+    if (st != SKD_OK)
+        die(path, ctx, st);
+    t[T_DECODE] = now() - t0;
+
+    size_t w = img->width, h = img->height, n = w * h;
+    memset(&a, 0, sizeof a);
+    a.width = img->width;
+    a.height = img->height;
+    a.px_per_mm = s;
+    a.region = skd_malloc(ctx, n);
+    float *l = skd_malloc_array(ctx, n, sizeof(float));
+
+    t0 = now();
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
+    for (size_t y = 0; y < h; y++)
+        skd_log_luminance_row(img->rgb + y * w * 3, w, lut, l + y * w);
+    t[T_COLOUR] = now() - t0;
+
+    t0 = now();
+    if ((st = skd_build_mask(ctx, img, NULL, s, lut->linear, a.region)) != SKD_OK)
+        die("mask", ctx, st);
+    t[T_MASK] = now() - t0;
+
+    t0 = now();
+    st = skd_fill_masked(ctx, l, a.region, w, h, SKD_FILL_SIGMA_MM * s,
+                         &region_pixels);
+    if (st != SKD_OK)
+        die("fill", ctx, st);
+    t[T_FILL] = now() - t0;
+
+    t0 = now();
+    st = skd_spectrum_forward(ctx, l, w, h, skd_fft_margin(SKD_TEXTURE_COARSE_MM * s),
+                              &spec);
+    if (st != SKD_OK)
+        die("forward", ctx, st);
+    skd_dealloc(ctx, l);
+    t[T_FORWARD] = now() - t0;
+
+    a.texture = skd_malloc_array(ctx, n, sizeof(float));
+    bank(ctx, spec, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
+    skd_spectrum_free(ctx, spec);
+
+    /* a* and erythema come after the bank, as in skd_analyze */
+    t0 = now();
+    a.a_star = skd_malloc_array(ctx, n, sizeof(float));
+    a.erythema = skd_malloc_array(ctx, n, sizeof(float));
+    for (size_t y = 0; y < h; y++)
+        skd_redness_row(img->rgb + y * w * 3, w, lut, a.a_star + y * w,
+                        a.erythema + y * w);
+    skd_dealloc(ctx, lut);
+    t[T_COLOUR] += now() - t0;
+
+    t0 = now();
+    if ((st = skd_metrics_in_region(ctx, &a, NULL, NAN, m)) != SKD_OK)
+        die("statistics", ctx, st);
+    a.red_area = skd_malloc(ctx, n);
+    for (size_t i = 0; i < n; i++)
+        a.red_area[i] = a.region[i] && skd_is_red(a.a_star[i], m->a_median, 5.0);
+    t[T_STATS] = now() - t0;
+    t[T_TOTAL] = now() - tall;
+
+    skd_dealloc(ctx, a.region);
+    skd_dealloc(ctx, a.red_area);
+    skd_dealloc(ctx, a.texture);
+    skd_dealloc(ctx, a.a_star);
+    skd_dealloc(ctx, a.erythema);
+    skd_dealloc(ctx, a.pores);
+    skd_image_free(img);
+}
+
+/* Public API: decode + analyze, as the CLI does it. */
+static double public_run(skd_ctx *ctx, const char *path, double *t_analyze,
+                         double *w_analyze, skd_metrics *m)
+{
+    skd_image *img;
+    skd_analysis *a;
+    double t0 = now();
+    int st = skd_image_load(ctx, path, &img);
+    if (st != SKD_OK)
+        die(path, ctx, st);
+    double t1 = now(), w1 = wall();
+    if ((st = skd_analyze(ctx, img, NULL, &a)) != SKD_OK)
+        die("analyze", ctx, st);
+    double t2 = now();
+    *w_analyze = wall() - w1;
+    *m = a->metrics;
+    *t_analyze = t2 - t1;
+    skd_analysis_free(a);
+    skd_image_free(img);
+    return t2 - t0;
+}
+
+static int same(double x, double y)
+{
+    return x == y || (isnan(x) && isnan(y));
+}
+
+static int same_metrics(const skd_metrics *p, const skd_metrics *q)
+{
+    return same(p->sa, q->sa) && same(p->sq, q->sq) && same(p->ssk, q->ssk) &&
+           same(p->sku, q->sku) && p->pore_count == q->pore_count &&
+           same(p->pore_mean_diameter_mm, q->pore_mean_diameter_mm) &&
+           same(p->pore_area_fraction, q->pore_area_fraction) &&
+           same(p->a_mean, q->a_mean) && same(p->a_median, q->a_median) &&
+           same(p->erythema_index, q->erythema_index) &&
+           same(p->red_area_fraction, q->red_area_fraction) &&
+           p->region_pixels == q->region_pixels;
+}
+
+int main(int argc, char **argv)
+{
+    const char *path = NULL, *wisdom_load = NULL, *wisdom_save = NULL;
+    double s = 20, threads = 1;
+    int repeat = 3, measure = 0, st;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--px-per-mm") && i + 1 < argc)
+            s = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+            threads = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--repeat") && i + 1 < argc)
+            repeat = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--measure"))
+            measure = 1;
+        else if (!strcmp(argv[i], "--wisdom-load") && i + 1 < argc)
+            wisdom_load = argv[++i];
+        else if (!strcmp(argv[i], "--wisdom-save") && i + 1 < argc)
+            wisdom_save = argv[++i];
+        else if (argv[i][0] != '-' && !path)
+            path = argv[i];
+        else {
+            fprintf(stderr, "usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] "
+                            "[--repeat R] [--measure] [--wisdom-load F] [--wisdom-save F]\n");
+            return 2;
+        }
+    }
+    if (!path || repeat < 1)
+        return 2;
+    skd_ctx *ctx = skd_ctx_create();
+    if (!ctx)
+        die("context", NULL, SKD_E_NOMEM);
+    if ((st = skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s)) != SKD_OK ||
+        (st = skd_ctx_set(ctx, SKD_OPT_THREADS, threads)) != SKD_OK ||
+        (st = skd_ctx_set(ctx, SKD_OPT_FFT_MEASURE, measure)) != SKD_OK)
+        die("options", ctx, st);
+    double t_wisdom = 0;
+    if (wisdom_load) {
+        double t0 = now();
+        if ((st = skd_wisdom_load(ctx, wisdom_load)) != SKD_OK)
+            die("wisdom", ctx, st);
+        t_wisdom = now() - t0;
+    }
+
+    skd_metrics pub, stg;
+    double first_analyze, first_wall, best_pub = INFINITY, best_an = INFINITY;
+    double best_wall = INFINITY;
+    double best_plain = INFINITY, t[T_COUNT], best[T_COUNT];
+    double first = public_run(ctx, path, &first_analyze, &first_wall, &pub);
+    if (wisdom_save && (st = skd_wisdom_save(ctx, wisdom_save)) != SKD_OK)
+        die("wisdom", ctx, st);
+    for (int k = 0; k < T_COUNT; k++)
+        best[k] = INFINITY;
+    int identical = 1;
+    for (int r = 0; r < repeat; r++) {
+        double an, wa, tp = plain_jpeg_decode(path);
+        if (tp < best_plain)
+            best_plain = tp;
+        double tot = public_run(ctx, path, &an, &wa, &pub);
+        if (tot < best_pub)
+            best_pub = tot;
+        if (an < best_an)
+            best_an = an;
+        if (wa < best_wall)
+            best_wall = wa;
+        memset(t, 0, sizeof t);
+        staged(ctx, path, s, t, &stg);
+        identical &= same_metrics(&pub, &stg);
+        for (int k = 0; k < T_COUNT; k++)
+            if (t[k] < best[k])
+                best[k] = t[k];
+    }
+
+    skd_image_info info;
+    skd_probe_file(ctx, path, &info);
+    double mpx = (double)info.width * info.height / 1e6;
+    printf("{\"file\": \"%s\", \"width\": %u, \"height\": %u, \"megapixels\": %.3f,\n",
+           path, info.width, info.height, mpx);
+    printf(" \"threads\": %g, \"fft_measure\": %d, \"repeat\": %d, \"wisdom_load_s\": %.4f,\n",
+           threads, measure, repeat, t_wisdom);
+    printf(" \"plain_jpeg_decode_s\": %.4f, \"first_run_s\": %.4f, "
+           "\"first_analyze_s\": %.4f, \"first_analyze_wall_s\": %.4f,\n",
+           best_plain, first, first_analyze, first_wall);
+    printf(" \"decode_plus_analyze_s\": %.4f, \"analyze_s\": %.4f, "
+           "\"analyze_wall_s\": %.4f, \"mpx_per_s\": %.3f, "
+           "\"analyze_over_plain_decode\": %.2f,\n",
+           best_pub, best_an, best_wall, mpx / best_an, best_an / best_plain);
+    printf(" \"stages_s\": {");
+    for (int k = 0; k < T_COUNT; k++)
+        printf("%s\"%s\": %.4f", k ? ", " : "", stage_name[k], best[k]);
+    printf("},\n \"stages_match_public\": %s,\n", identical ? "true" : "false");
+    printf(" \"figures\": {\"sa\": %.9g, \"sq\": %.9g, \"pore_count\": %u, "
+           "\"a_mean\": %.9g, \"erythema_index\": %.9g, \"region_pixels\": %llu}}\n",
+           pub.sa, pub.sq, pub.pore_count, pub.a_mean, pub.erythema_index,
+           (unsigned long long)pub.region_pixels);
+    skd_ctx_free(ctx);
+    return identical ? 0 : 3;
+}
