@@ -1,9 +1,607 @@
+/* skindiff compare: two sessions of the same skin -> change, 95% interval
+ * and verdict per metric, as a table, JSON or CSV, plus an HTML report. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
 #include "cli.h"
+
+static const char compare_help[] =
+    "Usage: skindiff compare BEFORE AFTER [OPTIONS]\n"
+    "\n"
+    "Compare two photos of the same skin taken at different sessions. The\n"
+    "after photo is aligned onto the before photo (shift, rotation, zoom);\n"
+    "both are then measured on their own pixels over the skin they have in\n"
+    "common, and every figure gets a change, a 95% interval and a verdict.\n"
+    "\n"
+    "Reading the result\n"
+    "  change       after - before. Lower is better for every figure.\n"
+    "  95% interval the skin is cut into tiles (5 mm squares); the tile-by-\n"
+    "               tile changes are resampled 2000 times (bootstrap) to see\n"
+    "               how sure the change is. The tiles share one lighting and\n"
+    "               one camera, so the interval cannot see photo-to-photo\n"
+    "               noise: that is what the noise floor is for.\n"
+    "  noise floor  the smallest change that photo sessions can show by\n"
+    "               themselves (published booth repeatability, 2-6%).\n"
+    "  verdict      improved: the whole interval is below zero AND the\n"
+    "               change is at least the floor; worsened: likewise above;\n"
+    "               otherwise no significant change. Fewer than 2 usable\n"
+    "               tiles give no interval and no verdict.\n"
+    "\n"
+    "Options\n"
+    "  --px-per-mm X       scale of the photos (default: 20 px/mm, assumed,\n"
+    "                      with a warning; sizes and densities depend on it)\n"
+    "  --mask-before M.png, --mask-after M.png\n"
+    "                      measure only where the mask is non-zero (same size\n"
+    "                      as its photo)\n"
+    "  --roi x,y,w,h       rectangle of the BEFORE photo to measure (pixels);\n"
+    "                      the after photo follows through the alignment\n"
+    "  --assume-aligned    the photos are already aligned: skip registration\n"
+    "  --min-confidence C  registration confidence needed, 0..1 (default 0.15)\n"
+    "  --floor-sa P        noise floor of Sa and Sq, % of before (default 3)\n"
+    "  --floor-pores P     pore density, diameter, area, % of before (5)\n"
+    "  --floor-a A         a* mean and median, a* units (0.5)\n"
+    "  --floor-ei E        erythema index, EI units (1.0)\n"
+    "  --floor-red-area P  red-area fraction, percentage points (0.5)\n"
+    "  --tile-mm T         tile side in mm (default 5)\n"
+    "  --bootstrap N       bootstrap resamples (default 2000)\n"
+    "  --seed S            bootstrap seed (default 1): same seed, same output\n"
+    "  --pore-threshold T  pore detection threshold, % contrast (default 10)\n"
+    "  --red-delta D       a* above the median that counts as red (default 5)\n"
+    "  --threads N         threads inside each analysis (default 1)\n"
+    "  --json | --csv      machine-readable output instead of the table\n"
+    "  -o FILE             write the output to FILE (atomically)\n"
+    "  --report FILE.html  also write a self-contained HTML report\n"
+    "\n"
+    "Units: texture in percent contrast, pore density per cm^2, diameters in\n"
+    "mm, pore and red area in percent of the skin compared, redness in\n"
+    "CIELAB a* and erythema index (EI).\n"
+    "\n"
+    "Exit status: 0 done; 2 bad command line; 3 a photo or mask cannot be\n"
+    "read, or no skin in common; 4 the photos cannot be aligned; 5 an output\n"
+    "cannot be written.\n";
+
+enum { OUT_TABLE, OUT_JSON, OUT_CSV };
+
+typedef struct compare_args {
+    const char *before, *after;
+    const char *mask_before, *mask_after;
+    const char *out, *report;
+    skd_roi roi;
+    int format;
+    int scale_given;
+} compare_args;
+
+typedef struct numeric_option {
+    const char *name;
+    skd_option opt;
+} numeric_option;
+
+static const numeric_option numeric_options[] = {
+    {"--px-per-mm", SKD_OPT_PX_PER_MM},
+    {"--min-confidence", SKD_OPT_MIN_CONFIDENCE},
+    {"--floor-sa", SKD_OPT_FLOOR_SA},
+    {"--floor-pores", SKD_OPT_FLOOR_PORES},
+    {"--floor-a", SKD_OPT_FLOOR_A_MEAN},
+    {"--floor-ei", SKD_OPT_FLOOR_ERYTHEMA},
+    {"--floor-red-area", SKD_OPT_FLOOR_RED_AREA},
+    {"--tile-mm", SKD_OPT_TILE_MM},
+    {"--bootstrap", SKD_OPT_BOOTSTRAP_N},
+    {"--seed", SKD_OPT_SEED},
+    {"--pore-threshold", SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", SKD_OPT_RED_DELTA},
+    {"--threads", SKD_OPT_THREADS},
+};
+
+static int integer_option(skd_option o)
+{
+    return o == SKD_OPT_BOOTSTRAP_N || o == SKD_OPT_SEED ||
+           o == SKD_OPT_THREADS;
+}
+
+/* 1 when argv[*i] was a numeric option (set on ctx), 0 when it is not one,
+ * -1 on a usage error (already reported). */
+static int parse_numeric(skd_ctx *ctx, int argc, char **argv, int *i,
+                         compare_args *a)
+{
+    for (size_t k = 0; k < sizeof numeric_options / sizeof *numeric_options;
+         k++) {
+        const numeric_option *no = &numeric_options[k];
+        const char *v = cli_opt_value(argc, argv, i, no->name);
+        double x;
+        if (!v)
+            continue;
+        if (!*v) {
+            cli_usage_error("compare", "%s needs a value", no->name);
+            return -1;
+        }
+        if (!cli_parse_double(v, &x) ||
+            (integer_option(no->opt) && x != floor(x))) {
+            cli_usage_error("compare", "%s: '%s' is not a valid %s", no->name,
+                            v, integer_option(no->opt) ? "integer" : "number");
+            return -1;
+        }
+        if (no->opt == SKD_OPT_PX_PER_MM && !(x > 0)) {
+            cli_usage_error("compare", "--px-per-mm must be above 0");
+            return -1;
+        }
+        if (skd_ctx_set(ctx, no->opt, x) != SKD_OK) {
+            /* the library says "option N: value V outside [lo, hi]" */
+            const char *msg = skd_ctx_message(ctx), *why = strstr(msg, ": ");
+            cli_usage_error("compare", "%s %s: %s", no->name, v,
+                            why ? why + 2 : msg);
+            return -1;
+        }
+        if (no->opt == SKD_OPT_PX_PER_MM)
+            a->scale_given = 1;
+        return 1;
+    }
+    return 0;
+}
+
+/* Returns -1 to go on, else the exit code. */
+static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
+{
+    int npos = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *v;
+        int r;
+        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
+            fputs(compare_help, stdout);
+            return CLI_EXIT_OK;
+        }
+        r = parse_numeric(ctx, argc, argv, &i, a);
+        if (r < 0)
+            return CLI_EXIT_USAGE;
+        if (r > 0)
+            continue;
+        if ((v = cli_opt_value(argc, argv, &i, "--mask-before")))
+            a->mask_before = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--mask-after")))
+            a->mask_after = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--report")))
+            a->report = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "-o")))
+            a->out = v;
+        else if ((v = cli_opt_value(argc, argv, &i, "--roi"))) {
+            if (!cli_parse_roi(v, &a->roi))
+                return cli_usage_error("compare", "--roi '%s': expected "
+                                                  "x,y,w,h in pixels", v);
+        } else if (!strcmp(arg, "--assume-aligned"))
+            skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 1);
+        else if (!strcmp(arg, "--json"))
+            a->format = OUT_JSON;
+        else if (!strcmp(arg, "--csv"))
+            a->format = OUT_CSV;
+        else if (arg[0] == '-' && arg[1] != '\0')
+            return cli_usage_error("compare", "unknown option '%s'", arg);
+        else if (npos == 0)
+            a->before = arg, npos++;
+        else if (npos == 1)
+            a->after = arg, npos++;
+        else
+            return cli_usage_error("compare", "too many files: '%s' (compare "
+                                              "takes BEFORE and AFTER)", arg);
+        if (v && !*v)
+            return cli_usage_error("compare", "%s needs a value", arg);
+    }
+    if (npos < 2)
+        return cli_usage_error("compare", "need two photos: BEFORE AFTER");
+    return -1;
+}
+
+/* ---- output ------------------------------------------------------------ */
+
+static double opt(const skd_ctx *ctx, skd_option o)
+{
+    double v = NAN;
+    skd_ctx_get(ctx, o, &v);
+    return v;
+}
+
+static long long file_bytes(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+static const char *base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Decimals per metric, as in the HTML report (src/report/format.c). */
+static int decimals(skd_metric_id m)
+{
+    return m == SKD_METRIC_PORE_DENSITY ? 1
+           : m == SKD_METRIC_PORE_DIAMETER ? 3
+                                           : 2;
+}
+
+static void fmt_number(char *buf, size_t n, skd_metric_id m, double v,
+                       int sign)
+{
+    int d = decimals(m);
+    if (!isfinite(v)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    if (fabs(v) < 0.5 * pow(10, -d))
+        v = 0;
+    snprintf(buf, n, sign ? "%+.*f" : "%.*f", d, v);
+}
+
+static void fmt_percent(char *buf, size_t n, double pct)
+{
+    if (!isfinite(pct)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    if (fabs(pct) < 0.05)
+        pct = 0;
+    snprintf(buf, n, "%+.1f%%", pct);
+}
+
+/* Left-aligned cell padded to `width` characters (UTF-8 aware). */
+static void cell(cli_buf *b, const char *s, int width)
+{
+    int chars = 0;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    cli_buf_printf(b, "%s%*s", s, width > chars ? width - chars : 0, "");
+}
+
+static void rcell(cli_buf *b, const char *s, int width)
+{
+    int chars = 0;
+    for (const char *p = s; *p; p++)
+        chars += ((unsigned char)*p & 0xC0) != 0x80;
+    cli_buf_printf(b, "%*s%s", width > chars ? width - chars : 0, "", s);
+}
+
+static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
+                        const skd_comparison *c)
+{
+    const skd_transform *t = &c->transform;
+    cli_buf_printf(b, "Before %s  ->  after %s\n", a->before, a->after);
+    cli_buf_printf(b, "Scale      %.2f px/mm (%s)\n", c->px_per_mm,
+                   c->scale_assumed ? "assumed" : "given");
+    if (opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
+        cli_buf_printf(b, "Alignment  assumed aligned (no registration)\n");
+    else
+        cli_buf_printf(b, "Alignment  shift %.2f, %.2f px, rotation %.2f deg, "
+                          "scale %.4f, confidence %.2f\n", t->dx, t->dy,
+                       t->rotation_deg, t->scale, t->confidence);
+    cli_buf_printf(b, "Common     %.2f cm2 of skin, %u of %u tiles of %g mm "
+                      "used for the intervals\n\n", c->common_area_cm2,
+                   c->tiles_used, c->tiles_x * c->tiles_y,
+                   opt(ctx, SKD_OPT_TILE_MM));
+    cell(b, "Measurement", 20);
+    cell(b, "Unit", 12);
+    rcell(b, "Before", 9);
+    rcell(b, "After", 9);
+    rcell(b, "Change", 9);
+    rcell(b, "Change%", 9);
+    cli_buf_printf(b, "  ");
+    cell(b, "95% interval", 20);
+    rcell(b, "Floor", 7);
+    cli_buf_printf(b, "  Verdict\n");
+    for (int i = 0; i < SKD_METRIC_COUNT; i++) {
+        skd_metric_id m = (skd_metric_id)i;
+        const skd_change *ch = &c->change[m];
+        char v[96], lo[32], hi[32];
+        cell(b, skd_metric_label(m), 20);
+        cell(b, skd_metric_unit(m), 12);
+        fmt_number(v, sizeof v, m, ch->before, 0);
+        rcell(b, v, 9);
+        fmt_number(v, sizeof v, m, ch->after, 0);
+        rcell(b, v, 9);
+        fmt_number(v, sizeof v, m, ch->change, 1);
+        rcell(b, v, 9);
+        fmt_percent(v, sizeof v, ch->change_pct);
+        rcell(b, v, 9);
+        cli_buf_printf(b, "  ");
+        if (isfinite(ch->ci_low) && isfinite(ch->ci_high)) {
+            fmt_number(lo, sizeof lo, m, ch->ci_low, 1);
+            fmt_number(hi, sizeof hi, m, ch->ci_high, 1);
+            snprintf(v, sizeof v, "%s to %s", lo, hi);
+        } else {
+            snprintf(v, sizeof v, "n/a");
+        }
+        cell(b, v, 20);
+        fmt_number(v, sizeof v, m, ch->noise_floor, 0);
+        rcell(b, v, 7);
+        cli_buf_printf(b, "  %s\n", skd_verdict_name(ch->verdict));
+    }
+    cli_buf_printf(b, "\nLower is better for every figure. Improved/worsened: "
+                      "the 95%% interval excludes zero\nand the change is at "
+                      "least the noise floor (in the figure's unit).\n");
+}
+
+static void json_key(cli_buf *b, const char *key)
+{
+    cli_json_str(b, key);
+    cli_buf_printf(b, ": ");
+}
+
+static void json_photo(cli_buf *b, const char *path, const char *mask,
+                       const skd_roi *roi, const skd_analysis *an,
+                       const char *scale_source)
+{
+    cli_buf_printf(b, "{");
+    json_key(b, "path");
+    cli_json_str(b, path);
+    cli_buf_printf(b, ", \"file_bytes\": %lld, \"width\": %u, \"height\": %u, "
+                      "\"px_per_mm\": ", file_bytes(path), an->width,
+                   an->height);
+    cli_json_num(b, an->px_per_mm);
+    cli_buf_printf(b, ", \"scale_source\": ");
+    cli_json_str(b, scale_source);
+    cli_buf_printf(b, ", \"mask\": ");
+    if (mask)
+        cli_json_str(b, mask);
+    else
+        cli_buf_printf(b, "null");
+    if (roi && roi->w && roi->h)
+        cli_buf_printf(b, ", \"roi\": [%u, %u, %u, %u]", roi->x, roi->y,
+                       roi->w, roi->h);
+    else
+        cli_buf_printf(b, ", \"roi\": null");
+    cli_buf_printf(b, ", \"region_cm2\": ");
+    cli_json_num(b, an->metrics.area_cm2);
+    cli_buf_printf(b, ", \"pores_found\": %zu, \"warnings\": [%s%s%s]}",
+                   an->n_pores,
+                   an->warnings & SKD_WARN_SCALE_ASSUMED ? "\"scale_assumed\""
+                                                         : "",
+                   (an->warnings & SKD_WARN_SCALE_ASSUMED) &&
+                           (an->warnings & SKD_WARN_LOW_RESOLUTION)
+                       ? ", "
+                       : "",
+                   an->warnings & SKD_WARN_LOW_RESOLUTION
+                       ? "\"low_resolution\""
+                       : "");
+}
+
+static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
+{
+    static const char *const fields[] = {"before", "after", "change",
+                                         "change_pct", "ci_low", "ci_high",
+                                         "noise_floor"};
+    const double vals[] = {ch->before, ch->after, ch->change, ch->change_pct,
+                           ch->ci_low, ch->ci_high, ch->noise_floor};
+    cli_buf_printf(b, "    ");
+    json_key(b, skd_metric_key(m));
+    cli_buf_printf(b, "{\"label\": ");
+    cli_json_str(b, skd_metric_label(m));
+    cli_buf_printf(b, ", \"unit\": ");
+    cli_json_str(b, skd_metric_unit(m));
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        cli_buf_printf(b, ", ");
+        json_key(b, fields[i]);
+        cli_json_num(b, vals[i]);
+    }
+    cli_buf_printf(b, ", \"verdict\": ");
+    cli_json_str(b, skd_verdict_name(ch->verdict));
+    cli_buf_printf(b, "}");
+}
+
+static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
+                       const skd_comparison *c)
+{
+    const skd_transform *t = &c->transform;
+    const char *source = a->scale_given ? "given" : "assumed";
+    int aligned = opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0;
+
+    cli_buf_printf(b, "{\n  \"schema_version\": 1,\n  \"tool\": \"skindiff\",\n"
+                      "  \"version\": ");
+    cli_json_str(b, skd_version_string());
+    cli_buf_printf(b, ",\n  \"command\": \"compare\",\n  \"parameters\": {"
+                      "\"px_per_mm\": ");
+    cli_json_num(b, c->px_per_mm);
+    cli_buf_printf(b, ", \"scale_source\": ");
+    cli_json_str(b, source);
+    cli_buf_printf(b, ", \"assume_aligned\": %s, \"min_confidence\": ",
+                   aligned ? "true" : "false");
+    cli_json_num(b, opt(ctx, SKD_OPT_MIN_CONFIDENCE));
+    cli_buf_printf(b, ", \"tile_mm\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_TILE_MM));
+    cli_buf_printf(b, ", \"bootstrap_n\": %.0f, \"seed\": %.0f, "
+                      "\"pore_threshold\": ", opt(ctx, SKD_OPT_BOOTSTRAP_N),
+                   opt(ctx, SKD_OPT_SEED));
+    cli_json_num(b, opt(ctx, SKD_OPT_PORE_THRESHOLD));
+    cli_buf_printf(b, ", \"red_delta\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_RED_DELTA));
+    cli_buf_printf(b, ", \"floors\": {\"sa_pct\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_SA));
+    cli_buf_printf(b, ", \"pores_pct\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_PORES));
+    cli_buf_printf(b, ", \"a\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_A_MEAN));
+    cli_buf_printf(b, ", \"erythema\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_ERYTHEMA));
+    cli_buf_printf(b, ", \"red_area_points\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_RED_AREA));
+    cli_buf_printf(b, "}, \"threads\": %.0f},\n  \"before\": ",
+                   opt(ctx, SKD_OPT_THREADS));
+    json_photo(b, a->before, a->mask_before, &a->roi, c->before, source);
+    cli_buf_printf(b, ",\n  \"after\": ");
+    json_photo(b, a->after, a->mask_after, NULL, c->after, source);
+    cli_buf_printf(b, ",\n  \"transform\": {\"dx\": ");
+    cli_json_num(b, t->dx);
+    cli_buf_printf(b, ", \"dy\": ");
+    cli_json_num(b, t->dy);
+    cli_buf_printf(b, ", \"rotation_deg\": ");
+    cli_json_num(b, t->rotation_deg);
+    cli_buf_printf(b, ", \"scale\": ");
+    cli_json_num(b, t->scale);
+    cli_buf_printf(b, ", \"confidence\": ");
+    cli_json_num(b, t->confidence);
+    cli_buf_printf(b, ", \"assumed_aligned\": %s},\n  \"common_area_cm2\": ",
+                   aligned ? "true" : "false");
+    cli_json_num(b, c->common_area_cm2);
+    cli_buf_printf(b, ",\n  \"tiles\": {\"tile_mm\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_TILE_MM));
+    cli_buf_printf(b, ", \"tile_px\": ");
+    cli_json_num(b, c->tile_px);
+    cli_buf_printf(b, ", \"x\": %u, \"y\": %u, \"used\": %u},\n"
+                      "  \"metrics\": {\n", c->tiles_x, c->tiles_y,
+                   c->tiles_used);
+    for (int i = 0; i < SKD_METRIC_COUNT; i++) {
+        json_change(b, (skd_metric_id)i, &c->change[i]);
+        cli_buf_printf(b, i + 1 < SKD_METRIC_COUNT ? ",\n" : "\n");
+    }
+    cli_buf_printf(b, "  },\n  \"notes\": [");
+    if (c->tiles_used < 2)
+        cli_buf_printf(b, "\"fewer than 2 tiles covered in both photos: no "
+                          "interval, every verdict is no significant "
+                          "change\"%s", c->scale_assumed ? ", " : "");
+    if (c->scale_assumed)
+        cli_buf_printf(b, "\"scale assumed: 20 px/mm\"");
+    cli_buf_printf(b, "]\n}\n");
+}
+
+/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
+static void csv_field(cli_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        cli_buf_printf(b, "%s", s);
+        return;
+    }
+    cli_buf_printf(b, "\"");
+    for (; *s; s++)
+        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
+    cli_buf_printf(b, "\"");
+}
+
+static void csv_num(cli_buf *b, double v)
+{
+    if (isfinite(v))
+        cli_buf_printf(b, ",%.6g", v);
+    else
+        cli_buf_printf(b, ",");
+}
+
+static void write_csv(cli_buf *b, const compare_args *a,
+                      const skd_comparison *c)
+{
+    cli_buf_printf(b, "before_file,after_file,metric,label,unit,before,after,"
+                      "change,change_pct,ci_low,ci_high,noise_floor,verdict,"
+                      "common_area_cm2,tiles_used\n");
+    for (int i = 0; i < SKD_METRIC_COUNT; i++) {
+        skd_metric_id m = (skd_metric_id)i;
+        const skd_change *ch = &c->change[i];
+        csv_field(b, a->before);
+        cli_buf_printf(b, ",");
+        csv_field(b, a->after);
+        cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m), skd_metric_label(m),
+                       skd_metric_unit(m));
+        csv_num(b, ch->before);
+        csv_num(b, ch->after);
+        csv_num(b, ch->change);
+        csv_num(b, ch->change_pct);
+        csv_num(b, ch->ci_low);
+        csv_num(b, ch->ci_high);
+        csv_num(b, ch->noise_floor);
+        cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
+        csv_num(b, c->common_area_cm2);
+        cli_buf_printf(b, ",%u\n", c->tiles_used);
+    }
+}
+
+/* ---- run --------------------------------------------------------------- */
+
+static int report_failure(skd_ctx *ctx, int st)
+{
+    if (st == SKD_E_ALIGN) {
+        const char *msg = skd_ctx_message(ctx);
+        if (!strncmp(msg, "cannot align", 12))
+            cli_error("%s", msg);
+        else
+            cli_error("cannot align: %s", *msg ? msg : skd_strerror(st));
+        fprintf(stderr, "If the photos are already aligned (same framing), "
+                        "run again with --assume-aligned.\n");
+        return CLI_EXIT_ALIGN;
+    }
+    return cli_fail_status(ctx, st);
+}
+
+static int load(skd_ctx *ctx, const char *path, skd_image **img)
+{
+    int st = skd_image_load(ctx, path, img);
+    if (st != SKD_OK)
+        cli_fail_status(ctx, st);
+    return st;
+}
+
+static int run(skd_ctx *ctx, const compare_args *a)
+{
+    skd_image *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
+    skd_region_spec sb = {0}, sa = {0};
+    skd_comparison *c = NULL;
+    cli_buf out = {0};
+    int st, code = CLI_EXIT_OK;
+
+    if (load(ctx, a->before, &before) || load(ctx, a->after, &after) ||
+        (a->mask_before && load(ctx, a->mask_before, &mb)) ||
+        (a->mask_after && load(ctx, a->mask_after, &ma))) {
+        code = CLI_EXIT_INPUT;
+        goto done;
+    }
+    sb.mask = mb;
+    sb.roi = a->roi;
+    sa.mask = ma;
+    st = skd_compare(ctx, before, &sb, after, &sa, &c);
+    if (st != SKD_OK) {
+        code = report_failure(ctx, st);
+        goto done;
+    }
+    if (c->scale_assumed)
+        cli_warn("no --px-per-mm given: 20 px/mm assumed; sizes and densities "
+                 "are only as right as that guess");
+    if (c->tiles_used < 2)
+        cli_warn("only %u tile(s) covered in both photos: no 95%% interval, "
+                 "every verdict is 'no significant change'", c->tiles_used);
+    if (a->format == OUT_JSON)
+        write_json(&out, ctx, a, c);
+    else if (a->format == OUT_CSV)
+        write_csv(&out, a, c);
+    else
+        write_table(&out, ctx, a, c);
+    code = cli_buf_emit(ctx, &out, a->out);
+    if (code == CLI_EXIT_OK && a->report) {
+        st = skd_report_html(ctx, c, before, after, base_name(a->before),
+                             base_name(a->after), a->report);
+        if (st != SKD_OK) {
+            cli_fail_status(ctx, st);
+            code = st == SKD_E_NOMEM ? CLI_EXIT_NOMEM : CLI_EXIT_OUTPUT;
+        }
+    }
+done:
+    cli_buf_free(&out);
+    skd_comparison_free(c);
+    skd_image_free(before);
+    skd_image_free(after);
+    skd_image_free(mb);
+    skd_image_free(ma);
+    return code;
+}
 
 int cmd_compare(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("'compare' is not implemented yet");
-    return CLI_EXIT_INTERNAL;
+    compare_args a;
+    skd_ctx *ctx = skd_ctx_create();
+    int code;
+
+    if (!ctx) {
+        cli_error("out of memory");
+        return CLI_EXIT_NOMEM;
+    }
+    memset(&a, 0, sizeof a);
+    code = parse_args(ctx, argc, argv, &a);
+    if (code < 0)
+        code = run(ctx, &a);
+    skd_ctx_free(ctx);
+    return code;
 }

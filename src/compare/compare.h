@@ -1,0 +1,176 @@
+/* Private comparison module: the pieces of skd_compare (DESIGN.md
+ * section 4), each testable on hand-built data. */
+#ifndef SKD_COMPARE_H
+#define SKD_COMPARE_H
+
+#include <stdint.h>
+
+#include "../core/core.h"
+
+/* ---- geometry ---------------------------------------------------------- */
+
+/* x' = m[0] x + m[1] y + tx,  y' = m[2] x + m[3] y + ty. */
+typedef struct skd_frame_map {
+    double m[4];
+    double tx, ty;
+} skd_frame_map;
+
+/* The after -> before map of a skd_transform for photos of the given sizes:
+ * p_b = scale * R * (p_a - c_a) + c_b + (dx, dy) with R = [c -s; s c]
+ * (c = cos, s = sin of rotation_deg) acting on (x, y) in image coordinates
+ * (y down), the convention of skd_register and skd_synth. */
+void skd_frame_map_from_transform(const skd_transform *t, uint32_t after_w,
+                               uint32_t after_h, uint32_t before_w,
+                               uint32_t before_h, skd_frame_map *after_to_before);
+/* Inverse map; a similarity with scale > 0 is always invertible. */
+void skd_frame_map_invert(const skd_frame_map *a, skd_frame_map *inv);
+
+static inline void skd_frame_map_apply(const skd_frame_map *a, double x, double y,
+                                    double *ox, double *oy)
+{
+    *ox = a->m[0] * x + a->m[1] * y + a->tx;
+    *oy = a->m[2] * x + a->m[3] * y + a->ty;
+}
+
+/* Common region (DESIGN.md section 4):
+ *   cb = rb AND {p_b : nearest after pixel of T^-1(p_b) is in ra}
+ *   ca = ra AND {p_a : nearest before pixel of T(p_a) is in rb}
+ * cb is before_w x before_h, ca is after_w x after_h, both filled with 0/1.
+ * Pixel centres sit on integer coordinates; "nearest" rounds half up. */
+void skd_common_masks(const uint8_t *rb, uint32_t before_w, uint32_t before_h,
+                      const uint8_t *ra, uint32_t after_w, uint32_t after_h,
+                      const skd_frame_map *after_to_before, uint8_t *cb,
+                      uint8_t *ca, uint64_t *count_b, uint64_t *count_a);
+
+/* ---- tiles ------------------------------------------------------------- */
+
+typedef struct skd_bbox {
+    uint32_t x0, y0, x1, y1; /* inclusive; empty when x0 > x1 */
+} skd_bbox;
+
+/* Square tiles of side tile_px in the before frame. The grid is anchored at
+ * the outer corner of pixel (0,0): tile (tx, ty) covers before positions
+ * [tx*tile_px - 0.5, (tx+1)*tile_px - 0.5) in x, likewise in y, so a pixel
+ * centre (x, y) lies in tile floor((x + 0.5) / tile_px). An after pixel
+ * belongs to the tile its mapped centre T(p_a) falls in. */
+typedef struct skd_tile_grid {
+    double tile_px;
+    uint32_t tiles_x, tiles_y, n_tiles;
+    uint64_t *count_b;   /* cb pixels per tile */
+    uint64_t *count_a;   /* ca pixels mapped into each tile */
+    skd_bbox *bbox_b;    /* before-frame box of the tile's cb pixels */
+    skd_bbox *bbox_a;    /* after-frame box of the ca pixels mapped in */
+    int32_t *after_tile; /* per after pixel: its tile, -1 if none / not ca */
+    uint8_t *used;       /* per tile: 1 when covered in both photos */
+    uint32_t n_used;
+} skd_tile_grid;
+
+/* Fraction of the nominal tile area that must be covered in each photo. */
+#define SKD_TILE_MIN_COVER 0.8
+
+/* Tile index of a before-frame coordinate along one axis, or -1 outside
+ * [0, n_tiles). */
+int32_t skd_tile_index(double pos, double tile_px, uint32_t n_tiles);
+
+/* Build the grid over a before photo of before_w x before_h. A tile is used
+ * when cb covers >= 80% of the nominal tile area tile_px^2 and the ca
+ * pixels mapped into it, each worth scale^2 before-pixels, cover >= 80% as
+ * well. The nominal area is used even for tiles cut by the image edge, so
+ * edge tiles rarely count: a partial tile would give a noisier paired
+ * difference with the same weight in the bootstrap. */
+int skd_tile_grid_build(skd_ctx *ctx, double tile_px, const uint8_t *cb,
+                        uint32_t before_w, uint32_t before_h,
+                        const uint8_t *ca, uint32_t after_w, uint32_t after_h,
+                        const skd_frame_map *after_to_before, double scale,
+                        skd_tile_grid *grid);
+void skd_tile_grid_free(skd_ctx *ctx, skd_tile_grid *grid);
+
+/* ---- figures ----------------------------------------------------------- */
+
+/* The figure of metric m in the unit of skd_metric_unit(m): the area
+ * fractions (pore area, red area) are given in percent of the region. */
+double skd_metric_value(const skd_metrics *mt, skd_metric_id m);
+
+/* A sub-analysis holding a copy of the planes of src inside box (pore
+ * coordinates shifted), so a tile is measured in time proportional to its
+ * size. Buffers are owned by the crop and grow as needed. */
+typedef struct skd_analysis_crop {
+    skd_analysis view;
+    uint8_t *include;
+    size_t cap_px, cap_pores;
+} skd_analysis_crop;
+
+int skd_analysis_crop_set(skd_ctx *ctx, const skd_analysis *src,
+                          const skd_bbox *box, skd_analysis_crop *crop);
+void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *crop);
+
+/* Per-tile figures of the used tiles: diff[k * SKD_METRIC_COUNT + m] is
+ * after - before of metric m in the k-th used tile (row-major order), NaN
+ * when undefined (pore diameter in a tile without pores on either side).
+ * tile_change (may be NULL) receives the same values laid out as in
+ * skd_comparison, NaN for tiles not used. median_b / median_a are each
+ * session's common-region median a*, the red-area reference. */
+int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
+                         const skd_analysis *after, const uint8_t *cb,
+                         const skd_tile_grid *grid, double median_b,
+                         double median_a, double *diff, float *tile_change);
+
+/* ---- uncertainty and verdict ------------------------------------------ */
+
+/* Deterministic generator: xoshiro256** seeded through splitmix64. */
+typedef struct skd_boot_rng {
+    uint64_t s[4];
+} skd_boot_rng;
+
+void skd_boot_rng_seed(skd_boot_rng *r, uint64_t seed);
+uint64_t skd_boot_rng_next(skd_boot_rng *r);
+/* Uniform integer in [0, n), n > 0, without modulo bias. */
+uint32_t skd_boot_rng_below(skd_boot_rng *r, uint32_t n);
+
+/* 95% bootstrap interval of a change. The statistic is the mean of n tile
+ * differences d resampled with replacement n_boot times; the interval is
+ * the 2.5 / 97.5 percentile range of those means (linear interpolation
+ * between order statistics) shifted so that it is centred on `change`, the
+ * figure over the whole common region, rather than on mean(d):
+ *   [change + q2.5 - mean(d), change + q97.5 - mean(d)].
+ * Non-finite d are left out. With fewer than 2 finite d the interval is
+ * NaN. d is read with the given stride (in doubles). */
+int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
+                           size_t stride, double change, uint32_t n_boot,
+                           uint64_t seed, double *lo, double *hi);
+
+/* The seed a metric's bootstrap uses, so each metric's interval does not
+ * depend on the others: a splitmix64 step of seed + metric. */
+uint64_t skd_metric_seed(uint64_t seed, skd_metric_id m);
+
+/* Noise floor of metric m, in its unit, from the context's options and the
+ * before figure (relative floors are a percentage of |before|). */
+double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before);
+
+/* improved: hi < 0 and change <= -floor; worsened: lo > 0 and
+ * change >= floor; anything else (NaN included): no significant change. */
+skd_verdict skd_judge(double change, double lo, double hi, double floor);
+
+/* Fill one skd_change from the two figures, the interval and the floor. */
+void skd_change_fill(skd_change *c, double before, double after, double lo,
+                     double hi, double floor);
+
+/* ---- the whole comparison -------------------------------------------- */
+
+/* An empty result that remembers ctx's allocator (skd_comparison_free
+ * needs no context). */
+skd_comparison *skd_comparison_new(skd_ctx *ctx);
+
+/* Step 2: analyse both photos into c->before and c->after with the
+ * context's options. The after photo is analysed at its own scale,
+ * px_per_mm / c->transform.scale, so that mm-sized filters and areas mean
+ * the same skin in both photos; thresholds are the same. */
+int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
+                        const skd_region_spec *bspec, const skd_image *after,
+                        const skd_region_spec *aspec, skd_comparison *c);
+
+/* Steps 3-8 of skd_compare once c->transform, c->before and c->after are
+ * set: common region, figures, tiles, intervals, verdicts. */
+int skd_compare_measured(skd_ctx *ctx, skd_comparison *c);
+
+#endif

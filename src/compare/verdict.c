@@ -1,0 +1,53 @@
+/* Noise floors and verdicts (DESIGN.md section 4). Every compared metric is
+ * lower-is-better, so a negative change is an improvement. */
+#include <math.h>
+
+#include "compare.h"
+
+double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before)
+{
+    switch (m) {
+    case SKD_METRIC_SA:
+    case SKD_METRIC_SQ:
+        return skd_opt(ctx, SKD_OPT_FLOOR_SA) / 100.0 * fabs(before);
+    case SKD_METRIC_PORE_DENSITY:
+    case SKD_METRIC_PORE_DIAMETER:
+    case SKD_METRIC_PORE_AREA:
+        return skd_opt(ctx, SKD_OPT_FLOOR_PORES) / 100.0 * fabs(before);
+    case SKD_METRIC_A_MEAN:
+    case SKD_METRIC_A_MEDIAN:
+        return skd_opt(ctx, SKD_OPT_FLOOR_A_MEAN);
+    case SKD_METRIC_ERYTHEMA:
+        return skd_opt(ctx, SKD_OPT_FLOOR_ERYTHEMA);
+    case SKD_METRIC_RED_AREA:
+        /* percentage points, and the figure is already in percent */
+        return skd_opt(ctx, SKD_OPT_FLOOR_RED_AREA);
+    case SKD_METRIC_COUNT: break;
+    }
+    return NAN;
+}
+
+skd_verdict skd_judge(double change, double lo, double hi, double floor)
+{
+    if (!isfinite(change) || !isfinite(lo) || !isfinite(hi) ||
+        !isfinite(floor))
+        return SKD_NO_SIGNIFICANT_CHANGE;
+    if (hi < 0 && change <= -floor)
+        return SKD_IMPROVED;
+    if (lo > 0 && change >= floor)
+        return SKD_WORSENED;
+    return SKD_NO_SIGNIFICANT_CHANGE;
+}
+
+void skd_change_fill(skd_change *c, double before, double after, double lo,
+                     double hi, double floor)
+{
+    c->before = before;
+    c->after = after;
+    c->change = after - before;
+    c->change_pct = before != 0 ? 100.0 * c->change / before : NAN;
+    c->ci_low = lo;
+    c->ci_high = hi;
+    c->noise_floor = floor;
+    c->verdict = skd_judge(c->change, lo, hi, floor);
+}

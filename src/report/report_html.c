@@ -1,0 +1,332 @@
+/* skd_report_html: one self-contained HTML file (inline CSS, images as
+ * data: URIs, no scripts, no network, no date so it is reproducible). */
+#include <math.h>
+#include <string.h>
+
+#include "../io/io.h"
+#include "report_parts.h"
+
+#define PHOTO_MAX_W 900 /* display copies only */
+#define MAP_MAX_W 600
+
+double skd_scale_bar_mm(double width_mm)
+{
+    static const double steps[] = {1, 2, 5};
+    double best = 1, target = width_mm / 5;
+    if (!(target > 0))
+        return 1;
+    for (int e = -1; e <= 3; e++)
+        for (int i = 0; i < 3; i++) {
+            double v = steps[i] * pow(10, e);
+            if (v <= target * 1.5 && fabs(log(v / target)) <
+                                         fabs(log(best / target)))
+                best = v;
+        }
+    return best;
+}
+
+/* A picture with a scale bar whose width is a share of the picture, so
+ * it stays right however the browser scales the image. */
+static int picture(skd_rbuf *b, const skd_rgb8 *p, const char *alt,
+                   double photo_width_mm, int photo)
+{
+    double mm = skd_scale_bar_mm(photo_width_mm);
+    int st;
+    skd_rbuf_puts(b, "<div class=\"pic\">");
+    st = skd_html_img(b, p, alt, photo);
+    skd_rbuf_printf(b, "<div class=\"bar\" style=\"width:%.2f%%\"><span>%g "
+                       "mm</span></div></div>", 100.0 * mm / photo_width_mm, mm);
+    return st;
+}
+
+static void header(skd_rbuf *b, const char *before_name,
+                   const char *after_name)
+{
+    skd_rbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                     "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
+                     "content=\"width=device-width,initial-scale=1\">\n"
+                     "<title>Skin comparison: ");
+    skd_rbuf_html(b, before_name);
+    skd_rbuf_puts(b, " &rarr; ");
+    skd_rbuf_html(b, after_name);
+    skd_rbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+                       "<main>\n<header><div><h1>Skin comparison</h1>"
+                       "<p class=\"files\">Before <b>", skd_report_css);
+    skd_rbuf_html(b, before_name);
+    skd_rbuf_puts(b, "</b> &rarr; after <b>");
+    skd_rbuf_html(b, after_name);
+    skd_rbuf_printf(b, "</b></p></div><div class=\"tool\">skindiff %s</div>"
+                       "</header>\n", skd_version_string());
+}
+
+static void fact(skd_rbuf *b, const char *k, const char *v, const char *d)
+{
+    skd_rbuf_puts(b, "<div class=\"fact\"><div class=\"k\">");
+    skd_rbuf_html(b, k);
+    skd_rbuf_puts(b, "</div><div class=\"v\">");
+    skd_rbuf_html(b, v);
+    skd_rbuf_puts(b, "</div><div class=\"d\">");
+    skd_rbuf_html(b, d);
+    skd_rbuf_puts(b, "</div></div>\n");
+}
+
+static void facts(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+{
+    const skd_transform *t = &c->transform;
+    char v[160], d[200];
+    skd_rbuf_puts(b, "<section class=\"facts\">\n");
+    snprintf(v, sizeof v, "%.2f px/mm", c->px_per_mm);
+    fact(b, "Scale", v,
+         c->scale_assumed ? "assumed (default): sizes are only as right as "
+                            "this guess"
+                          : "given by the user");
+    if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0) {
+        fact(b, "Alignment", "assumed aligned",
+             "photos taken as already aligned: no registration");
+    } else {
+        snprintf(v, sizeof v, "confidence %.2f", t->confidence);
+        snprintf(d, sizeof d, "shift %.1f, %.1f px; rotation %.2f\xc2\xb0; "
+                              "scale %.4f", t->dx, t->dy, t->rotation_deg,
+                 t->scale);
+        fact(b, "Alignment", v, d);
+    }
+    snprintf(v, sizeof v, "%.2f cm\xc2\xb2", c->common_area_cm2);
+    fact(b, "Skin compared", v, "seen in both photos, measured on each "
+                                "photo's own pixels");
+    snprintf(v, sizeof v, "%u of %u tiles", c->tiles_used,
+             c->tiles_x * c->tiles_y);
+    snprintf(d, sizeof d, "%g mm squares covered in both photos",
+             skd_opt(ctx, SKD_OPT_TILE_MM));
+    fact(b, "Tiles for the interval", v, d);
+    skd_rbuf_puts(b, "</section>\n");
+}
+
+static void notes(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+{
+    if (c->tiles_used < 2)
+        skd_rbuf_printf(b, "<p class=\"note\"><b>Too little skin for an "
+                           "interval.</b> Only %u tile(s) of %g mm were "
+                           "covered in both photos, so no 95%% interval can "
+                           "be given and every verdict is &ldquo;no "
+                           "significant change&rdquo;.</p>\n",
+                        c->tiles_used, skd_opt(ctx, SKD_OPT_TILE_MM));
+    if (c->scale_assumed)
+        skd_rbuf_puts(b, "<p class=\"note\"><b>Scale assumed.</b> No scale "
+                         "was given, so 20 px/mm was assumed. Pore sizes, "
+                         "densities and areas depend on it.</p>\n");
+    if ((c->before->warnings | c->after->warnings) & SKD_WARN_LOW_RESOLUTION)
+        skd_rbuf_puts(b, "<p class=\"note\"><b>Low resolution.</b> Below "
+                         "10 px/mm pores are too small to measure "
+                         "reliably.</p>\n");
+}
+
+static int photos(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+                  const skd_image *before, const skd_image *after,
+                  const skd_rgb8 *before8)
+{
+    double wmm = before->width / c->px_per_mm;
+    skd_image *warped = NULL;
+    skd_rgb8 warped8 = {0};
+    int st;
+
+    st = skd_warp_to_before(ctx, after, &c->transform, before->width,
+                            before->height, &warped);
+    if (st == SKD_OK)
+        st = skd_rgb8_from_image(ctx, warped, PHOTO_MAX_W, &warped8);
+    skd_image_free(warped);
+    if (st != SKD_OK)
+        return st;
+    skd_rbuf_puts(b, "<h2>The photos</h2>\n<div class=\"pair\"><figure>");
+    st = picture(b, before8, "before photo", wmm, 1);
+    skd_rbuf_puts(b, "<figcaption><b>Before</b></figcaption></figure>"
+                     "<figure>");
+    if (st == SKD_OK)
+        st = picture(b, &warped8, "after photo, aligned to the before photo",
+                     wmm, 1);
+    if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
+        skd_rbuf_puts(b, "<figcaption><b>After</b>, taken as already lined "
+                         "up with the before photo</figcaption></figure>"
+                         "</div>\n");
+    else
+        skd_rbuf_puts(b, "<figcaption><b>After</b>, turned and shifted to "
+                         "line up with the before photo (for viewing only: "
+                         "every figure is measured on the original pixels)"
+                         "</figcaption></figure></div>\n");
+    skd_rgb8_free(ctx, &warped8);
+    return st;
+}
+
+static int overlay_figure(skd_rbuf *b, skd_ctx *ctx, const skd_image *img,
+                          const skd_analysis *a, const char *name)
+{
+    skd_image *ov = NULL;
+    skd_rgb8 ov8 = {0};
+    int st = skd_render_overlay(ctx, img, a, &ov);
+    if (st == SKD_OK)
+        st = skd_rgb8_from_image(ctx, ov, PHOTO_MAX_W, &ov8);
+    skd_image_free(ov);
+    if (st != SKD_OK)
+        return st;
+    skd_rbuf_puts(b, "<figure>");
+    st = picture(b, &ov8, name, img->width / a->px_per_mm, 1);
+    skd_rbuf_printf(b, "<figcaption><b>%s</b>: %zu pores found</figcaption>"
+                       "</figure>", name, a->n_pores);
+    skd_rgb8_free(ctx, &ov8);
+    return st;
+}
+
+static int overlays(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+                    const skd_image *before, const skd_image *after)
+{
+    int st;
+    skd_rbuf_puts(b, "<h2>What was measured</h2>\n<div class=\"pair\">");
+    st = overlay_figure(b, ctx, before, c->before, "Before");
+    if (st == SKD_OK)
+        st = overlay_figure(b, ctx, after, c->after, "After");
+    skd_rbuf_puts(b, "</div>\n<p class=\"files\">Pores are circled; red areas "
+                     "(a* at least 5 above the photo's median) are tinted. "
+                     "Each photo is shown as taken.</p>\n");
+    return st;
+}
+
+static void legend(skd_rbuf *b, double limit)
+{
+    skd_rbuf_printf(b, "<div class=\"legend\"><div class=\"ramp\"></div>"
+                       "</div><div class=\"ends\"><span>%+g lower</span>"
+                       "<span>0</span><span>%+g higher</span></div>", -limit,
+                    limit);
+}
+
+/* The key to the maps, in the grid cell after the last map. */
+static void map_key(skd_rbuf *b, skd_ctx *ctx)
+{
+    skd_rbuf_printf(b,
+        "<figure class=\"key\"><h3>Reading the maps</h3><p>Each square is "
+        "a %g mm tile of skin, drawn on the before photo and coloured by "
+        "its change (after &minus; before).</p><p><span class=\"swatch\" "
+        "style=\"background:#1a9850\"></span>lower: better<br><span "
+        "class=\"swatch\" style=\"background:#f7f7f7\"></span>no change"
+        "<br><span class=\"swatch\" style=\"background:#d73027\"></span>"
+        "higher: worse<br><span class=\"swatch hatch\"></span>tile not used "
+        "(under 80%% covered in both photos)<br><span class=\"swatch\" "
+        "style=\"background:#555\"></span>outside the skin compared</p>"
+        "<p>Colours reach full strength at the value at each end of the "
+        "bar. The white bar on the picture gives the scale.</p></figure>",
+        skd_opt(ctx, SKD_OPT_TILE_MM));
+}
+
+static int maps(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+                const skd_image *before)
+{
+    skd_rgb8 base = {0};
+    double wmm = before->width / c->px_per_mm;
+    int st = skd_rgb8_from_image(ctx, before, MAP_MAX_W, &base);
+    if (st != SKD_OK)
+        return st;
+    skd_rbuf_puts(b, "<h2>Where it changed</h2>\n<div class=\"maps\">");
+    for (int i = 0; i < SKD_REPORT_MAIN_COUNT && st == SKD_OK; i++) {
+        skd_metric_id m = skd_report_main[i];
+        double limit = skd_change_limit(c, m, c->change[m].noise_floor);
+        skd_rgb8 map = {0};
+        st = skd_change_map(ctx, c, m, &base, limit, &map);
+        if (st != SKD_OK)
+            break;
+        skd_rbuf_puts(b, "<figure><h3>");
+        skd_rbuf_html(b, skd_metric_label(m));
+        skd_rbuf_puts(b, " <small>change per tile, ");
+        skd_rbuf_html(b, skd_metric_unit(m));
+        skd_rbuf_puts(b, "</small></h3>");
+        st = picture(b, &map, skd_metric_label(m), wmm, 0);
+        legend(b, limit);
+        skd_rbuf_puts(b, "</figure>");
+        skd_rgb8_free(ctx, &map);
+    }
+    map_key(b, ctx);
+    skd_rbuf_puts(b, "</div>\n");
+    skd_rgb8_free(ctx, &base);
+    return st;
+}
+
+static void howto(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+{
+    skd_rbuf_printf(b,
+        "<h2>How to read this report</h2>\n<div class=\"howto\"><div>"
+        "<p><b>Lower is better</b> for every measurement: smoother texture, "
+        "fewer and smaller pores, less redness.</p>"
+        "<p><b>Change</b> is after &minus; before over the skin seen in both "
+        "photos (%.2f cm&sup2;). Each photo is measured on its own pixels; "
+        "the alignment only decides which skin is shared.</p>"
+        "<p><b>Texture</b> is in percent contrast of the fine relief "
+        "(0.05&ndash;1 mm); <b>redness</b> in CIELAB a* and the erythema "
+        "index; <b>areas</b> in percent of the skin compared.</p></div><div>"
+        "<p><b>95%% interval</b>: from %g resamples of the %u tiles of %g mm. "
+        "It shows how evenly the change is spread over the skin. It cannot "
+        "see differences between the two photo sessions (light, camera, "
+        "focus); the <b>noise floor</b> stands for those.</p>"
+        "<p><b>Improved / worsened</b>: the whole interval is below / above "
+        "zero <i>and</i> the change is at least the noise floor. Otherwise: "
+        "<b>no significant change</b>.</p></div></div>\n",
+        c->common_area_cm2, skd_opt(ctx, SKD_OPT_BOOTSTRAP_N), c->tiles_used,
+        skd_opt(ctx, SKD_OPT_TILE_MM));
+}
+
+static int build(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+                 const skd_image *before, const skd_image *after,
+                 const char *before_name, const char *after_name)
+{
+    skd_rgb8 before8 = {0};
+    int st;
+
+    header(b, before_name, after_name);
+    skd_report_cards(b, c);
+    facts(b, ctx, c);
+    notes(b, ctx, c);
+    st = skd_rgb8_from_image(ctx, before, PHOTO_MAX_W, &before8);
+    if (st == SKD_OK)
+        st = photos(b, ctx, c, before, after, &before8);
+    skd_rgb8_free(ctx, &before8);
+    if (st == SKD_OK)
+        st = overlays(b, ctx, c, before, after);
+    if (st == SKD_OK)
+        st = maps(b, ctx, c, before);
+    if (st != SKD_OK)
+        return st;
+    skd_rbuf_puts(b, "<h2>All measurements</h2>\n");
+    skd_report_table(b, c);
+    howto(b, ctx, c);
+    skd_rbuf_printf(b, "<footer>Made by skindiff %s. Figures follow the "
+                       "definitions in its README. Not a diagnosis."
+                       "</footer>\n</main>\n</body>\n</html>\n",
+                    skd_version_string());
+    if (b->failed)
+        return skd_fail(ctx, SKD_E_NOMEM, "out of memory building the report");
+    return SKD_OK;
+}
+
+int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
+                    const skd_image *before, const skd_image *after,
+                    const char *before_name, const char *after_name,
+                    const char *path)
+{
+    skd_rbuf b;
+    int st;
+
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!c || !before || !after || !path || !c->before || !c->after ||
+        !c->common_before || !c->tile_change)
+        return skd_fail(ctx, SKD_E_INVALID, "report: missing comparison, "
+                                            "photo or output path");
+    if (before->width != c->before->width ||
+        before->height != c->before->height ||
+        after->width != c->after->width || after->height != c->after->height)
+        return skd_fail(ctx, SKD_E_INVALID, "report: the photos are not the "
+                                            "ones compared");
+    skd_rbuf_init(&b, ctx);
+    st = build(&b, ctx, c, before, after, before_name ? before_name : "before",
+               after_name ? after_name : "after");
+    if (st == SKD_OK)
+        st = skd_write_file_atomic(ctx, path, b.data, b.len);
+    skd_rbuf_free(&b);
+    return st;
+}

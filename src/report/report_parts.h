@@ -1,0 +1,26 @@
+/* The sections of the HTML report, one writer per file. */
+#ifndef SKD_REPORT_PARTS_H
+#define SKD_REPORT_PARTS_H
+
+#include "report.h"
+
+extern const char skd_report_css[];
+
+/* The five metrics with cards and maps, in display order. */
+#define SKD_REPORT_MAIN_COUNT 5
+extern const skd_metric_id skd_report_main[SKD_REPORT_MAIN_COUNT];
+
+/* CSS class of a verdict: "improved", "worsened" or "same". */
+const char *skd_verdict_class(skd_verdict v);
+
+/* "<number><span class=u>unit</span>" for metric m. */
+void skd_report_value(skd_rbuf *b, skd_metric_id m, double v, int sign);
+
+void skd_report_cards(skd_rbuf *b, const skd_comparison *c);
+void skd_report_table(skd_rbuf *b, const skd_comparison *c);
+
+/* A length for a scale bar: a round number of mm close to a fifth of the
+ * photo's width (in mm). */
+double skd_scale_bar_mm(double width_mm);
+
+#endif
