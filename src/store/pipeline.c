@@ -5,12 +5,6 @@
 
 #include "store.h"
 
-/* TEMPORARY, until the compare module is merged into main: weak references
- * keep the tool linking without it (comparisons then become error rows).
- * Remove with that merge. */
-#pragma weak skd_compare
-#pragma weak skd_comparison_free
-
 static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
                       skd_image **mask)
 {
@@ -68,8 +62,6 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
     skd_region_spec bs, as;
     int st;
     (void)opaque;
-    if (!skd_compare || !skd_comparison_free)
-        return skd_fail(ctx, SKD_E_INTERNAL, "this build cannot compare yet");
     if ((st = decode_job(ctx, bj, &bi, &bm)) != SKD_OK)
         return st;
     if ((st = decode_job(ctx, aj, &ai, &am)) == SKD_OK) {
