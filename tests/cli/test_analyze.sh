@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# skindiff analyze: text, JSON and CSV outputs, overlays, ROI/mask, usage
+# errors, broken inputs among good ones, exit codes.
+# Usage: test_analyze.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
+set -eu
+
+BIN=$1
+DIR=$2
+mkdir -p "$DIR"
+cd "$DIR"
+rm -rf ./*
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
+    local want=$1 rc=0
+    shift
+    "$@" >out.txt 2>err.txt || rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; head -20 "$1" >&2; fi; }
+lacks() { if grep -qF -- "$2" "$1"; then bad "$1 has '$2'"; else ok; fi; }
+num() { # num FILE KEY: first number after "KEY":
+    sed -n "s/.*\"$2\": \(-\{0,1\}[0-9.e+-]*\).*/\1/p" "$1" | head -1
+}
+
+# Synthetic skin with known truth: 60 pores/cm2 at 20 px/mm, a* 14.
+"$BIN" synth skin.png --width 500 --height 400 --seed 5 --truth truth.json -q
+"$BIN" synth skin2.jpg --width 500 --height 400 --seed 6 -q
+
+# Text on the terminal path, with the scale warning once.
+expect_rc 0 "$BIN" analyze skin.png
+has out.txt "Texture"
+has out.txt "Pores"
+has out.txt "Redness"
+has err.txt "assuming 20 px/mm"
+[ "$(grep -c 'assuming' err.txt)" -eq 1 ] && ok || bad "scale warning not printed once"
+
+# JSON: schema, parameters, figures near the truth.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --json -o a.json
+has a.json '"schema_version": 1'
+has a.json '"scale_source": "given"'
+has a.json '"pore_threshold": 10'
+lacks err.txt "assuming"
+a=$(num a.json a_mean)
+want_a=$(sed -n 's/.*"a_mean": \([0-9.]*\).*/\1/p' truth.json | head -1)
+/usr/bin/python3 -c "import sys; a,w=float('$a'),float('$want_a'); sys.exit(0 if abs(a-w)<0.3 else 1)" \
+    && ok || bad "a* mean $a vs truth $want_a"
+
+# CSV: header + one row per image, JPEG too.
+expect_rc 0 "$BIN" analyze skin.png skin2.jpg --csv --px-per-mm 20
+[ "$(wc -l < out.txt)" -eq 3 ] && ok || bad "csv rows: $(wc -l < out.txt)"
+has out.txt "file,status,width,height"
+
+# Overlay PNG is written and is a PNG of the photo's size.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --overlay ov.png
+"$BIN" info ov.png > info.txt
+has info.txt "PNG 500x400"
+mkdir od
+expect_rc 0 "$BIN" analyze skin.png skin2.jpg --px-per-mm 20 --overlay-dir od
+[ -f od/skin.png.overlay.png ] && [ -f od/skin2.jpg.overlay.png ] && ok || bad "overlay-dir outputs"
+
+# ROI narrows the region; a ROI outside the image is an input error.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --roi 100,100,200,150 --json -o roi.json
+full=$(num a.json area_cm2); part=$(num roi.json area_cm2)
+/usr/bin/python3 -c "import sys; sys.exit(0 if float('$part') < 0.5*float('$full') else 1)" \
+    && ok || bad "roi area $part vs full $full"
+expect_rc 2 "$BIN" analyze skin.png --roi 900,900,10,10
+has err.txt "outside"
+
+# Broken input among good ones: exit 1, the good one still reported, the
+# message names the file and the problem.
+head -c 3000 skin2.jpg > cut.jpg
+expect_rc 1 "$BIN" analyze skin.png cut.jpg --json --px-per-mm 20
+has err.txt "cut.jpg"
+has out.txt '"status": "error"'
+has out.txt '"status": "ok"'
+expect_rc 3 "$BIN" analyze cut.jpg
+printf 'Patient notes\n' > notes.jpg
+expect_rc 3 "$BIN" analyze notes.jpg
+has err.txt "notes.jpg"
+expect_rc 3 "$BIN" analyze missing.png
+has err.txt "missing.png"
+
+# Usage errors.
+expect_rc 2 "$BIN" analyze
+expect_rc 2 "$BIN" analyze skin.png --px-per-mm -3
+expect_rc 2 "$BIN" analyze skin.png --roi 1,2,3
+expect_rc 2 "$BIN" analyze skin.png --bogus
+expect_rc 2 "$BIN" analyze skin.png skin2.jpg --overlay x.png
+expect_rc 0 "$BIN" analyze --help
+has out.txt "Exit status"
+
+# Output errors leave nothing behind.
+expect_rc 5 "$BIN" analyze skin.png --json -o /nonexistent-dir/a.json
+ls ./*.tmp.* >/dev/null 2>&1 && bad "temporary file left" || ok
+
+echo "test_analyze: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
