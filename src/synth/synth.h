@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/rng.h"
 
 /* Model constants, reported in the truth under "model". */
 #define SKD_SYNTH_WAVES 256           /* plane waves in the relief */
@@ -28,13 +29,7 @@
 #define SKD_SYNTH_MAX_CANDIDATES 20000000.0 /* memory guard */
 #define SKD_SYNTH_MAX_TILES 4000000.0
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---------- */
-
-typedef struct skd_rng {
-    uint64_t s[4];
-    double spare; /* second Box-Muller value */
-    int has_spare;
-} skd_rng;
+/* ---- random numbers (src/core/rng.h) -------------------------------- */
 
 /* Independent streams: one per purpose, and per tile for the pores. */
 enum {
@@ -45,12 +40,6 @@ enum {
     SKD_STREAM_NOISE_AFTER = 5
 };
 
-void skd_rng_seed(skd_rng *r, uint64_t seed, uint64_t stream, int64_t i,
-                  int64_t j);
-uint64_t skd_rng_next(skd_rng *r);
-double skd_rng_uniform(skd_rng *r); /* [0, 1), 53 random bits */
-double skd_rng_normal(skd_rng *r);  /* mean 0, standard deviation 1 */
-uint32_t skd_rng_poisson(skd_rng *r, double mean);
 
 /* ---- cameras: pixel -> skin maps ------------------------------------- */
 
