@@ -16,7 +16,7 @@ typedef struct jpeg_sink {
     struct jpeg_destination_mgr dest;
     struct jpeg_error_mgr err;
     jmp_buf jump;
-    skd_rbuf *out;
+    skd_buf *out;
     JOCTET chunk[16384];
     char message[JMSG_LENGTH_MAX];
 } jpeg_sink;
@@ -33,7 +33,7 @@ static void dest_init(j_compress_ptr c)
 static boolean dest_empty(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk);
+    skd_buf_append(s->out, s->chunk, sizeof s->chunk);
     if (s->out->failed) {
         snprintf(s->message, sizeof s->message, "out of memory");
         longjmp(s->jump, 1);
@@ -45,7 +45,7 @@ static boolean dest_empty(j_compress_ptr c)
 static void dest_term(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
+    skd_buf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
 }
 
 static void on_error(j_common_ptr c)
@@ -58,7 +58,7 @@ static void on_error(j_common_ptr c)
 static void on_message(j_common_ptr c) { (void)c; }
 
 int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
-                           skd_rbuf *out)
+                           skd_buf *out)
 {
     jpeg_sink *s = skd_calloc(ctx, 1, sizeof *s);
     j_compress_ptr c;

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
 #include "../core/core.h"
 #include "../core/rng.h"
 
@@ -209,18 +210,5 @@ double skd_synth_band_gain(double wx, double wy, double px_per_mm);
 /* The truth document; *out is allocated through ctx. */
 int skd_synth_truth_json(skd_ctx *ctx, const skd_synth_params *p,
                          const skd_synth_run *run, char **out);
-
-/* ---- a growable string through the context allocator ------------------ */
-
-typedef struct skd_sbuf {
-    skd_ctx *ctx;
-    char *data;
-    size_t len, cap;
-    int failed;
-} skd_sbuf;
-
-void skd_sbuf_printf(skd_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void skd_sbuf_free(skd_sbuf *b);
 
 #endif
