@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../core/buf.h"
+#include "../io/io.h"
 #include "../core/core.h"
 
 /* ---- text ------------------------------------------------------------ */
@@ -16,26 +17,10 @@ void skd_buf_base64(skd_buf *b, const unsigned char *data, size_t n);
 
 /* ---- pictures ---------------------------------------------------------- */
 
-/* 8-bit sRGB picture for display. */
-typedef struct skd_rgb8 {
-    uint32_t width, height;
-    uint8_t *px; /* width * height * 3 */
-} skd_rgb8;
-
-int skd_rgb8_alloc(skd_ctx *ctx, uint32_t w, uint32_t h, skd_rgb8 *out);
-void skd_rgb8_free(skd_ctx *ctx, skd_rgb8 *p);
-
 /* The photo reduced to at most max_w pixels wide (area average, never
  * enlarged), 8 bits per sample. Display only. */
 int skd_rgb8_from_image(skd_ctx *ctx, const skd_image *img, uint32_t max_w,
                         skd_rgb8 *out);
-
-/* PNG file in memory (8-bit RGB), appended to out. */
-int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_buf *out);
-
-/* JPEG file in memory (quality 1..100), appended to out. */
-int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
-                           skd_buf *out);
 
 /* <img> element with the picture as a data: URI: JPEG for photographs
  * (photo != 0), PNG for drawings with flat colours. */

@@ -1,5 +1,4 @@
-/* JPEG encoding into memory for the report's photographs: a photo is ten
- * times smaller as JPEG than as PNG, and it is only shown, never measured.
+/* JPEG encoding into memory, for JPEG files and the report's photographs.
  * setjmp stays in this file. */
 #include <setjmp.h>
 #include <stdio.h>
@@ -7,7 +6,7 @@
 
 #include <jpeglib.h>
 
-#include "report.h"
+#include "io.h"
 
 /* Everything libjpeg touches lives here, on the heap, so no local object
  * changes between setjmp and a longjmp. */
@@ -93,6 +92,7 @@ int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
     c->in_color_space = JCS_RGB;
     jpeg_set_defaults(c);
     jpeg_set_quality(c, quality, TRUE);
+    c->optimize_coding = TRUE;
     jpeg_start_compress(c, TRUE);
     while (c->next_scanline < c->image_height) {
         JSAMPROW row = p->px + (size_t)c->next_scanline * p->width * 3;

@@ -1,11 +1,11 @@
-/* PNG encoding into memory for the report's data: URIs. setjmp stays in
+/* PNG encoding into memory (files are then written atomically). setjmp stays in
  * this file; the buffer is owned by the caller and survives a longjmp. */
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "io.h"
 
 typedef struct png_sink {
     skd_buf *out;
