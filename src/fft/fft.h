@@ -82,6 +82,33 @@ int skd_fft_geometry(skd_ctx *ctx, size_t w, size_t h, size_t margin,
                      skd_spectrum *s);
 size_t skd_fft_row_floats(size_t pw);
 void skd_fft_pad(const float *plane, const skd_spectrum *s, float *padded);
+/* A pw x ph window of the plane (w x h) whose element (0, 0) is pixel
+ * (x0, y0), which may lie outside: pixels outside the plane are mirrored
+ * as in skd_fft_pad, so a window of the padded plane is the same numbers. */
+void skd_fft_pad_window(const float *plane, size_t w, size_t h, long long x0,
+                        long long y0, size_t pw, size_t ph, float *padded);
+
+/* Transfer tables of n filters on one padded size, made once and then
+ * read-only, so threads can share them (the in-place plans of that size
+ * are made too). */
+typedef struct skd_filter_set skd_filter_set;
+int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
+                          size_t pw, size_t ph, skd_filter_set **out);
+void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set);
+/* buf = filter i times spectrum (ph rows of pw/2+1 bins), then the inverse
+ * transform in place: buf holds the filtered real plane, rows
+ * skd_fft_row_floats(pw) floats apart. Safe on several threads at once. */
+int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
+                         const fftwf_complex *spectrum, fftwf_complex *buf);
+
+/* Runs job(args + t * arg_size) for t < n on n threads (this one
+ * included); jobs of threads that cannot start run here, so the work done
+ * is the same either way. n <= SKD_FFT_MAX_THREADS. */
+#define SKD_FFT_MAX_THREADS 64
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+                      size_t n);
+/* SKD_OPT_THREADS, bounded by jobs and SKD_FFT_MAX_THREADS, at least 1. */
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs);
 
 /* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
 size_t skd_fft_margin(double sigma);

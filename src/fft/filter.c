@@ -156,7 +156,7 @@ typedef struct worker {
     int status;
 } worker;
 
-#define MAX_THREADS 64
+#define MAX_THREADS SKD_FFT_MAX_THREADS
 
 struct skd_filter_ws {
     size_t pw, ph, nthreads;
@@ -202,7 +202,7 @@ static int worker_alloc(skd_ctx *ctx, size_t pw, size_t ph, worker *wk)
     return SKD_OK;
 }
 
-static size_t thread_count(const skd_ctx *ctx, size_t jobs)
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs)
 {
     size_t n = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
     if (n > jobs)
@@ -235,7 +235,7 @@ int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters
         return SKD_E_NOMEM;
     ws->pw = s->pw;
     ws->ph = s->ph;
-    ws->nthreads = thread_count(ctx, max_filters);
+    ws->nthreads = skd_thread_count(ctx, max_filters);
     for (size_t t = 0; t < ws->nthreads; t++)
         if ((st = worker_alloc(ctx, s->pw, s->ph, &ws->wk[t])) != SKD_OK) {
             skd_filter_ws_free(ctx, ws);
@@ -245,9 +245,7 @@ int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters
     return SKD_OK;
 }
 
-/* Runs job(arg[t]) for t < n on n threads (this one included); jobs of
- * threads that cannot start run here, so the work is the same either way. */
-static void run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
                          size_t n)
 {
     pthread_t tid[MAX_THREADS];
@@ -286,7 +284,7 @@ int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
         wk->step = nthreads;
         wk->status = SKD_OK;
     }
-    run_parallel(run_worker, ws->wk, sizeof ws->wk[0], nthreads);
+    skd_run_parallel(run_worker, ws->wk, sizeof ws->wk[0], nthreads);
     for (size_t t = 0; t < nthreads; t++)
         if (ws->wk[t].status != SKD_OK && st == SKD_OK)
             st = ws->wk[t].status;
@@ -351,7 +349,7 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
 {
     plane_job jobs[MAX_THREADS];
     skd_spectrum geo;
-    size_t nthreads = thread_count(ctx, n);
+    size_t nthreads = skd_thread_count(ctx, n);
     int st;
 
     memset(&geo, 0, sizeof geo);
@@ -384,7 +382,7 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
             jobs[t].dst = dst[first + t];
             jobs[t].status = SKD_OK;
         }
-        run_parallel(run_plane_job, jobs, sizeof jobs[0], m);
+        skd_run_parallel(run_plane_job, jobs, sizeof jobs[0], m);
         for (size_t t = 0; t < m; t++)
             if (jobs[t].status != SKD_OK && st == SKD_OK)
                 st = jobs[t].status;
@@ -392,4 +390,66 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
     for (size_t t = 0; t < nthreads; t++)
         plane_job_free(ctx, &jobs[t]);
     return st;
+}
+
+struct skd_filter_set {
+    size_t pw, ph, n;
+    separable *sp; /* n filters' tables */
+};
+
+void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; set->sp && i < set->n; i++)
+        for (int t = 0; t < MAX_TERMS; t++) {
+            skd_dealloc(ctx, set->sp[i].ax[t]);
+            skd_dealloc(ctx, set->sp[i].by[t]);
+        }
+    skd_dealloc(ctx, set->sp);
+    skd_dealloc(ctx, set);
+}
+
+int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
+                          size_t pw, size_t ph, skd_filter_set **out)
+{
+    skd_filter_set *set;
+    int st;
+    *out = NULL;
+    if ((st = skd_fft_prepare_inplace(ctx, pw, ph)) != SKD_OK)
+        return st;
+    set = skd_calloc(ctx, 1, sizeof *set);
+    if (!set)
+        return SKD_E_NOMEM;
+    set->pw = pw;
+    set->ph = ph;
+    set->n = n;
+    set->sp = skd_calloc(ctx, n ? n : 1, sizeof *set->sp);
+    if (!set->sp) {
+        skd_filter_set_free(ctx, set);
+        return SKD_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int t = 0; t < MAX_TERMS; t++) {
+            set->sp[i].ax[t] = skd_malloc_array(ctx, pw / 2 + 1, sizeof(float));
+            set->sp[i].by[t] = skd_malloc_array(ctx, ph, sizeof(float));
+            if (!set->sp[i].ax[t] || !set->sp[i].by[t]) {
+                skd_filter_set_free(ctx, set);
+                return SKD_E_NOMEM;
+            }
+        }
+        build_separable(&filters[i], pw, ph, &set->sp[i]);
+    }
+    *out = set;
+    return SKD_OK;
+}
+
+int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
+                         const fftwf_complex *spectrum, fftwf_complex *buf)
+{
+    if (i >= set->n)
+        return skd_fail(ctx, SKD_E_INTERNAL, "filter %zu of a set of %zu", i,
+                        set->n);
+    multiply_spectrum(spectrum, buf, set->pw / 2 + 1, set->ph, &set->sp[i]);
+    return skd_fft_c2r_inplace(ctx, set->pw, set->ph, buf);
 }
