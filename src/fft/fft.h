@@ -52,20 +52,6 @@ void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s);
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out);
 
-/* Filtering many times from one spectrum reuses these buffers (one
- * spectrum-sized scratch per thread): a fresh plane-sized allocation is
- * fresh pages, and faulting them in cost a fifth of the analysis.
- * max_filters bounds the threads worth having. */
-typedef struct skd_filter_ws skd_filter_ws;
-int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
-                         skd_filter_ws **out);
-void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws);
-/* skd_spectrum_filter with the buffers of ws (made for a spectrum of the
- * same padded size). */
-int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
-                           skd_filter_ws *ws, const skd_filter *filters,
-                           size_t n, float *const *out);
-
 /* n independent w x h planes, each through the same filter f with the same
  * mirror padding as skd_spectrum_forward(margin): dst[i] = f * src[i]
  * (dst[i] may be src[i]). One buffer per plane (pad, forward, multiply,

@@ -158,10 +158,10 @@ typedef struct worker {
 
 #define MAX_THREADS SKD_FFT_MAX_THREADS
 
-struct skd_filter_ws {
+typedef struct filter_ws {
     size_t pw, ph, nthreads;
     worker wk[MAX_THREADS];
-};
+} filter_ws;
 
 static void *run_worker(void *arg)
 {
@@ -212,7 +212,7 @@ size_t skd_thread_count(const skd_ctx *ctx, size_t jobs)
     return n < 1 ? 1 : n;
 }
 
-void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws)
+static void filter_ws_free(skd_ctx *ctx, filter_ws *ws)
 {
     if (!ws)
         return;
@@ -221,10 +221,10 @@ void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws)
     skd_dealloc(ctx, ws);
 }
 
-int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
-                         skd_filter_ws **out)
+static int filter_ws_create(skd_ctx *ctx, const skd_spectrum *s,
+                            size_t max_filters, filter_ws **out)
 {
-    skd_filter_ws *ws;
+    filter_ws *ws;
     int st;
     *out = NULL;
     /* Plan now, on this thread: workers only look plans up and execute. */
@@ -238,7 +238,7 @@ int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters
     ws->nthreads = skd_thread_count(ctx, max_filters);
     for (size_t t = 0; t < ws->nthreads; t++)
         if ((st = worker_alloc(ctx, s->pw, s->ph, &ws->wk[t])) != SKD_OK) {
-            skd_filter_ws_free(ctx, ws);
+            filter_ws_free(ctx, ws);
             return st;
         }
     *out = ws;
@@ -263,9 +263,9 @@ void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
         pthread_join(tid[t], NULL);
 }
 
-int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
-                           skd_filter_ws *ws, const skd_filter *filters,
-                           size_t n, float *const *out)
+static int spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
+                              filter_ws *ws, const skd_filter *filters,
+                              size_t n, float *const *out)
 {
     size_t nthreads = ws->nthreads < n ? ws->nthreads : n;
     int st = SKD_OK;
@@ -294,14 +294,14 @@ int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out)
 {
-    skd_filter_ws *ws;
+    filter_ws *ws;
     int st;
     if (n == 0)
         return SKD_OK;
-    st = skd_filter_ws_create(ctx, s, n, &ws);
+    st = filter_ws_create(ctx, s, n, &ws);
     if (st == SKD_OK)
-        st = skd_spectrum_filter_ws(ctx, s, ws, filters, n, out);
-    skd_filter_ws_free(ctx, ws);
+        st = spectrum_filter_ws(ctx, s, ws, filters, n, out);
+    filter_ws_free(ctx, ws);
     return st;
 }
 
