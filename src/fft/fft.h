@@ -52,11 +52,12 @@ void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s);
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out);
 
-/* n independent w x h planes, each through the same filter f with the same
- * mirror padding as skd_spectrum_forward(margin): dst[i] = f * src[i]
- * (dst[i] may be src[i]). One buffer per plane (pad, forward, multiply,
- * inverse, all in place), planes on up to SKD_OPT_THREADS threads; the
- * thread count does not change any result. */
+/* n independent w x h planes, each through the same filter f, mirror
+ * padded as skd_spectrum_forward(margin) pads: dst[i] = f * src[i], dst[i]
+ * not src[i]. Computed tile by tile (tiles of a few hundred pixels plus
+ * the margin on each side), so the result equals the whole-plane one up to
+ * the filter's weight beyond the margin; tiles on up to SKD_OPT_THREADS
+ * threads, which do not change any result. */
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f);

@@ -2,7 +2,8 @@
  * (with the bank's margin and mirror rule) equal the whole-plane values at
  * interior and border pixels (within 1e-3; 0.1 % of D's range below
  * sigma = 1 px, see test_tile_planes), and the candidate lists are the same, for any
- * tile size and thread count. */
+ * tile size and thread count. The 1 mm filters of the texture and the
+ * fill, tiled with larger tiles, against the whole plane too. */
 #include "fft/fft.h"
 #include "metrics/metrics.h"
 #include "metrics_test_util.h"
@@ -216,6 +217,45 @@ static void test_threads(const float *l)
     free(region);
 }
 
+/* The texture DoG and the fill's Gaussian (1 mm), tiled by
+ * skd_fft_filter_planes, against one whole-plane transform; and the same
+ * bits on 1 and 2 threads. */
+static void test_large_filters(const float *l)
+{
+    const skd_filter f[2] = {{SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * S, SKD_TEXTURE_COARSE_MM * S},
+                             {SKD_FILTER_GAUSS, SKD_FILL_SIGMA_MM * S, 0}};
+    size_t n = (size_t)W * H, margin = skd_fft_margin(S);
+    float *whole = malloc(n * sizeof *whole), *tiled[2];
+    for (int i = 0; i < 2; i++) {
+        skd_ctx *ctx[2] = {skd_ctx_create(), skd_ctx_create()};
+        skd_spectrum *spec;
+        double worst = 0;
+        CHECK_STATUS(skd_spectrum_forward(ctx[0], l, W, H, margin, &spec), SKD_OK);
+        CHECK_STATUS(skd_spectrum_filter(ctx[0], spec, &f[i], 1, &whole), SKD_OK);
+        skd_spectrum_free(ctx[0], spec);
+        for (int t = 0; t < 2; t++) {
+            tiled[t] = malloc(n * sizeof *tiled[t]);
+            CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+            CHECK_STATUS(skd_fft_filter_planes(ctx[t], &l, &tiled[t], 1, W, H, margin,
+                                               &f[i]), SKD_OK);
+        }
+        for (size_t p = 0; p < n; p++) {
+            if (fabs((double)tiled[0][p] - whole[p]) > worst)
+                worst = fabs((double)tiled[0][p] - whole[p]);
+        }
+        REPORT("%s (1 mm), tiled vs whole plane: max |diff| %.3g%s",
+               i == 0 ? "texture DoG" : "fill Gaussian", worst,
+               i == 0 ? "" : " (l about -160)");
+        CHECK(worst < 1e-3);
+        CHECK(memcmp(tiled[0], tiled[1], n * sizeof *tiled[0]) == 0);
+        for (int t = 0; t < 2; t++) {
+            free(tiled[t]);
+            skd_ctx_free(ctx[t]);
+        }
+    }
+    free(whole);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -224,6 +264,7 @@ int main(void)
     double dmax = test_tile_planes(ctx, l, whole);
     test_candidates(ctx, l, whole, dmax);
     test_threads(l);
+    test_large_filters(l);
     for (int i = 0; i < 2 * SKD_PORE_SCALES; i++)
         free(whole[i]);
     free(whole);
