@@ -86,69 +86,40 @@ static double plain_jpeg_decode(const char *path)
 }
 
 enum {
-    T_DECODE, T_COLOUR, T_MASK, T_FILL, T_FORWARD, T_TEXTURE, T_LOG, T_GAUSS,
-    T_DETECT, T_STATS, T_TOTAL, T_COUNT
+    T_DECODE, T_COLOUR, T_MASK, T_FILL, T_TEXTURE, T_PORES, T_NMS, T_STATS,
+    T_TOTAL, T_COUNT
 };
 static const char *const stage_name[T_COUNT] = {
-    "decode", "colour", "mask", "fill_2fft", "forward_fft", "texture_dog_fft",
-    "pore_log_fft_x7", "pore_gauss_fft_x7", "detection", "statistics",
-    "stages_total"};
+    "decode", "colour", "mask", "fill_2fft", "texture_dog_fft",
+    "pore_bank_tiled", "pore_suppression", "statistics", "stages_total"};
 
-/* One filter, or the bank's batch when threads > 1 (filters of one batch
- * run on different threads, so they cannot be timed one by one). */
-static void filt(skd_ctx *ctx, const skd_spectrum *s, skd_filter f, float *out,
-                 double *slot)
+/* skd_filter_bank with a stopwatch per stage. */
+static void bank(skd_ctx *ctx, const float *l, size_t w, size_t h, double s,
+                 double tau, const uint8_t *region, float *texture,
+                 skd_pore **pores, size_t *n_pores, double *t)
 {
-    double t0 = now();
-    int st = skd_spectrum_filter(ctx, s, &f, 1, &out);
-    if (st != SKD_OK)
-        die("filter", ctx, st);
-    *slot += now() - t0;
-}
-
-/* skd_filter_bank with a stopwatch per filter group; serial filters, which
- * give the same planes as any thread count. */
-static void bank(skd_ctx *ctx, const skd_spectrum *spec, double s, double tau,
-                 const uint8_t *region, float *texture, skd_pore **pores,
-                 size_t *n_pores, double *t)
-{
-    size_t w = spec->w, h = spec->h;
-    double radius[SKD_PORE_SCALES], sigma[SKD_PORE_SCALES];
-    float *d[3], *lk;
+    skd_filter dog = {SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * s, SKD_TEXTURE_COARSE_MM * s};
+    double radius[SKD_PORE_SCALES];
     skd_cand_list cands = {NULL, 0, 0};
-    for (int i = 0; i < 3; i++)
-        d[i] = skd_malloc_array(ctx, w * h, sizeof(float));
-    lk = skd_malloc_array(ctx, w * h, sizeof(float));
-    for (int k = 0; k < SKD_PORE_SCALES; k++) {
-        radius[k] = skd_pore_radius_mm(k) * s;
-        sigma[k] = radius[k] / sqrt(2.0);
-    }
-    filt(ctx, spec, (skd_filter){SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * s,
-                                 SKD_TEXTURE_COARSE_MM * s}, texture, &t[T_TEXTURE]);
-    filt(ctx, spec, (skd_filter){SKD_FILTER_LOGN, sigma[0], 0}, d[0], &t[T_LOG]);
-    for (int k = 0; k < SKD_PORE_SCALES; k++) {
-        if (k + 1 < SKD_PORE_SCALES)
-            filt(ctx, spec, (skd_filter){SKD_FILTER_LOGN, sigma[k + 1], 0},
-                 d[(k + 1) % 3], &t[T_LOG]);
-        filt(ctx, spec, (skd_filter){SKD_FILTER_GAUSS, sigma[k], 0}, lk, &t[T_GAUSS]);
-        double t0 = now();
-        int st = skd_scale_candidates(
-            ctx, k > 0 ? d[(k - 1) % 3] : NULL, d[k % 3],
-            k + 1 < SKD_PORE_SCALES ? d[(k + 1) % 3] : NULL, lk, w, h,
-            (uint32_t)k, tau, region, &cands);
-        if (st != SKD_OK)
-            die("candidates", ctx, st);
-        t[T_DETECT] += now() - t0;
-    }
     double t0 = now();
-    int st = skd_suppress_pores(ctx, &cands, radius, w, h, pores, n_pores);
+    int st = skd_fft_filter_planes(ctx, &l, &texture, 1, w, h,
+                                   skd_fft_margin(dog.s2), &dog);
+    if (st != SKD_OK)
+        die("texture", ctx, st);
+    t[T_TEXTURE] = now() - t0;
+    t0 = now();
+    st = skd_pore_candidates(ctx, l, w, h, s, tau, region, SKD_PORE_TILE, &cands);
+    if (st != SKD_OK)
+        die("pores", ctx, st);
+    t[T_PORES] = now() - t0;
+    t0 = now();
+    for (int k = 0; k < SKD_PORE_SCALES; k++)
+        radius[k] = skd_pore_radius_mm(k) * s;
+    st = skd_suppress_pores(ctx, &cands, radius, w, h, pores, n_pores);
     if (st != SKD_OK)
         die("suppression", ctx, st);
-    t[T_DETECT] += now() - t0;
+    t[T_NMS] = now() - t0;
     skd_cand_list_free(ctx, &cands);
-    for (int i = 0; i < 3; i++)
-        skd_dealloc(ctx, d[i]);
-    skd_dealloc(ctx, lk);
 }
 
 /* The pipeline of skd_analyze, stage by stage; *m gets its figures. */
@@ -156,7 +127,6 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
                    skd_metrics *m)
 {
     skd_image *img;
-    skd_spectrum *spec;
     skd_analysis a;
     uint64_t region_pixels;
     double t0 = now(), tall = t0;
@@ -191,17 +161,9 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
         die("fill", ctx, st);
     t[T_FILL] = now() - t0;
 
-    t0 = now();
-    st = skd_spectrum_forward(ctx, l, w, h, skd_fft_margin(SKD_TEXTURE_COARSE_MM * s),
-                              &spec);
-    if (st != SKD_OK)
-        die("forward", ctx, st);
-    skd_dealloc(ctx, l);
-    t[T_FORWARD] = now() - t0;
-
     a.texture = skd_malloc_array(ctx, n, sizeof(float));
-    bank(ctx, spec, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
-    skd_spectrum_free(ctx, spec);
+    bank(ctx, l, w, h, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
+    skd_dealloc(ctx, l);
 
     /* a* and erythema come after the bank, as in skd_analyze */
     t0 = now();

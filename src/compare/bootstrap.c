@@ -5,55 +5,10 @@
 
 #include "compare.h"
 
-static uint64_t splitmix64(uint64_t *x)
-{
-    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-
-static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
-void skd_boot_rng_seed(skd_boot_rng *r, uint64_t seed)
-{
-    for (int i = 0; i < 4; i++)
-        r->s[i] = splitmix64(&seed);
-}
-
-uint64_t skd_boot_rng_next(skd_boot_rng *r)
-{
-    uint64_t *s = r->s;
-    uint64_t out = rotl(s[1] * 5, 7) * 9;
-    uint64_t t = s[1] << 17;
-    s[2] ^= s[0];
-    s[3] ^= s[1];
-    s[1] ^= s[2];
-    s[0] ^= s[3];
-    s[2] ^= t;
-    s[3] = rotl(s[3], 45);
-    return out;
-}
-
-/* Lemire's multiply-shift with rejection of the biased low range. */
-uint32_t skd_boot_rng_below(skd_boot_rng *r, uint32_t n)
-{
-    uint64_t m = (skd_boot_rng_next(r) >> 32) * n;
-    uint32_t low = (uint32_t)m;
-    if (low < n) {
-        uint32_t reject = (uint32_t)(-n) % n;
-        while (low < reject) {
-            m = (skd_boot_rng_next(r) >> 32) * n;
-            low = (uint32_t)m;
-        }
-    }
-    return (uint32_t)(m >> 32);
-}
-
 uint64_t skd_metric_seed(uint64_t seed, skd_metric_id m)
 {
     uint64_t x = seed + (uint64_t)m;
-    return splitmix64(&x);
+    return skd_splitmix64(&x);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -79,7 +34,7 @@ int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
 {
     double *x = NULL, *means = NULL, sum = 0, mean_d;
     size_t k = 0;
-    skd_boot_rng rng;
+    skd_rng rng;
 
     *lo = *hi = NAN;
     if (n_boot == 0)
@@ -102,11 +57,11 @@ int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
         return SKD_E_NOMEM;
     }
     mean_d = sum / (double)k;
-    skd_boot_rng_seed(&rng, seed);
+    skd_rng_seed(&rng, seed);
     for (uint32_t b = 0; b < n_boot; b++) {
         double s = 0;
         for (size_t i = 0; i < k; i++)
-            s += x[skd_boot_rng_below(&rng, (uint32_t)k)];
+            s += x[skd_rng_below(&rng, (uint32_t)k)];
         means[b] = s / (double)k;
     }
     qsort(means, n_boot, sizeof *means, cmp_double);

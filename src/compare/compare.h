@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/rng.h"
 
 /* ---- geometry ---------------------------------------------------------- */
 
@@ -116,16 +117,6 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
                          double median_a, double *diff, float *tile_change);
 
 /* ---- uncertainty and verdict ------------------------------------------ */
-
-/* Deterministic generator: xoshiro256** seeded through splitmix64. */
-typedef struct skd_boot_rng {
-    uint64_t s[4];
-} skd_boot_rng;
-
-void skd_boot_rng_seed(skd_boot_rng *r, uint64_t seed);
-uint64_t skd_boot_rng_next(skd_boot_rng *r);
-/* Uniform integer in [0, n), n > 0, without modulo bias. */
-uint32_t skd_boot_rng_below(skd_boot_rng *r, uint32_t n);
 
 /* 95% bootstrap interval of a change. The statistic is the mean of n tile
  * differences d resampled with replacement n_boot times; the interval is

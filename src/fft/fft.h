@@ -52,25 +52,12 @@ void skd_spectrum_free(skd_ctx *ctx, skd_spectrum *s);
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out);
 
-/* Filtering many times from one spectrum reuses these buffers (one
- * spectrum-sized scratch per thread): a fresh plane-sized allocation is
- * fresh pages, and faulting them in cost a fifth of the analysis.
- * max_filters bounds the threads worth having. */
-typedef struct skd_filter_ws skd_filter_ws;
-int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
-                         skd_filter_ws **out);
-void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws);
-/* skd_spectrum_filter with the buffers of ws (made for a spectrum of the
- * same padded size). */
-int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
-                           skd_filter_ws *ws, const skd_filter *filters,
-                           size_t n, float *const *out);
-
-/* n independent w x h planes, each through the same filter f with the same
- * mirror padding as skd_spectrum_forward(margin): dst[i] = f * src[i]
- * (dst[i] may be src[i]). One buffer per plane (pad, forward, multiply,
- * inverse, all in place), planes on up to SKD_OPT_THREADS threads; the
- * thread count does not change any result. */
+/* n independent w x h planes, each through the same filter f, mirror
+ * padded as skd_spectrum_forward(margin) pads: dst[i] = f * src[i], dst[i]
+ * not src[i]. Computed tile by tile (tiles of a few hundred pixels plus
+ * the margin on each side), so the result equals the whole-plane one up to
+ * the filter's weight beyond the margin; tiles on up to SKD_OPT_THREADS
+ * threads, which do not change any result. */
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f);
@@ -82,6 +69,33 @@ int skd_fft_geometry(skd_ctx *ctx, size_t w, size_t h, size_t margin,
                      skd_spectrum *s);
 size_t skd_fft_row_floats(size_t pw);
 void skd_fft_pad(const float *plane, const skd_spectrum *s, float *padded);
+/* A pw x ph window of the plane (w x h) whose element (0, 0) is pixel
+ * (x0, y0), which may lie outside: pixels outside the plane are mirrored
+ * as in skd_fft_pad, so a window of the padded plane is the same numbers. */
+void skd_fft_pad_window(const float *plane, size_t w, size_t h, long long x0,
+                        long long y0, size_t pw, size_t ph, float *padded);
+
+/* Transfer tables of n filters on one padded size, made once and then
+ * read-only, so threads can share them (the in-place plans of that size
+ * are made too). */
+typedef struct skd_filter_set skd_filter_set;
+int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
+                          size_t pw, size_t ph, skd_filter_set **out);
+void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set);
+/* buf = filter i times spectrum (ph rows of pw/2+1 bins), then the inverse
+ * transform in place: buf holds the filtered real plane, rows
+ * skd_fft_row_floats(pw) floats apart. Safe on several threads at once. */
+int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
+                         const fftwf_complex *spectrum, fftwf_complex *buf);
+
+/* Runs job(args + t * arg_size) for t < n on n threads (this one
+ * included); jobs of threads that cannot start run here, so the work done
+ * is the same either way. n <= SKD_FFT_MAX_THREADS. */
+#define SKD_FFT_MAX_THREADS 64
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+                      size_t n);
+/* SKD_OPT_THREADS, bounded by jobs and SKD_FFT_MAX_THREADS, at least 1. */
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs);
 
 /* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
 size_t skd_fft_margin(double sigma);

@@ -156,12 +156,12 @@ typedef struct worker {
     int status;
 } worker;
 
-#define MAX_THREADS 64
+#define MAX_THREADS SKD_FFT_MAX_THREADS
 
-struct skd_filter_ws {
+typedef struct filter_ws {
     size_t pw, ph, nthreads;
     worker wk[MAX_THREADS];
-};
+} filter_ws;
 
 static void *run_worker(void *arg)
 {
@@ -202,7 +202,7 @@ static int worker_alloc(skd_ctx *ctx, size_t pw, size_t ph, worker *wk)
     return SKD_OK;
 }
 
-static size_t thread_count(const skd_ctx *ctx, size_t jobs)
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs)
 {
     size_t n = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
     if (n > jobs)
@@ -212,7 +212,7 @@ static size_t thread_count(const skd_ctx *ctx, size_t jobs)
     return n < 1 ? 1 : n;
 }
 
-void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws)
+static void filter_ws_free(skd_ctx *ctx, filter_ws *ws)
 {
     if (!ws)
         return;
@@ -221,10 +221,10 @@ void skd_filter_ws_free(skd_ctx *ctx, skd_filter_ws *ws)
     skd_dealloc(ctx, ws);
 }
 
-int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters,
-                         skd_filter_ws **out)
+static int filter_ws_create(skd_ctx *ctx, const skd_spectrum *s,
+                            size_t max_filters, filter_ws **out)
 {
-    skd_filter_ws *ws;
+    filter_ws *ws;
     int st;
     *out = NULL;
     /* Plan now, on this thread: workers only look plans up and execute. */
@@ -235,19 +235,17 @@ int skd_filter_ws_create(skd_ctx *ctx, const skd_spectrum *s, size_t max_filters
         return SKD_E_NOMEM;
     ws->pw = s->pw;
     ws->ph = s->ph;
-    ws->nthreads = thread_count(ctx, max_filters);
+    ws->nthreads = skd_thread_count(ctx, max_filters);
     for (size_t t = 0; t < ws->nthreads; t++)
         if ((st = worker_alloc(ctx, s->pw, s->ph, &ws->wk[t])) != SKD_OK) {
-            skd_filter_ws_free(ctx, ws);
+            filter_ws_free(ctx, ws);
             return st;
         }
     *out = ws;
     return SKD_OK;
 }
 
-/* Runs job(arg[t]) for t < n on n threads (this one included); jobs of
- * threads that cannot start run here, so the work is the same either way. */
-static void run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
                          size_t n)
 {
     pthread_t tid[MAX_THREADS];
@@ -265,9 +263,9 @@ static void run_parallel(void *(*job)(void *), void *args, size_t arg_size,
         pthread_join(tid[t], NULL);
 }
 
-int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
-                           skd_filter_ws *ws, const skd_filter *filters,
-                           size_t n, float *const *out)
+static int spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
+                              filter_ws *ws, const skd_filter *filters,
+                              size_t n, float *const *out)
 {
     size_t nthreads = ws->nthreads < n ? ws->nthreads : n;
     int st = SKD_OK;
@@ -286,7 +284,7 @@ int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
         wk->step = nthreads;
         wk->status = SKD_OK;
     }
-    run_parallel(run_worker, ws->wk, sizeof ws->wk[0], nthreads);
+    skd_run_parallel(run_worker, ws->wk, sizeof ws->wk[0], nthreads);
     for (size_t t = 0; t < nthreads; t++)
         if (ws->wk[t].status != SKD_OK && st == SKD_OK)
             st = ws->wk[t].status;
@@ -296,100 +294,183 @@ int skd_spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,
 int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
                         const skd_filter *filters, size_t n, float *const *out)
 {
-    skd_filter_ws *ws;
+    filter_ws *ws;
     int st;
     if (n == 0)
         return SKD_OK;
-    st = skd_filter_ws_create(ctx, s, n, &ws);
+    st = filter_ws_create(ctx, s, n, &ws);
     if (st == SKD_OK)
-        st = skd_spectrum_filter_ws(ctx, s, ws, filters, n, out);
-    skd_filter_ws_free(ctx, ws);
+        st = spectrum_filter_ws(ctx, s, ws, filters, n, out);
+    filter_ws_free(ctx, ws);
     return st;
 }
 
-/* One plane filtered by one filter in a single buffer: pad, forward,
- * multiply and inverse all in place. */
-typedef struct plane_job {
+/* Planes filtered tile by tile: a whole-plane transform of a photo runs
+ * out of cache (30 ns a pixel at 12 MP against 6-7 at 512-768 px), so even
+ * with the margins transformed again tiles cost half. Each tile is padded
+ * from the plane with the same mirror rule, and each writes only its core
+ * of dst, so threads change nothing. */
+typedef struct tile_job {
     skd_ctx *ctx;
-    const skd_spectrum *geo;
-    const skd_filter *f;
-    const float *src;
-    float *dst;
+    const float *const *src;
+    float *const *dst;
+    const separable *sp;
+    size_t w, h, m, pw, ph, tw, th, ntx, ntiles, njobs, first, step;
     fftwf_complex *buf;
-    separable sp;
     int status;
-} plane_job;
+} tile_job;
 
-static void *run_plane_job(void *arg)
+static void *run_tile_job(void *arg)
 {
-    plane_job *j = arg;
-    const skd_spectrum *g = j->geo;
-    skd_fft_pad(j->src, g, (float *)j->buf);
-    j->status = skd_fft_r2c_inplace(j->ctx, g->pw, g->ph, (float *)j->buf);
-    if (j->status != SKD_OK)
-        return NULL;
-    build_separable(j->f, g->pw, g->ph, &j->sp);
-    multiply_in_place(j->buf, g->pw / 2 + 1, g->ph, &j->sp);
-    j->status = skd_fft_c2r_inplace(j->ctx, g->pw, g->ph, j->buf);
-    if (j->status == SKD_OK)
-        crop((const float *)j->buf, g, j->dst);
+    tile_job *j = arg;
+    size_t stride = skd_fft_row_floats(j->pw);
+    for (size_t t = j->first; t < j->njobs; t += j->step) {
+        size_t plane = t / j->ntiles, tile = t % j->ntiles;
+        size_t x0 = tile % j->ntx * j->tw, y0 = tile / j->ntx * j->th;
+        size_t cw = x0 + j->tw < j->w ? j->tw : j->w - x0;
+        size_t ch = y0 + j->th < j->h ? j->th : j->h - y0;
+        skd_fft_pad_window(j->src[plane], j->w, j->h,
+                           (long long)x0 - (long long)j->m,
+                           (long long)y0 - (long long)j->m, j->pw, j->ph,
+                           (float *)j->buf);
+        j->status = skd_fft_r2c_inplace(j->ctx, j->pw, j->ph, (float *)j->buf);
+        if (j->status != SKD_OK)
+            return NULL;
+        multiply_in_place(j->buf, j->pw / 2 + 1, j->ph, j->sp);
+        j->status = skd_fft_c2r_inplace(j->ctx, j->pw, j->ph, j->buf);
+        if (j->status != SKD_OK)
+            return NULL;
+        for (size_t y = 0; y < ch; y++)
+            memcpy(j->dst[plane] + (y0 + y) * j->w + x0,
+                   (const float *)j->buf + (j->m + y) * stride + j->m,
+                   cw * sizeof(float));
+    }
     return NULL;
 }
 
-static void plane_job_free(skd_ctx *ctx, plane_job *j)
+/* Padded tile side: 6 margins (a core of 4) and at least 768 px (measured
+ * fastest for the 1 mm filters at 20 px/mm among 512, 640, 768 and 1024);
+ * no more than the whole plane needs. */
+static size_t tile_side(size_t n, size_t m)
 {
-    skd_fft_dealloc(ctx, j->buf);
-    for (int t = 0; t < MAX_TERMS; t++) {
-        skd_dealloc(ctx, j->sp.ax[t]);
-        skd_dealloc(ctx, j->sp.by[t]);
-    }
+    size_t side = skd_fft_good_size(6 * m > 768 ? 6 * m : 768);
+    size_t whole = skd_fft_good_size(n + 2 * m);
+    return whole < side ? whole : side;
 }
 
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f)
 {
-    plane_job jobs[MAX_THREADS];
-    skd_spectrum geo;
-    size_t nthreads = thread_count(ctx, n);
+    tile_job jobs[MAX_THREADS];
+    separable sp;
+    size_t pw, ph, nx, nthreads, ntiles;
     int st;
 
-    memset(&geo, 0, sizeof geo);
-    if ((st = skd_fft_geometry(ctx, w, h, margin, &geo)) != SKD_OK ||
-        (st = skd_fft_prepare_inplace(ctx, geo.pw, geo.ph)) != SKD_OK)
+    if (w == 0 || h == 0 || n == 0)
+        return w && h ? SKD_OK : skd_fail(ctx, SKD_E_INVALID, "empty plane");
+    if (w > SIZE_MAX / 4 - 2 * margin || h > SIZE_MAX / 4 - 2 * margin)
+        return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
+    pw = tile_side(w, margin);
+    ph = tile_side(h, margin);
+    nx = pw / 2 + 1;
+    ntiles = ((w + pw - 2 * margin - 1) / (pw - 2 * margin)) *
+             ((h + ph - 2 * margin - 1) / (ph - 2 * margin));
+    nthreads = skd_thread_count(ctx, n * ntiles);
+    if ((st = skd_fft_prepare_inplace(ctx, pw, ph)) != SKD_OK)
         return st;
+    memset(&sp, 0, sizeof sp);
     memset(jobs, 0, sizeof jobs);
+    for (int k = 0; k < MAX_TERMS && st == SKD_OK; k++) {
+        sp.ax[k] = skd_malloc_array(ctx, nx, sizeof(float));
+        sp.by[k] = skd_malloc_array(ctx, ph, sizeof(float));
+        if (!sp.ax[k] || !sp.by[k])
+            st = SKD_E_NOMEM;
+    }
+    if (st == SKD_OK)
+        build_separable(f, pw, ph, &sp);
     for (size_t t = 0; t < nthreads && st == SKD_OK; t++) {
-        plane_job *j = &jobs[t];
-        size_t nx = geo.pw / 2 + 1;
-        j->ctx = ctx;
-        j->geo = &geo;
-        j->f = f;
-        j->buf = skd_fft_alloc(ctx, nx * geo.ph * sizeof(fftwf_complex));
+        tile_job *j = &jobs[t];
+        *j = (tile_job){ctx, src, dst, &sp, w, h, margin, pw, ph,
+                        pw - 2 * margin, ph - 2 * margin,
+                        (w + pw - 2 * margin - 1) / (pw - 2 * margin), ntiles,
+                        n * ntiles, t, nthreads, NULL, SKD_OK};
+        j->buf = skd_fft_alloc(ctx, nx * ph * sizeof(fftwf_complex));
         if (!j->buf)
             st = SKD_E_NOMEM;
-        for (int k = 0; k < MAX_TERMS && st == SKD_OK; k++) {
-            j->sp.ax[k] = skd_malloc_array(ctx, nx, sizeof(float));
-            j->sp.by[k] = skd_malloc_array(ctx, geo.ph, sizeof(float));
-            if (!j->sp.ax[k] || !j->sp.by[k])
-                st = SKD_E_NOMEM;
-        }
     }
-    /* Rounds of nthreads planes; plane i always runs the same code on the
-     * same plans, so the thread count cannot change a result. */
-    for (size_t first = 0; first < n && st == SKD_OK; first += nthreads) {
-        size_t m = n - first < nthreads ? n - first : nthreads;
-        for (size_t t = 0; t < m; t++) {
-            jobs[t].src = src[first + t];
-            jobs[t].dst = dst[first + t];
-            jobs[t].status = SKD_OK;
-        }
-        run_parallel(run_plane_job, jobs, sizeof jobs[0], m);
-        for (size_t t = 0; t < m; t++)
-            if (jobs[t].status != SKD_OK && st == SKD_OK)
-                st = jobs[t].status;
+    if (st == SKD_OK)
+        skd_run_parallel(run_tile_job, jobs, sizeof jobs[0], nthreads);
+    for (size_t t = 0; t < nthreads; t++) {
+        if (st == SKD_OK && jobs[t].status != SKD_OK)
+            st = jobs[t].status;
+        skd_fft_dealloc(ctx, jobs[t].buf);
     }
-    for (size_t t = 0; t < nthreads; t++)
-        plane_job_free(ctx, &jobs[t]);
+    for (int k = 0; k < MAX_TERMS; k++) {
+        skd_dealloc(ctx, sp.ax[k]);
+        skd_dealloc(ctx, sp.by[k]);
+    }
     return st;
+}
+
+struct skd_filter_set {
+    size_t pw, ph, n;
+    separable *sp; /* n filters' tables */
+};
+
+void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
+{
+    if (!set)
+        return;
+    for (size_t i = 0; set->sp && i < set->n; i++)
+        for (int t = 0; t < MAX_TERMS; t++) {
+            skd_dealloc(ctx, set->sp[i].ax[t]);
+            skd_dealloc(ctx, set->sp[i].by[t]);
+        }
+    skd_dealloc(ctx, set->sp);
+    skd_dealloc(ctx, set);
+}
+
+int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
+                          size_t pw, size_t ph, skd_filter_set **out)
+{
+    skd_filter_set *set;
+    int st;
+    *out = NULL;
+    if ((st = skd_fft_prepare_inplace(ctx, pw, ph)) != SKD_OK)
+        return st;
+    set = skd_calloc(ctx, 1, sizeof *set);
+    if (!set)
+        return SKD_E_NOMEM;
+    set->pw = pw;
+    set->ph = ph;
+    set->n = n;
+    set->sp = skd_calloc(ctx, n ? n : 1, sizeof *set->sp);
+    if (!set->sp) {
+        skd_filter_set_free(ctx, set);
+        return SKD_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        for (int t = 0; t < MAX_TERMS; t++) {
+            set->sp[i].ax[t] = skd_malloc_array(ctx, pw / 2 + 1, sizeof(float));
+            set->sp[i].by[t] = skd_malloc_array(ctx, ph, sizeof(float));
+            if (!set->sp[i].ax[t] || !set->sp[i].by[t]) {
+                skd_filter_set_free(ctx, set);
+                return SKD_E_NOMEM;
+            }
+        }
+        build_separable(&filters[i], pw, ph, &set->sp[i]);
+    }
+    *out = set;
+    return SKD_OK;
+}
+
+int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
+                         const fftwf_complex *spectrum, fftwf_complex *buf)
+{
+    if (i >= set->n)
+        return skd_fail(ctx, SKD_E_INTERNAL, "filter %zu of a set of %zu", i,
+                        set->n);
+    multiply_spectrum(spectrum, buf, set->pw / 2 + 1, set->ph, &set->sp[i]);
+    return skd_fft_c2r_inplace(ctx, set->pw, set->ph, buf);
 }

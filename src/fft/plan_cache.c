@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "../io/io.h"
 #include "fft.h"
 
 static pthread_mutex_t planner_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -229,14 +230,18 @@ int skd_fft_wisdom_load(skd_ctx *ctx, const char *path)
               : skd_fail(ctx, SKD_E_IO, "%s: cannot read FFTW wisdom", path);
 }
 
+/* Written atomically: a run that stops half-way, or two runs saving at
+ * once, never leave a truncated wisdom file for the next load. */
 int skd_fft_wisdom_save(skd_ctx *ctx, const char *path)
 {
-    int ok;
+    skd_atomic_file af;
+    int st = skd_atomic_open(ctx, path, &af);
+    if (st != SKD_OK)
+        return st;
     pthread_mutex_lock(&planner_lock);
-    ok = fftwf_export_wisdom_to_filename(path);
+    fftwf_export_wisdom_to_file(af.fp);
     pthread_mutex_unlock(&planner_lock);
-    return ok ? SKD_OK
-              : skd_fail(ctx, SKD_E_IO, "%s: cannot write FFTW wisdom", path);
+    return skd_atomic_commit(ctx, &af);
 }
 
 int skd_wisdom_load(skd_ctx *ctx, const char *path)

@@ -35,20 +35,34 @@ static size_t reflect(long long i, size_t n)
     return (size_t)(r < (long long)n ? r : period - 1 - r);
 }
 
+void skd_fft_pad_window(const float *plane, size_t w, size_t h, long long x0,
+                        long long y0, size_t pw, size_t ph,
+                        float *restrict padded)
+{
+    size_t stride = skd_fft_row_floats(pw);
+    /* Columns [in0, in1) of the window lie inside the plane: one copy. */
+    long long in0 = x0 < 0 ? -x0 : 0;
+    long long in1 = x0 + (long long)pw > (long long)w ? (long long)w - x0
+                                                      : (long long)pw;
+    if (in1 < in0)
+        in1 = in0;
+    for (size_t py = 0; py < ph; py++) {
+        const float *src = plane + reflect(y0 + (long long)py, h) * w;
+        float *dst = padded + py * stride;
+        if (in1 > in0)
+            memcpy(dst + in0, src + x0 + in0, (size_t)(in1 - in0) * sizeof *dst);
+        for (long long px = 0; px < in0; px++)
+            dst[px] = src[reflect(x0 + px, w)];
+        for (long long px = in1; px < (long long)pw; px++)
+            dst[px] = src[reflect(x0 + px, w)];
+    }
+}
+
 void skd_fft_pad(const float *plane, const skd_spectrum *s,
                  float *restrict padded)
 {
-    size_t w = s->w, h = s->h, stride = skd_fft_row_floats(s->pw);
-    for (size_t py = 0; py < s->ph; py++) {
-        const float *src = plane + reflect((long long)py - (long long)s->oy, h) * w;
-        float *dst = padded + py * stride;
-        /* Copy the row, then reflect its two ends. */
-        memcpy(dst + s->ox, src, w * sizeof *dst);
-        for (size_t px = 0; px < s->ox; px++)
-            dst[px] = src[reflect((long long)px - (long long)s->ox, w)];
-        for (size_t px = s->ox + w; px < s->pw; px++)
-            dst[px] = src[reflect((long long)px - (long long)s->ox, w)];
-    }
+    skd_fft_pad_window(plane, s->w, s->h, -(long long)s->ox,
+                       -(long long)s->oy, s->pw, s->ph, padded);
 }
 
 int skd_fft_geometry(skd_ctx *ctx, size_t w, size_t h, size_t margin,

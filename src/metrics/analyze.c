@@ -68,22 +68,17 @@ static int redness_planes(skd_ctx *ctx, const skd_image *img,
 /* Texture plane and pores from the filled l, which is freed on the way. */
 static int texture_and_pores(skd_ctx *ctx, float **l, skd_analysis *a)
 {
-    skd_spectrum *spec;
-    size_t margin = skd_fft_margin(SKD_TEXTURE_COARSE_MM * a->px_per_mm);
-    int st = skd_spectrum_forward(ctx, *l, a->width, a->height, margin, &spec);
-    skd_dealloc(ctx, *l);
-    *l = NULL;
-    if (st != SKD_OK)
-        return st;
+    int st;
     a->texture = skd_malloc_array(ctx, (size_t)a->width * a->height,
                                   sizeof *a->texture);
     if (!a->texture)
         st = SKD_E_NOMEM;
     else
-        st = skd_filter_bank(ctx, spec, a->px_per_mm,
+        st = skd_filter_bank(ctx, *l, a->width, a->height, a->px_per_mm,
                              skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), a->region,
                              a->texture, &a->pores, &a->n_pores);
-    skd_spectrum_free(ctx, spec);
+    skd_dealloc(ctx, *l);
+    *l = NULL;
     return st;
 }
 

@@ -1,7 +1,7 @@
 /* Fill excluded pixels of l with the mask-normalised local mean, so masked
- * features make no edges, and derive the region R. Both G*(l M) and G*M
- * come from their own forward transform and one Gaussian each, in place in
- * one buffer each; G*M serves the fill and the region test. */
+ * features make no edges, and derive the region R. G*M serves the fill and
+ * the region test. Three planes: M, then G*M beside it, then G*(l M) into
+ * M's place. */
 #include <math.h>
 
 #include "metrics.h"
@@ -28,7 +28,7 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
     size_t n = w * h;
     uint64_t inside = 0;
     double sum = 0;
-    float *lm = NULL, *gm = NULL;
+    float *lm = NULL, *gm = NULL, *m_plane = NULL;
     int st;
 
     *region_pixels = 0;
@@ -48,29 +48,37 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
     }
     lm = skd_malloc_array(ctx, n, sizeof *lm);
     gm = skd_malloc_array(ctx, n, sizeof *gm);
-    if (!lm || !gm) {
+    m_plane = skd_malloc_array(ctx, n, sizeof *m_plane);
+    if (!lm || !gm || !m_plane) {
         st = SKD_E_NOMEM;
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
         lm[i] = m[i] ? l[i] : 0.0f;
-        gm[i] = m[i] ? 1.0f : 0.0f;
+        m_plane[i] = m[i] ? 1.0f : 0.0f;
     }
     {
-        /* Both planes through one Gaussian, side by side when threads allow. */
         skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
-        const float *src[2] = {lm, gm};
-        float *dst[2] = {lm, gm};
-        st = skd_fft_filter_planes(ctx, src, dst, 2, w, h, skd_fft_margin(sigma_px), &g);
+        size_t margin = skd_fft_margin(sigma_px);
+        const float *src = m_plane;
+        float *dst = gm;
+        st = skd_fft_filter_planes(ctx, &src, &dst, 1, w, h, margin, &g);
+        if (st == SKD_OK) {
+            src = lm;
+            dst = m_plane; /* M is no longer needed */
+            st = skd_fft_filter_planes(ctx, &src, &dst, 1, w, h, margin, &g);
+        }
     }
     if (st != SKD_OK)
         goto done;
-    apply_fill(l, m, lm, gm, n, (float)(sum / (double)inside), region_pixels);
+    /* m_plane now holds G*(l M) */
+    apply_fill(l, m, m_plane, gm, n, (float)(sum / (double)inside), region_pixels);
     if (*region_pixels == 0)
         st = skd_fail(ctx, SKD_E_NO_REGION,
                       "no measurable skin: region empty after masking");
 done:
     skd_dealloc(ctx, lm);
     skd_dealloc(ctx, gm);
+    skd_dealloc(ctx, m_plane);
     return st;
 }

@@ -66,16 +66,36 @@ typedef struct skd_cand_list {
 } skd_cand_list;
 
 void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c);
+/* Appends the candidates of src to list. */
+int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
+                         const skd_cand_list *src);
 
-/* Candidates at scale k from D_{k-1} (NULL at k = 0), D_k, D_{k+1} (NULL
- * at the last scale) and L_k = G_sigma_k * l, appended to list. */
-int skd_scale_candidates(skd_ctx *ctx, const float *d_prev, const float *d,
-                         const float *d_next, const float *lk, size_t w,
-                         size_t h, uint32_t k, double tau,
-                         const uint8_t *region, skd_cand_list *list);
+/* The planes of one scale's search, whole or a tile with its halo. Plane
+ * element 0 is image pixel (ox, oy) (which may lie outside the image), rows
+ * are stride floats apart, and every plane covers the searched pixels
+ * [x0, x1) x [y0, y1) plus one pixel around them. */
+typedef struct skd_scale_window {
+    const float *d[3]; /* D_{k-1}, D_k, D_{k+1}; NULL where no such scale */
+    const float *lk;   /* L_k = G_sigma_k * l */
+    size_t stride;
+    ptrdiff_t ox, oy;
+    size_t x0, y0, x1, y1;
+    size_t w, h; /* the image */
+} skd_scale_window;
 
-/* Hessian roundness test of L at (x, y) (central differences). */
-int skd_is_round(const float *lk, size_t w, size_t h, size_t x, size_t y);
+/* The window of whole w x h planes, searched everywhere. */
+skd_scale_window skd_whole_window(const float *d_prev, const float *d,
+                                  const float *d_next, const float *lk,
+                                  size_t w, size_t h);
+
+/* Candidates at scale k in the window, appended to list in (y, x) order.
+ * region is the image's R (w x h). */
+int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
+                         double tau, const uint8_t *region,
+                         skd_cand_list *list);
+
+/* Hessian roundness test of L at image pixel (x, y) (central differences). */
+int skd_is_round(const skd_scale_window *v, size_t x, size_t y);
 
 /* Non-maximum suppression across scales: strongest first, a candidate is
  * dropped when closer than the larger radius to a kept pore. radius_px[k]
@@ -84,11 +104,21 @@ int skd_suppress_pores(skd_ctx *ctx, skd_cand_list *c,
                        const double *radius_px, size_t w, size_t h,
                        skd_pore **out, size_t *n_out);
 
-/* Texture plane T and the pore list from one forward transform of the
- * filled luminance (the spectrum). texture is w*h floats. */
-int skd_filter_bank(skd_ctx *ctx, const skd_spectrum *spec, double px_per_mm,
-                    double tau, const uint8_t *region, float *texture,
-                    skd_pore **pores, size_t *n_pores);
+/* Padded tile size of the pore bank (measured: see README, Performance). */
+#define SKD_PORE_TILE 384
+
+/* Pore candidates of the filled luminance l (w x h), searched tile by tile
+ * (tile: padded tile size, enlarged when too small for the margin) and
+ * appended to list in tile order. */
+int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
+                        double px_per_mm, double tau, const uint8_t *region,
+                        size_t tile, skd_cand_list *list);
+
+/* Texture plane T (w*h floats) and the pore list of the filled luminance l
+ * (w x h). */
+int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
+                    double px_per_mm, double tau, const uint8_t *region,
+                    float *texture, skd_pore **pores, size_t *n_pores);
 
 /* Exact median of v[0..n-1] (n > 0; the mean of the two middle values when
  * n is even). Reorders v. */

@@ -37,29 +37,45 @@ static int cand_push(skd_ctx *ctx, skd_cand_list *c, skd_pore_cand p)
     return SKD_OK;
 }
 
+int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
+                         const skd_cand_list *src)
+{
+    for (size_t i = 0; i < src->n; i++) {
+        int st = cand_push(ctx, list, src->v[i]);
+        if (st != SKD_OK)
+            return st;
+    }
+    return SKD_OK;
+}
+
+static size_t at(const skd_scale_window *v, size_t x, size_t y)
+{
+    return (size_t)(((ptrdiff_t)y - v->oy) * (ptrdiff_t)v->stride +
+                    ((ptrdiff_t)x - v->ox));
+}
+
 /* Strict maximum over the neighbours that come earlier in (k, y, x) order
  * and non-strict over the later ones: of a plateau, the first point in that
- * order wins, whatever the scan order. planes[0..2] = D_{k-1}, D_k, D_{k+1}
- * (NULL where the scale does not exist). */
-static int is_local_max(const float *const planes[3], size_t w, size_t h,
-                        size_t x, size_t y, float v)
+ * order wins, whatever the scan order. Neighbours outside the image do not
+ * count (the window's mirrored halo is not the image). */
+static int is_local_max(const skd_scale_window *v, size_t x, size_t y,
+                        float c)
 {
     for (int dk = -1; dk <= 1; dk++) {
-        const float *p = planes[dk + 1];
+        const float *p = v->d[dk + 1];
         if (!p)
             continue;
         for (int dy = -1; dy <= 1; dy++) {
-            if ((dy < 0 && y == 0) || (dy > 0 && y + 1 >= h))
+            if ((dy < 0 && y == 0) || (dy > 0 && y + 1 >= v->h))
                 continue;
-            const float *row = p + (y + (size_t)(long)dy) * w;
             for (int dx = -1; dx <= 1; dx++) {
-                if ((dx < 0 && x == 0) || (dx > 0 && x + 1 >= w))
+                if ((dx < 0 && x == 0) || (dx > 0 && x + 1 >= v->w))
                     continue;
                 if (dk == 0 && dy == 0 && dx == 0)
                     continue;
-                float q = row[x + (size_t)(long)dx];
+                float q = p[at(v, x + (size_t)(long)dx, y + (size_t)(long)dy)];
                 int earlier = dk < 0 || (dk == 0 && (dy < 0 || (dy == 0 && dx < 0)));
-                if (earlier ? !(v > q) : !(v >= q))
+                if (earlier ? !(c > q) : !(c >= q))
                     return 0;
             }
         }
@@ -69,15 +85,16 @@ static int is_local_max(const float *const planes[3], size_t w, size_t h,
 
 /* Central second differences; at the image border the missing neighbour is
  * the border pixel itself (the mirror padding of the FFT engine). */
-int skd_is_round(const float *lk, size_t w, size_t h, size_t x, size_t y)
+int skd_is_round(const skd_scale_window *v, size_t x, size_t y)
 {
-    size_t xm = x > 0 ? x - 1 : x, xp = x + 1 < w ? x + 1 : x;
-    size_t ym = y > 0 ? y - 1 : y, yp = y + 1 < h ? y + 1 : y;
-    double c = lk[y * w + x];
-    double lxx = (double)lk[y * w + xp] - 2.0 * c + lk[y * w + xm];
-    double lyy = (double)lk[yp * w + x] - 2.0 * c + lk[ym * w + x];
-    double lxy = ((double)lk[yp * w + xp] - lk[ym * w + xp] - lk[yp * w + xm] +
-                  lk[ym * w + xm]) / 4.0;
+    const float *lk = v->lk;
+    size_t xm = x > 0 ? x - 1 : x, xp = x + 1 < v->w ? x + 1 : x;
+    size_t ym = y > 0 ? y - 1 : y, yp = y + 1 < v->h ? y + 1 : y;
+    double c = lk[at(v, x, y)];
+    double lxx = (double)lk[at(v, xp, y)] - 2.0 * c + lk[at(v, xm, y)];
+    double lyy = (double)lk[at(v, x, yp)] - 2.0 * c + lk[at(v, x, ym)];
+    double lxy = ((double)lk[at(v, xp, yp)] - lk[at(v, xp, ym)] -
+                  lk[at(v, xm, yp)] + lk[at(v, xm, ym)]) / 4.0;
     double mean = (lxx + lyy) / 2.0;
     double half_diff = (lxx - lyy) / 2.0;
     double disc = sqrt(half_diff * half_diff + lxy * lxy);
@@ -85,24 +102,29 @@ int skd_is_round(const float *lk, size_t w, size_t h, size_t x, size_t y)
     return lmin > 0 && lmin >= SKD_PORE_MIN_ROUNDNESS * lmax;
 }
 
-int skd_scale_candidates(skd_ctx *ctx, const float *d_prev, const float *d,
-                         const float *d_next, const float *lk, size_t w,
-                         size_t h, uint32_t k, double tau,
-                         const uint8_t *region, skd_cand_list *list)
+skd_scale_window skd_whole_window(const float *d_prev, const float *d,
+                                  const float *d_next, const float *lk,
+                                  size_t w, size_t h)
 {
-    const float *const planes[3] = {d_prev, d, d_next};
-    for (size_t y = 0; y < h; y++) {
-        const float *row = d + y * w;
-        const uint8_t *in = region + y * w;
-        for (size_t x = 0; x < w; x++) {
-            float v = row[x];
-            if (!((double)v >= tau) || !in[x])
+    skd_scale_window v = {{d_prev, d, d_next}, lk, w, 0, 0, 0, 0, w, h, w, h};
+    return v;
+}
+
+int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
+                         double tau, const uint8_t *region,
+                         skd_cand_list *list)
+{
+    for (size_t y = v->y0; y < v->y1; y++) {
+        const float *row = v->d[1] + at(v, v->x0, y);
+        const uint8_t *in = region + y * v->w;
+        for (size_t x = v->x0; x < v->x1; x++) {
+            float c = row[x - v->x0];
+            if (!((double)c >= tau) || !in[x])
                 continue;
-            if (!is_local_max(planes, w, h, x, y, v) ||
-                !skd_is_round(lk, w, h, x, y))
+            if (!is_local_max(v, x, y, c) || !skd_is_round(v, x, y))
                 continue;
             int st = cand_push(ctx, list,
-                               (skd_pore_cand){(uint32_t)x, (uint32_t)y, k, v});
+                               (skd_pore_cand){(uint32_t)x, (uint32_t)y, k, c});
             if (st != SKD_OK)
                 return st;
         }

@@ -1,27 +1,7 @@
-/* 8-bit display pictures: allocation and area-average reduction. */
+/* 8-bit display pictures: area-average reduction. */
 #include <string.h>
 
 #include "report.h"
-
-int skd_rgb8_alloc(skd_ctx *ctx, uint32_t w, uint32_t h, skd_rgb8 *out)
-{
-    size_t n;
-    memset(out, 0, sizeof *out);
-    if (!skd_mul3_size(w, h, 3, &n) || n == 0)
-        return skd_fail(ctx, SKD_E_INVALID, "picture size %ux%u", w, h);
-    out->px = skd_malloc(ctx, n);
-    if (!out->px)
-        return SKD_E_NOMEM;
-    out->width = w;
-    out->height = h;
-    return SKD_OK;
-}
-
-void skd_rgb8_free(skd_ctx *ctx, skd_rgb8 *p)
-{
-    skd_dealloc(ctx, p->px);
-    memset(p, 0, sizeof *p);
-}
 
 /* Each output pixel averages the source pixels whose centres fall in its
  * footprint (box filter), which is enough for a display copy. */

@@ -5,56 +5,26 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
+#include "../io/io.h"
 #include "../core/core.h"
 
-/* ---- text buffer ------------------------------------------------------- */
+/* ---- text ------------------------------------------------------------ */
 
-/* Growable byte buffer through the context allocator. After a failed
- * allocation it stops growing and `failed` stays set; check once at the
- * end. */
-typedef struct skd_rbuf {
-    skd_ctx *ctx;
-    char *data;
-    size_t len, cap;
-    int failed;
-} skd_rbuf;
-
-void skd_rbuf_init(skd_rbuf *b, skd_ctx *ctx);
-void skd_rbuf_free(skd_rbuf *b);
-void skd_rbuf_append(skd_rbuf *b, const void *data, size_t n);
-void skd_rbuf_puts(skd_rbuf *b, const char *s);
-void skd_rbuf_printf(skd_rbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
 /* Text with & < > " ' escaped for HTML. */
-void skd_rbuf_html(skd_rbuf *b, const char *s);
-void skd_rbuf_base64(skd_rbuf *b, const unsigned char *data, size_t n);
+void skd_buf_html(skd_buf *b, const char *s);
+void skd_buf_base64(skd_buf *b, const unsigned char *data, size_t n);
 
 /* ---- pictures ---------------------------------------------------------- */
-
-/* 8-bit sRGB picture for display. */
-typedef struct skd_rgb8 {
-    uint32_t width, height;
-    uint8_t *px; /* width * height * 3 */
-} skd_rgb8;
-
-int skd_rgb8_alloc(skd_ctx *ctx, uint32_t w, uint32_t h, skd_rgb8 *out);
-void skd_rgb8_free(skd_ctx *ctx, skd_rgb8 *p);
 
 /* The photo reduced to at most max_w pixels wide (area average, never
  * enlarged), 8 bits per sample. Display only. */
 int skd_rgb8_from_image(skd_ctx *ctx, const skd_image *img, uint32_t max_w,
                         skd_rgb8 *out);
 
-/* PNG file in memory (8-bit RGB), appended to out. */
-int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_rbuf *out);
-
-/* JPEG file in memory (quality 1..100), appended to out. */
-int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
-                           skd_rbuf *out);
-
 /* <img> element with the picture as a data: URI: JPEG for photographs
  * (photo != 0), PNG for drawings with flat colours. */
-int skd_html_img(skd_rbuf *b, const skd_rgb8 *p, const char *alt, int photo);
+int skd_html_img(skd_buf *b, const skd_rgb8 *p, const char *alt, int photo);
 
 /* ---- change maps ------------------------------------------------------- */
 

@@ -27,54 +27,54 @@ double skd_scale_bar_mm(double width_mm)
 
 /* A picture with a scale bar whose width is a share of the picture, so
  * it stays right however the browser scales the image. */
-static int picture(skd_rbuf *b, const skd_rgb8 *p, const char *alt,
+static int picture(skd_buf *b, const skd_rgb8 *p, const char *alt,
                    double photo_width_mm, int photo)
 {
     double mm = skd_scale_bar_mm(photo_width_mm);
     int st;
-    skd_rbuf_puts(b, "<div class=\"pic\">");
+    skd_buf_puts(b, "<div class=\"pic\">");
     st = skd_html_img(b, p, alt, photo);
-    skd_rbuf_printf(b, "<div class=\"bar\" style=\"width:%.2f%%\"><span>%g "
+    skd_buf_printf(b, "<div class=\"bar\" style=\"width:%.2f%%\"><span>%g "
                        "mm</span></div></div>", 100.0 * mm / photo_width_mm, mm);
     return st;
 }
 
-static void header(skd_rbuf *b, const char *before_name,
+static void header(skd_buf *b, const char *before_name,
                    const char *after_name)
 {
-    skd_rbuf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+    skd_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                      "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                      "content=\"width=device-width,initial-scale=1\">\n"
                      "<title>Skin comparison: ");
-    skd_rbuf_html(b, before_name);
-    skd_rbuf_puts(b, " &rarr; ");
-    skd_rbuf_html(b, after_name);
-    skd_rbuf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
+    skd_buf_html(b, before_name);
+    skd_buf_puts(b, " &rarr; ");
+    skd_buf_html(b, after_name);
+    skd_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
                        "<main>\n<header><div><h1>Skin comparison</h1>"
                        "<p class=\"files\">Before <b>", skd_report_css);
-    skd_rbuf_html(b, before_name);
-    skd_rbuf_puts(b, "</b> &rarr; after <b>");
-    skd_rbuf_html(b, after_name);
-    skd_rbuf_printf(b, "</b></p></div><div class=\"tool\">skindiff %s</div>"
+    skd_buf_html(b, before_name);
+    skd_buf_puts(b, "</b> &rarr; after <b>");
+    skd_buf_html(b, after_name);
+    skd_buf_printf(b, "</b></p></div><div class=\"tool\">skindiff %s</div>"
                        "</header>\n", skd_version_string());
 }
 
-static void fact(skd_rbuf *b, const char *k, const char *v, const char *d)
+static void fact(skd_buf *b, const char *k, const char *v, const char *d)
 {
-    skd_rbuf_puts(b, "<div class=\"fact\"><div class=\"k\">");
-    skd_rbuf_html(b, k);
-    skd_rbuf_puts(b, "</div><div class=\"v\">");
-    skd_rbuf_html(b, v);
-    skd_rbuf_puts(b, "</div><div class=\"d\">");
-    skd_rbuf_html(b, d);
-    skd_rbuf_puts(b, "</div></div>\n");
+    skd_buf_puts(b, "<div class=\"fact\"><div class=\"k\">");
+    skd_buf_html(b, k);
+    skd_buf_puts(b, "</div><div class=\"v\">");
+    skd_buf_html(b, v);
+    skd_buf_puts(b, "</div><div class=\"d\">");
+    skd_buf_html(b, d);
+    skd_buf_puts(b, "</div></div>\n");
 }
 
-static void facts(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+static void facts(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
 {
     const skd_transform *t = &c->transform;
     char v[160], d[200];
-    skd_rbuf_puts(b, "<section class=\"facts\">\n");
+    skd_buf_puts(b, "<section class=\"facts\">\n");
     snprintf(v, sizeof v, "%.2f px/mm", c->px_per_mm);
     fact(b, "Scale", v,
          c->scale_assumed ? "assumed (default): sizes are only as right as "
@@ -98,29 +98,29 @@ static void facts(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
     snprintf(d, sizeof d, "%g mm squares covered in both photos",
              skd_opt(ctx, SKD_OPT_TILE_MM));
     fact(b, "Tiles for the interval", v, d);
-    skd_rbuf_puts(b, "</section>\n");
+    skd_buf_puts(b, "</section>\n");
 }
 
-static void notes(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+static void notes(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
 {
     if (c->tiles_used < 2)
-        skd_rbuf_printf(b, "<p class=\"note\"><b>Too little skin for an "
+        skd_buf_printf(b, "<p class=\"note\"><b>Too little skin for an "
                            "interval.</b> Only %u tile(s) of %g mm were "
                            "covered in both photos, so no 95%% interval can "
                            "be given and every verdict is &ldquo;no "
                            "significant change&rdquo;.</p>\n",
                         c->tiles_used, skd_opt(ctx, SKD_OPT_TILE_MM));
     if (c->scale_assumed)
-        skd_rbuf_puts(b, "<p class=\"note\"><b>Scale assumed.</b> No scale "
+        skd_buf_puts(b, "<p class=\"note\"><b>Scale assumed.</b> No scale "
                          "was given, so 20 px/mm was assumed. Pore sizes, "
                          "densities and areas depend on it.</p>\n");
     if ((c->before->warnings | c->after->warnings) & SKD_WARN_LOW_RESOLUTION)
-        skd_rbuf_puts(b, "<p class=\"note\"><b>Low resolution.</b> Below "
+        skd_buf_puts(b, "<p class=\"note\"><b>Low resolution.</b> Below "
                          "10 px/mm pores are too small to measure "
                          "reliably.</p>\n");
 }
 
-static int photos(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                   const skd_image *before, const skd_image *after,
                   const skd_rgb8 *before8)
 {
@@ -136,19 +136,19 @@ static int photos(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
     skd_image_free(warped);
     if (st != SKD_OK)
         return st;
-    skd_rbuf_puts(b, "<h2>The photos</h2>\n<div class=\"pair\"><figure>");
+    skd_buf_puts(b, "<h2>The photos</h2>\n<div class=\"pair\"><figure>");
     st = picture(b, before8, "before photo", wmm, 1);
-    skd_rbuf_puts(b, "<figcaption><b>Before</b></figcaption></figure>"
+    skd_buf_puts(b, "<figcaption><b>Before</b></figcaption></figure>"
                      "<figure>");
     if (st == SKD_OK)
         st = picture(b, &warped8, "after photo, aligned to the before photo",
                      wmm, 1);
     if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
-        skd_rbuf_puts(b, "<figcaption><b>After</b>, taken as already lined "
+        skd_buf_puts(b, "<figcaption><b>After</b>, taken as already lined "
                          "up with the before photo</figcaption></figure>"
                          "</div>\n");
     else
-        skd_rbuf_puts(b, "<figcaption><b>After</b>, turned and shifted to "
+        skd_buf_puts(b, "<figcaption><b>After</b>, turned and shifted to "
                          "line up with the before photo (for viewing only: "
                          "every figure is measured on the original pixels)"
                          "</figcaption></figure></div>\n");
@@ -156,7 +156,7 @@ static int photos(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
     return st;
 }
 
-static int overlay_figure(skd_rbuf *b, skd_ctx *ctx, const skd_image *img,
+static int overlay_figure(skd_buf *b, skd_ctx *ctx, const skd_image *img,
                           const skd_analysis *a, const char *name)
 {
     skd_image *ov = NULL;
@@ -167,40 +167,40 @@ static int overlay_figure(skd_rbuf *b, skd_ctx *ctx, const skd_image *img,
     skd_image_free(ov);
     if (st != SKD_OK)
         return st;
-    skd_rbuf_puts(b, "<figure>");
+    skd_buf_puts(b, "<figure>");
     st = picture(b, &ov8, name, img->width / a->px_per_mm, 1);
-    skd_rbuf_printf(b, "<figcaption><b>%s</b>: %zu pores found</figcaption>"
+    skd_buf_printf(b, "<figcaption><b>%s</b>: %zu pores found</figcaption>"
                        "</figure>", name, a->n_pores);
     skd_rgb8_free(ctx, &ov8);
     return st;
 }
 
-static int overlays(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+static int overlays(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                     const skd_image *before, const skd_image *after)
 {
     int st;
-    skd_rbuf_puts(b, "<h2>What was measured</h2>\n<div class=\"pair\">");
+    skd_buf_puts(b, "<h2>What was measured</h2>\n<div class=\"pair\">");
     st = overlay_figure(b, ctx, before, c->before, "Before");
     if (st == SKD_OK)
         st = overlay_figure(b, ctx, after, c->after, "After");
-    skd_rbuf_puts(b, "</div>\n<p class=\"files\">Pores are circled; red areas "
+    skd_buf_puts(b, "</div>\n<p class=\"files\">Pores are circled; red areas "
                      "(a* at least 5 above the photo's median) are tinted. "
                      "Each photo is shown as taken.</p>\n");
     return st;
 }
 
-static void legend(skd_rbuf *b, double limit)
+static void legend(skd_buf *b, double limit)
 {
-    skd_rbuf_printf(b, "<div class=\"legend\"><div class=\"ramp\"></div>"
+    skd_buf_printf(b, "<div class=\"legend\"><div class=\"ramp\"></div>"
                        "</div><div class=\"ends\"><span>%+g lower</span>"
                        "<span>0</span><span>%+g higher</span></div>", -limit,
                     limit);
 }
 
 /* The key to the maps, in the grid cell after the last map. */
-static void map_key(skd_rbuf *b, skd_ctx *ctx)
+static void map_key(skd_buf *b, skd_ctx *ctx)
 {
-    skd_rbuf_printf(b,
+    skd_buf_printf(b,
         "<figure class=\"key\"><h3>Reading the maps</h3><p>Each square is "
         "a %g mm tile of skin, drawn on the before photo and coloured by "
         "its change (after &minus; before).</p><p><span class=\"swatch\" "
@@ -215,7 +215,7 @@ static void map_key(skd_rbuf *b, skd_ctx *ctx)
         skd_opt(ctx, SKD_OPT_TILE_MM));
 }
 
-static int maps(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+static int maps(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                 const skd_image *before)
 {
     skd_rgb8 base = {0};
@@ -223,7 +223,7 @@ static int maps(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
     int st = skd_rgb8_from_image(ctx, before, MAP_MAX_W, &base);
     if (st != SKD_OK)
         return st;
-    skd_rbuf_puts(b, "<h2>Where it changed</h2>\n<div class=\"maps\">");
+    skd_buf_puts(b, "<h2>Where it changed</h2>\n<div class=\"maps\">");
     for (int i = 0; i < SKD_REPORT_MAIN_COUNT && st == SKD_OK; i++) {
         skd_metric_id m = skd_report_main[i];
         double limit = skd_change_limit(c, m, c->change[m].noise_floor);
@@ -231,25 +231,25 @@ static int maps(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
         st = skd_change_map(ctx, c, m, &base, limit, &map);
         if (st != SKD_OK)
             break;
-        skd_rbuf_puts(b, "<figure><h3>");
-        skd_rbuf_html(b, skd_metric_label(m));
-        skd_rbuf_puts(b, " <small>change per tile, ");
-        skd_rbuf_html(b, skd_metric_unit(m));
-        skd_rbuf_puts(b, "</small></h3>");
+        skd_buf_puts(b, "<figure><h3>");
+        skd_buf_html(b, skd_metric_label(m));
+        skd_buf_puts(b, " <small>change per tile, ");
+        skd_buf_html(b, skd_metric_unit(m));
+        skd_buf_puts(b, "</small></h3>");
         st = picture(b, &map, skd_metric_label(m), wmm, 0);
         legend(b, limit);
-        skd_rbuf_puts(b, "</figure>");
+        skd_buf_puts(b, "</figure>");
         skd_rgb8_free(ctx, &map);
     }
     map_key(b, ctx);
-    skd_rbuf_puts(b, "</div>\n");
+    skd_buf_puts(b, "</div>\n");
     skd_rgb8_free(ctx, &base);
     return st;
 }
 
-static void howto(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
+static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
 {
-    skd_rbuf_printf(b,
+    skd_buf_printf(b,
         "<h2>How to read this report</h2>\n<div class=\"howto\"><div>"
         "<p><b>Lower is better</b> for every measurement: smoother texture, "
         "fewer and smaller pores, less redness.</p>"
@@ -270,7 +270,7 @@ static void howto(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c)
         skd_opt(ctx, SKD_OPT_TILE_MM));
 }
 
-static int build(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
+static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                  const skd_image *before, const skd_image *after,
                  const char *before_name, const char *after_name)
 {
@@ -291,10 +291,10 @@ static int build(skd_rbuf *b, skd_ctx *ctx, const skd_comparison *c,
         st = maps(b, ctx, c, before);
     if (st != SKD_OK)
         return st;
-    skd_rbuf_puts(b, "<h2>All measurements</h2>\n");
+    skd_buf_puts(b, "<h2>All measurements</h2>\n");
     skd_report_table(b, c);
     howto(b, ctx, c);
-    skd_rbuf_printf(b, "<footer>Made by skindiff %s. Figures follow the "
+    skd_buf_printf(b, "<footer>Made by skindiff %s. Figures follow the "
                        "definitions in its README. Not a diagnosis."
                        "</footer>\n</main>\n</body>\n</html>\n",
                     skd_version_string());
@@ -308,7 +308,7 @@ int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
                     const char *before_name, const char *after_name,
                     const char *path)
 {
-    skd_rbuf b;
+    skd_buf b;
     int st;
 
     if (!ctx)
@@ -322,11 +322,11 @@ int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
         after->width != c->after->width || after->height != c->after->height)
         return skd_fail(ctx, SKD_E_INVALID, "report: the photos are not the "
                                             "ones compared");
-    skd_rbuf_init(&b, ctx);
+    skd_buf_init(&b, ctx);
     st = build(&b, ctx, c, before, after, before_name ? before_name : "before",
                after_name ? after_name : "after");
     if (st == SKD_OK)
         st = skd_write_file_atomic(ctx, path, b.data, b.len);
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
     return st;
 }

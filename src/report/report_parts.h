@@ -14,10 +14,10 @@ extern const skd_metric_id skd_report_main[SKD_REPORT_MAIN_COUNT];
 const char *skd_verdict_class(skd_verdict v);
 
 /* "<number><span class=u>unit</span>" for metric m. */
-void skd_report_value(skd_rbuf *b, skd_metric_id m, double v, int sign);
+void skd_report_value(skd_buf *b, skd_metric_id m, double v, int sign);
 
-void skd_report_cards(skd_rbuf *b, const skd_comparison *c);
-void skd_report_table(skd_rbuf *b, const skd_comparison *c);
+void skd_report_cards(skd_buf *b, const skd_comparison *c);
+void skd_report_table(skd_buf *b, const skd_comparison *c);
 
 /* A length for a scale bar: a round number of mm close to a fifth of the
  * photo's width (in mm). */

@@ -35,27 +35,27 @@ const char *skd_verdict_class(skd_verdict v)
                                                               : "same";
 }
 
-void skd_report_value(skd_rbuf *b, skd_metric_id m, double v, int sign)
+void skd_report_value(skd_buf *b, skd_metric_id m, double v, int sign)
 {
     char num[64];
     skd_report_number(num, sizeof num, m, v, sign);
-    skd_rbuf_puts(b, num);
+    skd_buf_puts(b, num);
     if (isfinite(v)) {
-        skd_rbuf_puts(b, "&nbsp;<span class=\"u\">");
-        skd_rbuf_html(b, skd_metric_unit(m));
-        skd_rbuf_puts(b, "</span>");
+        skd_buf_puts(b, "&nbsp;<span class=\"u\">");
+        skd_buf_html(b, skd_metric_unit(m));
+        skd_buf_puts(b, "</span>");
     }
 }
 
-static void verdict_pill(skd_rbuf *b, skd_verdict v)
+static void verdict_pill(skd_buf *b, skd_verdict v)
 {
-    skd_rbuf_printf(b, "<span class=\"pill %s\">%s</span>",
+    skd_buf_printf(b, "<span class=\"pill %s\">%s</span>",
                     skd_verdict_class(v), skd_verdict_name(v));
 }
 
-void skd_report_cards(skd_rbuf *b, const skd_comparison *c)
+void skd_report_cards(skd_buf *b, const skd_comparison *c)
 {
-    skd_rbuf_puts(b, "<section class=\"cards\">\n");
+    skd_buf_puts(b, "<section class=\"cards\">\n");
     for (int i = 0; i < SKD_REPORT_MAIN_COUNT; i++) {
         skd_metric_id m = skd_report_main[i];
         const skd_change *ch = &c->change[m];
@@ -65,29 +65,29 @@ void skd_report_cards(skd_rbuf *b, const skd_comparison *c)
                           : ch->verdict == SKD_WORSENED ? w.worse
                                                         : "No real change";
         skd_report_percent(pct, sizeof pct, ch->change_pct);
-        skd_rbuf_printf(b, "<div class=\"card %s\"><div class=\"what\">",
+        skd_buf_printf(b, "<div class=\"card %s\"><div class=\"what\">",
                         skd_verdict_class(ch->verdict));
-        skd_rbuf_html(b, w.what);
-        skd_rbuf_puts(b, "</div><div class=\"say\">");
-        skd_rbuf_html(b, say);
-        skd_rbuf_puts(b, "</div><div class=\"num\">");
+        skd_buf_html(b, w.what);
+        skd_buf_puts(b, "</div><div class=\"say\">");
+        skd_buf_html(b, say);
+        skd_buf_puts(b, "</div><div class=\"num\">");
         skd_report_value(b, m, ch->change, 1);
         if (isfinite(ch->change_pct))
-            skd_rbuf_printf(b, " <span class=\"u\">(%s&nbsp;%%)</span>", pct);
-        skd_rbuf_puts(b, "</div><div class=\"sub\">");
+            skd_buf_printf(b, " <span class=\"u\">(%s&nbsp;%%)</span>", pct);
+        skd_buf_puts(b, "</div><div class=\"sub\">");
         skd_report_number(num, sizeof num, m, ch->before, 0);
-        skd_rbuf_printf(b, "%s &rarr; ", num);
+        skd_buf_printf(b, "%s &rarr; ", num);
         skd_report_value(b, m, ch->after, 0);
-        skd_rbuf_puts(b, "<br>");
-        skd_rbuf_html(b, skd_metric_label(m));
-        skd_rbuf_puts(b, "</div></div>\n");
+        skd_buf_puts(b, "<br>");
+        skd_buf_html(b, skd_metric_label(m));
+        skd_buf_puts(b, "</div></div>\n");
     }
-    skd_rbuf_puts(b, "</section>\n");
+    skd_buf_puts(b, "</section>\n");
 }
 
-void skd_report_table(skd_rbuf *b, const skd_comparison *c)
+void skd_report_table(skd_buf *b, const skd_comparison *c)
 {
-    skd_rbuf_puts(b, "<table>\n<thead><tr><th>Measurement</th><th>Before</th>"
+    skd_buf_puts(b, "<table>\n<thead><tr><th>Measurement</th><th>Before</th>"
                      "<th>After</th><th>Change</th><th>Change %</th>"
                      "<th>95% interval</th><th>Noise floor</th>"
                      "<th>Verdict</th></tr></thead>\n<tbody>\n");
@@ -96,32 +96,32 @@ void skd_report_table(skd_rbuf *b, const skd_comparison *c)
         const skd_change *ch = &c->change[m];
         char pct[32], lo[64], hi[64];
         skd_report_percent(pct, sizeof pct, ch->change_pct);
-        skd_rbuf_puts(b, "<tr><td class=\"metric\">");
-        skd_rbuf_html(b, skd_metric_label(m));
-        skd_rbuf_puts(b, "</td><td>");
+        skd_buf_puts(b, "<tr><td class=\"metric\">");
+        skd_buf_html(b, skd_metric_label(m));
+        skd_buf_puts(b, "</td><td>");
         skd_report_value(b, m, ch->before, 0);
-        skd_rbuf_puts(b, "</td><td>");
+        skd_buf_puts(b, "</td><td>");
         skd_report_value(b, m, ch->after, 0);
-        skd_rbuf_puts(b, "</td><td>");
+        skd_buf_puts(b, "</td><td>");
         skd_report_value(b, m, ch->change, 1);
-        skd_rbuf_printf(b, "</td><td>%s%s</td><td>", pct,
+        skd_buf_printf(b, "</td><td>%s%s</td><td>", pct,
                         isfinite(ch->change_pct)
                             ? "&nbsp;<span class=\"u\">%</span>"
                             : "");
         if (isfinite(ch->ci_low) && isfinite(ch->ci_high)) {
             skd_report_number(lo, sizeof lo, m, ch->ci_low, 1);
             skd_report_number(hi, sizeof hi, m, ch->ci_high, 1);
-            skd_rbuf_printf(b, "%s to %s&nbsp;<span class=\"u\">", lo, hi);
-            skd_rbuf_html(b, skd_metric_unit(m));
-            skd_rbuf_puts(b, "</span>");
+            skd_buf_printf(b, "%s to %s&nbsp;<span class=\"u\">", lo, hi);
+            skd_buf_html(b, skd_metric_unit(m));
+            skd_buf_puts(b, "</span>");
         } else {
-            skd_rbuf_puts(b, "n/a");
+            skd_buf_puts(b, "n/a");
         }
-        skd_rbuf_puts(b, "</td><td>");
+        skd_buf_puts(b, "</td><td>");
         skd_report_value(b, m, ch->noise_floor, 0);
-        skd_rbuf_puts(b, "</td><td>");
+        skd_buf_puts(b, "</td><td>");
         verdict_pill(b, ch->verdict);
-        skd_rbuf_puts(b, "</td></tr>\n");
+        skd_buf_puts(b, "</td></tr>\n");
     }
-    skd_rbuf_puts(b, "</tbody></table>\n");
+    skd_buf_puts(b, "</tbody></table>\n");
 }

@@ -18,7 +18,7 @@ int skd_synth_patches_make(skd_ctx *ctx, const skd_synth_params *p,
     if (!*out)
         return SKD_E_NOMEM;
     skd_synth_camera_before(p, &cam);
-    skd_rng_seed(&rng, p->seed, SKD_STREAM_PATCHES, 0, 0);
+    skd_rng_seed_stream(&rng, p->seed, SKD_STREAM_PATCHES, 0, 0);
     for (uint32_t i = 0; i < p->red_patches; i++) {
         double x = -0.5 + (double)p->width * skd_rng_uniform(&rng);
         double y = -0.5 + (double)p->height * skd_rng_uniform(&rng);

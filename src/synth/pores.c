@@ -95,7 +95,7 @@ static uint32_t tile_candidates(const skd_synth_params *p, double lambda,
 {
     skd_rng rng;
     uint32_t n;
-    skd_rng_seed(&rng, p->seed, SKD_STREAM_PORES, tx, ty);
+    skd_rng_seed_stream(&rng, p->seed, SKD_STREAM_PORES, tx, ty);
     n = skd_rng_poisson(&rng, lambda * tile * tile);
     if (!out)
         return n;

@@ -15,7 +15,7 @@ void skd_synth_waves_make(uint64_t seed, skd_synth_waves *w)
 {
     skd_rng rng;
     double lmin = log(SKD_SYNTH_WAVE_MIN_MM), lmax = log(SKD_SYNTH_WAVE_MAX_MM);
-    skd_rng_seed(&rng, seed, SKD_STREAM_WAVES, 0, 0);
+    skd_rng_seed_stream(&rng, seed, SKD_STREAM_WAVES, 0, 0);
     for (int i = 0; i < SKD_SYNTH_WAVES; i++) {
         double lambda = exp(lmin + (lmax - lmin) * skd_rng_uniform(&rng));
         double dir = 2.0 * M_PI * skd_rng_uniform(&rng);

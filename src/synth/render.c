@@ -56,7 +56,7 @@ static void colour_pass(const skd_synth_params *p, const skd_synth_session *s,
 
     skd_lab_to_xyz(lab0, xyz0);
     Y0 = xyz0[1];
-    skd_rng_seed(&rng, p->seed, s->noise_stream, (int64_t)s->noise_index, 0);
+    skd_rng_seed_stream(&rng, p->seed, s->noise_stream, (int64_t)s->noise_index, 0);
     memset(cs, 0, sizeof *cs);
     for (size_t i = 0; i < n; i++) {
         double rgb[3], xyz[3], lab[3];

@@ -14,7 +14,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../core/buf.h"
 #include "../core/core.h"
+#include "../core/rng.h"
 
 /* Model constants, reported in the truth under "model". */
 #define SKD_SYNTH_WAVES 256           /* plane waves in the relief */
@@ -28,13 +30,7 @@
 #define SKD_SYNTH_MAX_CANDIDATES 20000000.0 /* memory guard */
 #define SKD_SYNTH_MAX_TILES 4000000.0
 
-/* ---- random numbers: xoshiro256** seeded through splitmix64 ---------- */
-
-typedef struct skd_rng {
-    uint64_t s[4];
-    double spare; /* second Box-Muller value */
-    int has_spare;
-} skd_rng;
+/* ---- random numbers (src/core/rng.h) -------------------------------- */
 
 /* Independent streams: one per purpose, and per tile for the pores. */
 enum {
@@ -45,12 +41,6 @@ enum {
     SKD_STREAM_NOISE_AFTER = 5
 };
 
-void skd_rng_seed(skd_rng *r, uint64_t seed, uint64_t stream, int64_t i,
-                  int64_t j);
-uint64_t skd_rng_next(skd_rng *r);
-double skd_rng_uniform(skd_rng *r); /* [0, 1), 53 random bits */
-double skd_rng_normal(skd_rng *r);  /* mean 0, standard deviation 1 */
-uint32_t skd_rng_poisson(skd_rng *r, double mean);
 
 /* ---- cameras: pixel -> skin maps ------------------------------------- */
 
@@ -220,18 +210,5 @@ double skd_synth_band_gain(double wx, double wy, double px_per_mm);
 /* The truth document; *out is allocated through ctx. */
 int skd_synth_truth_json(skd_ctx *ctx, const skd_synth_params *p,
                          const skd_synth_run *run, char **out);
-
-/* ---- a growable string through the context allocator ------------------ */
-
-typedef struct skd_sbuf {
-    skd_ctx *ctx;
-    char *data;
-    size_t len, cap;
-    int failed;
-} skd_sbuf;
-
-void skd_sbuf_printf(skd_sbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-void skd_sbuf_free(skd_sbuf *b);
 
 #endif

@@ -7,10 +7,10 @@
 #include "compare/compare.h"
 
 /* Standard normal from the module's own generator (Box-Muller). */
-static double normal(skd_boot_rng *r)
+static double normal(skd_rng *r)
 {
-    double u1 = ((skd_boot_rng_next(r) >> 11) + 0.5) / 9007199254740992.0;
-    double u2 = ((skd_boot_rng_next(r) >> 11) + 0.5) / 9007199254740992.0;
+    double u1 = ((skd_rng_next(r) >> 11) + 0.5) / 9007199254740992.0;
+    double u2 = ((skd_rng_next(r) >> 11) + 0.5) / 9007199254740992.0;
     return sqrt(-2 * log(u1)) * cos(2 * M_PI * u2);
 }
 
@@ -24,29 +24,29 @@ static double mean_of(const double *d, size_t n)
 
 static void test_rng(void)
 {
-    skd_boot_rng a, b;
+    skd_rng a, b;
     uint64_t counts[7] = {0};
     double chi2 = 0;
     int same = 1;
 
-    skd_boot_rng_seed(&a, 42);
-    skd_boot_rng_seed(&b, 42);
+    skd_rng_seed(&a, 42);
+    skd_rng_seed(&b, 42);
     for (int i = 0; i < 100; i++)
-        same &= skd_boot_rng_next(&a) == skd_boot_rng_next(&b);
+        same &= skd_rng_next(&a) == skd_rng_next(&b);
     CHECK(same);
-    skd_boot_rng_seed(&b, 43);
-    CHECK(skd_boot_rng_next(&a) != skd_boot_rng_next(&b));
+    skd_rng_seed(&b, 43);
+    CHECK(skd_rng_next(&a) != skd_rng_next(&b));
 
-    /* uniformity of skd_boot_rng_below over 7 values: chi-square, 6 dof; the
+    /* uniformity of skd_rng_below over 7 values: chi-square, 6 dof; the
      * 99.9% point is 22.5 */
-    skd_boot_rng_seed(&a, 7);
+    skd_rng_seed(&a, 7);
     for (int i = 0; i < 70000; i++)
-        counts[skd_boot_rng_below(&a, 7)]++;
+        counts[skd_rng_below(&a, 7)]++;
     for (int k = 0; k < 7; k++)
         chi2 += (counts[k] - 10000.0) * (counts[k] - 10000.0) / 10000.0;
     REPORT("rng_below(7) chi-square over 70000 draws: %.2f (6 dof)", chi2);
     CHECK(chi2 < 22.5);
-    CHECK(skd_boot_rng_below(&a, 1) == 0);
+    CHECK(skd_rng_below(&a, 1) == 0);
 }
 
 static void test_two_values(skd_ctx *ctx)
@@ -90,9 +90,9 @@ static void test_known_shift(skd_ctx *ctx)
 {
     enum { N = 40 };
     double d[N], strided[2 * N], lo, hi, lo2, hi2, lo3, hi3, m, sd = 0;
-    skd_boot_rng r;
+    skd_rng r;
 
-    skd_boot_rng_seed(&r, 2024);
+    skd_rng_seed(&r, 2024);
     for (int i = 0; i < N; i++)
         d[i] = -2 + normal(&r);
     m = mean_of(d, N);
@@ -138,9 +138,9 @@ static void test_coverage(skd_ctx *ctx)
     enum { N = 30, REPS = 400 };
     double d[N], lo, hi;
     int covered = 0;
-    skd_boot_rng r;
+    skd_rng r;
 
-    skd_boot_rng_seed(&r, 99);
+    skd_rng_seed(&r, 99);
     for (int rep = 0; rep < REPS; rep++) {
         for (int i = 0; i < N; i++)
             d[i] = 0.7 + 0.3 * normal(&r);

@@ -165,7 +165,8 @@ static void test_roundness(void)
                 double u = c * dx + s * dy, v = -s * dx + c * dy;
                 L[y * w + x] = (float)(u * u + ratios[t] * v * v);
             }
-        CHECK(skd_is_round(L, w, h, 4, 4) == want[t]);
+        skd_scale_window v = skd_whole_window(NULL, L, NULL, L, w, h);
+        CHECK(skd_is_round(&v, 4, 4) == want[t]);
     }
 }
 
@@ -184,7 +185,8 @@ static void test_plateau(void)
     }
     d[4 * w + 5] = d[4 * w + 6] = 20.0f; /* two equal maxima side by side */
     d[8 * w + 2] = 30.0f;
-    CHECK_STATUS(skd_scale_candidates(ctx, NULL, d, NULL, L, w, h, 3, 10.0, region, &list), SKD_OK);
+    skd_scale_window v = skd_whole_window(NULL, d, NULL, L, w, h);
+    CHECK_STATUS(skd_scale_candidates(ctx, &v, 3, 10.0, region, &list), SKD_OK);
     CHECK(list.n == 2);
     if (list.n == 2) {
         CHECK(list.v[0].x == 5 && list.v[0].y == 4 && list.v[0].k == 3);
@@ -194,7 +196,8 @@ static void test_plateau(void)
     skd_cand_list_free(ctx, &list);
     float up[120] = {0};
     up[4 * w + 5] = 20.0f;
-    CHECK_STATUS(skd_scale_candidates(ctx, up, d, NULL, L, w, h, 3, 10.0, region, &list), SKD_OK);
+    v.d[0] = up;
+    CHECK_STATUS(skd_scale_candidates(ctx, &v, 3, 10.0, region, &list), SKD_OK);
     CHECK(list.n == 1 && list.v[0].x == 2);
     skd_cand_list_free(ctx, &list);
     skd_ctx_free(ctx);

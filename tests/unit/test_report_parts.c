@@ -8,34 +8,34 @@
 #include "report/report.h"
 #include "report/report_parts.h"
 
-static const char *b64(skd_ctx *ctx, const char *s, skd_rbuf *b)
+static const char *b64(skd_ctx *ctx, const char *s, skd_buf *b)
 {
-    skd_rbuf_free(b);
-    skd_rbuf_init(b, ctx);
-    skd_rbuf_base64(b, (const unsigned char *)s, strlen(s));
+    skd_buf_free(b);
+    skd_buf_init(b, ctx);
+    skd_buf_base64(b, (const unsigned char *)s, strlen(s));
     return b->data ? b->data : "";
 }
 
 static void test_text(skd_ctx *ctx)
 {
-    skd_rbuf b;
-    skd_rbuf_init(&b, ctx);
+    skd_buf b;
+    skd_buf_init(&b, ctx);
     /* RFC 4648 test vectors */
     CHECK(!strcmp(b64(ctx, "f", &b), "Zg=="));
     CHECK(!strcmp(b64(ctx, "fo", &b), "Zm8="));
     CHECK(!strcmp(b64(ctx, "foo", &b), "Zm9v"));
     CHECK(!strcmp(b64(ctx, "foobar", &b), "Zm9vYmFy"));
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
 
-    skd_rbuf_init(&b, ctx);
-    skd_rbuf_html(&b, "a<b>&\"c'");
+    skd_buf_init(&b, ctx);
+    skd_buf_html(&b, "a<b>&\"c'");
     CHECK(!strcmp(b.data, "a&lt;b&gt;&amp;&quot;c&#39;"));
     for (int i = 0; i < 3000; i++)
-        skd_rbuf_printf(&b, "%04d", i);
+        skd_buf_printf(&b, "%04d", i);
     CHECK(b.len == strlen("a&lt;b&gt;&amp;&quot;c&#39;") + 12000);
     CHECK(!memcmp(b.data + b.len - 4, "2999", 4) && b.data[b.len] == 0);
     CHECK(!b.failed);
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
 }
 
 static void test_numbers(void)
@@ -118,7 +118,7 @@ static void test_codecs(skd_ctx *ctx)
 {
     skd_image *img = NULL, *back = NULL;
     skd_rgb8 p;
-    skd_rbuf b;
+    skd_buf b;
     double err = 0;
     int same = 1;
 
@@ -128,7 +128,7 @@ static void test_codecs(skd_ctx *ctx)
     fill_image(img);
     CHECK_STATUS(skd_rgb8_from_image(ctx, img, 0, &p), SKD_OK);
 
-    skd_rbuf_init(&b, ctx);
+    skd_buf_init(&b, ctx);
     CHECK_STATUS(skd_png_encode_memory(ctx, &p, &b), SKD_OK);
     CHECK_STATUS(skd_image_decode(ctx, b.data, b.len, &back), SKD_OK);
     if (back) {
@@ -139,9 +139,9 @@ static void test_codecs(skd_ctx *ctx)
         skd_image_free(back);
         back = NULL;
     }
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
 
-    skd_rbuf_init(&b, ctx);
+    skd_buf_init(&b, ctx);
     CHECK_STATUS(skd_jpeg_encode_memory(ctx, &p, 95, &b), SKD_OK);
     CHECK_STATUS(skd_image_decode(ctx, b.data, b.len, &back), SKD_OK);
     if (back) {
@@ -156,15 +156,15 @@ static void test_codecs(skd_ctx *ctx)
         CHECK(err < 4);
         skd_image_free(back);
     }
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
 
-    skd_rbuf_init(&b, ctx);
+    skd_buf_init(&b, ctx);
     CHECK_STATUS(skd_html_img(&b, &p, "a \"test\"", 0), SKD_OK);
     CHECK(!strncmp(b.data, "<img width=\"64\" height=\"48\" alt=\"a &quot;test"
                            "&quot;\" src=\"data:image/png;base64,iVBORw0KGgo",
                    strlen("<img width=\"64\" height=\"48\" alt=\"a &quot;test"
                           "&quot;\" src=\"data:image/png;base64,iVBORw0KGgo")));
-    skd_rbuf_free(&b);
+    skd_buf_free(&b);
     skd_rgb8_free(ctx, &p);
     skd_image_free(img);
 }
@@ -257,18 +257,18 @@ static void test_alloc_failures(void)
         skd_allocator al = {failing_malloc, failing_free, &f};
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_rgb8 p = {0};
-        skd_rbuf b;
+        skd_buf b;
         int st;
         if (!ctx)
             continue;
         st = skd_rgb8_alloc(ctx, 300, 200, &p);
         if (st == SKD_OK) {
             memset(p.px, 90, 300 * 200 * 3);
-            skd_rbuf_init(&b, ctx);
+            skd_buf_init(&b, ctx);
             st = skd_html_img(&b, &p, "x", 0);
             if (st == SKD_OK)
                 st = skd_html_img(&b, &p, "y", 1);
-            skd_rbuf_free(&b);
+            skd_buf_free(&b);
             skd_rgb8_free(ctx, &p);
         }
         skd_ctx_free(ctx);

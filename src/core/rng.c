@@ -3,9 +3,9 @@
  * filled by splitmix64 from (seed, stream, i, j). */
 #include <math.h>
 
-#include "synth.h"
+#include "rng.h"
 
-static uint64_t splitmix64(uint64_t *x)
+uint64_t skd_splitmix64(uint64_t *x)
 {
     uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -18,20 +18,28 @@ static uint64_t splitmix64(uint64_t *x)
 static uint64_t mix_in(uint64_t h, uint64_t v)
 {
     uint64_t x = h ^ v;
-    return splitmix64(&x);
+    return skd_splitmix64(&x);
 }
 
-void skd_rng_seed(skd_rng *r, uint64_t seed, uint64_t stream, int64_t i,
-                  int64_t j)
+void skd_rng_seed_stream(skd_rng *r, uint64_t seed, uint64_t stream,
+                         int64_t i, int64_t j)
 {
     uint64_t h = mix_in(0x5EED5EED5EED5EEDull, seed);
     h = mix_in(h, stream);
     h = mix_in(h, (uint64_t)i);
     h = mix_in(h, (uint64_t)j);
     for (int k = 0; k < 4; k++)
-        r->s[k] = splitmix64(&h);
+        r->s[k] = skd_splitmix64(&h);
     if (!(r->s[0] | r->s[1] | r->s[2] | r->s[3]))
         r->s[0] = 1; /* the one state xoshiro cannot leave */
+    r->spare = 0;
+    r->has_spare = 0;
+}
+
+void skd_rng_seed(skd_rng *r, uint64_t seed)
+{
+    for (int i = 0; i < 4; i++)
+        r->s[i] = skd_splitmix64(&seed);
     r->spare = 0;
     r->has_spare = 0;
 }
@@ -88,4 +96,19 @@ uint32_t skd_rng_poisson(skd_rng *r, double mean)
         mean -= m;
     }
     return n;
+}
+
+/* Lemire's multiply-shift with rejection of the biased low range. */
+uint32_t skd_rng_below(skd_rng *r, uint32_t n)
+{
+    uint64_t m = (skd_rng_next(r) >> 32) * n;
+    uint32_t low = (uint32_t)m;
+    if (low < n) {
+        uint32_t reject = (uint32_t)(-n) % n;
+        while (low < reject) {
+            m = (skd_rng_next(r) >> 32) * n;
+            low = (uint32_t)m;
+        }
+    }
+    return (uint32_t)(m >> 32);
 }

@@ -1,5 +1,4 @@
-/* JPEG encoding into memory for the report's photographs: a photo is ten
- * times smaller as JPEG than as PNG, and it is only shown, never measured.
+/* JPEG encoding into memory, for JPEG files and the report's photographs.
  * setjmp stays in this file. */
 #include <setjmp.h>
 #include <stdio.h>
@@ -7,7 +6,7 @@
 
 #include <jpeglib.h>
 
-#include "report.h"
+#include "io.h"
 
 /* Everything libjpeg touches lives here, on the heap, so no local object
  * changes between setjmp and a longjmp. */
@@ -16,7 +15,7 @@ typedef struct jpeg_sink {
     struct jpeg_destination_mgr dest;
     struct jpeg_error_mgr err;
     jmp_buf jump;
-    skd_rbuf *out;
+    skd_buf *out;
     JOCTET chunk[16384];
     char message[JMSG_LENGTH_MAX];
 } jpeg_sink;
@@ -33,7 +32,7 @@ static void dest_init(j_compress_ptr c)
 static boolean dest_empty(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk);
+    skd_buf_append(s->out, s->chunk, sizeof s->chunk);
     if (s->out->failed) {
         snprintf(s->message, sizeof s->message, "out of memory");
         longjmp(s->jump, 1);
@@ -45,7 +44,7 @@ static boolean dest_empty(j_compress_ptr c)
 static void dest_term(j_compress_ptr c)
 {
     jpeg_sink *s = sink_of(c);
-    skd_rbuf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
+    skd_buf_append(s->out, s->chunk, sizeof s->chunk - s->dest.free_in_buffer);
 }
 
 static void on_error(j_common_ptr c)
@@ -58,7 +57,7 @@ static void on_error(j_common_ptr c)
 static void on_message(j_common_ptr c) { (void)c; }
 
 int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
-                           skd_rbuf *out)
+                           skd_buf *out)
 {
     jpeg_sink *s = skd_calloc(ctx, 1, sizeof *s);
     j_compress_ptr c;
@@ -93,6 +92,7 @@ int skd_jpeg_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, int quality,
     c->in_color_space = JCS_RGB;
     jpeg_set_defaults(c);
     jpeg_set_quality(c, quality, TRUE);
+    c->optimize_coding = TRUE;
     jpeg_start_compress(c, TRUE);
     while (c->next_scanline < c->image_height) {
         JSAMPROW row = p->px + (size_t)c->next_scanline * p->width * 3;

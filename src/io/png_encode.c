@@ -1,14 +1,14 @@
-/* PNG encoding into memory for the report's data: URIs. setjmp stays in
+/* PNG encoding into memory (files are then written atomically). setjmp stays in
  * this file; the buffer is owned by the caller and survives a longjmp. */
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report.h"
+#include "io.h"
 
 typedef struct png_sink {
-    skd_rbuf *out;
+    skd_buf *out;
     skd_ctx *ctx;
     int nomem; /* an allocation failed, in libpng or in the buffer */
     char message[200];
@@ -17,7 +17,7 @@ typedef struct png_sink {
 static void sink_write(png_structp png, png_bytep data, png_size_t n)
 {
     png_sink *s = png_get_io_ptr(png);
-    skd_rbuf_append(s->out, data, n);
+    skd_buf_append(s->out, data, n);
     if (s->out->failed)
         png_error(png, "out of memory");
 }
@@ -94,7 +94,7 @@ static int encode(skd_ctx *ctx, png_sink *s, const skd_rgb8 *p)
                           : SKD_OK;
 }
 
-int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_rbuf *out)
+int skd_png_encode_memory(skd_ctx *ctx, const skd_rgb8 *p, skd_buf *out)
 {
     png_sink *s = skd_calloc(ctx, 1, sizeof *s);
     int st;

@@ -1,0 +1,125 @@
+/*
+ * libskindiff batch API: analyse and compare a whole clinic archive into an
+ * SQLite results database, export it, merge shard databases.
+ *
+ * Same conventions as skindiff.h (status codes, one context per thread, the
+ * library never prints). The batch driver creates one context per worker
+ * thread with the allocator of the context passed in, so a custom allocator
+ * must be thread-safe when jobs > 1.
+ */
+#ifndef SKINDIFF_BATCH_H
+#define SKINDIFF_BATCH_H
+
+#include "skindiff.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the database layout (PRAGMA user_version). Merging refuses
+ * databases of another version. */
+#define SKD_DB_SCHEMA_VERSION 1
+
+typedef enum skd_batch_phase {
+    SKD_PHASE_IMAGES = 1,     /* analysing photos */
+    SKD_PHASE_COMPARISONS = 2 /* comparing sessions */
+} skd_batch_phase;
+
+/* Progress of a run, passed to the progress callback after every item. */
+typedef struct skd_batch_progress {
+    skd_batch_phase phase;
+    uint64_t total;   /* items of this phase */
+    uint64_t done;    /* items finished in this phase, skipped included */
+    uint64_t skipped; /* of done: already in the database */
+    uint64_t failed;  /* of done: error rows written by this run */
+    double elapsed_s; /* seconds since the phase started */
+} skd_batch_progress;
+
+/* Called from worker threads, one call at a time (under the driver's lock):
+ * keep it short. */
+typedef void (*skd_batch_progress_fn)(void *opaque,
+                                      const skd_batch_progress *p);
+
+typedef struct skd_batch_options {
+    /* Input: an archive folder ARCHIVE/<patient>/<session>/<view>.{jpg,
+     * jpeg,png}, or a manifest CSV (then archive must be NULL). */
+    const char *archive;
+    const char *manifest;
+    /* Results database; NULL: "skindiff.db" in the archive folder, or
+     * beside the manifest ("skindiff.shard-K-of-N.db" with a shard). */
+    const char *db_path;
+    unsigned jobs;            /* worker threads; 0: online CPUs */
+    unsigned shard_k, shard_n; /* 1 <= k <= n; n == 0: no sharding */
+    skd_batch_progress_fn progress; /* may be NULL */
+    void *progress_opaque;
+} skd_batch_options;
+
+/* Counts of one run. "done" items were processed by this run (ok or
+ * error), "skipped" ones were already in the database. */
+typedef struct skd_batch_counts {
+    uint64_t total, done, skipped, failed;
+    uint64_t skipped_failed; /* skipped items whose stored row is an error */
+} skd_batch_counts;
+
+typedef struct skd_batch_summary {
+    skd_batch_counts images, comparisons;
+    double elapsed_s;
+    char db_path[4096]; /* the database used */
+} skd_batch_summary;
+
+/* Run a batch. The options of ctx (scale, thresholds, floors, bootstrap,
+ * tile size...) are copied into every worker context. Per-item failures are
+ * error rows, not a failed call: the call returns SKD_OK and the summary
+ * counts them. Errors: SKD_E_INVALID (bad options, bad manifest rows: the
+ * message gives the line), SKD_E_IO (archive or manifest unreadable),
+ * SKD_E_BUSY (another run holds DB.lock), SKD_E_DB, SKD_E_NOMEM. */
+SKD_API int skd_batch_run(skd_ctx *ctx, const skd_batch_options *opt,
+                          skd_batch_summary *summary);
+
+/* Default database path for these options (see db_path above).
+ * *out is owned by the caller: skd_free(ctx, *out). */
+SKD_API int skd_batch_default_db(skd_ctx *ctx, const skd_batch_options *opt,
+                                 char **out);
+
+/* Stable shard of a patient id: 1-based, (first 8 bytes of SHA-256 of the
+ * id, big-endian) mod n, plus 1. */
+SKD_API unsigned skd_batch_shard_of(const char *patient, unsigned n);
+
+typedef enum skd_export_table {
+    SKD_TABLE_IMAGES = 1,      /* one row per photo */
+    SKD_TABLE_COMPARISONS = 2, /* one row per comparison, all metrics */
+    SKD_TABLE_SERIES = 3       /* per patient+view+session, vs baseline */
+} skd_export_table;
+
+typedef enum skd_export_format {
+    SKD_EXPORT_CSV = 1,
+    SKD_EXPORT_NDJSON = 2
+} skd_export_format;
+
+/* Receives the export text in pieces; returns 0 on success. */
+typedef int (*skd_write_fn)(void *opaque, const void *data, size_t size);
+
+/* Export a table in a fixed order (patient, view, session, kind, keys) with
+ * numbers as %.6g, missing values empty (CSV) or null (NDJSON). */
+SKD_API int skd_export_write(skd_ctx *ctx, const char *db_path,
+                             skd_export_table table, skd_export_format fmt,
+                             skd_write_fn write, void *opaque);
+/* The same into a file, atomically (temporary file + rename). */
+SKD_API int skd_export_file(skd_ctx *ctx, const char *db_path,
+                            skd_export_table table, skd_export_format fmt,
+                            const char *path);
+/* Table name ("images", "comparisons", "series"), NULL if unknown. */
+SKD_API const char *skd_export_table_name(skd_export_table table);
+
+/* Merge shard databases into out_db (created if missing): rows are copied
+ * with INSERT OR IGNORE on their unique keys, in one transaction, so a
+ * failure leaves out_db as it was (and removes it if this call created it).
+ * Refuses databases of another schema version (SKD_E_DB) and an out_db
+ * locked by a running batch (SKD_E_BUSY). */
+SKD_API int skd_merge(skd_ctx *ctx, const char *out_db,
+                      const char *const *shards, size_t n_shards);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,237 @@
+/* The batch driver: plan, lock, then two phases (photos, comparisons) run by
+ * N worker threads, each with its own context. Results are written under one
+ * mutex, one transaction per item, so the database only ever holds finished
+ * items: a killed run resumes by skipping what is there. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+
+#define MAX_JOBS 256
+
+static void *worker(void *arg)
+{
+    skd_batch_state *b = arg;
+    skd_ctx *w = skd_ctx_create_with_allocator(&b->main->alloc);
+    if (!w) {
+        pthread_mutex_lock(&b->lock);
+        if (!b->fatal) {
+            b->fatal = SKD_E_NOMEM;
+            snprintf(b->fatal_msg, sizeof b->fatal_msg,
+                     "out of memory creating a worker context");
+        }
+        pthread_mutex_unlock(&b->lock);
+        return NULL;
+    }
+    memcpy(w->opt, b->main->opt, sizeof w->opt);
+    for (;;) {
+        size_t i;
+        pthread_mutex_lock(&b->lock);
+        if (b->fatal || b->next >= b->total) {
+            pthread_mutex_unlock(&b->lock);
+            break;
+        }
+        i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (b->phase == SKD_PHASE_IMAGES)
+            skd_batch_image_item(b, w, &b->plan->e[i]);
+        else
+            skd_batch_compare_item(b, w, &b->plan->pairs[i]);
+    }
+    skd_ctx_free(w);
+    return NULL;
+}
+
+static int run_phase(skd_batch_state *b, skd_batch_phase phase, size_t total,
+                     skd_batch_counts *counts, unsigned jobs)
+{
+    pthread_t tid[MAX_JOBS];
+    unsigned started = 0;
+    b->phase = phase;
+    b->next = 0;
+    b->total = total;
+    b->counts = counts;
+    counts->total = total;
+    b->t0 = skd_monotonic_s();
+    if (total == 0)
+        return SKD_OK;
+    if (jobs > total)
+        jobs = (unsigned)total;
+    for (; started < jobs; started++)
+        if (pthread_create(&tid[started], NULL, worker, b) != 0)
+            break;
+    if (started == 0)
+        worker(b); /* no thread could start: do the work here */
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(tid[i], NULL);
+    if (b->fatal)
+        return skd_fail(b->main, b->fatal, "%s", b->fatal_msg);
+    return SKD_OK;
+}
+
+int skd_batch_default_db(skd_ctx *ctx, const skd_batch_options *opt,
+                         char **out)
+{
+    char name[96] = "skindiff.db";
+    const char *base = opt->archive;
+    size_t dir_len;
+    *out = NULL;
+    if (opt->db_path)
+        return (*out = skd_strdup(ctx, opt->db_path)) ? SKD_OK : SKD_E_NOMEM;
+    if (opt->shard_n)
+        snprintf(name, sizeof name, "skindiff.shard-%u-of-%u.db", opt->shard_k,
+                 opt->shard_n);
+    if (opt->manifest) {
+        const char *slash = strrchr(opt->manifest, '/');
+        base = opt->manifest;
+        dir_len = slash ? (size_t)(slash - base) + (slash == base) : 0;
+    } else if (base) {
+        dir_len = strlen(base);
+        while (dir_len > 1 && base[dir_len - 1] == '/')
+            dir_len--;
+    } else {
+        return skd_fail(ctx, SKD_E_INVALID, "no archive or manifest given");
+    }
+    if (!(*out = skd_malloc(ctx, dir_len + strlen(name) + 2)))
+        return SKD_E_NOMEM;
+    if (dir_len == 0) {
+        strcpy(*out, name);
+    } else {
+        memcpy(*out, base, dir_len);
+        (*out)[dir_len] = '\0';
+        if ((*out)[dir_len - 1] != '/')
+            strcat(*out, "/");
+        strcat(*out, name);
+    }
+    return SKD_OK;
+}
+
+static int check_options(skd_ctx *ctx, const skd_batch_options *opt)
+{
+    if (!opt || (!opt->archive == !opt->manifest))
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "give either an archive folder or a manifest");
+    if (opt->shard_n && (opt->shard_k < 1 || opt->shard_k > opt->shard_n))
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "shard %u/%u: K must be between 1 and N", opt->shard_k,
+                        opt->shard_n);
+    if (opt->jobs > MAX_JOBS)
+        return skd_fail(ctx, SKD_E_INVALID, "at most %d jobs", MAX_JOBS);
+    return SKD_OK;
+}
+
+static void utc_now(char *buf, size_t cap)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static void make_run_id(char out[33])
+{
+    unsigned char r[16];
+    FILE *f = fopen("/dev/urandom", "rb");
+    size_t got = f ? fread(r, 1, sizeof r, f) : 0;
+    uint64_t t = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 32);
+    if (f)
+        fclose(f);
+    for (size_t i = got; i < sizeof r; i++) /* no urandom: time and pid */
+        r[i] = (unsigned char)(t >> (8 * (i % 8)));
+    for (int i = 0; i < 16; i++)
+        snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
+                      const skd_batch_ops *ops, skd_batch_summary *sum)
+{
+    skd_batch_state b;
+    skd_plan plan;
+    char *db_path = NULL, run_id[33], started[32], finished[32];
+    char settings[2048], source[4200];
+    unsigned jobs;
+    double t0 = skd_monotonic_s();
+    int st;
+
+    if (!ctx || !sum || !ops)
+        return SKD_E_INVALID;
+    memset(sum, 0, sizeof *sum);
+    memset(&plan, 0, sizeof plan);
+    memset(&b, 0, sizeof b);
+    b.db.lock_fd = -1;
+    if ((st = check_options(ctx, opt)) != SKD_OK)
+        return st;
+    jobs = opt->jobs;
+    if (jobs == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        jobs = n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (unsigned)n;
+    }
+    /* Input problems are found before any work or any database file. */
+    st = opt->manifest ? skd_read_manifest(ctx, opt->manifest, &plan)
+                       : skd_walk_archive(ctx, opt->archive, &plan);
+    if (st == SKD_OK) {
+        skd_plan_shard(ctx, &plan, opt->shard_k, opt->shard_n);
+        st = skd_plan_finish(ctx, &plan);
+    }
+    if (st == SKD_OK)
+        st = skd_batch_default_db(ctx, opt, &db_path);
+    if (st == SKD_OK) {
+        snprintf(sum->db_path, sizeof sum->db_path, "%s", db_path);
+        st = skd_db_lock(ctx, db_path, &b.db.lock_fd);
+    }
+    if (st == SKD_OK) {
+        int fd = b.db.lock_fd;
+        st = skd_db_open(ctx, db_path, &b.db);
+        b.db.lock_fd = fd; /* skd_db_close releases it */
+        if (st != SKD_OK)
+            skd_db_unlock(fd);
+    }
+    if (st != SKD_OK) {
+        skd_plan_free(ctx, &plan);
+        skd_dealloc(ctx, db_path);
+        return st;
+    }
+
+    b.main = ctx;
+    b.opt = opt;
+    b.ops = ops;
+    b.plan = &plan;
+    skd_cmp_settings(ctx, settings, sizeof settings);
+    skd_sha256_hex(settings, strlen(settings), b.cmp_params);
+    {
+        size_t n = strlen(settings);
+        snprintf(settings + n, sizeof settings - n, "\n");
+        n = strlen(settings);
+        skd_image_settings(ctx, settings + n, sizeof settings - n);
+    }
+    snprintf(source, sizeof source, "%s%s", opt->manifest ? "manifest " : "",
+             opt->manifest ? opt->manifest : opt->archive);
+    make_run_id(run_id);
+    utc_now(started, sizeof started);
+    st = skd_db_put_run(ctx, &b.db, run_id, started, NULL, source, settings,
+                        opt, NULL);
+    if (st == SKD_OK && pthread_mutex_init(&b.lock, NULL) != 0)
+        st = skd_fail(ctx, SKD_E_INTERNAL, "cannot create a mutex");
+    if (st == SKD_OK) {
+        st = run_phase(&b, SKD_PHASE_IMAGES, plan.n, &sum->images, jobs);
+        if (st == SKD_OK)
+            st = run_phase(&b, SKD_PHASE_COMPARISONS, plan.n_pairs,
+                           &sum->comparisons, jobs);
+        pthread_mutex_destroy(&b.lock);
+    }
+    sum->elapsed_s = skd_monotonic_s() - t0;
+    if (st == SKD_OK) {
+        skd_batch_options o = *opt;
+        o.jobs = jobs;
+        utc_now(finished, sizeof finished);
+        st = skd_db_put_run(ctx, &b.db, run_id, started, finished, source,
+                            settings, &o, sum);
+    }
+    skd_db_close(&b.db); /* also releases DB.lock */
+    skd_plan_free(ctx, &plan);
+    skd_dealloc(ctx, db_path);
+    return st;
+}

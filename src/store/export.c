@@ -1,0 +1,254 @@
+/* Export a results table as CSV or NDJSON. Fixed row order (patient, view,
+ * session, kind), numbers as %.6g, no timestamps: the same database always
+ * gives the same bytes, whatever the -j or the order the work was done in. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../io/io.h"
+#include "store.h"
+
+static const char images_query[] =
+    "SELECT patient, session, view, path, content_sha256, params_hash,"
+    " image_key, status, error_code, error_name, error_message, width, height,"
+    " px_per_mm, scale_source, sa, sq, ssk, sku, pore_count,"
+    " pore_density_per_cm2, pore_mean_diameter_mm, pore_area_fraction,"
+    " a_mean, a_median, erythema_index, red_area_fraction, area_cm2"
+    " FROM images ORDER BY patient, view, session";
+
+static const char comparisons_query[] =
+    "SELECT * FROM comparisons"
+    " ORDER BY patient, view, session_after, kind, session_before";
+
+/* Each photo with its change from the baseline (first) session of its
+ * patient+view; the comparison counts only if it was made from the photos
+ * now stored (keys match). */
+static const char series_query[] =
+    "WITH img AS (SELECT *,"
+    " DENSE_RANK() OVER w AS session_index,"
+    " FIRST_VALUE(session) OVER w AS baseline_session,"
+    " FIRST_VALUE(image_key) OVER w AS baseline_key"
+    " FROM images WINDOW w AS (PARTITION BY patient, view ORDER BY session"
+    " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
+    " SELECT i.patient, i.view, i.session, i.session_index,"
+    " i.baseline_session, i.status AS image_status,"
+    " i.error_message AS image_error, i.px_per_mm, i.sa,"
+    " i.pore_density_per_cm2, i.pore_mean_diameter_mm, i.a_mean,"
+    " i.erythema_index, i.red_area_fraction, i.area_cm2,"
+    " c.kind AS comparison_kind, c.status AS comparison_status,"
+    " c.error_message AS comparison_error, c.common_area_cm2, c.tiles_used,"
+    " c.sa_change, c.sa_change_pct, c.sa_ci_low, c.sa_ci_high, c.sa_verdict,"
+    " c.pore_density_change, c.pore_density_change_pct,"
+    " c.pore_density_ci_low, c.pore_density_ci_high, c.pore_density_verdict,"
+    " c.a_mean_change, c.a_mean_change_pct, c.a_mean_ci_low,"
+    " c.a_mean_ci_high, c.a_mean_verdict,"
+    " c.erythema_change, c.erythema_change_pct, c.erythema_ci_low,"
+    " c.erythema_ci_high, c.erythema_verdict,"
+    " c.red_area_change, c.red_area_change_pct, c.red_area_ci_low,"
+    " c.red_area_ci_high, c.red_area_verdict"
+    " FROM img i LEFT JOIN comparisons c ON c.patient = i.patient"
+    " AND c.view = i.view AND c.session_before = i.baseline_session"
+    " AND c.session_after = i.session"
+    " AND c.kind IN ('baseline', 'baseline+previous')"
+    " AND c.before_key = i.baseline_key AND c.after_key = i.image_key"
+    " ORDER BY i.patient, i.view, i.session";
+
+const char *skd_export_table_name(skd_export_table t)
+{
+    switch (t) {
+    case SKD_TABLE_IMAGES: return "images";
+    case SKD_TABLE_COMPARISONS: return "comparisons";
+    case SKD_TABLE_SERIES: return "series";
+    }
+    return NULL;
+}
+
+/* Output buffered in 64 KiB pieces. */
+typedef struct out {
+    skd_write_fn write;
+    void *opaque;
+    char buf[65536];
+    size_t len;
+    int failed;
+} out;
+
+static void flush(out *o)
+{
+    if (o->len && !o->failed && o->write(o->opaque, o->buf, o->len) != 0)
+        o->failed = 1;
+    o->len = 0;
+}
+
+static void put(out *o, const char *s, size_t n)
+{
+    while (n) {
+        size_t take = sizeof o->buf - o->len < n ? sizeof o->buf - o->len : n;
+        memcpy(o->buf + o->len, s, take);
+        o->len += take, s += take, n -= take;
+        if (o->len == sizeof o->buf)
+            flush(o);
+    }
+}
+
+static void puts_(out *o, const char *s) { put(o, s, strlen(s)); }
+
+static void put_number(out *o, sqlite3_stmt *s, int i)
+{
+    char num[64];
+    if (sqlite3_column_type(s, i) == SQLITE_INTEGER)
+        snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(s, i));
+    else
+        snprintf(num, sizeof num, "%.6g", sqlite3_column_double(s, i));
+    puts_(o, num);
+}
+
+static void csv_text(out *o, const char *t)
+{
+    if (!t[strcspn(t, ",\"\r\n")] && t[0] != ' ' &&
+        (!t[0] || t[strlen(t) - 1] != ' ')) {
+        puts_(o, t);
+        return;
+    }
+    put(o, "\"", 1);
+    for (; *t; t++) {
+        put(o, t, 1);
+        if (*t == '"')
+            put(o, "\"", 1); /* a quote inside quotes is doubled */
+    }
+    put(o, "\"", 1);
+}
+
+static void json_text(out *o, const char *t)
+{
+    put(o, "\"", 1);
+    for (; *t; t++) {
+        unsigned char c = (unsigned char)*t;
+        char esc[8];
+        if (c == '"' || c == '\\') {
+            esc[0] = '\\', esc[1] = (char)c;
+            put(o, esc, 2);
+        } else if (c < 0x20) {
+            snprintf(esc, sizeof esc, "\\u%04x", c);
+            puts_(o, esc);
+        } else {
+            put(o, t, 1);
+        }
+    }
+    put(o, "\"", 1);
+}
+
+static void row_csv(out *o, sqlite3_stmt *s, int header)
+{
+    int n = sqlite3_column_count(s);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            put(o, ",", 1);
+        if (header)
+            csv_text(o, sqlite3_column_name(s, i));
+        else if (sqlite3_column_type(s, i) == SQLITE_TEXT)
+            csv_text(o, (const char *)sqlite3_column_text(s, i));
+        else if (sqlite3_column_type(s, i) != SQLITE_NULL)
+            put_number(o, s, i);
+    }
+    put(o, "\n", 1);
+}
+
+static void row_json(out *o, sqlite3_stmt *s)
+{
+    int n = sqlite3_column_count(s);
+    put(o, "{", 1);
+    for (int i = 0; i < n; i++) {
+        if (i)
+            put(o, ",", 1);
+        json_text(o, sqlite3_column_name(s, i));
+        put(o, ":", 1);
+        switch (sqlite3_column_type(s, i)) {
+        case SQLITE_NULL: puts_(o, "null"); break;
+        case SQLITE_TEXT: json_text(o, (const char *)sqlite3_column_text(s, i)); break;
+        default: put_number(o, s, i); break;
+        }
+    }
+    puts_(o, "}\n");
+}
+
+int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
+                     skd_export_format fmt, skd_write_fn write, void *opaque)
+{
+    const char *sql = table == SKD_TABLE_IMAGES        ? images_query
+                      : table == SKD_TABLE_COMPARISONS ? comparisons_query
+                      : table == SKD_TABLE_SERIES      ? series_query
+                                                       : NULL;
+    sqlite3_stmt *s = NULL;
+    skd_db db;
+    out *o;
+    int st, rc, first = 1;
+    if (!ctx || !db_path || !write || !sql ||
+        (fmt != SKD_EXPORT_CSV && fmt != SKD_EXPORT_NDJSON))
+        return ctx ? skd_fail(ctx, SKD_E_INVALID, "export: bad arguments")
+                   : SKD_E_INVALID;
+    if ((st = skd_db_open_readonly(ctx, db_path, &db)) != SKD_OK)
+        return st;
+    if (!(o = skd_malloc(ctx, sizeof *o))) {
+        skd_db_close(&db);
+        return SKD_E_NOMEM;
+    }
+    o->write = write;
+    o->opaque = opaque;
+    o->len = 0;
+    o->failed = 0;
+    if (sqlite3_prepare_v2(db.db, sql, -1, &s, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, db.db, db_path, "cannot read the results");
+    while (st == SKD_OK && !o->failed && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (fmt == SKD_EXPORT_CSV) {
+            if (first)
+                row_csv(o, s, 1);
+            row_csv(o, s, 0);
+        } else {
+            row_json(o, s);
+        }
+        first = 0;
+    }
+    if (st == SKD_OK && !o->failed && rc != SQLITE_DONE)
+        st = skd_db_fail(ctx, db.db, db_path, "cannot read the results");
+    if (st == SKD_OK && first && fmt == SKD_EXPORT_CSV)
+        row_csv(o, s, 1); /* an empty table still has its header */
+    if (st == SKD_OK)
+        flush(o);
+    if (st == SKD_OK && o->failed)
+        st = skd_fail(ctx, SKD_E_IO, "export: cannot write output");
+    sqlite3_finalize(s);
+    skd_db_close(&db);
+    skd_dealloc(ctx, o);
+    return st;
+}
+
+typedef struct file_sink {
+    FILE *fp;
+} file_sink;
+
+static int file_write(void *opaque, const void *data, size_t size)
+{
+    file_sink *f = opaque;
+    return fwrite(data, 1, size, f->fp) == size ? 0 : -1;
+}
+
+int skd_export_file(skd_ctx *ctx, const char *db_path, skd_export_table table,
+                    skd_export_format fmt, const char *path)
+{
+    skd_atomic_file af;
+    file_sink sink;
+    int st;
+    if (!ctx || !path)
+        return SKD_E_INVALID;
+    if ((st = skd_atomic_open(ctx, path, &af)) != SKD_OK)
+        return st;
+    sink.fp = af.fp;
+    st = skd_export_write(ctx, db_path, table, fmt, file_write, &sink);
+    if (st != SKD_OK) {
+        if (st == SKD_E_IO)
+            skd_fail(ctx, SKD_E_IO, "%s: cannot write output", path);
+        skd_atomic_abort(ctx, &af);
+        return st;
+    }
+    return skd_atomic_commit(ctx, &af);
+}

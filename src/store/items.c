@@ -1,0 +1,258 @@
+/* The work of one item: read, hash, skip if stored, else compute and write
+ * the row (one transaction). Runs on worker threads; everything shared is
+ * touched under b->lock. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "store.h"
+
+#define MAX_FILE_BYTES ((size_t)1 << 30)
+
+
+double skd_monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Record what a worker did and tell the caller. Lock held. */
+static void count_item(skd_batch_state *b, int skipped, int failed, int skipped_failed)
+{
+    skd_batch_counts *c = b->counts;
+    if (skipped) {
+        c->skipped++;
+        c->skipped_failed += skipped_failed != 0;
+    } else {
+        c->done++;
+        c->failed += failed != 0;
+    }
+    if (b->opt->progress) {
+        skd_batch_progress p;
+        p.phase = b->phase;
+        p.total = c->total;
+        p.done = c->done + c->skipped;
+        p.skipped = c->skipped;
+        p.failed = c->failed;
+        p.elapsed_s = skd_monotonic_s() - b->t0;
+        b->opt->progress(b->opt->progress_opaque, &p);
+    }
+}
+
+static void set_fatal(skd_batch_state *b, skd_ctx *w)
+{
+    if (!b->fatal) {
+        b->fatal = SKD_E_DB;
+        snprintf(b->fatal_msg, sizeof b->fatal_msg, "%s", skd_ctx_message(w));
+    }
+}
+
+static double effective_scale(const skd_batch_state *b, const skd_entry *e,
+                              const char **source)
+{
+    double s = skd_opt(b->main, SKD_OPT_PX_PER_MM);
+    if (e->px_per_mm > 0) {
+        *source = "manifest";
+        return e->px_per_mm;
+    }
+    if (s > 0) {
+        *source = "given";
+        return s;
+    }
+    *source = "assumed";
+    return SKD_DEFAULT_PX_PER_MM;
+}
+
+/* Keep the failure of an item in the plan, for the comparisons. */
+static void keep_message(skd_ctx *w, skd_entry *e, const char *msg)
+{
+    skd_dealloc(w, e->message);
+    e->message = skd_strdup(w, msg ? msg : "");
+}
+
+void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e)
+{
+    void *data = NULL, *mask = NULL;
+    size_t size = 0, mask_size = 0;
+    char mask_sha[SKD_HEX_LEN], params[SKD_HEX_LEN];
+    const char *source;
+    int st = SKD_OK, found = 0, stored = SKD_OK, stop;
+    char *stored_msg = NULL;
+    char msg[1024] = "";
+    skd_image_row row;
+    skd_image_result res;
+
+    memset(&row, 0, sizeof row);
+    memset(&res, 0, sizeof res);
+    e->scale = effective_scale(b, e, &source);
+    e->scale_assumed = !strcmp(source, "assumed");
+    if (e->mask_path) {
+        st = skd_store_read_named(w, e->mask_path, e->mask_path, MAX_FILE_BYTES,
+                                 &mask, &mask_size);
+        if (st == SKD_OK)
+            skd_sha256_hex(mask, mask_size, mask_sha);
+        else
+            strcpy(mask_sha, "unreadable");
+    }
+    if (st == SKD_OK) {
+        st = skd_store_read_named(w, e->path, e->rel_path, MAX_FILE_BYTES, &data,
+                                 &size);
+        if (st == SKD_OK)
+            skd_sha256_hex(data, size, e->content);
+    }
+    if (!data)
+        strcpy(e->content, "unreadable");
+    if (st != SKD_OK)
+        snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
+    skd_image_params_hash(b->main, e->scale, e->scale_assumed,
+                          e->mask_path ? mask_sha : NULL, params);
+    skd_key_of(e->content, params, NULL, e->image_key);
+
+    pthread_mutex_lock(&b->lock);
+    if (!b->fatal &&
+        skd_db_find_image(w, &b->db, e, e->image_key, &found, &stored,
+                          &stored_msg) != SKD_OK)
+        set_fatal(b, w);
+    if (found && !b->fatal) {
+        e->status = stored;
+        if (stored != SKD_OK)
+            keep_message(w, e, stored_msg);
+        count_item(b, 1, 0, stored != SKD_OK);
+    }
+    stop = found || b->fatal;
+    pthread_mutex_unlock(&b->lock);
+    skd_dealloc(w, stored_msg);
+    if (stop)
+        goto done;
+
+    if (st == SKD_OK && e->preset_error) {
+        st = SKD_E_INVALID;
+        snprintf(msg, sizeof msg, "%s", e->preset_error);
+    }
+    if (st == SKD_OK) {
+        skd_image_job job = {e->rel_path, data, size, mask, mask_size};
+        skd_ctx_set(w, SKD_OPT_PX_PER_MM, e->scale_assumed ? 0 : e->scale);
+        w->message[0] = '\0';
+        st = b->ops->analyze(b->ops->opaque, w, &job, &res);
+        if (st != SKD_OK)
+            snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
+    }
+    e->status = st;
+    if (st != SKD_OK)
+        keep_message(w, e, msg);
+    row.entry = e;
+    row.content_sha256 = e->content;
+    row.params_hash = params;
+    row.status = st;
+    row.message = msg;
+    row.scale_source = source;
+    row.px_per_mm = e->scale;
+    if (st == SKD_OK) {
+        row.width = res.width;
+        row.height = res.height;
+        row.metrics = res.metrics;
+        if (res.px_per_mm > 0)
+            row.px_per_mm = res.px_per_mm;
+    }
+    pthread_mutex_lock(&b->lock);
+    if (!b->fatal && skd_db_put_image(w, &b->db, &row) != SKD_OK)
+        set_fatal(b, w);
+    if (!b->fatal)
+        count_item(b, 0, st != SKD_OK, 0);
+    pthread_mutex_unlock(&b->lock);
+done:
+    skd_dealloc(w, data);
+    skd_dealloc(w, mask);
+}
+
+/* Read a photo again for its comparison and check it is the same file. */
+static int reread(skd_ctx *w, const skd_entry *e, void **data, size_t *size,
+                  void **mask, size_t *mask_size)
+{
+    char sha[SKD_HEX_LEN];
+    int st = skd_store_read_named(w, e->path, e->rel_path, MAX_FILE_BYTES, data,
+                                 size);
+    if (st != SKD_OK)
+        return st;
+    skd_sha256_hex(*data, *size, sha);
+    if (strcmp(sha, e->content) != 0)
+        return skd_fail(w, SKD_E_IO, "%s: file changed during the run",
+                        e->rel_path);
+    if (e->mask_path)
+        return skd_store_read_named(w, e->mask_path, e->mask_path,
+                                   MAX_FILE_BYTES, mask, mask_size);
+    return SKD_OK;
+}
+
+void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
+                            const skd_pair *p)
+{
+    const skd_entry *be = &b->plan->e[p->before], *ae = &b->plan->e[p->after];
+    char key[SKD_HEX_LEN], msg[1024] = "";
+    void *bd = NULL, *ad = NULL, *bm = NULL, *am = NULL;
+    size_t bs = 0, as = 0, bms = 0, ams = 0;
+    int st = SKD_OK, found = 0, stored = SKD_OK, stop;
+    skd_cmp_row row;
+
+    memset(&row, 0, sizeof row);
+    skd_key_of(be->image_key, ae->image_key, b->cmp_params, key);
+    pthread_mutex_lock(&b->lock);
+    if (!b->fatal && skd_db_find_cmp(w, &b->db, be, ae, p->kind, key, &found,
+                                     &stored) != SKD_OK)
+        set_fatal(b, w);
+    if (found && !b->fatal)
+        count_item(b, 1, 0, stored != SKD_OK);
+    stop = found || b->fatal;
+    pthread_mutex_unlock(&b->lock);
+    if (stop)
+        return;
+
+    if (be->status != SKD_OK) {
+        st = be->status;
+        snprintf(msg, sizeof msg, "before image failed: %s",
+                 be->message ? be->message : "");
+    } else if (ae->status != SKD_OK) {
+        st = ae->status;
+        snprintf(msg, sizeof msg, "after image failed: %s",
+                 ae->message ? ae->message : "");
+    } else if (be->scale != ae->scale || be->scale_assumed != ae->scale_assumed) {
+        st = SKD_E_INVALID;
+        snprintf(msg, sizeof msg,
+                 "%s and %s have different scales (%g and %g px/mm); a "
+                 "comparison needs one",
+                 be->rel_path, ae->rel_path, be->scale, ae->scale);
+    } else {
+        st = reread(w, be, &bd, &bs, &bm, &bms);
+        if (st == SKD_OK)
+            st = reread(w, ae, &ad, &as, &am, &ams);
+        if (st == SKD_OK) {
+            skd_image_job bj = {be->rel_path, bd, bs, bm, bms};
+            skd_image_job aj = {ae->rel_path, ad, as, am, ams};
+            skd_ctx_set(w, SKD_OPT_PX_PER_MM, be->scale_assumed ? 0 : be->scale);
+            w->message[0] = '\0';
+            st = b->ops->compare(b->ops->opaque, w, &bj, &aj, &row.c);
+        }
+        if (st != SKD_OK)
+            snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
+    }
+    row.before = be;
+    row.after = ae;
+    row.kind = p->kind;
+    row.params_hash = b->cmp_params;
+    row.cmp_key = key;
+    row.status = st;
+    row.message = msg;
+    pthread_mutex_lock(&b->lock);
+    if (!b->fatal && skd_db_put_cmp(w, &b->db, &row) != SKD_OK)
+        set_fatal(b, w);
+    if (!b->fatal)
+        count_item(b, 0, st != SKD_OK, 0);
+    pthread_mutex_unlock(&b->lock);
+    skd_dealloc(w, bd);
+    skd_dealloc(w, ad);
+    skd_dealloc(w, bm);
+    skd_dealloc(w, am);
+}
+

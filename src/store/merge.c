@@ -1,0 +1,158 @@
+/* Merge shard databases: copy every row with INSERT OR IGNORE on the unique
+ * keys, all shards in one transaction on the output. Rows are copied through
+ * prepared statements (not ATTACH), so the number of shards is not limited
+ * and nothing is attached inside the transaction. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "store.h"
+
+static const char *const tables[] = {"runs", "images", "comparisons"};
+
+/* Column lists must match exactly (same version implies it; a hand-edited
+ * database might not). */
+static int same_columns(skd_ctx *ctx, sqlite3 *out, sqlite3 *in,
+                        const char *table, const char *in_path)
+{
+    char sql[128];
+    sqlite3_stmt *a = NULL, *b = NULL;
+    int st = SKD_OK;
+    snprintf(sql, sizeof sql, "SELECT * FROM %s LIMIT 0", table);
+    if (sqlite3_prepare_v2(out, sql, -1, &a, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out, "output", "cannot read a table");
+    else if (sqlite3_prepare_v2(in, sql, -1, &b, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, in, in_path, "cannot read a table");
+    else if (sqlite3_column_count(a) != sqlite3_column_count(b))
+        st = skd_fail(ctx, SKD_E_DB, "%s: table %s has %d columns, expected %d",
+                      in_path, table, sqlite3_column_count(b),
+                      sqlite3_column_count(a));
+    for (int i = 0; st == SKD_OK && i < sqlite3_column_count(a); i++)
+        if (strcmp(sqlite3_column_name(a, i), sqlite3_column_name(b, i)))
+            st = skd_fail(ctx, SKD_E_DB, "%s: table %s column %d is %s, "
+                          "expected %s", in_path, table, i + 1,
+                          sqlite3_column_name(b, i), sqlite3_column_name(a, i));
+    sqlite3_finalize(a);
+    sqlite3_finalize(b);
+    return st;
+}
+
+static int copy_table(skd_ctx *ctx, sqlite3 *out, sqlite3 *in,
+                      const char *table, const char *in_path,
+                      const char *out_path)
+{
+    char sql[4096];
+    sqlite3_stmt *r = NULL, *w = NULL;
+    int st = SKD_OK, rc, n;
+    size_t len;
+    snprintf(sql, sizeof sql, "SELECT * FROM %s", table);
+    if (sqlite3_prepare_v2(in, sql, -1, &r, NULL) != SQLITE_OK)
+        return skd_db_fail(ctx, in, in_path, "cannot read a table");
+    n = sqlite3_column_count(r);
+    len = (size_t)snprintf(sql, sizeof sql, "INSERT OR IGNORE INTO %s VALUES (",
+                           table);
+    for (int i = 0; i < n && len + 4 < sizeof sql; i++)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, "%s?", i ? "," : "");
+    if (len + 2 >= sizeof sql) {
+        sqlite3_finalize(r);
+        return skd_fail(ctx, SKD_E_INTERNAL, "merge: too many columns");
+    }
+    strcat(sql, ")");
+    if (sqlite3_prepare_v2(out, sql, -1, &w, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out, out_path, "cannot prepare the copy");
+    while (st == SKD_OK && (rc = sqlite3_step(r)) == SQLITE_ROW) {
+        for (int i = 0; i < n; i++)
+            sqlite3_bind_value(w, i + 1, sqlite3_column_value(r, i));
+        if (sqlite3_step(w) != SQLITE_DONE)
+            st = skd_db_fail(ctx, out, out_path, "cannot copy a row");
+        sqlite3_reset(w);
+    }
+    if (st == SKD_OK && rc != SQLITE_DONE)
+        st = skd_db_fail(ctx, in, in_path, "cannot read a row");
+    sqlite3_finalize(r);
+    sqlite3_finalize(w);
+    return st;
+}
+
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
+}
+
+static void remove_db(const char *path)
+{
+    char p[4200];
+    unlink(path);
+    snprintf(p, sizeof p, "%s-wal", path);
+    unlink(p);
+    snprintf(p, sizeof p, "%s-shm", path);
+    unlink(p);
+}
+
+static int merge_one(skd_ctx *ctx, skd_db *out, const char *out_path,
+                     const char *shard)
+{
+    skd_db in;
+    int st = skd_db_open_readonly(ctx, shard, &in);
+    for (size_t t = 0; st == SKD_OK && t < sizeof tables / sizeof *tables; t++)
+        st = same_columns(ctx, out->db, in.db, tables[t], shard);
+    for (size_t t = 0; st == SKD_OK && t < sizeof tables / sizeof *tables; t++)
+        st = copy_table(ctx, out->db, in.db, tables[t], shard, out_path);
+    if (in.db)
+        skd_db_close(&in);
+    return st;
+}
+
+int skd_merge(skd_ctx *ctx, const char *out_path, const char *const *shards,
+              size_t n_shards)
+{
+    skd_db out;
+    int st, fd = -1, created;
+    struct stat sb;
+    if (!ctx || !out_path || (!shards && n_shards))
+        return ctx ? skd_fail(ctx, SKD_E_INVALID, "merge: bad arguments")
+                   : SKD_E_INVALID;
+    for (size_t i = 0; i < n_shards; i++) {
+        if (same_file(shards[i], out_path))
+            return skd_fail(ctx, SKD_E_INVALID,
+                            "%s: cannot merge a database into itself",
+                            shards[i]);
+        if (stat(shards[i], &sb) != 0)
+            return skd_fail(ctx, SKD_E_IO, "%s: %s", shards[i],
+                            strerror(errno));
+    }
+    /* Check every shard before touching the output. */
+    for (size_t i = 0; i < n_shards; i++) {
+        skd_db in;
+        if ((st = skd_db_open_readonly(ctx, shards[i], &in)) != SKD_OK)
+            return st;
+        skd_db_close(&in);
+    }
+    if ((st = skd_db_lock(ctx, out_path, &fd)) != SKD_OK)
+        return st;
+    created = stat(out_path, &sb) != 0;
+    if ((st = skd_db_open(ctx, out_path, &out)) != SKD_OK) {
+        skd_db_unlock(fd);
+        if (created)
+            remove_db(out_path);
+        return st;
+    }
+    if (sqlite3_exec(out.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, out_path, "cannot begin a transaction");
+    for (size_t i = 0; st == SKD_OK && i < n_shards; i++)
+        st = merge_one(ctx, &out, out_path, shards[i]);
+    if (st == SKD_OK && sqlite3_exec(out.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, out_path, "cannot commit");
+    if (st != SKD_OK)
+        sqlite3_exec(out.db, "ROLLBACK", NULL, NULL, NULL);
+    skd_db_close(&out);
+    if (st != SKD_OK && created)
+        remove_db(out_path);
+    skd_db_unlock(fd);
+    return st;
+}

@@ -1,0 +1,69 @@
+/* What goes into the keys: every setting that changes a stored number.
+ * Written as canonical text (%.17g: exact for doubles) and hashed. The
+ * decode limit and thread count are left out: they never change a figure. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
+{
+    snprintf(buf, cap,
+             "skindiff %d.%d analysis; pore_threshold=%.17g; red_delta=%.17g;"
+             " fft_measure=%.17g",
+             SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
+             skd_opt(t, SKD_OPT_PORE_THRESHOLD), skd_opt(t, SKD_OPT_RED_DELTA),
+             skd_opt(t, SKD_OPT_FFT_MEASURE));
+}
+
+void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)
+{
+    snprintf(buf, cap,
+             "skindiff %d.%d comparison; assume_aligned=%.17g;"
+             " min_confidence=%.17g; bootstrap_n=%.17g; seed=%.17g;"
+             " tile_mm=%.17g; floor_sa=%.17g; floor_pores=%.17g;"
+             " floor_a_mean=%.17g; floor_erythema=%.17g;"
+             " floor_red_area=%.17g",
+             SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
+             skd_opt(t, SKD_OPT_ASSUME_ALIGNED),
+             skd_opt(t, SKD_OPT_MIN_CONFIDENCE), skd_opt(t, SKD_OPT_BOOTSTRAP_N),
+             skd_opt(t, SKD_OPT_SEED), skd_opt(t, SKD_OPT_TILE_MM),
+             skd_opt(t, SKD_OPT_FLOOR_SA), skd_opt(t, SKD_OPT_FLOOR_PORES),
+             skd_opt(t, SKD_OPT_FLOOR_A_MEAN),
+             skd_opt(t, SKD_OPT_FLOOR_ERYTHEMA),
+             skd_opt(t, SKD_OPT_FLOOR_RED_AREA));
+}
+
+void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,
+                           const char *mask_sha256, char out[SKD_HEX_LEN])
+{
+    char text[1024];
+    size_t n;
+    skd_image_settings(tmpl, text, sizeof text);
+    n = strlen(text);
+    snprintf(text + n, sizeof text - n, "; px_per_mm=%.17g%s; mask=%s", scale,
+             assumed ? " (assumed)" : "", mask_sha256 ? mask_sha256 : "none");
+    skd_sha256_hex(text, strlen(text), out);
+}
+
+void skd_key_of(const char *a, const char *b, const char *c,
+                char out[SKD_HEX_LEN])
+{
+    skd_sha256 s;
+    uint8_t d[32];
+    static const char digits[] = "0123456789abcdef";
+    skd_sha256_init(&s);
+    skd_sha256_update(&s, a, strlen(a));
+    skd_sha256_update(&s, ":", 1);
+    skd_sha256_update(&s, b, strlen(b));
+    if (c) {
+        skd_sha256_update(&s, ":", 1);
+        skd_sha256_update(&s, c, strlen(c));
+    }
+    skd_sha256_final(&s, d);
+    for (int i = 0; i < 32; i++) {
+        out[2 * i] = digits[d[i] >> 4];
+        out[2 * i + 1] = digits[d[i] & 15];
+    }
+    out[64] = '\0';
+}

@@ -1,0 +1,157 @@
+/* The database layout. Changing a table means a new SKD_DB_SCHEMA_VERSION
+ * (merge refuses to mix versions). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "store.h"
+
+const char *const skd_db_metric_cols[SKD_METRIC_COUNT] = {
+    [SKD_METRIC_SA] = "sa",
+    [SKD_METRIC_SQ] = "sq",
+    [SKD_METRIC_PORE_DENSITY] = "pore_density",
+    [SKD_METRIC_PORE_DIAMETER] = "pore_diameter",
+    [SKD_METRIC_PORE_AREA] = "pore_area",
+    [SKD_METRIC_A_MEAN] = "a_mean",
+    [SKD_METRIC_A_MEDIAN] = "a_median",
+    [SKD_METRIC_ERYTHEMA] = "erythema",
+    [SKD_METRIC_RED_AREA] = "red_area",
+};
+
+const char *skd_db_verdict_name(int v)
+{
+    switch (v) {
+    case SKD_IMPROVED: return "improved";
+    case SKD_WORSENED: return "worsened";
+    default: return "no significant change";
+    }
+}
+
+static const char runs_sql[] =
+    "CREATE TABLE IF NOT EXISTS runs ("
+    "run_id TEXT PRIMARY KEY, started_utc TEXT, finished_utc TEXT,"
+    "skindiff_version TEXT, source TEXT, shard TEXT, jobs INTEGER,"
+    "settings TEXT, images_total INTEGER, images_done INTEGER,"
+    "images_skipped INTEGER, images_failed INTEGER,"
+    "comparisons_total INTEGER, comparisons_done INTEGER,"
+    "comparisons_skipped INTEGER, comparisons_failed INTEGER)";
+
+static const char images_sql[] =
+    "CREATE TABLE IF NOT EXISTS images ("
+    "patient TEXT NOT NULL, session TEXT NOT NULL, view TEXT NOT NULL,"
+    "path TEXT NOT NULL, content_sha256 TEXT NOT NULL,"
+    "params_hash TEXT NOT NULL, image_key TEXT NOT NULL,"
+    "status TEXT NOT NULL CHECK (status IN ('ok', 'error')),"
+    "error_code INTEGER, error_name TEXT, error_message TEXT,"
+    "width INTEGER, height INTEGER, px_per_mm REAL, scale_source TEXT,"
+    "sa REAL, sq REAL, ssk REAL, sku REAL, pore_count INTEGER,"
+    "pore_density_per_cm2 REAL, pore_mean_diameter_mm REAL,"
+    "pore_area_fraction REAL, a_mean REAL, a_median REAL,"
+    "erythema_index REAL, red_area_fraction REAL, area_cm2 REAL,"
+    "UNIQUE (patient, session, view))";
+
+/* CREATE TABLE comparisons: the fixed columns, then eight per metric. */
+static int comparisons_sql(char *buf, size_t cap)
+{
+    size_t n = 0;
+    int w = snprintf(
+        buf, cap,
+        "CREATE TABLE IF NOT EXISTS comparisons ("
+        "patient TEXT NOT NULL, view TEXT NOT NULL,"
+        "session_before TEXT NOT NULL, session_after TEXT NOT NULL,"
+        "kind TEXT NOT NULL CHECK (kind IN ('baseline+previous', 'baseline',"
+        " 'previous')), before_key TEXT NOT NULL, after_key TEXT NOT NULL,"
+        "params_hash TEXT NOT NULL, comparison_key TEXT NOT NULL,"
+        "status TEXT NOT NULL CHECK (status IN ('ok', 'error')),"
+        "error_code INTEGER, error_name TEXT, error_message TEXT,"
+        "dx REAL, dy REAL, rotation_deg REAL, scale REAL, confidence REAL,"
+        "common_area_cm2 REAL, px_per_mm REAL, tiles_used INTEGER");
+    for (int m = 0; m < SKD_METRIC_COUNT && w > 0 && (size_t)w < cap - n; m++) {
+        const char *c = skd_db_metric_cols[m];
+        n += (size_t)w;
+        w = snprintf(buf + n, cap - n,
+                     ", %s_before REAL, %s_after REAL, %s_change REAL,"
+                     " %s_change_pct REAL, %s_ci_low REAL, %s_ci_high REAL,"
+                     " %s_noise_floor REAL, %s_verdict TEXT",
+                     c, c, c, c, c, c, c, c);
+    }
+    if (w > 0 && (size_t)w < cap - n) {
+        n += (size_t)w;
+        w = snprintf(buf + n, cap - n,
+                     ", UNIQUE (patient, view, session_before, session_after,"
+                     " kind))");
+    }
+    return w > 0 && (size_t)w < cap - n;
+}
+
+int skd_db_fail(skd_ctx *ctx, sqlite3 *db, const char *path, const char *what)
+{
+    int code = db ? sqlite3_errcode(db) : SQLITE_ERROR;
+    int st = (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED
+                 ? SKD_E_BUSY
+                 : SKD_E_DB;
+    return skd_fail(ctx, st, "%s: %s: %s", path, what,
+                    db ? sqlite3_errmsg(db) : "cannot open");
+}
+
+static int exec(skd_ctx *ctx, sqlite3 *db, const char *path, const char *sql)
+{
+    if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return skd_db_fail(ctx, db, path, "cannot set up the tables");
+    return SKD_OK;
+}
+
+static int user_version(skd_ctx *ctx, sqlite3 *db, const char *path,
+                        int *version, int *n_objects)
+{
+    sqlite3_stmt *s = NULL;
+    int st = SKD_OK;
+    if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK ||
+        sqlite3_step(s) != SQLITE_ROW)
+        st = skd_db_fail(ctx, db, path, "not a readable SQLite database");
+    else
+        *version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    s = NULL;
+    if (st == SKD_OK &&
+        (sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master", -1, &s,
+                            NULL) != SQLITE_OK ||
+         sqlite3_step(s) != SQLITE_ROW))
+        st = skd_db_fail(ctx, db, path, "not a readable SQLite database");
+    else if (st == SKD_OK)
+        *n_objects = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return st;
+}
+
+int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
+{
+    char sql[4096];
+    int version = 0, objects = 0;
+    int st = user_version(ctx, db, path, &version, &objects);
+    if (st != SKD_OK)
+        return st;
+    if (version == SKD_DB_SCHEMA_VERSION)
+        return SKD_OK;
+    if (version != 0 || objects != 0)
+        return skd_fail(ctx, SKD_E_DB,
+                        "%s: database schema version %d, this skindiff uses "
+                        "%d (%s)",
+                        path, version, SKD_DB_SCHEMA_VERSION,
+                        version == 0 ? "not a skindiff results database"
+                                     : "use a skindiff of that version");
+    if (!comparisons_sql(sql, sizeof sql))
+        return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
+    if ((st = exec(ctx, db, path, "BEGIN IMMEDIATE")) != SKD_OK)
+        return st;
+    if ((st = exec(ctx, db, path, runs_sql)) == SKD_OK &&
+        (st = exec(ctx, db, path, images_sql)) == SKD_OK &&
+        (st = exec(ctx, db, path, sql)) == SKD_OK &&
+        (st = exec(ctx, db, path,
+                   "PRAGMA user_version = " SKD_STRINGIFY(
+                       SKD_DB_SCHEMA_VERSION))) == SKD_OK)
+        st = exec(ctx, db, path, "COMMIT");
+    if (st != SKD_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}

@@ -1,0 +1,251 @@
+/* Private store module: hashing, the archive plan (walker, manifest), the
+ * SQLite results database, the batch driver, export and merge. */
+#ifndef SKD_STORE_H
+#define SKD_STORE_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/core.h"
+#include "skindiff_batch.h"
+
+/* ---- SHA-256 ------------------------------------------------------------ */
+
+#define SKD_HEX_LEN 65 /* 64 hex digits + NUL */
+
+typedef struct skd_sha256 {
+    uint32_t h[8];
+    uint64_t len;
+    uint8_t buf[64];
+    size_t n;
+} skd_sha256;
+
+void skd_sha256_init(skd_sha256 *s);
+void skd_sha256_update(skd_sha256 *s, const void *data, size_t size);
+void skd_sha256_final(skd_sha256 *s, uint8_t out[32]);
+/* Lower-case hex digest of a buffer. */
+void skd_sha256_hex(const void *data, size_t size, char out[SKD_HEX_LEN]);
+
+/* ---- the plan: photos and the comparisons between them ----------------- */
+
+/* One photo of the archive. Strings are owned by the plan. */
+typedef struct skd_entry {
+    char *patient, *session, *view;
+    char *path;      /* as opened: absolute or relative to the cwd */
+    char *rel_path;  /* as stored: relative to the archive / manifest */
+    char *mask_path; /* NULL: no mask */
+    double px_per_mm; /* from the manifest; 0: none */
+    char *preset_error; /* the walker's objection (duplicate view), or NULL */
+    size_t line;        /* manifest line, 0 for the walker */
+    /* Filled by the image phase. */
+    char content[SKD_HEX_LEN]; /* sha256 of the bytes, or "unreadable" */
+    char image_key[SKD_HEX_LEN];
+    int status;    /* SKD_OK or the failure of this photo */
+    char *message; /* failure message (owned by the plan), or NULL */
+    double scale;  /* effective px/mm */
+    int scale_assumed;
+} skd_entry;
+
+typedef enum skd_cmp_kind {
+    SKD_CMP_BASELINE_PREVIOUS = 0, /* second session: both at once */
+    SKD_CMP_BASELINE = 1,
+    SKD_CMP_PREVIOUS = 2
+} skd_cmp_kind;
+
+const char *skd_cmp_kind_name(skd_cmp_kind k);
+
+typedef struct skd_pair {
+    size_t before, after; /* entry indices */
+    skd_cmp_kind kind;
+} skd_pair;
+
+typedef struct skd_plan {
+    skd_entry *e;
+    size_t n, cap;
+    skd_pair *pairs;
+    size_t n_pairs;
+} skd_plan;
+
+void skd_plan_free(skd_ctx *ctx, skd_plan *plan);
+/* Append an entry (strings copied; mask_path may be NULL). */
+int skd_plan_add(skd_ctx *ctx, skd_plan *plan, const char *patient,
+                 const char *session, const char *view, const char *path,
+                 const char *rel_path, const char *mask_path, double px_per_mm);
+/* Keep only patients of shard k of n (n == 0: keep all). */
+void skd_plan_shard(skd_ctx *ctx, skd_plan *plan, unsigned k, unsigned n);
+/* Sort by (patient, view, session) with strcmp and list the comparisons:
+ * for each patient+view, every later session against the first and the
+ * previous one (the second session once, as "baseline+previous"). */
+int skd_plan_finish(skd_ctx *ctx, skd_plan *plan);
+
+/* Walk ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png} (extensions in any
+ * case; hidden names and other files ignored; listing order irrelevant). */
+int skd_walk_archive(skd_ctx *ctx, const char *root, skd_plan *plan);
+/* Read a manifest CSV: header patient,session,view,path[,px_per_mm][,mask]
+ * in any column order; paths relative to the manifest's folder. Bad rows are
+ * SKD_E_INVALID with "FILE:LINE: problem". */
+int skd_read_manifest(skd_ctx *ctx, const char *path, skd_plan *plan);
+/* Parse manifest text (for tests); dir is prefixed to relative paths. */
+int skd_parse_manifest(skd_ctx *ctx, const char *name, const char *text,
+                       size_t size, const char *dir, skd_plan *plan);
+
+/* ---- the results database ---------------------------------------------- */
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+typedef struct skd_db {
+    struct sqlite3 *db;
+    int lock_fd; /* DB.lock, flock()ed for the whole run; -1 if none */
+    struct sqlite3_stmt *find_image, *put_image, *find_cmp, *put_cmp;
+} skd_db;
+
+/* Take DB.lock (exclusive, non-blocking): SKD_E_BUSY if another run holds
+ * it. The kernel releases it when the process dies. */
+int skd_db_lock(skd_ctx *ctx, const char *db_path, int *fd);
+void skd_db_unlock(int fd);
+
+/* Open (creating if needed) with WAL, synchronous=NORMAL, the schema and
+ * prepared statements. Refuses another schema version. */
+int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db);
+/* Open read-only for export (no lock taken). */
+int skd_db_open_readonly(skd_ctx *ctx, const char *path, skd_db *db);
+void skd_db_close(skd_db *db);
+/* Create the tables if missing and check PRAGMA user_version. */
+int skd_db_schema(skd_ctx *ctx, struct sqlite3 *db, const char *path);
+/* "PATH: sqlite message" as SKD_E_DB (SKD_E_BUSY for SQLITE_BUSY). */
+int skd_db_fail(skd_ctx *ctx, struct sqlite3 *db, const char *path,
+                const char *what);
+
+/* Result of one photo, as stored. */
+typedef struct skd_image_row {
+    const skd_entry *entry;
+    const char *content_sha256; /* or "unreadable" */
+    const char *params_hash;
+    int status;          /* SKD_OK or the failure */
+    const char *message; /* failure message */
+    uint32_t width, height;
+    double px_per_mm;
+    const char *scale_source; /* "manifest", "given", "assumed" */
+    skd_metrics metrics;
+} skd_image_row;
+
+typedef struct skd_cmp_row {
+    const skd_entry *before, *after;
+    skd_cmp_kind kind;
+    const char *params_hash;
+    const char *cmp_key;
+    int status;
+    const char *message;
+    skd_comparison c; /* scalar members only */
+} skd_cmp_row;
+
+/* Look up the stored row of a photo position: *found = 1 when it has this
+ * key; then *status and *message (owned by ctx-allocated string, free with
+ * skd_dealloc) describe it. */
+int skd_db_find_image(skd_ctx *ctx, skd_db *db, const skd_entry *e,
+                      const char *key, int *found, int *status,
+                      char **message);
+int skd_db_put_image(skd_ctx *ctx, skd_db *db, const skd_image_row *row);
+int skd_db_find_cmp(skd_ctx *ctx, skd_db *db, const skd_entry *before,
+                    const skd_entry *after, skd_cmp_kind kind,
+                    const char *key, int *found, int *status);
+int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *row);
+/* Record a run in the runs table. */
+int skd_db_put_run(skd_ctx *ctx, skd_db *db, const char *run_id,
+                   const char *started, const char *finished,
+                   const char *source, const char *settings,
+                   const skd_batch_options *opt,
+                   const skd_batch_summary *sum);
+
+/* Column prefixes of the per-metric comparison columns, in skd_metric_id
+ * order (fixed: they are the database layout). */
+extern const char *const skd_db_metric_cols[SKD_METRIC_COUNT];
+const char *skd_db_verdict_name(int v);
+
+/* ---- the driver --------------------------------------------------------- */
+
+/* What the per-item functions get: the file bytes already read (so the key
+ * and the analysis see the same bytes). */
+typedef struct skd_image_job {
+    const char *path;
+    const void *data;
+    size_t size;
+    const void *mask_data; /* NULL: no mask */
+    size_t mask_size;
+} skd_image_job;
+
+typedef struct skd_image_result {
+    uint32_t width, height;
+    double px_per_mm;
+    int scale_assumed;
+    skd_metrics metrics;
+} skd_image_result;
+
+/* The worker's ctx carries the options (scale set per item). On failure
+ * return the status with the message on ctx. */
+typedef int (*skd_analyze_fn)(void *opaque, skd_ctx *ctx,
+                              const skd_image_job *job, skd_image_result *out);
+/* Fill the scalar members of out (pointers stay NULL). */
+typedef int (*skd_compare_fn)(void *opaque, skd_ctx *ctx,
+                              const skd_image_job *before,
+                              const skd_image_job *after, skd_comparison *out);
+
+typedef struct skd_batch_ops {
+    skd_analyze_fn analyze;
+    skd_compare_fn compare;
+    void *opaque;
+} skd_batch_ops;
+
+/* One run, shared by its worker threads. */
+typedef struct skd_batch_state {
+    skd_ctx *main;
+    const skd_batch_options *opt;
+    const skd_batch_ops *ops;
+    skd_plan *plan;
+    skd_db db;
+    char cmp_params[SKD_HEX_LEN];
+    pthread_mutex_t lock; /* guards everything below and the database */
+    size_t next, total;
+    skd_batch_phase phase;
+    skd_batch_counts *counts;
+    double t0;
+    int fatal; /* a database error: stop */
+    char fatal_msg[1024];
+} skd_batch_state;
+
+double skd_monotonic_s(void);
+/* One photo / one comparison (items.c). */
+void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e);
+void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
+                            const skd_pair *p);
+
+/* skd_batch_run with injectable per-item functions (tests). */
+int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
+                      const skd_batch_ops *ops, skd_batch_summary *summary);
+/* The real ones: decode, skd_analyze, skd_compare. */
+extern const skd_batch_ops skd_batch_default_ops;
+
+/* Read a whole regular file (FIFOs, directories and devices are refused
+ * without blocking). *data owned by caller (skd_dealloc). */
+int skd_store_read_file(skd_ctx *ctx, const char *path, size_t max_size,
+                  void **data, size_t *size);
+
+/* Read a whole regular file (FIFOs, directories and devices are refused
+ * without blocking); messages name the file as `name`. */
+int skd_store_read_named(skd_ctx *ctx, const char *path, const char *name,
+                        size_t max_size, void **data, size_t *size);
+
+/* Canonical text of the settings that change results; these texts are
+ * hashed into the keys, so a changed setting means recomputation. */
+void skd_image_settings(const skd_ctx *tmpl, char *buf, size_t cap);
+void skd_cmp_settings(const skd_ctx *tmpl, char *buf, size_t cap);
+/* Parameter hash of one photo: settings, its scale and its mask. */
+void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,
+                           const char *mask_sha256, char out[SKD_HEX_LEN]);
+/* sha256 of "a:b" or "a:b:c" (c may be NULL): keys made of keys. */
+void skd_key_of(const char *a, const char *b, const char *c,
+                char out[SKD_HEX_LEN]);
+
+#endif

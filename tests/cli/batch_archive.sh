@@ -1,0 +1,39 @@
+# Helpers for the batch CLI tests (sourced, not a test itself).
+
+# The end-to-end tests need synth (to make the archive) and compare.
+have_synth() { "$1" synth --help >/dev/null 2>&1 && "$1" compare --help >/dev/null 2>&1; }
+
+# ARCHIVE/<patient>/<session>/<view>.jpg: 3 patients x 3 sessions x 2 views
+# at 600x500 px (or WxH), 20 px/mm. Each patient+view is one skin (seed); session 1 is
+# untreated, sessions 2 and 3 show more and more treatment (fewer pores,
+# smoother relief, less redness) with fresh sensor noise.
+make_archive() { # BIN DIR [WxH]
+  local bin=$1 dir=$2 size=${3:-600x500} p s v i=0 seed out
+  local w=${size%x*} h=${size#*x}
+  for p in P001 P002 P003; do
+    for v in front left; do
+      i=$((i + 1))
+      seed=$((100 + i))
+      for s in 1 2 3; do mkdir -p "$dir/$p/2024-0$s-1$s"; done
+      # Same skin (seed) each session, treated more in session 3 than 2;
+      # session 1 is the untreated photo of the session 2 call.
+      for s in 2 3; do
+        out=$dir/untreated.tmp.jpg
+        [ $s -eq 2 ] && out=$dir/$p/2024-01-11/$v.jpg
+        "$bin" synth "$out" --after "$dir/$p/2024-0$s-1$s/$v.jpg" \
+          --width "$w" --height "$h" --seed $seed --after-seed $((seed * 10 + s)) -q \
+          --keep-pores "0.$((9 - 2 * s))" --relief-scale "0.$((10 - s))" \
+          --delta-a "-$((s - 1))" --red-scale "0.$((9 - 2 * s))" || return 1
+      done
+    done
+  done
+  rm -f "$dir/untreated.tmp.jpg"
+}
+
+# One truncated JPEG, one broken symlink and one FIFO named like photos.
+break_archive() { # DIR
+  head -c 20000 "$1/P002/2024-02-12/left.jpg" > "$1/trunc.tmp" &&
+    mv "$1/trunc.tmp" "$1/P002/2024-02-12/left.jpg"
+  rm -f "$1/P003/2024-03-13/front.jpg" && ln -s missing.jpg "$1/P003/2024-03-13/front.jpg"
+  rm -f "$1/P003/2024-01-11/left.jpg" && mkfifo "$1/P003/2024-01-11/left.png"
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# skindiff analyze --fft-wisdom: the file is made on the first run, loaded
+# on the next (same figures), replaced atomically, and a damaged one only
+# costs a warning.
+# Usage: test_wisdom.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
+set -eu
+
+BIN=$1
+DIR=$2
+mkdir -p "$DIR"
+cd "$DIR"
+rm -rf ./*.png ./*.json ./*.txt ./*.wisdom ./.*.tmp* wis
+
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
+    local want=$1 rc=0
+    shift
+    "$@" >out.txt 2>err.txt || rc=$?
+    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
+}
+has() { # has FILE TEXT
+    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" >&2; fi
+}
+
+expect_rc 0 "$BIN" synth skin.png --width 400 --height 300 --px-per-mm 20
+expect_rc 0 "$BIN" analyze --help
+has out.txt "--fft-wisdom FILE"
+
+mkdir wis
+A=(analyze skin.png --px-per-mm 20 --json --fft-wisdom wis/fft.wisdom)
+expect_rc 0 "$BIN" "${A[@]}" -o first.json
+has wis/fft.wisdom "fftwf_wisdom"
+if [ "$(ls -A wis)" = "fft.wisdom" ]; then ok; else bad "wis/ holds $(ls -A wis)"; fi
+cp wis/fft.wisdom saved.wisdom
+
+# Loaded: the same plans, so the same figures; the file stays valid.
+expect_rc 0 "$BIN" "${A[@]}" -o second.json
+if cmp -s first.json second.json; then ok; else bad "figures differ with loaded wisdom"; fi
+has wis/fft.wisdom "fftwf_wisdom"
+
+# A damaged file: a warning, the analysis, and a good file again.
+echo "not wisdom" > wis/fft.wisdom
+expect_rc 0 "$BIN" "${A[@]}" -o third.json
+has err.txt "wisdom"
+has wis/fft.wisdom "fftwf_wisdom"
+has third.json "pores" # not compared: fresh FFTW_MEASURE plans may round differently
+
+# An unwritable place: a warning, the figures still out, exit 0.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --json --fft-wisdom nodir/x.wisdom -o fourth.json
+has err.txt "FFT wisdom not saved"
+has fourth.json "pores"
+
+echo "test_wisdom: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,274 @@
+/* The tiled pore bank against whole-plane filtering: D_k and L_k of a tile
+ * (with the bank's margin and mirror rule) equal the whole-plane values at
+ * interior and border pixels (within 1e-3; 0.1 % of D's range below
+ * sigma = 1 px, see test_tile_planes), and the candidate lists are the same, for any
+ * tile size and thread count. The 1 mm filters of the texture and the
+ * fill, tiled with larger tiles, against the whole plane too. */
+#include "fft/fft.h"
+#include "metrics/metrics.h"
+#include "metrics_test_util.h"
+
+#define S 20.0 /* px per mm */
+#define W 700
+#define H 530
+#define TAU 3.0 /* low, so the synthetic image gives many candidates */
+
+static double sigma_k(int k) { return skd_pore_radius_mm(k) * S / sqrt(2.0); }
+
+static uint32_t lcg(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* l in % contrast: a slope, pixel noise of +-2 and 900 dark dips of depth
+ * 5..30 and sigma 0.5..4 px, some cut by the image border. */
+static float *synthetic_l(void)
+{
+    float *l = malloc((size_t)W * H * sizeof *l);
+    uint32_t seed = 12345;
+    for (size_t y = 0; y < H; y++)
+        for (size_t x = 0; x < W; x++)
+            l[y * W + x] = (float)(-160.0 + 0.01 * x - 0.02 * y +
+                                   4.0 * (lcg(&seed) / 16777216.0 - 0.5));
+    for (int i = 0; i < 900; i++) {
+        double cx = lcg(&seed) % W, cy = lcg(&seed) % H;
+        double a = 5 + 25 * (lcg(&seed) / 16777216.0);
+        double s = 0.5 + 3.5 * (lcg(&seed) / 16777216.0);
+        for (long y = (long)(cy - 4 * s); y <= (long)(cy + 4 * s); y++)
+            for (long x = (long)(cx - 4 * s); x <= (long)(cx + 4 * s); x++) {
+                if (x < 0 || y < 0 || x >= W || y >= H)
+                    continue;
+                double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                l[y * W + x] -= (float)(a * exp(-r2 / (2 * s * s)));
+            }
+    }
+    return l;
+}
+
+/* D_k at 2k, L_k at 2k + 1, as the bank orders them. */
+static void bank_filters(skd_filter f[2 * SKD_PORE_SCALES])
+{
+    for (int k = 0; k < SKD_PORE_SCALES; k++) {
+        f[2 * k] = (skd_filter){SKD_FILTER_LOGN, sigma_k(k), 0};
+        f[2 * k + 1] = (skd_filter){SKD_FILTER_GAUSS, sigma_k(k), 0};
+    }
+}
+
+/* The 14 planes of the whole image, padded as skd_analyze padded them
+ * before tiling (the texture's 1 mm margin). */
+static float **whole_planes(skd_ctx *ctx, const float *l)
+{
+    skd_filter f[2 * SKD_PORE_SCALES];
+    float **p = malloc(2 * SKD_PORE_SCALES * sizeof *p);
+    skd_spectrum *spec;
+    bank_filters(f);
+    for (int i = 0; i < 2 * SKD_PORE_SCALES; i++)
+        p[i] = malloc((size_t)W * H * sizeof **p);
+    CHECK_STATUS(skd_spectrum_forward(ctx, l, W, H, skd_fft_margin(S), &spec), SKD_OK);
+    CHECK_STATUS(skd_spectrum_filter(ctx, spec, f, 2 * SKD_PORE_SCALES, p), SKD_OK);
+    skd_spectrum_free(ctx, spec);
+    return p;
+}
+
+/* Tiles of padded size P with the bank's margin, at the image's corners,
+ * edges and inside: every filtered pixel of the core and its 1-px halo
+ * (inside the image) against the whole plane. */
+static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
+{
+    const size_t P = 128;
+    size_t m = skd_fft_margin(sigma_k(SKD_PORE_SCALES - 1)) + 1, t = P - 2 * m;
+    const long long org[][2] = {{0, 0}, {300, 200}, {W - 50, 0}, {0, H - 30},
+                                {W - 70, H - 70}, {250, H - 10}};
+    skd_filter f[2 * SKD_PORE_SCALES];
+    skd_filter_set *set;
+    fftwf_complex *spec = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *spec);
+    fftwf_complex *buf = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *buf);
+    double dmax = 0, per[2 * SKD_PORE_SCALES] = {0};
+    bank_filters(f);
+    CHECK_STATUS(skd_filter_set_create(ctx, f, 2 * SKD_PORE_SCALES, P, P, &set), SKD_OK);
+    for (size_t o = 0; o < sizeof org / sizeof org[0]; o++) {
+        long long bx = org[o][0] - (long long)m, by = org[o][1] - (long long)m;
+        skd_fft_pad_window(l, W, H, bx, by, P, P, (float *)spec);
+        CHECK_STATUS(skd_fft_r2c_inplace(ctx, P, P, (float *)spec), SKD_OK);
+        for (size_t i = 0; i < 2 * SKD_PORE_SCALES; i++) {
+            CHECK_STATUS(skd_filter_set_apply(ctx, set, i, spec, buf), SKD_OK);
+            const float *r = (const float *)buf;
+            size_t stride = skd_fft_row_floats(P);
+            for (long long y = org[o][1] - 1; y <= org[o][1] + (long long)t; y++)
+                for (long long x = org[o][0] - 1; x <= org[o][0] + (long long)t; x++) {
+                    if (x < 0 || y < 0 || x >= W || y >= H)
+                        continue;
+                    double want = whole[i][y * W + x];
+                    double got = r[(size_t)(y - by) * stride + (size_t)(x - bx)];
+                    if (fabs(got - want) > per[i])
+                        per[i] = fabs(got - want);
+                    if (i % 2 == 0 && fabs(want) > dmax)
+                        dmax = fabs(want);
+                }
+        }
+    }
+    /* Below sigma = 1 px the Gaussian's transfer function is far from 0 at
+     * Nyquist (exp(-pi^2 s^2 / 2): 0.085 at k = 0, 0.016 at k = 1), so the
+     * kernel sampled on a DFT grid has tails falling only as 1/n^2, which no
+     * margin of a few sigma cuts: there the tiles may move D and L by up to
+     * 0.1 % of D's range (on this image's white pixel noise, the worst
+     * case); from k = 2 on (0.0007 at Nyquist), by under 1e-3. */
+    for (int k = 0; k < SKD_PORE_SCALES; k++) {
+        double tol = k < 2 ? 1e-3 * dmax : 1e-3;
+        REPORT("k=%d sigma %.2f px: max |dD| %.3g, max |dL| %.3g (tolerance %.3g)",
+               k, sigma_k(k), per[2 * k], per[2 * k + 1], tol);
+        CHECK(per[2 * k] < tol);
+        CHECK(per[2 * k + 1] < tol);
+    }
+    REPORT("tile %zu px, margin %zu: max |D| %.1f", P, m, dmax);
+    skd_filter_set_free(ctx, set);
+    skd_fft_dealloc(ctx, spec);
+    skd_fft_dealloc(ctx, buf);
+    return dmax;
+}
+
+static int by_kyx(const void *pa, const void *pb)
+{
+    const skd_pore_cand *a = pa, *b = pb;
+    if (a->k != b->k)
+        return a->k < b->k ? -1 : 1;
+    if (a->y != b->y)
+        return a->y < b->y ? -1 : 1;
+    return (a->x > b->x) - (a->x < b->x);
+}
+
+/* Whole-plane candidates, scale by scale. */
+static void whole_candidates(skd_ctx *ctx, float **p, const uint8_t *region,
+                             skd_cand_list *list)
+{
+    for (int k = 0; k < SKD_PORE_SCALES; k++) {
+        skd_scale_window v = skd_whole_window(
+            k > 0 ? p[2 * (k - 1)] : NULL, p[2 * k],
+            k + 1 < SKD_PORE_SCALES ? p[2 * (k + 1)] : NULL, p[2 * k + 1], W, H);
+        CHECK_STATUS(skd_scale_candidates(ctx, &v, (uint32_t)k, TAU, region, list),
+                     SKD_OK);
+    }
+}
+
+/* Same (k, y, x) set; D within tol. */
+static void compare_lists(const char *what, skd_cand_list *a, skd_cand_list *b,
+                          double tol)
+{
+    double worst = 0;
+    size_t same = a->n == b->n;
+    qsort(a->v, a->n, sizeof *a->v, by_kyx);
+    qsort(b->v, b->n, sizeof *b->v, by_kyx);
+    for (size_t i = 0; same && i < a->n; i++) {
+        if (by_kyx(&a->v[i], &b->v[i]) != 0)
+            same = 0;
+        else if (fabs((double)a->v[i].d - b->v[i].d) > worst)
+            worst = fabs((double)a->v[i].d - b->v[i].d);
+    }
+    REPORT("%s: %zu candidates vs %zu whole-plane, same positions: %s, max |dD| %.3g",
+           what, a->n, b->n, same ? "yes" : "NO", worst);
+    CHECK(same);
+    CHECK(worst < tol);
+}
+
+static void test_candidates(skd_ctx *ctx, const float *l, float **whole,
+                            double dmax)
+{
+    uint8_t *region = malloc((size_t)W * H);
+    skd_cand_list ref = {NULL, 0, 0};
+    const size_t tiles[] = {100, 128, 256, SKD_PORE_TILE};
+    /* R with a hole, so the region test matters too. */
+    for (size_t i = 0; i < (size_t)W * H; i++)
+        region[i] = !(i % W > 200 && i % W < 260 && i / W > 100 && i / W < 400);
+    whole_candidates(ctx, whole, region, &ref);
+    CHECK(ref.n > 500);
+    for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++) {
+        skd_cand_list c = {NULL, 0, 0};
+        char what[64];
+        CHECK_STATUS(skd_pore_candidates(ctx, l, W, H, S, TAU, region, tiles[t], &c),
+                     SKD_OK);
+        snprintf(what, sizeof what, "tile %zu", tiles[t]);
+        compare_lists(what, &c, &ref, 1e-3 * dmax);
+        skd_cand_list_free(ctx, &c);
+    }
+    skd_cand_list_free(ctx, &ref);
+    free(region);
+}
+
+/* 1 and 2 threads: the same list, in the same order. */
+static void test_threads(const float *l)
+{
+    skd_cand_list c[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
+    skd_ctx *ctx[2] = {skd_ctx_create(), skd_ctx_create()};
+    uint8_t *region = malloc((size_t)W * H);
+    memset(region, 1, (size_t)W * H);
+    for (int t = 0; t < 2; t++) {
+        CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+        CHECK_STATUS(skd_pore_candidates(ctx[t], l, W, H, S, TAU, region, 100, &c[t]),
+                     SKD_OK);
+    }
+    REPORT("threads 1 vs 2: %zu and %zu candidates", c[0].n, c[1].n);
+    CHECK(c[0].n == c[1].n && c[0].n > 0 &&
+          memcmp(c[0].v, c[1].v, c[0].n * sizeof *c[0].v) == 0);
+    for (int t = 0; t < 2; t++) {
+        skd_cand_list_free(ctx[t], &c[t]);
+        skd_ctx_free(ctx[t]);
+    }
+    free(region);
+}
+
+/* The texture DoG and the fill's Gaussian (1 mm), tiled by
+ * skd_fft_filter_planes, against one whole-plane transform; and the same
+ * bits on 1 and 2 threads. */
+static void test_large_filters(const float *l)
+{
+    const skd_filter f[2] = {{SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * S, SKD_TEXTURE_COARSE_MM * S},
+                             {SKD_FILTER_GAUSS, SKD_FILL_SIGMA_MM * S, 0}};
+    size_t n = (size_t)W * H, margin = skd_fft_margin(S);
+    float *whole = malloc(n * sizeof *whole), *tiled[2];
+    for (int i = 0; i < 2; i++) {
+        skd_ctx *ctx[2] = {skd_ctx_create(), skd_ctx_create()};
+        skd_spectrum *spec;
+        double worst = 0;
+        CHECK_STATUS(skd_spectrum_forward(ctx[0], l, W, H, margin, &spec), SKD_OK);
+        CHECK_STATUS(skd_spectrum_filter(ctx[0], spec, &f[i], 1, &whole), SKD_OK);
+        skd_spectrum_free(ctx[0], spec);
+        for (int t = 0; t < 2; t++) {
+            tiled[t] = malloc(n * sizeof *tiled[t]);
+            CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+            CHECK_STATUS(skd_fft_filter_planes(ctx[t], &l, &tiled[t], 1, W, H, margin,
+                                               &f[i]), SKD_OK);
+        }
+        for (size_t p = 0; p < n; p++) {
+            if (fabs((double)tiled[0][p] - whole[p]) > worst)
+                worst = fabs((double)tiled[0][p] - whole[p]);
+        }
+        REPORT("%s (1 mm), tiled vs whole plane: max |diff| %.3g%s",
+               i == 0 ? "texture DoG" : "fill Gaussian", worst,
+               i == 0 ? "" : " (l about -160)");
+        CHECK(worst < 1e-3);
+        CHECK(memcmp(tiled[0], tiled[1], n * sizeof *tiled[0]) == 0);
+        for (int t = 0; t < 2; t++) {
+            free(tiled[t]);
+            skd_ctx_free(ctx[t]);
+        }
+    }
+    free(whole);
+}
+
+int main(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    float *l = synthetic_l();
+    float **whole = whole_planes(ctx, l);
+    double dmax = test_tile_planes(ctx, l, whole);
+    test_candidates(ctx, l, whole, dmax);
+    test_threads(l);
+    test_large_filters(l);
+    for (int i = 0; i < 2 * SKD_PORE_SCALES; i++)
+        free(whole[i]);
+    free(whole);
+    free(l);
+    skd_ctx_free(ctx);
+    return check_done("test_metrics_tiled");
+}
