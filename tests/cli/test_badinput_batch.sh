@@ -159,9 +159,28 @@ run_batch
 [ "$rc" -eq 1 ] && ok || { bad "re-run -> exit $rc, want 1"; sed 's/^/  | /' err.txt >&2; }
 after=$(q "SELECT count(*) FROM images; SELECT count(*) FROM comparisons" | tr '\n' ' ')
 [ "$before" = "$after" ] && ok || bad "re-run changed the row counts: $before -> $after"
-done_again=$(q "SELECT images_done FROM runs ORDER BY started_utc DESC LIMIT 1")
+done_again=$(q "SELECT images_done FROM runs ORDER BY rowid DESC LIMIT 1")
 [ "${done_again:-x}" = 0 ] && ok || bad "re-run analysed $done_again photos again"
 [ "$(q "PRAGMA integrity_check")" = ok ] && ok || bad "integrity_check after re-run"
+
+# --- bad manifests: exit 2 (content, with the line) or 3 (unreadable), and
+# no database is created ------------------------------------------------------
+printf 'patient,session,view,path\nP1,s1,v,"a.jpg\n' >unclosed.csv
+printf 'patient,session,path\nP1,s1,a.jpg\n' >no-view.csv
+: >empty.csv
+mkfifo pipe.csv
+manifest_case() { # WANT_RC TEXT MANIFEST
+    local rc=0
+    timeout -s KILL 20 "$BIN" batch --manifest "$3" --db m.db -q >out.txt 2>err.txt || rc=$?
+    if [ "$rc" -eq "$1" ] && grep -qF -- "$2" err.txt && [ ! -e m.db ]; then ok
+    else bad "manifest $3 -> exit $rc: $(cat err.txt)"; fi
+}
+manifest_case 2 "good.jpg:1: NUL byte" good.jpg
+manifest_case 2 "unclosed.csv:2: quoted field not closed" unclosed.csv
+manifest_case 2 "no-view.csv" no-view.csv
+manifest_case 2 "empty.csv: empty manifest" empty.csv
+manifest_case 3 "pipe.csv" pipe.csv
+manifest_case 3 "missing.csv: cannot open" missing.csv
 
 echo "test_badinput_batch: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
