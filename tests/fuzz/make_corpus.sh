@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Regenerate the seed corpus in tests/fuzz/corpus/ (committed; run this only
-# to change it). Needs python3, cjpeg, a C compiler and libjpeg headers.
+# Regenerate the named seeds in tests/fuzz/corpus/ (committed; run this only
+# to change them). Needs python3, cjpeg, a C compiler and libjpeg headers.
+# The files named by a hash beside them are inputs fuzzing found that widen
+# coverage, added with `fuzz_X -merge=1 tests/fuzz/corpus/fuzz_X NEW_CORPUS`;
+# this script leaves them alone. fuzz_manifest's seeds are written by hand.
 # Small valid files: every PNG colour type and depth, Adam7, filters,
 # ancillary chunks, eXIf; baseline/progressive/arithmetic/grey/CMYK/YCCK
 # JPEGs with restarts, sampling variants and EXIF; for fuzz_analyze small
@@ -10,7 +13,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$HERE/corpus
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-rm -f "$OUT"/fuzz_png/* "$OUT"/fuzz_jpeg/* "$OUT"/fuzz_analyze/*
 mkdir -p "$OUT"/fuzz_png "$OUT"/fuzz_jpeg "$OUT"/fuzz_analyze
 cd "$WORK"
 
