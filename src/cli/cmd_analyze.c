@@ -193,10 +193,12 @@ static int overlay_path(const analyze_opts *o, const char *image, char *buf, siz
     return 0;
 }
 
-/* Decode, measure, draw. Failures are recorded in r, never fatal. */
-static void analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mask,
-                        result *r)
+/* Decode, measure, draw. Failures are recorded in r, never fatal; returns
+ * 0 when an overlay was asked for and could not be written. */
+static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mask,
+                       result *r)
 {
+    int overlay_ok = 1;
     skd_image *img = NULL;
     skd_region_spec spec = {mask, o->roi};
     char ov[4096];
@@ -212,10 +214,14 @@ static void analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *ma
     }
     if (r->status == SKD_OK && overlay_path(o, r->path, ov, sizeof ov)) {
         int st = write_overlay(ctx, img, r->a, ov);
-        if (st != SKD_OK)
-            cli_warn("overlay not written: %s", skd_ctx_message(ctx));
+        if (st != SKD_OK) {
+            cli_error("overlay not written: %s (%s)", skd_ctx_message(ctx),
+                      skd_strerror(st));
+            overlay_ok = 0;
+        }
     }
     skd_image_free(img);
+    return overlay_ok;
 }
 
 static void json_metric(cli_buf *b, const char *key, double v, const char *sep)
@@ -385,7 +391,7 @@ static void emit_text(cli_buf *b, const result *res, int n)
 int cmd_analyze(int argc, char **argv)
 {
     analyze_opts o;
-    int rc, failed = 0, n = 0, last_status = SKD_OK;
+    int rc, failed = 0, n = 0, last_status = SKD_OK, overlays_lost = 0;
     skd_ctx *ctx;
     skd_image *mask = NULL;
     result *res;
@@ -423,7 +429,7 @@ int cmd_analyze(int argc, char **argv)
     for (int i = 0; i < o.n_images; i++) {
         result *r = &res[n++];
         r->path = o.images[i];
-        analyze_one(ctx, &o, mask, r);
+        overlays_lost += !analyze_one(ctx, &o, mask, r);
         if (r->status != SKD_OK) {
             cli_error("%s (%s)", r->message, skd_strerror(r->status));
             failed++;
@@ -442,6 +448,9 @@ int cmd_analyze(int argc, char **argv)
     rc = cli_buf_emit(ctx, &out, o.out_path);
     if (rc == CLI_EXIT_OK && failed)
         rc = failed == n ? cli_exit_for_status(last_status) : CLI_EXIT_SOME_FAILED;
+    /* A requested output that is missing outweighs failed inputs. */
+    if (overlays_lost && (rc == CLI_EXIT_OK || rc == CLI_EXIT_SOME_FAILED))
+        rc = CLI_EXIT_OUTPUT;
 
 done:
     for (int i = 0; i < n; i++)

@@ -27,10 +27,14 @@ static void help(FILE *f)
         "error.\n");
 }
 
+/* opaque: an int that receives errno when a write fails. */
 static int stdout_write(void *opaque, const void *data, size_t size)
 {
-    (void)opaque;
-    return fwrite(data, 1, size, stdout) == size ? 0 : -1;
+    int *err = opaque;
+    if (fwrite(data, 1, size, stdout) == size)
+        return 0;
+    *err = errno ? errno : EIO;
+    return -1;
 }
 
 static int parse_table(const char *s, skd_export_table *t)
@@ -112,11 +116,16 @@ int cmd_export(int argc, char **argv)
         if (st != SKD_OK)
             code = export_status(ctx, st);
     } else {
-        st = skd_export_write(ctx, db, table, fmt, stdout_write, NULL);
+        int err = 0;
+        st = skd_export_write(ctx, db, table, fmt, stdout_write, &err);
         if (st == SKD_OK && fflush(stdout) != 0)
-            st = SKD_E_IO;
-        if (st != SKD_OK)
+            err = errno ? errno : EIO;
+        if (err) {
+            cli_error("cannot write to standard output: %s", strerror(err));
+            code = CLI_EXIT_OUTPUT;
+        } else if (st != SKD_OK) {
             code = export_status(ctx, st);
+        }
     }
     skd_ctx_free(ctx);
     return code;

@@ -139,17 +139,49 @@ int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path)
     return CLI_EXIT_OK;
 }
 
+/* Length of the well-formed UTF-8 sequence at s (1-4), 0 if malformed. */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4;
+    else
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0; /* also stops at the terminating NUL */
+    /* No overlong forms, surrogates or code points above U+10FFFF. */
+    if ((s[0] == 0xE0 && s[1] < 0xA0) || (s[0] == 0xED && s[1] > 0x9F) ||
+        (s[0] == 0xF0 && s[1] < 0x90) || (s[0] == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return n;
+}
+
+/* JSON must be UTF-8, but file names and decoder messages are bytes: a
+ * byte that is not part of well-formed UTF-8 becomes U+FFFD. */
 void cli_json_str(cli_buf *b, const char *s)
 {
+    const unsigned char *p = (const unsigned char *)s;
     cli_buf_printf(b, "\"");
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\')
-            cli_buf_printf(b, "\\%c", c);
-        else if (c < 0x20)
-            cli_buf_printf(b, "\\u%04x", c);
-        else
-            cli_buf_printf(b, "%c", c);
+    while (p && *p) {
+        size_t n = utf8_len(p);
+        if (n == 0) {
+            cli_buf_printf(b, "\\ufffd");
+            p++;
+        } else if (*p == '"' || *p == '\\') {
+            cli_buf_printf(b, "\\%c", *p++);
+        } else if (*p < 0x20) {
+            cli_buf_printf(b, "\\u%04x", *p++);
+        } else {
+            cli_buf_printf(b, "%.*s", (int)n, (const char *)p);
+            p += n;
+        }
     }
     cli_buf_printf(b, "\"");
 }

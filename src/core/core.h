@@ -26,7 +26,8 @@ struct skd_ctx {
  * `return skd_fail(ctx, SKD_E_IO, "%s: cannot open", path);`. */
 int skd_fail(skd_ctx *ctx, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
-int skd_vfail(skd_ctx *ctx, int status, const char *fmt, va_list ap);
+int skd_vfail(skd_ctx *ctx, int status, const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* Prefix the current message with "prefix: " (e.g. the file name). */
 void skd_message_prefix(skd_ctx *ctx, const char *prefix);

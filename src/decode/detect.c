@@ -41,27 +41,62 @@ static const char *known_other(const uint8_t *d, size_t n)
     return NULL;
 }
 
+/* Printable ASCII, white space and well-formed UTF-8 (a sequence cut at
+ * the end of the window counts). */
 static int looks_like_text(const uint8_t *d, size_t n)
 {
-    for (size_t i = 0; i < n; i++)
-        if (d[i] < 0x09 || (d[i] > 0x0D && d[i] < 0x20) || d[i] == 0x7F)
+    for (size_t i = 0; i < n; i++) {
+        size_t more;
+        if (d[i] < 0x80) {
+            if (d[i] < 0x09 || (d[i] > 0x0D && d[i] < 0x20) || d[i] == 0x7F)
+                return 0;
+            continue;
+        }
+        if (d[i] >= 0xC2 && d[i] <= 0xDF)
+            more = 1;
+        else if (d[i] >= 0xE0 && d[i] <= 0xEF)
+            more = 2;
+        else if (d[i] >= 0xF0 && d[i] <= 0xF4)
+            more = 3;
+        else
             return 0;
+        for (; more && i + 1 < n; more--)
+            if ((d[++i] & 0xC0) != 0x80)
+                return 0;
+    }
     return 1;
+}
+
+/* The first bytes of a PNG or JPEG signature and nothing more. */
+static const char *cut_signature(const uint8_t *d, size_t n)
+{
+    if (n == 0)
+        return NULL;
+    if (n < 8 && memcmp(d, png_sig, n) == 0)
+        return "PNG";
+    if (n < 3 && d[0] == 0xFF && (n == 1 || d[1] == 0xD8))
+        return "JPEG";
+    return NULL;
 }
 
 int skd_fail_unknown_format(skd_ctx *ctx, const uint8_t *data, size_t size)
 {
     size_t n = size < 8 ? size : 8;
     const char *other = known_other(data, size);
+    const char *cut = cut_signature(data, size);
     char shown[8 * 4 + 1];
     size_t k = 0;
 
+    if (cut)
+        return skd_fail(ctx, SKD_E_CORRUPT, "truncated %s data: the file "
+                        "ends after %zu byte%s", cut, size, size > 1 ? "s" : "");
     if (other)
         return skd_fail(ctx, SKD_E_FORMAT, "not a PNG or JPEG image: %s",
                         other);
     if (looks_like_text(data, size < 512 ? size : 512)) {
+        /* Shown as ASCII only: the message may end up in JSON or CSV. */
         for (size_t i = 0; i < n; i++)
-            shown[k++] = data[i] >= 0x20 ? (char)data[i] : '.';
+            shown[k++] = data[i] >= 0x20 && data[i] < 0x7F ? (char)data[i] : '.';
         shown[k] = '\0';
         return skd_fail(ctx, SKD_E_FORMAT,
                         "not a PNG or JPEG image: looks like text (\"%s\")",

@@ -4,6 +4,8 @@
 
 #include "decode.h"
 
+#define PROBE_MAX_BYTES ((size_t)32 << 20)
+
 /* The image keeps the allocator it was made with, so freeing needs no
  * context. The public struct comes first: an skd_image * is a block *. */
 typedef struct image_block {
@@ -170,7 +172,9 @@ int skd_image_load(skd_ctx *ctx, const char *path, skd_image **out)
 int skd_probe_file(skd_ctx *ctx, const char *path, skd_image_info *info)
 {
     /* Headers are usually in the first few KiB; EXIF and ICC profiles can
-     * push them further, so grow the prefix while the decoder asks. */
+     * push them further, so grow the prefix while the decoder asks, up to
+     * PROBE_MAX_BYTES: a large file of junk after a JPEG signature would
+     * otherwise be read whole, just to find no header. */
     size_t prefix = 64 * 1024, max = (size_t)skd_max_file_bytes(ctx);
     skd_image_info tmp;
     int st;
@@ -179,6 +183,8 @@ int skd_probe_file(skd_ctx *ctx, const char *path, skd_image_info *info)
         return SKD_E_INVALID;
     if (!path || !info)
         return skd_fail(ctx, SKD_E_INVALID, "skd_probe_file: NULL argument");
+    if (max > PROBE_MAX_BYTES)
+        max = PROBE_MAX_BYTES;
     memset(info, 0, sizeof *info);
     for (;;) {
         uint8_t *data = NULL;
@@ -189,9 +195,15 @@ int skd_probe_file(skd_ctx *ctx, const char *path, skd_image_info *info)
         if (st == SKD_OK)
             st = read_any(ctx, data, size, &tmp, NULL, &hit_end);
         skd_dealloc(ctx, data);
-        if (st == SKD_OK || !hit_end || (uint64_t)size >= file_size ||
-            prefix >= max)
+        if (st == SKD_OK || !hit_end || (uint64_t)size >= file_size)
             break;
+        if (prefix >= max) {
+            st = skd_fail(ctx, SKD_E_CORRUPT,
+                          "no complete image header in the first %zu KiB "
+                          "of a %llu-byte file", max >> 10,
+                          (unsigned long long)file_size);
+            break;
+        }
         prefix = prefix > max / 8 ? max : prefix * 8;
     }
     if (st != SKD_OK) {

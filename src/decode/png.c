@@ -177,6 +177,41 @@ static int decode_guarded(skd_ctx *ctx, png_state *s, skd_image_info *info,
     return SKD_OK;
 }
 
+/* libpng allocates a known ancillary chunk (tEXt, iTXt, sPLT...) whole,
+ * at the length the file declares, before reading it: a 2 GB length in a
+ * 300-byte file costs a 2 GB allocation. The bytes are all here, so a
+ * chunk that runs past them is truncation, found before libpng sees it.
+ * Headers only (a probe of a file prefix): chunks up to the first IDAT, and
+ * running out means "read more" (hit_end). */
+static int check_chunk_lengths(skd_ctx *ctx, const uint8_t *data, size_t size,
+                               int headers_only, int *hit_end)
+{
+    size_t pos = 8;
+    while (size - pos >= 8) {
+        uint32_t len = be32(data + pos);
+        const uint8_t *type = data + pos + 4;
+        if (len > 0x7fffffff)
+            return SKD_OK; /* libpng reports it in its own words */
+        if (headers_only && !memcmp(type, "IDAT", 4))
+            return SKD_OK;
+        if ((size_t)len + 12 > size - pos) {
+            char name[5];
+            for (int i = 0; i < 4; i++)
+                name[i] = type[i] >= 0x20 && type[i] < 0x7f ? (char)type[i] : '?';
+            name[4] = '\0';
+            *hit_end = 1;
+            return skd_fail(ctx, SKD_E_CORRUPT,
+                            "truncated PNG data: chunk '%s' declares %lu "
+                            "bytes, only %zu remain", name, (unsigned long)len,
+                            size - pos - 8);
+        }
+        if (!memcmp(type, "IEND", 4))
+            return SKD_OK;
+        pos += (size_t)len + 12;
+    }
+    return SKD_OK;
+}
+
 int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
                  skd_image_info *info, skd_image **out, int *hit_end)
 {
@@ -194,6 +229,11 @@ int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
             if (st != SKD_OK)
                 return st;
         }
+    }
+    if (size >= 8) {
+        st = check_chunk_lengths(ctx, data, size, out == NULL, hit_end);
+        if (st != SKD_OK)
+            return st;
     }
     memset(&s, 0, sizeof s);
     s.data = data;

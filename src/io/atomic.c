@@ -1,14 +1,22 @@
 /* Outputs appear whole or not at all: write a temporary file in the same
- * directory (same file system, so rename is atomic), fsync, rename. */
+ * directory (same file system, so rename is atomic), fsync, rename.
+ * A destination that is a character device or a FIFO (-o /dev/null,
+ * /dev/stdout, a named pipe) is written directly: renaming over it would
+ * replace /dev/null with a regular file when run as root. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "io.h"
+
+#ifndef O_CLOEXEC
+#define O_CLOEXEC 0
+#endif
 
 /* Create "<path>.tmp.<pid>.<unique>" exclusively. open() rather than
  * mkstemp() so the file gets 0666 minus the umask like any output, without
@@ -30,15 +38,48 @@ static int create_temp(char *tmp, size_t n, const char *path, const void *salt)
     return -1;
 }
 
+/* Stream outputs: no temporary file; tmp_path stays NULL. */
+static int open_direct(skd_ctx *ctx, const char *path, skd_atomic_file *af)
+{
+    int fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC);
+    if (fd < 0)
+        return skd_fail(ctx, SKD_E_IO, "%s: cannot open output: %s", path,
+                        strerror(errno));
+    af->dest_path = skd_strdup(ctx, path);
+    af->fp = af->dest_path ? fdopen(fd, "wb") : NULL;
+    if (!af->fp) {
+        int e = errno;
+        close(fd);
+        if (!af->dest_path)
+            return SKD_E_NOMEM;
+        skd_atomic_abort(ctx, af);
+        return skd_fail(ctx, SKD_E_IO, "%s: cannot open output: %s", path,
+                        strerror(e));
+    }
+    return SKD_OK;
+}
+
 int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
 {
     static const char suffix[] = ".tmp.4294967296.000000000000";
+    struct stat st;
     size_t n;
-    int fd;
+    int fd, exists;
 
     memset(af, 0, sizeof *af);
     if (!path || !*path)
         return skd_fail(ctx, SKD_E_INVALID, "empty output path");
+    exists = stat(path, &st) == 0;
+    if (exists) {
+        if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+            return open_direct(ctx, path, af);
+        if (S_ISDIR(st.st_mode))
+            return skd_fail(ctx, SKD_E_IO, "%s: cannot write output: is a "
+                            "directory", path);
+        if (!S_ISREG(st.st_mode))
+            return skd_fail(ctx, SKD_E_IO, "%s: cannot write output: not a "
+                            "regular file", path);
+    }
     n = strlen(path) + sizeof suffix;
     af->dest_path = skd_strdup(ctx, path);
     af->tmp_path = skd_malloc(ctx, n);
@@ -54,6 +95,9 @@ int skd_atomic_open(skd_ctx *ctx, const char *path, skd_atomic_file *af)
         return skd_fail(ctx, SKD_E_IO, "%s: cannot create output: %s", path,
                         strerror(e));
     }
+    /* A file that is replaced keeps its permissions (best effort). */
+    if (exists)
+        (void)fchmod(fd, st.st_mode & 0777);
     af->fp = fdopen(fd, "wb");
     if (!af->fp) {
         int e = errno;
@@ -86,7 +130,7 @@ int skd_atomic_commit(skd_ctx *ctx, skd_atomic_file *af)
     if (fclose(af->fp) != 0 && !e)
         e = errno ? errno : EIO;
     af->fp = NULL;
-    if (!e && rename(af->tmp_path, af->dest_path) != 0)
+    if (!e && af->tmp_path && rename(af->tmp_path, af->dest_path) != 0)
         e = errno;
     if (e) {
         int st = skd_fail(ctx, SKD_E_IO, "%s: cannot write output: %s",
@@ -94,7 +138,8 @@ int skd_atomic_commit(skd_ctx *ctx, skd_atomic_file *af)
         skd_atomic_abort(ctx, af);
         return st;
     }
-    af->tmp_path[0] = '\0'; /* renamed: nothing to remove */
+    if (af->tmp_path)
+        af->tmp_path[0] = '\0'; /* renamed: nothing to remove */
     skd_atomic_abort(ctx, af);
     return SKD_OK;
 }

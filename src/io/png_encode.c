@@ -64,12 +64,15 @@ static int encode(skd_ctx *ctx, png_sink *s, const skd_rgb8 *p)
     png = png_create_write_struct_2(PNG_LIBPNG_VER_STRING, s, sink_error,
                                     sink_warning, s, sink_malloc, sink_free);
     if (!png)
-        return skd_fail(ctx, s->nomem ? SKD_E_NOMEM : SKD_E_INTERNAL,
-                        "cannot start the PNG encoder");
+        return s->nomem ? skd_fail(ctx, SKD_E_NOMEM, "cannot start the PNG "
+                                   "encoder: out of memory")
+                        : skd_fail(ctx, SKD_E_INTERNAL,
+                                   "cannot start the PNG encoder");
     info = png_create_info_struct(png);
     if (!info) {
         png_destroy_write_struct(&png, NULL);
-        return skd_fail(ctx, SKD_E_NOMEM, "cannot start the PNG encoder");
+        return skd_fail(ctx, SKD_E_NOMEM,
+                        "cannot start the PNG encoder: out of memory");
     }
     if (setjmp(png_jmpbuf(png))) {
         int nomem = s->out->failed || s->nomem;

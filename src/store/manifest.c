@@ -42,6 +42,11 @@ static int csv_record(skd_ctx *ctx, csv *c, const char *name, size_t *line)
     starts[0] = 0;
     while (c->p < c->end) {
         char ch = *c->p++;
+        /* Fields are kept NUL-terminated: a NUL would cut one short. */
+        if (ch == '\0')
+            return -skd_fail(ctx, SKD_E_INVALID,
+                             "%s:%zu: NUL byte: not a CSV text file", name,
+                             c->line);
         if (quoted) {
             if (ch == '"') {
                 if (c->p < c->end && *c->p == '"') {
@@ -257,7 +262,7 @@ int skd_parse_manifest(skd_ctx *ctx, const char *name, const char *text,
     if (st == SKD_OK && !have_header)
         st = skd_fail(ctx, SKD_E_INVALID, "%s: empty manifest (no header)",
                       name);
-    if (st == SKD_OK)
+    if (st == SKD_OK && plan->n > first) /* plan->e may still be NULL */
         st = check_duplicates(ctx, name, plan->e + first, plan->n - first);
     skd_dealloc(ctx, c.buf);
     return st;
