@@ -22,14 +22,14 @@ run() { # JOBS -> wall seconds
     "$BIN" batch "$WORK/archive" --px-per-mm 20 --db "$db" -j "$1" -q >/dev/null 2>&1 || true
     end=$(date +%s.%N)
     "$BIN" export --db "$db" --csv --out-dir "$WORK/export-j$1" >/dev/null
-    echo "$end - $start" | bc -l
+    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 t1=$(run 1)
 t2=$(run 2)
 same=identical
 diff -r "$WORK/export-j1" "$WORK/export-j2" >/dev/null || same=DIFFERENT
-printf 'batch of %d photos (+ comparisons): -j 1 %.1f s (%.2f photos/s), -j 2 %.1f s (%.2f photos/s): %.2fx; exports %s\n' \
-    "$photos" "$t1" "$(echo "$photos / $t1" | bc -l)" "$t2" "$(echo "$photos / $t2" | bc -l)" \
-    "$(echo "$t1 / $t2" | bc -l)" "$same"
+awk -v n="$photos" -v a="$t1" -v b="$t2" -v s="$same" 'BEGIN {
+    printf "batch of %d photos (+ comparisons): -j 1 %.1f s (%.2f photos/s), -j 2 %.1f s (%.2f photos/s): %.2fx; exports %s\n",
+           n, a, n / a, b, n / b, a / b, s }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
