@@ -44,7 +44,8 @@ typedef struct cli_buf {
 
 void cli_buf_printf(cli_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void cli_buf_vprintf(cli_buf *b, const char *fmt, va_list ap);
+void cli_buf_vprintf(cli_buf *b, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 void cli_buf_free(cli_buf *b);
 /* path NULL or "-": stdout. Returns an exit code. */
 int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path);

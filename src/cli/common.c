@@ -27,6 +27,9 @@ int cli_exit_for_status(int status)
 }
 
 static void vmessage(const char *kind, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+
+static void vmessage(const char *kind, const char *fmt, va_list ap)
 {
     fprintf(stderr, "skindiff: %s", kind);
     vfprintf(stderr, fmt, ap);
