@@ -75,7 +75,9 @@ killed=0
 for round in 1 2 3 4 5 6; do
   "$BIN" batch arch --db kill.db -j 2 -q 2>/dev/null &
   pid=$!
-  sleep "$(awk -v r=$RANDOM 'BEGIN { printf "%.2f", 0.3 + r % 250 / 100 }')"
+  # Kill after 2-15% of an uninterrupted -j 2 run, so six rounds together
+  # never finish the work, however fast or loaded the machine is.
+  sleep "$(awk -v r=$RANDOM -v d="$t2" -v e="$t3" 'BEGIN { printf "%.2f", (e - d) * (0.02 + (r % 100) / 100 * 0.13) }')"
   if kill -9 "$pid" 2>/dev/null; then killed=$((killed + 1)); fi
   wait "$pid" 2>/dev/null
 done
