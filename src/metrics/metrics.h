@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "../core/core.h"
+#include "../core/select.h"
 #include "../fft/fft.h"
 
 /* The contract's constants (DESIGN.md section 3). */
@@ -119,10 +120,6 @@ int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
 int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
                     double px_per_mm, double tau, const uint8_t *region,
                     float *texture, skd_pore **pores, size_t *n_pores);
-
-/* Exact median of v[0..n-1] (n > 0; the mean of the two middle values when
- * n is even). Reorders v. */
-double skd_median_float(float *v, size_t n);
 
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)

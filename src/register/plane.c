@@ -63,32 +63,6 @@ static int block_luminance(skd_ctx *ctx, const skd_image *img, unsigned f,
     return SKD_OK;
 }
 
-/* k-th smallest of v[0..n-1] (Wirth's selection; v is reordered). */
-float skd_reg_select(float *v, size_t n, size_t k)
-{
-    ptrdiff_t l = 0, m = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (l < m) {
-        float x = v[kk];
-        ptrdiff_t i = l, j = m;
-        do {
-            while (v[i] < x) i++;
-            while (x < v[j]) j--;
-            if (i <= j) {
-                float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                j--;
-            }
-        } while (i <= j);
-        if (j < kk)
-            l = i;
-        if (kk < i)
-            m = j;
-    }
-    return v[kk];
-}
-
 /* 1.4826 median |v| over a regular subsample: the standard deviation for
  * Gaussian data, not inflated by a few strong edges. */
 static int robust_spread(skd_ctx *ctx, const float *v, size_t n, double *out)
@@ -99,7 +73,7 @@ static int robust_spread(skd_ctx *ctx, const float *v, size_t n, double *out)
         return SKD_E_NOMEM;
     for (size_t i = 0; i < n; i += step)
         s[m++] = fabsf(v[i]);
-    *out = 1.4826 * skd_reg_select(s, m, m / 2);
+    *out = 1.4826 * skd_select_kth(s, m, m / 2);
     skd_dealloc(ctx, s);
     return SKD_OK;
 }

@@ -185,7 +185,7 @@ static double cauchy_scale(planes *pl)
 {
     if (pl->nres < 16)
         return 0.0;
-    return CAUCHY_K * 1.4826 * skd_reg_select(pl->res, pl->nres, pl->nres / 2);
+    return CAUCHY_K * 1.4826 * skd_select_kth(pl->res, pl->nres, pl->nres / 2);
 }
 
 int skd_reg_refine(skd_ctx *ctx, const skd_reg_plane *before,

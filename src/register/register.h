@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "../core/core.h"
+#include "../core/select.h"
 
 /* Band-passed, robustly clipped l = 100 ln Y of one photo at one level.
  * Plane pixel (i, j) is the mean of the block whose full-resolution centre
@@ -61,9 +62,6 @@ static inline void skd_sim_apply(const skd_sim *s, double x, double y,
 int skd_reg_plane_build(skd_ctx *ctx, const skd_image *img, unsigned f,
                         double s1, double s2, skd_reg_plane *out);
 void skd_reg_plane_free(skd_ctx *ctx, skd_reg_plane *p);
-
-/* k-th smallest of v[0..n-1], n > k (v is reordered). */
-float skd_reg_select(float *v, size_t n, size_t k);
 
 /* ---- sampling helpers --------------------------------------------------- */
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../colour/colour.h"
+#include "../core/select.h"
 #include "synth.h"
 
 typedef struct colour_stats {
@@ -121,35 +122,6 @@ static void texture_stats(const float *tex, skd_synth_session *s)
     }
 }
 
-/* k-th smallest (0-based) of v[0..n), reordering v so that v[0..k) <=
- * v[k] <= v(k..n): Wirth's selection, deterministic. */
-static float select_kth(float *v, size_t n, size_t k)
-{
-    ptrdiff_t lo = 0, hi = (ptrdiff_t)n - 1, kk = (ptrdiff_t)k;
-    while (lo < hi) {
-        float x = v[kk];
-        ptrdiff_t i = lo, j = hi;
-        do {
-            while (v[i] < x)
-                i++;
-            while (x < v[j])
-                j--;
-            if (i <= j) {
-                float t = v[i];
-                v[i] = v[j];
-                v[j] = t;
-                i++;
-                j--;
-            }
-        } while (i <= j);
-        if (j < kk)
-            lo = i;
-        if (kk < i)
-            hi = j;
-    }
-    return v[kk];
-}
-
 /* a* mean, median and red-area fraction of the noiseless a* plane;
  * scratch (n floats) is overwritten. */
 static void redness_stats(skd_ctx *ctx, const float *a_star, float *scratch,
@@ -161,13 +133,7 @@ static void redness_stats(skd_ctx *ctx, const float *a_star, float *scratch,
         sum += a_star[i];
     s->a_mean = sum / (double)n;
     memcpy(scratch, a_star, n * sizeof *scratch);
-    med = select_kth(scratch, n, n / 2);
-    if (n % 2 == 0) { /* mean of the two middle values */
-        float below = scratch[0];
-        for (size_t i = 1; i < n / 2; i++)
-            below = scratch[i] > below ? scratch[i] : below;
-        med = 0.5 * (med + below);
-    }
+    med = skd_median_float(scratch, n);
     s->a_median = med;
     s->red_delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
     for (size_t i = 0; i < n; i++)

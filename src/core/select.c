@@ -1,8 +1,8 @@
-/* Exact median by quickselect (Hoare partition, median-of-three pivot):
- * O(n) on average, exact, no precision loss from binning. */
+/* Exact k-th value and median by quickselect (Hoare partition, median-of-
+ * three pivot): O(n) on average, exact, no precision loss from binning. */
 #include <stddef.h>
 
-#include "metrics.h"
+#include "select.h"
 
 static void swap_float(float *a, float *b)
 {
@@ -52,4 +52,10 @@ double skd_median_float(float *v, size_t n)
         if (v[i] > lower)
             lower = v[i];
     return ((double)lower + v[k]) / 2.0;
+}
+
+float skd_select_kth(float *v, size_t n, size_t k)
+{
+    select_kth(v, (ptrdiff_t)n, (ptrdiff_t)k);
+    return v[k];
 }
