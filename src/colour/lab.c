@@ -85,52 +85,102 @@ void skd_lab_to_linear(const double lab[3], double rgb[3])
     skd_xyz_to_linear(xyz, rgb);
 }
 
-/* Cube root for the row loop: a bit-level first guess (within ~5%) and two
- * Halley steps (cubic convergence: ~1e-4, then ~1e-12), no libm call. */
-static double fast_cbrt(double t)
-{
-    uint64_t bits;
-    double y, y3;
-    memcpy(&bits, &t, sizeof bits);
-    bits = bits / 3 + UINT64_C(0x2a9f7893782da1ce);
-    memcpy(&y, &bits, sizeof y);
-    for (int i = 0; i < 2; i++) {
-        y3 = y * y * y;
-        y *= (y3 + 2.0 * t) / (2.0 * y3 + t);
-    }
-    return y;
-}
+/* Rows go through blocks of BLOCK pixels: a scalar loop gathers the table
+ * values into arrays, then loops without lookups do the arithmetic, and
+ * those the compiler vectorises. */
+#define BLOCK 256
 
-static double lab_f_fast(double t)
-{
-    return t > LAB_EPSILON ? fast_cbrt(t) : (LAB_KAPPA * t + 16.0) / 116.0;
-}
+typedef struct linear_block {
+    float r[BLOCK], g[BLOCK], b[BLOCK];
+} linear_block;
 
-void skd_log_luminance_row(const uint16_t *restrict rgb, size_t n,
-                           const skd_colour_lut *restrict lut,
-                           float *restrict l)
+static void gather_linear(const uint16_t *restrict rgb, size_t n,
+                          const float *restrict lin, linear_block *restrict lb)
 {
-    const float *lin = lut->linear;
     for (size_t i = 0; i < n; i++) {
-        double y = skd_luminance(lin[rgb[3 * i]], lin[rgb[3 * i + 1]],
-                                 lin[rgb[3 * i + 2]]);
-        l[i] = 100.0f * logf((float)(y > SKD_Y_FLOOR ? y : SKD_Y_FLOOR));
+        lb->r[i] = lin[rgb[3 * i]];
+        lb->g[i] = lin[rgb[3 * i + 1]];
+        lb->b[i] = lin[rgb[3 * i + 2]];
     }
 }
 
-/* a* needs only X and Y. */
-void skd_redness_row(const uint16_t *restrict rgb, size_t n,
-                     const skd_colour_lut *restrict lut,
-                     float *restrict a_star, float *restrict erythema)
+/* The same, with the erythema value: log10_linear is NaN at 0. */
+static void gather_linear_erythema(const uint16_t *restrict rgb, size_t n,
+                                   const skd_colour_lut *restrict lut,
+                                   linear_block *restrict lb,
+                                   float *restrict e)
 {
     const float *lin = lut->linear, *lg = lut->log10_linear;
     for (size_t i = 0; i < n; i++) {
-        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
-        double r = lin[r16], g = lin[g16], b = lin[b16];
-        double x = rgb_to_xyz[0][0] * r + rgb_to_xyz[0][1] * g + rgb_to_xyz[0][2] * b;
-        double y = rgb_to_xyz[1][0] * r + rgb_to_xyz[1][1] * g + rgb_to_xyz[1][2] * b;
-        a_star[i] = (float)(500.0 * (lab_f_fast(x / SKD_WHITE_X) -
-                                     lab_f_fast(y / SKD_WHITE_Y)));
-        erythema[i] = (r16 && g16) ? (float)((double)lg[r16] - lg[g16]) : NAN;
+        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1];
+        lb->r[i] = lin[r16];
+        lb->g[i] = lin[g16];
+        lb->b[i] = lin[rgb[3 * i + 2]];
+        e[i] = lg[r16] - lg[g16];
+    }
+}
+
+static void log_luminance_block(const linear_block *restrict lb, size_t n,
+                                float *restrict l)
+{
+    const float y_floor = (float)SKD_Y_FLOOR;
+    for (size_t i = 0; i < n; i++) {
+        float y = (float)SKD_LUMA_R * lb->r[i] + (float)SKD_LUMA_G * lb->g[i] +
+                  (float)SKD_LUMA_B * lb->b[i];
+        y = skd_select_float(skd_greater_float(y, y_floor), y, y_floor);
+        l[i] = 100.0f * skd_ln_fast(y);
+    }
+}
+
+/* X/Xn - Y as K_R (r - g) + K_B (b - g) + K_S g: r - g and b - g are exact
+ * for skin colours, so the difference keeps float precision. */
+#define K_R ((float)(0.4124564 / SKD_WHITE_X - 0.2126729))
+#define K_G (0.3575761 / SKD_WHITE_X - 0.7151522)
+#define K_B ((float)(0.1804375 / SKD_WHITE_X - 0.0721750))
+#define K_S ((float)(0.4124564 / SKD_WHITE_X - 0.2126729 + K_G + \
+                     0.1804375 / SKD_WHITE_X - 0.0721750))
+
+static inline float lab_f_float(float t, float cbrt_t)
+{
+    float linear = (float)(LAB_KAPPA / 116.0) * t + (float)(16.0 / 116.0);
+    return skd_select_float(skd_greater_float(t, (float)LAB_EPSILON), cbrt_t,
+                            linear);
+}
+
+/* a* of the block. fx - fy is d / (fx^2 + fx fy + fy^2) when both are cube
+ * roots, else the plain difference (dark pixels, never in R). */
+static void a_star_block(const linear_block *restrict lb, size_t n,
+                         float *restrict a)
+{
+    const float eps = (float)LAB_EPSILON;
+    for (size_t i = 0; i < n; i++) {
+        float r = lb->r[i], g = lb->g[i], b = lb->b[i];
+        float d = K_R * (r - g) + K_B * (b - g) + K_S * g;
+        float y = (float)rgb_to_xyz[1][0] * r + (float)rgb_to_xyz[1][1] * g +
+                  (float)rgb_to_xyz[1][2] * b;
+        float xn = y + d;
+        float fy = skd_cbrt_fast(y), fx = skd_cbrt_fast(xn);
+        float cubic = d / (fx * fx + fx * fy + fy * fy);
+        float plain = lab_f_float(xn, fx) - lab_f_float(y, fy);
+        int32_t both = skd_greater_float(xn, eps) & skd_greater_float(y, eps);
+        a[i] = 500.0f * skd_select_float(both, cubic, plain);
+    }
+}
+
+void skd_colour_row(const uint16_t *restrict rgb, size_t n,
+                    const skd_colour_lut *restrict lut, float *restrict l,
+                    float *restrict a_star, float *restrict erythema)
+{
+    linear_block lb;
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t m = n - i < BLOCK ? n - i : BLOCK;
+        if (a_star)
+            gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        else
+            gather_linear(rgb + 3 * i, m, lut->linear, &lb);
+        if (l)
+            log_luminance_block(&lb, m, l + i);
+        if (a_star)
+            a_star_block(&lb, m, a_star + i);
     }
 }

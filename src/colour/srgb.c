@@ -25,7 +25,7 @@ skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx)
     for (size_t i = 0; i < SKD_SRGB_TABLE_SIZE; i++) {
         double v = skd_srgb_decode((double)i / 65535.0);
         t->linear[i] = (float)v;
-        t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : -INFINITY;
+        t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : NAN;
     }
     return t;
 }

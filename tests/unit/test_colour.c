@@ -56,7 +56,7 @@ static void test_table(void)
         REPORT("decode table: worst relative error %.3g, log table %.3g", worst, worst_log);
         CHECK(worst < 1e-6 && worst_log < 1e-4);
         CHECK(t->linear[0] == 0.0f && t->linear[65535] == 1.0f);
-        CHECK(t->log10_linear[65535] == 0.0f && isinf(t->log10_linear[0]));
+        CHECK(t->log10_linear[65535] == 0.0f && isnan(t->log10_linear[0]));
     }
     skd_dealloc(ctx, t);
     skd_ctx_free(ctx);
@@ -94,8 +94,7 @@ static void test_row(void)
     double lab[3], r = skd_srgb_decode(200 / 255.0),
                    g = skd_srgb_decode(150 / 255.0),
                    b = skd_srgb_decode(130 / 255.0);
-    skd_log_luminance_row(rgb, 5, t, l);
-    skd_redness_row(rgb, 5, t, a, e);
+    skd_colour_row(rgb, 5, t, l, a, e);
     skd_srgb8_to_lab(skin, lab);
     REPORT("skin (200,150,130): l %.4f a* %.4f EI %.4f", l[0], a[0], e[0]);
     CHECK_NEAR(l[0], 100 * log(0.2126 * r + 0.7152 * g + 0.0722 * b), 1e-3);
