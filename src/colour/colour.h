@@ -132,20 +132,44 @@ static inline float skd_cbrt_fast(float t)
     return y;
 }
 
-/* The per-pixel planes of one row of 16-bit sRGB samples (n pixels):
- * l = 100 ln(Y) (Y clamped to SKD_Y_FLOOR), a* and the erythema value
- * 100 log10(R/G) of linear RGB (NaN when R or G is zero). l may be NULL, or
- * a_star and erythema (both). Y of l is summed in float, its logarithm is
- * skd_ln_fast; a* is in float too, as 500 (X/Xn - Y) / (fx^2 + fx fy + fy^2)
- * where both f are cube roots, which avoids the cancellation of fx - fy. */
-void skd_colour_row(const uint16_t *restrict rgb, size_t n,
-                    const skd_colour_lut *restrict lut, float *restrict l,
-                    float *restrict a_star, float *restrict erythema);
+/* Pixels too bright or too dark to measure: a sample at or above high,
+ * or Y = skd_luminance of the table values (in double) below min_y.
+ * green_clear is derived: from this green sample on, green's own share of
+ * Y reaches min_y (Y is a sum of non-negative terms, rounded
+ * monotonically), so Y need not be summed. */
+typedef struct skd_clip_rule {
+    uint16_t high;
+    double min_y;
+    uint32_t green_clear;
+} skd_clip_rule;
 
-/* skd_colour_row over the whole image (w*h planes, NULLs as there), in
- * bands of rows on up to SKD_OPT_THREADS threads. */
-void skd_colour_planes(skd_ctx *ctx, const skd_image *img,
-                       const skd_colour_lut *lut, float *l, float *a_star,
-                       float *erythema);
+skd_clip_rule skd_clip_rule_make(const skd_colour_lut *lut, uint16_t high,
+                                 double min_y);
+
+/* The per-pixel planes of one row of 16-bit sRGB samples (n pixels).
+ * skd_luminance_row: l = 100 ln(Y) (Y clamped to SKD_Y_FLOOR; l may be
+ * NULL) and, when rule is given, clipped[i] = 1 where the rule excludes
+ * the pixel, else 0. Y of l is summed in float, its logarithm is
+ * skd_ln_fast. skd_redness_row: a* and the erythema value 100 log10(R/G)
+ * of linear RGB (NaN when R or G is zero); a* in float, as
+ * 500 (X/Xn - Y) / (fx^2 + fx fy + fy^2) where both f are cube roots,
+ * which avoids the cancellation of fx - fy. Two functions, so that the
+ * redness planes need not exist while l is being filtered. */
+void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
+                       const skd_colour_lut *restrict lut,
+                       const skd_clip_rule *rule, float *restrict l,
+                       uint8_t *restrict clipped);
+void skd_redness_row(const uint16_t *restrict rgb, size_t n,
+                     const skd_colour_lut *restrict lut,
+                     float *restrict a_star, float *restrict erythema);
+
+/* The same over the whole image (w*h planes; NULLs as there), in bands of
+ * rows on up to SKD_OPT_THREADS threads. */
+void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
+                         const skd_colour_lut *lut, const skd_clip_rule *rule,
+                         float *l, uint8_t *clipped);
+void skd_redness_planes(skd_ctx *ctx, const skd_image *img,
+                        const skd_colour_lut *lut, float *a_star,
+                        float *erythema);
 
 #endif

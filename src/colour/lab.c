@@ -120,6 +120,26 @@ static void gather_linear_erythema(const uint16_t *restrict rgb, size_t n,
     }
 }
 
+/* The same, with the clip flags; Y only where green does not settle it. */
+static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
+                                  const float *restrict lin,
+                                  const skd_clip_rule *restrict rule,
+                                  linear_block *restrict lb,
+                                  uint8_t *restrict clipped)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
+        float r = lin[r16], g = lin[g16], b = lin[b16];
+        uint8_t c = (r16 >= rule->high) | (g16 >= rule->high) | (b16 >= rule->high);
+        if (g16 < rule->green_clear)
+            c |= skd_luminance(r, g, b) < rule->min_y;
+        lb->r[i] = r;
+        lb->g[i] = g;
+        lb->b[i] = b;
+        clipped[i] = c;
+    }
+}
+
 static void log_luminance_block(const linear_block *restrict lb, size_t n,
                                 float *restrict l)
 {
@@ -167,20 +187,32 @@ static void a_star_block(const linear_block *restrict lb, size_t n,
     }
 }
 
-void skd_colour_row(const uint16_t *restrict rgb, size_t n,
-                    const skd_colour_lut *restrict lut, float *restrict l,
-                    float *restrict a_star, float *restrict erythema)
+void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
+                       const skd_colour_lut *restrict lut,
+                       const skd_clip_rule *rule, float *restrict l,
+                       uint8_t *restrict clipped)
 {
     linear_block lb;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        if (a_star)
-            gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        if (rule)
+            gather_linear_clipped(rgb + 3 * i, m, lut->linear, rule, &lb,
+                                  clipped + i);
         else
             gather_linear(rgb + 3 * i, m, lut->linear, &lb);
         if (l)
             log_luminance_block(&lb, m, l + i);
-        if (a_star)
-            a_star_block(&lb, m, a_star + i);
+    }
+}
+
+void skd_redness_row(const uint16_t *restrict rgb, size_t n,
+                     const skd_colour_lut *restrict lut,
+                     float *restrict a_star, float *restrict erythema)
+{
+    linear_block lb;
+    for (size_t i = 0; i < n; i += BLOCK) {
+        size_t m = n - i < BLOCK ? n - i : BLOCK;
+        gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        a_star_block(&lb, m, a_star + i);
     }
 }

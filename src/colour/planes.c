@@ -10,7 +10,9 @@
 typedef struct colour_job {
     const skd_image *img;
     const skd_colour_lut *lut;
+    const skd_clip_rule *rule;
     float *l, *a_star, *erythema;
+    uint8_t *clipped;
     size_t band_rows;
 } colour_job;
 
@@ -23,21 +25,36 @@ static void colour_band(void *arg, size_t chunk, size_t thread)
     (void)thread;
     for (size_t y = y0; y < y1; y++) {
         size_t o = y * w;
-        skd_colour_row(job->img->rgb + 3 * o, w, job->lut,
-                       job->l ? job->l + o : NULL,
-                       job->a_star ? job->a_star + o : NULL,
-                       job->erythema ? job->erythema + o : NULL);
+        if (job->a_star)
+            skd_redness_row(job->img->rgb + 3 * o, w, job->lut,
+                            job->a_star + o, job->erythema + o);
+        else
+            skd_luminance_row(job->img->rgb + 3 * o, w, job->lut, job->rule,
+                              job->l ? job->l + o : NULL,
+                              job->rule ? job->clipped + o : NULL);
     }
 }
 
-void skd_colour_planes(skd_ctx *ctx, const skd_image *img,
-                       const skd_colour_lut *lut, float *l, float *a_star,
-                       float *erythema)
+static void run_bands(skd_ctx *ctx, colour_job *job)
 {
-    colour_job job = {img, lut, l, a_star, erythema, 1};
-    size_t w = img->width;
-    if (w < BAND_PIXELS)
-        job.band_rows = BAND_PIXELS / w;
-    skd_parallel_chunks(ctx, (img->height + job.band_rows - 1) / job.band_rows,
-                        colour_band, &job);
+    size_t w = job->img->width;
+    job->band_rows = w < BAND_PIXELS ? BAND_PIXELS / w : 1;
+    skd_parallel_chunks(ctx, (job->img->height + job->band_rows - 1) / job->band_rows,
+                        colour_band, job);
+}
+
+void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
+                         const skd_colour_lut *lut, const skd_clip_rule *rule,
+                         float *l, uint8_t *clipped)
+{
+    colour_job job = {img, lut, rule, l, NULL, NULL, clipped, 1};
+    run_bands(ctx, &job);
+}
+
+void skd_redness_planes(skd_ctx *ctx, const skd_image *img,
+                        const skd_colour_lut *lut, float *a_star,
+                        float *erythema)
+{
+    colour_job job = {img, lut, NULL, NULL, a_star, erythema, NULL, 1};
+    run_bands(ctx, &job);
 }

@@ -31,16 +31,18 @@ void skd_analysis_free(skd_analysis *a)
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
 
-/* Mask and the filled l; a->region holds R afterwards. */
+/* l with the excluded pixels in one pass over the photo, the mask, and the
+ * filled l; a->region holds R afterwards. */
 static int prepare_luminance(skd_ctx *ctx, const skd_image *img,
                              const skd_region_spec *spec,
                              const skd_colour_lut *lut, skd_analysis *a,
                              float *l)
 {
+    skd_clip_rule rule = skd_mask_clip_rule(lut);
     uint64_t region_pixels;
     int st;
-    skd_colour_planes(ctx, img, lut, l, NULL, NULL);
-    st = skd_build_mask(ctx, img, spec, a->px_per_mm, lut->linear, a->region);
+    skd_luminance_plane(ctx, img, lut, &rule, l, a->region);
+    st = skd_finish_mask(ctx, img, spec, a->px_per_mm, a->region);
     if (st != SKD_OK)
         return st;
     return skd_fill_masked(ctx, l, a->region, img->width, img->height,
@@ -72,7 +74,7 @@ static int redness_planes(skd_ctx *ctx, const skd_image *img,
                                    sizeof *a->erythema);
     if (!a->erythema)
         return SKD_E_NOMEM;
-    skd_colour_planes(ctx, img, lut, NULL, a->a_star, a->erythema);
+    skd_redness_planes(ctx, img, lut, a->a_star, a->erythema);
     return SKD_OK;
 }
 

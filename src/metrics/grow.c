@@ -87,13 +87,14 @@ static void distance_band(void *arg, size_t chunk, size_t thread)
 }
 
 /* Row y of the result: OR over the rows within the radius that have
- * excluded pixels, each compared with its half width. */
+ * excluded pixels, each compared with its half width (AND of the
+ * complements when inverting). */
 static void output_row(const grow_job *job, size_t y)
 {
     size_t w = job->w, r = (size_t)job->radius;
     size_t v0 = y > r ? y - r : 0, v1 = y + r + 1 < job->h ? y + r + 1 : job->h;
     uint8_t *out = job->plane + y * w;
-    memset(out, 0, w);
+    memset(out, job->invert, w);
     for (size_t v = v0; v < v1; v++) {
         const row_span *s = &job->span[v];
         const uint8_t *restrict d = job->dist + v * w;
@@ -101,12 +102,13 @@ static void output_row(const grow_job *job, size_t y)
         uint8_t hw = job->half_width[v > y ? v - y : y - v];
         if (s->lo == s->hi || hw > r)
             continue;
-        for (size_t x = s->lo; x < s->hi; x++)
-            o[x] |= d[x] <= hw;
+        if (job->invert)
+            for (size_t x = s->lo; x < s->hi; x++)
+                o[x] &= d[x] > hw;
+        else
+            for (size_t x = s->lo; x < s->hi; x++)
+                o[x] |= d[x] <= hw;
     }
-    if (job->invert)
-        for (size_t x = 0; x < w; x++)
-            out[x] ^= 1;
 }
 
 static void output_band(void *arg, size_t chunk, size_t thread)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../colour/colour.h"
 #include "../core/core.h"
 #include "../core/select.h"
 #include "../fft/fft.h"
@@ -33,10 +34,16 @@ double skd_pore_radius_mm(int k);
 
 /* Mask M (1 = measured) of DESIGN.md: specular and dark pixels excluded and
  * the exclusion grown by 0.25 mm (exact Euclidean distance), narrowed by the
- * spec's mask and ROI. linear is skd_colour_lut.linear. m is w*h bytes. */
+ * spec's mask and ROI. m is w*h bytes. skd_build_mask does it all;
+ * skd_finish_mask does the rest after skd_luminance_plane has written the
+ * excluded pixels (skd_mask_clip_rule) into m beside l, as skd_analyze
+ * does to read the photo once. */
+skd_clip_rule skd_mask_clip_rule(const skd_colour_lut *lut);
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
                    const skd_region_spec *spec, double px_per_mm,
-                   const float *linear, uint8_t *m);
+                   const skd_colour_lut *lut, uint8_t *m);
+int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
+                    const skd_region_spec *spec, double px_per_mm, uint8_t *m);
 
 /* Checks a region spec against the photo (mask size, ROI inside). */
 int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,

@@ -94,7 +94,8 @@ static void test_row(void)
     double lab[3], r = skd_srgb_decode(200 / 255.0),
                    g = skd_srgb_decode(150 / 255.0),
                    b = skd_srgb_decode(130 / 255.0);
-    skd_colour_row(rgb, 5, t, l, a, e);
+    skd_luminance_row(rgb, 5, t, NULL, l, NULL);
+    skd_redness_row(rgb, 5, t, a, e);
     skd_srgb8_to_lab(skin, lab);
     REPORT("skin (200,150,130): l %.4f a* %.4f EI %.4f", l[0], a[0], e[0]);
     CHECK_NEAR(l[0], 100 * log(0.2126 * r + 0.7152 * g + 0.0722 * b), 1e-3);
@@ -164,7 +165,8 @@ static void test_row_precision(void)
         rgb[3 * i + 1] = (uint16_t)(rgb[3 * i] * (0.55 + 0.4 * tu_uniform(&seed)));
         rgb[3 * i + 2] = (uint16_t)(rgb[3 * i + 1] * (0.6 + 0.4 * tu_uniform(&seed)));
     }
-    skd_colour_row(rgb, N, t, l, a, e);
+    skd_luminance_row(rgb, N, t, NULL, l, NULL);
+    skd_redness_row(rgb, N, t, a, e);
     for (size_t i = 0; i < N; i++) {
         const uint16_t *p = rgb + 3 * i;
         double lin[3] = {t->linear[p[0]], t->linear[p[1]], t->linear[p[2]]};
@@ -204,7 +206,8 @@ static void test_row_precision(void)
     skd_ctx_free(ctx);
 }
 
-/* Planes of a photo on 1 and 3 threads: the same bytes. */
+/* Planes of a photo on 1 and 3 threads: the same bytes; l is the same
+ * with the clip flags made beside it. */
 static void test_planes_threads(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -220,15 +223,23 @@ static void test_planes_threads(void)
         for (int k = 0; k < 3; k++)
             p[r][k] = malloc(n * sizeof(float));
         skd_ctx_set(ctx, SKD_OPT_THREADS, r ? 3 : 1);
-        skd_colour_planes(ctx, img, t, p[r][0], NULL, NULL);
-        skd_colour_planes(ctx, img, t, NULL, p[r][1], p[r][2]);
+        if (r) {
+            skd_clip_rule rule = skd_clip_rule_make(t, 250 * 257, 0.01);
+            uint8_t *clipped = malloc(n);
+            skd_luminance_plane(ctx, img, t, &rule, p[r][0], clipped);
+            free(clipped);
+        } else {
+            skd_luminance_plane(ctx, img, t, NULL, p[r][0], NULL);
+        }
+        skd_redness_planes(ctx, img, t, p[r][1], p[r][2]);
     }
     for (int k = 0; k < 3; k++)
         CHECK(memcmp(p[0][k], p[1][k], n * sizeof(float)) == 0);
     /* and the same numbers as the row function */
     {
         float row[3][333];
-        skd_colour_row(img->rgb + 3 * (size_t)w * 777, w, t, row[0], row[1], row[2]);
+        skd_luminance_row(img->rgb + 3 * (size_t)w * 777, w, t, NULL, row[0], NULL);
+        skd_redness_row(img->rgb + 3 * (size_t)w * 777, w, t, row[1], row[2]);
         for (int k = 0; k < 3; k++)
             CHECK(memcmp(row[k], p[0][k] + (size_t)w * 777, sizeof row[k]) == 0);
     }

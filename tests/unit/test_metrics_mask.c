@@ -124,7 +124,7 @@ static void test_exclusion_rule(void)
         img->rgb[i] = (uint16_t)(u < 0.8 ? 5000 + 5000 * tu_uniform(&seed)
                                          : 64000 + 1535 * tu_uniform(&seed));
     }
-    CHECK_STATUS(skd_build_mask(ctx, img, NULL, 1.0, lut->linear, m), SKD_OK);
+    CHECK_STATUS(skd_build_mask(ctx, img, NULL, 1.0, lut, m), SKD_OK);
     for (size_t i = 0; i < n; i++) {
         const uint16_t *p = img->rgb + 3 * i;
         int is_high = p[0] >= 250 * 257 || p[1] >= 250 * 257 || p[2] >= 250 * 257;
@@ -173,7 +173,7 @@ static void test_blobs(double s)
     ex[5 * w + 5] = 1;
     ex[80 * w + 10] = 1;
     grow_brute(ex, w, h, 0.25 * s, want);
-    CHECK_STATUS(skd_build_mask(ctx, img, NULL, s, lut->linear, m), SKD_OK);
+    CHECK_STATUS(skd_build_mask(ctx, img, NULL, s, lut, m), SKD_OK);
     for (size_t i = 0; i < w * h; i++) {
         diff += m[i] != !want[i];
         excluded += !m[i];
