@@ -33,9 +33,14 @@ double skd_srgb_encode(double v);
 typedef struct skd_colour_lut {
     float linear[SKD_SRGB_TABLE_SIZE];
     float log10_linear[SKD_SRGB_TABLE_SIZE];
+    int wide; /* use the AVX2 copies of the row loops (same results) */
 } skd_colour_lut;
 
 skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx);
+
+/* Whether this CPU runs the AVX2 copies of the row loops (x86-64 built
+ * with GCC or clang); skd_colour_lut_create sets wide from it. */
+int skd_colour_wide_available(void);
 
 /* Relative luminance of linear sRGB as DESIGN.md defines it for l:
  * 0.2126 R + 0.7152 G + 0.0722 B. */

@@ -140,8 +140,22 @@ static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
     }
 }
 
-static void log_luminance_block(const linear_block *restrict lb, size_t n,
-                                float *restrict l)
+/* The vector loops are written once, as inline bodies, and compiled twice
+ * on x86-64: for the baseline (SSE2, 4 floats) and for AVX2 (8 floats),
+ * chosen at run time (skd_colour_lut.wide). The AVX2 copy is the same C:
+ * no FMA (GCC keeps -ffp-contract off in ISO C mode, and the avx2 target
+ * does not include FMA), so each lane does the same IEEE operations in the
+ * same order and both give the same bits; test_colour compares them. */
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define WIDE_LOOPS 1
+#define BODY static inline __attribute__((always_inline))
+#else
+#define WIDE_LOOPS 0
+#define BODY static inline
+#endif
+
+BODY void log_luminance_body(const linear_block *restrict lb, size_t n,
+                             float *restrict l)
 {
     const float y_floor = (float)SKD_Y_FLOOR;
     for (size_t i = 0; i < n; i++) {
@@ -169,8 +183,8 @@ static inline float lab_f_float(float t, float cbrt_t)
 
 /* a* of the block. fx - fy is d / (fx^2 + fx fy + fy^2) when both are cube
  * roots, else the plain difference (dark pixels, never in R). */
-static void a_star_block(const linear_block *restrict lb, size_t n,
-                         float *restrict a)
+BODY void a_star_body(const linear_block *restrict lb, size_t n,
+                      float *restrict a)
 {
     const float eps = (float)LAB_EPSILON;
     for (size_t i = 0; i < n; i++) {
@@ -187,6 +201,47 @@ static void a_star_block(const linear_block *restrict lb, size_t n,
     }
 }
 
+static void log_luminance_block(const linear_block *restrict lb, size_t n,
+                                float *restrict l)
+{
+    log_luminance_body(lb, n, l);
+}
+
+static void a_star_block(const linear_block *restrict lb, size_t n,
+                         float *restrict a)
+{
+    a_star_body(lb, n, a);
+}
+
+#if WIDE_LOOPS
+__attribute__((target("avx2"))) static void
+log_luminance_block_wide(const linear_block *restrict lb, size_t n,
+                         float *restrict l)
+{
+    log_luminance_body(lb, n, l);
+}
+
+__attribute__((target("avx2"))) static void
+a_star_block_wide(const linear_block *restrict lb, size_t n, float *restrict a)
+{
+    a_star_body(lb, n, a);
+}
+
+int skd_colour_wide_available(void)
+{
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") != 0;
+}
+#else
+#define log_luminance_block_wide log_luminance_block
+#define a_star_block_wide a_star_block
+
+int skd_colour_wide_available(void)
+{
+    return 0;
+}
+#endif
+
 void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
                        const skd_colour_lut *restrict lut,
                        const skd_clip_rule *rule, float *restrict l,
@@ -200,7 +255,9 @@ void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
                                   clipped + i);
         else
             gather_linear(rgb + 3 * i, m, lut->linear, &lb);
-        if (l)
+        if (l && lut->wide)
+            log_luminance_block_wide(&lb, m, l + i);
+        else if (l)
             log_luminance_block(&lb, m, l + i);
     }
 }
@@ -213,6 +270,9 @@ void skd_redness_row(const uint16_t *restrict rgb, size_t n,
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
         gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
-        a_star_block(&lb, m, a_star + i);
+        if (lut->wide)
+            a_star_block_wide(&lb, m, a_star + i);
+        else
+            a_star_block(&lb, m, a_star + i);
     }
 }

@@ -27,6 +27,7 @@ skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx)
         t->linear[i] = (float)v;
         t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : NAN;
     }
+    t->wide = skd_colour_wide_available();
     return t;
 }
 

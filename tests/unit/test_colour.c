@@ -206,6 +206,46 @@ static void test_row_precision(void)
     skd_ctx_free(ctx);
 }
 
+/* The AVX2 copies of the row loops give the same bits as the SSE2 ones,
+ * on random pixels and on skin-like ones (skipped where the CPU has no
+ * AVX2). */
+static void test_wide_loops(void)
+{
+    enum { N = 50000 };
+    skd_ctx *ctx = skd_ctx_create();
+    skd_colour_lut *t = skd_colour_lut_create(ctx);
+    uint16_t *rgb = malloc(N * 3 * sizeof *rgb);
+    float *out[2][3];
+    uint64_t seed = 17;
+    if (!skd_colour_wide_available()) {
+        REPORT("%s", "no AVX2 here: the wide loops are not used, nothing to compare");
+        CHECK(t->wide == 0);
+        goto done;
+    }
+    CHECK(t->wide == 1);
+    for (size_t i = 0; i < 3 * (size_t)N; i++)
+        rgb[i] = (uint16_t)(tu_uniform(&seed) * 65536);
+    for (size_t i = 0; i < 256; i++) /* greys, black and white */
+        rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (uint16_t)(i * 257);
+    for (int wide = 0; wide < 2; wide++) {
+        for (int k = 0; k < 3; k++)
+            out[wide][k] = malloc(N * sizeof(float));
+        t->wide = wide;
+        skd_luminance_row(rgb, N, t, NULL, out[wide][0], NULL);
+        skd_redness_row(rgb, N, t, out[wide][1], out[wide][2]);
+    }
+    for (int k = 0; k < 3; k++)
+        CHECK(memcmp(out[0][k], out[1][k], N * sizeof(float)) == 0);
+    REPORT("AVX2 and SSE2 row loops: l, a* and EI identical on %d pixels", N);
+    for (int wide = 0; wide < 2; wide++)
+        for (int k = 0; k < 3; k++)
+            free(out[wide][k]);
+done:
+    free(rgb);
+    skd_dealloc(ctx, t);
+    skd_ctx_free(ctx);
+}
+
 /* Planes of a photo on 1 and 3 threads: the same bytes; l is the same
  * with the clip flags made beside it. */
 static void test_planes_threads(void)
@@ -262,5 +302,6 @@ int main(void)
     test_fast_math();
     test_row_precision();
     test_planes_threads();
+    test_wide_loops();
     return check_done("test_colour");
 }
