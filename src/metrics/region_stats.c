@@ -21,6 +21,7 @@
 #define CHUNK 65536
 #define BLOCK 256 /* pixels per inner loop, so the loops share cache */
 #define LANES 4
+#define MOMENT_LANES 2
 #define BUCKETS 65536
 
 typedef struct chunk_sums {
@@ -37,6 +38,7 @@ typedef struct stats_job {
     uint32_t *hist; /* per thread: top bits, then the low bits of mid[0..1] */
     uint32_t mid[2];
     double mean, reference, delta;
+    float red_threshold; /* skd_is_red against reference, as a* >= this */
     uint8_t *red_plane;
 } stats_job;
 
@@ -208,18 +210,19 @@ static void deviation_block(const uint8_t *restrict sel, const float *restrict v
         d[j] = (double)v[j] - mean * (double)sel[j];
 }
 
-/* |d|, d^2, d^3, d^4 summed into LANES accumulators each, as lane_sum. */
+/* |d|, d^2, d^3, d^4 summed into MOMENT_LANES accumulators each, as lane_sum
+ * (two: four moments of four lanes would not fit the SSE registers). */
 static void moments_block(const double *restrict d, size_t m,
-                          double (*restrict acc)[LANES])
+                          double (*restrict acc)[MOMENT_LANES])
 {
-    double s1[LANES], s2[LANES], s3[LANES], s4[LANES];
+    double s1[MOMENT_LANES], s2[MOMENT_LANES], s3[MOMENT_LANES], s4[MOMENT_LANES];
     size_t j = 0;
     memcpy(s1, acc[0], sizeof s1);
     memcpy(s2, acc[1], sizeof s2);
     memcpy(s3, acc[2], sizeof s3);
     memcpy(s4, acc[3], sizeof s4);
-    for (; j + LANES <= m; j += LANES)
-        for (size_t k = 0; k < LANES; k++) {
+    for (; j + MOMENT_LANES <= m; j += MOMENT_LANES)
+        for (size_t k = 0; k < MOMENT_LANES; k++) {
             double x = d[j + k], x2 = x * x;
             s1[k] += fabs(x);
             s2[k] += x2;
@@ -261,7 +264,7 @@ static void pass_moments(void *arg, size_t chunk, size_t thread)
     stats_job *job = arg;
     const skd_analysis *a = job->a;
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
-    double acc[4][LANES] = {{0}};
+    double acc[4][MOMENT_LANES] = {{0}};
     uint32_t *low = job->n_chunks > 1 ? thread_hist(job, thread) + HIST_LOW : NULL;
     chunk_sums *s = &job->sums[chunk];
     uint8_t sel[BLOCK];
@@ -277,12 +280,27 @@ static void pass_moments(void *arg, size_t chunk, size_t thread)
             low_bits_block(sel, a->a_star + i, m, job->mid[0], job->mid[1], low);
     }
     s->abs1 = s->m2 = s->m3 = s->m4 = 0;
-    for (size_t k = 0; k < LANES; k++) {
+    for (size_t k = 0; k < MOMENT_LANES; k++) {
         s->abs1 += acc[0][k];
         s->m2 += acc[1][k];
         s->m3 += acc[2][k];
         s->m4 += acc[3][k];
     }
+}
+
+/* The smallest float that skd_is_red counts as red: the predicate rises
+ * with a* (rounding is monotonic), so "a* >= threshold" is the same test
+ * on every a* that is not NaN, in float. */
+static float red_threshold(double reference, double delta)
+{
+    float t = (float)(reference + delta);
+    if (isnan(t))
+        return t; /* nothing compares >= NaN, as nothing is red against it */
+    while (skd_is_red(nextafterf(t, -INFINITY), reference, delta) && !isinf(t))
+        t = nextafterf(t, -INFINITY);
+    while (!skd_is_red(t, reference, delta) && !isinf(t))
+        t = nextafterf(t, INFINITY);
+    return t;
 }
 
 static void pass_red(void *arg, size_t chunk, size_t thread)
@@ -292,12 +310,13 @@ static void pass_red(void *arg, size_t chunk, size_t thread)
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
     uint64_t red = 0;
     uint8_t sel[BLOCK];
+    float threshold = job->red_threshold;
     (void)thread;
     for (size_t i = i0; i < i1; i += BLOCK) {
         size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
         selection_block(job, i, m, sel);
         for (size_t j = 0; j < m; j++)
-            sel[j] &= skd_is_red(a_star[i + j], job->reference, job->delta);
+            sel[j] &= a_star[i + j] >= threshold;
         for (size_t j = 0; j < m; j++)
             red += sel[j];
         if (job->red_plane)
@@ -462,6 +481,7 @@ static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
     else if ((st = median_by_select(ctx, job, count, &out->a_median)) != SKD_OK)
         return st;
     job->reference = isnan(median_ref) ? out->a_median : median_ref;
+    job->red_threshold = red_threshold(job->reference, job->delta);
     skd_parallel_chunks(ctx, job->n_chunks, pass_red, job);
     for (size_t c = 0; c < job->n_chunks; c++)
         red += job->sums[c].red;
