@@ -256,6 +256,8 @@ ln -s loop-b.jpg loop-a.jpg
 ln -s loop-a.jpg loop-b.jpg
 printf '\xff\xd8\xff' >sparse-2gb.jpg
 truncate -s 2G sparse-2gb.jpg
+printf 'GIF89a' >big-junk.jpg # not a photo, but as large as one could be
+truncate -s 200M big-junk.jpg
 
 # --- sanity: the sources are fine -----------------------------------------------
 for f in good.png good.jpg prog.jpg arith.jpg; do
@@ -275,6 +277,9 @@ both loop-a.jpg "symbolic links"
 both /dev/zero "character device"
 expect_fail 3 sparse-2gb.jpg "bytes allowed" analyze
 expect_fail 1 sparse-2gb.jpg "no complete image header" info
+# refused from its first bytes, not after reading 200 MB (0 when no GNU time)
+expect_fail 3 big-junk.jpg "GIF" analyze
+[ "$rss" -lt 150 ] && ok || bad "analyze big-junk.jpg: peak RSS ${rss} MB, read whole?"
 both zero-0x0.png "is zero"
 both zero-0x10.png "is zero"
 both bomb-100000x100000.png "above the limit"
