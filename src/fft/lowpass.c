@@ -30,7 +30,7 @@
 /* Pruning pays while at most this fraction of each row's coefficients is
  * kept: beyond it the coefficient planes grow towards a plane each and the
  * tiled 2-D path is as fast. */
-#define MAX_KEPT_FRACTION 0.5
+#define MAX_KEPT_FRACTION 0.4
 
 struct skd_lowpass {
     size_t w, h;
