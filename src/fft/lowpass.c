@@ -204,7 +204,7 @@ int skd_lowpass_create(skd_ctx *ctx, const skd_filter *f, size_t w, size_t h,
     lp->h = h;
     lp->nx = cosine_length(w, margin);
     lp->ny = cosine_length(h, margin);
-    lp->ld = (lp->ny + 15) / 16 * 16; /* columns 64-byte aligned for FFTW */
+    lp->ld = (lp->ny + 15) / 16 * 16; /* blocks of rows fill whole lines */
     if ((st = make_tables(ctx, lp, f)) != SKD_OK)
         goto fail;
     find_cutoffs(lp);
@@ -240,6 +240,11 @@ void skd_lowpass_geometry(const skd_lowpass *lp, size_t *nx, size_t *ny,
 
 enum { PHASE_ROWS, PHASE_COLUMNS, PHASE_BACK };
 
+/* Rows go through the coefficient planes in blocks of BLOCK: a block's
+ * coefficients are gathered in one buffer and moved a cache line per
+ * column, where row by row every coefficient would be a miss. */
+#define BLOCK 16
+
 /* One thread's share of a phase and its buffers. */
 typedef struct lp_worker {
     const skd_lowpass *lp;
@@ -249,23 +254,16 @@ typedef struct lp_worker {
     size_t index, nthreads;
     int phase;
     float *row;                   /* w: one input row */
-    float *v;                     /* nx: reordered row */
+    float *v;                     /* max(nx, ny): a reordered sequence */
     fftwf_complex *spec;          /* max(nx, ny)/2 + 1 */
     float *c;                     /* max(kx, ky): cosine coefficients */
+    float *block;                 /* BLOCK rows of kx coefficients */
     float *out[SKD_LOWPASS_MAX_PLANES]; /* w: filtered rows */
 } lp_worker;
 
-/* v = the row's samples in Makhoul's order (x0, x2, x4, ..., x3, x1), the
- * row mirror padded to nx first when nx > w. */
-static void reorder(const skd_lowpass *lp, const float *restrict x,
-                    float *restrict v)
+/* v = x in Makhoul's order (x0, x2, x4, ..., x5, x3, x1). */
+static void reorder(const float *restrict x, size_t n, float *restrict v)
 {
-    size_t n = lp->nx;
-    if (n != lp->w) {
-        for (size_t i = 0; i < n; i++)
-            v[i] = x[lp->xsrc[i]];
-        return;
-    }
     for (size_t i = 0; i < n / 2; i++) {
         v[i] = x[2 * i];
         v[n - 1 - i] = x[2 * i + 1];
@@ -274,11 +272,10 @@ static void reorder(const skd_lowpass *lp, const float *restrict x,
         v[n / 2] = x[n - 1];
 }
 
-/* The inverse of reorder for the first w samples. */
-static void unorder(const skd_lowpass *lp, const float *restrict v,
+/* The first w samples of the sequence whose reordering (length n) is v. */
+static void unorder(const float *restrict v, size_t n, size_t w,
                     float *restrict x)
 {
-    size_t n = lp->nx, w = lp->w;
     for (size_t i = 0; i < w / 2; i++) {
         x[2 * i] = v[i];
         x[2 * i + 1] = v[n - 1 - i];
@@ -287,23 +284,37 @@ static void unorder(const skd_lowpass *lp, const float *restrict v,
         x[w - 1] = v[(w - 1) / 2];
 }
 
-/* Padded row j of plane p into the kept coefficients' row makhoul_pos(j). */
-static void forward_row(lp_worker *wk, size_t p, size_t j)
+/* The kept cosine coefficients of padded row j of plane p. */
+static void forward_row(lp_worker *wk, size_t p, size_t j, float *c)
 {
     const skd_lowpass *lp = wk->lp;
-    float *coef = wk->coef[p] + makhoul_pos(j, lp->ny);
     const float *x = wk->io->load(wk->io->user, p,
                                   reflect((long long)j, lp->h), wk->row);
     if (!x) {
-        memset(wk->c, 0, lp->kx * sizeof *wk->c);
-        wk->c[0] = 2.0f * (float)lp->nx * wk->row[0];
-    } else {
-        reorder(lp, x, wk->v);
-        fftwf_execute_dft_r2c(wk->px.r2c, wk->v, wk->spec);
-        cosine_from_fft(wk->spec, lp->nx, lp->kx, lp->twx, wk->c);
+        memset(c, 0, lp->kx * sizeof *c);
+        c[0] = 2.0f * (float)lp->nx * wk->row[0];
+        return;
     }
+    if (lp->nx == lp->w) {
+        reorder(x, lp->nx, wk->v);
+    } else {
+        for (size_t i = 0; i < lp->nx; i++)
+            wk->v[i] = x[lp->xsrc[i]];
+    }
+    fftwf_execute_dft_r2c(wk->px.r2c, wk->v, wk->spec);
+    cosine_from_fft(wk->spec, lp->nx, lp->kx, lp->twx, c);
+}
+
+/* Padded rows [j0, j1) of plane p into the coefficient plane. */
+static void forward_block(lp_worker *wk, size_t p, size_t j0, size_t j1)
+{
+    const skd_lowpass *lp = wk->lp;
+    float *coef = wk->coef[p];
+    for (size_t j = j0; j < j1; j++)
+        forward_row(wk, p, j, wk->block + (j - j0) * lp->kx);
     for (size_t k = 0; k < lp->kx; k++)
-        coef[k * lp->ld] = wk->c[k];
+        for (size_t j = j0; j < j1; j++)
+            coef[k * lp->ld + j] = wk->block[(j - j0) * lp->kx + k];
 }
 
 /* Column k of plane p: along y to cosine coefficients, times the transfer,
@@ -313,7 +324,8 @@ static void filter_column(lp_worker *wk, size_t p, size_t k)
     const skd_lowpass *lp = wk->lp;
     float *col = wk->coef[p] + k * lp->ld;
     float a0 = lp->ax[0][k], a1 = lp->terms == 2 ? lp->ax[1][k] : 0.0f;
-    fftwf_execute_dft_r2c(wk->py.r2c, col, wk->spec);
+    reorder(col, lp->ny, wk->v);
+    fftwf_execute_dft_r2c(wk->py.r2c, wk->v, wk->spec);
     cosine_from_fft(wk->spec, lp->ny, lp->ky, lp->twy, wk->c);
     for (size_t j = 0; j < lp->ky; j++) {
         float g = a0 * lp->by[0][j];
@@ -322,51 +334,66 @@ static void filter_column(lp_worker *wk, size_t p, size_t k)
         wk->c[j] *= g;
     }
     fft_from_cosine(wk->c, lp->ny, lp->ky, lp->twy, wk->spec);
-    fftwf_execute_dft_c2r(wk->py.c2r, wk->spec, col);
+    fftwf_execute_dft_c2r(wk->py.c2r, wk->spec, wk->v);
+    unorder(wk->v, lp->ny, lp->h, col);
 }
 
-/* Row y of every plane back to pixels, handed to dest and store. */
-static void back_row(lp_worker *wk, size_t y)
+/* Rows [y0, y1) of every plane back to pixels, the wanted ones handed to
+ * dest and store. */
+static void back_block(lp_worker *wk, size_t y0, size_t y1)
 {
     const skd_lowpass *lp = wk->lp;
     const skd_lowpass_io *io = wk->io;
-    size_t pos = makhoul_pos(y, lp->ny);
     float *rows[SKD_LOWPASS_MAX_PLANES];
+    int wanted[BLOCK], any = 0;
+    for (size_t y = y0; y < y1; y++)
+        any |= wanted[y - y0] = !io->wanted || io->wanted(io->user, y);
+    if (!any)
+        return;
     for (size_t p = 0; p < io->nplanes; p++) {
-        const float *coef = wk->coef[p] + pos;
-        rows[p] = io->dest ? io->dest(io->user, p, y) : NULL;
-        if (!rows[p])
-            rows[p] = wk->out[p];
+        float *block = wk->block + p * BLOCK * lp->kx;
         for (size_t k = 0; k < lp->kx; k++)
-            wk->c[k] = coef[k * lp->ld];
-        fft_from_cosine(wk->c, lp->nx, lp->kx, lp->twx, wk->spec);
-        fftwf_execute_dft_c2r(wk->px.c2r, wk->spec, wk->v);
-        unorder(lp, wk->v, rows[p]);
+            for (size_t y = y0; y < y1; y++)
+                block[(y - y0) * lp->kx + k] = wk->coef[p][k * lp->ld + y];
     }
-    if (io->store)
-        io->store(io->user, y, rows);
+    for (size_t y = y0; y < y1; y++) {
+        if (!wanted[y - y0])
+            continue;
+        for (size_t p = 0; p < io->nplanes; p++) {
+            rows[p] = io->dest ? io->dest(io->user, p, y) : NULL;
+            if (!rows[p])
+                rows[p] = wk->out[p];
+            fft_from_cosine(wk->block + (p * BLOCK + y - y0) * lp->kx, lp->nx,
+                            lp->kx, lp->twx, wk->spec);
+            fftwf_execute_dft_c2r(wk->px.c2r, wk->spec, wk->v);
+            unorder(wk->v, lp->nx, lp->w, rows[p]);
+        }
+        if (io->store)
+            io->store(io->user, y, rows);
+    }
 }
 
-/* A contiguous block of the phase's items per thread: neighbouring rows
- * write neighbouring coefficients, so blocks keep threads off each
- * other's cache lines. */
+/* A contiguous share of the phase's items per thread (blocks of rows,
+ * or columns), so threads keep off each other's cache lines; each value
+ * is computed the same way whichever thread does it. */
 static void *run_phase(void *arg)
 {
     lp_worker *wk = arg;
     const skd_lowpass *lp = wk->lp;
     size_t np = wk->io->nplanes;
-    size_t per = wk->phase == PHASE_ROWS ? lp->ny
-               : wk->phase == PHASE_COLUMNS ? lp->kx : lp->h;
-    size_t items = wk->phase == PHASE_BACK ? lp->h : np * per;
+    size_t rows = wk->phase == PHASE_ROWS ? lp->ny : lp->h;
+    size_t per = wk->phase == PHASE_COLUMNS ? lp->kx : (rows + BLOCK - 1) / BLOCK;
+    size_t items = wk->phase == PHASE_BACK ? per : np * per;
     size_t i0 = items * wk->index / wk->nthreads;
     size_t i1 = items * (wk->index + 1) / wk->nthreads;
     for (size_t i = i0; i < i1; i++) {
+        size_t b = (i % per) * BLOCK, e = b + BLOCK < rows ? b + BLOCK : rows;
         if (wk->phase == PHASE_ROWS)
-            forward_row(wk, i / per, i % per);
+            forward_block(wk, i / per, b, e);
         else if (wk->phase == PHASE_COLUMNS)
             filter_column(wk, i / per, i % per);
-        else if (!wk->io->wanted || wk->io->wanted(wk->io->user, i))
-            back_row(wk, i);
+        else
+            back_block(wk, b, e);
     }
     return NULL;
 }
@@ -377,6 +404,7 @@ static void worker_free(skd_ctx *ctx, lp_worker *wk)
     skd_fft_dealloc(ctx, wk->v);
     skd_fft_dealloc(ctx, wk->spec);
     skd_dealloc(ctx, wk->c);
+    skd_dealloc(ctx, wk->block);
     for (size_t p = 0; p < SKD_LOWPASS_MAX_PLANES; p++)
         skd_dealloc(ctx, wk->out[p]);
 }
@@ -387,10 +415,11 @@ static int worker_alloc(skd_ctx *ctx, const skd_lowpass *lp, size_t nplanes,
     size_t n = lp->nx > lp->ny ? lp->nx : lp->ny;
     size_t k = lp->kx > lp->ky ? lp->kx : lp->ky;
     wk->row = skd_malloc_array(ctx, lp->w, sizeof(float));
-    wk->v = skd_fft_alloc(ctx, lp->nx * sizeof(float));
+    wk->v = skd_fft_alloc(ctx, n * sizeof(float));
     wk->spec = skd_fft_alloc(ctx, (n / 2 + 1) * sizeof(fftwf_complex));
     wk->c = skd_malloc_array(ctx, k, sizeof(float));
-    if (!wk->row || !wk->v || !wk->spec || !wk->c)
+    wk->block = skd_malloc_array(ctx, nplanes * BLOCK, lp->kx * sizeof(float));
+    if (!wk->row || !wk->v || !wk->spec || !wk->c || !wk->block)
         return SKD_E_NOMEM;
     for (size_t p = 0; p < nplanes; p++)
         if (!(wk->out[p] = skd_malloc_array(ctx, lp->w, sizeof(float))))
@@ -403,7 +432,7 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
 {
     lp_worker wk[SKD_FFT_MAX_THREADS];
     float *coef[SKD_LOWPASS_MAX_PLANES] = {NULL};
-    size_t nthreads = skd_thread_count(ctx, lp->kx < lp->h ? lp->kx : lp->h);
+    size_t nthreads = skd_thread_count(ctx, (lp->h + BLOCK - 1) / BLOCK);
     skd_fft_plans_1d px, py;
     size_t bytes;
     int st = SKD_OK;
@@ -422,7 +451,7 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
     memset(wk, 0, sizeof wk);
     for (size_t t = 0; t < nthreads && st == SKD_OK; t++) {
         wk[t] = (lp_worker){lp, io, px, py, coef, t, nthreads, PHASE_ROWS,
-                            NULL, NULL, NULL, NULL, {NULL}};
+                            NULL, NULL, NULL, NULL, NULL, {NULL}};
         st = worker_alloc(ctx, lp, io->nplanes, &wk[t]);
     }
     for (int phase = PHASE_ROWS; phase <= PHASE_BACK && st == SKD_OK; phase++) {
