@@ -54,10 +54,13 @@ int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
 
 /* n independent w x h planes, each through the same filter f, mirror
  * padded as skd_spectrum_forward(margin) pads: dst[i] = f * src[i], dst[i]
- * not src[i]. Computed tile by tile (tiles of a few hundred pixels plus
- * the margin on each side), so the result equals the whole-plane one up to
- * the filter's weight beyond the margin; tiles on up to SKD_OPT_THREADS
- * threads, which do not change any result. */
+ * not src[i]. Wide low-pass filters (skd_lowpass_pays: a Gaussian or its
+ * second derivatives of sigma above about 5 px) go through the pruned
+ * cosine transform (skd_lowpass_run), which filters the whole mirror-
+ * extended plane. The others are computed tile by tile (tiles of a few
+ * hundred pixels plus the margin on each side), so the result equals the
+ * whole-plane one up to the filter's weight beyond the margin. Either way
+ * on up to SKD_OPT_THREADS threads, which do not change any result. */
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f);
@@ -88,13 +91,14 @@ typedef struct skd_lowpass_io {
      * the run, either scratch filled or the plane's own row; or NULL when
      * every pixel of the row has the value written to scratch[0]. */
     const float *(*load)(void *user, size_t p, size_t y, float *scratch);
-    /* Whether row y of the result is needed; NULL: every row. */
-    int (*wanted)(void *user, size_t y);
+    /* Which planes' row y is needed: bit p for plane p, 0 for none; NULL:
+     * every row of every plane. */
+    unsigned (*wanted)(void *user, size_t y);
     /* Where row y of filtered plane p is written (w floats); NULL, or a
      * NULL result: a scratch row. */
     float *(*dest)(void *user, size_t p, size_t y);
-    /* Then rows[p] = row y of filtered plane p (may be changed); NULL: no
-     * call. */
+    /* Then rows[p] = row y of filtered plane p (may be changed), NULL for
+     * the planes not wanted; NULL: no call. */
     void (*store)(void *user, size_t y, float *const *rows);
     void *user;
 } skd_lowpass_io;

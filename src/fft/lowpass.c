@@ -16,7 +16,8 @@
  *
  * Three phases, each split over the threads: rows forward into a plane of
  * kept coefficients (column-major), columns through the filter, wanted rows
- * back. */
+ * back. Every row is loaded before any is stored, so a caller may write
+ * results over its input (the fill does). */
 #include <math.h>
 #include <string.h>
 
@@ -345,13 +346,13 @@ static void back_block(lp_worker *wk, size_t y0, size_t y1)
     const skd_lowpass *lp = wk->lp;
     const skd_lowpass_io *io = wk->io;
     float *rows[SKD_LOWPASS_MAX_PLANES];
-    int wanted[BLOCK], any = 0;
+    unsigned all = (1u << io->nplanes) - 1, wanted[BLOCK], any = 0;
     for (size_t y = y0; y < y1; y++)
-        any |= wanted[y - y0] = !io->wanted || io->wanted(io->user, y);
-    if (!any)
-        return;
+        any |= wanted[y - y0] = io->wanted ? io->wanted(io->user, y) & all : all;
     for (size_t p = 0; p < io->nplanes; p++) {
         float *block = wk->block + p * BLOCK * lp->kx;
+        if (!(any >> p & 1))
+            continue;
         for (size_t k = 0; k < lp->kx; k++)
             for (size_t y = y0; y < y1; y++)
                 block[(y - y0) * lp->kx + k] = wk->coef[p][k * lp->ld + y];
@@ -360,6 +361,9 @@ static void back_block(lp_worker *wk, size_t y0, size_t y1)
         if (!wanted[y - y0])
             continue;
         for (size_t p = 0; p < io->nplanes; p++) {
+            rows[p] = NULL;
+            if (!(wanted[y - y0] >> p & 1))
+                continue;
             rows[p] = io->dest ? io->dest(io->user, p, y) : NULL;
             if (!rows[p])
                 rows[p] = wk->out[p];

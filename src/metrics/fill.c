@@ -70,13 +70,16 @@ static size_t leave_region(uint8_t *restrict m, const float *restrict gm,
     return left;
 }
 
-/* Rows within the margin of an excluded pixel. */
-static int wanted_row(void *user, size_t y)
+/* G*M on rows within the margin of an excluded pixel (the region test),
+ * G*(l M) only on rows with one (the fill). */
+static unsigned wanted_row(void *user, size_t y)
 {
     const fill_io *f = user;
     size_t y0 = y > f->reach ? y - f->reach : 0;
     size_t y1 = f->h - y > f->reach ? y + f->reach + 1 : f->h;
-    return f->before[y1] != f->before[y0];
+    if (f->before[y1] == f->before[y0])
+        return 0;
+    return row_has_excluded(f, y) ? 3u : 1u;
 }
 
 /* Excluded pixels get (G*(l M))/(G*M), or the mean of l over M where G*M
@@ -116,7 +119,7 @@ static double row_sum(const float *restrict l, const uint8_t *restrict m,
         size_t x1 = x0 + 256 < w ? x0 + 256 : w, x = x0;
         float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
         for (; x + 8 <= x1; x += 8)
-            for (int k = 0; k < 8; k++)
+            for (size_t k = 0; k < 8; k++)
                 lane[k] += all_in || m[x + k] ? l[x + k] : 0.0f;
         for (; x < x1; x++)
             lane[0] += all_in || m[x] ? l[x] : 0.0f;
