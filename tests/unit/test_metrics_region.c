@@ -173,27 +173,6 @@ static void test_sub_regions(skd_ctx *ctx, const skd_analysis *a)
     free(inc);
 }
 
-/* Fail the n-th allocation for every n: a clean error, nothing leaked. */
-typedef struct counting {
-    long fail_at, count, live;
-} counting;
-
-static void *count_malloc(void *opaque, size_t size)
-{
-    counting *c = opaque;
-    if (++c->count == c->fail_at)
-        return NULL;
-    c->live++;
-    return malloc(size);
-}
-
-static void count_free(void *opaque, void *p)
-{
-    counting *c = opaque;
-    c->live--;
-    free(p);
-}
-
 /* A hand-made analysis bigger than one chunk of the statistics (65536
  * pixels), so the median comes from the histograms; planes of lw x lh. */
 typedef struct large_planes {
@@ -288,8 +267,8 @@ static void test_large_planes(skd_ctx *ctx)
     CHECK_NEAR(got[0].red_area_fraction, (double)(n - n / 2 - n % 2) / (n - n % 2), 1e-12);
     /* Allocation failures in the statistics alone. */
     for (long fail = 1; fail <= 2; fail++) {
-        counting c = {fail + 1, 0, 0}; /* allocation 1 is the context */
-        skd_allocator al = {count_malloc, count_free, &c};
+        check_alloc c = {fail + 1, 0, 0, 0}; /* allocation 1 is the context */
+        skd_allocator al = check_allocator(&c);
         skd_ctx *fctx = skd_ctx_create_with_allocator(&al);
         skd_ctx_set(fctx, SKD_OPT_THREADS, 2);
         CHECK_STATUS(skd_metrics_in_region(fctx, &p.a, NULL, NAN, &got[0]), SKD_E_NOMEM);
@@ -354,12 +333,13 @@ static void test_bad_arguments(skd_ctx *ctx, const skd_image *img)
     skd_analysis_free(NULL);
 }
 
+/* Fail the n-th allocation for every n: a clean error, nothing leaked. */
 static void test_allocation_failures(const skd_image *img)
 {
     long n, failures = 0, leaks = 0;
     for (n = 2;; n++) {
-        counting c = {n, 0, 0};
-        skd_allocator al = {count_malloc, count_free, &c};
+        check_alloc c = {n, 0, 0, 0};
+        skd_allocator al = check_allocator(&c);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_analysis *a = NULL;
         skd_metrics m;
@@ -372,7 +352,7 @@ static void test_allocation_failures(const skd_image *img)
         skd_analysis_free(a);
         skd_ctx_free(ctx);
         leaks += c.live != 0;
-        if (st == SKD_OK && c.count < n)
+        if (st == SKD_OK && c.calls < n)
             break; /* nothing failed: every allocation has been tried */
         failures += st == SKD_E_NOMEM;
         if (st != SKD_E_NOMEM && st != SKD_OK)
