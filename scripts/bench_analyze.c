@@ -312,8 +312,10 @@ int main(int argc, char **argv)
            best_plain, first, first_analyze, first_wall);
     printf(" \"decode_plus_analyze_s\": %.4f, \"analyze_s\": %.4f, "
            "\"analyze_wall_s\": %.4f, \"mpx_per_s\": %.3f, "
-           "\"analyze_over_plain_decode\": %.2f,\n",
-           best_pub, best_an, best_wall, mpx / best_an, best_an / best_plain);
+           "\"analyze_over_plain_decode\": %.2f,\n"
+           " \"decode_plus_analyze_over_plain_decode\": %.2f,\n",
+           best_pub, best_an, best_wall, mpx / best_an, best_an / best_plain,
+           best_pub / best_plain);
     printf(" \"stages_s\": {");
     for (int k = 0; k < T_COUNT; k++)
         printf("%s\"%s\": %.4f", k ? ", " : "", stage_name[k], best[k]);
