@@ -230,19 +230,4 @@ int cli_parse_roi(const char *s, skd_roi *roi)
     return 1;
 }
 
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name)
-{
-    size_t n = strlen(name);
-    const char *a = argv[*i];
-    if (strncmp(a, name, n) != 0)
-        return NULL;
-    if (a[n] == '=')
-        return a + n + 1;
-    if (a[n] != '\0')
-        return NULL;
-    if (*i + 1 >= argc)
-        return "";
-    return argv[++*i];
-}
-
 int cli_stdout_is_tty(void) { return isatty(STDOUT_FILENO); }
