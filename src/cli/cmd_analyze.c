@@ -1,6 +1,5 @@
 /* skindiff analyze: the three measurements of one or more photos. */
 #include <math.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -76,7 +75,8 @@ typedef struct result {
 
 static const cli_option analyze_options[] = {
     {"--px-per-mm", NULL, CLI_NUMBER, F(px_per_mm), .flags = CLI_POSITIVE},
-    {"--pore-threshold", NULL, CLI_NUMBER, F(pore_threshold), .flags = CLI_POSITIVE},
+    {"--pore-threshold", NULL, CLI_NUMBER, F(pore_threshold),
+     .flags = CLI_POSITIVE},
     {"--red-delta", NULL, CLI_NUMBER, F(red_delta), .flags = CLI_POSITIVE},
     {"--threads", NULL, CLI_NUMBER, F(threads), .lo = 1, .hi = 256},
     {"--max-pixels", NULL, CLI_NUMBER, F(max_pixels), .lo = 1, .hi = HUGE_VAL},

@@ -1,5 +1,4 @@
 /* skindiff batch: analyse and compare a whole archive into a database. */
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -70,7 +69,8 @@ static int parse_shard(const char *s, void *args)
 static const cli_option batch_options[] = {
     {"--manifest", NULL, CLI_STRING, F(o.manifest)},
     {"--db", NULL, CLI_STRING, F(o.db_path)},
-    {"--jobs", "-j", CLI_NUMBER, F(jobs), .lo = 1, .hi = 256, .flags = CLI_WHOLE},
+    {"--jobs", "-j", CLI_NUMBER, F(jobs), .lo = 1, .hi = 256,
+     .flags = CLI_WHOLE},
     {"--shard", NULL, CLI_CUSTOM, .parse = parse_shard,
      .expect = "K/N with 1 <= K <= N"},
     {"--quiet", "-q", CLI_FLAG, F(quiet), .value = 1},

@@ -1,7 +1,6 @@
 /* skindiff compare: two sessions of the same skin -> change, 95% interval
  * and verdict per metric, as a table, JSON or CSV, plus an HTML report. */
 #include <math.h>
-#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -117,7 +116,7 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
         return cli_usage_error("compare", "need two photos: BEFORE AFTER");
     if (args.npos > 2)
         return cli_usage_error("compare", "too many files: '%s' (compare "
-                                          "takes BEFORE and AFTER)", args.pos[2]);
+                               "takes BEFORE and AFTER)", args.pos[2]);
     a->before = args.pos[0];
     a->after = args.pos[1];
     a->scale_given = (args.seen & MARK_SCALE) != 0;

@@ -1,6 +1,5 @@
 /* skindiff export: a results database to CSV or NDJSON. */
 #include <errno.h>
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,10 +37,10 @@ static int stdout_write(void *opaque, const void *data, size_t size)
 typedef struct export_args {
     const char *db, *out, *dir;
     skd_export_table table;
-    int csv, ndjson;
+    int format; /* skd_export_format */
 } export_args;
 
-enum { MARK_TABLE = 1 };
+enum { MARK_TABLE = 1, MARK_CSV = 2, MARK_NDJSON = 4 };
 
 static int parse_table(const char *s, void *args)
 {
@@ -61,8 +60,10 @@ static const cli_option export_options[] = {
      .expect = "images, comparisons or series"},
     {"--output", "-o", CLI_STRING, F(out)},
     {"--out-dir", NULL, CLI_STRING, F(dir), .expect = "a folder"},
-    {"--csv", NULL, CLI_FLAG, F(csv), .value = 1},
-    {"--ndjson", NULL, CLI_FLAG, F(ndjson), .value = 1},
+    {"--csv", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_CSV,
+     .mark = MARK_CSV},
+    {"--ndjson", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_NDJSON,
+     .mark = MARK_NDJSON},
 };
 
 static const cli_command export_command = {
@@ -78,7 +79,7 @@ static int parse_args(int argc, char **argv, export_args *a)
     if (args.npos)
         return cli_usage_error("export", "unexpected argument '%s'",
                                args.pos[0]);
-    if (a->csv && a->ndjson)
+    if ((args.seen & MARK_CSV) && (args.seen & MARK_NDJSON))
         return cli_usage_error("export", "--csv or --ndjson, not both");
     if (!a->db)
         return cli_usage_error("export", "--db FILE is required");
@@ -96,14 +97,12 @@ static int export_status(skd_ctx *ctx, int st)
 
 int cmd_export(int argc, char **argv)
 {
-    export_args a = {.table = SKD_TABLE_IMAGES};
-    skd_export_format fmt;
+    export_args a = {.table = SKD_TABLE_IMAGES, .format = SKD_EXPORT_CSV};
     int st, code;
     skd_ctx *ctx;
     if ((code = parse_args(argc, argv, &a)) >= 0)
         return code;
     code = CLI_EXIT_OK;
-    fmt = a.ndjson ? SKD_EXPORT_NDJSON : SKD_EXPORT_CSV;
     if (!(ctx = skd_ctx_create())) {
         cli_error("out of memory");
         return CLI_EXIT_NOMEM;
@@ -118,18 +117,19 @@ int cmd_export(int argc, char **argv)
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", a.dir,
                      skd_export_table_name((skd_export_table)t),
-                     fmt == SKD_EXPORT_CSV ? "csv" : "ndjson");
-            st = skd_export_file(ctx, a.db, (skd_export_table)t, fmt, path);
+                     a.format == SKD_EXPORT_CSV ? "csv" : "ndjson");
+            st = skd_export_file(ctx, a.db, (skd_export_table)t, a.format,
+                                 path);
             if (st != SKD_OK)
                 code = export_status(ctx, st);
         }
     } else if (a.out && strcmp(a.out, "-")) {
-        st = skd_export_file(ctx, a.db, a.table, fmt, a.out);
+        st = skd_export_file(ctx, a.db, a.table, a.format, a.out);
         if (st != SKD_OK)
             code = export_status(ctx, st);
     } else {
         int err = 0;
-        st = skd_export_write(ctx, a.db, a.table, fmt, stdout_write, &err);
+        st = skd_export_write(ctx, a.db, a.table, a.format, stdout_write, &err);
         if (st == SKD_OK && fflush(stdout) != 0)
             err = errno ? errno : EIO;
         if (err) {

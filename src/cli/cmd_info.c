@@ -1,7 +1,5 @@
 /* skindiff info: what the decoder sees in image files, from their headers
  * only (no pixels are decoded), as text, JSON or CSV. */
-#include <stddef.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"

@@ -1,5 +1,4 @@
 /* skindiff merge: shard databases into one. */
-#include <string.h>
 
 #include "cli.h"
 #include "skindiff_batch.h"

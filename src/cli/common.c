@@ -197,37 +197,4 @@ void cli_json_num(cli_buf *b, double v)
         cli_buf_printf(b, "null");
 }
 
-int cli_parse_double(const char *s, double *out)
-{
-    char *end;
-    if (!s || !*s)
-        return 0;
-    errno = 0;
-    *out = strtod(s, &end);
-    return errno == 0 && *end == '\0' && isfinite(*out);
-}
-
-int cli_parse_roi(const char *s, skd_roi *roi)
-{
-    unsigned long v[4];
-    char *end;
-    const char *p = s;
-    for (int i = 0; i < 4; i++) {
-        errno = 0;
-        v[i] = strtoul(p, &end, 10);
-        if (errno || end == p || v[i] > 0xFFFFFFFFul)
-            return 0;
-        if (i < 3 && *end != ',')
-            return 0;
-        p = end + 1;
-    }
-    if (*end != '\0' || v[2] == 0 || v[3] == 0)
-        return 0;
-    roi->x = (uint32_t)v[0];
-    roi->y = (uint32_t)v[1];
-    roi->w = (uint32_t)v[2];
-    roi->h = (uint32_t)v[3];
-    return 1;
-}
-
 int cli_stdout_is_tty(void) { return isatty(STDOUT_FILENO); }

@@ -30,6 +30,41 @@ static size_t match(const cli_option *o, const char *arg)
     return 0;
 }
 
+/* A finite number and nothing after it. */
+static int parse_double(const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s)
+        return 0;
+    errno = 0;
+    *out = strtod(s, &end);
+    return errno == 0 && *end == '\0' && isfinite(*out);
+}
+
+/* X,Y,W,H in pixels with W,H > 0. */
+static int parse_roi(const char *s, skd_roi *roi)
+{
+    unsigned long v[4];
+    char *end;
+    const char *p = s;
+    for (int i = 0; i < 4; i++) {
+        errno = 0;
+        v[i] = strtoul(p, &end, 10);
+        if (errno || end == p || v[i] > 0xFFFFFFFFul)
+            return 0;
+        if (i < 3 && *end != ',')
+            return 0;
+        p = end + 1;
+    }
+    if (*end != '\0' || v[2] == 0 || v[3] == 0)
+        return 0;
+    roi->x = (uint32_t)v[0];
+    roi->y = (uint32_t)v[1];
+    roi->w = (uint32_t)v[2];
+    roi->h = (uint32_t)v[3];
+    return 1;
+}
+
 /* Digits (strtoull's, without a minus or leading space). */
 static int parse_whole(const char *s, uint64_t max, uint64_t *out)
 {
@@ -55,7 +90,7 @@ static int parse_pair(const char *s, double *a, double *b)
         return 0;
     memcpy(first, s, n);
     first[n] = '\0';
-    return cli_parse_double(first, a) && cli_parse_double(comma + 1, b);
+    return parse_double(first, a) && parse_double(comma + 1, b);
 }
 
 static int in_range(const cli_option *o, double x)
@@ -70,7 +105,8 @@ static int in_range(const cli_option *o, double x)
 /* What the value of o should be, for messages. */
 static const char *expected(const cli_option *o, char *buf, size_t cap)
 {
-    int whole = o->kind == CLI_U32 || o->kind == CLI_U64 || (o->flags & CLI_WHOLE);
+    int whole = o->kind == CLI_U32 || o->kind == CLI_U64 ||
+                (o->flags & CLI_WHOLE);
     const char *what = whole ? "whole number" : "number";
     if (o->expect)
         return o->expect;
@@ -133,7 +169,7 @@ static int apply(const cli_command *cmd, skd_ctx *ctx, const cli_option *o,
         ok = *v != '\0';
         break;
     case CLI_ROI:
-        ok = cli_parse_roi(v, f);
+        ok = parse_roi(v, f);
         break;
     case CLI_PAIR:
         ok = parse_pair(v, f, field(opts, o->offset2));
@@ -151,7 +187,7 @@ static int apply(const cli_command *cmd, skd_ctx *ctx, const cli_option *o,
             *(uint64_t *)f = u;
         break;
     default: /* CLI_NUMBER, CLI_SKD */
-        ok = cli_parse_double(v, &x) && in_range(o, x);
+        ok = parse_double(v, &x) && in_range(o, x);
         if (ok && o->kind == CLI_SKD)
             return set_library_option(cmd, ctx, o, name, v, x);
         if (ok)
