@@ -55,12 +55,63 @@ int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path);
 void cli_json_str(cli_buf *b, const char *s);
 void cli_json_num(cli_buf *b, double v);
 
-/* Parse helpers: 1 on success. */
-int cli_parse_double(const char *s, double *out);
-int cli_parse_roi(const char *s, skd_roi *roi);
+/* Options: each command declares a table and calls cli_parse (options.c).
+ * A value comes as `--name value`, `--name=value` or, after a one-letter
+ * alias, `-jVALUE`; an empty value is an error. Numbers: CLI_POSITIVE asks
+ * for > 0, otherwise lo < hi asks for [lo, hi]; messages say which. */
+typedef enum cli_kind {
+    CLI_FLAG,     /* no value: the int field gets `value` */
+    CLI_SKD_FLAG, /* no value: library option `opt` set to 1 */
+    CLI_STRING,   /* const char * field, not empty */
+    CLI_NUMBER,   /* double field */
+    CLI_U32,      /* uint32_t field, digits only */
+    CLI_U64,      /* uint64_t field, digits only */
+    CLI_SKD,      /* number set as library option `opt`, in its range */
+    CLI_ROI,      /* skd_roi field from X,Y,W,H */
+    CLI_PAIR,     /* "A,B" into the double fields at offset and offset2 */
+    CLI_CUSTOM    /* parse(value, opts) fills the fields, 1 when valid */
+} cli_kind;
 
-/* Option value for `--name=value` or `--name value`; advances *i. */
-const char *cli_opt_value(int argc, char **argv, int *i, const char *name);
+enum { CLI_POSITIVE = 1, CLI_WHOLE = 2 };
+
+typedef struct cli_option {
+    const char *name;    /* "--jobs" */
+    const char *alias;   /* another spelling ("-j") or NULL */
+    cli_kind kind;
+    size_t offset;       /* of the field in the command's options struct */
+    size_t offset2;      /* CLI_PAIR: of the second field */
+    double lo, hi;       /* numbers: the range when lo < hi */
+    int flags;           /* numbers: CLI_POSITIVE, CLI_WHOLE */
+    int value;           /* CLI_FLAG */
+    skd_option opt;      /* CLI_SKD, CLI_SKD_FLAG */
+    unsigned mark;       /* or'ed into cli_args.seen when given */
+    int (*parse)(const char *value, void *opts); /* CLI_CUSTOM */
+    const char *expect;  /* for messages; default from the kind and range */
+} cli_option;
+
+typedef struct cli_command {
+    const char *name; /* in messages */
+    const char *help; /* printed for -h, --help */
+    const cli_option *options;
+    size_t n_options;
+} cli_command;
+
+#define CLI_COUNT(table) (sizeof(table) / sizeof *(table))
+
+typedef struct cli_args {
+    char **pos;    /* the arguments that are not options, in order; they
+                    * are moved to the front of argv (argv + 1) */
+    int npos;
+    unsigned seen; /* marks of the options given */
+} cli_args;
+
+/* Walk argv[1..argc): fill opts (and library options on ctx, which may be
+ * NULL without CLI_SKD*), collect the other arguments ("-" is one; so is
+ * all after "--"). Returns -1 to go on, or the exit code: CLI_EXIT_OK
+ * after -h/--help, CLI_EXIT_USAGE after an error (reported, naming the
+ * command and the option). */
+int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
+              void *opts, cli_args *args);
 
 /* 1 when stdout is a terminal (human output by default). */
 int cli_stdout_is_tty(void);

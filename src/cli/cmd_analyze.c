@@ -52,14 +52,14 @@ static const char analyze_help[] =
     "Example:\n"
     "  skindiff analyze cheek.jpg --px-per-mm 25 --overlay cheek-pores.png\n";
 
-typedef enum out_format { OUT_TEXT, OUT_JSON, OUT_CSV } out_format;
+enum { OUT_TEXT, OUT_JSON, OUT_CSV };
 
 typedef struct analyze_opts {
     double px_per_mm, pore_threshold, red_delta, threads, max_pixels;
     const char *mask_path, *overlay, *overlay_dir, *out_path, *wisdom;
     skd_roi roi;
-    out_format format;
-    const char **images; /* argv entries that are not options */
+    int format;
+    char **images; /* argv entries that are not options */
     int n_images;
 } analyze_opts;
 
@@ -71,69 +71,47 @@ typedef struct result {
     skd_analysis *a;
 } result;
 
-/* o->images must have room for argc entries. */
+#define F(field) .offset = offsetof(analyze_opts, field)
+
+static const cli_option analyze_options[] = {
+    {"--px-per-mm", NULL, CLI_NUMBER, F(px_per_mm), .flags = CLI_POSITIVE},
+    {"--pore-threshold", NULL, CLI_NUMBER, F(pore_threshold),
+     .flags = CLI_POSITIVE},
+    {"--red-delta", NULL, CLI_NUMBER, F(red_delta), .flags = CLI_POSITIVE},
+    {"--threads", NULL, CLI_NUMBER, F(threads), .lo = 1, .hi = 256},
+    {"--max-pixels", NULL, CLI_NUMBER, F(max_pixels), .lo = 1, .hi = HUGE_VAL},
+    {"--fft-wisdom", NULL, CLI_STRING, F(wisdom)},
+    {"--mask", NULL, CLI_STRING, F(mask_path)},
+    {"--roi", NULL, CLI_ROI, F(roi)},
+    {"--overlay", NULL, CLI_STRING, F(overlay)},
+    {"--overlay-dir", NULL, CLI_STRING, F(overlay_dir), .expect = "a folder"},
+    {"--output", "-o", CLI_STRING, F(out_path)},
+    {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
+    {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
+};
+
+static const cli_command analyze_command = {
+    "analyze", analyze_help, analyze_options, CLI_COUNT(analyze_options)};
+
+/* Returns -1 to go on, or the exit code (help shown, usage error). */
 static int parse_args(int argc, char **argv, analyze_opts *o)
 {
-    const char **images = o->images;
+    cli_args args;
+    int rc;
     memset(o, 0, sizeof *o);
-    o->images = images;
     o->pore_threshold = 10;
     o->red_delta = 5;
     o->threads = 1;
     o->max_pixels = 100e6;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(analyze_help, stdout);
-            exit(CLI_EXIT_OK);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--px-per-mm"))) {
-            if (!cli_parse_double(v, &o->px_per_mm) || o->px_per_mm <= 0)
-                return cli_usage_error("analyze", "--px-per-mm needs a positive number, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--pore-threshold"))) {
-            if (!cli_parse_double(v, &o->pore_threshold) || o->pore_threshold <= 0)
-                return cli_usage_error("analyze", "--pore-threshold needs a positive number, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--red-delta"))) {
-            if (!cli_parse_double(v, &o->red_delta) || o->red_delta <= 0)
-                return cli_usage_error("analyze", "--red-delta needs a positive number, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--threads"))) {
-            if (!cli_parse_double(v, &o->threads) || o->threads < 1 || o->threads > 256)
-                return cli_usage_error("analyze", "--threads needs a number 1-256, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--max-pixels"))) {
-            if (!cli_parse_double(v, &o->max_pixels) || o->max_pixels < 1)
-                return cli_usage_error("analyze", "--max-pixels needs a positive number, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--fft-wisdom"))) {
-            o->wisdom = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--mask"))) {
-            o->mask_path = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--roi"))) {
-            if (!cli_parse_roi(v, &o->roi))
-                return cli_usage_error("analyze", "--roi needs X,Y,W,H in pixels with W,H > 0, got '%s'", v);
-        } else if ((v = cli_opt_value(argc, argv, &i, "--overlay"))) {
-            o->overlay = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--overlay-dir"))) {
-            o->overlay_dir = v;
-        } else if (!strcmp(a, "-o") || !strncmp(a, "--output", 8)) {
-            v = !strcmp(a, "-o") ? (i + 1 < argc ? argv[++i] : "")
-                                 : cli_opt_value(argc, argv, &i, "--output");
-            o->out_path = v;
-        } else if (!strcmp(a, "--json")) {
-            o->format = OUT_JSON;
-        } else if (!strcmp(a, "--csv")) {
-            o->format = OUT_CSV;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error("analyze", "unknown option '%s'", a);
-        } else {
-            o->images[o->n_images++] = a;
-            continue;
-        }
-        if (v && !*v)
-            return cli_usage_error("analyze", "option '%s' needs a value", a);
-    }
+    if ((rc = cli_parse(&analyze_command, NULL, argc, argv, o, &args)) >= 0)
+        return rc;
+    o->images = args.pos;
+    o->n_images = args.npos;
     if (o->n_images == 0)
         return cli_usage_error("analyze", "no IMAGE given");
     if (o->overlay && o->n_images > 1)
         return cli_usage_error("analyze", "--overlay takes one IMAGE; use --overlay-dir for several");
-    return CLI_EXIT_OK;
+    return -1;
 }
 
 static int configure(skd_ctx *ctx, const analyze_opts *o)
@@ -397,16 +375,15 @@ int cmd_analyze(int argc, char **argv)
     result *res;
     cli_buf out = {0};
 
-    o.images = calloc((size_t)argc, sizeof *o.images);
     res = calloc((size_t)argc, sizeof *res);
     ctx = skd_ctx_create();
-    if (!ctx || !res || !o.images) {
+    if (!ctx || !res) {
         cli_error("out of memory");
         rc = CLI_EXIT_NOMEM;
         goto done;
     }
     rc = parse_args(argc, argv, &o);
-    if (rc != CLI_EXIT_OK)
+    if (rc >= 0)
         goto done;
     rc = configure(ctx, &o);
     if (rc != SKD_OK) {
@@ -456,7 +433,6 @@ done:
     for (int i = 0; i < n; i++)
         skd_analysis_free(res[i].a);
     free(res);
-    free(o.images);
     cli_buf_free(&out);
     skd_image_free(mask);
     skd_ctx_free(ctx);

@@ -6,63 +6,92 @@
 #include "cli.h"
 #include "skindiff_batch.h"
 
-static void help(FILE *f)
+static const char batch_help[] =
+    "Usage: skindiff batch [OPTIONS] ARCHIVE\n"
+    "       skindiff batch [OPTIONS] --manifest FILE.csv\n\n"
+    "Analyse every photo ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png}\n"
+    "and compare each later session of a patient+view with the first\n"
+    "(baseline) and the previous one. Results go to an SQLite database;\n"
+    "a re-run skips finished work, a killed run resumes.\n\n"
+    "Input and output:\n"
+    "  --manifest FILE   CSV: patient,session,view,path[,px_per_mm][,mask]\n"
+    "                    (paths relative to the manifest's folder)\n"
+    "  --db FILE         results database (default: skindiff.db in ARCHIVE\n"
+    "                    or beside the manifest; skindiff.shard-K-of-N.db\n"
+    "                    with --shard)\n"
+    "  -j, --jobs N      worker threads (default: online CPUs)\n"
+    "  --shard K/N       only patients of shard K of N (1 <= K <= N)\n"
+    "  -q, --quiet       no progress line\n\n"
+    "Measurement (all part of the result keys):\n"
+    "  --px-per-mm S     scale where the manifest gives none (default 20,\n"
+    "                    reported as assumed)\n"
+    "  --pore-threshold T  pore threshold, % contrast (default 10)\n"
+    "  --red-delta D     a* above median for red area (default 5)\n"
+    "  --bootstrap N     bootstrap resamples (default 2000)\n"
+    "  --seed S          bootstrap seed (default 1)\n"
+    "  --tile-mm M       tile side in mm (default 5)\n"
+    "  --floor-sa P, --floor-pores P   noise floors, % (default 3, 5)\n"
+    "  --floor-a-mean A, --floor-erythema E, --floor-red-area P\n"
+    "                    noise floors (default 0.5, 1.0, 0.5)\n"
+    "  --min-confidence C  registration confidence needed (0..1)\n"
+    "  --assume-aligned  skip registration\n"
+    "  --max-pixels N    decode limit (default 100e6)\n\n"
+    "Exit status: 0 all done, 1 some items failed (error rows; the rest\n"
+    "are done), 2 usage or bad manifest, 3 archive or manifest unreadable,\n"
+    "6 database error or database in use, 7 out of memory.\n";
+
+typedef struct batch_args {
+    skd_batch_options o;
+    double jobs;
+    int quiet;
+} batch_args;
+
+/* "K/N" with 1 <= K <= N. */
+static int parse_shard(const char *s, void *args)
 {
-    fprintf(f,
-        "Usage: skindiff batch [OPTIONS] ARCHIVE\n"
-        "       skindiff batch [OPTIONS] --manifest FILE.csv\n\n"
-        "Analyse every photo ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png}\n"
-        "and compare each later session of a patient+view with the first\n"
-        "(baseline) and the previous one. Results go to an SQLite database;\n"
-        "a re-run skips finished work, a killed run resumes.\n\n"
-        "Input and output:\n"
-        "  --manifest FILE   CSV: patient,session,view,path[,px_per_mm][,mask]\n"
-        "                    (paths relative to the manifest's folder)\n"
-        "  --db FILE         results database (default: skindiff.db in ARCHIVE\n"
-        "                    or beside the manifest; skindiff.shard-K-of-N.db\n"
-        "                    with --shard)\n"
-        "  -j, --jobs N      worker threads (default: online CPUs)\n"
-        "  --shard K/N       only patients of shard K of N (1 <= K <= N)\n"
-        "  -q, --quiet       no progress line\n\n"
-        "Measurement (all part of the result keys):\n"
-        "  --px-per-mm S     scale where the manifest gives none (default 20,\n"
-        "                    reported as assumed)\n"
-        "  --pore-threshold T  pore threshold, %% contrast (default 10)\n"
-        "  --red-delta D     a* above median for red area (default 5)\n"
-        "  --bootstrap N     bootstrap resamples (default 2000)\n"
-        "  --seed S          bootstrap seed (default 1)\n"
-        "  --tile-mm M       tile side in mm (default 5)\n"
-        "  --floor-sa P, --floor-pores P   noise floors, %% (default 3, 5)\n"
-        "  --floor-a-mean A, --floor-erythema E, --floor-red-area P\n"
-        "                    noise floors (default 0.5, 1.0, 0.5)\n"
-        "  --min-confidence C  registration confidence needed (0..1)\n"
-        "  --assume-aligned  skip registration\n"
-        "  --max-pixels N    decode limit (default 100e6)\n\n"
-        "Exit status: 0 all done, 1 some items failed (error rows; the rest\n"
-        "are done), 2 usage or bad manifest, 3 archive or manifest unreadable,\n"
-        "6 database error or database in use, 7 out of memory.\n");
+    skd_batch_options *o = &((batch_args *)args)->o;
+    char *end;
+    unsigned long a, b;
+    a = strtoul(s, &end, 10);
+    if (end == s || *end != '/')
+        return 0;
+    s = end + 1;
+    b = strtoul(s, &end, 10);
+    if (end == s || *end || b < 1 || b > 1000000 || a < 1 || a > b)
+        return 0;
+    o->shard_k = (unsigned)a;
+    o->shard_n = (unsigned)b;
+    return 1;
 }
 
-typedef struct num_opt {
-    const char *name;
-    skd_option opt;
-} num_opt;
+#define F(field) .offset = offsetof(batch_args, field)
 
-static const num_opt num_opts[] = {
-    {"--px-per-mm", SKD_OPT_PX_PER_MM},
-    {"--pore-threshold", SKD_OPT_PORE_THRESHOLD},
-    {"--red-delta", SKD_OPT_RED_DELTA},
-    {"--bootstrap", SKD_OPT_BOOTSTRAP_N},
-    {"--seed", SKD_OPT_SEED},
-    {"--tile-mm", SKD_OPT_TILE_MM},
-    {"--floor-sa", SKD_OPT_FLOOR_SA},
-    {"--floor-pores", SKD_OPT_FLOOR_PORES},
-    {"--floor-a-mean", SKD_OPT_FLOOR_A_MEAN},
-    {"--floor-erythema", SKD_OPT_FLOOR_ERYTHEMA},
-    {"--floor-red-area", SKD_OPT_FLOOR_RED_AREA},
-    {"--min-confidence", SKD_OPT_MIN_CONFIDENCE},
-    {"--max-pixels", SKD_OPT_MAX_PIXELS},
+static const cli_option batch_options[] = {
+    {"--manifest", NULL, CLI_STRING, F(o.manifest)},
+    {"--db", NULL, CLI_STRING, F(o.db_path)},
+    {"--jobs", "-j", CLI_NUMBER, F(jobs), .lo = 1, .hi = 256,
+     .flags = CLI_WHOLE},
+    {"--shard", NULL, CLI_CUSTOM, .parse = parse_shard,
+     .expect = "K/N with 1 <= K <= N"},
+    {"--quiet", "-q", CLI_FLAG, F(quiet), .value = 1},
+    {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
+    {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM},
+    {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},
+    {"--bootstrap", NULL, CLI_SKD, .opt = SKD_OPT_BOOTSTRAP_N},
+    {"--seed", NULL, CLI_SKD, .opt = SKD_OPT_SEED},
+    {"--tile-mm", NULL, CLI_SKD, .opt = SKD_OPT_TILE_MM},
+    {"--floor-sa", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_SA},
+    {"--floor-pores", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_PORES},
+    {"--floor-a-mean", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_MEAN},
+    {"--floor-erythema", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_ERYTHEMA},
+    {"--floor-red-area", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_RED_AREA},
+    {"--min-confidence", NULL, CLI_SKD, .opt = SKD_OPT_MIN_CONFIDENCE},
+    {"--max-pixels", NULL, CLI_SKD, .opt = SKD_OPT_MAX_PIXELS},
 };
+
+static const cli_command batch_command = {"batch", batch_help, batch_options,
+                                          CLI_COUNT(batch_options)};
 
 /* The progress line: "[ 123/4567] 2.7 img/s, ETA 27m, 3 failed". */
 typedef struct progress {
@@ -108,114 +137,47 @@ static void on_progress(void *opaque, const skd_batch_progress *p)
     pr->drawn = 1;
 }
 
-static int parse_shard(const char *s, unsigned *k, unsigned *n)
+/* Returns -1 to go on, or the exit code (help shown, usage error). */
+static int parse_args(skd_ctx *ctx, int argc, char **argv, batch_args *a)
 {
-    char *end;
-    unsigned long a, b;
-    a = strtoul(s, &end, 10);
-    if (end == s || *end != '/')
-        return 0;
-    s = end + 1;
-    b = strtoul(s, &end, 10);
-    if (end == s || *end || b < 1 || b > 1000000 || a < 1 || a > b)
-        return 0;
-    *k = (unsigned)a;
-    *n = (unsigned)b;
-    return 1;
+    cli_args args;
+    int rc = cli_parse(&batch_command, ctx, argc, argv, a, &args);
+    if (rc >= 0)
+        return rc;
+    if (args.npos > 1)
+        return cli_usage_error("batch", "one archive folder, not '%s' too",
+                               args.pos[1]);
+    a->o.archive = args.npos ? args.pos[0] : NULL;
+    a->o.jobs = (unsigned)a->jobs;
+    if (!a->o.archive == !a->o.manifest)
+        return cli_usage_error("batch", "give an archive folder or --manifest "
+                                        "FILE (one of them)");
+    return -1;
 }
 
 int cmd_batch(int argc, char **argv)
 {
-    skd_batch_options o;
+    batch_args a;
     skd_batch_summary sum;
     progress pr;
     skd_ctx *ctx;
-    const char *v;
-    int quiet = 0, st, code;
+    int st, code;
 
-    memset(&o, 0, sizeof o);
+    memset(&a, 0, sizeof a);
     memset(&pr, 0, sizeof pr);
     ctx = skd_ctx_create();
     if (!ctx) {
         cli_error("out of memory");
         return CLI_EXIT_NOMEM;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        size_t k;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            skd_ctx_free(ctx);
-            return CLI_EXIT_OK;
-        }
-        if (!strcmp(a, "-q") || !strcmp(a, "--quiet")) {
-            quiet = 1;
-            continue;
-        }
-        if (!strcmp(a, "--assume-aligned")) {
-            skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 1);
-            continue;
-        }
-        if ((v = cli_opt_value(argc, argv, &i, "--manifest"))) {
-            o.manifest = v;
-            continue;
-        }
-        if ((v = cli_opt_value(argc, argv, &i, "--db"))) {
-            o.db_path = v;
-            continue;
-        }
-        if ((v = cli_opt_value(argc, argv, &i, "--jobs")) ||
-            (v = cli_opt_value(argc, argv, &i, "-j")) ||
-            (!strncmp(a, "-j", 2) && a[2] >= '0' && a[2] <= '9' && (v = a + 2))) {
-            double j;
-            if (!cli_parse_double(v, &j) || j < 1 || j > 256 || j != (int)j) {
-                skd_ctx_free(ctx);
-                return cli_usage_error("batch", "-j wants 1 to 256, not '%s'", v);
-            }
-            o.jobs = (unsigned)j;
-            continue;
-        }
-        if ((v = cli_opt_value(argc, argv, &i, "--shard"))) {
-            if (!parse_shard(v, &o.shard_k, &o.shard_n)) {
-                skd_ctx_free(ctx);
-                return cli_usage_error("batch",
-                                       "--shard wants K/N with 1 <= K <= N, "
-                                       "not '%s'", v);
-            }
-            continue;
-        }
-        for (k = 0; k < sizeof num_opts / sizeof *num_opts; k++)
-            if ((v = cli_opt_value(argc, argv, &i, num_opts[k].name)))
-                break;
-        if (k < sizeof num_opts / sizeof *num_opts) {
-            double d;
-            if (!cli_parse_double(v, &d) ||
-                skd_ctx_set(ctx, num_opts[k].opt, d) != SKD_OK) {
-                skd_ctx_free(ctx);
-                return cli_usage_error("batch", "%s: bad value '%s'",
-                                       num_opts[k].name, v);
-            }
-            continue;
-        }
-        if (a[0] == '-' && a[1]) {
-            skd_ctx_free(ctx);
-            return cli_usage_error("batch", "unknown option '%s'", a);
-        }
-        if (o.archive) {
-            skd_ctx_free(ctx);
-            return cli_usage_error("batch", "one archive folder, not '%s' too", a);
-        }
-        o.archive = a;
-    }
-    if (!o.archive == !o.manifest) {
+    if ((code = parse_args(ctx, argc, argv, &a)) >= 0) {
         skd_ctx_free(ctx);
-        return cli_usage_error("batch", "give an archive folder or --manifest "
-                                        "FILE (one of them)");
+        return code;
     }
-    pr.tty = !quiet && isatty(STDERR_FILENO);
-    o.progress = on_progress;
-    o.progress_opaque = &pr;
-    st = skd_batch_run(ctx, &o, &sum);
+    pr.tty = !a.quiet && isatty(STDERR_FILENO);
+    a.o.progress = on_progress;
+    a.o.progress_opaque = &pr;
+    st = skd_batch_run(ctx, &a.o, &sum);
     if (pr.drawn)
         fputc('\n', stderr);
     if (st != SKD_OK) {

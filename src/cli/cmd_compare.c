@@ -63,6 +63,7 @@ static const char compare_help[] =
     "cannot be written.\n";
 
 enum { OUT_TABLE, OUT_JSON, OUT_CSV };
+enum { MARK_SCALE = 1 };
 
 typedef struct compare_args {
     const char *before, *after;
@@ -73,121 +74,52 @@ typedef struct compare_args {
     int scale_given;
 } compare_args;
 
-typedef struct numeric_option {
-    const char *name;
-    skd_option opt;
-} numeric_option;
+#define F(field) .offset = offsetof(compare_args, field)
 
-static const numeric_option numeric_options[] = {
-    {"--px-per-mm", SKD_OPT_PX_PER_MM},
-    {"--min-confidence", SKD_OPT_MIN_CONFIDENCE},
-    {"--floor-sa", SKD_OPT_FLOOR_SA},
-    {"--floor-pores", SKD_OPT_FLOOR_PORES},
-    {"--floor-a", SKD_OPT_FLOOR_A_MEAN},
-    {"--floor-ei", SKD_OPT_FLOOR_ERYTHEMA},
-    {"--floor-red-area", SKD_OPT_FLOOR_RED_AREA},
-    {"--tile-mm", SKD_OPT_TILE_MM},
-    {"--bootstrap", SKD_OPT_BOOTSTRAP_N},
-    {"--seed", SKD_OPT_SEED},
-    {"--pore-threshold", SKD_OPT_PORE_THRESHOLD},
-    {"--red-delta", SKD_OPT_RED_DELTA},
-    {"--threads", SKD_OPT_THREADS},
+static const cli_option compare_options[] = {
+    {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM,
+     .flags = CLI_POSITIVE, .mark = MARK_SCALE},
+    {"--min-confidence", NULL, CLI_SKD, .opt = SKD_OPT_MIN_CONFIDENCE},
+    {"--floor-sa", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_SA},
+    {"--floor-pores", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_PORES},
+    {"--floor-a", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_MEAN},
+    {"--floor-ei", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_ERYTHEMA},
+    {"--floor-red-area", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_RED_AREA},
+    {"--tile-mm", NULL, CLI_SKD, .opt = SKD_OPT_TILE_MM},
+    {"--bootstrap", NULL, CLI_SKD, .opt = SKD_OPT_BOOTSTRAP_N,
+     .flags = CLI_WHOLE},
+    {"--seed", NULL, CLI_SKD, .opt = SKD_OPT_SEED, .flags = CLI_WHOLE},
+    {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},
+    {"--threads", NULL, CLI_SKD, .opt = SKD_OPT_THREADS, .flags = CLI_WHOLE},
+    {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
+    {"--mask-before", NULL, CLI_STRING, F(mask_before)},
+    {"--mask-after", NULL, CLI_STRING, F(mask_after)},
+    {"--report", NULL, CLI_STRING, F(report)},
+    {"-o", NULL, CLI_STRING, F(out)},
+    {"--roi", NULL, CLI_ROI, F(roi)},
+    {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
+    {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
 };
 
-static int integer_option(skd_option o)
-{
-    return o == SKD_OPT_BOOTSTRAP_N || o == SKD_OPT_SEED ||
-           o == SKD_OPT_THREADS;
-}
-
-/* 1 when argv[*i] was a numeric option (set on ctx), 0 when it is not one,
- * -1 on a usage error (already reported). */
-static int parse_numeric(skd_ctx *ctx, int argc, char **argv, int *i,
-                         compare_args *a)
-{
-    for (size_t k = 0; k < sizeof numeric_options / sizeof *numeric_options;
-         k++) {
-        const numeric_option *no = &numeric_options[k];
-        const char *v = cli_opt_value(argc, argv, i, no->name);
-        double x;
-        if (!v)
-            continue;
-        if (!*v) {
-            cli_usage_error("compare", "%s needs a value", no->name);
-            return -1;
-        }
-        if (!cli_parse_double(v, &x) ||
-            (integer_option(no->opt) && x != floor(x))) {
-            cli_usage_error("compare", "%s: '%s' is not a valid %s", no->name,
-                            v, integer_option(no->opt) ? "integer" : "number");
-            return -1;
-        }
-        if (no->opt == SKD_OPT_PX_PER_MM && !(x > 0)) {
-            cli_usage_error("compare", "--px-per-mm must be above 0");
-            return -1;
-        }
-        if (skd_ctx_set(ctx, no->opt, x) != SKD_OK) {
-            /* the library says "option N: value V outside [lo, hi]" */
-            const char *msg = skd_ctx_message(ctx), *why = strstr(msg, ": ");
-            cli_usage_error("compare", "%s %s: %s", no->name, v,
-                            why ? why + 2 : msg);
-            return -1;
-        }
-        if (no->opt == SKD_OPT_PX_PER_MM)
-            a->scale_given = 1;
-        return 1;
-    }
-    return 0;
-}
+static const cli_command compare_command = {
+    "compare", compare_help, compare_options, CLI_COUNT(compare_options)};
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
 {
-    int npos = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v;
-        int r;
-        if (!strcmp(arg, "--help") || !strcmp(arg, "-h")) {
-            fputs(compare_help, stdout);
-            return CLI_EXIT_OK;
-        }
-        r = parse_numeric(ctx, argc, argv, &i, a);
-        if (r < 0)
-            return CLI_EXIT_USAGE;
-        if (r > 0)
-            continue;
-        if ((v = cli_opt_value(argc, argv, &i, "--mask-before")))
-            a->mask_before = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "--mask-after")))
-            a->mask_after = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "--report")))
-            a->report = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "-o")))
-            a->out = v;
-        else if ((v = cli_opt_value(argc, argv, &i, "--roi"))) {
-            if (!cli_parse_roi(v, &a->roi))
-                return cli_usage_error("compare", "--roi '%s': expected "
-                                                  "x,y,w,h in pixels", v);
-        } else if (!strcmp(arg, "--assume-aligned"))
-            skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 1);
-        else if (!strcmp(arg, "--json"))
-            a->format = OUT_JSON;
-        else if (!strcmp(arg, "--csv"))
-            a->format = OUT_CSV;
-        else if (arg[0] == '-' && arg[1] != '\0')
-            return cli_usage_error("compare", "unknown option '%s'", arg);
-        else if (npos == 0)
-            a->before = arg, npos++;
-        else if (npos == 1)
-            a->after = arg, npos++;
-        else
-            return cli_usage_error("compare", "too many files: '%s' (compare "
-                                              "takes BEFORE and AFTER)", arg);
-        if (v && !*v)
-            return cli_usage_error("compare", "%s needs a value", arg);
-    }
-    if (npos < 2)
+    cli_args args;
+    int rc = cli_parse(&compare_command, ctx, argc, argv, a, &args);
+    if (rc >= 0)
+        return rc;
+    if (args.npos < 2)
         return cli_usage_error("compare", "need two photos: BEFORE AFTER");
+    if (args.npos > 2)
+        return cli_usage_error("compare", "too many files: '%s' (compare "
+                               "takes BEFORE and AFTER)", args.pos[2]);
+    a->before = args.pos[0];
+    a->after = args.pos[1];
+    a->scale_given = (args.seen & MARK_SCALE) != 0;
     return -1;
 }
 

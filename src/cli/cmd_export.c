@@ -7,25 +7,22 @@
 #include "cli.h"
 #include "skindiff_batch.h"
 
-static void help(FILE *f)
-{
-    fprintf(f,
-        "Usage: skindiff export --db FILE [--csv|--ndjson] [--table T] [-o FILE]\n"
-        "       skindiff export --db FILE [--csv|--ndjson] --out-dir DIR\n\n"
-        "Tables (--table, default images):\n"
-        "  images       one row per photo: keys, status, figures\n"
-        "  comparisons  one row per comparison: transform, and for each metric\n"
-        "               before, after, change, change %%, 95%% interval, noise\n"
-        "               floor, verdict\n"
-        "  series       one row per patient+view+session: figures and change\n"
-        "               from the baseline session with interval and verdict\n\n"
-        "Rows sorted by patient, view, session, kind; numbers as %%.6g; missing\n"
-        "values empty (CSV) or null (NDJSON). -o and --out-dir files are\n"
-        "written atomically; --out-dir writes images, comparisons and series\n"
-        "(.csv or .ndjson). Default output: standard output, CSV.\n\n"
-        "Exit status: 0 done, 2 usage, 5 output not written, 6 database\n"
-        "error.\n");
-}
+static const char export_help[] =
+    "Usage: skindiff export --db FILE [--csv|--ndjson] [--table T] [-o FILE]\n"
+    "       skindiff export --db FILE [--csv|--ndjson] --out-dir DIR\n\n"
+    "Tables (--table, default images):\n"
+    "  images       one row per photo: keys, status, figures\n"
+    "  comparisons  one row per comparison: transform, and for each metric\n"
+    "               before, after, change, change %, 95% interval, noise\n"
+    "               floor, verdict\n"
+    "  series       one row per patient+view+session: figures and change\n"
+    "               from the baseline session with interval and verdict\n\n"
+    "Rows sorted by patient, view, session, kind; numbers as %.6g; missing\n"
+    "values empty (CSV) or null (NDJSON). -o and --out-dir files are\n"
+    "written atomically; --out-dir writes images, comparisons and series\n"
+    "(.csv or .ndjson). Default output: standard output, CSV.\n\n"
+    "Exit status: 0 done, 2 usage, 5 output not written, 6 database\n"
+    "error.\n";
 
 /* opaque: an int that receives errno when a write fails. */
 static int stdout_write(void *opaque, const void *data, size_t size)
@@ -37,14 +34,59 @@ static int stdout_write(void *opaque, const void *data, size_t size)
     return -1;
 }
 
-static int parse_table(const char *s, skd_export_table *t)
+typedef struct export_args {
+    const char *db, *out, *dir;
+    skd_export_table table;
+    int format; /* skd_export_format */
+} export_args;
+
+enum { MARK_TABLE = 1, MARK_CSV = 2, MARK_NDJSON = 4 };
+
+static int parse_table(const char *s, void *args)
 {
     for (int i = SKD_TABLE_IMAGES; i <= SKD_TABLE_SERIES; i++)
         if (!strcmp(s, skd_export_table_name((skd_export_table)i))) {
-            *t = (skd_export_table)i;
+            ((export_args *)args)->table = (skd_export_table)i;
             return 1;
         }
     return 0;
+}
+
+#define F(field) .offset = offsetof(export_args, field)
+
+static const cli_option export_options[] = {
+    {"--db", NULL, CLI_STRING, F(db)},
+    {"--table", NULL, CLI_CUSTOM, .parse = parse_table, .mark = MARK_TABLE,
+     .expect = "images, comparisons or series"},
+    {"--output", "-o", CLI_STRING, F(out)},
+    {"--out-dir", NULL, CLI_STRING, F(dir), .expect = "a folder"},
+    {"--csv", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_CSV,
+     .mark = MARK_CSV},
+    {"--ndjson", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_NDJSON,
+     .mark = MARK_NDJSON},
+};
+
+static const cli_command export_command = {
+    "export", export_help, export_options, CLI_COUNT(export_options)};
+
+/* Returns -1 to go on, or the exit code (help shown, usage error). */
+static int parse_args(int argc, char **argv, export_args *a)
+{
+    cli_args args;
+    int rc = cli_parse(&export_command, NULL, argc, argv, a, &args);
+    if (rc >= 0)
+        return rc;
+    if (args.npos)
+        return cli_usage_error("export", "unexpected argument '%s'",
+                               args.pos[0]);
+    if ((args.seen & MARK_CSV) && (args.seen & MARK_NDJSON))
+        return cli_usage_error("export", "--csv or --ndjson, not both");
+    if (!a->db)
+        return cli_usage_error("export", "--db FILE is required");
+    if (a->dir && (a->out || (args.seen & MARK_TABLE)))
+        return cli_usage_error("export", "--out-dir writes every table: no "
+                               "-o or --table with it");
+    return -1;
 }
 
 static int export_status(skd_ctx *ctx, int st)
@@ -55,69 +97,39 @@ static int export_status(skd_ctx *ctx, int st)
 
 int cmd_export(int argc, char **argv)
 {
-    const char *db = NULL, *out = NULL, *dir = NULL, *v;
-    skd_export_table table = SKD_TABLE_IMAGES;
-    skd_export_format fmt = SKD_EXPORT_CSV;
-    int have_table = 0, have_fmt = 0, st, code = CLI_EXIT_OK;
+    export_args a = {.table = SKD_TABLE_IMAGES, .format = SKD_EXPORT_CSV};
+    int st, code;
     skd_ctx *ctx;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            help(stdout);
-            return CLI_EXIT_OK;
-        } else if (!strcmp(a, "--csv") || !strcmp(a, "--ndjson")) {
-            skd_export_format f = a[2] == 'c' ? SKD_EXPORT_CSV : SKD_EXPORT_NDJSON;
-            if (have_fmt && f != fmt)
-                return cli_usage_error("export", "--csv or --ndjson, not both");
-            fmt = f;
-            have_fmt = 1;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--db"))) {
-            db = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--table"))) {
-            if (!parse_table(v, &table))
-                return cli_usage_error("export", "--table wants images, "
-                                       "comparisons or series, not '%s'", v);
-            have_table = 1;
-        } else if ((v = cli_opt_value(argc, argv, &i, "-o")) ||
-                   (v = cli_opt_value(argc, argv, &i, "--output"))) {
-            out = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--out-dir"))) {
-            dir = v;
-        } else {
-            return cli_usage_error("export", "unexpected argument '%s'", a);
-        }
-    }
-    if (!db || !*db)
-        return cli_usage_error("export", "--db FILE is required");
-    if (dir && (out || have_table))
-        return cli_usage_error("export", "--out-dir writes every table: no "
-                               "-o or --table with it");
+    if ((code = parse_args(argc, argv, &a)) >= 0)
+        return code;
+    code = CLI_EXIT_OK;
     if (!(ctx = skd_ctx_create())) {
         cli_error("out of memory");
         return CLI_EXIT_NOMEM;
     }
-    if (dir) {
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-            cli_error("%s: cannot create folder: %s", dir, strerror(errno));
+    if (a.dir) {
+        if (mkdir(a.dir, 0777) != 0 && errno != EEXIST) {
+            cli_error("%s: cannot create folder: %s", a.dir, strerror(errno));
             skd_ctx_free(ctx);
             return CLI_EXIT_OUTPUT;
         }
         for (int t = SKD_TABLE_IMAGES; t <= SKD_TABLE_SERIES && !code; t++) {
             char path[4200];
-            snprintf(path, sizeof path, "%s/%s.%s", dir,
+            snprintf(path, sizeof path, "%s/%s.%s", a.dir,
                      skd_export_table_name((skd_export_table)t),
-                     fmt == SKD_EXPORT_CSV ? "csv" : "ndjson");
-            st = skd_export_file(ctx, db, (skd_export_table)t, fmt, path);
+                     a.format == SKD_EXPORT_CSV ? "csv" : "ndjson");
+            st = skd_export_file(ctx, a.db, (skd_export_table)t, a.format,
+                                 path);
             if (st != SKD_OK)
                 code = export_status(ctx, st);
         }
-    } else if (out && strcmp(out, "-")) {
-        st = skd_export_file(ctx, db, table, fmt, out);
+    } else if (a.out && strcmp(a.out, "-")) {
+        st = skd_export_file(ctx, a.db, a.table, a.format, a.out);
         if (st != SKD_OK)
             code = export_status(ctx, st);
     } else {
         int err = 0;
-        st = skd_export_write(ctx, db, table, fmt, stdout_write, &err);
+        st = skd_export_write(ctx, a.db, a.table, a.format, stdout_write, &err);
         if (st == SKD_OK && fflush(stdout) != 0)
             err = errno ? errno : EIO;
         if (err) {

@@ -1,53 +1,49 @@
 /* skindiff info: what the decoder sees in image files, from their headers
  * only (no pixels are decoded), as text, JSON or CSV. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
 enum info_format { INFO_TEXT, INFO_JSON, INFO_CSV };
 
-static void help(void)
-{
-    printf(
-        "Usage: skindiff info [OPTIONS] IMAGE...\n"
-        "\n"
-        "Show what the decoder sees in PNG and JPEG files: size, orientation,\n"
-        "bit depth, colour type, coding, EXIF orientation and ICC profile.\n"
-        "Only headers are read (no pixels are decoded), so it is quick on a\n"
-        "whole archive; a file that passes here can still fail to decode if\n"
-        "its image data is damaged further in.\n"
-        "\n"
-        "Options:\n"
-        "  --json             a JSON array, one object per file\n"
-        "  --csv              CSV with a header row, one row per file\n"
-        "  -o, --output FILE  write there (atomically) instead of stdout\n"
-        "  --max-pixels N     pixel limit applied to each file (default 100e6)\n"
-        "  -h, --help         this help\n"
-        "\n"
-        "Fields:\n"
-        "  width x height     as displayed, after EXIF orientation; \"stored\"\n"
-        "                     is the size coded in the file (differs for 5..8)\n"
-        "  bit depth          bits per sample in the file (PNG 1..16, JPEG 8)\n"
-        "  colour type        grey, grey+alpha, rgb, rgba, palette (PNG);\n"
-        "                     grey, ycbcr, rgb, cmyk, ycck (JPEG)\n"
-        "  coding             PNG: non-interlaced or adam7; JPEG: baseline,\n"
-        "                     extended, progressive, arithmetic, arithmetic-prog\n"
-        "  EXIF orientation   1..8 (TIFF tag 0x0112), applied when decoding;\n"
-        "                     not shown (0 in JSON/CSV) when the file has none\n"
-        "  ICC profile        embedded (reported, not applied: pixels are\n"
-        "                     treated as sRGB)\n"
-        "\n"
-        "Examples:\n"
-        "  skindiff info photo.jpg\n"
-        "    photo.jpg: JPEG 3024x4032 (stored 4032x3024), 8-bit ycbcr,\n"
-        "    progressive, EXIF orientation 6, ICC profile\n"
-        "  skindiff info --csv -o inventory.csv archive/*/*/*.jpg\n"
-        "\n"
-        "A file that cannot be read prints \"FILE: error: MESSAGE\" on stderr\n"
-        "(and an \"error\" field in JSON/CSV); the others are still listed.\n"
-        "Exit status: 0 all files fine, 1 some failed, 2 usage error.\n");
-}
+static const char info_help[] =
+    "Usage: skindiff info [OPTIONS] IMAGE...\n"
+    "\n"
+    "Show what the decoder sees in PNG and JPEG files: size, orientation,\n"
+    "bit depth, colour type, coding, EXIF orientation and ICC profile.\n"
+    "Only headers are read (no pixels are decoded), so it is quick on a\n"
+    "whole archive; a file that passes here can still fail to decode if\n"
+    "its image data is damaged further in.\n"
+    "\n"
+    "Options:\n"
+    "  --json             a JSON array, one object per file\n"
+    "  --csv              CSV with a header row, one row per file\n"
+    "  -o, --output FILE  write there (atomically) instead of stdout\n"
+    "  --max-pixels N     pixel limit applied to each file (default 100e6)\n"
+    "  -h, --help         this help\n"
+    "\n"
+    "Fields:\n"
+    "  width x height     as displayed, after EXIF orientation; \"stored\"\n"
+    "                     is the size coded in the file (differs for 5..8)\n"
+    "  bit depth          bits per sample in the file (PNG 1..16, JPEG 8)\n"
+    "  colour type        grey, grey+alpha, rgb, rgba, palette (PNG);\n"
+    "                     grey, ycbcr, rgb, cmyk, ycck (JPEG)\n"
+    "  coding             PNG: non-interlaced or adam7; JPEG: baseline,\n"
+    "                     extended, progressive, arithmetic, arithmetic-prog\n"
+    "  EXIF orientation   1..8 (TIFF tag 0x0112), applied when decoding;\n"
+    "                     not shown (0 in JSON/CSV) when the file has none\n"
+    "  ICC profile        embedded (reported, not applied: pixels are\n"
+    "                     treated as sRGB)\n"
+    "\n"
+    "Examples:\n"
+    "  skindiff info photo.jpg\n"
+    "    photo.jpg: JPEG 3024x4032 (stored 4032x3024), 8-bit ycbcr,\n"
+    "    progressive, EXIF orientation 6, ICC profile\n"
+    "  skindiff info --csv -o inventory.csv archive/*/*/*.jpg\n"
+    "\n"
+    "A file that cannot be read prints \"FILE: error: MESSAGE\" on stderr\n"
+    "(and an \"error\" field in JSON/CSV); the others are still listed.\n"
+    "Exit status: 0 all files fine, 1 some failed, 2 usage error.\n";
 
 /* "PATH: message" from the library becomes "message". */
 static const char *strip_path(const char *msg, const char *path)
@@ -141,83 +137,51 @@ static void csv_row(cli_buf *b, const char *path, const skd_image_info *in,
                    in->has_icc);
 }
 
-/* Options anywhere before "--"; everything else is a file. Returns -1 to
- * go on, or the exit code (help shown, usage error). */
-static int parse_args(int argc, char **argv, enum info_format *fmt,
-                      const char **output, double *max_pixels, char **files,
-                      int *nfiles)
-{
-    int only_files = 0;
-    const char *v;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || !strcmp(a, "-")) {
-            files[(*nfiles)++] = argv[i];
-        } else if (!strcmp(a, "--")) {
-            only_files = 1;
-        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            help();
-            return CLI_EXIT_OK;
-        } else if (!strcmp(a, "--json")) {
-            *fmt = INFO_JSON;
-        } else if (!strcmp(a, "--csv")) {
-            *fmt = INFO_CSV;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--output")) ||
-                   (v = cli_opt_value(argc, argv, &i, "-o"))) {
-            if (!*v)
-                return cli_usage_error("info", "%s needs a file name", a);
-            *output = v;
-        } else if ((v = cli_opt_value(argc, argv, &i, "--max-pixels"))) {
-            if (!cli_parse_double(v, max_pixels) || *max_pixels < 1)
-                return cli_usage_error("info", "--max-pixels: '%s' is not a "
-                                       "positive number", v);
-        } else {
-            return cli_usage_error("info", "unknown option '%s'", a);
-        }
-    }
-    if (*nfiles == 0)
-        return cli_usage_error("info", "no image files given");
-    return -1;
-}
+typedef struct info_args {
+    int format; /* enum info_format */
+    const char *output;
+} info_args;
+
+#define F(field) .offset = offsetof(info_args, field)
+
+static const cli_option info_options[] = {
+    {"--json", NULL, CLI_FLAG, F(format), .value = INFO_JSON},
+    {"--csv", NULL, CLI_FLAG, F(format), .value = INFO_CSV},
+    {"--output", "-o", CLI_STRING, F(output)},
+    {"--max-pixels", NULL, CLI_SKD, .opt = SKD_OPT_MAX_PIXELS},
+};
+
+static const cli_command info_command = {"info", info_help, info_options,
+                                         CLI_COUNT(info_options)};
 
 int cmd_info(int argc, char **argv)
 {
-    enum info_format fmt = INFO_TEXT;
-    const char *output = NULL;
-    double max_pixels = -1;
-    int nfiles = 0, failed = 0, rc;
-    char **files;
+    info_args a = {INFO_TEXT, NULL};
+    cli_args args;
+    int failed = 0, rc;
     skd_ctx *ctx;
     cli_buf b = {0};
 
-    files = calloc((size_t)argc, sizeof *files);
-    if (!files) {
+    if (!(ctx = skd_ctx_create())) {
         cli_error("out of memory");
         return CLI_EXIT_NOMEM;
     }
-    rc = parse_args(argc, argv, &fmt, &output, &max_pixels, files, &nfiles);
-    ctx = rc < 0 ? skd_ctx_create() : NULL;
-    if (rc < 0 && !ctx) {
-        cli_error("out of memory");
-        rc = CLI_EXIT_NOMEM;
-    }
-    if (rc < 0 && max_pixels > 0 &&
-        skd_ctx_set(ctx, SKD_OPT_MAX_PIXELS, max_pixels) != SKD_OK)
-        rc = cli_usage_error("info", "--max-pixels: %s", skd_ctx_message(ctx));
+    rc = cli_parse(&info_command, ctx, argc, argv, &a, &args);
+    if (rc < 0 && args.npos == 0)
+        rc = cli_usage_error("info", "no image files given");
     if (rc >= 0) {
         skd_ctx_free(ctx);
-        free(files);
         return rc;
     }
 
-    if (fmt == INFO_JSON)
+    if (a.format == INFO_JSON)
         cli_buf_printf(&b, "[\n");
-    if (fmt == INFO_CSV)
+    if (a.format == INFO_CSV)
         cli_buf_printf(&b, "file,format,width,height,stored_width,"
                            "stored_height,bit_depth,channels,colour_type,"
                            "coding,exif_orientation,icc_profile,error\n");
-    for (int k = 0; k < nfiles; k++) {
-        const char *path = files[k];
+    for (int k = 0; k < args.npos; k++) {
+        const char *path = args.pos[k];
         const char *error = NULL;
         skd_image_info info;
         int st = skd_probe_file(ctx, path, &info);
@@ -228,21 +192,20 @@ int cmd_info(int argc, char **argv)
             fprintf(stderr, "%s: error: %s\n", path, error);
             failed++;
         }
-        if (fmt == INFO_JSON) {
+        if (a.format == INFO_JSON) {
             cli_buf_printf(&b, k ? ",\n" : "");
             json_object(&b, path, &info, error);
-        } else if (fmt == INFO_CSV) {
+        } else if (a.format == INFO_CSV) {
             csv_row(&b, path, &info, error);
         } else if (!error) {
             text_line(&b, path, &info);
         }
     }
-    if (fmt == INFO_JSON)
+    if (a.format == INFO_JSON)
         cli_buf_printf(&b, "\n]\n");
-    rc = cli_buf_emit(ctx, &b, output);
+    rc = cli_buf_emit(ctx, &b, a.output);
     cli_buf_free(&b);
     skd_ctx_free(ctx);
-    free(files);
     if (rc != CLI_EXIT_OK)
         return rc;
     return failed ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
