@@ -71,13 +71,45 @@ void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c);
 int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
                          const skd_cand_list *src);
 
+/* L_k straight from the filled luminance l (w x h), for the roundness test
+ * at candidates: separable sums over the mirror-padded l with the kernels
+ * gx (along x) and gy (along y), taps -r..r (element r is the centre).
+ * seg (2r + 3 floats) and hsum (3 (2r + 3) doubles) are one thread's
+ * scratch. */
+typedef struct skd_round_src {
+    const float *l;
+    size_t w, h;
+    const double *gx, *gy;
+    size_t r;
+    float *seg;
+    double *hsum;
+} skd_round_src;
+
+/* The kernel a Gaussian of sigma px applied as a transfer function on an
+ * n-point DFT grid amounts to: g(i) = (1/n) sum_j G(f_j) cos(2 pi f_j i),
+ * written to g[r + i] for |i| <= r. */
+void skd_periodic_gauss(double sigma, size_t n, size_t r, double *g);
+
+/* The 3 x 3 values of L around (x, y), v[dy + 1][dx + 1], each coordinate
+ * clamped to the image as skd_is_round clamps it. */
+void skd_gauss_3x3(const skd_round_src *s, size_t x, size_t y, double v[3][3]);
+
+/* Both eigenvalues of the Hessian of the 3 x 3 values (central
+ * differences) positive, and the smaller >= SKD_PORE_MIN_ROUNDNESS times
+ * the larger. */
+int skd_hessian_is_round(const double v[3][3]);
+
+/* The roundness test at (x, y) with L from skd_gauss_3x3. */
+int skd_is_round_at(const skd_round_src *s, size_t x, size_t y);
+
 /* The planes of one scale's search, whole or a tile with its halo. Plane
  * element 0 is image pixel (ox, oy) (which may lie outside the image), rows
  * are stride floats apart, and every plane covers the searched pixels
  * [x0, x1) x [y0, y1) plus one pixel around them. */
 typedef struct skd_scale_window {
     const float *d[3]; /* D_{k-1}, D_k, D_{k+1}; NULL where no such scale */
-    const float *lk;   /* L_k = G_sigma_k * l */
+    const float *lk;   /* L_k = G_sigma_k * l in the same layout, or NULL: */
+    const skd_round_src *ls; /* then L_k comes from here */
     size_t stride;
     ptrdiff_t ox, oy;
     size_t x0, y0, x1, y1;
@@ -95,7 +127,7 @@ int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
                          double tau, const uint8_t *region,
                          skd_cand_list *list);
 
-/* Hessian roundness test of L at image pixel (x, y) (central differences). */
+/* Hessian roundness test of the plane v->lk at image pixel (x, y). */
 int skd_is_round(const skd_scale_window *v, size_t x, size_t y);
 
 /* Non-maximum suppression across scales: strongest first, a candidate is
@@ -110,7 +142,15 @@ int skd_suppress_pores(skd_ctx *ctx, skd_cand_list *c,
 
 /* Pore candidates of the filled luminance l (w x h), searched tile by tile
  * (tile: padded tile size, enlarged when too small for the margin) and
- * appended to list in tile order. */
+ * appended to list in tile order. When texture is not NULL it holds
+ * G_coarse * l on entry and gets T = G_fine * l - G_coarse * l (the fine
+ * Gaussian is one more filter of the tiles). Tiles run on up to
+ * SKD_OPT_THREADS threads, which change no result. */
+int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
+                  double px_per_mm, double tau, const uint8_t *region,
+                  size_t tile, float *texture, skd_cand_list *list);
+
+/* skd_pore_bank without the texture. */
 int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
                         double px_per_mm, double tau, const uint8_t *region,
                         size_t tile, skd_cand_list *list);
