@@ -1,18 +1,23 @@
 /* The filter bank on the filled luminance, tile by tile. The pore filters
  * are a few pixels wide, so a tile with a margin they cannot see past gives
  * the whole-plane numbers at the price of small, cache-resident transforms,
- * and no plane-sized buffer at all. Per tile: one forward transform, the 7
- * D_k planes and the texture's fine Gaussian (8 inverse transforms). The
- * roundness test reads L_k straight from l at the few candidates
- * (roundness.c), and the texture's 1 mm Gaussian is one tiled pass of its
- * own before the tiles, which then write T = fine - coarse. */
+ * and no plane-sized buffer at all. Per tile: one forward transform, then
+ * the 7 D_k planes and the texture's fine Gaussian, two real planes per
+ * complex inverse transform (4 of them; one costs about 30% less than two
+ * real inverses). The roundness test reads L_k straight from l at the few
+ * candidates (roundness.c), and the texture's 1 mm Gaussian is one tiled
+ * pass of its own before the tiles, which then write T = fine - coarse. */
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
 
 #include "metrics.h"
 
-#define FINE_FILTER SKD_PORE_SCALES /* after D_0 .. D_6 */
+/* Filters of the set: D_k at k, the texture's fine Gaussian after them;
+ * complex plane p holds filters 2p and 2p + 1. */
+#define FINE_FILTER SKD_PORE_SCALES
+#define N_FILTERS (SKD_PORE_SCALES + 1)
+#define N_PAIRS ((N_FILTERS + 1) / 2)
 
 /* Tiles of the whole image: pw x ph padded, tw x th searched, the rest a
  * margin of m pixels on each side (more on the right and at the bottom when
@@ -20,6 +25,9 @@
 typedef struct tiling {
     size_t w, h, m, pw, ph, tw, th, ntx, nty;
 } tiling;
+
+/* Taps of the roundness test's kernels: -r..r, r = m - 1. */
+#define KERNEL_R(t) ((t)->m - 1)
 
 static void plan_tiles(size_t w, size_t h, size_t m, size_t tile, tiling *t)
 {
@@ -50,7 +58,7 @@ typedef struct bank_shared {
     float *texture; /* coarse on entry, T where the tiles are done; or NULL */
     const tiling *t;
     const skd_filter_set *set;
-    const double *gx[SKD_PORE_SCALES], *gy[SKD_PORE_SCALES];
+    skd_hessian_kernel kx[SKD_PORE_SCALES], ky[SKD_PORE_SCALES];
     double tau;
     atomic_size_t next;  /* next tile to take */
     atomic_int stop;     /* an error, or the arena is full */
@@ -60,14 +68,15 @@ typedef struct bank_shared {
     size_t *tile_at, *tile_n; /* each tile's stretch of the arena */
 } bank_shared;
 
-/* One thread's buffers: the tile's spectrum and a ring of three D planes
- * (D_k in d[k % 3]), padded-tile sized; the roundness scratch; and the
- * candidates of its current tile. */
+/* One thread's buffers: the tile's input and spectrum, two complex planes
+ * (plane p of the tile in z[p % 2]: the search at scale k needs k - 1 ..
+ * k + 1, which two consecutive planes hold); the roundness scratch; and
+ * the candidates of its current tile. */
 typedef struct tile_worker {
     bank_shared *sh;
-    fftwf_complex *spec, *d[3];
-    float *seg;
-    double *hsum;
+    fftwf_complex *spec, *z[2];
+    float *win; /* the tile's padded input, for the roundness test */
+    double *row, *hsum;
     skd_cand_list cands; /* preallocated: never grows on a thread */
     size_t pending;      /* a finished tile that found the arena full */
     int status;
@@ -75,18 +84,33 @@ typedef struct tile_worker {
 
 #define NO_TILE SIZE_MAX
 
-/* T = fine - coarse over the tile's core; buf holds the fine Gaussian. */
-static void write_texture(const bank_shared *sh, const float *restrict fine,
-                          size_t x0, size_t y0, size_t x1, size_t y1)
+/* Filter i's result in the worker's complex planes. */
+static const float *filtered(const tile_worker *wk, size_t i)
 {
+    return (const float *)wk->z[i / 2 % 2] + i % 2;
+}
+
+/* T = fine - coarse over the tile's core. */
+static void write_texture(const tile_worker *wk, size_t x0, size_t y0,
+                          size_t x1, size_t y1)
+{
+    const bank_shared *sh = wk->sh;
     const tiling *t = sh->t;
-    size_t stride = skd_fft_row_floats(t->pw);
+    size_t stride = 2 * skd_fft_c2c_row(t->pw);
+    const float *fine = filtered(wk, FINE_FILTER) + t->m * stride + 2 * t->m;
     for (size_t y = y0; y < y1; y++) {
-        const float *restrict src = fine + (y - y0 + t->m) * stride + t->m;
+        const float *restrict src = fine + (y - y0) * stride;
         float *restrict dst = sh->texture + y * t->w + x0;
         for (size_t i = 0; i < x1 - x0; i++)
-            dst[i] = src[i] - dst[i];
+            dst[i] = src[2 * i] - dst[i];
     }
+}
+
+static int filter_pair(tile_worker *wk, size_t p)
+{
+    const bank_shared *sh = wk->sh;
+    return skd_filter_set_apply_pair(sh->ctx, sh->set, 2 * p, 2 * p + 1,
+                                     wk->spec, wk->z[p % 2]);
 }
 
 static int search_tile(tile_worker *wk, size_t tile)
@@ -97,11 +121,16 @@ static int search_tile(tile_worker *wk, size_t tile)
     long long bx = (long long)x0 - (long long)t->m;
     long long by = (long long)y0 - (long long)t->m;
     skd_scale_window v;
-    skd_round_src ls = {sh->l, t->w, t->h, NULL, NULL, t->m, wk->seg, wk->hsum};
+    size_t stride = skd_fft_row_floats(t->pw);
+    skd_round_src ls = {sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)bx,
+                        (ptrdiff_t)by, t->pw, t->ph, stride, sh->kx[0],
+                        sh->ky[0], wk->row, wk->hsum};
+    size_t done = 0; /* complex planes made */
     int st;
 
     memset(&v, 0, sizeof v);
-    v.stride = skd_fft_row_floats(t->pw);
+    v.stride = 2 * skd_fft_c2c_row(t->pw);
+    v.step = 2;
     v.ox = (ptrdiff_t)bx;
     v.oy = (ptrdiff_t)by;
     v.x0 = x0;
@@ -111,31 +140,24 @@ static int search_tile(tile_worker *wk, size_t tile)
     v.w = t->w;
     v.h = t->h;
     v.ls = &ls;
-    skd_fft_pad_window(sh->l, t->w, t->h, bx, by, t->pw, t->ph,
-                       (float *)wk->spec);
+    skd_fft_pad_window(sh->l, t->w, t->h, bx, by, t->pw, t->ph, wk->win);
+    memcpy(wk->spec, wk->win, stride * t->ph * sizeof(float));
     if ((st = skd_fft_r2c_inplace(sh->ctx, t->pw, t->ph, (float *)wk->spec)) !=
         SKD_OK)
         return st;
-    if (sh->texture) {
-        st = skd_filter_set_apply(sh->ctx, sh->set, FINE_FILTER, wk->spec, wk->d[0]);
-        if (st != SKD_OK)
-            return st;
-        write_texture(sh, (const float *)wk->d[0], v.x0, v.y0, v.x1, v.y1);
-    }
-    if ((st = skd_filter_set_apply(sh->ctx, sh->set, 0, wk->spec, wk->d[0])) !=
-        SKD_OK)
-        return st;
-    for (int k = 0; k < SKD_PORE_SCALES; k++) {
-        int last = k + 1 == SKD_PORE_SCALES;
-        if (!last && (st = skd_filter_set_apply(sh->ctx, sh->set, (size_t)k + 1,
-                                                wk->spec, wk->d[(k + 1) % 3])) !=
-                         SKD_OK)
-            return st;
-        v.d[0] = k > 0 ? (const float *)wk->d[(k - 1) % 3] : NULL;
-        v.d[1] = (const float *)wk->d[k % 3];
-        v.d[2] = last ? NULL : (const float *)wk->d[(k + 1) % 3];
-        ls.gx = sh->gx[k];
-        ls.gy = sh->gy[k];
+    for (size_t k = 0; k < SKD_PORE_SCALES; k++) {
+        /* D_{k+1}'s plane, made once D_{k-2}'s is no longer needed */
+        for (; done <= (k + 1) / 2 && done < N_PAIRS; done++) {
+            if ((st = filter_pair(wk, done)) != SKD_OK)
+                return st;
+            if (done == FINE_FILTER / 2 && sh->texture)
+                write_texture(wk, v.x0, v.y0, v.x1, v.y1);
+        }
+        v.d[0] = k > 0 ? filtered(wk, k - 1) : NULL;
+        v.d[1] = filtered(wk, k);
+        v.d[2] = k + 1 < SKD_PORE_SCALES ? filtered(wk, k + 1) : NULL;
+        ls.kx = sh->kx[k];
+        ls.ky = sh->ky[k];
         st = skd_scale_candidates(sh->ctx, &v, (uint32_t)k, sh->tau, sh->region,
                                   &wk->cands);
         if (st != SKD_OK)
@@ -183,9 +205,10 @@ static void *run_worker(void *arg)
 static void worker_free(skd_ctx *ctx, tile_worker *wk)
 {
     skd_fft_dealloc(ctx, wk->spec);
-    for (int i = 0; i < 3; i++)
-        skd_fft_dealloc(ctx, wk->d[i]);
-    skd_dealloc(ctx, wk->seg);
+    skd_fft_dealloc(ctx, wk->win);
+    for (int i = 0; i < 2; i++)
+        skd_fft_dealloc(ctx, wk->z[i]);
+    skd_dealloc(ctx, wk->row);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
 }
@@ -197,55 +220,55 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
 {
     const tiling *t = sh->t;
     size_t bytes = (t->pw / 2 + 1) * t->ph * sizeof(fftwf_complex);
+    size_t zbytes = skd_fft_c2c_row(t->pw) * t->ph * sizeof(fftwf_complex);
     size_t cap = (size_t)SKD_PORE_SCALES * ((t->tw + 1) / 2) * ((t->th + 1) / 2);
-    size_t span = 2 * t->m + 3;
+    size_t span = 2 * KERNEL_R(t) + 3;
     wk->sh = sh;
     wk->pending = NO_TILE;
     wk->spec = skd_fft_alloc(ctx, bytes);
-    for (int i = 0; i < 3; i++)
-        wk->d[i] = skd_fft_alloc(ctx, bytes);
-    wk->seg = skd_malloc_array(ctx, span, sizeof *wk->seg);
+    wk->win = skd_fft_alloc(ctx, bytes);
+    for (int i = 0; i < 2; i++)
+        wk->z[i] = skd_fft_alloc(ctx, zbytes);
+    wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->d[0] || !wk->d[1] || !wk->d[2] || !wk->seg ||
+    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->row ||
         !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
 }
 
-/* D_k at k, the texture's fine Gaussian after them. */
 static int make_filters(skd_ctx *ctx, const tiling *t, double px_per_mm,
                         skd_filter_set **set)
 {
-    skd_filter f[SKD_PORE_SCALES + 1];
+    skd_filter f[2 * N_PAIRS];
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
         f[k] = (skd_filter){SKD_FILTER_LOGN, sigma, 0};
     }
     f[FINE_FILTER] = (skd_filter){SKD_FILTER_GAUSS, SKD_TEXTURE_FINE_MM * px_per_mm, 0};
-    return skd_filter_set_create(ctx, f, SKD_PORE_SCALES + 1, t->pw, t->ph, set);
+    for (size_t i = N_FILTERS; i < 2 * N_PAIRS; i++)
+        f[i] = f[FINE_FILTER]; /* an odd count would leave half a plane */
+    return skd_filter_set_create_pairs(ctx, f, 2 * N_PAIRS, t->pw, t->ph, set);
 }
 
-/* L_k's kernels along x (the tile's pw-point grid) and y (ph points), taps
- * -m..m: kern holds 2 SKD_PORE_SCALES of them, 2m + 1 doubles each. */
+/* The roundness test's kernels of each scale along x (the tile's pw-point
+ * grid) and y (ph points), truncated at the filters' margin (the tile's
+ * less the pixel of the Hessian's differences, so that the test reads only
+ * the tile's input): kern holds them. */
 static double *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 {
     const tiling *t = sh->t;
-    size_t span = 2 * t->m + 1;
-    double *kern = skd_malloc_array(ctx, 2 * SKD_PORE_SCALES * span, sizeof *kern);
+    size_t one = 3 * (KERNEL_R(t) + 2);
+    double *kern = skd_malloc_array(ctx, 2 * SKD_PORE_SCALES * one, sizeof *kern);
     if (!kern)
         return NULL;
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
-        double *gx = kern + 2 * (size_t)k * span, *gy = gx + span;
-        skd_periodic_gauss(sigma, t->pw, t->m, gx);
-        if (t->ph == t->pw)
-            memcpy(gy, gx, span * sizeof *gy);
-        else
-            skd_periodic_gauss(sigma, t->ph, t->m, gy);
-        sh->gx[k] = gx;
-        sh->gy[k] = gy;
+        double *mem = kern + 2 * (size_t)k * one;
+        skd_hessian_kernel_make(sigma, t->pw, KERNEL_R(t), mem, &sh->kx[k]);
+        skd_hessian_kernel_make(sigma, t->ph, KERNEL_R(t), mem + one, &sh->ky[k]);
     }
     return kern;
 }

@@ -71,46 +71,59 @@ void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c);
 int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
                          const skd_cand_list *src);
 
-/* L_k straight from the filled luminance l (w x h), for the roundness test
- * at candidates: separable sums over the mirror-padded l with the kernels
- * gx (along x) and gy (along y), taps -r..r (element r is the centre).
- * seg (2r + 3 floats) and hsum (3 (2r + 3) doubles) are one thread's
- * scratch. */
+/* The roundness test without an L_k plane. L_k = g * l with g the kernel
+ * a Gaussian of sigma px amounts to as a transfer function on an n-point
+ * DFT grid, g(i) = (1/n) sum_j G(f_j) cos(2 pi f_j i), truncated at |i| <= r;
+ * the Hessian's central differences of L_k are then separable sums over l
+ * with g, its second difference d2(i) = g(i-1) - 2 g(i) + g(i+1) and its
+ * first d1(i) = g(i-1) - g(i+1). Taps 0..r+1 of each (g and d2 are even,
+ * d1 is odd); mem holds 3 (r + 2) doubles. */
+typedef struct skd_hessian_kernel {
+    const double *g, *d2, *d1;
+} skd_hessian_kernel;
+
+void skd_hessian_kernel_make(double sigma, size_t n, size_t r, double *mem,
+                             skd_hessian_kernel *k);
+
+/* Where the roundness test reads l: the filled luminance (w x h, mirrored
+ * beyond its edges like skd_fft_pad_window) or, when win is not NULL and
+ * holds every pixel a test reaches, that mirror-padded window of it
+ * (element 0 is pixel (wx, wy), wcols x wrows pixels, rows wstride floats
+ * apart: a tile's own input, still in cache); kernels along x and y with
+ * taps up to r + 1; and one thread's scratch: row (2r + 3 doubles) and
+ * hsum (3 (2r + 3) doubles). */
 typedef struct skd_round_src {
     const float *l;
-    size_t w, h;
-    const double *gx, *gy;
-    size_t r;
-    float *seg;
-    double *hsum;
+    size_t w, h, r;
+    const float *win;
+    ptrdiff_t wx, wy;
+    size_t wcols, wrows, wstride;
+    skd_hessian_kernel kx, ky;
+    double *row, *hsum;
 } skd_round_src;
 
-/* The kernel a Gaussian of sigma px applied as a transfer function on an
- * n-point DFT grid amounts to: g(i) = (1/n) sum_j G(f_j) cos(2 pi f_j i),
- * written to g[r + i] for |i| <= r. */
-void skd_periodic_gauss(double sigma, size_t n, size_t r, double *g);
+/* Lxx, Lyy, Lxy of L at (x, y) by central differences (the neighbours
+ * clamped to the image as skd_is_round clamps them). */
+void skd_hessian_at(const skd_round_src *s, size_t x, size_t y, double *lxx,
+                    double *lyy, double *lxy);
 
-/* The 3 x 3 values of L around (x, y), v[dy + 1][dx + 1], each coordinate
- * clamped to the image as skd_is_round clamps it. */
-void skd_gauss_3x3(const skd_round_src *s, size_t x, size_t y, double v[3][3]);
+/* Both eigenvalues of the Hessian positive, the smaller >=
+ * SKD_PORE_MIN_ROUNDNESS times the larger. */
+int skd_hessian_round(double lxx, double lyy, double lxy);
 
-/* Both eigenvalues of the Hessian of the 3 x 3 values (central
- * differences) positive, and the smaller >= SKD_PORE_MIN_ROUNDNESS times
- * the larger. */
-int skd_hessian_is_round(const double v[3][3]);
-
-/* The roundness test at (x, y) with L from skd_gauss_3x3. */
+/* The roundness test at (x, y) with the Hessian of skd_hessian_at. */
 int skd_is_round_at(const skd_round_src *s, size_t x, size_t y);
 
 /* The planes of one scale's search, whole or a tile with its halo. Plane
  * element 0 is image pixel (ox, oy) (which may lie outside the image), rows
- * are stride floats apart, and every plane covers the searched pixels
- * [x0, x1) x [y0, y1) plus one pixel around them. */
+ * are stride floats apart and pixels step floats (1, or 2 for the real or
+ * imaginary parts of a complex plane), and every plane covers the searched
+ * pixels [x0, x1) x [y0, y1) plus one pixel around them. */
 typedef struct skd_scale_window {
     const float *d[3]; /* D_{k-1}, D_k, D_{k+1}; NULL where no such scale */
     const float *lk;   /* L_k = G_sigma_k * l in the same layout, or NULL: */
     const skd_round_src *ls; /* then L_k comes from here */
-    size_t stride;
+    size_t stride, step;
     ptrdiff_t ox, oy;
     size_t x0, y0, x1, y1;
     size_t w, h; /* the image */
