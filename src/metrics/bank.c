@@ -76,7 +76,8 @@ typedef struct tile_worker {
     bank_shared *sh;
     fftwf_complex *spec, *z[2];
     float *win; /* the tile's padded input, for the roundness test */
-    double *row, *hsum;
+    float *rows;
+    double *hsum;
     skd_cand_list cands; /* preallocated: never grows on a thread */
     size_t pending;      /* a finished tile that found the arena full */
     int status;
@@ -124,7 +125,7 @@ static int search_tile(tile_worker *wk, size_t tile)
     size_t stride = skd_fft_row_floats(t->pw);
     skd_round_src ls = {sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)bx,
                         (ptrdiff_t)by, t->pw, t->ph, stride, sh->kx[0],
-                        sh->ky[0], wk->row, wk->hsum};
+                        sh->ky[0], wk->rows, wk->hsum};
     size_t done = 0; /* complex planes made */
     int st;
 
@@ -208,7 +209,7 @@ static void worker_free(skd_ctx *ctx, tile_worker *wk)
     skd_fft_dealloc(ctx, wk->win);
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
-    skd_dealloc(ctx, wk->row);
+    skd_dealloc(ctx, wk->rows);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
 }
@@ -229,11 +230,11 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->win = skd_fft_alloc(ctx, bytes);
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
-    wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
+    wk->rows = skd_malloc_array(ctx, 4 * span, sizeof *wk->rows);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->row ||
+    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->rows ||
         !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
@@ -257,16 +258,16 @@ static int make_filters(skd_ctx *ctx, const tiling *t, double px_per_mm,
  * grid) and y (ph points), truncated at the filters' margin (the tile's
  * less the pixel of the Hessian's differences, so that the test reads only
  * the tile's input): kern holds them. */
-static double *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
+static float *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 {
     const tiling *t = sh->t;
     size_t one = 3 * (KERNEL_R(t) + 2);
-    double *kern = skd_malloc_array(ctx, 2 * SKD_PORE_SCALES * one, sizeof *kern);
+    float *kern = skd_malloc_array(ctx, 2 * SKD_PORE_SCALES * one, sizeof *kern);
     if (!kern)
         return NULL;
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
-        double *mem = kern + 2 * (size_t)k * one;
+        float *mem = kern + 2 * (size_t)k * one;
         skd_hessian_kernel_make(sigma, t->pw, KERNEL_R(t), mem, &sh->kx[k]);
         skd_hessian_kernel_make(sigma, t->ph, KERNEL_R(t), mem + one, &sh->ky[k]);
     }
@@ -345,7 +346,7 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
     double sigma_max = skd_pore_radius_mm(SKD_PORE_SCALES - 1) * px_per_mm / sqrt(2.0);
     skd_filter_set *set = NULL;
     bank_shared sh;
-    double *kern;
+    float *kern;
     tiling t;
     size_t ntiles, nthreads;
     int st;

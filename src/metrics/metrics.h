@@ -77,12 +77,13 @@ int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
  * the Hessian's central differences of L_k are then separable sums over l
  * with g, its second difference d2(i) = g(i-1) - 2 g(i) + g(i+1) and its
  * first d1(i) = g(i-1) - g(i+1). Taps 0..r+1 of each (g and d2 are even,
- * d1 is odd); mem holds 3 (r + 2) doubles. */
+ * d1 is odd), computed in double and stored as floats (the FFT's transfer
+ * tables are floats too); mem holds 3 (r + 2) floats. */
 typedef struct skd_hessian_kernel {
-    const double *g, *d2, *d1;
+    const float *g, *d2, *d1;
 } skd_hessian_kernel;
 
-void skd_hessian_kernel_make(double sigma, size_t n, size_t r, double *mem,
+void skd_hessian_kernel_make(double sigma, size_t n, size_t r, float *mem,
                              skd_hessian_kernel *k);
 
 /* Where the roundness test reads l: the filled luminance (w x h, mirrored
@@ -90,7 +91,7 @@ void skd_hessian_kernel_make(double sigma, size_t n, size_t r, double *mem,
  * holds every pixel a test reaches, that mirror-padded window of it
  * (element 0 is pixel (wx, wy), wcols x wrows pixels, rows wstride floats
  * apart: a tile's own input, still in cache); kernels along x and y with
- * taps up to r + 1; and one thread's scratch: row (2r + 3 doubles) and
+ * taps up to r + 1; and one thread's scratch: rows (4 (2r + 3) floats) and
  * hsum (3 (2r + 3) doubles). */
 typedef struct skd_round_src {
     const float *l;
@@ -99,7 +100,8 @@ typedef struct skd_round_src {
     ptrdiff_t wx, wy;
     size_t wcols, wrows, wstride;
     skd_hessian_kernel kx, ky;
-    double *row, *hsum;
+    float *rows;
+    double *hsum;
 } skd_round_src;
 
 /* Lxx, Lyy, Lxy of L at (x, y) by central differences (the neighbours
@@ -151,7 +153,7 @@ int skd_suppress_pores(skd_ctx *ctx, skd_cand_list *c,
                        skd_pore **out, size_t *n_out);
 
 /* Padded tile size of the pore bank (measured: see README, Performance). */
-#define SKD_PORE_TILE 384
+#define SKD_PORE_TILE 320
 
 /* Pore candidates of the filled luminance l (w x h), searched tile by tile
  * (tile: padded tile size, enlarged when too small for the margin) and

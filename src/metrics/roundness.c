@@ -26,18 +26,20 @@ static double periodic_gauss(double sigma, size_t n, size_t i)
     return sum / (double)n;
 }
 
-void skd_hessian_kernel_make(double sigma, size_t n, size_t r, double *mem,
+void skd_hessian_kernel_make(double sigma, size_t n, size_t r, float *mem,
                              skd_hessian_kernel *k)
 {
-    double *g = mem, *d2 = mem + r + 2, *d1 = mem + 2 * (r + 2);
-    for (size_t i = 0; i <= r; i++)
-        g[i] = periodic_gauss(sigma, n, i);
-    g[r + 1] = 0; /* L is truncated at r, so its differences at r + 1 */
+    float *g = mem, *d2 = mem + r + 2, *d1 = mem + 2 * (r + 2);
+    double here = periodic_gauss(sigma, n, 0);
+    double prev = r > 0 ? periodic_gauss(sigma, n, 1) : 0; /* g(-1) = g(1) */
+    /* L is truncated at r, so its differences reach r + 1 */
     for (size_t i = 0; i <= r + 1; i++) {
-        double prev = g[i > 0 ? i - 1 : 1]; /* g(-1) = g(1) */
-        double next = i <= r ? g[i + 1] : 0;
-        d2[i] = prev - 2.0 * g[i] + next;
-        d1[i] = prev - next;
+        double next = i < r ? periodic_gauss(sigma, n, i + 1) : 0;
+        g[i] = (float)here;
+        d2[i] = (float)(prev - 2.0 * here + next);
+        d1[i] = (float)(prev - next);
+        prev = here;
+        here = next;
     }
     k->g = g;
     k->d2 = d2;
@@ -64,55 +66,68 @@ static size_t mirror(long long i, size_t n)
     return (size_t)(q < (long long)n ? q : period - 1 - q);
 }
 
-/* An even kernel (taps 0..t) and an odd one around c: sum k(i) c[i] over
- * -t..t, folded, two running sums each so the adds do not wait. */
-static double even_sum(const double *restrict c, const double *restrict k,
-                       size_t t)
+#define LANES 4 /* rows summed at once */
+
+/* The pixels a test at (x, y) reaches, rows top .. top + n - 1 and columns
+ * left .. left + n - 1; row j0 + q (clamped to the last) into lane q of a,
+ * less c0 (the sums below are differences, and smaller numbers keep float
+ * sums exact to about 1e-6 of the pore's contrast). */
+static void load_rows(const skd_round_src *s, long long left, long long top,
+                      int in_win, size_t n, size_t j0, float c0,
+                      float *restrict a)
 {
-    double s0 = k[0] * c[0], s1 = 0;
-    size_t i = 1;
-    for (; i + 1 <= t; i += 2) {
-        s0 += k[i] * (c[i] + c[-(ptrdiff_t)i]);
-        s1 += k[i + 1] * (c[i + 1] + c[-(ptrdiff_t)i - 1]);
+    for (size_t q = 0; q < LANES; q++) {
+        size_t j = j0 + q < n ? j0 + q : n - 1;
+        if (in_win) {
+            const float *src = s->win +
+                               (size_t)(top - s->wy + (long long)j) * s->wstride +
+                               (size_t)(left - s->wx);
+            for (size_t i = 0; i < n; i++)
+                a[i * LANES + q] = src[i] - c0;
+            continue;
+        }
+        const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
+        for (size_t i = 0; i < n; i++)
+            a[i * LANES + q] = src[mirror(left + (long long)i, s->w)] - c0;
     }
-    if (i <= t)
-        s0 += k[i] * (c[i] + c[-(ptrdiff_t)i]);
-    return s0 + s1;
 }
 
-static double odd_sum(const double *restrict c, const double *restrict k,
-                      size_t t)
+/* The three kernels along x around the centre column t, on LANES rows at
+ * once (the lane loops are what the compiler vectorises). */
+static void row_sums(const float *restrict a, const skd_hessian_kernel *k,
+                     size_t t, float *restrict out)
 {
-    double s0 = 0, s1 = 0;
-    size_t i = 1;
-    for (; i + 1 <= t; i += 2) {
-        s0 += k[i] * (c[i] - c[-(ptrdiff_t)i]);
-        s1 += k[i + 1] * (c[i + 1] - c[-(ptrdiff_t)i - 1]);
+    const float *c = a + t * LANES;
+    float g[LANES], d2[LANES], d1[LANES];
+    for (size_t q = 0; q < LANES; q++) {
+        g[q] = k->g[0] * c[q];
+        d2[q] = k->d2[0] * c[q];
+        d1[q] = 0;
     }
-    if (i <= t)
-        s0 += k[i] * (c[i] - c[-(ptrdiff_t)i]);
-    return s0 + s1;
+    for (size_t i = 1; i <= t; i++) {
+        const float *hi = c + i * LANES, *lo = c - i * LANES;
+        float kg = k->g[i], kd2 = k->d2[i], kd1 = k->d1[i];
+        for (size_t q = 0; q < LANES; q++) {
+            float sum = hi[q] + lo[q], diff = hi[q] - lo[q];
+            g[q] += kg * sum;
+            d2[q] += kd2 * sum;
+            d1[q] += kd1 * diff;
+        }
+    }
+    for (size_t q = 0; q < LANES; q++) {
+        out[q] = g[q];
+        out[LANES + q] = d2[q];
+        out[2 * LANES + q] = d1[q];
+    }
 }
 
-/* Row j of the pixels a test at (x, y) reaches, x - r - 1 .. x + r + 1,
- * into a as doubles. */
-static void load_row(const skd_round_src *s, long long left, long long top,
-                     int in_win, size_t n, size_t j, double *restrict a)
+/* sum k(j) h[j] over -t..t for an even (sign 1) or odd (-1) kernel. */
+static double column_sum(const double *h, const float *k, size_t t, double sign)
 {
-    if (in_win) {
-        const float *src = s->win + (size_t)(top - s->wy + (long long)j) * s->wstride +
-                           (size_t)(left - s->wx);
-        for (size_t i = 0; i < n; i++)
-            a[i] = src[i];
-        return;
-    }
-    const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
-    if (left >= 0 && left + (long long)n <= (long long)s->w)
-        for (size_t i = 0; i < n; i++)
-            a[i] = src[(size_t)left + i];
-    else
-        for (size_t i = 0; i < n; i++)
-            a[i] = src[mirror(left + (long long)i, s->w)];
+    double s = sign > 0 ? k[0] * h[0] : 0;
+    for (size_t j = 1; j <= t; j++)
+        s += k[j] * (h[j] + sign * h[-(ptrdiff_t)j]);
+    return s;
 }
 
 /* Rows y - r - 1 .. y + r + 1 of l, each summed along x with the kernel,
@@ -128,17 +143,24 @@ void skd_hessian_at(const skd_round_src *s, size_t x, size_t y, double *lxx,
     const int in_win = s->win && left >= s->wx && top >= s->wy &&
                        left + (long long)n <= s->wx + (long long)s->wcols &&
                        top + (long long)n <= s->wy + (long long)s->wrows;
-    double *a = s->row, *hg = s->hsum, *hd2 = hg + n, *hd1 = hd2 + n;
+    const float c0 = in_win ? s->win[(size_t)((long long)y - s->wy) * s->wstride +
+                                     (size_t)((long long)x - s->wx)]
+                            : s->l[y * s->w + x];
+    double *hg = s->hsum, *hd2 = hg + n, *hd1 = hd2 + n;
 
-    for (size_t j = 0; j < n; j++) {
-        load_row(s, left, top, in_win, n, j, a);
-        hg[j] = even_sum(a + t, s->kx.g, r);
-        hd2[j] = even_sum(a + t, s->kx.d2, t);
-        hd1[j] = odd_sum(a + t, s->kx.d1, t);
+    for (size_t j0 = 0; j0 < n; j0 += LANES) {
+        float sums[3 * LANES];
+        load_rows(s, left, top, in_win, n, j0, c0, s->rows);
+        row_sums(s->rows, &s->kx, t, sums);
+        for (size_t q = 0; q < LANES && j0 + q < n; q++) {
+            hg[j0 + q] = sums[q];
+            hd2[j0 + q] = sums[LANES + q];
+            hd1[j0 + q] = sums[2 * LANES + q];
+        }
     }
-    *lxx = even_sum(hd2 + t, s->ky.g, r);
-    *lyy = even_sum(hg + t, s->ky.d2, t);
-    *lxy = odd_sum(hd1 + t, s->ky.d1, t) / 4.0;
+    *lxx = column_sum(hd2 + t, s->ky.g, r, 1);
+    *lyy = column_sum(hg + t, s->ky.d2, t, 1);
+    *lxy = column_sum(hd1 + t, s->ky.d1, t, -1) / 4.0;
 }
 
 int skd_is_round_at(const skd_round_src *s, size_t x, size_t y)
