@@ -44,6 +44,9 @@ int skd_check_pixel_limit(skd_ctx *ctx, const char *what, uint32_t width,
  * file is SKD_E_IO. Messages do not name the file: callers prefix it. */
 int skd_read_file(skd_ctx *ctx, const char *path, size_t max_bytes, int whole,
                   uint8_t **data, size_t *size, uint64_t *file_size);
+/* The same checks as a whole read (regular, not empty, at most max_bytes)
+ * without reading anything. */
+int skd_check_file_size(skd_ctx *ctx, const char *path, size_t max_bytes);
 
 /* Largest file skd_image_load() accepts for the context's pixel limit. */
 uint64_t skd_max_file_bytes(const skd_ctx *ctx);

@@ -51,7 +51,7 @@ int skd_exif_orientation(const uint8_t *tiff, size_t size)
      * huge count or a truncated IFD just ends the scan. */
     for (uint32_t i = 0; i < count; i++) {
         size_t e = (size_t)ifd + 2 + (size_t)i * 12;
-        uint32_t tag, type, n, v;
+        uint32_t tag = 0, type = 0, n = 0, v = 0;
         if (e > size || size - e < 12)
             break;
         get16(&t, e, &tag);

@@ -54,6 +54,26 @@ static int open_regular(skd_ctx *ctx, const char *path, int *fd_out,
     return SKD_OK;
 }
 
+static int too_large(skd_ctx *ctx, uint64_t fsize, size_t max_bytes)
+{
+    return skd_fail(ctx, SKD_E_LIMIT,
+                    "file is %llu bytes, more than the %llu bytes allowed "
+                    "for the pixel limit (SKD_OPT_MAX_PIXELS)",
+                    (unsigned long long)fsize, (unsigned long long)max_bytes);
+}
+
+int skd_check_file_size(skd_ctx *ctx, const char *path, size_t max_bytes)
+{
+    uint64_t fsize = 0;
+    int fd = -1;
+    int st = open_regular(ctx, path, &fd, &fsize);
+    if (st != SKD_OK)
+        return st;
+    close(fd);
+    return fsize > (uint64_t)max_bytes ? too_large(ctx, fsize, max_bytes)
+                                       : SKD_OK;
+}
+
 /* pread from offset 0 until n bytes or end of file; *got may be < n when
  * the file shrank meanwhile (the decoder then reports truncation). */
 static int read_prefix(skd_ctx *ctx, int fd, size_t n, uint8_t *buf,
@@ -92,11 +112,7 @@ int skd_read_file(skd_ctx *ctx, const char *path, size_t max_bytes, int whole,
     *file_size = fsize;
     if (whole && fsize > (uint64_t)max_bytes) {
         close(fd);
-        return skd_fail(ctx, SKD_E_LIMIT,
-                        "file is %llu bytes, more than the %llu bytes allowed "
-                        "for the pixel limit (SKD_OPT_MAX_PIXELS)",
-                        (unsigned long long)fsize,
-                        (unsigned long long)max_bytes);
+        return too_large(ctx, fsize, max_bytes);
     }
     want = fsize < (uint64_t)max_bytes ? (size_t)fsize : max_bytes;
     buf = skd_malloc(ctx, want);

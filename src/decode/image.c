@@ -149,6 +149,7 @@ int skd_image_decode(skd_ctx *ctx, const void *data, size_t size,
 
 int skd_image_load(skd_ctx *ctx, const char *path, skd_image **out)
 {
+    skd_image_info info;
     uint8_t *data = NULL;
     size_t size = 0;
     uint64_t file_size = 0;
@@ -159,6 +160,17 @@ int skd_image_load(skd_ctx *ctx, const char *path, skd_image **out)
     if (!path || !out)
         return skd_fail(ctx, SKD_E_INVALID, "skd_image_load: NULL argument");
     *out = NULL;
+    /* Size and headers first: a file too large for the pixel limit, one
+     * that is no image, or one whose pixels would pass the limit is refused
+     * after reading a few KiB instead of the whole file. */
+    st = skd_check_file_size(ctx, path, (size_t)skd_max_file_bytes(ctx));
+    if (st != SKD_OK) {
+        skd_message_prefix(ctx, path);
+        return st;
+    }
+    st = skd_probe_file(ctx, path, &info);
+    if (st != SKD_OK)
+        return st; /* the message names the file already */
     st = skd_read_file(ctx, path, (size_t)skd_max_file_bytes(ctx), 1, &data,
                        &size, &file_size);
     if (st == SKD_OK)

@@ -54,13 +54,74 @@ int skd_spectrum_filter(skd_ctx *ctx, const skd_spectrum *s,
 
 /* n independent w x h planes, each through the same filter f, mirror
  * padded as skd_spectrum_forward(margin) pads: dst[i] = f * src[i], dst[i]
- * not src[i]. Computed tile by tile (tiles of a few hundred pixels plus
- * the margin on each side), so the result equals the whole-plane one up to
- * the filter's weight beyond the margin; tiles on up to SKD_OPT_THREADS
- * threads, which do not change any result. */
+ * not src[i]. Wide low-pass filters (skd_lowpass_pays: a Gaussian or its
+ * second derivatives of sigma above about 5 px) go through the pruned
+ * cosine transform (skd_lowpass_run), which filters the whole mirror-
+ * extended plane. The others are computed tile by tile (tiles of a few
+ * hundred pixels plus the margin on each side), so the result equals the
+ * whole-plane one up to the filter's weight beyond the margin. Either way
+ * on up to SKD_OPT_THREADS threads, which do not change any result. */
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f);
+
+/* The 1-D transfer tables of f on a pw x ph grid, as the products use them
+ * (the 1/(pw ph) of the inverse transforms folded into ax): the transfer at
+ * (kx, ky) is sum over t < terms of ax[t][kx] * by[t][ky]. ax[t] holds
+ * pw/2+1 entries, by[t] ph; both pairs must be allocated. Returns terms. */
+int skd_filter_tables(const skd_filter *f, size_t pw, size_t ph,
+                      float *const ax[2], float *const by[2]);
+
+/* Wide low-pass filters (a Gaussian of many pixels) by a pruned transform
+ * (lowpass.c). A mirror-extended plane is periodic, so the filter is a
+ * product on its cosine transform: every row is transformed, only the
+ * coefficients where the transfer function is not negligible go on to the
+ * column transforms and the products, and only wanted rows are transformed
+ * back. The result is the whole mirror-extended plane filtered (no tile or
+ * margin truncation) when w and h are FFT-friendly; otherwise the rows or
+ * columns are mirror padded at their end by at least `margin` first. */
+typedef struct skd_lowpass skd_lowpass;
+
+/* Where the rows come from and go to. Called on worker threads: load may
+ * run for any row at any time before the first dest or store; dest and
+ * store once for each wanted row, after every load. */
+typedef struct skd_lowpass_io {
+    size_t nplanes; /* 1 .. SKD_LOWPASS_MAX_PLANES */
+    /* Row y (< h) of input plane p: w floats that stay unchanged during
+     * the run, either scratch filled or the plane's own row; or NULL when
+     * every pixel of the row has the value written to scratch[0]. */
+    const float *(*load)(void *user, size_t p, size_t y, float *scratch);
+    /* Which planes' row y is needed: bit p for plane p, 0 for none; NULL:
+     * every row of every plane. */
+    unsigned (*wanted)(void *user, size_t y);
+    /* Where row y of filtered plane p is written (w floats); NULL, or a
+     * NULL result: a scratch row. */
+    float *(*dest)(void *user, size_t p, size_t y);
+    /* Then rows[p] = row y of filtered plane p (may be changed), NULL for
+     * the planes not wanted; NULL: no call. */
+    void (*store)(void *user, size_t y, float *const *rows);
+    void *user;
+} skd_lowpass_io;
+#define SKD_LOWPASS_MAX_PLANES 4
+
+/* Set up an even filter f (every kind but DXY) for w x h planes; margin:
+ * the padding where a size is not FFT-friendly. Plans are made by
+ * skd_lowpass_run. */
+int skd_lowpass_create(skd_ctx *ctx, const skd_filter *f, size_t w, size_t h,
+                       size_t margin, skd_lowpass **out);
+/* Whether pruning pays: f keeps few enough coefficients (else the tiled
+ * path is as fast and needs less memory). */
+int skd_lowpass_pays(const skd_lowpass *lp);
+void skd_lowpass_free(skd_ctx *ctx, skd_lowpass *lp);
+/* The whole plane, on up to SKD_OPT_THREADS threads. Every value is
+ * computed the same way whatever thread computes it, so results do not
+ * depend on the thread count. */
+int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
+                    const skd_lowpass_io *io);
+/* Geometry, for tests and benchmarks: transform lengths along x and y and
+ * the coefficients kept along each. */
+void skd_lowpass_geometry(const skd_lowpass *lp, size_t *nx, size_t *ny,
+                          size_t *kx, size_t *ky);
 
 /* Padded geometry of a w x h plane with margin (s->data untouched), the
  * floats per row of an in-place transform's buffer (2 (pw/2 + 1)), and the
@@ -138,6 +199,15 @@ size_t skd_fft_c2c_row(size_t pw);
 int skd_fft_prepare_c2c(skd_ctx *ctx, size_t pw, size_t ph);
 int skd_fft_c2c_inverse_inplace(skd_ctx *ctx, size_t pw, size_t ph,
                                 fftwf_complex *buf);
+
+/* 1-D real transforms of length n, out of place (r2c: n floats to n/2+1
+ * complex; c2r back, unnormalised, destroying its input). Cached like the
+ * others; prepare before starting threads that execute them. The handles
+ * stay valid until skd_fft_cache_free. */
+typedef struct skd_fft_plans_1d {
+    fftwf_plan r2c, c2r;
+} skd_fft_plans_1d;
+int skd_fft_prepare_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *out);
 
 void skd_fft_cache_free(skd_ctx *ctx);
 

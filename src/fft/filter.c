@@ -358,11 +358,49 @@ static size_t tile_side(size_t n, size_t m)
     return whole < side ? whole : side;
 }
 
+/* Wide low-pass filters go through the pruned cosine transform of
+ * lowpass.c, which reads src and writes dst rows in place. */
+typedef struct plane_io {
+    const float *src;
+    float *dst;
+    size_t w;
+} plane_io;
+
+static const float *load_plane_row(void *user, size_t p, size_t y,
+                                   float *scratch)
+{
+    const plane_io *io = user;
+    (void)p;
+    (void)scratch;
+    return io->src + y * io->w;
+}
+
+static float *plane_dest(void *user, size_t p, size_t y)
+{
+    plane_io *io = user;
+    (void)p;
+    return io->dst + y * io->w;
+}
+
+static int lowpass_planes(skd_ctx *ctx, const skd_lowpass *lp,
+                          const float *const *src, float *const *dst,
+                          size_t n, size_t w)
+{
+    int st = SKD_OK;
+    for (size_t i = 0; i < n && st == SKD_OK; i++) {
+        plane_io pio = {src[i], dst[i], w};
+        skd_lowpass_io io = {1, load_plane_row, NULL, plane_dest, NULL, &pio};
+        st = skd_lowpass_run(ctx, lp, &io);
+    }
+    return st;
+}
+
 int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
                           float *const *dst, size_t n, size_t w, size_t h,
                           size_t margin, const skd_filter *f)
 {
     tile_job jobs[MAX_THREADS];
+    skd_lowpass *lp;
     separable sp;
     size_t pw, ph, nx, nthreads, ntiles;
     int st;
@@ -371,6 +409,17 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
         return w && h ? SKD_OK : skd_fail(ctx, SKD_E_INVALID, "empty plane");
     if (w > SIZE_MAX / 4 - 2 * margin || h > SIZE_MAX / 4 - 2 * margin)
         return skd_fail(ctx, SKD_E_LIMIT, "plane too large for FFT");
+    if (f->kind != SKD_FILTER_DXY) {
+        int pays;
+        if ((st = skd_lowpass_create(ctx, f, w, h, margin, &lp)) != SKD_OK)
+            return st;
+        pays = skd_lowpass_pays(lp);
+        if (pays)
+            st = lowpass_planes(ctx, lp, src, dst, n, w);
+        skd_lowpass_free(ctx, lp);
+        if (pays)
+            return st;
+    }
     pw = tile_side(w, margin);
     ph = tile_side(h, margin);
     nx = pw / 2 + 1;
@@ -411,6 +460,18 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
         skd_dealloc(ctx, sp.by[k]);
     }
     return st;
+}
+
+int skd_filter_tables(const skd_filter *f, size_t pw, size_t ph,
+                      float *const ax[2], float *const by[2])
+{
+    separable sp;
+    for (int t = 0; t < MAX_TERMS; t++) {
+        sp.ax[t] = ax[t];
+        sp.by[t] = by[t];
+    }
+    build_separable(f, pw, ph, &sp);
+    return sp.terms;
 }
 
 struct skd_filter_set {

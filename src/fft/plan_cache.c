@@ -22,9 +22,17 @@ typedef struct plan_entry {
 
 enum { OUT_OF_PLACE = 0, IN_PLACE = 1, COMPLEX_INVERSE = 2 };
 
+/* 1-D out-of-place plans (the low-pass engine's rows and columns). */
+typedef struct plan_1d_entry {
+    size_t n;
+    skd_fft_plans_1d p;
+} plan_1d_entry;
+
 struct skd_fft_cache {
     plan_entry *entries;
     size_t n, cap;
+    plan_1d_entry *e1d;
+    size_t n1d, cap1d;
 };
 
 /* Buffers come from the context allocator (so allocation-failure tests see
@@ -163,18 +171,25 @@ static int ensure_pair(skd_ctx *ctx, plan_entry *e, int kind)
     return st;
 }
 
+static int get_cache(skd_ctx *ctx, struct skd_fft_cache **out)
+{
+    if (!ctx->fft) {
+        ctx->fft = skd_calloc(ctx, 1, sizeof *ctx->fft);
+        if (!ctx->fft)
+            return SKD_E_NOMEM;
+    }
+    *out = ctx->fft;
+    return SKD_OK;
+}
+
 /* The cached plans for pw x ph, planning them on first use. */
 static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, int kind,
                      plan_entry **out)
 {
-    struct skd_fft_cache *c = ctx->fft;
-    int st;
-    if (!c) {
-        c = skd_calloc(ctx, 1, sizeof *c);
-        if (!c)
-            return SKD_E_NOMEM;
-        ctx->fft = c;
-    }
+    struct skd_fft_cache *c;
+    int st = get_cache(ctx, &c);
+    if (st != SKD_OK)
+        return st;
     for (size_t i = 0; i < c->n; i++)
         if (c->entries[i].pw == pw && c->entries[i].ph == ph) {
             *out = &c->entries[i];
@@ -200,6 +215,80 @@ static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, int kind,
         return st;
     c->n++;
     *out = e;
+    return SKD_OK;
+}
+
+static void destroy_plans_1d(skd_fft_plans_1d *p)
+{
+    pthread_mutex_lock(&planner_lock);
+    if (p->r2c)
+        fftwf_destroy_plan(p->r2c);
+    if (p->c2r)
+        fftwf_destroy_plan(p->c2r);
+    pthread_mutex_unlock(&planner_lock);
+    memset(p, 0, sizeof *p);
+}
+
+/* Planned on scratch arrays from skd_fft_alloc, as aligned as every buffer
+ * they will be executed on. */
+static int make_plans_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *p)
+{
+    unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
+                                                          : FFTW_ESTIMATE;
+    float *re;
+    fftwf_complex *co;
+    if (n == 0 || n > INT32_MAX)
+        return skd_fail(ctx, SKD_E_LIMIT, "FFT length %zu out of range", n);
+    re = skd_fft_alloc(ctx, n * sizeof *re);
+    co = skd_fft_alloc(ctx, (n / 2 + 1) * sizeof *co);
+    if (re && co) {
+        pthread_mutex_lock(&planner_lock);
+        p->r2c = fftwf_plan_dft_r2c_1d((int)n, re, co, flags);
+        p->c2r = fftwf_plan_dft_c2r_1d((int)n, co, re, flags);
+        pthread_mutex_unlock(&planner_lock);
+    }
+    skd_fft_dealloc(ctx, re);
+    skd_fft_dealloc(ctx, co);
+    if (!re || !co)
+        return SKD_E_NOMEM;
+    if (!p->r2c || !p->c2r) {
+        destroy_plans_1d(p);
+        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan length %zu", n);
+    }
+    return SKD_OK;
+}
+
+int skd_fft_prepare_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *out)
+{
+    struct skd_fft_cache *c;
+    plan_1d_entry *e;
+    int st = get_cache(ctx, &c);
+    memset(out, 0, sizeof *out);
+    if (st != SKD_OK)
+        return st;
+    for (size_t i = 0; i < c->n1d; i++)
+        if (c->e1d[i].n == n) {
+            *out = c->e1d[i].p;
+            return SKD_OK;
+        }
+    if (c->n1d == c->cap1d) {
+        size_t cap = c->cap1d ? c->cap1d * 2 : 4;
+        plan_1d_entry *grown = skd_malloc_array(ctx, cap, sizeof *grown);
+        if (!grown)
+            return SKD_E_NOMEM;
+        if (c->n1d)
+            memcpy(grown, c->e1d, c->n1d * sizeof *grown);
+        skd_dealloc(ctx, c->e1d);
+        c->e1d = grown;
+        c->cap1d = cap;
+    }
+    e = &c->e1d[c->n1d];
+    memset(e, 0, sizeof *e);
+    e->n = n;
+    if ((st = make_plans_1d(ctx, n, &e->p)) != SKD_OK)
+        return st;
+    c->n1d++;
+    *out = e->p;
     return SKD_OK;
 }
 
@@ -276,7 +365,10 @@ void skd_fft_cache_free(skd_ctx *ctx)
         return;
     for (size_t i = 0; i < c->n; i++)
         destroy_plans(&c->entries[i]);
+    for (size_t i = 0; i < c->n1d; i++)
+        destroy_plans_1d(&c->e1d[i].p);
     skd_dealloc(ctx, c->entries);
+    skd_dealloc(ctx, c->e1d);
     skd_dealloc(ctx, c);
     ctx->fft = NULL;
 }

@@ -1,84 +1,197 @@
 /* Fill excluded pixels of l with the mask-normalised local mean, so masked
- * features make no edges, and derive the region R. G*M serves the fill and
- * the region test. Three planes: M, then G*M beside it, then G*(l M) into
- * M's place. */
+ * features make no edges, and derive the region R. G*M and G*(l M) come
+ * out of the low-pass engine together, a row at a time, and each row is
+ * filled and tested as it comes: no plane-sized buffer. Rows with no
+ * excluded pixel within the filter's margin keep l as it is and R = M
+ * there (G*M = 1 under mirror padding, less than the Gaussian's weight
+ * beyond the margin, 2e-5), so they are never transformed back. */
 #include <math.h>
+#include <string.h>
 
 #include "metrics.h"
 
-static void apply_fill(float *restrict l, uint8_t *restrict m,
-                       const float *restrict lm, const float *restrict gm,
-                       size_t n, float mean, uint64_t *region_pixels)
+typedef struct fill_io {
+    float *l;
+    uint8_t *m;
+    size_t w, h, reach;
+    const size_t *before; /* before[y]: rows with an excluded pixel above y */
+    size_t *dropped;      /* per row: pixels of M that are not in R */
+    float mean;
+} fill_io;
+
+static int row_has_excluded(const fill_io *f, size_t y)
 {
-    uint64_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (m[i]) {
-            m[i] = gm[i] >= (float)SKD_REGION_MIN_WEIGHT;
-            count += m[i];
-        } else {
-            l[i] = gm[i] > (float)SKD_FILL_MIN_WEIGHT ? lm[i] / gm[i] : mean;
+    return f->before[y + 1] != f->before[y];
+}
+
+/* Plane 0 is M, plane 1 is l M. The engine loads every row before the
+ * first store, so no load sees a filled value. */
+static const float *load_row(void *user, size_t p, size_t y, float *scratch)
+{
+    const fill_io *f = user;
+    const uint8_t *m = f->m + y * f->w;
+    const float *l = f->l + y * f->w;
+    if (!row_has_excluded(f, y)) {
+        scratch[0] = 1.0f;
+        return p == 0 ? NULL : l;
+    }
+    if (p == 0) {
+        for (size_t x = 0; x < f->w; x++)
+            scratch[x] = m[x] ? 1.0f : 0.0f;
+    } else {
+        for (size_t x = 0; x < f->w; x++) {
+            float v = l[x]; /* read even where M = 0: no store runs yet */
+            scratch[x] = m[x] ? v : 0.0f;
         }
     }
-    *region_pixels = count;
+    return scratch;
+}
+
+/* m = 0 where G*M < 0.9 (or is NaN); returns how many pixels of M that
+ * took. The test is on the float's bits (for floats that are not NaN,
+ * x >= 0.9 exactly when bits(x) >= bits(0.9) as signed integers), which
+ * the compiler vectorises where a float compare, that may trap, it does
+ * not. */
+static size_t leave_region(uint8_t *restrict m, const float *restrict gm,
+                           size_t w)
+{
+    const float min_weight = (float)SKD_REGION_MIN_WEIGHT;
+    int32_t limit;
+    unsigned left = 0;
+    memcpy(&limit, &min_weight, sizeof limit);
+    for (size_t x = 0; x < w; x++) {
+        int32_t bits;
+        uint8_t in = m[x], out;
+        memcpy(&bits, &gm[x], sizeof bits);
+        out = bits >= limit && bits <= INT32_C(0x7f800000) ? in : 0;
+        left += (unsigned)(in != out);
+        m[x] = out;
+    }
+    return left;
+}
+
+/* G*M on rows within the margin of an excluded pixel (the region test),
+ * G*(l M) only on rows with one (the fill). */
+static unsigned wanted_row(void *user, size_t y)
+{
+    const fill_io *f = user;
+    size_t y0 = y > f->reach ? y - f->reach : 0;
+    size_t y1 = f->h - y > f->reach ? y + f->reach + 1 : f->h;
+    if (f->before[y1] == f->before[y0])
+        return 0;
+    return row_has_excluded(f, y) ? 3u : 1u;
+}
+
+/* Excluded pixels get (G*(l M))/(G*M), or the mean of l over M where G*M
+ * is too small to divide by; then pixels of M where G*M < 0.9 leave R. */
+static void fill_row(void *user, size_t y, float *const *rows)
+{
+    fill_io *f = user;
+    float *restrict l = f->l + y * f->w;
+    uint8_t *restrict m = f->m + y * f->w;
+    const float *restrict gm = rows[0], *restrict glm = rows[1];
+    size_t x = 0;
+    while (row_has_excluded(f, y) && x < f->w) {
+        uint64_t eight;
+        if (x + 8 <= f->w) { /* skip 8 pixels of M at once */
+            memcpy(&eight, m + x, sizeof eight);
+            if (!((eight - UINT64_C(0x0101010101010101)) & ~eight &
+                  UINT64_C(0x8080808080808080))) {
+                x += 8;
+                continue;
+            }
+        }
+        if (!m[x])
+            l[x] = gm[x] > (float)SKD_FILL_MIN_WEIGHT ? glm[x] / gm[x] : f->mean;
+        x++;
+    }
+    f->dropped[y] = leave_region(m, gm, f->w);
+}
+
+/* Sum of l over M in one row: float sums over 8 lanes of blocks of 256
+ * pixels (independent adds, error about 1e-7 of a block's sum), added up
+ * in double. */
+static double row_sum(const float *restrict l, const uint8_t *restrict m,
+                      size_t w, int all_in)
+{
+    double total = 0;
+    for (size_t x0 = 0; x0 < w; x0 += 256) {
+        size_t x1 = x0 + 256 < w ? x0 + 256 : w, x = x0;
+        float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (; x + 8 <= x1; x += 8)
+            for (size_t k = 0; k < 8; k++)
+                lane[k] += all_in || m[x + k] ? l[x + k] : 0.0f;
+        for (; x < x1; x++)
+            lane[0] += all_in || m[x] ? l[x] : 0.0f;
+        total += (double)(((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+                          ((lane[4] + lane[5]) + (lane[6] + lane[7])));
+    }
+    return total;
 }
 
 int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
                     double sigma_px, uint64_t *region_pixels)
 {
-    size_t n = w * h;
-    uint64_t inside = 0;
+    skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
+    fill_io f = {l, m, w, h, skd_fft_margin(sigma_px), NULL, NULL, 0.0f};
+    skd_lowpass *lp = NULL;
+    size_t *before, *dropped;
+    uint64_t inside = 0, out = 0;
     double sum = 0;
-    float *lm = NULL, *gm = NULL, *m_plane = NULL;
     int st;
 
     *region_pixels = 0;
-    for (size_t i = 0; i < n; i++)
-        if (m[i]) {
-            sum += l[i];
-            inside++;
-        }
-    if (inside == 0)
-        return skd_fail(ctx, SKD_E_NO_REGION,
-                        "no measurable skin: region empty after masking "
-                        "(every pixel is excluded)");
-    if (inside == n) {
-        /* Nothing to fill and G*M = 1 everywhere (mirror padding): R = M. */
-        *region_pixels = inside;
-        return SKD_OK;
-    }
-    lm = skd_malloc_array(ctx, n, sizeof *lm);
-    gm = skd_malloc_array(ctx, n, sizeof *gm);
-    m_plane = skd_malloc_array(ctx, n, sizeof *m_plane);
-    if (!lm || !gm || !m_plane) {
+    before = skd_malloc_array(ctx, h + 1, sizeof *before);
+    dropped = skd_calloc(ctx, h, sizeof *dropped);
+    if (!before || !dropped) {
         st = SKD_E_NOMEM;
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        lm[i] = m[i] ? l[i] : 0.0f;
-        m_plane[i] = m[i] ? 1.0f : 0.0f;
+    before[0] = 0;
+    for (size_t y = 0; y < h; y++) {
+        const uint8_t *row = m + y * w;
+        size_t zeros = 0;
+        for (size_t x = 0; x < w; x++)
+            zeros += !row[x];
+        inside += w - zeros;
+        before[y + 1] = before[y] + (zeros != 0);
+        if (zeros != w)
+            sum += row_sum(l + y * w, row, w, zeros == 0);
     }
+    if (inside == 0) {
+        st = skd_fail(ctx, SKD_E_NO_REGION,
+                      "no measurable skin: region empty after masking "
+                      "(every pixel is excluded)");
+        goto done;
+    }
+    st = SKD_OK;
+    if (before[h] == 0) {
+        /* Nothing to fill and G*M = 1 everywhere (mirror padding): R = M. */
+        *region_pixels = inside;
+        goto done;
+    }
+    f.before = before;
+    f.dropped = dropped;
+    f.mean = (float)(sum / (double)inside);
+    /* Run even where pruning would not pay (a few px/mm): then it costs
+     * about what the tiled path did. */
+    if ((st = skd_lowpass_create(ctx, &g, w, h, f.reach, &lp)) != SKD_OK)
+        goto done;
     {
-        skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
-        size_t margin = skd_fft_margin(sigma_px);
-        const float *src = m_plane;
-        float *dst = gm;
-        st = skd_fft_filter_planes(ctx, &src, &dst, 1, w, h, margin, &g);
-        if (st == SKD_OK) {
-            src = lm;
-            dst = m_plane; /* M is no longer needed */
-            st = skd_fft_filter_planes(ctx, &src, &dst, 1, w, h, margin, &g);
-        }
+        skd_lowpass_io io = {2, load_row, wanted_row, NULL, fill_row, &f};
+        st = skd_lowpass_run(ctx, lp, &io);
     }
     if (st != SKD_OK)
         goto done;
-    /* m_plane now holds G*(l M) */
-    apply_fill(l, m, m_plane, gm, n, (float)(sum / (double)inside), region_pixels);
+    for (size_t y = 0; y < h; y++)
+        out += dropped[y];
+    *region_pixels = inside - out;
     if (*region_pixels == 0)
         st = skd_fail(ctx, SKD_E_NO_REGION,
                       "no measurable skin: region empty after masking");
 done:
-    skd_dealloc(ctx, lm);
-    skd_dealloc(ctx, gm);
-    skd_dealloc(ctx, m_plane);
+    skd_lowpass_free(ctx, lp);
+    skd_dealloc(ctx, before);
+    skd_dealloc(ctx, dropped);
     return st;
 }

@@ -13,41 +13,56 @@ typedef struct near_pore {
     uint32_t id;
 } near_pore;
 
-/* Adds k exp(-((x-cx)^2 + (y-cy)^2) / (2 s2)) within reach of (cx, cy);
- * the Gaussian is a product of two 1-D tables. */
+/* The box of plane pixels within reach of a Gaussian of variance s2 at
+ * (cx, cy), and its 1-D table across the box: gx[x - x0] =
+ * exp(-(x-cx)^2 / (2 s2)). The Gaussian is the product of that table and
+ * the same function down the rows. */
+typedef struct splat {
+    long x0, x1, y0, y1;
+} splat;
+
+static splat splat_box(size_t w, size_t h, double cx, double cy, double s2,
+                       double *gx)
+{
+    double reach = SKD_SYNTH_CUTOFF * sqrt(s2);
+    splat b;
+    b.x0 = (long)fmax(0, ceil(cx - reach));
+    b.x1 = (long)fmin((double)w - 1, floor(cx + reach));
+    b.y0 = (long)fmax(0, ceil(cy - reach));
+    b.y1 = (long)fmin((double)h - 1, floor(cy + reach));
+    for (long x = b.x0; x <= b.x1; x++)
+        gx[x - b.x0] = exp(-(x - cx) * (x - cx) / (2 * s2));
+    return b;
+}
+
+static double splat_row(double cy, double s2, long y)
+{
+    return exp(-(y - cy) * (y - cy) / (2 * s2));
+}
+
+/* Adds k exp(-((x-cx)^2 + (y-cy)^2) / (2 s2)) within reach of (cx, cy),
+ * to a double plane (the photo's relief) or a float one (its texture). */
 static void add_gauss_d(double *plane, size_t w, size_t h, double cx,
                         double cy, double s2, double k, double *gx)
 {
-    double reach = SKD_SYNTH_CUTOFF * sqrt(s2);
-    long x0 = (long)fmax(0, ceil(cx - reach));
-    long x1 = (long)fmin((double)w - 1, floor(cx + reach));
-    long y0 = (long)fmax(0, ceil(cy - reach));
-    long y1 = (long)fmin((double)h - 1, floor(cy + reach));
-    for (long x = x0; x <= x1; x++)
-        gx[x - x0] = exp(-(x - cx) * (x - cx) / (2 * s2));
-    for (long y = y0; y <= y1; y++) {
-        double gy = k * exp(-(y - cy) * (y - cy) / (2 * s2));
+    splat b = splat_box(w, h, cx, cy, s2, gx);
+    for (long y = b.y0; y <= b.y1; y++) {
+        double gy = k * splat_row(cy, s2, y);
         double *row = plane + (size_t)y * w;
-        for (long x = x0; x <= x1; x++)
-            row[x] += gy * gx[x - x0];
+        for (long x = b.x0; x <= b.x1; x++)
+            row[x] += gy * gx[x - b.x0];
     }
 }
 
 static void add_gauss_f(float *plane, size_t w, size_t h, double cx,
                         double cy, double s2, double k, double *gx)
 {
-    double reach = SKD_SYNTH_CUTOFF * sqrt(s2);
-    long x0 = (long)fmax(0, ceil(cx - reach));
-    long x1 = (long)fmin((double)w - 1, floor(cx + reach));
-    long y0 = (long)fmax(0, ceil(cy - reach));
-    long y1 = (long)fmin((double)h - 1, floor(cy + reach));
-    for (long x = x0; x <= x1; x++)
-        gx[x - x0] = exp(-(x - cx) * (x - cx) / (2 * s2));
-    for (long y = y0; y <= y1; y++) {
-        double gy = k * exp(-(y - cy) * (y - cy) / (2 * s2));
+    splat b = splat_box(w, h, cx, cy, s2, gx);
+    for (long y = b.y0; y <= b.y1; y++) {
+        double gy = k * splat_row(cy, s2, y);
         float *row = plane + (size_t)y * w;
-        for (long x = x0; x <= x1; x++)
-            row[x] += (float)(gy * gx[x - x0]);
+        for (long x = b.x0; x <= b.x1; x++)
+            row[x] += (float)(gy * gx[x - b.x0]);
     }
 }
 

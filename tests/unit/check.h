@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 
+#include "skindiff.h"
+
 extern int check_failures;
 
 #define CHECK(cond)                                                            \
@@ -57,5 +59,17 @@ int check_done(const char *name);
 int check_have_shared_data(void);
 /* mkdir -p of the scratch folder, returns its path. */
 const char *check_tmpdir(void);
+
+/* Fault injection: an allocator whose call number fail_at (counting from 1)
+ * returns NULL, and every later call too when persistent; fail_at 0 never
+ * fails. calls counts the calls made, live the blocks not yet freed, so a
+ * test can check that a failed run leaked nothing. */
+typedef struct check_alloc {
+    long fail_at;
+    int persistent;
+    long calls, live;
+} check_alloc;
+
+skd_allocator check_allocator(check_alloc *a);
 
 #endif

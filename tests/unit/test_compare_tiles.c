@@ -305,30 +305,6 @@ static void test_no_overlap(skd_ctx *ctx)
     drop_analysis(a);
 }
 
-/* An allocator that fails the n-th allocation and counts what is live. */
-typedef struct failing {
-    long n, calls, live;
-} failing;
-
-static void *failing_malloc(void *opaque, size_t size)
-{
-    failing *f = opaque;
-    void *p;
-    if (f->calls++ == f->n)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void failing_free(void *opaque, void *ptr)
-{
-    failing *f = opaque;
-    f->live--;
-    free(ptr);
-}
-
 /* Every allocation of steps 3-8 may fail: the status is SKD_E_NOMEM, and
  * nothing is leaked once the result is freed. */
 static void test_alloc_failures(void)
@@ -344,8 +320,8 @@ static void test_alloc_failures(void)
     paint(b, &id, 1, 0, 0, 1);
     paint(a, &a2b, 0.9, -1, 0, 1);
     for (n = 0; n < 1000; n++) {
-        failing f = {n, 0, 0};
-        skd_allocator al = {failing_malloc, failing_free, &f};
+        check_alloc f = {n + 1, 0, 0, 0};
+        skd_allocator al = check_allocator(&f);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_comparison *c;
         int st;

@@ -594,8 +594,8 @@ static void test_alloc_failures(void)
     int ok_at = -1;
 
     for (long k = 0; k < 50; k++) {
-        tu_alloc a = {0, k, 0};
-        skd_allocator al = {tu_malloc, tu_free, &a};
+        check_alloc a = {k + 1, 0, 0, 0};
+        skd_allocator al = check_allocator(&a);
         skd_ctx *c = skd_ctx_create_with_allocator(&al);
         skd_image *out = NULL;
         int st;

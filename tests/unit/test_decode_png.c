@@ -500,8 +500,8 @@ static void test_alloc_failures(void)
     skd_ctx_free(ctx);
     file = tu_read_file(path, &n);
     for (long k = 0; k < 50 && file; k++) {
-        tu_alloc a = {0, k, 0};
-        skd_allocator al = {tu_malloc, tu_free, &a};
+        check_alloc a = {k + 1, 0, 0, 0};
+        skd_allocator al = check_allocator(&a);
         skd_ctx *c = skd_ctx_create_with_allocator(&al);
         skd_image *out = NULL;
         int st;

@@ -80,31 +80,4 @@ static inline skd_image *tu_smooth_image(skd_ctx *ctx, uint32_t w, uint32_t h)
     return img;
 }
 
-/* An allocator that fails the Nth call (0-based; -1 never) and counts
- * live blocks, for allocation-failure tests. */
-typedef struct tu_alloc {
-    long calls, fail_at, live;
-} tu_alloc;
-
-static inline void *tu_malloc(void *opaque, size_t n)
-{
-    tu_alloc *a = opaque;
-    void *p;
-    if (a->calls++ == a->fail_at)
-        return NULL;
-    p = malloc(n);
-    if (p)
-        a->live++;
-    return p;
-}
-
-static inline void tu_free(void *opaque, void *p)
-{
-    tu_alloc *a = opaque;
-    if (p) {
-        a->live--;
-        free(p);
-    }
-}
-
 #endif

@@ -25,33 +25,6 @@
 #define H 80
 #define PX_PER_MM 20.0
 
-typedef struct fault_alloc {
-    long calls, fail_at, live;
-    int persistent; /* fail every call from fail_at on */
-} fault_alloc;
-
-static void *fault_malloc(void *opaque, size_t n)
-{
-    fault_alloc *a = opaque;
-    void *p;
-    a->calls++;
-    if (a->calls == a->fail_at || (a->persistent && a->calls > a->fail_at))
-        return NULL;
-    p = malloc(n);
-    if (p)
-        a->live++;
-    return p;
-}
-
-static void fault_free(void *opaque, void *p)
-{
-    fault_alloc *a = opaque;
-    if (p) {
-        a->live--;
-        free(p);
-    }
-}
-
 /* sRGB 8-bit level of linear v. */
 static uint16_t enc(double v)
 {
@@ -222,8 +195,8 @@ static void sweep(const char *name, const uint8_t *file, size_t n,
     snprintf(png_out, sizeof png_out, "%s/fault_overlay.png", check_tmpdir());
     snprintf(jpg_out, sizeof jpg_out, "%s/fault_copy.jpg", check_tmpdir());
     for (long k = 1;; k++) {
-        fault_alloc fa = {0, k, 0, persistent};
-        skd_allocator al = {fault_malloc, fault_free, &fa};
+        check_alloc fa = {k, persistent, 0, 0};
+        skd_allocator al = check_allocator(&fa);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         chain_out r;
         if (!ctx) {

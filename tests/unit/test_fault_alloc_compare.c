@@ -20,33 +20,6 @@
 #define H 120
 #define PX_PER_MM 20.0
 
-typedef struct fault_alloc {
-    long calls, fail_at, live;
-    int persistent;
-} fault_alloc;
-
-static void *fault_malloc(void *opaque, size_t n)
-{
-    fault_alloc *a = opaque;
-    void *p;
-    a->calls++;
-    if (a->calls == a->fail_at || (a->persistent && a->calls > a->fail_at))
-        return NULL;
-    p = malloc(n);
-    if (p)
-        a->live++;
-    return p;
-}
-
-static void fault_free(void *opaque, void *p)
-{
-    fault_alloc *a = opaque;
-    if (p) {
-        a->live--;
-        free(p);
-    }
-}
-
 /* Options that keep one run short: 2 mm tiles (4 x 3 of them), the
  * smallest bootstrap; registration stays on. */
 static void configure(skd_ctx *ctx, int aligned)
@@ -73,8 +46,8 @@ static void sweep(const skd_image *before, const skd_image *after,
 {
     long nomem = 0, bad_status = 0, bad_message = 0, leaks = 0, needed = 0;
     for (long k = 1;; k++) {
-        fault_alloc fa = {0, k, 0, persistent};
-        skd_allocator al = {fault_malloc, fault_free, &fa};
+        check_alloc fa = {k, persistent, 0, 0};
+        skd_allocator al = check_allocator(&fa);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_comparison *c = NULL;
         int st;

@@ -227,32 +227,12 @@ static void test_bad_arguments(skd_ctx *ctx, const skd_image *img)
 }
 
 /* Fail the n-th allocation for every n: a clean error, nothing leaked. */
-typedef struct counting {
-    long fail_at, count, live;
-} counting;
-
-static void *count_malloc(void *opaque, size_t size)
-{
-    counting *c = opaque;
-    if (++c->count == c->fail_at)
-        return NULL;
-    c->live++;
-    return malloc(size);
-}
-
-static void count_free(void *opaque, void *p)
-{
-    counting *c = opaque;
-    c->live--;
-    free(p);
-}
-
 static void test_allocation_failures(const skd_image *img)
 {
     long n, failures = 0, leaks = 0;
     for (n = 2;; n++) {
-        counting c = {n, 0, 0};
-        skd_allocator al = {count_malloc, count_free, &c};
+        check_alloc c = {n, 0, 0, 0};
+        skd_allocator al = check_allocator(&c);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_analysis *a = NULL;
         skd_metrics m;
@@ -265,7 +245,7 @@ static void test_allocation_failures(const skd_image *img)
         skd_analysis_free(a);
         skd_ctx_free(ctx);
         leaks += c.live != 0;
-        if (st == SKD_OK && c.count < n)
+        if (st == SKD_OK && c.calls < n)
             break; /* nothing failed: every allocation has been tried */
         failures += st == SKD_E_NOMEM;
         if (st != SKD_E_NOMEM && st != SKD_OK)

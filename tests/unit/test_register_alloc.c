@@ -6,30 +6,6 @@
 #include "register/register.h"
 #include "test_register_field.h"
 
-typedef struct counter {
-    long calls, live, fail_at; /* fail_at < 0: never fail */
-} counter;
-
-static void *counting_malloc(void *opaque, size_t size)
-{
-    counter *c = opaque;
-    void *p;
-    if (c->fail_at >= 0 && c->calls++ == c->fail_at)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        c->live++;
-    return p;
-}
-
-static void counting_free(void *opaque, void *ptr)
-{
-    counter *c = opaque;
-    if (ptr)
-        c->live--;
-    free(ptr);
-}
-
 /* Run skd_register failing allocation N = 0, step, 2 step, ... until a run
  * makes no N-th allocation. Returns the number of runs. */
 static int sweep(const skd_image *b, const skd_image *a, int want_status, long step,
@@ -37,8 +13,8 @@ static int sweep(const skd_image *b, const skd_image *a, int want_status, long s
 {
     int runs = 0;
     for (long n = 0;; n += step) {
-        counter c = {0, 0, -1};
-        skd_allocator al = {counting_malloc, counting_free, &c};
+        check_alloc c = {0, 0, 0, 0};
+        skd_allocator al = check_allocator(&c);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_transform t;
         int st;
@@ -46,7 +22,7 @@ static int sweep(const skd_image *b, const skd_image *a, int want_status, long s
         if (!ctx)
             return runs;
         c.calls = 0;
-        c.fail_at = n;
+        c.fail_at = n + 1; /* call n counting from 0 */
         st = skd_register(ctx, b, a, &t);
         runs++;
         if (c.calls <= n) { /* nothing failed: the sweep is complete */

@@ -223,29 +223,6 @@ static void test_change_map(skd_ctx *ctx)
     skd_rgb8_free(ctx, &photo);
 }
 
-typedef struct failing {
-    long n, calls, live;
-} failing;
-
-static void *failing_malloc(void *opaque, size_t size)
-{
-    failing *f = opaque;
-    void *p;
-    if (f->calls++ == f->n)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void failing_free(void *opaque, void *ptr)
-{
-    failing *f = opaque;
-    f->live--;
-    free(ptr);
-}
-
 /* Encoding a picture into an <img> (PNG through libpng with the context's
  * allocator, JPEG, base64, text buffer): any allocation may fail, cleanly. */
 static void test_alloc_failures(void)
@@ -253,8 +230,8 @@ static void test_alloc_failures(void)
     int clean = 1, statuses = 1;
     long n;
     for (n = 0; n < 500; n++) {
-        failing f = {n, 0, 0};
-        skd_allocator al = {failing_malloc, failing_free, &f};
+        check_alloc f = {n + 1, 0, 0, 0};
+        skd_allocator al = check_allocator(&f);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&al);
         skd_rgb8 p = {0};
         skd_buf b;

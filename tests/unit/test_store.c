@@ -243,27 +243,6 @@ static void test_plan_pairs(skd_ctx *ctx)
     skd_plan_free(ctx, &plan);
 }
 
-/* An allocator that fails the Nth allocation and counts what is live. */
-typedef struct counting {
-    long n, fail_at, live;
-} counting;
-
-static void *count_malloc(void *opaque, size_t size)
-{
-    counting *c = opaque;
-    if (++c->n == c->fail_at)
-        return NULL;
-    c->live++;
-    return malloc(size);
-}
-
-static void count_free(void *opaque, void *p)
-{
-    counting *c = opaque;
-    c->live--;
-    free(p);
-}
-
 /* Fail every allocation in turn of a manifest parse and an archive walk:
  * each must return SKD_E_NOMEM and leave nothing allocated. */
 static void test_alloc_failures(void)
@@ -272,8 +251,8 @@ static void test_alloc_failures(void)
                                "P1,s1,front,a.jpg,25,m.png\nP1,s2,front,b.jpg,,\n"
                                "P2,s1,left,\"c d.jpg\",,\n";
     char dir[300];
-    counting c;
-    skd_allocator a = {count_malloc, count_free, &c};
+    check_alloc c;
+    skd_allocator a = check_allocator(&c);
     int tried = 0, clean = 0;
     snprintf(dir, sizeof dir, "%s/walk_a", check_tmpdir());
     for (int which = 0; which < 2; which++)
@@ -292,7 +271,7 @@ static void test_alloc_failures(void)
                 st = skd_plan_finish(ctx, &plan);
             skd_plan_free(ctx, &plan);
             skd_ctx_free(ctx);
-            if (c.n < c.fail_at) { /* every allocation succeeded */
+            if (c.calls < c.fail_at) { /* every allocation succeeded */
                 CHECK_STATUS(st, SKD_OK);
                 CHECK(c.live == 0);
                 break;

@@ -208,31 +208,6 @@ static void test_json(skd_ctx *ctx)
     skd_synth_run_free(ctx, &run);
 }
 
-/* An allocator that fails the n-th allocation and counts live blocks. */
-typedef struct failing {
-    long countdown, live;
-} failing;
-
-static void *fail_malloc(void *opaque, size_t size)
-{
-    failing *f = opaque;
-    void *p;
-    if (f->countdown-- == 0)
-        return NULL;
-    p = malloc(size);
-    if (p)
-        f->live++;
-    return p;
-}
-
-static void fail_free(void *opaque, void *ptr)
-{
-    failing *f = opaque;
-    if (ptr)
-        f->live--;
-    free(ptr);
-}
-
 static void test_allocation_failures(void)
 {
     skd_synth_params p;
@@ -240,8 +215,8 @@ static void test_allocation_failures(void)
     int ok = 0;
     skd_synth_defaults(&p, 60, 40, 20);
     for (n = 0; n < 200 && !ok; n++) {
-        failing f = {n, 0};
-        skd_allocator a = {fail_malloc, fail_free, &f};
+        check_alloc f = {n + 1, 0, 0, 0};
+        skd_allocator a = check_allocator(&f);
         skd_ctx *ctx = skd_ctx_create_with_allocator(&a);
         skd_image *b = NULL, *af = NULL;
         char *t = NULL;
