@@ -5,8 +5,10 @@
  * the 7 D_k planes and the texture's fine Gaussian, two real planes per
  * complex inverse transform (4 of them; one costs about 30% less than two
  * real inverses). The roundness test reads L_k straight from l at the few
- * candidates (roundness.c), and the texture's 1 mm Gaussian is one tiled
- * pass of its own before the tiles, which then write T = fine - coarse. */
+ * candidates (roundness.c), and the texture's 1 mm Gaussian is a pass of
+ * skd_fft_filter_planes of its own before the tiles, which then write
+ * T = fine - coarse. Workers take tiles one at a time from a shared
+ * counter, so a slow tile holds up no one. */
 #include <math.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -274,8 +276,9 @@ static float *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
     return kern;
 }
 
-/* A first guess at the candidates of a w x h image (about one per 200
- * pixels on skin photos); the arena grows when it is wrong. */
+/* A first guess at the candidates of a w x h image: one per 256 pixels,
+ * about four times what skin photos give; the arena grows when it is
+ * wrong. */
 static size_t arena_guess(size_t w, size_t h)
 {
     size_t n = w / 16 * (h / 16);
