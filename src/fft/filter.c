@@ -570,28 +570,24 @@ static void multiply_pair_row(const fftwf_complex *restrict row,
     const float *b0 = b->ax[0], *b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
     float ya0 = a->by[0][ky], ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
     float yb0 = b->by[0][ky], yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
-    for (size_t kx = 0; kx < nx; kx++) {
-        float ga = a0[kx] * ya0 + a1[kx] * ya1;
-        float gb = b0[kx] * yb0 + b1[kx] * yb1;
-        float re = row[kx][0], im = row[kx][1];
-        out[kx][0] = re * ga - im * gb;
-        out[kx][1] = re * gb + im * ga;
-    }
-    /* columns pw - kx of row -ky from conj S(kx), 0 < kx <= pw - nx: made
-     * in kx order a chunk at a time (so that the products vectorise) and
-     * copied out backwards */
-    for (size_t k0 = 1; k0 + nx <= pw; k0 += PAIR_CHUNK) {
+    /* conj S(kx) G goes to column pw - kx of row -ky for 0 < kx <= pw - nx:
+     * made beside S(kx) G a chunk at a time (so that the products
+     * vectorise) and copied out backwards */
+    for (size_t k0 = 0; k0 < nx; k0 += PAIR_CHUNK) {
         fftwf_complex tmp[PAIR_CHUNK];
-        size_t n = pw - nx + 1 - k0 < PAIR_CHUNK ? pw - nx + 1 - k0 : PAIR_CHUNK;
+        size_t n = nx - k0 < PAIR_CHUNK ? nx - k0 : PAIR_CHUNK;
         for (size_t i = 0; i < n; i++) {
             size_t kx = k0 + i;
             float ga = a0[kx] * ya0 + a1[kx] * ya1;
             float gb = b0[kx] * yb0 + b1[kx] * yb1;
             float re = row[kx][0], im = row[kx][1];
-            tmp[i][0] = re * ga + im * gb;
-            tmp[i][1] = re * gb - im * ga;
+            float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
+            out[kx][0] = p1 - p2;
+            out[kx][1] = p3 + p4;
+            tmp[i][0] = p1 + p2;
+            tmp[i][1] = p3 - p4;
         }
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = k0 == 0 ? 1 : 0; i < n && k0 + i + nx <= pw; i++) {
             mirror[pw - k0 - i][0] = tmp[i][0];
             mirror[pw - k0 - i][1] = tmp[i][1];
         }
