@@ -21,15 +21,24 @@
 #define N_FILTERS (SKD_PORE_SCALES + 1)
 #define N_PAIRS ((N_FILTERS + 1) / 2)
 
-/* Tiles of the whole image: pw x ph padded, tw x th searched, the rest a
- * margin of m pixels on each side (more on the right and at the bottom when
- * the image is smaller than a tile). */
+/* Tiles of the whole image: tw x th searched (less in the last column and
+ * row) with a margin of m pixels on each side, padded to pw[0] x ph[0];
+ * the last column is padded to pw[1] (just what its core needs), the last
+ * row to ph[1], so the image's ragged edge costs small transforms. Padding
+ * beyond core + 2 m goes to the right and the bottom. */
 typedef struct tiling {
-    size_t w, h, m, pw, ph, tw, th, ntx, nty;
+    size_t w, h, m, tw, th, ntx, nty;
+    size_t pw[2], ph[2];
 } tiling;
 
 /* Taps of the roundness test's kernels: -r..r, r = m - 1. */
 #define KERNEL_R(t) ((t)->m - 1)
+
+static size_t padded(size_t n, size_t m, size_t tile)
+{
+    size_t whole = skd_fft_good_size(n + 2 * m);
+    return whole < tile ? whole : tile;
+}
 
 static void plan_tiles(size_t w, size_t h, size_t m, size_t tile, tiling *t)
 {
@@ -38,12 +47,36 @@ static void plan_tiles(size_t w, size_t h, size_t m, size_t tile, tiling *t)
     t->w = w;
     t->h = h;
     t->m = m;
-    t->pw = skd_fft_good_size(w + 2 * m) < tile ? skd_fft_good_size(w + 2 * m) : tile;
-    t->ph = skd_fft_good_size(h + 2 * m) < tile ? skd_fft_good_size(h + 2 * m) : tile;
-    t->tw = t->pw - 2 * m;
-    t->th = t->ph - 2 * m;
+    t->pw[0] = padded(w, m, tile);
+    t->ph[0] = padded(h, m, tile);
+    t->tw = t->pw[0] - 2 * m;
+    t->th = t->ph[0] - 2 * m;
     t->ntx = (w + t->tw - 1) / t->tw;
     t->nty = (h + t->th - 1) / t->th;
+    t->pw[1] = padded(w - (t->ntx - 1) * t->tw, m, tile);
+    t->ph[1] = padded(h - (t->nty - 1) * t->th, m, tile);
+}
+
+/* One tile: its core [x0, x1) x [y0, y1), the padded window's origin and
+ * size, and which of the four shapes (last column, last row) it has. */
+typedef struct tile_geo {
+    size_t x0, y0, x1, y1, pw, ph, shape;
+    long long bx, by;
+} tile_geo;
+
+static void tile_geometry(const tiling *t, size_t tile, tile_geo *g)
+{
+    size_t tx = tile % t->ntx, ty = tile / t->ntx;
+    size_t sx = tx + 1 == t->ntx, sy = ty + 1 == t->nty;
+    g->x0 = tx * t->tw;
+    g->y0 = ty * t->th;
+    g->x1 = g->x0 + t->tw < t->w ? g->x0 + t->tw : t->w;
+    g->y1 = g->y0 + t->th < t->h ? g->y0 + t->th : t->h;
+    g->pw = t->pw[sx];
+    g->ph = t->ph[sy];
+    g->shape = 2 * sy + sx;
+    g->bx = (long long)g->x0 - (long long)t->m;
+    g->by = (long long)g->y0 - (long long)t->m;
 }
 
 /* What every worker reads, and the two things they share: the next tile to
@@ -59,8 +92,8 @@ typedef struct bank_shared {
     const uint8_t *region;
     float *texture; /* coarse on entry, T where the tiles are done; or NULL */
     const tiling *t;
-    const skd_filter_set *set;
-    skd_hessian_kernel kx[SKD_PORE_SCALES], ky[SKD_PORE_SCALES];
+    skd_filter_set *set[4]; /* per shape */
+    skd_hessian_kernel kx[2][SKD_PORE_SCALES], ky[2][SKD_PORE_SCALES];
     double tau;
     atomic_size_t next;  /* next tile to take */
     atomic_int stop;     /* an error, or the arena is full */
@@ -94,73 +127,71 @@ static const float *filtered(const tile_worker *wk, size_t i)
 }
 
 /* T = fine - coarse over the tile's core. */
-static void write_texture(const tile_worker *wk, size_t x0, size_t y0,
-                          size_t x1, size_t y1)
+static void write_texture(const tile_worker *wk, const tile_geo *g)
 {
     const bank_shared *sh = wk->sh;
-    const tiling *t = sh->t;
-    size_t stride = 2 * skd_fft_c2c_row(t->pw);
-    const float *fine = filtered(wk, FINE_FILTER) + t->m * stride + 2 * t->m;
-    for (size_t y = y0; y < y1; y++) {
-        const float *restrict src = fine + (y - y0) * stride;
-        float *restrict dst = sh->texture + y * t->w + x0;
-        for (size_t i = 0; i < x1 - x0; i++)
+    size_t m = sh->t->m, stride = 2 * skd_fft_c2c_row(g->pw);
+    const float *fine = filtered(wk, FINE_FILTER) + m * stride + 2 * m;
+    for (size_t y = g->y0; y < g->y1; y++) {
+        const float *restrict src = fine + (y - g->y0) * stride;
+        float *restrict dst = sh->texture + y * sh->t->w + g->x0;
+        for (size_t i = 0; i < g->x1 - g->x0; i++)
             dst[i] = src[2 * i] - dst[i];
     }
 }
 
-static int filter_pair(tile_worker *wk, size_t p)
+static int filter_pair(tile_worker *wk, const tile_geo *g, size_t p)
 {
     const bank_shared *sh = wk->sh;
-    return skd_filter_set_apply_pair(sh->ctx, sh->set, 2 * p, 2 * p + 1,
-                                     wk->spec, wk->z[p % 2]);
+    return skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
+                                     2 * p + 1, wk->spec, wk->z[p % 2]);
 }
 
 static int search_tile(tile_worker *wk, size_t tile)
 {
     const bank_shared *sh = wk->sh;
     const tiling *t = sh->t;
-    size_t x0 = tile % t->ntx * t->tw, y0 = tile / t->ntx * t->th;
-    long long bx = (long long)x0 - (long long)t->m;
-    long long by = (long long)y0 - (long long)t->m;
+    size_t sx, sy, done = 0; /* complex planes made */
     skd_scale_window v;
-    size_t stride = skd_fft_row_floats(t->pw);
-    skd_round_src ls = {sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)bx,
-                        (ptrdiff_t)by, t->pw, t->ph, stride, sh->kx[0],
-                        sh->ky[0], wk->rows, wk->hsum};
-    size_t done = 0; /* complex planes made */
+    skd_round_src ls;
+    tile_geo g;
     int st;
 
+    tile_geometry(t, tile, &g);
+    sx = g.shape % 2;
+    sy = g.shape / 2;
     memset(&v, 0, sizeof v);
-    v.stride = 2 * skd_fft_c2c_row(t->pw);
+    v.stride = 2 * skd_fft_c2c_row(g.pw);
     v.step = 2;
-    v.ox = (ptrdiff_t)bx;
-    v.oy = (ptrdiff_t)by;
-    v.x0 = x0;
-    v.y0 = y0;
-    v.x1 = x0 + t->tw < t->w ? x0 + t->tw : t->w;
-    v.y1 = y0 + t->th < t->h ? y0 + t->th : t->h;
+    v.ox = (ptrdiff_t)g.bx;
+    v.oy = (ptrdiff_t)g.by;
+    v.x0 = g.x0;
+    v.y0 = g.y0;
+    v.x1 = g.x1;
+    v.y1 = g.y1;
     v.w = t->w;
     v.h = t->h;
     v.ls = &ls;
-    skd_fft_pad_window(sh->l, t->w, t->h, bx, by, t->pw, t->ph, wk->win);
-    memcpy(wk->spec, wk->win, stride * t->ph * sizeof(float));
-    if ((st = skd_fft_r2c_inplace(sh->ctx, t->pw, t->ph, (float *)wk->spec)) !=
-        SKD_OK)
+    ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)g.bx,
+                         (ptrdiff_t)g.by, g.pw, g.ph, skd_fft_row_floats(g.pw),
+                         sh->kx[sx][0], sh->ky[sy][0], wk->rows, wk->hsum};
+    skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph, wk->win);
+    memcpy(wk->spec, wk->win, skd_fft_row_floats(g.pw) * g.ph * sizeof(float));
+    if ((st = skd_fft_r2c_inplace(sh->ctx, g.pw, g.ph, (float *)wk->spec)) != SKD_OK)
         return st;
     for (size_t k = 0; k < SKD_PORE_SCALES; k++) {
         /* D_{k+1}'s plane, made once D_{k-2}'s is no longer needed */
         for (; done <= (k + 1) / 2 && done < N_PAIRS; done++) {
-            if ((st = filter_pair(wk, done)) != SKD_OK)
+            if ((st = filter_pair(wk, &g, done)) != SKD_OK)
                 return st;
             if (done == FINE_FILTER / 2 && sh->texture)
-                write_texture(wk, v.x0, v.y0, v.x1, v.y1);
+                write_texture(wk, &g);
         }
         v.d[0] = k > 0 ? filtered(wk, k - 1) : NULL;
         v.d[1] = filtered(wk, k);
         v.d[2] = k + 1 < SKD_PORE_SCALES ? filtered(wk, k + 1) : NULL;
-        ls.kx = sh->kx[k];
-        ls.ky = sh->ky[k];
+        ls.kx = sh->kx[sx][k];
+        ls.ky = sh->ky[sy][k];
         st = skd_scale_candidates(sh->ctx, &v, (uint32_t)k, sh->tau, sh->region,
                                   &wk->cands);
         if (st != SKD_OK)
@@ -222,8 +253,8 @@ static void worker_free(skd_ctx *ctx, tile_worker *wk)
 static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
 {
     const tiling *t = sh->t;
-    size_t bytes = (t->pw / 2 + 1) * t->ph * sizeof(fftwf_complex);
-    size_t zbytes = skd_fft_c2c_row(t->pw) * t->ph * sizeof(fftwf_complex);
+    size_t bytes = (t->pw[0] / 2 + 1) * t->ph[0] * sizeof(fftwf_complex);
+    size_t zbytes = skd_fft_c2c_row(t->pw[0]) * t->ph[0] * sizeof(fftwf_complex);
     size_t cap = (size_t)SKD_PORE_SCALES * ((t->tw + 1) / 2) * ((t->th + 1) / 2);
     size_t span = 2 * KERNEL_R(t) + 3;
     wk->sh = sh;
@@ -242,10 +273,12 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     return SKD_OK;
 }
 
-static int make_filters(skd_ctx *ctx, const tiling *t, double px_per_mm,
-                        skd_filter_set **set)
+/* D_k at k, the texture's fine Gaussian after them, for each shape. */
+static int make_filters(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 {
+    const tiling *t = sh->t;
     skd_filter f[2 * N_PAIRS];
+    int st = SKD_OK;
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
         f[k] = (skd_filter){SKD_FILTER_LOGN, sigma, 0};
@@ -253,25 +286,32 @@ static int make_filters(skd_ctx *ctx, const tiling *t, double px_per_mm,
     f[FINE_FILTER] = (skd_filter){SKD_FILTER_GAUSS, SKD_TEXTURE_FINE_MM * px_per_mm, 0};
     for (size_t i = N_FILTERS; i < 2 * N_PAIRS; i++)
         f[i] = f[FINE_FILTER]; /* an odd count would leave half a plane */
-    return skd_filter_set_create_pairs(ctx, f, 2 * N_PAIRS, t->pw, t->ph, set);
+    for (size_t s = 0; s < 4 && st == SKD_OK; s++)
+        st = skd_filter_set_create_pairs(ctx, f, 2 * N_PAIRS, t->pw[s % 2],
+                                         t->ph[s / 2], &sh->set[s]);
+    return st;
 }
 
-/* The roundness test's kernels of each scale along x (the tile's pw-point
- * grid) and y (ph points), truncated at the filters' margin (the tile's
- * less the pixel of the Hessian's differences, so that the test reads only
- * the tile's input): kern holds them. */
+/* The roundness test's kernels of each scale along x (on the grids of the
+ * tiles' two widths) and y (two heights), truncated at the filters' margin
+ * (the tile's less the pixel of the Hessian's differences, so that the test
+ * reads only the tile's input): kern holds them. */
 static float *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 {
     const tiling *t = sh->t;
     size_t one = 3 * (KERNEL_R(t) + 2);
-    float *kern = skd_malloc_array(ctx, 2 * SKD_PORE_SCALES * one, sizeof *kern);
+    float *kern = skd_malloc_array(ctx, 4 * SKD_PORE_SCALES * one, sizeof *kern);
     if (!kern)
         return NULL;
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
-        float *mem = kern + 2 * (size_t)k * one;
-        skd_hessian_kernel_make(sigma, t->pw, KERNEL_R(t), mem, &sh->kx[k]);
-        skd_hessian_kernel_make(sigma, t->ph, KERNEL_R(t), mem + one, &sh->ky[k]);
+        float *mem = kern + 4 * (size_t)k * one;
+        for (int s = 0; s < 2; s++) {
+            skd_hessian_kernel_make(sigma, t->pw[s], KERNEL_R(t), mem + 2 * s * one,
+                                    &sh->kx[s][k]);
+            skd_hessian_kernel_make(sigma, t->ph[s], KERNEL_R(t),
+                                    mem + (2 * s + 1) * one, &sh->ky[s][k]);
+        }
     }
     return kern;
 }
@@ -347,7 +387,6 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
 {
     tile_worker wk[SKD_FFT_MAX_THREADS];
     double sigma_max = skd_pore_radius_mm(SKD_PORE_SCALES - 1) * px_per_mm / sqrt(2.0);
-    skd_filter_set *set = NULL;
     bank_shared sh;
     float *kern;
     tiling t;
@@ -369,8 +408,7 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
     atomic_init(&sh.next, 0);
     atomic_init(&sh.stop, 0);
     atomic_init(&sh.used, 0);
-    st = make_filters(ctx, &t, px_per_mm, &set);
-    sh.set = set;
+    st = make_filters(ctx, &sh, px_per_mm);
     kern = st == SKD_OK ? make_kernels(ctx, &sh, px_per_mm) : NULL;
     if (st == SKD_OK && !kern)
         st = SKD_E_NOMEM;
@@ -394,7 +432,8 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
     skd_dealloc(ctx, sh.tile_at);
     skd_dealloc(ctx, sh.tile_n);
     skd_dealloc(ctx, kern);
-    skd_filter_set_free(ctx, set);
+    for (int i = 0; i < 4; i++)
+        skd_filter_set_free(ctx, sh.set[i]);
     return st;
 }
 

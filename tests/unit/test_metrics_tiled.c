@@ -3,8 +3,9 @@
  * two per complex one) equal the whole-plane values at interior and border
  * pixels (within 1e-3; 0.1 % of D's range below sigma = 1 px, see
  * test_tile_planes), and the candidate lists (roundness from l itself in
- * the bank, from whole L_k planes here) are the same, for any tile size and
- * thread count. The 1 mm filters of the texture and the fill, tiled with
+ * the bank, from whole L_k planes here) are the same for any tile size,
+ * except where two candidates tie within that error, and identical for
+ * any thread count. The 1 mm filters of the texture and the fill, tiled with
  * larger tiles, against the whole plane too, and the texture the bank makes
  * (fine Gaussian in the pore tiles, less the tiled coarse one). */
 #include "fft/fft.h"
@@ -170,23 +171,56 @@ static void whole_candidates(skd_ctx *ctx, float **p, const uint8_t *region,
     }
 }
 
-/* Same (k, y, x) set; D within tol. */
+/* A candidate of one list that the other lacks is a near-tie when the
+ * other list has one at the same pixel one scale off, or at a neighbouring
+ * pixel of the same scale, whose D is within tol (the filters' own error
+ * decides which of the two wins), or when D is within tol of tau. */
+static int near_tie(const skd_pore_cand *c, const skd_cand_list *other, double tol)
+{
+    if (fabs((double)c->d - TAU) < tol)
+        return 1;
+    for (size_t j = 0; j < other->n; j++) {
+        const skd_pore_cand *o = &other->v[j];
+        long dx = (long)o->x - (long)c->x, dy = (long)o->y - (long)c->y;
+        long dk = (long)o->k - (long)c->k;
+        int scale_off = dx == 0 && dy == 0 && labs(dk) == 1;
+        int pixel_off = dk == 0 && labs(dx) <= 1 && labs(dy) <= 1;
+        if ((scale_off || pixel_off) && fabs((double)o->d - c->d) < tol)
+            return 1;
+    }
+    return 0;
+}
+
+/* The same (k, y, x) set, D within tol, except for near-ties. */
 static void compare_lists(const char *what, skd_cand_list *a, skd_cand_list *b,
                           double tol)
 {
     double worst = 0;
-    size_t same = a->n == b->n;
+    size_t only = 0, unexplained = 0;
     qsort(a->v, a->n, sizeof *a->v, by_kyx);
     qsort(b->v, b->n, sizeof *b->v, by_kyx);
-    for (size_t i = 0; same && i < a->n; i++) {
-        if (by_kyx(&a->v[i], &b->v[i]) != 0)
-            same = 0;
-        else if (fabs((double)a->v[i].d - b->v[i].d) > worst)
-            worst = fabs((double)a->v[i].d - b->v[i].d);
+    for (size_t i = 0, j = 0; i < a->n || j < b->n;) {
+        int c = i < a->n && j < b->n ? by_kyx(&a->v[i], &b->v[j]) : i < a->n ? -1 : 1;
+        if (c == 0) {
+            if (fabs((double)a->v[i].d - b->v[j].d) > worst)
+                worst = fabs((double)a->v[i].d - b->v[j].d);
+            i++;
+            j++;
+            continue;
+        }
+        const skd_pore_cand *lone = c < 0 ? &a->v[i++] : &b->v[j++];
+        only++;
+        if (!near_tie(lone, c < 0 ? b : a, tol)) {
+            unexplained++;
+            fprintf(stderr, "  only in the %s list: x %u y %u k %u D %.5f\n",
+                    c < 0 ? "tiled" : "whole-plane", lone->x, lone->y, lone->k, lone->d);
+        }
     }
-    REPORT("%s: %zu candidates vs %zu whole-plane, same positions: %s, max |dD| %.3g",
-           what, a->n, b->n, same ? "yes" : "NO", worst);
-    CHECK(same);
+    REPORT("%s: %zu candidates vs %zu whole-plane, in one list only: %zu (all "
+           "near-ties within %.3g: %s), max |dD| %.3g", what, a->n, b->n, only,
+           tol, unexplained ? "NO" : "yes", worst);
+    CHECK(unexplained == 0);
+    CHECK(only <= a->n / 100);
     CHECK(worst < tol);
 }
 
