@@ -25,12 +25,31 @@ skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx)
     for (size_t i = 0; i < SKD_SRGB_TABLE_SIZE; i++) {
         double v = skd_srgb_decode((double)i / 65535.0);
         t->linear[i] = (float)v;
-        t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : -INFINITY;
+        t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : NAN;
     }
+    t->wide = skd_colour_wide_available();
     return t;
 }
 
 double skd_log_luminance(double y)
 {
     return 100.0 * log(y > SKD_Y_FLOOR ? y : SKD_Y_FLOOR);
+}
+
+skd_clip_rule skd_clip_rule_make(const skd_colour_lut *lut, uint16_t high,
+                                 double min_y)
+{
+    /* The table is non-decreasing, so a bisection finds the first green
+     * sample whose share of Y (as skd_luminance rounds it) reaches min_y. */
+    skd_clip_rule rule = {high, min_y, 0};
+    uint32_t lo = 0, hi = SKD_SRGB_TABLE_SIZE; /* the answer is in [lo, hi] */
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (SKD_LUMA_G * (double)lut->linear[mid] >= min_y)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    rule.green_clear = lo;
+    return rule;
 }

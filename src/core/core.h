@@ -52,4 +52,14 @@ static inline double skd_opt(const skd_ctx *ctx, skd_option o)
 /* Scale in px/mm for this context and whether it was assumed. */
 double skd_ctx_scale(const skd_ctx *ctx, int *assumed);
 
+/* fn(arg, chunk, thread) for every chunk < n_chunks, on up to
+ * skd_parallel_threads(ctx, n_chunks) threads (SKD_OPT_THREADS; thread <
+ * that number, for per-thread scratch). Chunks are the caller's fixed
+ * pieces of work, taken one at a time: per-chunk results combined in chunk
+ * order do not depend on the thread count. Allocates nothing. */
+typedef void (*skd_chunk_fn)(void *arg, size_t chunk, size_t thread);
+void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
+                         void *arg);
+size_t skd_parallel_threads(const skd_ctx *ctx, size_t n_chunks);
+
 #endif

@@ -31,72 +31,60 @@ void skd_analysis_free(skd_analysis *a)
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
 
-/* Mask and the filled l; a->region holds R afterwards. */
+/* l with the excluded pixels in one pass over the photo, the mask, and the
+ * filled l; a->region holds R afterwards. */
 static int prepare_luminance(skd_ctx *ctx, const skd_image *img,
                              const skd_region_spec *spec,
                              const skd_colour_lut *lut, skd_analysis *a,
                              float *l)
 {
-    size_t w = img->width;
+    skd_clip_rule rule = skd_mask_clip_rule(lut);
     uint64_t region_pixels;
     int st;
-    for (size_t y = 0; y < img->height; y++)
-        skd_log_luminance_row(img->rgb + y * w * 3, w, lut, l + y * w);
-    st = skd_build_mask(ctx, img, spec, a->px_per_mm, lut->linear, a->region);
+    skd_luminance_plane(ctx, img, lut, &rule, l, a->region);
+    st = skd_finish_mask(ctx, img, spec, a->px_per_mm, a->region);
     if (st != SKD_OK)
         return st;
     return skd_fill_masked(ctx, l, a->region, img->width, img->height,
                            SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
 }
 
-/* The redness planes, made after the filter bank so that they do not add
- * to its peak memory. */
-static int redness_planes(skd_ctx *ctx, const skd_image *img,
-                          const skd_colour_lut *lut, skd_analysis *a)
+/* Texture plane and pores from the filled l. */
+static int texture_and_pores(skd_ctx *ctx, const float *l, skd_analysis *a)
 {
-    size_t w = img->width, n = w * img->height;
-    a->a_star = skd_malloc_array(ctx, n, sizeof *a->a_star);
-    a->erythema = skd_malloc_array(ctx, n, sizeof *a->erythema);
-    if (!a->a_star || !a->erythema)
-        return SKD_E_NOMEM;
-    for (size_t y = 0; y < img->height; y++)
-        skd_redness_row(img->rgb + y * w * 3, w, lut, a->a_star + y * w,
-                        a->erythema + y * w);
-    return SKD_OK;
-}
-
-/* Texture plane and pores from the filled l, which is freed on the way. */
-static int texture_and_pores(skd_ctx *ctx, float **l, skd_analysis *a)
-{
-    int st;
     a->texture = skd_malloc_array(ctx, (size_t)a->width * a->height,
                                   sizeof *a->texture);
     if (!a->texture)
-        st = SKD_E_NOMEM;
-    else
-        st = skd_filter_bank(ctx, *l, a->width, a->height, a->px_per_mm,
-                             skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), a->region,
-                             a->texture, &a->pores, &a->n_pores);
-    skd_dealloc(ctx, *l);
-    *l = NULL;
-    return st;
+        return SKD_E_NOMEM;
+    return skd_filter_bank(ctx, l, a->width, a->height, a->px_per_mm,
+                           skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), a->region,
+                           a->texture, &a->pores, &a->n_pores);
 }
 
-/* Figures over R, then the red-area plane against the median over R. */
+/* The redness planes, made after the filter bank so that they do not add
+ * to its peak memory; a* takes over l's plane, whose pages are already
+ * mapped (a fresh plane costs a page fault per 4 KB). */
+static int redness_planes(skd_ctx *ctx, const skd_image *img,
+                          const skd_colour_lut *lut, skd_analysis *a,
+                          float **l)
+{
+    a->a_star = *l;
+    *l = NULL;
+    a->erythema = skd_malloc_array(ctx, (size_t)img->width * img->height,
+                                   sizeof *a->erythema);
+    if (!a->erythema)
+        return SKD_E_NOMEM;
+    skd_redness_planes(ctx, img, lut, a->a_star, a->erythema);
+    return SKD_OK;
+}
+
+/* Figures over R, and the red-area plane against the median over R. */
 static int figures(skd_ctx *ctx, skd_analysis *a)
 {
-    size_t n = (size_t)a->width * a->height;
-    double delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
-    int st = skd_metrics_in_region(ctx, a, NULL, NAN, &a->metrics);
-    if (st != SKD_OK)
-        return st;
-    a->red_area = skd_malloc(ctx, n);
+    a->red_area = skd_malloc(ctx, (size_t)a->width * a->height);
     if (!a->red_area)
         return SKD_E_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        a->red_area[i] = a->region[i] &&
-                         skd_is_red(a->a_star[i], a->metrics.a_median, delta);
-    return SKD_OK;
+    return skd_region_figures(ctx, a, NULL, NAN, &a->metrics, a->red_area);
 }
 
 static int check_image(skd_ctx *ctx, const skd_image *img)
@@ -148,9 +136,9 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
     if (st == SKD_OK)
         st = prepare_luminance(ctx, img, spec, lut, a, l);
     if (st == SKD_OK)
-        st = texture_and_pores(ctx, &l, a);
+        st = texture_and_pores(ctx, l, a);
     if (st == SKD_OK)
-        st = redness_planes(ctx, img, lut, a);
+        st = redness_planes(ctx, img, lut, a, &l);
     if (st == SKD_OK)
         st = figures(ctx, a);
     skd_dealloc(ctx, lut);

@@ -1,4 +1,6 @@
-/* Growing the excluded set by an exact Euclidean distance. Column pass: the
+/* Growing the excluded set by an exact Euclidean distance, for radii
+ * beyond the row compares of grow.c (and their reference in the tests).
+ * Column pass: the
  * distance to the nearest excluded pixel in the same column, by two sweeps
  * in row order. Row pass: the lower envelope of parabolas of
  * Felzenszwalb & Huttenlocher ("Distance transforms of sampled functions",
@@ -65,8 +67,8 @@ static void dt_1d(const double *restrict f, size_t n, double *restrict d,
     }
 }
 
-int skd_grow_exclusion(skd_ctx *ctx, uint8_t *excluded, size_t w, size_t h,
-                       double radius_px)
+int skd_grow_exclusion_edt(skd_ctx *ctx, uint8_t *excluded, size_t w,
+                           size_t h, double radius_px)
 {
     double r2 = radius_px * radius_px;
     double capd = ceil(radius_px) + 1.0;

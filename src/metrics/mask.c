@@ -47,16 +47,9 @@ int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
     return SKD_OK;
 }
 
-/* 1 where a pixel is a specular highlight or too dark to measure. */
-static void exclusion_row(const uint16_t *restrict rgb, size_t n,
-                          const float *restrict linear, uint8_t *restrict ex)
+skd_clip_rule skd_mask_clip_rule(const skd_colour_lut *lut)
 {
-    for (size_t i = 0; i < n; i++) {
-        uint16_t r = rgb[3 * i], g = rgb[3 * i + 1], b = rgb[3 * i + 2];
-        double y = skd_luminance(linear[r], linear[g], linear[b]);
-        ex[i] = r >= SKD_MASK_HIGH_SAMPLE || g >= SKD_MASK_HIGH_SAMPLE ||
-                b >= SKD_MASK_HIGH_SAMPLE || y < SKD_MASK_MIN_Y;
-    }
+    return skd_clip_rule_make(lut, SKD_MASK_HIGH_SAMPLE, SKD_MASK_MIN_Y);
 }
 
 /* A user-mask pixel includes when any of its samples is non-zero. */
@@ -68,21 +61,16 @@ static void narrow_by_mask_row(const uint16_t *restrict mask, size_t n,
             m[i] = 0;
 }
 
-int skd_build_mask(skd_ctx *ctx, const skd_image *img,
-                   const skd_region_spec *spec, double px_per_mm,
-                   const float *linear, uint8_t *m)
+int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
+                    const skd_region_spec *spec, double px_per_mm, uint8_t *m)
 {
     size_t w = img->width, h = img->height;
     int st = skd_check_region_spec(ctx, img, spec);
     if (st != SKD_OK)
         return st;
-    for (size_t y = 0; y < h; y++)
-        exclusion_row(img->rgb + y * w * 3, w, linear, m + y * w);
-    st = skd_grow_exclusion(ctx, m, w, h, SKD_MASK_GROW_MM * px_per_mm);
+    st = skd_grow_mask(ctx, m, w, h, SKD_MASK_GROW_MM * px_per_mm, 1);
     if (st != SKD_OK)
         return st;
-    for (size_t i = 0; i < w * h; i++)
-        m[i] = !m[i];
     if (spec && spec->mask)
         for (size_t y = 0; y < h; y++)
             narrow_by_mask_row(spec->mask->rgb + y * w * 3, w, m + y * w);
@@ -99,4 +87,16 @@ int skd_build_mask(skd_ctx *ctx, const skd_image *img,
         }
     }
     return SKD_OK;
+}
+
+int skd_build_mask(skd_ctx *ctx, const skd_image *img,
+                   const skd_region_spec *spec, double px_per_mm,
+                   const skd_colour_lut *lut, uint8_t *m)
+{
+    skd_clip_rule rule = skd_mask_clip_rule(lut);
+    int st = skd_check_region_spec(ctx, img, spec);
+    if (st != SKD_OK)
+        return st;
+    skd_luminance_plane(ctx, img, lut, &rule, NULL, m);
+    return skd_finish_mask(ctx, img, spec, px_per_mm, m);
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../colour/colour.h"
 #include "../core/core.h"
 #include "../core/select.h"
 #include "../fft/fft.h"
@@ -33,10 +34,16 @@ double skd_pore_radius_mm(int k);
 
 /* Mask M (1 = measured) of DESIGN.md: specular and dark pixels excluded and
  * the exclusion grown by 0.25 mm (exact Euclidean distance), narrowed by the
- * spec's mask and ROI. linear is skd_colour_lut.linear. m is w*h bytes. */
+ * spec's mask and ROI. m is w*h bytes. skd_build_mask does it all;
+ * skd_finish_mask does the rest after skd_luminance_plane has written the
+ * excluded pixels (skd_mask_clip_rule) into m beside l, as skd_analyze
+ * does to read the photo once. */
+skd_clip_rule skd_mask_clip_rule(const skd_colour_lut *lut);
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
                    const skd_region_spec *spec, double px_per_mm,
-                   const float *linear, uint8_t *m);
+                   const skd_colour_lut *lut, uint8_t *m);
+int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
+                    const skd_region_spec *spec, double px_per_mm, uint8_t *m);
 
 /* Checks a region spec against the photo (mask size, ROI inside). */
 int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
@@ -44,9 +51,17 @@ int skd_check_region_spec(skd_ctx *ctx, const skd_image *img,
 
 /* Grow the set of non-zero pixels of excluded (w x h) by radius_px: a pixel
  * becomes 1 when its Euclidean distance to an excluded pixel centre is
- * <= radius_px. Exact distance transform (Felzenszwalb-Huttenlocher). */
+ * <= radius_px, else 0. Exact. skd_grow_mask does it, on up to
+ * SKD_OPT_THREADS threads, by row compares within the radius (grow.c) up to
+ * 32 px and by the distance transform beyond; with invert it writes
+ * 1 - grown (the mask M). skd_grow_exclusion_edt is the exact distance
+ * transform (Felzenszwalb-Huttenlocher) on one thread. */
 int skd_grow_exclusion(skd_ctx *ctx, uint8_t *excluded, size_t w, size_t h,
                        double radius_px);
+int skd_grow_mask(skd_ctx *ctx, uint8_t *plane, size_t w, size_t h,
+                  double radius_px, int invert);
+int skd_grow_exclusion_edt(skd_ctx *ctx, uint8_t *excluded, size_t w,
+                           size_t h, double radius_px);
 
 /* Fill l outside M with (G*(l M))/(G*M) at sigma_px, and turn m (the mask
  * M on entry) into the region R = M and G*M >= 0.9. *region_pixels gets
@@ -175,6 +190,14 @@ int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
 int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
                     double px_per_mm, double tau, const uint8_t *region,
                     float *texture, skd_pore **pores, size_t *n_pores);
+
+/* skd_metrics_in_region, and with red_plane (w*h bytes, may be NULL) the
+ * red-area plane of the selection: 1 where a pixel is selected and red
+ * against the reference. On up to SKD_OPT_THREADS threads; the figures do
+ * not depend on the thread count. */
+int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
+                       const uint8_t *include, double median_a,
+                       skd_metrics *out, uint8_t *red_plane);
 
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)

@@ -1,14 +1,50 @@
 /* The figures of DESIGN.md section 3 over R, or over a part of R. The
  * whole-photo figures of skd_analyze come through here too, so there is one
- * definition of every statistic. Sums are in double, in pixel order, so the
- * figures do not depend on the thread count. */
+ * definition of every statistic.
+ *
+ * Three passes over fixed chunks of CHUNK pixels, on up to SKD_OPT_THREADS
+ * threads: (1) count and sums, and a histogram of the a* values' top 16
+ * bits; (2) texture moments about the mean, and a histogram of the low 16
+ * bits within the one or two top-bit buckets that hold the middle ranks,
+ * which gives the exact median; (3) red pixels, written to the red-area
+ * plane when one is wanted. Sums are in double, in pixel order within a
+ * chunk (LANES interleaved accumulators) and combined in chunk order, and
+ * histograms are counts, so no figure depends on the thread count. A plane
+ * of a single chunk (a compare tile) takes the median by quickselect on a
+ * copy instead, which is cheaper there and exact too. */
 #include <math.h>
 #include <string.h>
 
+#include "../colour/colour.h"
 #include "metrics.h"
 
-/* Index of the first non-zero byte of p at or after i, or n. */
-static inline size_t next_nonzero(const uint8_t *p, size_t i, size_t n)
+#define CHUNK 65536
+#define BLOCK 256 /* pixels per inner loop, so the loops share cache */
+#define LANES 4
+#define MOMENT_LANES 2
+#define BUCKETS 65536
+
+typedef struct chunk_sums {
+    uint64_t count, n_e, red;
+    double t, a, e;           /* pass 1 */
+    double abs1, m2, m3, m4;  /* pass 2, about the mean */
+} chunk_sums;
+
+typedef struct stats_job {
+    const skd_analysis *a;
+    const uint8_t *include;
+    size_t n, n_chunks;
+    chunk_sums *sums;
+    uint32_t *hist; /* per thread: top bits, then the low bits of mid[0..1] */
+    uint32_t mid[2];
+    double mean, reference, delta;
+    float red_threshold; /* skd_is_red against reference, as a* >= this */
+    uint8_t *red_plane;
+} stats_job;
+
+/* Index of the first non-zero byte of p[i..n), or n: zeros are skipped a
+ * word at a time. */
+static size_t next_set(const uint8_t *p, size_t i, size_t n)
 {
     while (i + 8 <= n) {
         uint64_t word;
@@ -22,48 +58,352 @@ static inline size_t next_nonzero(const uint8_t *p, size_t i, size_t n)
     return i;
 }
 
-/* Pixels of R that include selects; runs of zeros in include (a tile of a
- * large photo) are skipped a word at a time, and after the counting pass
- * only [first, end) is scanned. */
-typedef struct selection {
-    const uint8_t *scan;  /* include, or R when include is NULL */
-    const uint8_t *check; /* R when include is given, else NULL */
-    size_t first, end;
-} selection;
-
-#define FOR_SELECTED(sel, i)                                                   \
-    for (size_t i = next_nonzero((sel)->scan, (sel)->first, (sel)->end);       \
-         i < (sel)->end; i = next_nonzero((sel)->scan, i + 1, (sel)->end))     \
-        if (!(sel)->check || (sel)->check[i])
-
-/* Counts the selection and narrows [first, end) to it. */
-static uint64_t count_selected(selection *sel)
+/* a* values as keys that sort like the floats (not NaN). */
+static inline uint32_t float_key(float f)
 {
-    uint64_t count = 0;
-    size_t first = sel->end, last = 0;
-    FOR_SELECTED(sel, i) {
-        if (count++ == 0)
-            first = i;
-        last = i;
-    }
-    sel->first = first;
-    sel->end = count ? last + 1 : first;
-    return count;
+    uint32_t u = skd_bits_from_float(f);
+    return u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u);
 }
 
-static void texture_figures(const selection *sel, const float *texture,
-                            uint64_t count, skd_metrics *out)
+static inline float key_float(uint32_t k)
 {
-    double sum = 0, abs1 = 0, m2 = 0, m3 = 0, m4 = 0, mean;
-    FOR_SELECTED(sel, i)
-        sum += texture[i];
-    mean = sum / (double)count;
-    FOR_SELECTED(sel, i) {
-        double t = texture[i] - mean, t2 = t * t;
-        abs1 += fabs(t);
-        m2 += t2;
-        m3 += t2 * t;
-        m4 += t2 * t2;
+    return skd_float_from_bits(k ^ ((k >> 31) ? 0x80000000u : 0xffffffffu));
+}
+
+/* Per thread: two histograms of the top bits (even and odd pixels, so
+ * that runs of equal keys do not wait on one counter), each with a last
+ * entry that unselected pixels count into; then the low bits within the
+ * buckets mid[0] and mid[1]. */
+#define HIST_TOP (BUCKETS + 1)
+#define HIST_LOW (2 * (size_t)HIST_TOP)
+#define HIST_SIZE (HIST_LOW + 2 * (size_t)BUCKETS)
+
+static uint32_t *thread_hist(const stats_job *job, size_t thread)
+{
+    return job->hist + thread * HIST_SIZE;
+}
+
+/* sel[j] = 1 where pixel i0 + j is in R (and selected by include). */
+static void selection_block(const stats_job *job, size_t i0, size_t m,
+                            uint8_t *restrict sel)
+{
+    const uint8_t *restrict r = job->a->region + i0;
+    if (job->include) {
+        const uint8_t *restrict inc = job->include + i0;
+        for (size_t j = 0; j < m; j++)
+            sel[j] = (r[j] != 0) & (inc[j] != 0);
+    } else {
+        for (size_t j = 0; j < m; j++)
+            sel[j] = r[j] != 0;
+    }
+}
+
+/* v where selected, else +0 (which adds nothing to a sum). */
+static inline float chosen(uint8_t sel, float v)
+{
+    return skd_select_float(sel, v, 0.0f);
+}
+
+/* out[j] = v[j] where selected, else +0, which adds nothing to a sum. */
+static void select_block(const uint8_t *restrict sel, const float *restrict v,
+                         size_t m, float *restrict out)
+{
+    for (size_t j = 0; j < m; j++)
+        out[j] = chosen(sel[j], v[j]);
+}
+
+/* v summed into LANES accumulators, pixel j into lane j % LANES (GCC
+ * vectorises across the lanes; each lane keeps its order). */
+static void lane_sum(const float *restrict v, size_t m, double *restrict acc)
+{
+    double s[LANES];
+    size_t j = 0;
+    memcpy(s, acc, sizeof s);
+    for (; j + LANES <= m; j += LANES)
+        for (size_t k = 0; k < LANES; k++)
+            s[k] += v[j + k];
+    for (; j < m; j++)
+        s[0] += v[j];
+    memcpy(acc, s, sizeof s);
+}
+
+static uint64_t count_selected(const uint8_t *restrict sel, size_t m)
+{
+    uint32_t c = 0;
+    for (size_t j = 0; j < m; j++)
+        c += sel[j];
+    return c;
+}
+
+/* sel_e: selected and not NaN (exponent all ones with a mantissa). */
+static void defined_block(const uint8_t *restrict sel, const float *restrict e,
+                          size_t m, uint8_t *restrict sel_e)
+{
+    for (size_t j = 0; j < m; j++)
+        sel_e[j] = sel[j] & ((skd_bits_from_float(e[j]) & 0x7fffffffu) <= 0x7f800000u);
+}
+
+/* Top 16 bits of the selected a* keys, BUCKETS where not selected. */
+static void top_bits_block(const uint8_t *restrict sel, const float *restrict a,
+                           size_t m, uint32_t *restrict top)
+{
+    for (size_t j = 0; j < m; j++) {
+        uint32_t s = sel[j]; /* a select, not a branch: GCC vectorises it */
+        top[j] = ((float_key(a[j]) >> 16) & (0u - s)) | ((s ^ 1u) * BUCKETS);
+    }
+}
+
+static void histogram_block(const uint32_t *restrict top, size_t m,
+                            uint32_t *restrict hist)
+{
+    size_t j = 0;
+    for (; j + 2 <= m; j += 2) {
+        hist[top[j]]++;
+        hist[HIST_TOP + top[j + 1]]++;
+    }
+    if (j < m)
+        hist[top[j]]++;
+}
+
+static void pass_sums(void *arg, size_t chunk, size_t thread)
+{
+    stats_job *job = arg;
+    const skd_analysis *a = job->a;
+    size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
+    double acc[3][LANES] = {{0}};
+    uint32_t *hist = job->n_chunks > 1 ? thread_hist(job, thread) : NULL;
+    chunk_sums *s = &job->sums[chunk];
+    uint8_t sel[BLOCK], sel_e[BLOCK];
+    float v[BLOCK];
+    uint32_t top[BLOCK];
+    memset(s, 0, sizeof *s);
+    for (size_t i = i0; i < i1; i += BLOCK) {
+        size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
+        selection_block(job, i, m, sel);
+        defined_block(sel, a->erythema + i, m, sel_e);
+        select_block(sel, a->texture + i, m, v);
+        lane_sum(v, m, acc[0]);
+        select_block(sel, a->a_star + i, m, v);
+        lane_sum(v, m, acc[1]);
+        select_block(sel_e, a->erythema + i, m, v);
+        lane_sum(v, m, acc[2]);
+        s->count += count_selected(sel, m);
+        s->n_e += count_selected(sel_e, m);
+        if (hist) {
+            top_bits_block(sel, a->a_star + i, m, top);
+            histogram_block(top, m, hist);
+        }
+    }
+    for (size_t k = 0; k < LANES; k++) {
+        s->t += acc[0][k];
+        s->a += acc[1][k];
+        s->e += acc[2][k];
+    }
+}
+
+/* d[j] = t - mean where selected, else exactly 0: v is the selected
+ * texture (0 elsewhere) and mean * sel is mean or exactly 0. */
+static void deviation_block(const uint8_t *restrict sel, const float *restrict v,
+                            size_t m, double mean, double *restrict d)
+{
+    for (size_t j = 0; j < m; j++)
+        d[j] = (double)v[j] - mean * (double)sel[j];
+}
+
+/* |d|, d^2, d^3, d^4 summed into MOMENT_LANES accumulators each, as lane_sum
+ * (two: four moments of four lanes would not fit the SSE registers). */
+static void moments_block(const double *restrict d, size_t m,
+                          double (*restrict acc)[MOMENT_LANES])
+{
+    double s1[MOMENT_LANES], s2[MOMENT_LANES], s3[MOMENT_LANES], s4[MOMENT_LANES];
+    size_t j = 0;
+    memcpy(s1, acc[0], sizeof s1);
+    memcpy(s2, acc[1], sizeof s2);
+    memcpy(s3, acc[2], sizeof s3);
+    memcpy(s4, acc[3], sizeof s4);
+    for (; j + MOMENT_LANES <= m; j += MOMENT_LANES)
+        for (size_t k = 0; k < MOMENT_LANES; k++) {
+            double x = d[j + k], x2 = x * x;
+            s1[k] += fabs(x);
+            s2[k] += x2;
+            s3[k] += x2 * x;
+            s4[k] += x2 * x2;
+        }
+    for (; j < m; j++) {
+        double x = d[j], x2 = x * x;
+        s1[0] += fabs(x);
+        s2[0] += x2;
+        s3[0] += x2 * x;
+        s4[0] += x2 * x2;
+    }
+    memcpy(acc[0], s1, sizeof s1);
+    memcpy(acc[1], s2, sizeof s2);
+    memcpy(acc[2], s3, sizeof s3);
+    memcpy(acc[3], s4, sizeof s4);
+}
+
+/* The low bits of the selected keys whose top bits are mid0 or mid1 (a
+ * small share of the pixels): marked by a loop without branches, then
+ * counted. */
+static void low_bits_block(uint8_t *restrict sel, const float *restrict a,
+                           size_t m, uint32_t mid0, uint32_t mid1,
+                           uint32_t *restrict low)
+{
+    for (size_t j = 0; j < m; j++) {
+        uint32_t top = float_key(a[j]) >> 16;
+        sel[j] &= (top == mid0) | (top == mid1);
+    }
+    for (size_t j = next_set(sel, 0, m); j < m; j = next_set(sel, j + 1, m)) {
+        uint32_t key = float_key(a[j]);
+        low[((key >> 16) == mid0 ? 0 : BUCKETS) + (key & 0xffffu)]++;
+    }
+}
+
+static void pass_moments(void *arg, size_t chunk, size_t thread)
+{
+    stats_job *job = arg;
+    const skd_analysis *a = job->a;
+    size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
+    double acc[4][MOMENT_LANES] = {{0}};
+    uint32_t *low = job->n_chunks > 1 ? thread_hist(job, thread) + HIST_LOW : NULL;
+    chunk_sums *s = &job->sums[chunk];
+    uint8_t sel[BLOCK];
+    float v[BLOCK];
+    double d[BLOCK];
+    for (size_t i = i0; i < i1; i += BLOCK) {
+        size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
+        selection_block(job, i, m, sel);
+        select_block(sel, a->texture + i, m, v);
+        deviation_block(sel, v, m, job->mean, d);
+        moments_block(d, m, acc);
+        if (low)
+            low_bits_block(sel, a->a_star + i, m, job->mid[0], job->mid[1], low);
+    }
+    s->abs1 = s->m2 = s->m3 = s->m4 = 0;
+    for (size_t k = 0; k < MOMENT_LANES; k++) {
+        s->abs1 += acc[0][k];
+        s->m2 += acc[1][k];
+        s->m3 += acc[2][k];
+        s->m4 += acc[3][k];
+    }
+}
+
+/* The smallest float that skd_is_red counts as red: the predicate rises
+ * with a* (rounding is monotonic), so "a* >= threshold" is the same test
+ * on every a* that is not NaN, in float. */
+static float red_threshold(double reference, double delta)
+{
+    float t = (float)(reference + delta);
+    if (isnan(t))
+        return t; /* nothing compares >= NaN, as nothing is red against it */
+    while (skd_is_red(nextafterf(t, -INFINITY), reference, delta) && !isinf(t))
+        t = nextafterf(t, -INFINITY);
+    while (!skd_is_red(t, reference, delta) && !isinf(t))
+        t = nextafterf(t, INFINITY);
+    return t;
+}
+
+static void pass_red(void *arg, size_t chunk, size_t thread)
+{
+    stats_job *job = arg;
+    const float *a_star = job->a->a_star;
+    size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
+    uint64_t red = 0;
+    uint8_t sel[BLOCK];
+    float threshold = job->red_threshold;
+    (void)thread;
+    for (size_t i = i0; i < i1; i += BLOCK) {
+        size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
+        selection_block(job, i, m, sel);
+        for (size_t j = 0; j < m; j++)
+            sel[j] &= a_star[i + j] >= threshold;
+        for (size_t j = 0; j < m; j++)
+            red += sel[j];
+        if (job->red_plane)
+            memcpy(job->red_plane + i, sel, m);
+    }
+    job->sums[chunk].red = red;
+}
+
+/* Bucket of the rank-th smallest (0-based) in hist[0..BUCKETS), and the
+ * count below that bucket. */
+static uint32_t bucket_of_rank(const uint32_t *hist, uint64_t rank,
+                               uint64_t *below)
+{
+    uint64_t cum = 0;
+    uint32_t b = 0;
+    while (b < BUCKETS - 1 && cum + hist[b] <= rank)
+        cum += hist[b++];
+    *below = cum;
+    return b;
+}
+
+/* Adds len counts at src to dst. */
+static void add_counts(uint32_t *restrict dst, const uint32_t *restrict src,
+                       size_t len)
+{
+    for (size_t i = 0; i < len; i++)
+        dst[i] += src[i];
+}
+
+/* The exact median from the histograms: after pass 1, the buckets of the
+ * two middle ranks (mid) and the counts below them; after pass 2, the
+ * values at those ranks. Counts are merged into thread 0's histograms. */
+static void median_buckets(stats_job *job, size_t threads, uint64_t count,
+                           uint64_t below[2])
+{
+    uint64_t rank[2] = {(count - 1) / 2, count / 2};
+    for (size_t t = 0; t < threads; t++)
+        for (size_t h = 0; h < 2; h++)
+            if (t || h)
+                add_counts(job->hist, thread_hist(job, t) + h * HIST_TOP, BUCKETS);
+    for (int i = 0; i < 2; i++)
+        job->mid[i] = bucket_of_rank(job->hist, rank[i], &below[i]);
+}
+
+static double median_from_buckets(stats_job *job, size_t threads,
+                                  uint64_t count, const uint64_t below[2])
+{
+    uint64_t rank[2] = {(count - 1) / 2, count / 2};
+    uint32_t *low = job->hist + HIST_LOW;
+    float v[2];
+    for (size_t t = 1; t < threads; t++)
+        add_counts(low, thread_hist(job, t) + HIST_LOW, 2 * (size_t)BUCKETS);
+    for (int i = 0; i < 2; i++) {
+        /* mid[1] == mid[0] shares the first low-bits histogram */
+        uint64_t ignored;
+        uint32_t bits = bucket_of_rank(low + (job->mid[i] == job->mid[0] ? 0 : BUCKETS),
+                                       rank[i] - below[i], &ignored);
+        v[i] = key_float((job->mid[i] << 16) | bits);
+    }
+    return count % 2 ? v[1] : ((double)v[0] + v[1]) / 2.0;
+}
+
+/* One chunk: the median of a copy. */
+static int median_by_select(skd_ctx *ctx, const stats_job *job, uint64_t count,
+                            double *median)
+{
+    float *values = skd_malloc_array(ctx, count, sizeof *values);
+    size_t j = 0;
+    if (!values)
+        return SKD_E_NOMEM;
+    for (size_t i = 0; i < job->n; i++)
+        if (job->a->region[i] && (!job->include || job->include[i]))
+            values[j++] = job->a->a_star[i];
+    *median = skd_median_float(values, count);
+    skd_dealloc(ctx, values);
+    return SKD_OK;
+}
+
+static void texture_figures(const stats_job *job, uint64_t count,
+                            skd_metrics *out)
+{
+    double abs1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    for (size_t c = 0; c < job->n_chunks; c++) {
+        abs1 += job->sums[c].abs1;
+        m2 += job->sums[c].m2;
+        m3 += job->sums[c].m3;
+        m4 += job->sums[c].m4;
     }
     out->sa = abs1 / (double)count;
     out->sq = sqrt(m2 / (double)count);
@@ -75,32 +415,6 @@ static void texture_figures(const selection *sel, const float *texture,
     } else {
         out->ssk = out->sku = 0;
     }
-}
-
-/* a* values of the selection go to values[] for the median. */
-static void redness_figures(const selection *sel, const skd_analysis *a,
-                            uint64_t count, float *values, double median_ref,
-                            double delta, skd_metrics *out)
-{
-    double sum_a = 0, sum_e = 0, ref;
-    uint64_t n_e = 0, red = 0;
-    size_t j = 0;
-    FOR_SELECTED(sel, i) {
-        float e = a->erythema[i];
-        values[j++] = a->a_star[i];
-        sum_a += a->a_star[i];
-        if (!isnan(e)) {
-            sum_e += e;
-            n_e++;
-        }
-    }
-    out->a_mean = sum_a / (double)count;
-    out->erythema_index = n_e ? sum_e / (double)n_e : NAN;
-    out->a_median = skd_median_float(values, count);
-    ref = isnan(median_ref) ? out->a_median : median_ref;
-    for (size_t i = 0; i < count; i++)
-        red += skd_is_red(values[i], ref, delta);
-    out->red_area_fraction = (double)red / (double)count;
 }
 
 static void pore_figures(const skd_analysis *a, const uint8_t *include,
@@ -132,13 +446,55 @@ static void clear_metrics(skd_metrics *m)
     m->a_mean = m->a_median = m->erythema_index = m->red_area_fraction = NAN;
 }
 
-int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
-                          const uint8_t *include, double median_a,
-                          skd_metrics *out)
+/* The passes, once the job's planes are set; job->sums and job->hist
+ * (zeroed) are allocated. */
+static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
+                      skd_metrics *out)
 {
-    selection sel;
-    uint64_t count;
-    float *values;
+    size_t threads = skd_parallel_threads(ctx, job->n_chunks);
+    uint64_t count = 0, n_e = 0, red = 0, below[2];
+    double sum_t = 0, sum_a = 0, sum_e = 0;
+    int st;
+
+    skd_parallel_chunks(ctx, job->n_chunks, pass_sums, job);
+    for (size_t c = 0; c < job->n_chunks; c++) {
+        count += job->sums[c].count;
+        n_e += job->sums[c].n_e;
+        sum_t += job->sums[c].t;
+        sum_a += job->sums[c].a;
+        sum_e += job->sums[c].e;
+    }
+    if (count == 0)
+        return skd_fail(ctx, SKD_E_NO_REGION,
+                        "no measurable skin in the selected region");
+    out->region_pixels = count;
+    out->area_cm2 = (double)count / (job->a->px_per_mm * job->a->px_per_mm) / 100.0;
+    out->a_mean = sum_a / (double)count;
+    out->erythema_index = n_e ? sum_e / (double)n_e : NAN;
+    job->mean = sum_t / (double)count;
+    if (job->hist)
+        median_buckets(job, threads, count, below);
+    skd_parallel_chunks(ctx, job->n_chunks, pass_moments, job);
+    texture_figures(job, count, out);
+    if (job->hist)
+        out->a_median = median_from_buckets(job, threads, count, below);
+    else if ((st = median_by_select(ctx, job, count, &out->a_median)) != SKD_OK)
+        return st;
+    job->reference = isnan(median_ref) ? out->a_median : median_ref;
+    job->red_threshold = red_threshold(job->reference, job->delta);
+    skd_parallel_chunks(ctx, job->n_chunks, pass_red, job);
+    for (size_t c = 0; c < job->n_chunks; c++)
+        red += job->sums[c].red;
+    out->red_area_fraction = (double)red / (double)count;
+    return SKD_OK;
+}
+
+int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
+                       const uint8_t *include, double median_a,
+                       skd_metrics *out, uint8_t *red_plane)
+{
+    stats_job job;
+    int st;
 
     if (!ctx)
         return SKD_E_INVALID;
@@ -147,23 +503,33 @@ int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
         return skd_fail(ctx, SKD_E_INVALID,
                         "metrics_in_region: incomplete analysis");
     clear_metrics(out);
-    sel.scan = include ? include : a->region;
-    sel.check = include ? a->region : NULL;
-    sel.first = 0;
-    sel.end = (size_t)a->width * a->height;
-    count = count_selected(&sel);
-    if (count == 0)
-        return skd_fail(ctx, SKD_E_NO_REGION,
-                        "no measurable skin in the selected region");
-    values = skd_malloc_array(ctx, count, sizeof *values);
-    if (!values)
-        return SKD_E_NOMEM;
-    out->region_pixels = count;
-    out->area_cm2 = (double)count / (a->px_per_mm * a->px_per_mm) / 100.0;
-    texture_figures(&sel, a->texture, count, out);
-    redness_figures(&sel, a, count, values, median_a,
-                    skd_opt(ctx, SKD_OPT_RED_DELTA), out);
-    pore_figures(a, include, out);
-    skd_dealloc(ctx, values);
-    return SKD_OK;
+    memset(&job, 0, sizeof job);
+    job.a = a;
+    job.include = include;
+    job.n = (size_t)a->width * a->height;
+    job.n_chunks = (job.n + CHUNK - 1) / CHUNK;
+    job.delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
+    job.red_plane = red_plane;
+    job.sums = skd_malloc_array(ctx, job.n_chunks, sizeof *job.sums);
+    if (job.sums && job.n_chunks > 1)
+        job.hist = skd_calloc(ctx, skd_parallel_threads(ctx, job.n_chunks),
+                              HIST_SIZE * sizeof(uint32_t));
+    if (!job.sums || (job.n_chunks > 1 && !job.hist))
+        st = SKD_E_NOMEM;
+    else
+        st = run_passes(ctx, &job, median_a, out);
+    if (st == SKD_OK)
+        pore_figures(a, include, out);
+    else
+        clear_metrics(out);
+    skd_dealloc(ctx, job.sums);
+    skd_dealloc(ctx, job.hist);
+    return st;
+}
+
+int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
+                          const uint8_t *include, double median_a,
+                          skd_metrics *out)
+{
+    return skd_region_figures(ctx, a, include, median_a, out, NULL);
 }

@@ -47,6 +47,101 @@ static void test_distance_transform(void)
     skd_ctx_free(ctx);
 }
 
+/* The row-compare growth (grow.c) against the distance transform on larger
+ * random masks: sparse dots, dense noise, long runs and blocks, at radii
+ * around integers and squares, on 1 and 3 threads (the same bytes); and
+ * the invert mode writes the complement. */
+static void test_growth_methods(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    const size_t w = 517, h = 389, n = w * h;
+    uint8_t *ex = malloc(n), *want = malloc(n), *got = malloc(n);
+    const double radii[] = {0.0, 0.5, 1.0, 1.5, 2.0, 2.2361, 3.0, 4.5, 5.0,
+                            5.0001, 7.07, 12.0, 31.9, 32.0, 32.99, 33.0, 40.0};
+    uint64_t seed = 21;
+    size_t cases = 0, differ = 0;
+    for (int pattern = 0; pattern < 4; pattern++) {
+        for (size_t i = 0; i < n; i++) {
+            double u = tu_uniform(&seed);
+            ex[i] = pattern == 0 ? u < 0.0005 : pattern == 1 ? u < 0.2 : 0;
+        }
+        if (pattern == 2) /* runs along rows, some touching the borders */
+            for (int k = 0; k < 60; k++) {
+                size_t y = (size_t)(tu_uniform(&seed) * h), x0 = (size_t)(tu_uniform(&seed) * w);
+                size_t len = (size_t)(tu_uniform(&seed) * 200);
+                for (size_t x = x0; x < w && x < x0 + len; x++)
+                    ex[y * w + x] = 1;
+            }
+        if (pattern == 3) /* blocks and the image corners */
+            for (size_t y = 0; y < h; y++)
+                for (size_t x = 0; x < w; x++)
+                    ex[y * w + x] = (x / 40 + y / 30) % 5 == 0 ||
+                                    (x < 3 && y < 3) || (x + 1 == w && y + 1 == h);
+        for (size_t r = 0; r < sizeof radii / sizeof radii[0]; r++) {
+            memcpy(want, ex, n);
+            CHECK_STATUS(skd_grow_exclusion_edt(ctx, want, w, h, radii[r]), SKD_OK);
+            for (int threads = 1; threads <= 3; threads += 2) {
+                size_t d = 0;
+                skd_ctx_set(ctx, SKD_OPT_THREADS, threads);
+                memcpy(got, ex, n);
+                CHECK_STATUS(skd_grow_exclusion(ctx, got, w, h, radii[r]), SKD_OK);
+                for (size_t i = 0; i < n; i++)
+                    d += got[i] != want[i];
+                memcpy(got, ex, n);
+                CHECK_STATUS(skd_grow_mask(ctx, got, w, h, radii[r], 1), SKD_OK);
+                for (size_t i = 0; i < n; i++)
+                    d += got[i] != !want[i];
+                differ += d;
+                cases++;
+            }
+        }
+    }
+    REPORT("growth: %zu cases (4 patterns, 17 radii, 1 and 3 threads), %zu pixels "
+           "differ from the distance transform", cases, differ);
+    CHECK(differ == 0);
+    free(ex);
+    free(want);
+    free(got);
+    skd_ctx_free(ctx);
+}
+
+/* The exclusion test takes a shortcut on the green sample; on pixels
+ * crowded around Y = 0.01 and the 250/255 limit it must agree with the
+ * definition (radius 0.25 px: no growth, so M is its complement). */
+static void test_exclusion_rule(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    const size_t w = 400, h = 300, n = w * h;
+    skd_image *img = tu_image(ctx, w, h);
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
+    uint8_t *m = malloc(n);
+    size_t differ = 0, dark = 0, high = 0;
+    uint64_t seed = 8;
+    /* Y = 0.01 at sRGB about 0.0998 (grey); green alone clears it from
+     * about 0.125 */
+    for (size_t i = 0; i < 3 * n; i++) {
+        double u = tu_uniform(&seed);
+        img->rgb[i] = (uint16_t)(u < 0.8 ? 5000 + 5000 * tu_uniform(&seed)
+                                         : 64000 + 1535 * tu_uniform(&seed));
+    }
+    CHECK_STATUS(skd_build_mask(ctx, img, NULL, 1.0, lut, m), SKD_OK);
+    for (size_t i = 0; i < n; i++) {
+        const uint16_t *p = img->rgb + 3 * i;
+        int is_high = p[0] >= 250 * 257 || p[1] >= 250 * 257 || p[2] >= 250 * 257;
+        int is_dark = skd_luminance(lut->linear[p[0]], lut->linear[p[1]],
+                                    lut->linear[p[2]]) < 0.01;
+        dark += is_dark && !is_high;
+        high += is_high;
+        differ += m[i] != !(is_high || is_dark);
+    }
+    REPORT("exclusion rule: %zu dark, %zu specular of %zu, %zu differ", dark, high, n, differ);
+    CHECK(differ == 0 && dark > n / 10 && dark < n / 2);
+    free(m);
+    skd_dealloc(ctx, lut);
+    skd_image_free(img);
+    skd_ctx_free(ctx);
+}
+
 /* A specular disc (255) and a dark disc (black) on grey skin: M is exactly
  * the complement of the discs grown by 0.25 mm. */
 static void test_blobs(double s)
@@ -78,7 +173,7 @@ static void test_blobs(double s)
     ex[5 * w + 5] = 1;
     ex[80 * w + 10] = 1;
     grow_brute(ex, w, h, 0.25 * s, want);
-    CHECK_STATUS(skd_build_mask(ctx, img, NULL, s, lut->linear, m), SKD_OK);
+    CHECK_STATUS(skd_build_mask(ctx, img, NULL, s, lut, m), SKD_OK);
     for (size_t i = 0; i < w * h; i++) {
         diff += m[i] != !want[i];
         excluded += !m[i];
@@ -244,6 +339,8 @@ static void test_no_region(void)
 int main(void)
 {
     test_distance_transform();
+    test_growth_methods();
+    test_exclusion_rule();
     test_blobs(20.0);
     test_blobs(18.0);
     test_blobs(31.0);

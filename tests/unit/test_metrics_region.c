@@ -173,6 +173,113 @@ static void test_sub_regions(skd_ctx *ctx, const skd_analysis *a)
     free(inc);
 }
 
+/* A hand-made analysis bigger than one chunk of the statistics (65536
+ * pixels), so the median comes from the histograms; planes of lw x lh. */
+typedef struct large_planes {
+    skd_analysis a;
+    uint8_t *inc;
+} large_planes;
+
+static void large_make(large_planes *p, uint32_t lw, uint32_t lh, uint64_t seed)
+{
+    size_t n = (size_t)lw * lh;
+    memset(&p->a, 0, sizeof p->a);
+    p->a.width = lw;
+    p->a.height = lh;
+    p->a.px_per_mm = S;
+    p->a.region = malloc(n);
+    p->a.texture = malloc(n * sizeof(float));
+    p->a.a_star = malloc(n * sizeof(float));
+    p->a.erythema = malloc(n * sizeof(float));
+    p->inc = malloc(n);
+    for (size_t i = 0; i < n; i++) {
+        double u = tu_uniform(&seed);
+        p->a.region[i] = u < 0.7;
+        p->inc[i] = tu_uniform(&seed) < 0.5 ? 3 : 0;
+        p->a.texture[i] = (float)(4 * (tu_uniform(&seed) - 0.3));
+        /* a* on a grid of 1/64 (many ties), negative to positive, with
+         * zeros of both signs */
+        p->a.a_star[i] = (float)floor(64 * 30 * (tu_uniform(&seed) - 0.2)) / 64;
+        if (i % 1001 == 0)
+            p->a.a_star[i] = i % 2002 ? 0.0f : -0.0f;
+        p->a.erythema[i] = i % 17 == 0 ? NAN : (float)(20 + 10 * tu_uniform(&seed));
+    }
+}
+
+static void large_free(large_planes *p)
+{
+    free(p->a.region);
+    free(p->a.texture);
+    free(p->a.a_star);
+    free(p->a.erythema);
+    free(p->inc);
+}
+
+/* Figures of large planes against brute force, on 1, 2 and 3 threads (the
+ * same bytes), with odd and even counts, a median between two values far
+ * apart, the red-area plane, and allocation failures. */
+static void test_large_planes(skd_ctx *ctx)
+{
+    large_planes p;
+    const uint32_t lw = 517, lh = 389; /* 4 chunks */
+    size_t n = (size_t)lw * lh;
+    uint8_t *red = malloc(n);
+    skd_metrics got[3], want;
+    size_t plane_ok = 1;
+    large_make(&p, lw, lh, 99);
+    for (int odd = 0; odd < 2; odd++) {
+        const uint8_t *inc = odd ? p.inc : NULL;
+        uint64_t count = 0;
+        for (size_t i = 0; i < n; i++)
+            count += p.a.region[i] && (!inc || inc[i]);
+        if (count % 2 != (unsigned)odd) /* make the count odd, then even */
+            for (size_t i = 0; i < n; i++)
+                if (!p.a.region[i] && (!inc || inc[i])) {
+                    p.a.region[i] = 1;
+                    break;
+                }
+        for (int t = 0; t < 3; t++) {
+            skd_ctx_set(ctx, SKD_OPT_THREADS, t + 1);
+            CHECK_STATUS(skd_region_figures(ctx, &p.a, inc, NAN, &got[t], red), SKD_OK);
+        }
+        skd_ctx_set(ctx, SKD_OPT_THREADS, 1);
+        brute_metrics(&p.a, inc, NAN, 5.0, &want);
+        compare_metrics(odd ? "large, odd" : "large, even", &got[0], &want);
+        CHECK(got[0].region_pixels % 2 == (unsigned)odd);
+        CHECK(memcmp(&got[0], &got[1], sizeof got[0]) == 0);
+        CHECK(memcmp(&got[0], &got[2], sizeof got[0]) == 0);
+        for (size_t i = 0; i < n; i++)
+            plane_ok &= red[i] == (p.a.region[i] && (!inc || inc[i]) &&
+                                   skd_is_red(p.a.a_star[i], got[0].a_median, 5.0));
+    }
+    CHECK(plane_ok);
+    /* Half the values 1, half 3: the middle two lie in different top-bit
+     * buckets, the median is 2, a given reference counts red from it. */
+    memset(p.a.region, 1, n);
+    for (size_t i = 0; i < n; i++)
+        p.a.a_star[i] = i < n / 2 ? 1.0f : 3.0f;
+    if (n % 2)
+        p.a.region[n - 1] = 0;
+    CHECK_STATUS(skd_metrics_in_region(ctx, &p.a, NULL, -2.5, &got[0]), SKD_OK);
+    REPORT("two values: median %.3f, red area %.4f against -2.5", got[0].a_median,
+           got[0].red_area_fraction);
+    CHECK(got[0].a_median == 2.0);
+    CHECK_NEAR(got[0].red_area_fraction, (double)(n - n / 2 - n % 2) / (n - n % 2), 1e-12);
+    /* Allocation failures in the statistics alone. */
+    for (long fail = 1; fail <= 2; fail++) {
+        check_alloc c = {fail + 1, 0, 0, 0}; /* allocation 1 is the context */
+        skd_allocator al = check_allocator(&c);
+        skd_ctx *fctx = skd_ctx_create_with_allocator(&al);
+        skd_ctx_set(fctx, SKD_OPT_THREADS, 2);
+        CHECK_STATUS(skd_metrics_in_region(fctx, &p.a, NULL, NAN, &got[0]), SKD_E_NOMEM);
+        CHECK(isnan(got[0].a_median) && got[0].region_pixels == 0);
+        skd_ctx_free(fctx);
+        CHECK(c.live == 0);
+    }
+    large_free(&p);
+    free(red);
+}
+
 static void test_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a)
 {
     skd_image *o = NULL, *small = tu_image(ctx, W - 1, H);
@@ -269,6 +376,7 @@ int main(void)
         CHECK(a->n_pores > 50 && a->metrics.red_area_fraction > 0.01);
         test_sub_regions(ctx, a);
         test_overlay(ctx, img, a);
+        test_large_planes(ctx);
     }
     test_bad_arguments(ctx, img);
     skd_analysis_free(a);

@@ -1,0 +1,56 @@
+/* A parallel for over fixed chunks. The chunks are the caller's (fixed
+ * sizes, independent of the thread count) and are handed out one at a time,
+ * so a result written per chunk, or partial sums combined in chunk order,
+ * do not depend on how many threads ran or which one took which chunk. */
+#include <stdatomic.h>
+
+#include "core.h"
+#include "../fft/fft.h"
+
+typedef struct chunk_pool {
+    skd_chunk_fn fn;
+    void *arg;
+    size_t n_chunks;
+    atomic_size_t next;
+} chunk_pool;
+
+typedef struct chunk_worker {
+    chunk_pool *pool;
+    size_t thread;
+} chunk_worker;
+
+static void *run_chunks(void *p)
+{
+    chunk_worker *wk = p;
+    chunk_pool *pool = wk->pool;
+    for (;;) {
+        size_t c = atomic_fetch_add(&pool->next, 1);
+        if (c >= pool->n_chunks)
+            return NULL;
+        pool->fn(pool->arg, c, wk->thread);
+    }
+}
+
+size_t skd_parallel_threads(const skd_ctx *ctx, size_t n_chunks)
+{
+    return skd_thread_count(ctx, n_chunks);
+}
+
+void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
+                         void *arg)
+{
+    chunk_worker wk[SKD_FFT_MAX_THREADS];
+    chunk_pool pool;
+    size_t n = skd_thread_count(ctx, n_chunks);
+    if (n_chunks == 0)
+        return;
+    pool.fn = fn;
+    pool.arg = arg;
+    pool.n_chunks = n_chunks;
+    atomic_init(&pool.next, 0);
+    for (size_t t = 0; t < n; t++) {
+        wk[t].pool = &pool;
+        wk[t].thread = t;
+    }
+    skd_run_parallel(run_chunks, wk, sizeof wk[0], n);
+}
