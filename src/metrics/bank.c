@@ -111,7 +111,7 @@ typedef struct tile_worker {
     bank_shared *sh;
     fftwf_complex *spec, *z[2];
     float *win; /* the tile's padded input, for the roundness test */
-    float *rows;
+    float *row;
     double *hsum;
     skd_cand_list cands; /* preallocated: never grows on a thread */
     size_t pending;      /* a finished tile that found the arena full */
@@ -174,7 +174,7 @@ static int search_tile(tile_worker *wk, size_t tile)
     v.ls = &ls;
     ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)g.bx,
                          (ptrdiff_t)g.by, g.pw, g.ph, skd_fft_row_floats(g.pw),
-                         sh->kx[sx][0], sh->ky[sy][0], wk->rows, wk->hsum};
+                         sh->kx[sx][0], sh->ky[sy][0], wk->row, wk->hsum};
     skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph, wk->win);
     memcpy(wk->spec, wk->win, skd_fft_row_floats(g.pw) * g.ph * sizeof(float));
     if ((st = skd_fft_r2c_inplace(sh->ctx, g.pw, g.ph, (float *)wk->spec)) != SKD_OK)
@@ -242,7 +242,7 @@ static void worker_free(skd_ctx *ctx, tile_worker *wk)
     skd_fft_dealloc(ctx, wk->win);
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
-    skd_dealloc(ctx, wk->rows);
+    skd_dealloc(ctx, wk->row);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
 }
@@ -263,11 +263,11 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->win = skd_fft_alloc(ctx, bytes);
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
-    wk->rows = skd_malloc_array(ctx, 4 * span, sizeof *wk->rows);
+    wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->rows ||
+    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->row ||
         !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;

@@ -106,7 +106,7 @@ void skd_hessian_kernel_make(double sigma, size_t n, size_t r, float *mem,
  * holds every pixel a test reaches, that mirror-padded window of it
  * (element 0 is pixel (wx, wy), wcols x wrows pixels, rows wstride floats
  * apart: a tile's own input, still in cache); kernels along x and y with
- * taps up to r + 1; and one thread's scratch: rows (4 (2r + 3) floats) and
+ * taps up to r + 1; and one thread's scratch: row (2r + 3 floats) and
  * hsum (3 (2r + 3) doubles). */
 typedef struct skd_round_src {
     const float *l;
@@ -115,7 +115,7 @@ typedef struct skd_round_src {
     ptrdiff_t wx, wy;
     size_t wcols, wrows, wstride;
     skd_hessian_kernel kx, ky;
-    float *rows;
+    float *row;
     double *hsum;
 } skd_round_src;
 

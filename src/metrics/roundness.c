@@ -66,59 +66,51 @@ static size_t mirror(long long i, size_t n)
     return (size_t)(q < (long long)n ? q : period - 1 - q);
 }
 
-#define LANES 4 /* rows summed at once */
-
-/* The pixels a test at (x, y) reaches, rows top .. top + n - 1 and columns
- * left .. left + n - 1; row j0 + q (clamped to the last) into lane q of a,
- * less c0 (the sums below are differences, and smaller numbers keep float
- * sums exact to about 1e-6 of the pore's contrast). */
-static void load_rows(const skd_round_src *s, long long left, long long top,
-                      int in_win, size_t n, size_t j0, float c0,
-                      float *restrict a)
+/* Row j of the pixels a test at (x, y) reaches (columns left .. left + n
+ * - 1): a pointer into the window, or the mirrored pixels copied to row. */
+static const float *row_at(const skd_round_src *s, long long left,
+                           long long top, int in_win, size_t n, size_t j)
 {
-    for (size_t q = 0; q < LANES; q++) {
-        size_t j = j0 + q < n ? j0 + q : n - 1;
-        if (in_win) {
-            const float *src = s->win +
-                               (size_t)(top - s->wy + (long long)j) * s->wstride +
-                               (size_t)(left - s->wx);
-            for (size_t i = 0; i < n; i++)
-                a[i * LANES + q] = src[i] - c0;
-            continue;
-        }
-        const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
-        for (size_t i = 0; i < n; i++)
-            a[i * LANES + q] = src[mirror(left + (long long)i, s->w)] - c0;
-    }
+    if (in_win)
+        return s->win + (size_t)(top - s->wy + (long long)j) * s->wstride +
+               (size_t)(left - s->wx);
+    const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
+    for (size_t i = 0; i < n; i++)
+        s->row[i] = src[mirror(left + (long long)i, s->w)];
+    return s->row;
 }
 
-/* The three kernels along x around the centre column t, on LANES rows at
- * once (the lane loops are what the compiler vectorises). */
-static void row_sums(const float *restrict a, const skd_hessian_kernel *k,
-                     size_t t, float *restrict out)
+/* The kernel, its second and first difference along x around c, on l - c0
+ * (the sums are differences, and smaller numbers keep float sums good to
+ * about 1e-6 of the pore's contrast). Four running sums per kernel, taps
+ * i, i+1, i+2, i+3 side by side: the compiler vectorises the lane loop. */
+static void row_sums(const float *restrict c, float c0,
+                     const skd_hessian_kernel *k, size_t t, double out[3])
 {
-    const float *c = a + t * LANES;
-    float g[LANES], d2[LANES], d1[LANES];
-    for (size_t q = 0; q < LANES; q++) {
-        g[q] = k->g[0] * c[q];
-        d2[q] = k->d2[0] * c[q];
-        d1[q] = 0;
-    }
-    for (size_t i = 1; i <= t; i++) {
-        const float *hi = c + i * LANES, *lo = c - i * LANES;
-        float kg = k->g[i], kd2 = k->d2[i], kd1 = k->d1[i];
-        for (size_t q = 0; q < LANES; q++) {
-            float sum = hi[q] + lo[q], diff = hi[q] - lo[q];
-            g[q] += kg * sum;
-            d2[q] += kd2 * sum;
-            d1[q] += kd1 * diff;
+    const float *restrict kg = k->g, *restrict kd2 = k->d2, *restrict kd1 = k->d1;
+    float g[4] = {0}, d2[4] = {0}, d1[4] = {0};
+    float sg, sd2, sd1 = 0;
+    size_t i = 1;
+    for (; i + 3 <= t; i += 4)
+        for (size_t q = 0; q < 4; q++) {
+            float hi = c[i + q] - c0, lo = c[-(ptrdiff_t)(i + q)] - c0;
+            float sum = hi + lo, diff = hi - lo;
+            g[q] += kg[i + q] * sum;
+            d2[q] += kd2[i + q] * sum;
+            d1[q] += kd1[i + q] * diff;
         }
+    sg = kg[0] * (c[0] - c0) + (g[0] + g[1]) + (g[2] + g[3]);
+    sd2 = kd2[0] * (c[0] - c0) + (d2[0] + d2[1]) + (d2[2] + d2[3]);
+    sd1 = (d1[0] + d1[1]) + (d1[2] + d1[3]);
+    for (; i <= t; i++) {
+        float hi = c[i] - c0, lo = c[-(ptrdiff_t)i] - c0;
+        sg += kg[i] * (hi + lo);
+        sd2 += kd2[i] * (hi + lo);
+        sd1 += kd1[i] * (hi - lo);
     }
-    for (size_t q = 0; q < LANES; q++) {
-        out[q] = g[q];
-        out[LANES + q] = d2[q];
-        out[2 * LANES + q] = d1[q];
-    }
+    out[0] = sg;
+    out[1] = sd2;
+    out[2] = sd1;
 }
 
 /* sum k(j) h[j] over -t..t for an even (sign 1) or odd (-1) kernel. */
@@ -148,15 +140,12 @@ void skd_hessian_at(const skd_round_src *s, size_t x, size_t y, double *lxx,
                             : s->l[y * s->w + x];
     double *hg = s->hsum, *hd2 = hg + n, *hd1 = hd2 + n;
 
-    for (size_t j0 = 0; j0 < n; j0 += LANES) {
-        float sums[3 * LANES];
-        load_rows(s, left, top, in_win, n, j0, c0, s->rows);
-        row_sums(s->rows, &s->kx, t, sums);
-        for (size_t q = 0; q < LANES && j0 + q < n; q++) {
-            hg[j0 + q] = sums[q];
-            hd2[j0 + q] = sums[LANES + q];
-            hd1[j0 + q] = sums[2 * LANES + q];
-        }
+    for (size_t j = 0; j < n; j++) {
+        double sums[3];
+        row_sums(row_at(s, left, top, in_win, n, j) + t, c0, &s->kx, t, sums);
+        hg[j] = sums[0];
+        hd2[j] = sums[1];
+        hd1[j] = sums[2];
     }
     *lxx = column_sum(hd2 + t, s->ky.g, r, 1);
     *lyy = column_sum(hg + t, s->ky.d2, t, 1);

@@ -190,7 +190,7 @@ static void test_hessian(skd_ctx *ctx, const float *l, double sigma)
     fftwf_complex *spec = skd_fft_alloc(ctx, nx * PH * sizeof *spec);
     fftwf_complex *buf = skd_fft_alloc(ctx, nx * PH * sizeof *buf);
     float *win = skd_fft_alloc(ctx, nx * PH * sizeof *spec);
-    float mem[2][3 * 64], rows[4 * 64];
+    float mem[2][3 * 64], rows[64];
     double hsum[3 * 64], worst = 0, worst_win = 0, hmax = 0, lmin = 1e9, lmax = -1e9;
     double worst_gap = 0;
     size_t points = 0, flips = 0, sampled = 0;
