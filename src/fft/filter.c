@@ -476,7 +476,9 @@ int skd_filter_tables(const skd_filter *f, size_t pw, size_t ph,
 
 struct skd_filter_set {
     size_t pw, ph, n;
-    separable *sp; /* n filters' tables */
+    separable *sp;         /* n filters' tables */
+    unsigned char *odd;    /* filter i odd in x and y (DXY): no pairs */
+    int pairs;             /* the complex inverse plan is made */
 };
 
 void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
@@ -489,6 +491,7 @@ void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
             skd_dealloc(ctx, set->sp[i].by[t]);
         }
     skd_dealloc(ctx, set->sp);
+    skd_dealloc(ctx, set->odd);
     skd_dealloc(ctx, set);
 }
 
@@ -507,7 +510,8 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
     set->ph = ph;
     set->n = n;
     set->sp = skd_calloc(ctx, n ? n : 1, sizeof *set->sp);
-    if (!set->sp) {
+    set->odd = skd_calloc(ctx, n ? n : 1, 1);
+    if (!set->sp || !set->odd) {
         skd_filter_set_free(ctx, set);
         return SKD_E_NOMEM;
     }
@@ -521,9 +525,22 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
             }
         }
         build_separable(&filters[i], pw, ph, &set->sp[i]);
+        set->odd[i] = filters[i].kind == SKD_FILTER_DXY;
     }
     *out = set;
     return SKD_OK;
+}
+
+int skd_filter_set_create_pairs(skd_ctx *ctx, const skd_filter *filters,
+                                size_t n, size_t pw, size_t ph,
+                                skd_filter_set **out)
+{
+    int st = skd_fft_prepare_c2c(ctx, pw, ph);
+    if (st == SKD_OK)
+        st = skd_filter_set_create(ctx, filters, n, pw, ph, out);
+    if (st == SKD_OK)
+        (*out)->pairs = 1;
+    return st;
 }
 
 int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
@@ -534,4 +551,61 @@ int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
                         set->n);
     multiply_spectrum(spectrum, buf, set->pw / 2 + 1, set->ph, &set->sp[i]);
     return skd_fft_c2r_inplace(ctx, set->pw, set->ph, buf);
+}
+
+#define PAIR_CHUNK 64
+
+/* Two rows of Z = S (Ha + i Hb), the complex spectrum whose inverse is
+ * (Ha * plane) + i (Hb * plane). S is the half spectrum of a real plane, so
+ * Z at (-kx, -ky) is conj S(kx, ky) times the same transfer (both filters
+ * are even): row ky of S makes row ky of Z up to pw/2 (out) and the
+ * mirrored columns of row -ky (mirror). */
+static void multiply_pair_row(const fftwf_complex *restrict row,
+                              fftwf_complex *restrict out,
+                              fftwf_complex *restrict mirror, size_t pw,
+                              const separable *a, const separable *b, size_t ky)
+{
+    size_t nx = pw / 2 + 1;
+    const float *a0 = a->ax[0], *a1 = a->terms == 2 ? a->ax[1] : a->ax[0];
+    const float *b0 = b->ax[0], *b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
+    float ya0 = a->by[0][ky], ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
+    float yb0 = b->by[0][ky], yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
+    /* conj S(kx) G goes to column pw - kx of row -ky for 0 < kx <= pw - nx:
+     * made beside S(kx) G a chunk at a time (so that the products
+     * vectorise) and copied out backwards */
+    for (size_t k0 = 0; k0 < nx; k0 += PAIR_CHUNK) {
+        fftwf_complex tmp[PAIR_CHUNK];
+        size_t n = nx - k0 < PAIR_CHUNK ? nx - k0 : PAIR_CHUNK;
+        for (size_t i = 0; i < n; i++) {
+            size_t kx = k0 + i;
+            float ga = a0[kx] * ya0 + a1[kx] * ya1;
+            float gb = b0[kx] * yb0 + b1[kx] * yb1;
+            float re = row[kx][0], im = row[kx][1];
+            float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
+            out[kx][0] = p1 - p2;
+            out[kx][1] = p3 + p4;
+            tmp[i][0] = p1 + p2;
+            tmp[i][1] = p3 - p4;
+        }
+        for (size_t i = k0 == 0 ? 1 : 0; i < n && k0 + i + nx <= pw; i++) {
+            mirror[pw - k0 - i][0] = tmp[i][0];
+            mirror[pw - k0 - i][1] = tmp[i][1];
+        }
+    }
+}
+
+int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
+                              size_t i, size_t j,
+                              const fftwf_complex *spectrum, fftwf_complex *buf)
+{
+    size_t nx = set->pw / 2 + 1, rs = skd_fft_c2c_row(set->pw);
+    if (i >= set->n || j >= set->n || !set->pairs || set->odd[i] ||
+        set->odd[j])
+        return skd_fail(ctx, SKD_E_INTERNAL, "filters %zu and %zu of a set of "
+                        "%zu cannot be paired", i, j, set->n);
+    for (size_t ky = 0; ky < set->ph; ky++)
+        multiply_pair_row(spectrum + ky * nx, buf + ky * rs,
+                          buf + (set->ph - ky) % set->ph * rs, set->pw,
+                          &set->sp[i], &set->sp[j], ky);
+    return skd_fft_c2c_inverse_inplace(ctx, set->pw, set->ph, buf);
 }

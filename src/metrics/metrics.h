@@ -86,14 +86,61 @@ void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c);
 int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
                          const skd_cand_list *src);
 
+/* The roundness test without an L_k plane. L_k = g * l with g the kernel
+ * a Gaussian of sigma px amounts to as a transfer function on an n-point
+ * DFT grid, g(i) = (1/n) sum_j G(f_j) cos(2 pi f_j i), truncated at |i| <= r;
+ * the Hessian's central differences of L_k are then separable sums over l
+ * with g, its second difference d2(i) = g(i-1) - 2 g(i) + g(i+1) and its
+ * first d1(i) = g(i-1) - g(i+1). Taps 0..r+1 of each (g and d2 are even,
+ * d1 is odd), computed in double and stored as floats (the FFT's transfer
+ * tables are floats too); mem holds 3 (r + 2) floats. */
+typedef struct skd_hessian_kernel {
+    const float *g, *d2, *d1;
+} skd_hessian_kernel;
+
+void skd_hessian_kernel_make(double sigma, size_t n, size_t r, float *mem,
+                             skd_hessian_kernel *k);
+
+/* Where the roundness test reads l: the filled luminance (w x h, mirrored
+ * beyond its edges like skd_fft_pad_window) or, when win is not NULL and
+ * holds every pixel a test reaches, that mirror-padded window of it
+ * (element 0 is pixel (wx, wy), wcols x wrows pixels, rows wstride floats
+ * apart: a tile's own input, still in cache); kernels along x and y with
+ * taps up to r + 1; and one thread's scratch: row (2r + 3 floats) and
+ * hsum (3 (2r + 3) doubles). */
+typedef struct skd_round_src {
+    const float *l;
+    size_t w, h, r;
+    const float *win;
+    ptrdiff_t wx, wy;
+    size_t wcols, wrows, wstride;
+    skd_hessian_kernel kx, ky;
+    float *row;
+    double *hsum;
+} skd_round_src;
+
+/* Lxx, Lyy, Lxy of L at (x, y) by central differences (the neighbours
+ * clamped to the image as skd_is_round clamps them). */
+void skd_hessian_at(const skd_round_src *s, size_t x, size_t y, double *lxx,
+                    double *lyy, double *lxy);
+
+/* Both eigenvalues of the Hessian positive, the smaller >=
+ * SKD_PORE_MIN_ROUNDNESS times the larger. */
+int skd_hessian_round(double lxx, double lyy, double lxy);
+
+/* The roundness test at (x, y) with the Hessian of skd_hessian_at. */
+int skd_is_round_at(const skd_round_src *s, size_t x, size_t y);
+
 /* The planes of one scale's search, whole or a tile with its halo. Plane
  * element 0 is image pixel (ox, oy) (which may lie outside the image), rows
- * are stride floats apart, and every plane covers the searched pixels
- * [x0, x1) x [y0, y1) plus one pixel around them. */
+ * are stride floats apart and pixels step floats (1, or 2 for the real or
+ * imaginary parts of a complex plane), and every plane covers the searched
+ * pixels [x0, x1) x [y0, y1) plus one pixel around them. */
 typedef struct skd_scale_window {
     const float *d[3]; /* D_{k-1}, D_k, D_{k+1}; NULL where no such scale */
-    const float *lk;   /* L_k = G_sigma_k * l */
-    size_t stride;
+    const float *lk;   /* L_k = G_sigma_k * l in the same layout, or NULL: */
+    const skd_round_src *ls; /* then L_k comes from here */
+    size_t stride, step;
     ptrdiff_t ox, oy;
     size_t x0, y0, x1, y1;
     size_t w, h; /* the image */
@@ -110,7 +157,7 @@ int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
                          double tau, const uint8_t *region,
                          skd_cand_list *list);
 
-/* Hessian roundness test of L at image pixel (x, y) (central differences). */
+/* Hessian roundness test of the plane v->lk at image pixel (x, y). */
 int skd_is_round(const skd_scale_window *v, size_t x, size_t y);
 
 /* Non-maximum suppression across scales: strongest first, a candidate is
@@ -121,11 +168,19 @@ int skd_suppress_pores(skd_ctx *ctx, skd_cand_list *c,
                        skd_pore **out, size_t *n_out);
 
 /* Padded tile size of the pore bank (measured: see README, Performance). */
-#define SKD_PORE_TILE 384
+#define SKD_PORE_TILE 320
 
 /* Pore candidates of the filled luminance l (w x h), searched tile by tile
  * (tile: padded tile size, enlarged when too small for the margin) and
- * appended to list in tile order. */
+ * appended to list in tile order. When texture is not NULL it holds
+ * G_coarse * l on entry and gets T = G_fine * l - G_coarse * l (the fine
+ * Gaussian is one more filter of the tiles). Tiles run on up to
+ * SKD_OPT_THREADS threads, which change no result. */
+int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
+                  double px_per_mm, double tau, const uint8_t *region,
+                  size_t tile, float *texture, skd_cand_list *list);
+
+/* skd_pore_bank without the texture. */
 int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
                         double px_per_mm, double tau, const uint8_t *region,
                         size_t tile, skd_cand_list *list);

@@ -1,6 +1,7 @@
 /* Pore candidates at one scale: scale-space maxima of D that are strong
  * enough, inside R, and round. */
 #include <math.h>
+#include <string.h>
 
 #include "metrics.h"
 
@@ -51,7 +52,7 @@ int skd_cand_list_append(skd_ctx *ctx, skd_cand_list *list,
 static size_t at(const skd_scale_window *v, size_t x, size_t y)
 {
     return (size_t)(((ptrdiff_t)y - v->oy) * (ptrdiff_t)v->stride +
-                    ((ptrdiff_t)x - v->ox));
+                    ((ptrdiff_t)x - v->ox) * (ptrdiff_t)v->step);
 }
 
 /* Strict maximum over the neighbours that come earlier in (k, y, x) order
@@ -83,6 +84,32 @@ static int is_local_max(const skd_scale_window *v, size_t x, size_t y,
     return 1;
 }
 
+/* The same test away from the image border, where every neighbour exists:
+ * element i of each plane is the pixel (the planes share one layout), rows
+ * s and pixels e floats apart; the scale itself first, as it rejects most. */
+static int is_local_max_inside(const float *const d[3], size_t i, ptrdiff_t s,
+                               ptrdiff_t e, float c)
+{
+    const float *p = d[1] + i;
+    if (!(c > p[-s - e] && c > p[-s] && c > p[-s + e] && c > p[-e] &&
+          c >= p[e] && c >= p[s - e] && c >= p[s] && c >= p[s + e]))
+        return 0;
+    if (d[0]) {
+        p = d[0] + i;
+        if (!(c > p[-s - e] && c > p[-s] && c > p[-s + e] && c > p[-e] &&
+              c > p[0] && c > p[e] && c > p[s - e] && c > p[s] && c > p[s + e]))
+            return 0;
+    }
+    if (d[2]) {
+        p = d[2] + i;
+        if (!(c >= p[-s - e] && c >= p[-s] && c >= p[-s + e] && c >= p[-e] &&
+              c >= p[0] && c >= p[e] && c >= p[s - e] && c >= p[s] &&
+              c >= p[s + e]))
+            return 0;
+    }
+    return 1;
+}
+
 /* Central second differences; at the image border the missing neighbour is
  * the border pixel itself (the mirror padding of the FFT engine). */
 int skd_is_round(const skd_scale_window *v, size_t x, size_t y)
@@ -95,38 +122,102 @@ int skd_is_round(const skd_scale_window *v, size_t x, size_t y)
     double lyy = (double)lk[at(v, x, yp)] - 2.0 * c + lk[at(v, x, ym)];
     double lxy = ((double)lk[at(v, xp, yp)] - lk[at(v, xp, ym)] -
                   lk[at(v, xm, yp)] + lk[at(v, xm, ym)]) / 4.0;
-    double mean = (lxx + lyy) / 2.0;
-    double half_diff = (lxx - lyy) / 2.0;
-    double disc = sqrt(half_diff * half_diff + lxy * lxy);
-    double lmax = mean + disc, lmin = mean - disc;
-    return lmin > 0 && lmin >= SKD_PORE_MIN_ROUNDNESS * lmax;
+    return skd_hessian_round(lxx, lyy, lxy);
 }
 
 skd_scale_window skd_whole_window(const float *d_prev, const float *d,
                                   const float *d_next, const float *lk,
                                   size_t w, size_t h)
 {
-    skd_scale_window v = {{d_prev, d, d_next}, lk, w, 0, 0, 0, 0, w, h, w, h};
+    skd_scale_window v = {{d_prev, d, d_next}, lk, NULL, w, 1, 0, 0, 0, 0, w, h, w, h};
     return v;
+}
+
+/* The float threshold t with c >= t exactly when (double)c >= tau. */
+static float float_threshold(double tau)
+{
+    float t = (float)tau;
+    if ((double)t < tau)
+        t = nextafterf(t, INFINITY);
+    return t;
+}
+
+/* Bit i set when the float at p[i e] is >= t, for i < n <= 16: most of a
+ * D plane is below tau, so the search looks only at the set bits. */
+static unsigned at_least(const float *p, size_t e, size_t n, float t)
+{
+    unsigned m = 0;
+    for (size_t i = 0; i < n; i++)
+        m |= (unsigned)(p[i * e] >= t) << i;
+    return m;
+}
+
+/* Whether any of the 16 floats at p is >= t, to skip a block at once. GCC
+ * and clang compile the vector form to a few SIMD compares (and a byte-wise
+ * OR of the lanes, which SSE2 and NEON both do cheaply). */
+#if defined(__GNUC__)
+typedef float skd_v4f __attribute__((vector_size(16)));
+typedef int32_t skd_v4i __attribute__((vector_size(16)));
+
+static int any_at_least16(const float *p, float t)
+{
+    skd_v4f a, b, c, d, tt = {t, t, t, t};
+    uint64_t q[2];
+    skd_v4i m;
+    memcpy(&a, p, sizeof a);
+    memcpy(&b, p + 4, sizeof b);
+    memcpy(&c, p + 8, sizeof c);
+    memcpy(&d, p + 12, sizeof d);
+    m = (a >= tt) | (b >= tt) | (c >= tt) | (d >= tt);
+    memcpy(q, &m, sizeof q);
+    return (q[0] | q[1]) != 0;
+}
+#else
+static int any_at_least16(const float *p, float t)
+{
+    return at_least(p, 1, 16, t) != 0;
+}
+#endif
+
+/* One pixel of the search, c = D_k there already >= the threshold: the
+ * local maximum first (the D planes are in cache; R and l may not be). */
+static int candidate_at(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
+                        size_t x, size_t y, size_t i, float c,
+                        const uint8_t *region, skd_cand_list *list)
+{
+    int inner = x > 0 && y > 0 && x + 1 < v->w && y + 1 < v->h;
+    int max = inner ? is_local_max_inside(v->d, i, (ptrdiff_t)v->stride,
+                                          (ptrdiff_t)v->step, c)
+                    : is_local_max(v, x, y, c);
+    if (!max || !region[y * v->w + x] ||
+        !(v->lk ? skd_is_round(v, x, y) : skd_is_round_at(v->ls, x, y)))
+        return SKD_OK;
+    return cand_push(ctx, list, (skd_pore_cand){(uint32_t)x, (uint32_t)y, k, c});
 }
 
 int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
                          double tau, const uint8_t *region,
                          skd_cand_list *list)
 {
+    const float t = float_threshold(tau);
+    const size_t n = v->x1 - v->x0, e = v->step, block = 16 / e;
+    if (e < 1 || e > 2)
+        return skd_fail(ctx, SKD_E_INTERNAL, "pore search: step %zu", e);
     for (size_t y = v->y0; y < v->y1; y++) {
-        const float *row = v->d[1] + at(v, v->x0, y);
-        const uint8_t *in = region + y * v->w;
-        for (size_t x = v->x0; x < v->x1; x++) {
-            float c = row[x - v->x0];
-            if (!((double)c >= tau) || !in[x])
+        size_t base = at(v, v->x0, y);
+        const float *row = v->d[1] + base;
+        for (size_t i0 = 0; i0 < n; i0 += block) {
+            size_t len = n - i0 < block ? n - i0 : block;
+            /* with e = 2 the other plane's values come along: a superset */
+            if (len == block && !any_at_least16(row + i0 * e, t))
                 continue;
-            if (!is_local_max(v, x, y, c) || !skd_is_round(v, x, y))
-                continue;
-            int st = cand_push(ctx, list,
-                               (skd_pore_cand){(uint32_t)x, (uint32_t)y, k, c});
-            if (st != SKD_OK)
-                return st;
+            for (unsigned m = at_least(row + i0 * e, e, len, t); m; m &= m - 1) {
+                size_t i = i0 + (size_t)__builtin_ctz(m);
+                int st = candidate_at(ctx, v, k, v->x0 + i, y, base + i * e,
+                                      row[i * e], region, list);
+                if (st != SKD_OK)
+                    return st;
+            }
         }
     }
     return SKD_OK;

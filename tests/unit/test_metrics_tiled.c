@@ -1,9 +1,13 @@
 /* The tiled pore bank against whole-plane filtering: D_k and L_k of a tile
- * (with the bank's margin and mirror rule) equal the whole-plane values at
- * interior and border pixels (within 1e-3; 0.1 % of D's range below
- * sigma = 1 px, see test_tile_planes), and the candidate lists are the same, for any
- * tile size and thread count. The 1 mm filters of the texture and the
- * fill, tiled with larger tiles, against the whole plane too. */
+ * (with the bank's margin and mirror rule, one filter per real inverse or
+ * two per complex one) equal the whole-plane values at interior and border
+ * pixels (within 1e-3; 0.1 % of D's range below sigma = 1 px, see
+ * test_tile_planes), and the candidate lists (roundness from l itself in
+ * the bank, from whole L_k planes here) are the same for any tile size,
+ * except where two candidates tie within that error, and identical for
+ * any thread count. The 1 mm filters of the texture and the fill, tiled with
+ * larger tiles, against the whole plane too, and the texture the bank makes
+ * (fine Gaussian in the pore tiles, less the tiled coarse one). */
 #include "fft/fft.h"
 #include "metrics/metrics.h"
 #include "metrics_test_util.h"
@@ -84,25 +88,36 @@ static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
     skd_filter_set *set;
     fftwf_complex *spec = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *spec);
     fftwf_complex *buf = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *buf);
-    double dmax = 0, per[2 * SKD_PORE_SCALES] = {0};
+    fftwf_complex *z = skd_fft_alloc(ctx, skd_fft_c2c_row(P) * P * sizeof *z);
+    double dmax = 0, per[2 * SKD_PORE_SCALES] = {0}, pair_vs_one = 0;
     bank_filters(f);
-    CHECK_STATUS(skd_filter_set_create(ctx, f, 2 * SKD_PORE_SCALES, P, P, &set), SKD_OK);
+    CHECK_STATUS(skd_filter_set_create_pairs(ctx, f, 2 * SKD_PORE_SCALES, P, P, &set),
+                 SKD_OK);
     for (size_t o = 0; o < sizeof org / sizeof org[0]; o++) {
         long long bx = org[o][0] - (long long)m, by = org[o][1] - (long long)m;
         skd_fft_pad_window(l, W, H, bx, by, P, P, (float *)spec);
         CHECK_STATUS(skd_fft_r2c_inplace(ctx, P, P, (float *)spec), SKD_OK);
         for (size_t i = 0; i < 2 * SKD_PORE_SCALES; i++) {
+            /* filter i alone, and as half of the pair (D_k, L_k) */
             CHECK_STATUS(skd_filter_set_apply(ctx, set, i, spec, buf), SKD_OK);
-            const float *r = (const float *)buf;
-            size_t stride = skd_fft_row_floats(P);
+            if (i % 2 == 0)
+                CHECK_STATUS(skd_filter_set_apply_pair(ctx, set, i, i + 1, spec, z),
+                             SKD_OK);
+            const float *r = (const float *)buf, *rz = (const float *)z + i % 2;
+            size_t stride = skd_fft_row_floats(P), zstride = 2 * skd_fft_c2c_row(P);
             for (long long y = org[o][1] - 1; y <= org[o][1] + (long long)t; y++)
                 for (long long x = org[o][0] - 1; x <= org[o][0] + (long long)t; x++) {
                     if (x < 0 || y < 0 || x >= W || y >= H)
                         continue;
                     double want = whole[i][y * W + x];
                     double got = r[(size_t)(y - by) * stride + (size_t)(x - bx)];
+                    double got2 = rz[(size_t)(y - by) * zstride + 2 * (size_t)(x - bx)];
                     if (fabs(got - want) > per[i])
                         per[i] = fabs(got - want);
+                    if (fabs(got2 - want) > per[i])
+                        per[i] = fabs(got2 - want);
+                    if (fabs(got2 - got) > pair_vs_one)
+                        pair_vs_one = fabs(got2 - got);
                     if (i % 2 == 0 && fabs(want) > dmax)
                         dmax = fabs(want);
                 }
@@ -121,8 +136,13 @@ static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
         CHECK(per[2 * k] < tol);
         CHECK(per[2 * k + 1] < tol);
     }
-    REPORT("tile %zu px, margin %zu: max |D| %.1f", P, m, dmax);
+    REPORT("tile %zu px, margin %zu: max |D| %.1f; pairs vs one filter per "
+           "transform: max |diff| %.3g", P, m, dmax, pair_vs_one);
+    /* the same sums in another order: float transforms are good to about
+     * 2^-24 log2(P^2) of the largest value (|l| up to 170), a few times */
+    CHECK(pair_vs_one < 4 * ldexp(1.0, -24) * log2((double)P * P) * 170);
     skd_filter_set_free(ctx, set);
+    skd_fft_dealloc(ctx, z);
     skd_fft_dealloc(ctx, spec);
     skd_fft_dealloc(ctx, buf);
     return dmax;
@@ -151,23 +171,56 @@ static void whole_candidates(skd_ctx *ctx, float **p, const uint8_t *region,
     }
 }
 
-/* Same (k, y, x) set; D within tol. */
+/* A candidate of one list that the other lacks is a near-tie when the
+ * other list has one at the same pixel one scale off, or at a neighbouring
+ * pixel of the same scale, whose D is within tol (the filters' own error
+ * decides which of the two wins), or when D is within tol of tau. */
+static int near_tie(const skd_pore_cand *c, const skd_cand_list *other, double tol)
+{
+    if (fabs((double)c->d - TAU) < tol)
+        return 1;
+    for (size_t j = 0; j < other->n; j++) {
+        const skd_pore_cand *o = &other->v[j];
+        long dx = (long)o->x - (long)c->x, dy = (long)o->y - (long)c->y;
+        long dk = (long)o->k - (long)c->k;
+        int scale_off = dx == 0 && dy == 0 && labs(dk) == 1;
+        int pixel_off = dk == 0 && labs(dx) <= 1 && labs(dy) <= 1;
+        if ((scale_off || pixel_off) && fabs((double)o->d - c->d) < tol)
+            return 1;
+    }
+    return 0;
+}
+
+/* The same (k, y, x) set, D within tol, except for near-ties. */
 static void compare_lists(const char *what, skd_cand_list *a, skd_cand_list *b,
                           double tol)
 {
     double worst = 0;
-    size_t same = a->n == b->n;
+    size_t only = 0, unexplained = 0;
     qsort(a->v, a->n, sizeof *a->v, by_kyx);
     qsort(b->v, b->n, sizeof *b->v, by_kyx);
-    for (size_t i = 0; same && i < a->n; i++) {
-        if (by_kyx(&a->v[i], &b->v[i]) != 0)
-            same = 0;
-        else if (fabs((double)a->v[i].d - b->v[i].d) > worst)
-            worst = fabs((double)a->v[i].d - b->v[i].d);
+    for (size_t i = 0, j = 0; i < a->n || j < b->n;) {
+        int c = i < a->n && j < b->n ? by_kyx(&a->v[i], &b->v[j]) : i < a->n ? -1 : 1;
+        if (c == 0) {
+            if (fabs((double)a->v[i].d - b->v[j].d) > worst)
+                worst = fabs((double)a->v[i].d - b->v[j].d);
+            i++;
+            j++;
+            continue;
+        }
+        const skd_pore_cand *lone = c < 0 ? &a->v[i++] : &b->v[j++];
+        only++;
+        if (!near_tie(lone, c < 0 ? b : a, tol)) {
+            unexplained++;
+            fprintf(stderr, "  only in the %s list: x %u y %u k %u D %.5f\n",
+                    c < 0 ? "tiled" : "whole-plane", lone->x, lone->y, lone->k, lone->d);
+        }
     }
-    REPORT("%s: %zu candidates vs %zu whole-plane, same positions: %s, max |dD| %.3g",
-           what, a->n, b->n, same ? "yes" : "NO", worst);
-    CHECK(same);
+    REPORT("%s: %zu candidates vs %zu whole-plane, in one list only: %zu (all "
+           "near-ties within %.3g: %s), max |dD| %.3g", what, a->n, b->n, only,
+           tol, unexplained ? "NO" : "yes", worst);
+    CHECK(unexplained == 0);
+    CHECK(only <= a->n / 100);
     CHECK(worst < tol);
 }
 
@@ -195,25 +248,76 @@ static void test_candidates(skd_ctx *ctx, const float *l, float **whole,
     free(region);
 }
 
-/* 1 and 2 threads: the same list, in the same order. */
+/* 1, 2 and 3 threads pulling tiles: the same list, in the same order. At
+ * the low threshold there are more candidates than the bank's first guess
+ * at its arena (one per 256 pixels), so workers also stop with a tile in
+ * hand while the arena grows, and go on. */
 static void test_threads(const float *l)
 {
-    skd_cand_list c[2] = {{NULL, 0, 0}, {NULL, 0, 0}};
-    skd_ctx *ctx[2] = {skd_ctx_create(), skd_ctx_create()};
+    const double taus[2] = {TAU, 0.3};
     uint8_t *region = malloc((size_t)W * H);
     memset(region, 1, (size_t)W * H);
-    for (int t = 0; t < 2; t++) {
-        CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
-        CHECK_STATUS(skd_pore_candidates(ctx[t], l, W, H, S, TAU, region, 100, &c[t]),
-                     SKD_OK);
+    for (int i = 0; i < 2; i++) {
+        skd_cand_list c[3] = {{NULL, 0, 0}, {NULL, 0, 0}, {NULL, 0, 0}};
+        skd_ctx *ctx[3] = {skd_ctx_create(), skd_ctx_create(), skd_ctx_create()};
+        for (int t = 0; t < 3; t++) {
+            CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+            CHECK_STATUS(skd_pore_candidates(ctx[t], l, W, H, S, taus[i], region,
+                                             100, &c[t]), SKD_OK);
+        }
+        REPORT("tau %.1f, threads 1, 2, 3: %zu, %zu and %zu candidates", taus[i],
+               c[0].n, c[1].n, c[2].n);
+        CHECK(c[0].n > (i == 0 ? 0 : 2 * (size_t)W * H / 256));
+        for (int t = 1; t < 3; t++)
+            CHECK(c[t].n == c[0].n &&
+                  memcmp(c[0].v, c[t].v, c[0].n * sizeof *c[0].v) == 0);
+        for (int t = 0; t < 3; t++) {
+            skd_cand_list_free(ctx[t], &c[t]);
+            skd_ctx_free(ctx[t]);
+        }
     }
-    REPORT("threads 1 vs 2: %zu and %zu candidates", c[0].n, c[1].n);
-    CHECK(c[0].n == c[1].n && c[0].n > 0 &&
-          memcmp(c[0].v, c[1].v, c[0].n * sizeof *c[0].v) == 0);
+    free(region);
+}
+
+/* The texture of skd_filter_bank, T = G_fine * l - G_coarse * l (the fine
+ * Gaussian in the pore tiles, the coarse one tiled with 1 mm margins),
+ * against the whole-plane DoG, and the same bits and pores on 1 and 2
+ * threads. */
+static void test_bank_texture(const float *l)
+{
+    const skd_filter dog = {SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * S, SKD_TEXTURE_COARSE_MM * S};
+    size_t n = (size_t)W * H;
+    float *whole = malloc(n * sizeof *whole), *tex[2];
+    uint8_t *region = malloc(n);
+    skd_pore *pores[2];
+    size_t np[2];
+    skd_ctx *ctx[2] = {skd_ctx_create(), skd_ctx_create()};
+    skd_spectrum *spec;
+    double worst = 0;
+    memset(region, 1, n);
+    CHECK_STATUS(skd_spectrum_forward(ctx[0], l, W, H, skd_fft_margin(S), &spec), SKD_OK);
+    CHECK_STATUS(skd_spectrum_filter(ctx[0], spec, &dog, 1, &whole), SKD_OK);
+    skd_spectrum_free(ctx[0], spec);
     for (int t = 0; t < 2; t++) {
-        skd_cand_list_free(ctx[t], &c[t]);
+        tex[t] = malloc(n * sizeof *tex[t]);
+        CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+        CHECK_STATUS(skd_filter_bank(ctx[t], l, W, H, S, TAU, region, tex[t],
+                                     &pores[t], &np[t]), SKD_OK);
+    }
+    for (size_t p = 0; p < n; p++)
+        if (fabs((double)tex[0][p] - whole[p]) > worst)
+            worst = fabs((double)tex[0][p] - whole[p]);
+    REPORT("bank texture vs whole-plane DoG: max |diff| %.3g; %zu pores", worst, np[0]);
+    CHECK(worst < 1e-3);
+    CHECK(memcmp(tex[0], tex[1], n * sizeof *tex[0]) == 0);
+    CHECK(np[0] == np[1] && np[0] > 0 &&
+          memcmp(pores[0], pores[1], np[0] * sizeof *pores[0]) == 0);
+    for (int t = 0; t < 2; t++) {
+        skd_dealloc(ctx[t], pores[t]);
+        free(tex[t]);
         skd_ctx_free(ctx[t]);
     }
+    free(whole);
     free(region);
 }
 
@@ -265,6 +369,7 @@ int main(void)
     test_candidates(ctx, l, whole, dmax);
     test_threads(l);
     test_large_filters(l);
+    test_bank_texture(l);
     for (int i = 0; i < 2 * SKD_PORE_SCALES; i++)
         free(whole[i]);
     free(whole);

@@ -1,0 +1,160 @@
+/* The roundness test of a pore candidate: the Hessian of L_k = G_sigma_k * l
+ * by central differences, either on an L_k plane or from the filled
+ * luminance itself. The second way needs no L_k plane and no inverse
+ * transform: the differences of L_k are separable sums over the
+ * mirror-padded l with differences of the 1-D kernel that a tile's FFT
+ * applies, a few thousand multiply-adds at each of the few candidates
+ * instead of a transform of every pixel. */
+#include <math.h>
+
+#include "metrics.h"
+
+/* The Gaussian's transfer function sampled on the N-point DFT grid and
+ * transformed back: g(i) = (1/N) sum_j G(f_j) cos(2 pi f_j i), f_j = j/N for
+ * j <= N/2 and (j - N)/N above. G is even, so the sum folds onto
+ * 0 <= j <= N/2, the Nyquist bin (even N) counted once. */
+static double periodic_gauss(double sigma, size_t n, size_t i)
+{
+    double sum = 1.0; /* j = 0 */
+    for (size_t j = 1; 2 * j <= n; j++) {
+        double f = (double)j / (double)n;
+        double gf = exp(-2.0 * M_PI * M_PI * sigma * sigma * f * f);
+        if (gf < 1e-30)
+            break; /* the rest adds nothing a double can hold */
+        sum += (2 * j == n ? 1.0 : 2.0) * gf * cos(2.0 * M_PI * f * (double)i);
+    }
+    return sum / (double)n;
+}
+
+void skd_hessian_kernel_make(double sigma, size_t n, size_t r, float *mem,
+                             skd_hessian_kernel *k)
+{
+    float *g = mem, *d2 = mem + r + 2, *d1 = mem + 2 * (r + 2);
+    double here = periodic_gauss(sigma, n, 0);
+    double prev = r > 0 ? periodic_gauss(sigma, n, 1) : 0; /* g(-1) = g(1) */
+    /* L is truncated at r, so its differences reach r + 1 */
+    for (size_t i = 0; i <= r + 1; i++) {
+        double next = i < r ? periodic_gauss(sigma, n, i + 1) : 0;
+        g[i] = (float)here;
+        d2[i] = (float)(prev - 2.0 * here + next);
+        d1[i] = (float)(prev - next);
+        prev = here;
+        here = next;
+    }
+    k->g = g;
+    k->d2 = d2;
+    k->d1 = d1;
+}
+
+int skd_hessian_round(double lxx, double lyy, double lxy)
+{
+    double mean = (lxx + lyy) / 2.0;
+    double half_diff = (lxx - lyy) / 2.0;
+    double disc = sqrt(half_diff * half_diff + lxy * lxy);
+    double lmax = mean + disc, lmin = mean - disc;
+    return lmin > 0 && lmin >= SKD_PORE_MIN_ROUNDNESS * lmax;
+}
+
+/* Index of i in a plane of n pixels mirrored as skd_fft_pad_window mirrors
+ * ("dcba|abcd|dcba"). */
+static size_t mirror(long long i, size_t n)
+{
+    long long period = 2 * (long long)n;
+    long long q = i % period;
+    if (q < 0)
+        q += period;
+    return (size_t)(q < (long long)n ? q : period - 1 - q);
+}
+
+/* Row j of the pixels a test at (x, y) reaches (columns left .. left + n
+ * - 1): a pointer into the window, or the mirrored pixels copied to row. */
+static const float *row_at(const skd_round_src *s, long long left,
+                           long long top, int in_win, size_t n, size_t j)
+{
+    if (in_win)
+        return s->win + (size_t)(top - s->wy + (long long)j) * s->wstride +
+               (size_t)(left - s->wx);
+    const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
+    for (size_t i = 0; i < n; i++)
+        s->row[i] = src[mirror(left + (long long)i, s->w)];
+    return s->row;
+}
+
+/* The kernel, its second and first difference along x around c, on l - c0
+ * (the sums are differences, and smaller numbers keep float sums good to
+ * about 1e-6 of the pore's contrast). Four running sums per kernel, taps
+ * i, i+1, i+2, i+3 side by side: the compiler vectorises the lane loop. */
+static void row_sums(const float *restrict c, float c0,
+                     const skd_hessian_kernel *k, size_t t, double out[3])
+{
+    const float *restrict kg = k->g, *restrict kd2 = k->d2, *restrict kd1 = k->d1;
+    float g[4] = {0}, d2[4] = {0}, d1[4] = {0};
+    float sg, sd2, sd1 = 0;
+    size_t i = 1;
+    for (; i + 3 <= t; i += 4)
+        for (size_t q = 0; q < 4; q++) {
+            float hi = c[i + q] - c0, lo = c[-(ptrdiff_t)(i + q)] - c0;
+            float sum = hi + lo, diff = hi - lo;
+            g[q] += kg[i + q] * sum;
+            d2[q] += kd2[i + q] * sum;
+            d1[q] += kd1[i + q] * diff;
+        }
+    sg = kg[0] * (c[0] - c0) + (g[0] + g[1]) + (g[2] + g[3]);
+    sd2 = kd2[0] * (c[0] - c0) + (d2[0] + d2[1]) + (d2[2] + d2[3]);
+    sd1 = (d1[0] + d1[1]) + (d1[2] + d1[3]);
+    for (; i <= t; i++) {
+        float hi = c[i] - c0, lo = c[-(ptrdiff_t)i] - c0;
+        sg += kg[i] * (hi + lo);
+        sd2 += kd2[i] * (hi + lo);
+        sd1 += kd1[i] * (hi - lo);
+    }
+    out[0] = sg;
+    out[1] = sd2;
+    out[2] = sd1;
+}
+
+/* sum k(j) h[j] over -t..t for an even (sign 1) or odd (-1) kernel. */
+static double column_sum(const double *h, const float *k, size_t t, double sign)
+{
+    double s = sign > 0 ? k[0] * h[0] : 0;
+    for (size_t j = 1; j <= t; j++)
+        s += k[j] * (h[j] + sign * h[-(ptrdiff_t)j]);
+    return s;
+}
+
+/* Rows y - r - 1 .. y + r + 1 of l, each summed along x with the kernel,
+ * its second and its first difference around x; then the columns of those
+ * sums along y. Mirrored pixels make the differences at the image border
+ * those of skd_is_round, which clamps (L(-1) = L(0) under the mirror). */
+void skd_hessian_at(const skd_round_src *s, size_t x, size_t y, double *lxx,
+                    double *lyy, double *lxy)
+{
+    const size_t r = s->r, n = 2 * r + 3, t = r + 1;
+    const long long left = (long long)x - (long long)t;
+    const long long top = (long long)y - (long long)t;
+    const int in_win = s->win && left >= s->wx && top >= s->wy &&
+                       left + (long long)n <= s->wx + (long long)s->wcols &&
+                       top + (long long)n <= s->wy + (long long)s->wrows;
+    const float c0 = in_win ? s->win[(size_t)((long long)y - s->wy) * s->wstride +
+                                     (size_t)((long long)x - s->wx)]
+                            : s->l[y * s->w + x];
+    double *hg = s->hsum, *hd2 = hg + n, *hd1 = hd2 + n;
+
+    for (size_t j = 0; j < n; j++) {
+        double sums[3];
+        row_sums(row_at(s, left, top, in_win, n, j) + t, c0, &s->kx, t, sums);
+        hg[j] = sums[0];
+        hd2[j] = sums[1];
+        hd1[j] = sums[2];
+    }
+    *lxx = column_sum(hd2 + t, s->ky.g, r, 1);
+    *lyy = column_sum(hg + t, s->ky.d2, t, 1);
+    *lxy = column_sum(hd1 + t, s->ky.d1, t, -1) / 4.0;
+}
+
+int skd_is_round_at(const skd_round_src *s, size_t x, size_t y)
+{
+    double lxx, lyy, lxy;
+    skd_hessian_at(s, x, y, &lxx, &lyy, &lxy);
+    return skd_hessian_round(lxx, lyy, lxy);
+}
