@@ -90,25 +90,25 @@ enum {
     T_TOTAL, T_COUNT
 };
 static const char *const stage_name[T_COUNT] = {
-    "decode", "colour", "mask", "fill_2fft", "texture_dog_fft",
-    "pore_bank_tiled", "pore_suppression", "statistics", "stages_total"};
+    "decode", "colour", "mask", "fill", "texture_coarse_lowpass",
+    "pore_bank_and_texture_fine", "pore_suppression", "statistics", "stages_total"};
 
 /* skd_filter_bank with a stopwatch per stage. */
 static void bank(skd_ctx *ctx, const float *l, size_t w, size_t h, double s,
                  double tau, const uint8_t *region, float *texture,
                  skd_pore **pores, size_t *n_pores, double *t)
 {
-    skd_filter dog = {SKD_FILTER_DOG, SKD_TEXTURE_FINE_MM * s, SKD_TEXTURE_COARSE_MM * s};
+    skd_filter coarse = {SKD_FILTER_GAUSS, SKD_TEXTURE_COARSE_MM * s, 0};
     double radius[SKD_PORE_SCALES];
     skd_cand_list cands = {NULL, 0, 0};
     double t0 = now();
     int st = skd_fft_filter_planes(ctx, &l, &texture, 1, w, h,
-                                   skd_fft_margin(dog.s2), &dog);
+                                   skd_fft_margin(coarse.s1), &coarse);
     if (st != SKD_OK)
         die("texture", ctx, st);
     t[T_TEXTURE] = now() - t0;
     t0 = now();
-    st = skd_pore_candidates(ctx, l, w, h, s, tau, region, SKD_PORE_TILE, &cands);
+    st = skd_pore_bank(ctx, l, w, h, s, tau, region, SKD_PORE_TILE, texture, &cands);
     if (st != SKD_OK)
         die("pores", ctx, st);
     t[T_PORES] = now() - t0;
