@@ -123,6 +123,18 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
 void skd_lowpass_geometry(const skd_lowpass *lp, size_t *nx, size_t *ny,
                           size_t *kx, size_t *ky);
 
+/* Index into a plane of length n for any integer i, reflecting about the
+ * outer edges of the end pixels ("dcba|abcd|dcba"): the mirror padding of
+ * every filter path. */
+static inline size_t skd_fft_reflect(long long i, size_t n)
+{
+    long long period = 2 * (long long)n;
+    long long r = i % period;
+    if (r < 0)
+        r += period;
+    return (size_t)(r < (long long)n ? r : period - 1 - r);
+}
+
 /* Padded geometry of a w x h plane with margin (s->data untouched), the
  * floats per row of an in-place transform's buffer (2 (pw/2 + 1)), and the
  * mirror padding written into such a buffer. */

@@ -44,15 +44,6 @@ struct skd_lowpass {
     size_t *xsrc;          /* nx: plane column at each position of v */
 };
 
-static size_t reflect(long long i, size_t n)
-{
-    long long period = 2 * (long long)n;
-    long long r = i % period;
-    if (r < 0)
-        r += period;
-    return (size_t)(r < (long long)n ? r : period - 1 - r);
-}
-
 /* Where sample i of a length-n sequence sits in Makhoul's reordering. */
 static size_t makhoul_pos(size_t i, size_t n)
 {
@@ -217,7 +208,7 @@ int skd_lowpass_create(skd_ctx *ctx, const skd_filter *f, size_t w, size_t h,
         goto fail;
     }
     for (size_t i = 0; i < lp->nx; i++)
-        lp->xsrc[makhoul_pos(i, lp->nx)] = reflect((long long)i, w);
+        lp->xsrc[makhoul_pos(i, lp->nx)] = skd_fft_reflect((long long)i, w);
     *out = lp;
     return SKD_OK;
 fail:
@@ -290,7 +281,7 @@ static void forward_row(lp_worker *wk, size_t p, size_t j, float *c)
 {
     const skd_lowpass *lp = wk->lp;
     const float *x = wk->io->load(wk->io->user, p,
-                                  reflect((long long)j, lp->h), wk->row);
+                                  skd_fft_reflect((long long)j, lp->h), wk->row);
     if (!x) {
         memset(c, 0, lp->kx * sizeof *c);
         c[0] = 2.0f * (float)lp->nx * wk->row[0];

@@ -24,17 +24,6 @@ size_t skd_fft_margin(double sigma)
     return (size_t)ceil(4.0 * sigma) + 2;
 }
 
-/* Index into a plane of length n for any integer i, reflecting about the
- * outer edges of the end pixels: ... 1 0 | 0 1 ... n-1 | n-1 n-2 ... */
-static size_t reflect(long long i, size_t n)
-{
-    long long period = 2 * (long long)n;
-    long long r = i % period;
-    if (r < 0)
-        r += period;
-    return (size_t)(r < (long long)n ? r : period - 1 - r);
-}
-
 void skd_fft_pad_window(const float *plane, size_t w, size_t h, long long x0,
                         long long y0, size_t pw, size_t ph,
                         float *restrict padded)
@@ -47,14 +36,14 @@ void skd_fft_pad_window(const float *plane, size_t w, size_t h, long long x0,
     if (in1 < in0)
         in1 = in0;
     for (size_t py = 0; py < ph; py++) {
-        const float *src = plane + reflect(y0 + (long long)py, h) * w;
+        const float *src = plane + skd_fft_reflect(y0 + (long long)py, h) * w;
         float *dst = padded + py * stride;
         if (in1 > in0)
             memcpy(dst + in0, src + x0 + in0, (size_t)(in1 - in0) * sizeof *dst);
         for (long long px = 0; px < in0; px++)
-            dst[px] = src[reflect(x0 + px, w)];
+            dst[px] = src[skd_fft_reflect(x0 + px, w)];
         for (long long px = in1; px < (long long)pw; px++)
-            dst[px] = src[reflect(x0 + px, w)];
+            dst[px] = src[skd_fft_reflect(x0 + px, w)];
     }
 }
 

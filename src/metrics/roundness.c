@@ -55,17 +55,6 @@ int skd_hessian_round(double lxx, double lyy, double lxy)
     return lmin > 0 && lmin >= SKD_PORE_MIN_ROUNDNESS * lmax;
 }
 
-/* Index of i in a plane of n pixels mirrored as skd_fft_pad_window mirrors
- * ("dcba|abcd|dcba"). */
-static size_t mirror(long long i, size_t n)
-{
-    long long period = 2 * (long long)n;
-    long long q = i % period;
-    if (q < 0)
-        q += period;
-    return (size_t)(q < (long long)n ? q : period - 1 - q);
-}
-
 /* Row j of the pixels a test at (x, y) reaches (columns left .. left + n
  * - 1): a pointer into the window, or the mirrored pixels copied to row. */
 static const float *row_at(const skd_round_src *s, long long left,
@@ -74,9 +63,9 @@ static const float *row_at(const skd_round_src *s, long long left,
     if (in_win)
         return s->win + (size_t)(top - s->wy + (long long)j) * s->wstride +
                (size_t)(left - s->wx);
-    const float *src = s->l + mirror(top + (long long)j, s->h) * s->w;
+    const float *src = s->l + skd_fft_reflect(top + (long long)j, s->h) * s->w;
     for (size_t i = 0; i < n; i++)
-        s->row[i] = src[mirror(left + (long long)i, s->w)];
+        s->row[i] = src[skd_fft_reflect(left + (long long)i, s->w)];
     return s->row;
 }
 

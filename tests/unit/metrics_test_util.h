@@ -174,4 +174,37 @@ static inline size_t tu_random_dips(tu_dip *dips, size_t n, double w, double h,
     return placed;
 }
 
+static inline uint32_t tu_lcg(uint32_t *s)
+{
+    *s = *s * 1664525u + 1013904223u;
+    return *s >> 8;
+}
+
+/* l in % contrast (w x h, malloc): a slope, white pixel noise of +-2 (the
+ * worst case for the long tails of small band-limited kernels) and 900 dark
+ * dips of depth 5..30 and sigma 0.5..4 px, some cut by the border. */
+static inline float *tu_synthetic_l(size_t w, size_t h, uint32_t seed)
+{
+    float *l = malloc(w * h * sizeof *l);
+    if (!l)
+        return NULL;
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++)
+            l[y * w + x] = (float)(-160.0 + 0.01 * x - 0.02 * y +
+                                   4.0 * (tu_lcg(&seed) / 16777216.0 - 0.5));
+    for (int i = 0; i < 900; i++) {
+        double cx = tu_lcg(&seed) % w, cy = tu_lcg(&seed) % h;
+        double a = 5 + 25 * (tu_lcg(&seed) / 16777216.0);
+        double s = 0.5 + 3.5 * (tu_lcg(&seed) / 16777216.0);
+        for (long y = (long)(cy - 4 * s); y <= (long)(cy + 4 * s); y++)
+            for (long x = (long)(cx - 4 * s); x <= (long)(cx + 4 * s); x++) {
+                if (x < 0 || y < 0 || x >= (long)w || y >= (long)h)
+                    continue;
+                double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+                l[y * w + x] -= (float)(a * exp(-r2 / (2 * s * s)));
+            }
+    }
+    return l;
+}
+
 #endif

@@ -17,37 +17,6 @@
 #define PW 320 /* the tile */
 #define PH 288
 
-static uint32_t lcg(uint32_t *s)
-{
-    *s = *s * 1664525u + 1013904223u;
-    return *s >> 8;
-}
-
-/* l in % contrast: a slope, white pixel noise of +-2 (the worst case for
- * the long tails) and 900 dark dips of depth 5..30, sigma 0.5..4 px. */
-static float *synthetic_l(void)
-{
-    float *l = malloc((size_t)W * H * sizeof *l);
-    uint32_t seed = 777;
-    for (size_t y = 0; y < H; y++)
-        for (size_t x = 0; x < W; x++)
-            l[y * W + x] = (float)(-160.0 + 0.01 * x - 0.02 * y +
-                                   4.0 * (lcg(&seed) / 16777216.0 - 0.5));
-    for (int i = 0; i < 900; i++) {
-        double cx = lcg(&seed) % W, cy = lcg(&seed) % H;
-        double a = 5 + 25 * (lcg(&seed) / 16777216.0);
-        double s = 0.5 + 3.5 * (lcg(&seed) / 16777216.0);
-        for (long y = (long)(cy - 4 * s); y <= (long)(cy + 4 * s); y++)
-            for (long x = (long)(cx - 4 * s); x <= (long)(cx + 4 * s); x++) {
-                if (x < 0 || y < 0 || x >= W || y >= H)
-                    continue;
-                double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                l[y * W + x] -= (float)(a * exp(-r2 / (2 * s * s)));
-            }
-    }
-    return l;
-}
-
 /* The periodic kernel in double, written out independently of the library:
  * g(i) = (1/n) sum over the n DFT frequencies of G(f) cos(2 pi f i). */
 static double kernel(double sigma, size_t n, long i)
@@ -291,7 +260,7 @@ static void test_hessian(skd_ctx *ctx, const float *l, double sigma)
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
-    float *l = synthetic_l();
+    float *l = tu_synthetic_l(W, H, 777);
     double smin = skd_pore_radius_mm(0) * S / sqrt(2.0);
     double smax = skd_pore_radius_mm(SKD_PORE_SCALES - 1) * S / sqrt(2.0);
     test_kernel_is_the_ffts(ctx, smin, 17);

@@ -19,37 +19,6 @@
 
 static double sigma_k(int k) { return skd_pore_radius_mm(k) * S / sqrt(2.0); }
 
-static uint32_t lcg(uint32_t *s)
-{
-    *s = *s * 1664525u + 1013904223u;
-    return *s >> 8;
-}
-
-/* l in % contrast: a slope, pixel noise of +-2 and 900 dark dips of depth
- * 5..30 and sigma 0.5..4 px, some cut by the image border. */
-static float *synthetic_l(void)
-{
-    float *l = malloc((size_t)W * H * sizeof *l);
-    uint32_t seed = 12345;
-    for (size_t y = 0; y < H; y++)
-        for (size_t x = 0; x < W; x++)
-            l[y * W + x] = (float)(-160.0 + 0.01 * x - 0.02 * y +
-                                   4.0 * (lcg(&seed) / 16777216.0 - 0.5));
-    for (int i = 0; i < 900; i++) {
-        double cx = lcg(&seed) % W, cy = lcg(&seed) % H;
-        double a = 5 + 25 * (lcg(&seed) / 16777216.0);
-        double s = 0.5 + 3.5 * (lcg(&seed) / 16777216.0);
-        for (long y = (long)(cy - 4 * s); y <= (long)(cy + 4 * s); y++)
-            for (long x = (long)(cx - 4 * s); x <= (long)(cx + 4 * s); x++) {
-                if (x < 0 || y < 0 || x >= W || y >= H)
-                    continue;
-                double r2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-                l[y * W + x] -= (float)(a * exp(-r2 / (2 * s * s)));
-            }
-    }
-    return l;
-}
-
 /* D_k at 2k, L_k at 2k + 1, as the bank orders them. */
 static void bank_filters(skd_filter f[2 * SKD_PORE_SCALES])
 {
@@ -363,7 +332,7 @@ static void test_large_filters(const float *l)
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
-    float *l = synthetic_l();
+    float *l = tu_synthetic_l(W, H, 12345);
     float **whole = whole_planes(ctx, l);
     double dmax = test_tile_planes(ctx, l, whole);
     test_candidates(ctx, l, whole, dmax);
