@@ -31,6 +31,25 @@ void *skd_malloc_array(skd_ctx *ctx, size_t n, size_t size)
     return skd_malloc(ctx, total);
 }
 
+void *skd_array_grow(skd_ctx *ctx, void *v, size_t n, size_t *cap,
+                     size_t size, size_t first)
+{
+    size_t want = *cap ? *cap * 2 : first;
+    void *grown;
+    if (want < *cap || want < n) {
+        skd_fail(ctx, SKD_E_NOMEM, "array of %zu elements cannot grow", n);
+        return NULL;
+    }
+    grown = skd_malloc_array(ctx, want, size);
+    if (!grown)
+        return NULL;
+    if (n)
+        memcpy(grown, v, n * size);
+    skd_dealloc(ctx, v);
+    *cap = want;
+    return grown;
+}
+
 void *skd_calloc(skd_ctx *ctx, size_t n, size_t size)
 {
     void *p = skd_malloc_array(ctx, n, size);

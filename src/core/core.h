@@ -38,6 +38,11 @@ void skd_message_prefix(skd_ctx *ctx, const char *prefix);
 void *skd_malloc(skd_ctx *ctx, size_t size);
 void *skd_calloc(skd_ctx *ctx, size_t n, size_t size);
 void *skd_malloc_array(skd_ctx *ctx, size_t n, size_t size);
+/* The array v (n elements of size bytes in use) moved to a new block of
+ * twice its capacity *cap (first when 0), which *cap receives; v is freed.
+ * NULL (v untouched) when memory or the size runs out. */
+void *skd_array_grow(skd_ctx *ctx, void *v, size_t n, size_t *cap,
+                     size_t size, size_t first);
 /* size = a * b * c, 0 on overflow. */
 int skd_mul3_size(size_t a, size_t b, size_t c, size_t *out);
 void skd_dealloc(skd_ctx *ctx, void *ptr);

@@ -196,15 +196,11 @@ static int get_plans(skd_ctx *ctx, size_t pw, size_t ph, int kind,
             return ensure_pair(ctx, *out, kind);
         }
     if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        plan_entry *e = skd_malloc_array(ctx, cap, sizeof *e);
+        plan_entry *e = skd_array_grow(ctx, c->entries, c->n, &c->cap,
+                                       sizeof *e, 8);
         if (!e)
             return SKD_E_NOMEM;
-        if (c->n)
-            memcpy(e, c->entries, c->n * sizeof *e);
-        skd_dealloc(ctx, c->entries);
         c->entries = e;
-        c->cap = cap;
     }
     plan_entry *e = &c->entries[c->n];
     memset(e, 0, sizeof *e);
@@ -272,15 +268,11 @@ int skd_fft_prepare_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *out)
             return SKD_OK;
         }
     if (c->n1d == c->cap1d) {
-        size_t cap = c->cap1d ? c->cap1d * 2 : 4;
-        plan_1d_entry *grown = skd_malloc_array(ctx, cap, sizeof *grown);
+        plan_1d_entry *grown = skd_array_grow(ctx, c->e1d, c->n1d, &c->cap1d,
+                                              sizeof *grown, 4);
         if (!grown)
             return SKD_E_NOMEM;
-        if (c->n1d)
-            memcpy(grown, c->e1d, c->n1d * sizeof *grown);
-        skd_dealloc(ctx, c->e1d);
         c->e1d = grown;
-        c->cap1d = cap;
     }
     e = &c->e1d[c->n1d];
     memset(e, 0, sizeof *e);

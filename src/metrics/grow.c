@@ -76,14 +76,20 @@ static void row_distance(const grow_job *job, size_t y)
     }
 }
 
-static void distance_band(void *arg, size_t chunk, size_t thread)
+/* fn on every row of band `chunk`. */
+static void for_band_rows(const grow_job *job, size_t chunk,
+                          void (*fn)(const grow_job *, size_t))
 {
-    const grow_job *job = arg;
     size_t y0 = chunk * job->band_rows;
     size_t y1 = y0 + job->band_rows < job->h ? y0 + job->band_rows : job->h;
-    (void)thread;
     for (size_t y = y0; y < y1; y++)
-        row_distance(job, y);
+        fn(job, y);
+}
+
+static void distance_band(void *arg, size_t chunk, size_t thread)
+{
+    (void)thread;
+    for_band_rows(arg, chunk, row_distance);
 }
 
 /* Row y of the result: OR over the rows within the radius that have
@@ -113,12 +119,8 @@ static void output_row(const grow_job *job, size_t y)
 
 static void output_band(void *arg, size_t chunk, size_t thread)
 {
-    const grow_job *job = arg;
-    size_t y0 = chunk * job->band_rows;
-    size_t y1 = y0 + job->band_rows < job->h ? y0 + job->band_rows : job->h;
     (void)thread;
-    for (size_t y = y0; y < y1; y++)
-        output_row(job, y);
+    for_band_rows(arg, chunk, output_row);
 }
 
 /* half_width[dy] = max{dx >= 0 : dx^2 + dy^2 <= r2}, or R + 1 (no reach)

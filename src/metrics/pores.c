@@ -21,18 +21,10 @@ void skd_cand_list_free(skd_ctx *ctx, skd_cand_list *c)
 static int cand_push(skd_ctx *ctx, skd_cand_list *c, skd_pore_cand p)
 {
     if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 256;
-        skd_pore_cand *v;
-        if (cap < c->cap)
-            return skd_fail(ctx, SKD_E_NOMEM, "too many pore candidates");
-        v = skd_malloc_array(ctx, cap, sizeof *v);
+        skd_pore_cand *v = skd_array_grow(ctx, c->v, c->n, &c->cap, sizeof *v, 256);
         if (!v)
             return SKD_E_NOMEM;
-        for (size_t i = 0; i < c->n; i++)
-            v[i] = c->v[i];
-        skd_dealloc(ctx, c->v);
         c->v = v;
-        c->cap = cap;
     }
     c->v[c->n++] = p;
     return SKD_OK;

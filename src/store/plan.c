@@ -43,15 +43,11 @@ int skd_plan_add(skd_ctx *ctx, skd_plan *plan, const char *patient,
 {
     skd_entry *e;
     if (plan->n == plan->cap) {
-        size_t cap = plan->cap ? plan->cap * 2 : 64;
-        skd_entry *ne = skd_malloc_array(ctx, cap, sizeof *ne);
+        skd_entry *ne = skd_array_grow(ctx, plan->e, plan->n, &plan->cap,
+                                       sizeof *ne, 64);
         if (!ne)
             return SKD_E_NOMEM;
-        if (plan->n)
-            memcpy(ne, plan->e, plan->n * sizeof *ne);
-        skd_dealloc(ctx, plan->e);
         plan->e = ne;
-        plan->cap = cap;
     }
     e = &plan->e[plan->n];
     memset(e, 0, sizeof *e);

@@ -26,15 +26,10 @@ static void names_free(skd_ctx *ctx, name_list *l)
 static int names_push(skd_ctx *ctx, name_list *l, const char *s)
 {
     if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 16;
-        char **nv = skd_malloc_array(ctx, cap, sizeof *nv);
+        char **nv = skd_array_grow(ctx, l->v, l->n, &l->cap, sizeof *nv, 16);
         if (!nv)
             return SKD_E_NOMEM;
-        if (l->n)
-            memcpy(nv, l->v, l->n * sizeof *nv);
-        skd_dealloc(ctx, l->v);
         l->v = nv;
-        l->cap = cap;
     }
     if (!(l->v[l->n] = skd_strdup(ctx, s)))
         return SKD_E_NOMEM;
