@@ -53,6 +53,11 @@ int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path);
 /* JSON helpers writing into a cli_buf. Numbers that are not finite are
  * written as null. */
 void cli_json_str(cli_buf *b, const char *s);
+/* s as an RFC 4180 CSV field: quoted when it holds a comma, quote or line
+ * break, quotes doubled. */
+void cli_csv_field(cli_buf *b, const char *s);
+/* The file name after the last '/'. */
+const char *cli_base_name(const char *path);
 void cli_json_num(cli_buf *b, double v);
 
 /* Options: each command declares a table and calls cli_parse (options.c).
@@ -114,7 +119,6 @@ int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
               void *opts, cli_args *args);
 
 /* 1 when stdout is a terminal (human output by default). */
-int cli_stdout_is_tty(void);
 
 /* Subcommands. */
 int cmd_analyze(int argc, char **argv);

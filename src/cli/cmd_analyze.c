@@ -145,12 +145,6 @@ static void save_wisdom(skd_ctx *ctx, const char *path)
         cli_warn("FFT wisdom not saved: %s", skd_ctx_message(ctx));
 }
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 static int write_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a,
                          const char *path)
 {
@@ -167,7 +161,7 @@ static int overlay_path(const analyze_opts *o, const char *image, char *buf, siz
     if (o->overlay)
         return snprintf(buf, n, "%s", o->overlay) < (int)n;
     if (o->overlay_dir)
-        return snprintf(buf, n, "%s/%s.overlay.png", o->overlay_dir, base_name(image)) < (int)n;
+        return snprintf(buf, n, "%s/%s.overlay.png", o->overlay_dir, cli_base_name(image)) < (int)n;
     return 0;
 }
 
@@ -296,19 +290,6 @@ static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
     cli_buf_printf(b, "  ]\n}\n");
 }
 
-static void csv_field(cli_buf *b, const char *s)
-{
-    int quote = strpbrk(s, ",\"\n\r") != NULL;
-    if (!quote) {
-        cli_buf_printf(b, "%s", s);
-        return;
-    }
-    cli_buf_printf(b, "\"");
-    for (; *s; s++)
-        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    cli_buf_printf(b, "\"");
-}
-
 static void emit_csv(cli_buf *b, const result *res, int n)
 {
     cli_buf_printf(b, "file,status,width,height,px_per_mm,scale_source,region_area_cm2,"
@@ -317,10 +298,10 @@ static void emit_csv(cli_buf *b, const result *res, int n)
                       "erythema_index,red_area_fraction,error\n");
     for (int i = 0; i < n; i++) {
         const result *r = &res[i];
-        csv_field(b, r->path);
+        cli_csv_field(b, r->path);
         if (r->status != SKD_OK) {
             cli_buf_printf(b, ",error,,,,,,,,,,,,,,,,,,");
-            csv_field(b, r->message);
+            cli_csv_field(b, r->message);
             cli_buf_printf(b, "\n");
             continue;
         }

@@ -138,12 +138,6 @@ static long long file_bytes(const char *path)
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
 /* Decimals per metric, as in the HTML report (src/report/format.c). */
 static int decimals(skd_metric_id m)
 {
@@ -394,19 +388,6 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_buf_printf(b, "]\n}\n");
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
-static void csv_field(cli_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        cli_buf_printf(b, "%s", s);
-        return;
-    }
-    cli_buf_printf(b, "\"");
-    for (; *s; s++)
-        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    cli_buf_printf(b, "\"");
-}
-
 static void csv_num(cli_buf *b, double v)
 {
     if (isfinite(v))
@@ -424,9 +405,9 @@ static void write_csv(cli_buf *b, const compare_args *a,
     for (int i = 0; i < SKD_METRIC_COUNT; i++) {
         skd_metric_id m = (skd_metric_id)i;
         const skd_change *ch = &c->change[i];
-        csv_field(b, a->before);
+        cli_csv_field(b, a->before);
         cli_buf_printf(b, ",");
-        csv_field(b, a->after);
+        cli_csv_field(b, a->after);
         cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m), skd_metric_label(m),
                        skd_metric_unit(m));
         csv_num(b, ch->before);
@@ -503,8 +484,8 @@ static int run(skd_ctx *ctx, const compare_args *a)
         write_table(&out, ctx, a, c);
     code = cli_buf_emit(ctx, &out, a->out);
     if (code == CLI_EXIT_OK && a->report) {
-        st = skd_report_html(ctx, c, before, after, base_name(a->before),
-                             base_name(a->after), a->report);
+        st = skd_report_html(ctx, c, before, after, cli_base_name(a->before),
+                             cli_base_name(a->after), a->report);
         if (st != SKD_OK) {
             cli_fail_status(ctx, st);
             code = st == SKD_E_NOMEM ? CLI_EXIT_NOMEM : CLI_EXIT_OUTPUT;

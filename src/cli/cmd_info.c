@@ -102,30 +102,13 @@ static void json_object(cli_buf *b, const char *path,
                    in->exif_orientation, in->has_icc ? "true" : "false");
 }
 
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
-static void csv_field(cli_buf *b, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        cli_buf_printf(b, "%s", s);
-        return;
-    }
-    cli_buf_printf(b, "\"");
-    for (; *s; s++) {
-        if (*s == '"')
-            cli_buf_printf(b, "\"\"");
-        else
-            cli_buf_printf(b, "%c", *s);
-    }
-    cli_buf_printf(b, "\"");
-}
-
 static void csv_row(cli_buf *b, const char *path, const skd_image_info *in,
                     const char *error)
 {
-    csv_field(b, path);
+    cli_csv_field(b, path);
     if (error) {
         cli_buf_printf(b, ",,,,,,,,,,,,");
-        csv_field(b, error);
+        cli_csv_field(b, error);
         cli_buf_printf(b, "\n");
         return;
     }

@@ -197,4 +197,21 @@ void cli_json_num(cli_buf *b, double v)
         cli_buf_printf(b, "null");
 }
 
-int cli_stdout_is_tty(void) { return isatty(STDOUT_FILENO); }
+
+void cli_csv_field(cli_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        cli_buf_printf(b, "%s", s);
+        return;
+    }
+    cli_buf_printf(b, "\"");
+    for (; *s; s++)
+        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
+    cli_buf_printf(b, "\"");
+}
+
+const char *cli_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}

@@ -23,6 +23,8 @@ typedef struct fake {
     int kill_after; /* raise SIGKILL at this call (analyse or compare) */
     int delay_us;   /* time per item, so a timed kill lands mid-run */
     int oom;        /* fail every analysis with SKD_E_NOMEM */
+    int progress;   /* write a byte to progress_fd as each item starts */
+    int progress_fd;
     atomic_int calls;
 } fake;
 
@@ -58,6 +60,11 @@ static void tick(fake *f)
 {
     if (f->kill_after && atomic_fetch_add(&f->calls, 1) + 1 == f->kill_after)
         raise(SIGKILL);
+    if (f->progress) {
+        char c = 1;
+        if (write(f->progress_fd, &c, 1) != 1)
+            _exit(3); /* the parent is gone */
+    }
     if (f->delay_us)
         usleep((useconds_t)f->delay_us);
 }
@@ -348,11 +355,16 @@ static void test_jobs(skd_ctx *ctx)
 
 /* Run a batch in a child process and kill it: with kill_after > 0 the
  * child kills itself when it starts that item; otherwise the parent sends
- * SIGKILL after delay_us. Returns 1 when the child died of SIGKILL. */
-static int killed_run(const char *db, int kill_after, int delay_us)
+ * SIGKILL delay_us after the child has started `items` more items (counted
+ * through a pipe, so the kill lands mid-run however loaded the machine is).
+ * Returns 1 when the child died of SIGKILL. */
+static int killed_run(const char *db, int kill_after, int items, int delay_us)
 {
-    int status;
-    pid_t pid = fork();
+    int status, fds[2] = {-1, -1};
+    pid_t pid;
+    if (!kill_after && pipe(fds) != 0)
+        return 0;
+    pid = fork();
     if (pid == 0) {
         fake f;
         skd_batch_options o;
@@ -362,16 +374,31 @@ static int killed_run(const char *db, int kill_after, int delay_us)
         memset(&o, 0, sizeof o);
         f.kill_after = kill_after;
         f.delay_us = kill_after ? 0 : 1000;
+        if (!kill_after) {
+            close(fds[0]);
+            f.progress = 1;
+            f.progress_fd = fds[1];
+        }
         o.archive = archive;
         o.db_path = db;
         o.jobs = 2;
         _exit(skd_batch_run_ops(c, &o, ops_for(&f), &s) == SKD_OK ? 0 : 1);
     }
-    if (pid < 0)
+    if (!kill_after)
+        close(fds[1]);
+    if (pid < 0) {
+        if (!kill_after)
+            close(fds[0]);
         return 0;
+    }
     if (!kill_after) {
+        char c;
+        int seen = 0; /* fewer when the child finishes first (EOF) */
+        while (seen < items && read(fds[0], &c, 1) == 1)
+            seen++;
         usleep((useconds_t)delay_us);
         kill(pid, SIGKILL);
+        close(fds[0]);
     }
     if (waitpid(pid, &status, 0) != pid)
         return 0;
@@ -409,7 +436,7 @@ static void test_kill_resume(skd_ctx *ctx)
     int killed = 0, before;
     path_of(db, sizeof db, "kill.db");
     for (size_t r = 0; r < sizeof kill_at / sizeof *kill_at; r++)
-        killed += killed_run(db, kill_at[r], 0);
+        killed += killed_run(db, kill_at[r], 0, 0);
     before = count_rows(db, "images") + count_rows(db, "comparisons");
     REPORT("item kills: %d of %zu runs killed, %d of 36 rows stored", killed,
            sizeof kill_at / sizeof *kill_at, before);
@@ -429,7 +456,8 @@ static void test_timed_kills(skd_ctx *ctx)
     path_of(db, sizeof db, "timed.db");
     for (int r = 0; r < rounds; r++) {
         seed = seed * 1103515245u + 12345u;
-        killed += killed_run(db, 0, 2000 + (int)(seed >> 16) % 12000);
+        killed += killed_run(db, 0, 1 + (int)(seed >> 16) % 6,
+                             (int)(seed >> 8) % 1500);
     }
     rows = count_rows(db, "images") + count_rows(db, "comparisons");
     REPORT("timed kills: %d of %d runs killed, %d of 36 rows stored", killed,
