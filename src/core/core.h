@@ -57,6 +57,15 @@ static inline double skd_opt(const skd_ctx *ctx, skd_option o)
 /* Scale in px/mm for this context and whether it was assumed. */
 double skd_ctx_scale(const skd_ctx *ctx, int *assumed);
 
+/* Runs job(args + t * arg_size) for t < n on n threads (this one
+ * included); jobs of threads that cannot start run here, so the work done
+ * is the same either way. n <= SKD_MAX_THREADS. */
+#define SKD_MAX_THREADS 64
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+                      size_t n);
+/* SKD_OPT_THREADS, bounded by jobs and SKD_MAX_THREADS, at least 1. */
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs);
+
 /* fn(arg, chunk, thread) for every chunk < n_chunks, on up to
  * skd_parallel_threads(ctx, n_chunks) threads (SKD_OPT_THREADS; thread <
  * that number, for per-thread scratch). Chunks are the caller's fixed

@@ -1,11 +1,41 @@
-/* A parallel for over fixed chunks. The chunks are the caller's (fixed
- * sizes, independent of the thread count) and are handed out one at a time,
- * so a result written per chunk, or partial sums combined in chunk order,
- * do not depend on how many threads ran or which one took which chunk. */
+/* Threads for one photo: a runner of n jobs (this thread included), the
+ * thread count of the context, and a parallel for over fixed chunks. The
+ * chunks are the caller's (fixed sizes, independent of the thread count)
+ * and are handed out one at a time, so a result written per chunk, or
+ * partial sums combined in chunk order, do not depend on how many threads
+ * ran or which one took which chunk. */
+#include <pthread.h>
 #include <stdatomic.h>
 
 #include "core.h"
-#include "../fft/fft.h"
+
+void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
+                      size_t n)
+{
+    pthread_t tid[SKD_MAX_THREADS];
+    size_t started = 1;
+    char *base = args;
+    for (size_t t = 1; t < n; t++) {
+        if (pthread_create(&tid[t], NULL, job, base + t * arg_size) != 0)
+            break;
+        started++;
+    }
+    for (size_t t = started; t < n; t++)
+        job(base + t * arg_size);
+    job(base);
+    for (size_t t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+}
+
+size_t skd_thread_count(const skd_ctx *ctx, size_t jobs)
+{
+    size_t n = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
+    if (n > jobs)
+        n = jobs;
+    if (n > SKD_MAX_THREADS)
+        n = SKD_MAX_THREADS;
+    return n < 1 ? 1 : n;
+}
 
 typedef struct chunk_pool {
     skd_chunk_fn fn;
@@ -39,7 +69,7 @@ size_t skd_parallel_threads(const skd_ctx *ctx, size_t n_chunks)
 void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
                          void *arg)
 {
-    chunk_worker wk[SKD_FFT_MAX_THREADS];
+    chunk_worker wk[SKD_MAX_THREADS];
     chunk_pool pool;
     size_t n = skd_thread_count(ctx, n_chunks);
     if (n_chunks == 0)

@@ -173,14 +173,6 @@ int skd_filter_set_create_pairs(skd_ctx *ctx, const skd_filter *filters,
                                 size_t n, size_t pw, size_t ph,
                                 skd_filter_set **out);
 
-/* Runs job(args + t * arg_size) for t < n on n threads (this one
- * included); jobs of threads that cannot start run here, so the work done
- * is the same either way. n <= SKD_FFT_MAX_THREADS. */
-#define SKD_FFT_MAX_THREADS 64
-void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
-                      size_t n);
-/* SKD_OPT_THREADS, bounded by jobs and SKD_FFT_MAX_THREADS, at least 1. */
-size_t skd_thread_count(const skd_ctx *ctx, size_t jobs);
 
 /* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
 size_t skd_fft_margin(double sigma);

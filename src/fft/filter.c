@@ -2,7 +2,6 @@
  * is a sum of at most two separable terms a(fx) b(fy), so each filter costs
  * two small 1-D tables and one multiply-add per frequency bin. */
 #include <math.h>
-#include <pthread.h>
 #include <string.h>
 
 #include "fft.h"
@@ -156,7 +155,7 @@ typedef struct worker {
     int status;
 } worker;
 
-#define MAX_THREADS SKD_FFT_MAX_THREADS
+#define MAX_THREADS SKD_MAX_THREADS
 
 typedef struct filter_ws {
     size_t pw, ph, nthreads;
@@ -202,16 +201,6 @@ static int worker_alloc(skd_ctx *ctx, size_t pw, size_t ph, worker *wk)
     return SKD_OK;
 }
 
-size_t skd_thread_count(const skd_ctx *ctx, size_t jobs)
-{
-    size_t n = (size_t)skd_opt(ctx, SKD_OPT_THREADS);
-    if (n > jobs)
-        n = jobs;
-    if (n > MAX_THREADS)
-        n = MAX_THREADS;
-    return n < 1 ? 1 : n;
-}
-
 static void filter_ws_free(skd_ctx *ctx, filter_ws *ws)
 {
     if (!ws)
@@ -243,24 +232,6 @@ static int filter_ws_create(skd_ctx *ctx, const skd_spectrum *s,
         }
     *out = ws;
     return SKD_OK;
-}
-
-void skd_run_parallel(void *(*job)(void *), void *args, size_t arg_size,
-                         size_t n)
-{
-    pthread_t tid[MAX_THREADS];
-    size_t started = 1;
-    char *base = args;
-    for (size_t t = 1; t < n; t++) {
-        if (pthread_create(&tid[t], NULL, job, base + t * arg_size) != 0)
-            break;
-        started++;
-    }
-    for (size_t t = started; t < n; t++)
-        job(base + t * arg_size);
-    job(base);
-    for (size_t t = 1; t < started; t++)
-        pthread_join(tid[t], NULL);
 }
 
 static int spectrum_filter_ws(skd_ctx *ctx, const skd_spectrum *s,

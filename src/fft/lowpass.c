@@ -425,7 +425,7 @@ static int worker_alloc(skd_ctx *ctx, const skd_lowpass *lp, size_t nplanes,
 int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
                     const skd_lowpass_io *io)
 {
-    lp_worker wk[SKD_FFT_MAX_THREADS];
+    lp_worker wk[SKD_MAX_THREADS];
     float *coef[SKD_LOWPASS_MAX_PLANES] = {NULL};
     size_t nthreads = skd_thread_count(ctx, (lp->h + BLOCK - 1) / BLOCK);
     skd_fft_plans_1d px, py;

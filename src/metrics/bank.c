@@ -385,7 +385,7 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
                   double px_per_mm, double tau, const uint8_t *region,
                   size_t tile, float *texture, skd_cand_list *list)
 {
-    tile_worker wk[SKD_FFT_MAX_THREADS];
+    tile_worker wk[SKD_MAX_THREADS];
     double sigma_max = skd_pore_radius_mm(SKD_PORE_SCALES - 1) * px_per_mm / sqrt(2.0);
     bank_shared sh;
     float *kern;
