@@ -99,6 +99,10 @@ typedef struct skd_analysis_crop {
     skd_analysis view;
     uint8_t *include;
     size_t cap_px, cap_pores;
+    /* The source's pores ordered by centre row (then by index), so a box
+     * finds its pores by binary search; made on first use for a source. */
+    const skd_analysis *indexed;
+    uint32_t *by_row, *found;
 } skd_analysis_crop;
 
 int skd_analysis_crop_set(skd_ctx *ctx, const skd_analysis *src,

@@ -2,6 +2,7 @@
  * from skd_metrics_in_region on a small plane instead of a whole-photo
  * mask per tile. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "compare.h"
@@ -15,6 +16,8 @@ void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *c)
     skd_dealloc(ctx, c->view.erythema);
     skd_dealloc(ctx, c->view.pores);
     skd_dealloc(ctx, c->include);
+    skd_dealloc(ctx, c->by_row);
+    skd_dealloc(ctx, c->found);
     memset(c, 0, sizeof *c);
 }
 
@@ -69,15 +72,84 @@ static int in_box(const skd_pore *p, const skd_bbox *b)
            floorf(p->y) >= (float)b->y0 && floorf(p->y) <= (float)b->y1;
 }
 
+static long pore_row(const skd_pore *p)
+{
+    return (long)floorf(p->y);
+}
+
+/* Sort keys: qsort has no context, so each carries its pore's row. */
+typedef struct row_key {
+    long row;
+    uint32_t i;
+} row_key;
+
+static int by_row_then_index(const void *a, const void *b)
+{
+    const row_key *p = a, *q = b;
+    if (p->row != q->row)
+        return p->row < q->row ? -1 : 1;
+    return p->i < q->i ? -1 : p->i > q->i;
+}
+
+static int by_index(const void *a, const void *b)
+{
+    uint32_t p = *(const uint32_t *)a, q = *(const uint32_t *)b;
+    return p < q ? -1 : p > q;
+}
+
+static int index_pores(skd_ctx *ctx, skd_analysis_crop *c,
+                       const skd_analysis *src)
+{
+    size_t n = src->n_pores;
+    row_key *keys;
+    if (c->indexed == src)
+        return SKD_OK;
+    if (n > UINT32_MAX)
+        return skd_fail(ctx, SKD_E_LIMIT, "too many pores to index");
+    skd_dealloc(ctx, c->by_row);
+    skd_dealloc(ctx, c->found);
+    c->indexed = NULL;
+    c->by_row = skd_malloc_array(ctx, n ? n : 1, sizeof *c->by_row);
+    c->found = skd_malloc_array(ctx, n ? n : 1, sizeof *c->found);
+    keys = skd_malloc_array(ctx, n ? n : 1, sizeof *keys);
+    if (!c->by_row || !c->found || !keys) {
+        skd_dealloc(ctx, keys);
+        return SKD_E_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++)
+        keys[i] = (row_key){pore_row(&src->pores[i]), (uint32_t)i};
+    qsort(keys, n, sizeof *keys, by_row_then_index);
+    for (size_t i = 0; i < n; i++)
+        c->by_row[i] = keys[i].i;
+    skd_dealloc(ctx, keys);
+    c->indexed = src;
+    return SKD_OK;
+}
+
+/* The pores in the box, in the source's order (sums over them are then
+ * the same numbers as over a scan of all pores). */
 static int copy_pores(skd_ctx *ctx, skd_analysis_crop *c,
                       const skd_analysis *src, const skd_bbox *b)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < src->n_pores; i++) {
-        const skd_pore *p = &src->pores[i];
-        if (in_box(p, b))
-            n++;
+    size_t lo = 0, hi = src->n_pores, n = 0;
+    int st = index_pores(ctx, c, src);
+    if (st != SKD_OK)
+        return st;
+    while (lo < hi) { /* first pore on row y0 or below it */
+        size_t mid = lo + (hi - lo) / 2;
+        if (pore_row(&src->pores[c->by_row[mid]]) < (long)b->y0)
+            lo = mid + 1;
+        else
+            hi = mid;
     }
+    for (size_t k = lo; k < src->n_pores; k++) {
+        uint32_t i = c->by_row[k];
+        if (pore_row(&src->pores[i]) > (long)b->y1)
+            break;
+        if (in_box(&src->pores[i], b))
+            c->found[n++] = i;
+    }
+    qsort(c->found, n, sizeof *c->found, by_index);
     if (n > c->cap_pores) {
         skd_dealloc(ctx, c->view.pores);
         c->view.pores = skd_malloc_array(ctx, n, sizeof *c->view.pores);
@@ -87,14 +159,11 @@ static int copy_pores(skd_ctx *ctx, skd_analysis_crop *c,
         }
         c->cap_pores = n;
     }
-    n = 0;
-    for (size_t i = 0; i < src->n_pores; i++) {
-        skd_pore p = src->pores[i];
-        if (in_box(&p, b)) {
-            p.x -= (float)b->x0;
-            p.y -= (float)b->y0;
-            c->view.pores[n++] = p;
-        }
+    for (size_t k = 0; k < n; k++) {
+        skd_pore p = src->pores[c->found[k]];
+        p.x -= (float)b->x0;
+        p.y -= (float)b->y0;
+        c->view.pores[k] = p;
     }
     c->view.n_pores = n;
     return SKD_OK;
