@@ -6,22 +6,12 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 cd "$DIR"
 rm -rf ./*
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
-    local want=$1 rc=0
-    shift
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; head -20 "$1" >&2; fi; }
-lacks() { if grep -qF -- "$2" "$1"; then bad "$1 has '$2'"; else ok; fi; }
+. "$HERE/harness.sh"
 num() { # num FILE KEY: first number after "KEY":
     sed -n "s/.*\"$2\": \(-\{0,1\}[0-9.e+-]*\).*/\1/p" "$1" | head -1
 }
@@ -97,5 +87,4 @@ has out.txt "Exit status"
 expect_rc 5 "$BIN" analyze skin.png --json -o /nonexistent-dir/a.json
 ls ./*.tmp.* >/dev/null 2>&1 && bad "temporary file left" || ok
 
-echo "test_analyze: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -13,6 +13,7 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${3:-}
 TIME_LIMIT=20                        # seconds per run
 AS_LIMIT=$((1536 * 1024 * 1024))     # address space per run (ulimit -v)
@@ -21,10 +22,7 @@ mkdir -p "$DIR"
 cd "$DIR"
 rm -rf ./* 2>/dev/null || true
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$HERE/harness.sh"
 
 # run CMD...: under the time and memory limits; stdout/stderr in out.txt /
 # err.txt, exit status in $rc (124 on timeout, 128 + signal on a crash),
@@ -433,5 +431,4 @@ fi
 
 ls ./*.tmp.* >/dev/null 2>&1 && bad "temporary files left behind" || ok
 echo "  $runs bounded runs: max RSS ${max_rss} MB ($max_what), max time ${max_secs}s" >&2
-echo "test_badinput: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

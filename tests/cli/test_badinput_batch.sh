@@ -11,6 +11,7 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${3:-}
 if ! "$BIN" batch --help >/dev/null 2>&1 || ! "$BIN" synth --help >/dev/null 2>&1 ||
    ! "$BIN" compare --help >/dev/null 2>&1; then
@@ -26,10 +27,7 @@ cd "$DIR"
 chmod -R u+rwx . 2>/dev/null || true
 rm -rf ./* 2>/dev/null || true
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
+. "$HERE/harness.sh"
 q() { sqlite3 -batch results.db "$1"; }
 
 AS_KB=$((1536 * 1024))
@@ -182,5 +180,4 @@ manifest_case 2 "empty.csv: empty manifest" empty.csv
 manifest_case 3 "pipe.csv" pipe.csv
 manifest_case 3 "missing.csv: cannot open" missing.csv
 
-echo "test_badinput_batch: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

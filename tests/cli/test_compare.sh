@@ -12,19 +12,7 @@ mkdir -p "$DIR"
 cd "$DIR"
 rm -f ./*.png ./*.json ./*.csv ./*.txt ./*.html ./*.tmp.*
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
-    local want=$1 rc=0
-    shift
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
-}
-has() { # has FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" | head -20 >&2; fi
-}
+. "$HERE/harness.sh"
 
 # --- a before/after pair of skin-like photos (python3 stdlib) -------------
 # 600 x 450 at 20 px/mm: fine noise, dark pores on a lattice, a red blob that
@@ -177,5 +165,4 @@ if [ -x "$SHOT" ] && command -v convert >/dev/null 2>&1; then
     fi
 fi
 
-echo "test_compare: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -5,25 +5,13 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${3:-}
 mkdir -p "$DIR"
 cd "$DIR"
 rm -f ./*.jpg ./*.png ./*.json ./*.csv ./*.txt ./*.ppm ./*.pgm ./*.tmp.*
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-# expect_rc WANT CMD...: run CMD, output in out.txt / err.txt, check status.
-expect_rc() {
-    local want=$1 rc=0
-    shift
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
-}
-has() { # has FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" >&2; fi
-}
+. "$HERE/harness.sh"
 
 # --- test images, made with python3 (stdlib only) and cjpeg ----------------
 python3 - <<'PY'
@@ -143,5 +131,4 @@ else
     echo "SKIP PngSuite checks: no shared data folder"
 fi
 
-echo "test_info.sh: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -16,36 +16,9 @@ set -eu
 BIN=$1
 DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-# Mounts left by a run that was killed.
-awk -v d="$DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-done
-cd "$DIR"
-rm -rf ./* 2>/dev/null || true
+. "$HERE/mounts.sh"
+. "$HERE/harness.sh"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-skip() { echo "  SKIP $*" >&2; }
-
-MOUNTS=()
-cleanup() {
-    for m in "${MOUNTS[@]}"; do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-# tmpfs DIR OPTIONS: mount a tmpfs (root only); 1 when not possible.
-tmpfs() {
-    mkdir -p "$1"
-    if mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null; then
-        MOUNTS+=("$DIR/$1")
-        return 0
-    fi
-    return 1
-}
 # fill DIR: write zeros until the file system is full.
 fill() { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true; }
 
@@ -272,5 +245,4 @@ if [ "$rc" -eq 0 ] && cmp -s done.json ref.json; then ok; else bad "-o done.json
 [ "$(stat -c %a new.json)" = 640 ] && ok || bad "new file mode $(stat -c %a new.json) under umask 027, want 640"
 no_temp .
 
-echo "test_output_fail: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

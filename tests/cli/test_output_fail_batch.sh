@@ -13,6 +13,7 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 if ! "$BIN" batch --help >/dev/null 2>&1 || ! "$BIN" synth --help >/dev/null 2>&1 ||
    ! "$BIN" compare --help >/dev/null 2>&1; then
     echo "  SKIP: batch, compare or synth not in $BIN yet"
@@ -22,34 +23,9 @@ if ! command -v sqlite3 >/dev/null; then
     echo "  SKIP: no sqlite3 command-line tool"
     exit 0
 fi
-mkdir -p "$DIR"
-awk -v d="$DIR/" 'index($2, d) == 1 {print $2}' /proc/mounts | while read -r m; do
-    umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-done
-cd "$DIR"
-rm -rf ./* 2>/dev/null || true
+. "$HERE/mounts.sh"
+. "$HERE/harness.sh"
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-skip() { echo "  SKIP $*" >&2; }
-
-MOUNTS=()
-cleanup() {
-    for m in "${MOUNTS[@]}"; do
-        umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
-    done
-}
-trap cleanup EXIT
-tmpfs() { # tmpfs DIR OPTIONS
-    mkdir -p "$1"
-    if mount -t tmpfs -o "$2" tmpfs "$1" 2>/dev/null; then
-        MOUNTS+=("$DIR/$1")
-        return 0
-    fi
-    return 1
-}
 fill() { dd if=/dev/zero of="$1/filler" bs=1k 2>/dev/null || true; }
 
 expect_fail() { # expect_fail WANT_RC WANT_TEXT NAME CMD...
@@ -176,5 +152,4 @@ else
     skip "batch on a full disk (tmpfs): not root or mount not permitted"
 fi
 
-echo "test_output_fail_batch: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -6,23 +6,12 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 cd "$DIR"
 rm -rf ./*.jpg ./*.png ./*.json ./*.txt ./*.tmp.* ro
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
-    local want=$1 rc=0
-    shift
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
-}
-has() { # has FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" >&2; fi
-}
+. "$HERE/harness.sh"
 py() { # py SCRIPT ARGS...: python3 check, its stdout appended to the log
     if python3 - "$@" >py.txt 2>&1; then ok; cat py.txt; else bad "python check: $(cat py.txt)"; fi
 }
@@ -205,5 +194,4 @@ expect_rc 5 "$BIN" synth missing-dir/x.png --width 20 --height 20
 ls ./*.tmp.* >/dev/null 2>&1 && bad "temporary files left behind" || ok
 chmod 755 ro
 
-echo "test_synth: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -7,23 +7,12 @@ set -eu
 
 BIN=$1
 DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 cd "$DIR"
 rm -rf ./*.png ./*.json ./*.txt ./*.wisdom ./.*.tmp* wis
 
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
-expect_rc() { # expect_rc WANT CMD...: output in out.txt / err.txt
-    local want=$1 rc=0
-    shift
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -eq "$want" ]; then ok; else bad "$* -> exit $rc, want $want"; cat err.txt >&2; fi
-}
-has() { # has FILE TEXT
-    if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks '$2'"; sed 's/^/  | /' "$1" >&2; fi
-}
+. "$HERE/harness.sh"
 
 expect_rc 0 "$BIN" synth skin.png --width 400 --height 300 --px-per-mm 20
 expect_rc 0 "$BIN" analyze --help
@@ -53,5 +42,4 @@ expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --json --fft-wisdom nodir/x.w
 has err.txt "FFT wisdom not saved"
 has fourth.json "pores"
 
-echo "test_wisdom: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish
