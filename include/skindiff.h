@@ -272,6 +272,12 @@ typedef enum skd_metric_id {
 SKD_API const char *skd_metric_key(skd_metric_id m);
 SKD_API const char *skd_metric_label(skd_metric_id m);
 SKD_API const char *skd_metric_unit(skd_metric_id m);
+/* v as the report and the CLI table show metric m: the unit's useful
+ * decimals (pore density 1, diameter 3, others 2), "+" on signed values
+ * when sign != 0, "n/a" when not finite, never "-0.00". buf gets at most n
+ * bytes, NUL-terminated. */
+SKD_API void skd_metric_format(char *buf, size_t n, skd_metric_id m, double v,
+                               int sign);
 
 typedef enum skd_verdict {
     SKD_NO_SIGNIFICANT_CHANGE = 0,

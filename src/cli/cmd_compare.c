@@ -138,27 +138,6 @@ static long long file_bytes(const char *path)
     return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
-/* Decimals per metric, as in the HTML report (src/report/format.c). */
-static int decimals(skd_metric_id m)
-{
-    return m == SKD_METRIC_PORE_DENSITY ? 1
-           : m == SKD_METRIC_PORE_DIAMETER ? 3
-                                           : 2;
-}
-
-static void fmt_number(char *buf, size_t n, skd_metric_id m, double v,
-                       int sign)
-{
-    int d = decimals(m);
-    if (!isfinite(v)) {
-        snprintf(buf, n, "n/a");
-        return;
-    }
-    if (fabs(v) < 0.5 * pow(10, -d))
-        v = 0;
-    snprintf(buf, n, sign ? "%+.*f" : "%.*f", d, v);
-}
-
 static void fmt_percent(char *buf, size_t n, double pct)
 {
     if (!isfinite(pct)) {
@@ -220,24 +199,24 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         char v[96], lo[32], hi[32];
         cell(b, skd_metric_label(m), 20);
         cell(b, skd_metric_unit(m), 12);
-        fmt_number(v, sizeof v, m, ch->before, 0);
+        skd_metric_format(v, sizeof v, m, ch->before, 0);
         rcell(b, v, 9);
-        fmt_number(v, sizeof v, m, ch->after, 0);
+        skd_metric_format(v, sizeof v, m, ch->after, 0);
         rcell(b, v, 9);
-        fmt_number(v, sizeof v, m, ch->change, 1);
+        skd_metric_format(v, sizeof v, m, ch->change, 1);
         rcell(b, v, 9);
         fmt_percent(v, sizeof v, ch->change_pct);
         rcell(b, v, 9);
         cli_buf_printf(b, "  ");
         if (isfinite(ch->ci_low) && isfinite(ch->ci_high)) {
-            fmt_number(lo, sizeof lo, m, ch->ci_low, 1);
-            fmt_number(hi, sizeof hi, m, ch->ci_high, 1);
+            skd_metric_format(lo, sizeof lo, m, ch->ci_low, 1);
+            skd_metric_format(hi, sizeof hi, m, ch->ci_high, 1);
             snprintf(v, sizeof v, "%s to %s", lo, hi);
         } else {
             snprintf(v, sizeof v, "n/a");
         }
         cell(b, v, 20);
-        fmt_number(v, sizeof v, m, ch->noise_floor, 0);
+        skd_metric_format(v, sizeof v, m, ch->noise_floor, 0);
         rcell(b, v, 7);
         cli_buf_printf(b, "  %s\n", skd_verdict_name(ch->verdict));
     }

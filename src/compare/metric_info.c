@@ -1,26 +1,28 @@
 /* Names and units of the compared metrics. The keys are stable: they name
  * JSON fields, CSV columns and database values. */
 #include <math.h>
+#include <stdio.h>
 
 #include "compare.h"
 
 typedef struct metric_info {
     const char *key, *label, *unit;
+    int decimals; /* the unit's useful precision on screen */
 } metric_info;
 
 /* The two area fractions are reported in percent of the region's area
  * (skd_metrics keeps them as 0..1), so their change reads directly in the
  * percentage points of the red-area noise floor. */
 static const metric_info metric_infos[SKD_METRIC_COUNT] = {
-    [SKD_METRIC_SA] = {"sa", "Texture Sa", "% contrast"},
-    [SKD_METRIC_SQ] = {"sq", "Texture Sq", "% contrast"},
-    [SKD_METRIC_PORE_DENSITY] = {"pore_density", "Pore density", "/cm\xc2\xb2"},
-    [SKD_METRIC_PORE_DIAMETER] = {"pore_diameter", "Pore mean diameter", "mm"},
-    [SKD_METRIC_PORE_AREA] = {"pore_area", "Pore area fraction", "% of area"},
-    [SKD_METRIC_A_MEAN] = {"a_mean", "Redness a* mean", "a*"},
-    [SKD_METRIC_A_MEDIAN] = {"a_median", "Redness a* median", "a*"},
-    [SKD_METRIC_ERYTHEMA] = {"erythema", "Erythema index", "EI"},
-    [SKD_METRIC_RED_AREA] = {"red_area", "Red area fraction", "% of area"},
+    [SKD_METRIC_SA] = {"sa", "Texture Sa", "% contrast", 2},
+    [SKD_METRIC_SQ] = {"sq", "Texture Sq", "% contrast", 2},
+    [SKD_METRIC_PORE_DENSITY] = {"pore_density", "Pore density", "/cm\xc2\xb2", 1},
+    [SKD_METRIC_PORE_DIAMETER] = {"pore_diameter", "Pore mean diameter", "mm", 3},
+    [SKD_METRIC_PORE_AREA] = {"pore_area", "Pore area fraction", "% of area", 2},
+    [SKD_METRIC_A_MEAN] = {"a_mean", "Redness a* mean", "a*", 2},
+    [SKD_METRIC_A_MEDIAN] = {"a_median", "Redness a* median", "a*", 2},
+    [SKD_METRIC_ERYTHEMA] = {"erythema", "Erythema index", "EI", 2},
+    [SKD_METRIC_RED_AREA] = {"red_area", "Red area fraction", "% of area", 2},
 };
 
 static int metric_valid(skd_metric_id m)
@@ -41,6 +43,20 @@ const char *skd_metric_label(skd_metric_id m)
 const char *skd_metric_unit(skd_metric_id m)
 {
     return metric_valid(m) ? metric_infos[m].unit : "";
+}
+
+void skd_metric_format(char *buf, size_t n, skd_metric_id m, double v,
+                       int sign)
+{
+    int d = metric_valid(m) ? metric_infos[m].decimals : 2;
+    if (!isfinite(v)) {
+        snprintf(buf, n, "n/a");
+        return;
+    }
+    /* no "-0.00": a value that rounds to zero prints as zero */
+    if (fabs(v) < 0.5 * pow(10, -d))
+        v = 0;
+    snprintf(buf, n, sign ? "%+.*f" : "%.*f", d, v);
 }
 
 const char *skd_verdict_name(skd_verdict v)

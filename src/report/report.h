@@ -45,13 +45,6 @@ int skd_change_map(skd_ctx *ctx, const skd_comparison *c, skd_metric_id m,
 
 /* ---- numbers ----------------------------------------------------------- */
 
-/* Decimals shown for metric m (its unit's useful precision). */
-int skd_report_decimals(skd_metric_id m);
-
-/* A figure of metric m as shown in the report's table: fixed decimals,
- * "+" on signed values when `sign`, "n/a" when not finite. */
-void skd_report_number(char *buf, size_t n, skd_metric_id m, double v,
-                       int sign);
 /* A relative change in percent, one decimal, always signed. */
 void skd_report_percent(char *buf, size_t n, double pct);
 

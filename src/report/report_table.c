@@ -38,7 +38,7 @@ const char *skd_verdict_class(skd_verdict v)
 void skd_report_value(skd_buf *b, skd_metric_id m, double v, int sign)
 {
     char num[64];
-    skd_report_number(num, sizeof num, m, v, sign);
+    skd_metric_format(num, sizeof num, m, v, sign);
     skd_buf_puts(b, num);
     if (isfinite(v)) {
         skd_buf_puts(b, "&nbsp;<span class=\"u\">");
@@ -75,7 +75,7 @@ void skd_report_cards(skd_buf *b, const skd_comparison *c)
         if (isfinite(ch->change_pct))
             skd_buf_printf(b, " <span class=\"u\">(%s&nbsp;%%)</span>", pct);
         skd_buf_puts(b, "</div><div class=\"sub\">");
-        skd_report_number(num, sizeof num, m, ch->before, 0);
+        skd_metric_format(num, sizeof num, m, ch->before, 0);
         skd_buf_printf(b, "%s &rarr; ", num);
         skd_report_value(b, m, ch->after, 0);
         skd_buf_puts(b, "<br>");
@@ -109,8 +109,8 @@ void skd_report_table(skd_buf *b, const skd_comparison *c)
                             ? "&nbsp;<span class=\"u\">%</span>"
                             : "");
         if (isfinite(ch->ci_low) && isfinite(ch->ci_high)) {
-            skd_report_number(lo, sizeof lo, m, ch->ci_low, 1);
-            skd_report_number(hi, sizeof hi, m, ch->ci_high, 1);
+            skd_metric_format(lo, sizeof lo, m, ch->ci_low, 1);
+            skd_metric_format(hi, sizeof hi, m, ch->ci_high, 1);
             skd_buf_printf(b, "%s to %s&nbsp;<span class=\"u\">", lo, hi);
             skd_buf_html(b, skd_metric_unit(m));
             skd_buf_puts(b, "</span>");

@@ -91,25 +91,25 @@ static void check_table(const char *html, const skd_comparison *c)
         skd_metric_id m = (skd_metric_id)i;
         const skd_change *ch = &c->change[m];
         char s[64], lo[32], hi[32], row[160];
-        skd_report_number(s, sizeof s, m, ch->before, 0);
+        skd_metric_format(s, sizeof s, m, ch->before, 0);
         snprintf(row, sizeof row, "<td>%s&nbsp;", s);
         all &= has(html, row);
-        skd_report_number(s, sizeof s, m, ch->after, 0);
+        skd_metric_format(s, sizeof s, m, ch->after, 0);
         snprintf(row, sizeof row, "<td>%s&nbsp;", s);
         all &= has(html, row);
-        skd_report_number(s, sizeof s, m, ch->change, 1);
+        skd_metric_format(s, sizeof s, m, ch->change, 1);
         snprintf(row, sizeof row, "<td>%s&nbsp;", s);
         all &= has(html, row);
         skd_report_percent(s, sizeof s, ch->change_pct);
         snprintf(row, sizeof row, "<td>%s", s);
         all &= has(html, row);
         if (isfinite(ch->ci_low)) {
-            skd_report_number(lo, sizeof lo, m, ch->ci_low, 1);
-            skd_report_number(hi, sizeof hi, m, ch->ci_high, 1);
+            skd_metric_format(lo, sizeof lo, m, ch->ci_low, 1);
+            skd_metric_format(hi, sizeof hi, m, ch->ci_high, 1);
             snprintf(row, sizeof row, "<td>%s to %s&nbsp;", lo, hi);
             all &= has(html, row);
         }
-        skd_report_number(s, sizeof s, m, ch->noise_floor, 0);
+        skd_metric_format(s, sizeof s, m, ch->noise_floor, 0);
         snprintf(row, sizeof row, "<td>%s&nbsp;", s);
         all &= has(html, row);
         snprintf(row, sizeof row, ">%s</span></td></tr>",

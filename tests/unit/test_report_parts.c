@@ -41,17 +41,17 @@ static void test_text(skd_ctx *ctx)
 static void test_numbers(void)
 {
     char s[64];
-    skd_report_number(s, sizeof s, SKD_METRIC_SA, 2.345678, 0);
+    skd_metric_format(s, sizeof s, SKD_METRIC_SA, 2.345678, 0);
     CHECK(!strcmp(s, "2.35"));
-    skd_report_number(s, sizeof s, SKD_METRIC_SA, -0.004, 1);
+    skd_metric_format(s, sizeof s, SKD_METRIC_SA, -0.004, 1);
     CHECK(!strcmp(s, "+0.00")); /* never "-0.00" */
-    skd_report_number(s, sizeof s, SKD_METRIC_SA, -0.006, 1);
+    skd_metric_format(s, sizeof s, SKD_METRIC_SA, -0.006, 1);
     CHECK(!strcmp(s, "-0.01"));
-    skd_report_number(s, sizeof s, SKD_METRIC_PORE_DENSITY, 58.46, 0);
+    skd_metric_format(s, sizeof s, SKD_METRIC_PORE_DENSITY, 58.46, 0);
     CHECK(!strcmp(s, "58.5"));
-    skd_report_number(s, sizeof s, SKD_METRIC_PORE_DIAMETER, 0.17649, 0);
+    skd_metric_format(s, sizeof s, SKD_METRIC_PORE_DIAMETER, 0.17649, 0);
     CHECK(!strcmp(s, "0.176"));
-    skd_report_number(s, sizeof s, SKD_METRIC_A_MEAN, NAN, 1);
+    skd_metric_format(s, sizeof s, SKD_METRIC_A_MEAN, NAN, 1);
     CHECK(!strcmp(s, "n/a"));
     skd_report_percent(s, sizeof s, -21.34);
     CHECK(!strcmp(s, "-21.3"));
