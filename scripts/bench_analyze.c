@@ -164,27 +164,27 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     a.texture = skd_malloc_array(ctx, n, sizeof(float));
     bank(ctx, l, w, h, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
 
-    /* a* and erythema come after the bank, a* in l's plane, as in
-     * skd_analyze */
+    /* a* comes after the bank, in l's plane, as in skd_analyze */
     t0 = now();
     a.a_star = l;
-    a.erythema = skd_malloc_array(ctx, n, sizeof(float));
-    skd_redness_planes(ctx, img, lut, a.a_star, a.erythema);
-    skd_dealloc(ctx, lut);
+    skd_a_star_plane(ctx, img, lut, a.a_star);
     t[T_COLOUR] += now() - t0;
 
+    /* the erythema values are read from the photo by the statistics */
     t0 = now();
+    skd_photo_samples photo = {img->rgb, img->width, lut->log10_linear};
     a.red_area = skd_malloc(ctx, n);
-    if ((st = skd_region_figures(ctx, &a, NULL, NAN, m, a.red_area)) != SKD_OK)
+    st = skd_region_figures(ctx, &a, &photo, NULL, NAN, m, a.red_area);
+    if (st != SKD_OK)
         die("statistics", ctx, st);
     t[T_STATS] = now() - t0;
+    skd_dealloc(ctx, lut);
     t[T_TOTAL] = now() - tall;
 
     skd_dealloc(ctx, a.region);
     skd_dealloc(ctx, a.red_area);
     skd_dealloc(ctx, a.texture);
     skd_dealloc(ctx, a.a_star);
-    skd_dealloc(ctx, a.erythema);
     skd_dealloc(ctx, a.pores);
     skd_image_free(img);
 }

@@ -32,6 +32,7 @@ typedef struct chunk_sums {
 
 typedef struct stats_job {
     const skd_analysis *a;
+    const skd_photo_samples *photo;
     const uint8_t *include;
     size_t n, n_chunks;
     chunk_sums *sums;
@@ -135,6 +136,21 @@ static uint64_t count_selected(const uint8_t *restrict sel, size_t m)
     return c;
 }
 
+/* e[j]: the erythema values of pixels i0 .. i0 + m - 1 from the photo's
+ * samples, a row at a time (a block may span rows of a crop). */
+static void erythema_block(const stats_job *job, size_t i0, size_t m,
+                           float *restrict e)
+{
+    const skd_photo_samples *p = job->photo;
+    size_t w = job->a->width, y = i0 / w, x = i0 % w;
+    for (size_t j = 0; j < m; x = 0, y++) {
+        size_t run = w - x < m - j ? w - x : m - j;
+        skd_erythema_row(p->rgb + 3 * (y * p->stride + x), run,
+                         p->log10_linear, e + j);
+        j += run;
+    }
+}
+
 /* sel_e: selected and not NaN (exponent all ones with a mantissa). */
 static void defined_block(const uint8_t *restrict sel, const float *restrict e,
                           size_t m, uint8_t *restrict sel_e)
@@ -174,18 +190,19 @@ static void pass_sums(void *arg, size_t chunk, size_t thread)
     uint32_t *hist = job->n_chunks > 1 ? thread_hist(job, thread) : NULL;
     chunk_sums *s = &job->sums[chunk];
     uint8_t sel[BLOCK], sel_e[BLOCK];
-    float v[BLOCK];
+    float v[BLOCK], e[BLOCK];
     uint32_t top[BLOCK];
     memset(s, 0, sizeof *s);
     for (size_t i = i0; i < i1; i += BLOCK) {
         size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
         selection_block(job, i, m, sel);
-        defined_block(sel, a->erythema + i, m, sel_e);
+        erythema_block(job, i, m, e);
+        defined_block(sel, e, m, sel_e);
         select_block(sel, a->texture + i, m, v);
         lane_sum(v, m, acc[0]);
         select_block(sel, a->a_star + i, m, v);
         lane_sum(v, m, acc[1]);
-        select_block(sel_e, a->erythema + i, m, v);
+        select_block(sel_e, e, m, v);
         lane_sum(v, m, acc[2]);
         s->count += count_selected(sel, m);
         s->n_e += count_selected(sel_e, m);
@@ -490,8 +507,8 @@ static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
 }
 
 int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
-                       const uint8_t *include, double median_a,
-                       skd_metrics *out, uint8_t *red_plane)
+                       const skd_photo_samples *photo, const uint8_t *include,
+                       double median_a, skd_metrics *out, uint8_t *red_plane)
 {
     stats_job job;
     int st;
@@ -499,12 +516,15 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
     if (!ctx)
         return SKD_E_INVALID;
     if (!a || !out || !a->region || !a->texture || !a->a_star ||
-        !a->erythema || (a->n_pores && !a->pores) || a->px_per_mm <= 0)
+        !photo || !photo->rgb || !photo->log10_linear ||
+        photo->stride < a->width || (a->n_pores && !a->pores) ||
+        a->px_per_mm <= 0)
         return skd_fail(ctx, SKD_E_INVALID,
                         "metrics_in_region: incomplete analysis");
     clear_metrics(out);
     memset(&job, 0, sizeof job);
     job.a = a;
+    job.photo = photo;
     job.include = include;
     job.n = (size_t)a->width * a->height;
     job.n_chunks = (job.n + CHUNK - 1) / CHUNK;
@@ -528,8 +548,32 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
 }
 
 int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
-                          const uint8_t *include, double median_a,
-                          skd_metrics *out)
+                          const skd_image *img, const uint8_t *include,
+                          double median_a, skd_metrics *out)
 {
-    return skd_region_figures(ctx, a, include, median_a, out, NULL);
+    skd_colour_lut *lut;
+    skd_photo_samples photo;
+    int st;
+
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!a || !img || !img->rgb || img->width != a->width ||
+        img->height != a->height) {
+        if (out)
+            clear_metrics(out);
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "metrics_in_region: no photo of the analysis' size");
+    }
+    lut = skd_colour_lut_create(ctx);
+    if (!lut) {
+        if (out)
+            clear_metrics(out);
+        return SKD_E_NOMEM;
+    }
+    photo.rgb = img->rgb;
+    photo.stride = img->width;
+    photo.log10_linear = lut->log10_linear;
+    st = skd_region_figures(ctx, a, &photo, include, median_a, out, NULL);
+    skd_dealloc(ctx, lut);
+    return st;
 }

@@ -95,7 +95,8 @@ static void test_row(void)
                    g = skd_srgb_decode(150 / 255.0),
                    b = skd_srgb_decode(130 / 255.0);
     skd_luminance_row(rgb, 5, t, NULL, l, NULL);
-    skd_redness_row(rgb, 5, t, a, e);
+    skd_a_star_row(rgb, 5, t, a);
+    skd_erythema_row(rgb, 5, t->log10_linear, e);
     skd_srgb8_to_lab(skin, lab);
     REPORT("skin (200,150,130): l %.4f a* %.4f EI %.4f", l[0], a[0], e[0]);
     CHECK_NEAR(l[0], 100 * log(0.2126 * r + 0.7152 * g + 0.0722 * b), 1e-3);
@@ -166,7 +167,8 @@ static void test_row_precision(void)
         rgb[3 * i + 2] = (uint16_t)(rgb[3 * i + 1] * (0.6 + 0.4 * tu_uniform(&seed)));
     }
     skd_luminance_row(rgb, N, t, NULL, l, NULL);
-    skd_redness_row(rgb, N, t, a, e);
+    skd_a_star_row(rgb, N, t, a);
+    skd_erythema_row(rgb, N, t->log10_linear, e);
     for (size_t i = 0; i < N; i++) {
         const uint16_t *p = rgb + 3 * i;
         double lin[3] = {t->linear[p[0]], t->linear[p[1]], t->linear[p[2]]};
@@ -215,7 +217,7 @@ static void test_wide_loops(void)
     skd_ctx *ctx = skd_ctx_create();
     skd_colour_lut *t = skd_colour_lut_create(ctx);
     uint16_t *rgb = malloc(N * 3 * sizeof *rgb);
-    float *out[2][3];
+    float *out[2][2];
     uint64_t seed = 17;
     if (!skd_colour_wide_available()) {
         REPORT("%s", "no AVX2 here: the wide loops are not used, nothing to compare");
@@ -228,17 +230,17 @@ static void test_wide_loops(void)
     for (size_t i = 0; i < 256; i++) /* greys, black and white */
         rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (uint16_t)(i * 257);
     for (int wide = 0; wide < 2; wide++) {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             out[wide][k] = malloc(N * sizeof(float));
         t->wide = wide;
         skd_luminance_row(rgb, N, t, NULL, out[wide][0], NULL);
-        skd_redness_row(rgb, N, t, out[wide][1], out[wide][2]);
+        skd_a_star_row(rgb, N, t, out[wide][1]);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 2; k++)
         CHECK(memcmp(out[0][k], out[1][k], N * sizeof(float)) == 0);
-    REPORT("AVX2 and SSE2 row loops: l, a* and EI identical on %d pixels", N);
+    REPORT("AVX2 and SSE2 row loops: l and a* identical on %d pixels", N);
     for (int wide = 0; wide < 2; wide++)
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             free(out[wide][k]);
 done:
     free(rgb);
@@ -255,12 +257,12 @@ static void test_planes_threads(void)
     const uint32_t w = 333, h = 1000; /* several bands of rows */
     size_t n = (size_t)w * h;
     skd_image *img = tu_image(ctx, w, h);
-    float *p[2][3];
+    float *p[2][2];
     uint64_t seed = 5;
     for (size_t i = 0; i < 3 * n; i++)
         img->rgb[i] = (uint16_t)(tu_uniform(&seed) * 65536);
     for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             p[r][k] = malloc(n * sizeof(float));
         skd_ctx_set(ctx, SKD_OPT_THREADS, r ? 3 : 1);
         if (r) {
@@ -271,21 +273,21 @@ static void test_planes_threads(void)
         } else {
             skd_luminance_plane(ctx, img, t, NULL, p[r][0], NULL);
         }
-        skd_redness_planes(ctx, img, t, p[r][1], p[r][2]);
+        skd_a_star_plane(ctx, img, t, p[r][1]);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 2; k++)
         CHECK(memcmp(p[0][k], p[1][k], n * sizeof(float)) == 0);
     /* and the same numbers as the row function */
     {
-        float row[3][333];
+        float row[2][333];
         skd_luminance_row(img->rgb + 3 * (size_t)w * 777, w, t, NULL, row[0], NULL);
-        skd_redness_row(img->rgb + 3 * (size_t)w * 777, w, t, row[1], row[2]);
-        for (int k = 0; k < 3; k++)
+        skd_a_star_row(img->rgb + 3 * (size_t)w * 777, w, t, row[1]);
+        for (int k = 0; k < 2; k++)
             CHECK(memcmp(row[k], p[0][k] + (size_t)w * 777, sizeof row[k]) == 0);
     }
     REPORT("colour planes %ux%u: 1 and 3 threads identical", w, h);
     for (int r = 0; r < 2; r++)
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             free(p[r][k]);
     skd_image_free(img);
     skd_dealloc(ctx, t);
