@@ -157,14 +157,18 @@ skd_clip_rule skd_clip_rule_make(const skd_colour_lut *lut, uint16_t high,
  * the pixel, else 0. Y of l is summed in float, its logarithm is
  * skd_ln_fast. skd_a_star_row: a* in float, as
  * 500 (X/Xn - Y) / (fx^2 + fx fy + fy^2) where both f are cube roots,
- * which avoids the cancellation of fx - fy. Two functions, so that the
- * a* plane need not exist while l is being filtered. */
+ * which avoids the cancellation of fx - fy, and when erythema is not NULL
+ * the erythema values as skd_erythema_row gives them (the samples are
+ * loaded once for both). Two functions, so that the a* plane need not
+ * exist while l is being filtered. Any run of pixels gives the same
+ * values: a row, a part of one, or rows back to back. */
 void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
                        const skd_colour_lut *restrict lut,
                        const skd_clip_rule *rule, float *restrict l,
                        uint8_t *restrict clipped);
 void skd_a_star_row(const uint16_t *restrict rgb, size_t n,
-                    const skd_colour_lut *restrict lut, float *restrict a_star);
+                    const skd_colour_lut *restrict lut, float *restrict a_star,
+                    float *restrict erythema);
 
 /* The erythema value 100 log10(R/G) of linear RGB of n pixels, a
  * difference of two lookups in log10_linear (skd_colour_lut), NaN when R
@@ -187,12 +191,11 @@ typedef struct skd_photo_samples {
     const float *log10_linear;
 } skd_photo_samples;
 
-/* The same over the whole image (w*h planes; NULLs as there), in bands of
- * rows on up to SKD_OPT_THREADS threads. */
+/* skd_luminance_row over the whole image (w*h planes; NULLs as there), in
+ * bands of rows on up to SKD_OPT_THREADS threads. (The a* plane is made by
+ * the first pass of the statistics, skd_analysis_figures.) */
 void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
                          const skd_colour_lut *lut, const skd_clip_rule *rule,
                          float *l, uint8_t *clipped);
-void skd_a_star_plane(skd_ctx *ctx, const skd_image *img,
-                      const skd_colour_lut *lut, float *a_star);
 
 #endif

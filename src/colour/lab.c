@@ -104,6 +104,22 @@ static void gather_linear(const uint16_t *restrict rgb, size_t n,
     }
 }
 
+/* The same, with the erythema values: log10_linear is NaN at 0. */
+static void gather_linear_erythema(const uint16_t *restrict rgb, size_t n,
+                                   const skd_colour_lut *restrict lut,
+                                   linear_block *restrict lb,
+                                   float *restrict e)
+{
+    const float *lin = lut->linear, *lg = lut->log10_linear;
+    for (size_t i = 0; i < n; i++) {
+        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1];
+        lb->r[i] = lin[r16];
+        lb->g[i] = lin[g16];
+        lb->b[i] = lin[rgb[3 * i + 2]];
+        e[i] = lg[r16] - lg[g16];
+    }
+}
+
 /* The same, with the clip flags; Y only where green does not settle it. */
 static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
                                   const float *restrict lin,
@@ -247,12 +263,16 @@ void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
 }
 
 void skd_a_star_row(const uint16_t *restrict rgb, size_t n,
-                    const skd_colour_lut *restrict lut, float *restrict a_star)
+                    const skd_colour_lut *restrict lut, float *restrict a_star,
+                    float *restrict erythema)
 {
     linear_block lb;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        gather_linear(rgb + 3 * i, m, lut->linear, &lb);
+        if (erythema)
+            gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        else
+            gather_linear(rgb + 3 * i, m, lut->linear, &lb);
         if (lut->wide)
             a_star_block_wide(&lb, m, a_star + i);
         else

@@ -60,28 +60,20 @@ static int texture_and_pores(skd_ctx *ctx, const float *l, skd_analysis *a)
                            a->texture, &a->pores, &a->n_pores);
 }
 
-/* The a* plane, made after the filter bank so that it does not add to
- * its peak memory: it takes over l's plane, whose pages are already
- * mapped (a fresh plane costs a page fault per 4 KB). */
-static void a_star_plane(skd_ctx *ctx, const skd_image *img,
-                         const skd_colour_lut *lut, skd_analysis *a, float **l)
+/* The a* plane, the figures over R (the erythema values read from the
+ * photo) and the red-area plane against the median over R. a* is made
+ * after the filter bank, so that it does not add to its peak memory, in
+ * l's plane, whose pages are already mapped (a fresh plane costs a page
+ * fault per 4 KB); the first pass of the statistics makes it. */
+static int figures(skd_ctx *ctx, const skd_image *img,
+                   const skd_colour_lut *lut, skd_analysis *a, float **l)
 {
     a->a_star = *l;
     *l = NULL;
-    skd_a_star_plane(ctx, img, lut, a->a_star);
-}
-
-/* Figures over R (the erythema values read from the photo), and the
- * red-area plane against the median over R. */
-static int figures(skd_ctx *ctx, const skd_image *img,
-                   const skd_colour_lut *lut, skd_analysis *a)
-{
-    skd_photo_samples photo = {img->rgb, img->width, lut->log10_linear};
     a->red_area = skd_malloc(ctx, (size_t)a->width * a->height);
     if (!a->red_area)
         return SKD_E_NOMEM;
-    return skd_region_figures(ctx, a, &photo, NULL, NAN, &a->metrics,
-                              a->red_area);
+    return skd_analysis_figures(ctx, a, img, lut, a->red_area);
 }
 
 static int check_image(skd_ctx *ctx, const skd_image *img)
@@ -134,10 +126,8 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
         st = prepare_luminance(ctx, img, spec, lut, a, l);
     if (st == SKD_OK)
         st = texture_and_pores(ctx, l, a);
-    if (st == SKD_OK) {
-        a_star_plane(ctx, img, lut, a, &l);
-        st = figures(ctx, img, lut, a);
-    }
+    if (st == SKD_OK)
+        st = figures(ctx, img, lut, a, &l);
     skd_dealloc(ctx, lut);
     skd_dealloc(ctx, l);
     if (st != SKD_OK) {

@@ -200,6 +200,13 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
                        const skd_photo_samples *photo, const uint8_t *include,
                        double median_a, skd_metrics *out, uint8_t *red_plane);
 
+/* The whole-photo figures of skd_analyze into a->metrics, with the
+ * red-area plane: as skd_region_figures over all of R, except that a->a_star
+ * (allocated, w*h) is written from the photo by the first pass rather than
+ * read, so the samples are loaded once for a* and the erythema values. */
+int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
+                         const skd_colour_lut *lut, uint8_t *red_plane);
+
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)
 {
