@@ -1,6 +1,6 @@
 /* A copy of the part of an analysis inside a box, so a tile's figures come
- * from skd_metrics_in_region on a small plane instead of a whole-photo
- * mask per tile. */
+ * from skd_region_figures on small planes instead of a whole-photo mask
+ * per tile; the photo's samples are read in place (a row stride). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
