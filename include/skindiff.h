@@ -207,7 +207,9 @@ enum {
 };
 
 /* Result of skd_analyze(). Keeps the per-pixel planes that comparisons need;
- * owned by the caller: skd_analysis_free(). */
+ * owned by the caller: skd_analysis_free(). The erythema values are not
+ * kept: they depend on a pixel's R and G samples alone, so they are read
+ * from the photo when figures are computed (skd_metrics_in_region). */
 typedef struct skd_analysis {
     uint32_t width, height;
     double px_per_mm;
@@ -220,7 +222,6 @@ typedef struct skd_analysis {
     uint8_t *red_area;   /* width*height: 1 = counted as red area */
     float *texture;      /* width*height: T = G_0.05 * l - G_1.0 * l */
     float *a_star;       /* width*height: CIELAB a* */
-    float *erythema;     /* width*height: 100 log10(R/G), NaN if undefined */
 } skd_analysis;
 
 /* Measure one photo. spec may be NULL. */
@@ -229,13 +230,15 @@ SKD_API int skd_analyze(skd_ctx *ctx, const skd_image *img,
 SKD_API void skd_analysis_free(skd_analysis *a);
 
 /* Recompute the figures of an analysis over a sub-region: include[i] != 0
- * selects pixel i (it is intersected with a->region). Pores count when their
- * centre pixel is selected. median_a is the reference for red area (pass NAN
- * to use the median of the selected pixels). An empty selection returns
+ * selects pixel i (it is intersected with a->region). img is the photo the
+ * analysis was made from (same size, else SKD_E_INVALID): the erythema
+ * index is computed from its samples. Pores count when their centre pixel
+ * is selected. median_a is the reference for red area (pass NAN to use the
+ * median of the selected pixels). An empty selection returns
  * SKD_E_NO_REGION with every figure NaN. */
 SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
-                                  const uint8_t *include, double median_a,
-                                  skd_metrics *out);
+                                  const skd_image *img, const uint8_t *include,
+                                  double median_a, skd_metrics *out);
 
 /* Overlay picture: the photo with pores circled and red areas tinted. */
 SKD_API int skd_render_overlay(skd_ctx *ctx, const skd_image *img,

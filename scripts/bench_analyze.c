@@ -8,6 +8,9 @@
  *   - the same pipeline stage by stage, calling the library's own stage
  *     functions in skd_analyze's order, and checks that it gives the same
  *     figures (so the breakdown cannot drift from the real thing).
+ * Stages: "colour" is the colour table and the luminance plane (with the
+ * clip flags); the a* plane is made by the first pass of "statistics",
+ * which reads the erythema values from the photo too.
  * Each figure is the minimum over --repeat runs after one warm-up run (which
  * pays FFTW planning and is reported as first_run_s). Times are CPU seconds
  * of the process unless named *_wall_s.
@@ -164,27 +167,23 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     a.texture = skd_malloc_array(ctx, n, sizeof(float));
     bank(ctx, l, w, h, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
 
-    /* a* and erythema come after the bank, a* in l's plane, as in
-     * skd_analyze */
+    /* a* comes after the bank, in l's plane, made by the first pass of
+     * the statistics, which also reads the erythema values from the photo,
+     * as in skd_analyze */
     t0 = now();
     a.a_star = l;
-    a.erythema = skd_malloc_array(ctx, n, sizeof(float));
-    skd_redness_planes(ctx, img, lut, a.a_star, a.erythema);
-    skd_dealloc(ctx, lut);
-    t[T_COLOUR] += now() - t0;
-
-    t0 = now();
     a.red_area = skd_malloc(ctx, n);
-    if ((st = skd_region_figures(ctx, &a, NULL, NAN, m, a.red_area)) != SKD_OK)
+    if ((st = skd_analysis_figures(ctx, &a, img, lut, a.red_area)) != SKD_OK)
         die("statistics", ctx, st);
+    *m = a.metrics;
     t[T_STATS] = now() - t0;
+    skd_dealloc(ctx, lut);
     t[T_TOTAL] = now() - tall;
 
     skd_dealloc(ctx, a.region);
     skd_dealloc(ctx, a.red_area);
     skd_dealloc(ctx, a.texture);
     skd_dealloc(ctx, a.a_star);
-    skd_dealloc(ctx, a.erythema);
     skd_dealloc(ctx, a.pores);
     skd_image_free(img);
 }

@@ -1,5 +1,5 @@
 /* Colour conversions: sRGB (IEC 61966-2-1) to linear light, CIE XYZ and
- * CIELAB (D65), the log-luminance plane l and the erythema plane. Pure
+ * CIELAB (D65), the log-luminance plane l, a* and the erythema value. Pure
  * functions and caller-owned tables: no global state. */
 #ifndef SKD_COLOUR_H
 #define SKD_COLOUR_H
@@ -155,26 +155,47 @@ skd_clip_rule skd_clip_rule_make(const skd_colour_lut *lut, uint16_t high,
  * skd_luminance_row: l = 100 ln(Y) (Y clamped to SKD_Y_FLOOR; l may be
  * NULL) and, when rule is given, clipped[i] = 1 where the rule excludes
  * the pixel, else 0. Y of l is summed in float, its logarithm is
- * skd_ln_fast. skd_redness_row: a* and the erythema value 100 log10(R/G)
- * of linear RGB (NaN when R or G is zero); a* in float, as
+ * skd_ln_fast. skd_a_star_row: a* in float, as
  * 500 (X/Xn - Y) / (fx^2 + fx fy + fy^2) where both f are cube roots,
- * which avoids the cancellation of fx - fy. Two functions, so that the
- * redness planes need not exist while l is being filtered. */
+ * which avoids the cancellation of fx - fy, and when erythema is not NULL
+ * the erythema values as skd_erythema_row gives them (the samples are
+ * loaded once for both). Two functions, so that the a* plane need not
+ * exist while l is being filtered. Any run of pixels gives the same
+ * values: a row, a part of one, or rows back to back. */
 void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
                        const skd_colour_lut *restrict lut,
                        const skd_clip_rule *rule, float *restrict l,
                        uint8_t *restrict clipped);
-void skd_redness_row(const uint16_t *restrict rgb, size_t n,
-                     const skd_colour_lut *restrict lut,
-                     float *restrict a_star, float *restrict erythema);
+void skd_a_star_row(const uint16_t *restrict rgb, size_t n,
+                    const skd_colour_lut *restrict lut, float *restrict a_star,
+                    float *restrict erythema);
 
-/* The same over the whole image (w*h planes; NULLs as there), in bands of
- * rows on up to SKD_OPT_THREADS threads. */
+/* The erythema value 100 log10(R/G) of linear RGB of n pixels, a
+ * difference of two lookups in log10_linear (skd_colour_lut), NaN when R
+ * or G is zero. No plane of it is kept: it depends on the pixel's R and G
+ * samples alone, so the statistics read it from the photo. */
+static inline void skd_erythema_row(const uint16_t *restrict rgb, size_t n,
+                                    const float *restrict log10_linear,
+                                    float *restrict e)
+{
+    for (size_t i = 0; i < n; i++)
+        e[i] = log10_linear[rgb[3 * i]] - log10_linear[rgb[3 * i + 1]];
+}
+
+/* The photo's 16-bit samples under an analysis, or under a crop of one:
+ * pixel (x, y) of the analysis is rgb[3 * (y * stride + x)]; with the
+ * table for skd_erythema_row. */
+typedef struct skd_photo_samples {
+    const uint16_t *rgb;
+    size_t stride;
+    const float *log10_linear;
+} skd_photo_samples;
+
+/* skd_luminance_row over the whole image (w*h planes; NULLs as there), in
+ * bands of rows on up to SKD_OPT_THREADS threads. (The a* plane is made by
+ * the first pass of the statistics, skd_analysis_figures.) */
 void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
                          const skd_colour_lut *lut, const skd_clip_rule *rule,
                          float *l, uint8_t *clipped);
-void skd_redness_planes(skd_ctx *ctx, const skd_image *img,
-                        const skd_colour_lut *lut, float *a_star,
-                        float *erythema);
 
 #endif

@@ -104,7 +104,7 @@ static void gather_linear(const uint16_t *restrict rgb, size_t n,
     }
 }
 
-/* The same, with the erythema value: log10_linear is NaN at 0. */
+/* The same, with the erythema values: log10_linear is NaN at 0. */
 static void gather_linear_erythema(const uint16_t *restrict rgb, size_t n,
                                    const skd_colour_lut *restrict lut,
                                    linear_block *restrict lb,
@@ -262,14 +262,17 @@ void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
     }
 }
 
-void skd_redness_row(const uint16_t *restrict rgb, size_t n,
-                     const skd_colour_lut *restrict lut,
-                     float *restrict a_star, float *restrict erythema)
+void skd_a_star_row(const uint16_t *restrict rgb, size_t n,
+                    const skd_colour_lut *restrict lut, float *restrict a_star,
+                    float *restrict erythema)
 {
     linear_block lb;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        if (erythema)
+            gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
+        else
+            gather_linear(rgb + 3 * i, m, lut->linear, &lb);
         if (lut->wide)
             a_star_block_wide(&lb, m, a_star + i);
         else

@@ -1,4 +1,4 @@
-/* The colour planes of a whole image, in bands of rows on several threads.
+/* The luminance plane of a whole image, in bands of rows on several threads.
  * Every pixel is computed on its own, so the thread count cannot change a
  * value. */
 #include "colour.h"
@@ -11,7 +11,7 @@ typedef struct colour_job {
     const skd_image *img;
     const skd_colour_lut *lut;
     const skd_clip_rule *rule;
-    float *l, *a_star, *erythema;
+    float *l;
     uint8_t *clipped;
     size_t band_rows;
 } colour_job;
@@ -25,13 +25,9 @@ static void colour_band(void *arg, size_t chunk, size_t thread)
     (void)thread;
     for (size_t y = y0; y < y1; y++) {
         size_t o = y * w;
-        if (job->a_star)
-            skd_redness_row(job->img->rgb + 3 * o, w, job->lut,
-                            job->a_star + o, job->erythema + o);
-        else
-            skd_luminance_row(job->img->rgb + 3 * o, w, job->lut, job->rule,
-                              job->l ? job->l + o : NULL,
-                              job->rule ? job->clipped + o : NULL);
+        skd_luminance_row(job->img->rgb + 3 * o, w, job->lut, job->rule,
+                          job->l ? job->l + o : NULL,
+                          job->rule ? job->clipped + o : NULL);
     }
 }
 
@@ -47,14 +43,6 @@ void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
                          const skd_colour_lut *lut, const skd_clip_rule *rule,
                          float *l, uint8_t *clipped)
 {
-    colour_job job = {img, lut, rule, l, NULL, NULL, clipped, 1};
-    run_bands(ctx, &job);
-}
-
-void skd_redness_planes(skd_ctx *ctx, const skd_image *img,
-                        const skd_colour_lut *lut, float *a_star,
-                        float *erythema)
-{
-    colour_job job = {img, lut, NULL, NULL, a_star, erythema, NULL, 1};
+    colour_job job = {img, lut, rule, l, clipped, 1};
     run_bands(ctx, &job);
 }

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../metrics/metrics.h"
 #include "compare.h"
 
 /* The result carries its allocator, since skd_comparison_free has no
@@ -118,6 +119,7 @@ static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
 
 /* Tiles, paired differences, intervals and verdicts. */
 static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
+                         const skd_photo_samples photo[2],
                          const skd_metrics *mb, const skd_metrics *ma)
 {
     const skd_analysis *b = c->before, *a = c->after;
@@ -144,7 +146,8 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
     if (!c->tile_change || !diff)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
-        st = skd_tile_differences(ctx, b, a, c->common_before, &g, mb->a_median,
+        st = skd_tile_differences(ctx, b, &photo[0], a, &photo[1],
+                                  c->common_before, &g, mb->a_median,
                                   ma->a_median, diff, c->tile_change);
     for (int m = 0; m < SKD_METRIC_COUNT && st == SKD_OK; m++) {
         skd_metric_id id = (skd_metric_id)m;
@@ -162,9 +165,26 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
     return st;
 }
 
-int skd_compare_measured(skd_ctx *ctx, skd_comparison *c)
+/* The samples of a photo of the analysis' size. */
+static int photo_samples(skd_ctx *ctx, const skd_image *img,
+                         const skd_analysis *a, const skd_colour_lut *lut,
+                         skd_photo_samples *out)
+{
+    if (!img || !img->rgb || img->width != a->width || img->height != a->height)
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "compare: photo and analysis differ in size");
+    out->rgb = img->rgb;
+    out->stride = img->width;
+    out->log10_linear = lut->log10_linear;
+    return SKD_OK;
+}
+
+int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
+                         const skd_image *before, const skd_image *after)
 {
     const skd_analysis *b = c->before, *a = c->after;
+    skd_colour_lut *lut;
+    skd_photo_samples photo[2];
     skd_frame_map a2b;
     skd_metrics mb, ma;
     int st;
@@ -176,14 +196,23 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c)
     st = common_region(ctx, c, &a2b);
     if (st != SKD_OK)
         return st;
+    lut = skd_colour_lut_create(ctx);
+    if (!lut)
+        return SKD_E_NOMEM;
+    if ((st = photo_samples(ctx, before, b, lut, &photo[0])) == SKD_OK)
+        st = photo_samples(ctx, after, a, lut, &photo[1]);
     /* NAN: each session's red-area reference is its own common-region
      * median, kept for the tiles below */
-    st = skd_metrics_in_region(ctx, b, c->common_before, NAN, &mb);
     if (st == SKD_OK)
-        st = skd_metrics_in_region(ctx, a, c->common_after, NAN, &ma);
-    if (st != SKD_OK)
-        return st;
-    return judge_changes(ctx, c, &a2b, &mb, &ma);
+        st = skd_region_figures(ctx, b, &photo[0], c->common_before, NAN, &mb,
+                                NULL);
+    if (st == SKD_OK)
+        st = skd_region_figures(ctx, a, &photo[1], c->common_after, NAN, &ma,
+                                NULL);
+    if (st == SKD_OK)
+        st = judge_changes(ctx, c, &a2b, photo, &mb, &ma);
+    skd_dealloc(ctx, lut);
+    return st;
 }
 
 skd_comparison *skd_comparison_new(skd_ctx *ctx)
@@ -215,7 +244,7 @@ int skd_compare(skd_ctx *ctx, const skd_image *before,
         st = skd_compare_analyze(ctx, before, before_spec, after, after_spec,
                                  c);
     if (st == SKD_OK)
-        st = skd_compare_measured(ctx, c);
+        st = skd_compare_measured(ctx, c, before, after);
     if (st != SKD_OK) {
         skd_comparison_free(c);
         return st;

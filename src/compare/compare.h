@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "../colour/colour.h"
 #include "../core/core.h"
 #include "../core/rng.h"
 
@@ -94,9 +95,11 @@ double skd_metric_value(const skd_metrics *mt, skd_metric_id m);
 
 /* A sub-analysis holding a copy of the planes of src inside box (pore
  * coordinates shifted), so a tile is measured in time proportional to its
- * size. Buffers are owned by the crop and grow as needed. */
+ * size, and the photo's samples under the box (not copied). Buffers are
+ * owned by the crop and grow as needed. */
 typedef struct skd_analysis_crop {
     skd_analysis view;
+    skd_photo_samples photo;
     uint8_t *include;
     size_t cap_px, cap_pores;
     /* The source's pores ordered by centre row (then by index), so a box
@@ -106,6 +109,7 @@ typedef struct skd_analysis_crop {
 } skd_analysis_crop;
 
 int skd_analysis_crop_set(skd_ctx *ctx, const skd_analysis *src,
+                          const skd_photo_samples *src_photo,
                           const skd_bbox *box, skd_analysis_crop *crop);
 void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *crop);
 
@@ -114,9 +118,12 @@ void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *crop);
  * when undefined (pore diameter in a tile without pores on either side).
  * tile_change (may be NULL) receives the same values laid out as in
  * skd_comparison, NaN for tiles not used. median_b / median_a are each
- * session's common-region median a*, the red-area reference. */
+ * session's common-region median a*, the red-area reference. pb / pa are
+ * the samples of the photos the analyses were made from. */
 int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
-                         const skd_analysis *after, const uint8_t *cb,
+                         const skd_photo_samples *pb,
+                         const skd_analysis *after,
+                         const skd_photo_samples *pa, const uint8_t *cb,
                          const skd_tile_grid *grid, double median_b,
                          double median_a, double *diff, float *tile_change);
 
@@ -165,7 +172,10 @@ int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *aspec, skd_comparison *c);
 
 /* Steps 3-8 of skd_compare once c->transform, c->before and c->after are
- * set: common region, figures, tiles, intervals, verdicts. */
-int skd_compare_measured(skd_ctx *ctx, skd_comparison *c);
+ * set: common region, figures, tiles, intervals, verdicts. before and
+ * after are the photos the analyses were made from (the erythema values
+ * are read from their samples). */
+int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
+                         const skd_image *before, const skd_image *after);
 
 #endif

@@ -1,6 +1,6 @@
 /* A copy of the part of an analysis inside a box, so a tile's figures come
- * from skd_metrics_in_region on a small plane instead of a whole-photo
- * mask per tile. */
+ * from skd_region_figures on small planes instead of a whole-photo mask
+ * per tile; the photo's samples are read in place (a row stride). */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +13,6 @@ void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *c)
     skd_dealloc(ctx, c->view.red_area);
     skd_dealloc(ctx, c->view.texture);
     skd_dealloc(ctx, c->view.a_star);
-    skd_dealloc(ctx, c->view.erythema);
     skd_dealloc(ctx, c->view.pores);
     skd_dealloc(ctx, c->include);
     skd_dealloc(ctx, c->by_row);
@@ -30,16 +29,14 @@ static int grow_planes(skd_ctx *ctx, skd_analysis_crop *c, size_t px)
     skd_dealloc(ctx, v->red_area);
     skd_dealloc(ctx, v->texture);
     skd_dealloc(ctx, v->a_star);
-    skd_dealloc(ctx, v->erythema);
     skd_dealloc(ctx, c->include);
     v->region = skd_malloc(ctx, px);
     v->red_area = skd_malloc(ctx, px);
     v->texture = skd_malloc_array(ctx, px, sizeof(float));
     v->a_star = skd_malloc_array(ctx, px, sizeof(float));
-    v->erythema = skd_malloc_array(ctx, px, sizeof(float));
     c->include = skd_malloc(ctx, px);
     if (!v->region || !v->red_area || !v->texture || !v->a_star ||
-        !v->erythema || !c->include) {
+        !c->include) {
         c->cap_px = 0;
         return SKD_E_NOMEM;
     }
@@ -170,6 +167,7 @@ static int copy_pores(skd_ctx *ctx, skd_analysis_crop *c,
 }
 
 int skd_analysis_crop_set(skd_ctx *ctx, const skd_analysis *src,
+                          const skd_photo_samples *src_photo,
                           const skd_bbox *b, skd_analysis_crop *c)
 {
     skd_analysis *v = &c->view;
@@ -195,6 +193,7 @@ int skd_analysis_crop_set(skd_ctx *ctx, const skd_analysis *src,
     copy_box(v->red_area, src->red_area, src->width, b, 1);
     copy_box(v->texture, src->texture, src->width, b, sizeof(float));
     copy_box(v->a_star, src->a_star, src->width, b, sizeof(float));
-    copy_box(v->erythema, src->erythema, src->width, b, sizeof(float));
+    c->photo = *src_photo;
+    c->photo.rgb += 3 * ((size_t)b->y0 * src_photo->stride + b->x0);
     return SKD_OK;
 }

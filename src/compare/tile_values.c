@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../metrics/metrics.h"
 #include "compare.h"
 
 static void include_from_mask(skd_analysis_crop *c, const uint8_t *mask,
@@ -41,7 +42,9 @@ static void tile_difference(const skd_metrics *mb, const skd_metrics *ma,
 }
 
 int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
-                         const skd_analysis *after, const uint8_t *cb,
+                         const skd_photo_samples *pb,
+                         const skd_analysis *after,
+                         const skd_photo_samples *pa, const uint8_t *cb,
                          const skd_tile_grid *g, double median_b,
                          double median_a, double *diff, float *tile_change)
 {
@@ -59,19 +62,21 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
         double *d;
         if (!g->used[t])
             continue;
-        st = skd_analysis_crop_set(ctx, before, &g->bbox_b[t], &cbf);
+        st = skd_analysis_crop_set(ctx, before, pb, &g->bbox_b[t], &cbf);
         if (st != SKD_OK)
             break;
         include_from_mask(&cbf, cb, before->width, &g->bbox_b[t]);
-        st = skd_metrics_in_region(ctx, &cbf.view, cbf.include, median_b, &mb);
+        st = skd_region_figures(ctx, &cbf.view, &cbf.photo, cbf.include,
+                                median_b, &mb, NULL);
         if (st != SKD_OK)
             break;
-        st = skd_analysis_crop_set(ctx, after, &g->bbox_a[t], &caf);
+        st = skd_analysis_crop_set(ctx, after, pa, &g->bbox_a[t], &caf);
         if (st != SKD_OK)
             break;
         include_from_tile(&caf, g->after_tile, after->width, &g->bbox_a[t],
                           (int32_t)t);
-        st = skd_metrics_in_region(ctx, &caf.view, caf.include, median_a, &ma);
+        st = skd_region_figures(ctx, &caf.view, &caf.photo, caf.include,
+                                median_a, &ma, NULL);
         if (st != SKD_OK)
             break;
         d = diff + k * SKD_METRIC_COUNT;

@@ -16,7 +16,7 @@ typedef struct analysis_owner {
 void skd_analysis_free(skd_analysis *a)
 {
     analysis_owner *o = (analysis_owner *)a;
-    void *planes[7];
+    void *planes[6];
     if (!a)
         return;
     planes[0] = a->pores;
@@ -24,9 +24,8 @@ void skd_analysis_free(skd_analysis *a)
     planes[2] = a->red_area;
     planes[3] = a->texture;
     planes[4] = a->a_star;
-    planes[5] = a->erythema;
-    planes[6] = o;
-    for (int i = 0; i < 7; i++)
+    planes[5] = o;
+    for (int i = 0; i < 6; i++)
         if (planes[i])
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
@@ -61,30 +60,20 @@ static int texture_and_pores(skd_ctx *ctx, const float *l, skd_analysis *a)
                            a->texture, &a->pores, &a->n_pores);
 }
 
-/* The redness planes, made after the filter bank so that they do not add
- * to its peak memory; a* takes over l's plane, whose pages are already
- * mapped (a fresh plane costs a page fault per 4 KB). */
-static int redness_planes(skd_ctx *ctx, const skd_image *img,
-                          const skd_colour_lut *lut, skd_analysis *a,
-                          float **l)
+/* The a* plane, the figures over R (the erythema values read from the
+ * photo) and the red-area plane against the median over R. a* is made
+ * after the filter bank, so that it does not add to its peak memory, in
+ * l's plane, whose pages are already mapped (a fresh plane costs a page
+ * fault per 4 KB); the first pass of the statistics makes it. */
+static int figures(skd_ctx *ctx, const skd_image *img,
+                   const skd_colour_lut *lut, skd_analysis *a, float **l)
 {
     a->a_star = *l;
     *l = NULL;
-    a->erythema = skd_malloc_array(ctx, (size_t)img->width * img->height,
-                                   sizeof *a->erythema);
-    if (!a->erythema)
-        return SKD_E_NOMEM;
-    skd_redness_planes(ctx, img, lut, a->a_star, a->erythema);
-    return SKD_OK;
-}
-
-/* Figures over R, and the red-area plane against the median over R. */
-static int figures(skd_ctx *ctx, skd_analysis *a)
-{
     a->red_area = skd_malloc(ctx, (size_t)a->width * a->height);
     if (!a->red_area)
         return SKD_E_NOMEM;
-    return skd_region_figures(ctx, a, NULL, NAN, &a->metrics, a->red_area);
+    return skd_analysis_figures(ctx, a, img, lut, a->red_area);
 }
 
 static int check_image(skd_ctx *ctx, const skd_image *img)
@@ -138,9 +127,7 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
     if (st == SKD_OK)
         st = texture_and_pores(ctx, l, a);
     if (st == SKD_OK)
-        st = redness_planes(ctx, img, lut, a, &l);
-    if (st == SKD_OK)
-        st = figures(ctx, a);
+        st = figures(ctx, img, lut, a, &l);
     skd_dealloc(ctx, lut);
     skd_dealloc(ctx, l);
     if (st != SKD_OK) {

@@ -191,13 +191,21 @@ int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
                     double px_per_mm, double tau, const uint8_t *region,
                     float *texture, skd_pore **pores, size_t *n_pores);
 
-/* skd_metrics_in_region, and with red_plane (w*h bytes, may be NULL) the
- * red-area plane of the selection: 1 where a pixel is selected and red
- * against the reference. On up to SKD_OPT_THREADS threads; the figures do
- * not depend on the thread count. */
+/* skd_metrics_in_region with the samples and table given, and with
+ * red_plane (w*h bytes, may be NULL) the red-area plane of the selection:
+ * 1 where a pixel is selected and red against the reference. On up to
+ * SKD_OPT_THREADS threads; the figures do not depend on the thread
+ * count. */
 int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
-                       const uint8_t *include, double median_a,
-                       skd_metrics *out, uint8_t *red_plane);
+                       const skd_photo_samples *photo, const uint8_t *include,
+                       double median_a, skd_metrics *out, uint8_t *red_plane);
+
+/* The whole-photo figures of skd_analyze into a->metrics, with the
+ * red-area plane: as skd_region_figures over all of R, except that a->a_star
+ * (allocated, w*h) is written from the photo by the first pass rather than
+ * read, so the samples are loaded once for a* and the erythema values. */
+int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
+                         const skd_colour_lut *lut, uint8_t *red_plane);
 
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)

@@ -11,7 +11,15 @@
  * chunk (LANES interleaved accumulators) and combined in chunk order, and
  * histograms are counts, so no figure depends on the thread count. A plane
  * of a single chunk (a compare tile) takes the median by quickselect on a
- * copy instead, which is cheaper there and exact too. */
+ * copy instead, which is cheaper there and exact too.
+ *
+ * The erythema values are read from the photo's samples in pass 1. For
+ * skd_analyze, pass 1 also makes the a* plane from the samples, block by
+ * block, so a* is summed while it is in cache and the samples are loaded
+ * once for a* and the erythema value. The block loops are compiled twice
+ * on x86-64, for SSE2 and for AVX2 (chosen at run time, as in lab.c): the
+ * same C, the same operations per lane in the same order, so the same
+ * bits. */
 #include <math.h>
 #include <string.h>
 
@@ -24,6 +32,16 @@
 #define MOMENT_LANES 2
 #define BUCKETS 65536
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define WIDE_LOOPS 1
+#define BODY static inline __attribute__((always_inline))
+#define WIDE __attribute__((target("avx2")))
+#else
+#define WIDE_LOOPS 0
+#define BODY static inline
+#define WIDE
+#endif
+
 typedef struct chunk_sums {
     uint64_t count, n_e, red;
     double t, a, e;           /* pass 1 */
@@ -32,6 +50,10 @@ typedef struct chunk_sums {
 
 typedef struct stats_job {
     const skd_analysis *a;
+    const skd_photo_samples *photo;
+    const skd_colour_lut *lut; /* when set, pass 1 writes a_star from photo */
+    float *a_star;
+    int wide; /* the AVX2 copies of the passes */
     const uint8_t *include;
     size_t n, n_chunks;
     chunk_sums *sums;
@@ -44,7 +66,7 @@ typedef struct stats_job {
 
 /* Index of the first non-zero byte of p[i..n), or n: zeros are skipped a
  * word at a time. */
-static size_t next_set(const uint8_t *p, size_t i, size_t n)
+BODY size_t next_set(const uint8_t *p, size_t i, size_t n)
 {
     while (i + 8 <= n) {
         uint64_t word;
@@ -59,7 +81,7 @@ static size_t next_set(const uint8_t *p, size_t i, size_t n)
 }
 
 /* a* values as keys that sort like the floats (not NaN). */
-static inline uint32_t float_key(float f)
+BODY uint32_t float_key(float f)
 {
     uint32_t u = skd_bits_from_float(f);
     return u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u);
@@ -78,13 +100,13 @@ static inline float key_float(uint32_t k)
 #define HIST_LOW (2 * (size_t)HIST_TOP)
 #define HIST_SIZE (HIST_LOW + 2 * (size_t)BUCKETS)
 
-static uint32_t *thread_hist(const stats_job *job, size_t thread)
+BODY uint32_t *thread_hist(const stats_job *job, size_t thread)
 {
     return job->hist + thread * HIST_SIZE;
 }
 
 /* sel[j] = 1 where pixel i0 + j is in R (and selected by include). */
-static void selection_block(const stats_job *job, size_t i0, size_t m,
+BODY void selection_block(const stats_job *job, size_t i0, size_t m,
                             uint8_t *restrict sel)
 {
     const uint8_t *restrict r = job->a->region + i0;
@@ -99,13 +121,13 @@ static void selection_block(const stats_job *job, size_t i0, size_t m,
 }
 
 /* v where selected, else +0 (which adds nothing to a sum). */
-static inline float chosen(uint8_t sel, float v)
+BODY float chosen(uint8_t sel, float v)
 {
     return skd_select_float(sel, v, 0.0f);
 }
 
 /* out[j] = v[j] where selected, else +0, which adds nothing to a sum. */
-static void select_block(const uint8_t *restrict sel, const float *restrict v,
+BODY void select_block(const uint8_t *restrict sel, const float *restrict v,
                          size_t m, float *restrict out)
 {
     for (size_t j = 0; j < m; j++)
@@ -114,7 +136,7 @@ static void select_block(const uint8_t *restrict sel, const float *restrict v,
 
 /* v summed into LANES accumulators, pixel j into lane j % LANES (GCC
  * vectorises across the lanes; each lane keeps its order). */
-static void lane_sum(const float *restrict v, size_t m, double *restrict acc)
+BODY void lane_sum(const float *restrict v, size_t m, double *restrict acc)
 {
     double s[LANES];
     size_t j = 0;
@@ -127,7 +149,7 @@ static void lane_sum(const float *restrict v, size_t m, double *restrict acc)
     memcpy(acc, s, sizeof s);
 }
 
-static uint64_t count_selected(const uint8_t *restrict sel, size_t m)
+BODY uint64_t count_selected(const uint8_t *restrict sel, size_t m)
 {
     uint32_t c = 0;
     for (size_t j = 0; j < m; j++)
@@ -135,8 +157,23 @@ static uint64_t count_selected(const uint8_t *restrict sel, size_t m)
     return c;
 }
 
+/* e[j]: the erythema values of pixels i0 .. i0 + m - 1 from the photo's
+ * samples, a row at a time (a block may span rows of a crop). */
+BODY void erythema_block(const stats_job *job, size_t i0, size_t m,
+                           float *restrict e)
+{
+    const skd_photo_samples *p = job->photo;
+    size_t w = job->a->width, y = i0 / w, x = i0 % w;
+    for (size_t j = 0; j < m; x = 0, y++) {
+        size_t run = w - x < m - j ? w - x : m - j;
+        skd_erythema_row(p->rgb + 3 * (y * p->stride + x), run,
+                         p->log10_linear, e + j);
+        j += run;
+    }
+}
+
 /* sel_e: selected and not NaN (exponent all ones with a mantissa). */
-static void defined_block(const uint8_t *restrict sel, const float *restrict e,
+BODY void defined_block(const uint8_t *restrict sel, const float *restrict e,
                           size_t m, uint8_t *restrict sel_e)
 {
     for (size_t j = 0; j < m; j++)
@@ -144,7 +181,7 @@ static void defined_block(const uint8_t *restrict sel, const float *restrict e,
 }
 
 /* Top 16 bits of the selected a* keys, BUCKETS where not selected. */
-static void top_bits_block(const uint8_t *restrict sel, const float *restrict a,
+BODY void top_bits_block(const uint8_t *restrict sel, const float *restrict a,
                            size_t m, uint32_t *restrict top)
 {
     for (size_t j = 0; j < m; j++) {
@@ -153,7 +190,7 @@ static void top_bits_block(const uint8_t *restrict sel, const float *restrict a,
     }
 }
 
-static void histogram_block(const uint32_t *restrict top, size_t m,
+BODY void histogram_block(const uint32_t *restrict top, size_t m,
                             uint32_t *restrict hist)
 {
     size_t j = 0;
@@ -165,27 +202,30 @@ static void histogram_block(const uint32_t *restrict top, size_t m,
         hist[top[j]]++;
 }
 
-static void pass_sums(void *arg, size_t chunk, size_t thread)
+BODY void pass_sums_body(stats_job *job, size_t chunk, size_t thread)
 {
-    stats_job *job = arg;
     const skd_analysis *a = job->a;
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
     double acc[3][LANES] = {{0}};
     uint32_t *hist = job->n_chunks > 1 ? thread_hist(job, thread) : NULL;
     chunk_sums *s = &job->sums[chunk];
     uint8_t sel[BLOCK], sel_e[BLOCK];
-    float v[BLOCK];
+    float v[BLOCK], e[BLOCK];
     uint32_t top[BLOCK];
     memset(s, 0, sizeof *s);
     for (size_t i = i0; i < i1; i += BLOCK) {
         size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
         selection_block(job, i, m, sel);
-        defined_block(sel, a->erythema + i, m, sel_e);
+        if (job->lut)
+            skd_a_star_row(job->photo->rgb + 3 * i, m, job->lut, job->a_star + i, e);
+        else
+            erythema_block(job, i, m, e);
+        defined_block(sel, e, m, sel_e);
         select_block(sel, a->texture + i, m, v);
         lane_sum(v, m, acc[0]);
         select_block(sel, a->a_star + i, m, v);
         lane_sum(v, m, acc[1]);
-        select_block(sel_e, a->erythema + i, m, v);
+        select_block(sel_e, e, m, v);
         lane_sum(v, m, acc[2]);
         s->count += count_selected(sel, m);
         s->n_e += count_selected(sel_e, m);
@@ -203,7 +243,7 @@ static void pass_sums(void *arg, size_t chunk, size_t thread)
 
 /* d[j] = t - mean where selected, else exactly 0: v is the selected
  * texture (0 elsewhere) and mean * sel is mean or exactly 0. */
-static void deviation_block(const uint8_t *restrict sel, const float *restrict v,
+BODY void deviation_block(const uint8_t *restrict sel, const float *restrict v,
                             size_t m, double mean, double *restrict d)
 {
     for (size_t j = 0; j < m; j++)
@@ -212,7 +252,7 @@ static void deviation_block(const uint8_t *restrict sel, const float *restrict v
 
 /* |d|, d^2, d^3, d^4 summed into MOMENT_LANES accumulators each, as lane_sum
  * (two: four moments of four lanes would not fit the SSE registers). */
-static void moments_block(const double *restrict d, size_t m,
+BODY void moments_block(const double *restrict d, size_t m,
                           double (*restrict acc)[MOMENT_LANES])
 {
     double s1[MOMENT_LANES], s2[MOMENT_LANES], s3[MOMENT_LANES], s4[MOMENT_LANES];
@@ -245,7 +285,7 @@ static void moments_block(const double *restrict d, size_t m,
 /* The low bits of the selected keys whose top bits are mid0 or mid1 (a
  * small share of the pixels): marked by a loop without branches, then
  * counted. */
-static void low_bits_block(uint8_t *restrict sel, const float *restrict a,
+BODY void low_bits_block(uint8_t *restrict sel, const float *restrict a,
                            size_t m, uint32_t mid0, uint32_t mid1,
                            uint32_t *restrict low)
 {
@@ -259,9 +299,8 @@ static void low_bits_block(uint8_t *restrict sel, const float *restrict a,
     }
 }
 
-static void pass_moments(void *arg, size_t chunk, size_t thread)
+BODY void pass_moments_body(stats_job *job, size_t chunk, size_t thread)
 {
-    stats_job *job = arg;
     const skd_analysis *a = job->a;
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
     double acc[4][MOMENT_LANES] = {{0}};
@@ -303,9 +342,8 @@ static float red_threshold(double reference, double delta)
     return t;
 }
 
-static void pass_red(void *arg, size_t chunk, size_t thread)
+BODY void pass_red_body(stats_job *job, size_t chunk, size_t thread)
 {
-    stats_job *job = arg;
     const float *a_star = job->a->a_star;
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
     uint64_t red = 0;
@@ -324,6 +362,30 @@ static void pass_red(void *arg, size_t chunk, size_t thread)
     }
     job->sums[chunk].red = red;
 }
+
+/* The passes as chunk functions, in two copies. */
+#define PASS(name)                                                        \
+    static void name##_narrow(stats_job *job, size_t chunk, size_t thread) \
+    {                                                                     \
+        name##_body(job, chunk, thread);                                  \
+    }                                                                     \
+    WIDE static void name##_wide(stats_job *job, size_t chunk,             \
+                                 size_t thread)                           \
+    {                                                                     \
+        name##_body(job, chunk, thread);                                  \
+    }                                                                     \
+    static void name(void *arg, size_t chunk, size_t thread)              \
+    {                                                                     \
+        stats_job *job = arg;                                             \
+        if (WIDE_LOOPS && job->wide)                                      \
+            name##_wide(job, chunk, thread);                              \
+        else                                                              \
+            name##_narrow(job, chunk, thread);                            \
+    }
+
+PASS(pass_sums)
+PASS(pass_moments)
+PASS(pass_red)
 
 /* Bucket of the rank-th smallest (0-based) in hist[0..BUCKETS), and the
  * count below that bucket. */
@@ -489,47 +551,109 @@ static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
     return SKD_OK;
 }
 
-int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
-                       const uint8_t *include, double median_a,
+/* The figures of a job whose planes and photo are set. */
+static int job_figures(skd_ctx *ctx, stats_job *job, double median_a,
                        skd_metrics *out, uint8_t *red_plane)
 {
+    const skd_analysis *a = job->a;
+    int st;
+
+    clear_metrics(out);
+    job->n = (size_t)a->width * a->height;
+    job->n_chunks = (job->n + CHUNK - 1) / CHUNK;
+    job->wide = skd_colour_wide_available();
+    job->delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
+    job->red_plane = red_plane;
+    job->sums = skd_malloc_array(ctx, job->n_chunks, sizeof *job->sums);
+    if (job->sums && job->n_chunks > 1)
+        job->hist = skd_calloc(ctx, skd_parallel_threads(ctx, job->n_chunks),
+                               HIST_SIZE * sizeof(uint32_t));
+    if (!job->sums || (job->n_chunks > 1 && !job->hist))
+        st = SKD_E_NOMEM;
+    else
+        st = run_passes(ctx, job, median_a, out);
+    if (st == SKD_OK)
+        pore_figures(a, job->include, out);
+    else
+        clear_metrics(out);
+    skd_dealloc(ctx, job->sums);
+    skd_dealloc(ctx, job->hist);
+    return st;
+}
+
+static int complete(const skd_analysis *a, const skd_photo_samples *photo,
+                    const skd_metrics *out)
+{
+    return a && out && a->region && a->texture && a->a_star && photo &&
+           photo->rgb && photo->log10_linear && photo->stride >= a->width &&
+           (!a->n_pores || a->pores) && a->px_per_mm > 0;
+}
+
+int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
+                       const skd_photo_samples *photo, const uint8_t *include,
+                       double median_a, skd_metrics *out, uint8_t *red_plane)
+{
     stats_job job;
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!complete(a, photo, out))
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "metrics_in_region: incomplete analysis");
+    memset(&job, 0, sizeof job);
+    job.a = a;
+    job.photo = photo;
+    job.include = include;
+    return job_figures(ctx, &job, median_a, out, red_plane);
+}
+
+int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
+                         const skd_colour_lut *lut, uint8_t *red_plane)
+{
+    skd_photo_samples photo;
+    stats_job job;
+    if (!ctx)
+        return SKD_E_INVALID;
+    photo.rgb = img->rgb;
+    photo.stride = img->width;
+    photo.log10_linear = lut->log10_linear;
+    if (img->width != a->width || img->height != a->height ||
+        !complete(a, &photo, &a->metrics))
+        return skd_fail(ctx, SKD_E_INVALID, "analyze: incomplete analysis");
+    memset(&job, 0, sizeof job);
+    job.a = a;
+    job.photo = &photo;
+    job.lut = lut;
+    job.a_star = a->a_star;
+    return job_figures(ctx, &job, NAN, &a->metrics, red_plane);
+}
+
+int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
+                          const skd_image *img, const uint8_t *include,
+                          double median_a, skd_metrics *out)
+{
+    skd_colour_lut *lut;
+    skd_photo_samples photo;
     int st;
 
     if (!ctx)
         return SKD_E_INVALID;
-    if (!a || !out || !a->region || !a->texture || !a->a_star ||
-        !a->erythema || (a->n_pores && !a->pores) || a->px_per_mm <= 0)
+    if (!a || !img || !img->rgb || img->width != a->width ||
+        img->height != a->height) {
+        if (out)
+            clear_metrics(out);
         return skd_fail(ctx, SKD_E_INVALID,
-                        "metrics_in_region: incomplete analysis");
-    clear_metrics(out);
-    memset(&job, 0, sizeof job);
-    job.a = a;
-    job.include = include;
-    job.n = (size_t)a->width * a->height;
-    job.n_chunks = (job.n + CHUNK - 1) / CHUNK;
-    job.delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
-    job.red_plane = red_plane;
-    job.sums = skd_malloc_array(ctx, job.n_chunks, sizeof *job.sums);
-    if (job.sums && job.n_chunks > 1)
-        job.hist = skd_calloc(ctx, skd_parallel_threads(ctx, job.n_chunks),
-                              HIST_SIZE * sizeof(uint32_t));
-    if (!job.sums || (job.n_chunks > 1 && !job.hist))
-        st = SKD_E_NOMEM;
-    else
-        st = run_passes(ctx, &job, median_a, out);
-    if (st == SKD_OK)
-        pore_figures(a, include, out);
-    else
-        clear_metrics(out);
-    skd_dealloc(ctx, job.sums);
-    skd_dealloc(ctx, job.hist);
+                        "metrics_in_region: no photo of the analysis' size");
+    }
+    lut = skd_colour_lut_create(ctx);
+    if (!lut) {
+        if (out)
+            clear_metrics(out);
+        return SKD_E_NOMEM;
+    }
+    photo.rgb = img->rgb;
+    photo.stride = img->width;
+    photo.log10_linear = lut->log10_linear;
+    st = skd_region_figures(ctx, a, &photo, include, median_a, out, NULL);
+    skd_dealloc(ctx, lut);
     return st;
-}
-
-int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
-                          const uint8_t *include, double median_a,
-                          skd_metrics *out)
-{
-    return skd_region_figures(ctx, a, include, median_a, out, NULL);
 }

@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_ASSERT(a && a->width == img->width && a->height == img->height);
         check_metrics(a);
         /* Over the red area only: a subset of R, so never more pixels. */
-        st = skd_metrics_in_region(ctx, a, a->red_area, NAN, &sub);
+        st = skd_metrics_in_region(ctx, a, img, a->red_area, NAN, &sub);
         if (st == SKD_OK)
             FUZZ_ASSERT(sub.region_pixels <= a->metrics.region_pixels);
         else

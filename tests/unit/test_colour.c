@@ -95,7 +95,7 @@ static void test_row(void)
                    g = skd_srgb_decode(150 / 255.0),
                    b = skd_srgb_decode(130 / 255.0);
     skd_luminance_row(rgb, 5, t, NULL, l, NULL);
-    skd_redness_row(rgb, 5, t, a, e);
+    skd_a_star_row(rgb, 5, t, a, e);
     skd_srgb8_to_lab(skin, lab);
     REPORT("skin (200,150,130): l %.4f a* %.4f EI %.4f", l[0], a[0], e[0]);
     CHECK_NEAR(l[0], 100 * log(0.2126 * r + 0.7152 * g + 0.0722 * b), 1e-3);
@@ -166,7 +166,14 @@ static void test_row_precision(void)
         rgb[3 * i + 2] = (uint16_t)(rgb[3 * i + 1] * (0.6 + 0.4 * tu_uniform(&seed)));
     }
     skd_luminance_row(rgb, N, t, NULL, l, NULL);
-    skd_redness_row(rgb, N, t, a, e);
+    skd_a_star_row(rgb, N, t, a, e);
+    /* the statistics' own lookups give the same values */
+    {
+        float *e2 = malloc(N * sizeof *e2);
+        skd_erythema_row(rgb, N, t->log10_linear, e2);
+        CHECK(memcmp(e, e2, N * sizeof *e) == 0);
+        free(e2);
+    }
     for (size_t i = 0; i < N; i++) {
         const uint16_t *p = rgb + 3 * i;
         double lin[3] = {t->linear[p[0]], t->linear[p[1]], t->linear[p[2]]};
@@ -215,7 +222,7 @@ static void test_wide_loops(void)
     skd_ctx *ctx = skd_ctx_create();
     skd_colour_lut *t = skd_colour_lut_create(ctx);
     uint16_t *rgb = malloc(N * 3 * sizeof *rgb);
-    float *out[2][3];
+    float *out[2][2];
     uint64_t seed = 17;
     if (!skd_colour_wide_available()) {
         REPORT("%s", "no AVX2 here: the wide loops are not used, nothing to compare");
@@ -228,17 +235,17 @@ static void test_wide_loops(void)
     for (size_t i = 0; i < 256; i++) /* greys, black and white */
         rgb[3 * i] = rgb[3 * i + 1] = rgb[3 * i + 2] = (uint16_t)(i * 257);
     for (int wide = 0; wide < 2; wide++) {
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             out[wide][k] = malloc(N * sizeof(float));
         t->wide = wide;
         skd_luminance_row(rgb, N, t, NULL, out[wide][0], NULL);
-        skd_redness_row(rgb, N, t, out[wide][1], out[wide][2]);
+        skd_a_star_row(rgb, N, t, out[wide][1], NULL);
     }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 2; k++)
         CHECK(memcmp(out[0][k], out[1][k], N * sizeof(float)) == 0);
-    REPORT("AVX2 and SSE2 row loops: l, a* and EI identical on %d pixels", N);
+    REPORT("AVX2 and SSE2 row loops: l and a* identical on %d pixels", N);
     for (int wide = 0; wide < 2; wide++)
-        for (int k = 0; k < 3; k++)
+        for (int k = 0; k < 2; k++)
             free(out[wide][k]);
 done:
     free(rgb);
@@ -246,8 +253,10 @@ done:
     skd_ctx_free(ctx);
 }
 
-/* Planes of a photo on 1 and 3 threads: the same bytes; l is the same
- * with the clip flags made beside it. */
+/* The l plane of a photo on 1 and 3 threads: the same bytes; l is the
+ * same with the clip flags made beside it, and as the row function gives
+ * it. a* of the whole photo in one run (as the statistics make it, in
+ * blocks that span rows) is a* row by row. */
 static void test_planes_threads(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -255,38 +264,38 @@ static void test_planes_threads(void)
     const uint32_t w = 333, h = 1000; /* several bands of rows */
     size_t n = (size_t)w * h;
     skd_image *img = tu_image(ctx, w, h);
-    float *p[2][3];
+    float *p[2], *a_run = malloc(n * sizeof(float)), *a_rows = malloc(n * sizeof(float));
     uint64_t seed = 5;
     for (size_t i = 0; i < 3 * n; i++)
         img->rgb[i] = (uint16_t)(tu_uniform(&seed) * 65536);
     for (int r = 0; r < 2; r++) {
-        for (int k = 0; k < 3; k++)
-            p[r][k] = malloc(n * sizeof(float));
+        p[r] = malloc(n * sizeof(float));
         skd_ctx_set(ctx, SKD_OPT_THREADS, r ? 3 : 1);
         if (r) {
             skd_clip_rule rule = skd_clip_rule_make(t, 250 * 257, 0.01);
             uint8_t *clipped = malloc(n);
-            skd_luminance_plane(ctx, img, t, &rule, p[r][0], clipped);
+            skd_luminance_plane(ctx, img, t, &rule, p[r], clipped);
             free(clipped);
         } else {
-            skd_luminance_plane(ctx, img, t, NULL, p[r][0], NULL);
+            skd_luminance_plane(ctx, img, t, NULL, p[r], NULL);
         }
-        skd_redness_planes(ctx, img, t, p[r][1], p[r][2]);
     }
-    for (int k = 0; k < 3; k++)
-        CHECK(memcmp(p[0][k], p[1][k], n * sizeof(float)) == 0);
-    /* and the same numbers as the row function */
+    CHECK(memcmp(p[0], p[1], n * sizeof(float)) == 0);
     {
-        float row[3][333];
-        skd_luminance_row(img->rgb + 3 * (size_t)w * 777, w, t, NULL, row[0], NULL);
-        skd_redness_row(img->rgb + 3 * (size_t)w * 777, w, t, row[1], row[2]);
-        for (int k = 0; k < 3; k++)
-            CHECK(memcmp(row[k], p[0][k] + (size_t)w * 777, sizeof row[k]) == 0);
+        float row[333];
+        skd_luminance_row(img->rgb + 3 * (size_t)w * 777, w, t, NULL, row, NULL);
+        CHECK(memcmp(row, p[0] + (size_t)w * 777, sizeof row) == 0);
     }
-    REPORT("colour planes %ux%u: 1 and 3 threads identical", w, h);
+    skd_a_star_row(img->rgb, n, t, a_run, NULL);
+    for (size_t y = 0; y < h; y++)
+        skd_a_star_row(img->rgb + 3 * y * w, w, t, a_rows + y * w, NULL);
+    CHECK(memcmp(a_run, a_rows, n * sizeof(float)) == 0);
+    REPORT("colour planes %ux%u: l on 1 and 3 threads identical, a* in one run "
+           "and by rows identical", w, h);
     for (int r = 0; r < 2; r++)
-        for (int k = 0; k < 3; k++)
-            free(p[r][k]);
+        free(p[r]);
+    free(a_run);
+    free(a_rows);
     skd_image_free(img);
     skd_dealloc(ctx, t);
     skd_ctx_free(ctx);

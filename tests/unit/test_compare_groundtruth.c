@@ -174,7 +174,7 @@ static void run_known_transform(skd_ctx *ctx, const gt_case *k,
     c->transform = k->camera;
     st = skd_compare_analyze(ctx, b, NULL, a, NULL, c);
     if (st == SKD_OK)
-        st = skd_compare_measured(ctx, c);
+        st = skd_compare_measured(ctx, c, b, a);
     CHECK_STATUS(st, SKD_OK);
     if (st == SKD_OK)
         judge(k, c, t, "true transform");

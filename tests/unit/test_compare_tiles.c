@@ -10,10 +10,26 @@
 
 #define PX 20.0 /* px per mm */
 
+/* An analysis and the photo it stands for, whose R and G samples give the
+ * erythema values (first member: a session * is an analysis *). */
+typedef struct session {
+    skd_analysis a;
+    skd_image photo;
+} session;
+
+static const skd_image *photo_of(const skd_analysis *a)
+{
+    return &((const session *)a)->photo;
+}
+
 static skd_analysis *new_analysis(uint32_t w, uint32_t h)
 {
-    skd_analysis *a = calloc(1, sizeof *a);
+    session *s = calloc(1, sizeof *s);
+    skd_analysis *a = &s->a;
     size_t n = (size_t)w * h;
+    s->photo.width = w;
+    s->photo.height = h;
+    s->photo.rgb = calloc(3 * n, sizeof *s->photo.rgb);
     a->width = w;
     a->height = h;
     a->px_per_mm = PX;
@@ -22,7 +38,6 @@ static skd_analysis *new_analysis(uint32_t w, uint32_t h)
     a->red_area = calloc(n, 1);
     a->texture = calloc(n, sizeof(float));
     a->a_star = calloc(n, sizeof(float));
-    a->erythema = calloc(n, sizeof(float));
     a->pores = calloc(200, sizeof(skd_pore));
     return a;
 }
@@ -35,7 +50,7 @@ static void drop_analysis(skd_analysis *a)
     free(a->red_area);
     free(a->texture);
     free(a->a_star);
-    free(a->erythema);
+    free(((session *)a)->photo.rgb);
     free(a->pores);
     free(a);
 }
@@ -56,11 +71,39 @@ static double skin_a(double x, double y)
 
 static double skin_ei(double x, double y) { return 20 + 0.05 * (x - y); }
 
+/* The photo's samples for the erythema value ei: G at G0 lowered by the
+ * treatment, R from G0 and the skin's value (16-bit, so the values are
+ * near those asked for, not exact). */
+#define G0 30000
+
+static uint16_t sample_of_linear(double v)
+{
+    return (uint16_t)lround(65535 * skd_srgb_encode(v));
+}
+
+static uint16_t green_of(double dei)
+{
+    return sample_of_linear(skd_srgb_decode(G0 / 65535.0) * pow(10, -dei / 100));
+}
+
+static uint16_t red_of(double ei)
+{
+    return sample_of_linear(skd_srgb_decode(G0 / 65535.0) * pow(10, ei / 100));
+}
+
+/* The erythema shift the samples of green_of(dei) give, in double. */
+static double realised_shift(double dei)
+{
+    return 100 * log10(skd_srgb_decode(G0 / 65535.0) /
+                       skd_srgb_decode(green_of(dei) / 65535.0));
+}
+
 /* Fill an analysis that sees the skin through map (photo -> before), with
  * a treatment: texture scaled, a* and EI shifted. */
 static void paint(skd_analysis *a, const skd_frame_map *map, double tex_scale,
                   double da, double dei, int red_spot)
 {
+    uint16_t *rgb = ((session *)a)->photo.rgb, g = green_of(dei);
     for (uint32_t y = 0; y < a->height; y++)
         for (uint32_t x = 0; x < a->width; x++) {
             size_t i = (size_t)y * a->width + x;
@@ -70,7 +113,9 @@ static void paint(skd_analysis *a, const skd_frame_map *map, double tex_scale,
             a->a_star[i] = (float)(skin_a(bx, by) + da -
                                    (red_spot ? 0 : skin_a(bx, by) - 12 -
                                                        0.01 * bx - 0.02 * by));
-            a->erythema[i] = (float)(skin_ei(bx, by) + dei);
+            rgb[3 * i] = red_of(skin_ei(bx, by));
+            rgb[3 * i + 1] = g;
+            rgb[3 * i + 2] = 20000;
         }
 }
 
@@ -104,7 +149,7 @@ static skd_comparison *run(skd_ctx *ctx, skd_analysis *b, skd_analysis *a,
     c->transform = t;
     c->before = b;
     c->after = a;
-    *status = skd_compare_measured(ctx, c);
+    *status = skd_compare_measured(ctx, c, photo_of(b), photo_of(a));
     return c;
 }
 
@@ -128,7 +173,8 @@ static void print_change(const skd_comparison *c, skd_metric_id m)
 
 /* 90 degree rotation of a 201 x 201 photo: every after pixel is exactly a
  * before pixel, so the figures of matching tiles differ only by the
- * treatment: Sa x 0.8, a* - 1 (red spot kept), EI + 2, half the pores. */
+ * treatment: Sa x 0.8, a* - 1 (red spot kept), EI + 2 (as near as 16-bit
+ * samples make it), half the pores. */
 static void test_rotated_treatment(skd_ctx *ctx)
 {
     enum { W = 201 };
@@ -186,9 +232,13 @@ static void test_rotated_treatment(skd_ctx *ctx)
     CHECK_NEAR(c->change[SKD_METRIC_SA].noise_floor,
                0.03 * c->change[SKD_METRIC_SA].before, 1e-12);
 
-    /* erythema: +2 everywhere -> worsened, interval [2, 2] */
-    CHECK_NEAR(c->change[SKD_METRIC_ERYTHEMA].change, 2, 1e-4);
-    CHECK_NEAR(c->change[SKD_METRIC_ERYTHEMA].ci_low, 2, 1e-4);
+    /* erythema: the same shift everywhere -> worsened, interval [shift,
+     * shift] */
+    REPORT("erythema shift of the samples %.6f (asked 2)", realised_shift(2));
+    CHECK_NEAR(realised_shift(2), 2, 0.01);
+    CHECK_NEAR(c->change[SKD_METRIC_ERYTHEMA].change, realised_shift(2), 1e-4);
+    CHECK_NEAR(c->change[SKD_METRIC_ERYTHEMA].ci_low, realised_shift(2), 1e-4);
+    CHECK_NEAR(c->change[SKD_METRIC_ERYTHEMA].ci_high, realised_shift(2), 1e-4);
     CHECK(c->change[SKD_METRIC_ERYTHEMA].verdict == SKD_WORSENED);
 
     /* pores: 100 -> 50 over the same 4.04 cm2 */

@@ -146,7 +146,7 @@ static chain_out run_chain(skd_ctx *ctx, const uint8_t *file, size_t n,
     r.step = "metrics_in_region";
     for (size_t i = 0; i < (size_t)a->width * a->height; i++)
         half[i] = (i % a->width) < a->width / 2;
-    st = skd_metrics_in_region(ctx, a, half, NAN, &r.sub);
+    st = skd_metrics_in_region(ctx, a, img, half, NAN, &r.sub);
     if (st != SKD_OK)
         goto out;
     r.step = "overlay";

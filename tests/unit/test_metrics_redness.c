@@ -108,7 +108,19 @@ static void test_red_area(void)
         CHECK(ln[1] - lb[1] > 20);
         CHECK_NEAR(m->red_area_fraction, (60 * h + 1) / n, 1e-12);
         CHECK(plane_red == 60 * h + 1 && a->red_area[0] && !a->red_area[w - 1]);
-        CHECK(isnan(a->erythema[50 * w + 150]));
+        /* The G = 0 pixel alone: counted, but no erythema value. */
+        {
+            uint8_t *one = calloc(w * h, 1);
+            skd_metrics m1;
+            one[50 * w + 150] = 1;
+            CHECK_STATUS(skd_metrics_in_region(ctx, a, img, one, NAN, &m1), SKD_OK);
+            CHECK(m1.region_pixels == 1 && isnan(m1.erythema_index));
+            one[50 * w + 150] = 0;
+            one[50 * w + 10] = 1;
+            CHECK_STATUS(skd_metrics_in_region(ctx, a, img, one, NAN, &m1), SKD_OK);
+            CHECK_NEAR(m1.erythema_index, ei_of_16(red), 1e-4);
+            free(one);
+        }
     }
     skd_analysis_free(a);
     /* A larger delta leaves only the G = 0 pixel. */

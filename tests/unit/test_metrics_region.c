@@ -10,6 +10,7 @@
 #define S 20.0
 
 static tu_dip dips[200];
+static skd_colour_lut *lut; /* the table of the erythema values */
 
 static skd_image *make_skin(skd_ctx *ctx)
 {
@@ -40,9 +41,11 @@ static int cmp_float(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* The figures recomputed the slow, obvious way. */
-static void brute_metrics(const skd_analysis *a, const uint8_t *inc,
-                          double median_ref, double delta, skd_metrics *m)
+/* The figures recomputed the slow, obvious way; the erythema value of a
+ * pixel is the difference of its R and G table entries, in float. */
+static void brute_metrics(const skd_analysis *a, const skd_image *img,
+                          const uint8_t *inc, double median_ref, double delta,
+                          skd_metrics *m)
 {
     size_t n = (size_t)a->width * a->height, c = 0, ne = 0, red = 0;
     float *v = malloc(n * sizeof *v);
@@ -53,8 +56,10 @@ static void brute_metrics(const skd_analysis *a, const uint8_t *inc,
             v[c++] = a->a_star[i];
             st += a->texture[i];
             sa += a->a_star[i];
-            if (!isnan(a->erythema[i])) {
-                se += a->erythema[i];
+            const uint16_t *p = img->rgb + 3 * i;
+            float e = lut->log10_linear[p[0]] - lut->log10_linear[p[1]];
+            if (!isnan(e)) {
+                se += e;
                 ne++;
             }
         }
@@ -122,31 +127,32 @@ static void compare_metrics(const char *what, const skd_metrics *got,
     CHECK(got->red_area_fraction == want->red_area_fraction);
 }
 
-static void test_sub_regions(skd_ctx *ctx, const skd_analysis *a)
+static void test_sub_regions(skd_ctx *ctx, const skd_image *img,
+                             const skd_analysis *a)
 {
     uint8_t *inc = calloc(W * H, 1);
     skd_metrics got, want, left, right;
     uint64_t seed = 77;
     double delta = 5.0;
 
-    brute_metrics(a, NULL, NAN, delta, &want);
+    brute_metrics(a, img, NULL, NAN, delta, &want);
     compare_metrics("whole", &a->metrics, &want);
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, NULL, NAN, &got), SKD_OK);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, NULL, NAN, &got), SKD_OK);
     CHECK(memcmp(&got, &a->metrics, sizeof got) == 0);
     memset(inc, 1, W * H);
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &got), SKD_OK);
     CHECK(memcmp(&got, &a->metrics, sizeof got) == 0);
 
     /* Two halves split the pores and the pixels between them. */
     for (size_t i = 0; i < W * H; i++)
         inc[i] = i % W < 117;
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &left), SKD_OK);
-    brute_metrics(a, inc, NAN, delta, &want);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &left), SKD_OK);
+    brute_metrics(a, img, inc, NAN, delta, &want);
     compare_metrics("left", &left, &want);
     for (size_t i = 0; i < W * H; i++)
         inc[i] = !inc[i];
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, a->metrics.a_median, &right), SKD_OK);
-    brute_metrics(a, inc, a->metrics.a_median, delta, &want);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, a->metrics.a_median, &right), SKD_OK);
+    brute_metrics(a, img, inc, a->metrics.a_median, delta, &want);
     compare_metrics("right (ref)", &right, &want);
     CHECK(left.pore_count + right.pore_count == a->metrics.pore_count);
     CHECK(left.region_pixels + right.region_pixels == a->metrics.region_pixels);
@@ -155,28 +161,78 @@ static void test_sub_regions(skd_ctx *ctx, const skd_analysis *a)
     memset(inc, 0, W * H);
     for (size_t y = 100; y < 150; y++)
         memset(inc + y * W + 150, 7, 50);
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
-    brute_metrics(a, inc, NAN, delta, &want);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &got), SKD_OK);
+    brute_metrics(a, img, inc, NAN, delta, &want);
     compare_metrics("tile", &got, &want);
     for (size_t i = 0; i < W * H; i++)
         inc[i] = tu_uniform(&seed) < 0.3;
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_OK);
-    brute_metrics(a, inc, NAN, delta, &want);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &got), SKD_OK);
+    brute_metrics(a, img, inc, NAN, delta, &want);
     compare_metrics("scattered", &got, &want);
 
     /* Nothing selected: a clear error, figures NaN. */
     memset(inc, 0, W * H);
     inc[155 * W + 203] = 1; /* inside the specular hole, not in R */
-    CHECK_STATUS(skd_metrics_in_region(ctx, a, inc, NAN, &got), SKD_E_NO_REGION);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &got), SKD_E_NO_REGION);
     CHECK(got.region_pixels == 0 && isnan(got.sa) && isnan(got.a_mean));
     REPORT("empty selection: %s", skd_ctx_message(ctx));
     free(inc);
+}
+
+/* A box of the analysis as compare measures a tile: the planes copied,
+ * the photo's samples read in place (a row stride of the whole photo, and
+ * blocks of the statistics that span rows). Its figures are those of the
+ * box selected in the whole analysis; a photo of another size is refused. */
+static void test_crop_samples(skd_ctx *ctx, const skd_image *img,
+                              const skd_analysis *a)
+{
+    const uint32_t x0 = 37, y0 = 10, bw = 201, bh = 180;
+    uint8_t *inc = calloc(W * H, 1);
+    skd_analysis v = *a;
+    skd_photo_samples photo = {img->rgb + 3 * ((size_t)y0 * W + x0), W,
+                               lut->log10_linear};
+    skd_image *small = tu_image(ctx, W - 1, H);
+    skd_metrics got, want;
+    v.width = bw;
+    v.height = bh;
+    v.n_pores = 0;
+    v.pores = NULL;
+    v.region = malloc((size_t)bw * bh);
+    v.texture = malloc((size_t)bw * bh * sizeof(float));
+    v.a_star = malloc((size_t)bw * bh * sizeof(float));
+    v.red_area = NULL;
+    for (uint32_t y = 0; y < bh; y++) {
+        size_t s = (size_t)(y + y0) * W + x0, d = (size_t)y * bw;
+        memcpy(v.region + d, a->region + s, bw);
+        memcpy(v.texture + d, a->texture + s, bw * sizeof(float));
+        memcpy(v.a_star + d, a->a_star + s, bw * sizeof(float));
+        memset(inc + s, 1, bw);
+    }
+    CHECK_STATUS(skd_region_figures(ctx, &v, &photo, NULL, NAN, &got, NULL), SKD_OK);
+    brute_metrics(a, img, inc, NAN, 5.0, &want);
+    REPORT("box %ux%u at (%u, %u): %llu px, EI %.9f (want %.9f), a* %.9f (%.9f)",
+           bw, bh, x0, y0, (unsigned long long)got.region_pixels,
+           got.erythema_index, want.erythema_index, got.a_mean, want.a_mean);
+    CHECK(got.region_pixels == want.region_pixels);
+    CHECK_NEAR(got.erythema_index, want.erythema_index, 1e-9);
+    CHECK_NEAR(got.a_mean, want.a_mean, 1e-9);
+    CHECK(got.a_median == want.a_median);
+    CHECK_STATUS(skd_metrics_in_region(ctx, a, small, NULL, NAN, &got), SKD_E_INVALID);
+    CHECK(isnan(got.erythema_index));
+    REPORT("wrong photo: %s", skd_ctx_message(ctx));
+    free(v.region);
+    free(v.texture);
+    free(v.a_star);
+    free(inc);
+    skd_image_free(small);
 }
 
 /* A hand-made analysis bigger than one chunk of the statistics (65536
  * pixels), so the median comes from the histograms; planes of lw x lh. */
 typedef struct large_planes {
     skd_analysis a;
+    skd_image img; /* random R and G samples, G = 0 at every 17th pixel */
+    skd_photo_samples photo;
     uint8_t *inc;
 } large_planes;
 
@@ -184,13 +240,17 @@ static void large_make(large_planes *p, uint32_t lw, uint32_t lh, uint64_t seed)
 {
     size_t n = (size_t)lw * lh;
     memset(&p->a, 0, sizeof p->a);
+    memset(&p->img, 0, sizeof p->img);
+    p->img.width = lw;
+    p->img.height = lh;
+    p->img.rgb = malloc(3 * n * sizeof *p->img.rgb);
+    p->photo = (skd_photo_samples){p->img.rgb, lw, lut->log10_linear};
     p->a.width = lw;
     p->a.height = lh;
     p->a.px_per_mm = S;
     p->a.region = malloc(n);
     p->a.texture = malloc(n * sizeof(float));
     p->a.a_star = malloc(n * sizeof(float));
-    p->a.erythema = malloc(n * sizeof(float));
     p->inc = malloc(n);
     for (size_t i = 0; i < n; i++) {
         double u = tu_uniform(&seed);
@@ -202,7 +262,9 @@ static void large_make(large_planes *p, uint32_t lw, uint32_t lh, uint64_t seed)
         p->a.a_star[i] = (float)floor(64 * 30 * (tu_uniform(&seed) - 0.2)) / 64;
         if (i % 1001 == 0)
             p->a.a_star[i] = i % 2002 ? 0.0f : -0.0f;
-        p->a.erythema[i] = i % 17 == 0 ? NAN : (float)(20 + 10 * tu_uniform(&seed));
+        p->img.rgb[3 * i] = (uint16_t)(30000 + 35535 * tu_uniform(&seed));
+        p->img.rgb[3 * i + 1] = i % 17 ? (uint16_t)(1 + 40000 * tu_uniform(&seed)) : 0;
+        p->img.rgb[3 * i + 2] = 1000;
     }
 }
 
@@ -211,7 +273,7 @@ static void large_free(large_planes *p)
     free(p->a.region);
     free(p->a.texture);
     free(p->a.a_star);
-    free(p->a.erythema);
+    free(p->img.rgb);
     free(p->inc);
 }
 
@@ -240,10 +302,10 @@ static void test_large_planes(skd_ctx *ctx)
                 }
         for (int t = 0; t < 3; t++) {
             skd_ctx_set(ctx, SKD_OPT_THREADS, t + 1);
-            CHECK_STATUS(skd_region_figures(ctx, &p.a, inc, NAN, &got[t], red), SKD_OK);
+            CHECK_STATUS(skd_region_figures(ctx, &p.a, &p.photo, inc, NAN, &got[t], red), SKD_OK);
         }
         skd_ctx_set(ctx, SKD_OPT_THREADS, 1);
-        brute_metrics(&p.a, inc, NAN, 5.0, &want);
+        brute_metrics(&p.a, &p.img, inc, NAN, 5.0, &want);
         compare_metrics(odd ? "large, odd" : "large, even", &got[0], &want);
         CHECK(got[0].region_pixels % 2 == (unsigned)odd);
         CHECK(memcmp(&got[0], &got[1], sizeof got[0]) == 0);
@@ -260,18 +322,19 @@ static void test_large_planes(skd_ctx *ctx)
         p.a.a_star[i] = i < n / 2 ? 1.0f : 3.0f;
     if (n % 2)
         p.a.region[n - 1] = 0;
-    CHECK_STATUS(skd_metrics_in_region(ctx, &p.a, NULL, -2.5, &got[0]), SKD_OK);
+    CHECK_STATUS(skd_metrics_in_region(ctx, &p.a, &p.img, NULL, -2.5, &got[0]), SKD_OK);
     REPORT("two values: median %.3f, red area %.4f against -2.5", got[0].a_median,
            got[0].red_area_fraction);
     CHECK(got[0].a_median == 2.0);
     CHECK_NEAR(got[0].red_area_fraction, (double)(n - n / 2 - n % 2) / (n - n % 2), 1e-12);
-    /* Allocation failures in the statistics alone. */
-    for (long fail = 1; fail <= 2; fail++) {
+    /* Allocation failures in the statistics alone (the table, the sums,
+     * the histograms). */
+    for (long fail = 1; fail <= 3; fail++) {
         check_alloc c = {fail + 1, 0, 0, 0}; /* allocation 1 is the context */
         skd_allocator al = check_allocator(&c);
         skd_ctx *fctx = skd_ctx_create_with_allocator(&al);
         skd_ctx_set(fctx, SKD_OPT_THREADS, 2);
-        CHECK_STATUS(skd_metrics_in_region(fctx, &p.a, NULL, NAN, &got[0]), SKD_E_NOMEM);
+        CHECK_STATUS(skd_metrics_in_region(fctx, &p.a, &p.img, NULL, NAN, &got[0]), SKD_E_NOMEM);
         CHECK(isnan(got[0].a_median) && got[0].region_pixels == 0);
         skd_ctx_free(fctx);
         CHECK(c.live == 0);
@@ -329,7 +392,7 @@ static void test_bad_arguments(skd_ctx *ctx, const skd_image *img)
     CHECK_STATUS(skd_analyze(ctx, NULL, NULL, &a), SKD_E_INVALID);
     CHECK_STATUS(skd_analyze(ctx, &empty, NULL, &a), SKD_E_INVALID);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, NULL), SKD_E_INVALID);
-    CHECK_STATUS(skd_metrics_in_region(ctx, NULL, NULL, NAN, &m), SKD_E_INVALID);
+    CHECK_STATUS(skd_metrics_in_region(ctx, NULL, img, NULL, NAN, &m), SKD_E_INVALID);
     skd_analysis_free(NULL);
 }
 
@@ -347,7 +410,7 @@ static void test_allocation_failures(const skd_image *img)
         skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, S);
         st = skd_analyze(ctx, img, NULL, &a);
         if (st == SKD_OK) {
-            st = skd_metrics_in_region(ctx, a, NULL, NAN, &m);
+            st = skd_metrics_in_region(ctx, a, img, NULL, NAN, &m);
         }
         skd_analysis_free(a);
         skd_ctx_free(ctx);
@@ -368,13 +431,15 @@ int main(void)
     skd_ctx *ctx = skd_ctx_create();
     skd_image *img = make_skin(ctx);
     skd_analysis *a = NULL;
+    lut = skd_colour_lut_create(ctx);
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, S);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
     if (a) {
         REPORT("skin: %zu pores, R %llu px, red area %.4f", a->n_pores,
                (unsigned long long)a->metrics.region_pixels, a->metrics.red_area_fraction);
         CHECK(a->n_pores > 50 && a->metrics.red_area_fraction > 0.01);
-        test_sub_regions(ctx, a);
+        test_sub_regions(ctx, img, a);
+        test_crop_samples(ctx, img, a);
         test_overlay(ctx, img, a);
         test_large_planes(ctx);
     }
@@ -384,6 +449,7 @@ int main(void)
     img = make_skin(ctx);
     test_allocation_failures(img);
     skd_image_free(img);
+    skd_dealloc(ctx, lut);
     skd_ctx_free(ctx);
     return check_done("test_metrics_region");
 }
