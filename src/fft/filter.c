@@ -567,7 +567,8 @@ static void multiply_pair_row(const fftwf_complex *restrict row,
 
 int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
                               size_t i, size_t j,
-                              const fftwf_complex *spectrum, fftwf_complex *buf)
+                              const fftwf_complex *spectrum,
+                              fftwf_complex *scratch, fftwf_complex *out)
 {
     size_t nx = set->pw / 2 + 1, rs = skd_fft_c2c_row(set->pw);
     if (i >= set->n || j >= set->n || !set->pairs || set->odd[i] ||
@@ -575,8 +576,8 @@ int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
         return skd_fail(ctx, SKD_E_INTERNAL, "filters %zu and %zu of a set of "
                         "%zu cannot be paired", i, j, set->n);
     for (size_t ky = 0; ky < set->ph; ky++)
-        multiply_pair_row(spectrum + ky * nx, buf + ky * rs,
-                          buf + (set->ph - ky) % set->ph * rs, set->pw,
+        multiply_pair_row(spectrum + ky * nx, scratch + ky * rs,
+                          scratch + (set->ph - ky) % set->ph * rs, set->pw,
                           &set->sp[i], &set->sp[j], ky);
-    return skd_fft_c2c_inverse_inplace(ctx, set->pw, set->ph, buf);
+    return skd_fft_c2c_inverse(ctx, set->pw, set->ph, scratch, out);
 }

@@ -105,11 +105,12 @@ typedef struct bank_shared {
 
 /* One thread's buffers: the tile's input and spectrum, two complex planes
  * (plane p of the tile in z[p % 2]: the search at scale k needs k - 1 ..
- * k + 1, which two consecutive planes hold); the roundness scratch; and
- * the candidates of its current tile. */
+ * k + 1, which two consecutive planes hold) and the products on their way
+ * to one (zin); the roundness scratch; and the candidates of its current
+ * tile. */
 typedef struct tile_worker {
     bank_shared *sh;
-    fftwf_complex *spec, *z[2];
+    fftwf_complex *spec, *z[2], *zin;
     float *win; /* the tile's padded input, for the roundness test */
     float *row;
     double *hsum;
@@ -144,7 +145,8 @@ static int filter_pair(tile_worker *wk, const tile_geo *g, size_t p)
 {
     const bank_shared *sh = wk->sh;
     return skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
-                                     2 * p + 1, wk->spec, wk->z[p % 2]);
+                                     2 * p + 1, wk->spec, wk->zin,
+                                     wk->z[p % 2]);
 }
 
 static int search_tile(tile_worker *wk, size_t tile)
@@ -242,6 +244,7 @@ static void worker_free(skd_ctx *ctx, tile_worker *wk)
     skd_fft_dealloc(ctx, wk->win);
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
+    skd_fft_dealloc(ctx, wk->zin);
     skd_dealloc(ctx, wk->row);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
@@ -263,12 +266,13 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->win = skd_fft_alloc(ctx, bytes);
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
+    wk->zin = skd_fft_alloc(ctx, zbytes);
     wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->row ||
-        !wk->hsum || !wk->cands.v)
+    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->zin ||
+        !wk->row || !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
 }
