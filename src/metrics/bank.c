@@ -112,6 +112,8 @@ typedef struct tile_worker {
     bank_shared *sh;
     fftwf_complex *spec, *z[2], *zin;
     float *win; /* the tile's padded input, for the roundness test */
+    uint64_t *above; /* per scale: which core pixels pass the threshold */
+    size_t words;    /* 64-bit words per row of those masks */
     float *row;
     double *hsum;
     skd_cand_list cands; /* preallocated: never grows on a thread */
@@ -141,12 +143,28 @@ static void write_texture(const tile_worker *wk, const tile_geo *g)
     }
 }
 
+/* The threshold mask of scale k, or NULL past the last scale. */
+static uint64_t *above_mask(const tile_worker *wk, size_t k)
+{
+    return k < SKD_PORE_SCALES ? wk->above + k * wk->sh->t->th * wk->words
+                               : NULL;
+}
+
+/* Plane p, and the threshold masks of its filters over the tile's core:
+ * one pass over the plane for both searches. */
 static int filter_pair(tile_worker *wk, const tile_geo *g, size_t p)
 {
     const bank_shared *sh = wk->sh;
-    return skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
-                                     2 * p + 1, wk->spec, wk->zin,
-                                     wk->z[p % 2]);
+    size_t m = sh->t->m, stride = 2 * skd_fft_c2c_row(g->pw);
+    int st = skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
+                                       2 * p + 1, wk->spec, wk->zin,
+                                       wk->z[p % 2]);
+    if (st == SKD_OK)
+        skd_above_masks((const float *)wk->z[p % 2] + m * stride + 2 * m,
+                        stride, g->x1 - g->x0, g->y1 - g->y0, sh->tau,
+                        above_mask(wk, 2 * p), above_mask(wk, 2 * p + 1),
+                        wk->words);
+    return st;
 }
 
 static int search_tile(tile_worker *wk, size_t tile)
@@ -192,6 +210,8 @@ static int search_tile(tile_worker *wk, size_t tile)
         v.d[0] = k > 0 ? filtered(wk, k - 1) : NULL;
         v.d[1] = filtered(wk, k);
         v.d[2] = k + 1 < SKD_PORE_SCALES ? filtered(wk, k + 1) : NULL;
+        v.above = above_mask(wk, k);
+        v.words = wk->words;
         ls.kx = sh->kx[sx][k];
         ls.ky = sh->ky[sy][k];
         st = skd_scale_candidates(sh->ctx, &v, (uint32_t)k, sh->tau, sh->region,
@@ -245,6 +265,7 @@ static void worker_free(skd_ctx *ctx, tile_worker *wk)
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
     skd_fft_dealloc(ctx, wk->zin);
+    skd_dealloc(ctx, wk->above);
     skd_dealloc(ctx, wk->row);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
@@ -267,12 +288,15 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
     wk->zin = skd_fft_alloc(ctx, zbytes);
+    wk->words = (t->tw + 63) / 64;
+    wk->above = skd_malloc_array(ctx, (size_t)SKD_PORE_SCALES * t->th,
+                                 wk->words * sizeof *wk->above);
     wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
     if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->zin ||
-        !wk->row || !wk->hsum || !wk->cands.v)
+        !wk->above || !wk->row || !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
 }
