@@ -524,46 +524,100 @@ int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
     return skd_fft_c2r_inplace(ctx, set->pw, set->ph, buf);
 }
 
-#define PAIR_CHUNK 64
-
-/* Two rows of Z = S (Ha + i Hb), the complex spectrum whose inverse is
+/* Row ky of Z = S (Ha + i Hb), the complex spectrum whose inverse is
  * (Ha * plane) + i (Hb * plane). S is the half spectrum of a real plane, so
  * Z at (-kx, -ky) is conj S(kx, ky) times the same transfer (both filters
- * are even): row ky of S makes row ky of Z up to pw/2 (out) and the
- * mirrored columns of row -ky (mirror). */
-static void multiply_pair_row(const fftwf_complex *restrict row,
-                              fftwf_complex *restrict out,
-                              fftwf_complex *restrict mirror, size_t pw,
-                              const separable *a, const separable *b, size_t ky)
+ * are even): columns kx <= pw/2 of row ky come from row ky of S, the
+ * others (pw - kx) from row -ky of S, read backwards, with the transfer of
+ * that row. Each row of Z is written once, front to back. */
+typedef struct pair_row {
+    const float *a0, *a1, *b0, *b1; /* the x tables (a1, b1: a0, b0 when
+                                       one term, with a zero y factor) */
+    float ya0, ya1, yb0, yb1;       /* the y factors of S's row */
+} pair_row;
+
+static void pair_factors(const separable *a, const separable *b, size_t ky,
+                         pair_row *r)
+{
+    r->a0 = a->ax[0];
+    r->a1 = a->terms == 2 ? a->ax[1] : a->ax[0];
+    r->b0 = b->ax[0];
+    r->b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
+    r->ya0 = a->by[0][ky];
+    r->ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
+    r->yb0 = b->by[0][ky];
+    r->yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
+}
+
+/* S (ga + i gb) at kx, or (mirror) conj S (ga + i gb) conjugated back:
+ * the two products the pair needs, in the order the scalar code rounds. */
+static inline void pair_bin(const float *restrict src, const pair_row *r,
+                            size_t kx, int mirror, float *restrict dst)
+{
+    float ga = r->a0[kx] * r->ya0 + r->a1[kx] * r->ya1;
+    float gb = r->b0[kx] * r->yb0 + r->b1[kx] * r->yb1;
+    float re = src[2 * kx], im = src[2 * kx + 1];
+    float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
+    dst[0] = mirror ? p1 + p2 : p1 - p2;
+    dst[1] = mirror ? p3 - p4 : p3 + p4;
+}
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+/* Bins kx .. kx + 3 as vectors of re and im parts. */
+static inline void pair_bins4(const float *restrict src, const pair_row *r,
+                              size_t kx, int mirror, __m128 *zr, __m128 *zi)
+{
+    __m128 ga = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->a0 + kx), _mm_set1_ps(r->ya0)),
+                           _mm_mul_ps(_mm_loadu_ps(r->a1 + kx), _mm_set1_ps(r->ya1)));
+    __m128 gb = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->b0 + kx), _mm_set1_ps(r->yb0)),
+                           _mm_mul_ps(_mm_loadu_ps(r->b1 + kx), _mm_set1_ps(r->yb1)));
+    __m128 v0 = _mm_loadu_ps(src + 2 * kx), v1 = _mm_loadu_ps(src + 2 * kx + 4);
+    __m128 re = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));
+    __m128 im = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+    __m128 p1 = _mm_mul_ps(re, ga), p2 = _mm_mul_ps(im, gb);
+    __m128 p3 = _mm_mul_ps(re, gb), p4 = _mm_mul_ps(im, ga);
+    *zr = mirror ? _mm_add_ps(p1, p2) : _mm_sub_ps(p1, p2);
+    *zi = mirror ? _mm_sub_ps(p3, p4) : _mm_add_ps(p3, p4);
+}
+
+static void pair_z_row(const float *restrict row, const float *restrict back,
+                       float *restrict out, size_t pw, const pair_row *f,
+                       const pair_row *fb)
+{
+    size_t nx = pw / 2 + 1, kx = 0, c = nx;
+    __m128 zr, zi;
+    for (; kx + 4 <= nx; kx += 4) {
+        pair_bins4(row, f, kx, 0, &zr, &zi);
+        _mm_storeu_ps(out + 2 * kx, _mm_unpacklo_ps(zr, zi));
+        _mm_storeu_ps(out + 2 * kx + 4, _mm_unpackhi_ps(zr, zi));
+    }
+    for (; kx < nx; kx++)
+        pair_bin(row, f, kx, 0, out + 2 * kx);
+    /* columns c .. c + 3 are bins pw - c .. pw - c - 3 of the row -ky */
+    for (; c + 4 <= pw; c += 4) {
+        pair_bins4(back, fb, pw - c - 3, 1, &zr, &zi);
+        zr = _mm_shuffle_ps(zr, zr, _MM_SHUFFLE(0, 1, 2, 3));
+        zi = _mm_shuffle_ps(zi, zi, _MM_SHUFFLE(0, 1, 2, 3));
+        _mm_storeu_ps(out + 2 * c, _mm_unpacklo_ps(zr, zi));
+        _mm_storeu_ps(out + 2 * c + 4, _mm_unpackhi_ps(zr, zi));
+    }
+    for (; c < pw; c++)
+        pair_bin(back, fb, pw - c, 1, out + 2 * c);
+}
+#else
+static void pair_z_row(const float *restrict row, const float *restrict back,
+                       float *restrict out, size_t pw, const pair_row *f,
+                       const pair_row *fb)
 {
     size_t nx = pw / 2 + 1;
-    const float *a0 = a->ax[0], *a1 = a->terms == 2 ? a->ax[1] : a->ax[0];
-    const float *b0 = b->ax[0], *b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
-    float ya0 = a->by[0][ky], ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
-    float yb0 = b->by[0][ky], yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
-    /* conj S(kx) G goes to column pw - kx of row -ky for 0 < kx <= pw - nx:
-     * made beside S(kx) G a chunk at a time (so that the products
-     * vectorise) and copied out backwards */
-    for (size_t k0 = 0; k0 < nx; k0 += PAIR_CHUNK) {
-        fftwf_complex tmp[PAIR_CHUNK];
-        size_t n = nx - k0 < PAIR_CHUNK ? nx - k0 : PAIR_CHUNK;
-        for (size_t i = 0; i < n; i++) {
-            size_t kx = k0 + i;
-            float ga = a0[kx] * ya0 + a1[kx] * ya1;
-            float gb = b0[kx] * yb0 + b1[kx] * yb1;
-            float re = row[kx][0], im = row[kx][1];
-            float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
-            out[kx][0] = p1 - p2;
-            out[kx][1] = p3 + p4;
-            tmp[i][0] = p1 + p2;
-            tmp[i][1] = p3 - p4;
-        }
-        for (size_t i = k0 == 0 ? 1 : 0; i < n && k0 + i + nx <= pw; i++) {
-            mirror[pw - k0 - i][0] = tmp[i][0];
-            mirror[pw - k0 - i][1] = tmp[i][1];
-        }
-    }
+    for (size_t kx = 0; kx < nx; kx++)
+        pair_bin(row, f, kx, 0, out + 2 * kx);
+    for (size_t c = nx; c < pw; c++)
+        pair_bin(back, fb, pw - c, 1, out + 2 * c);
 }
+#endif
 
 int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
                               size_t i, size_t j,
@@ -575,9 +629,14 @@ int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
         set->odd[j])
         return skd_fail(ctx, SKD_E_INTERNAL, "filters %zu and %zu of a set of "
                         "%zu cannot be paired", i, j, set->n);
-    for (size_t ky = 0; ky < set->ph; ky++)
-        multiply_pair_row(spectrum + ky * nx, scratch + ky * rs,
-                          scratch + (set->ph - ky) % set->ph * rs, set->pw,
-                          &set->sp[i], &set->sp[j], ky);
+    for (size_t ky = 0; ky < set->ph; ky++) {
+        size_t back = (set->ph - ky) % set->ph;
+        pair_row f, fb;
+        pair_factors(&set->sp[i], &set->sp[j], ky, &f);
+        pair_factors(&set->sp[i], &set->sp[j], back, &fb);
+        pair_z_row((const float *)(spectrum + ky * nx),
+                   (const float *)(spectrum + back * nx),
+                   (float *)(scratch + ky * rs), set->pw, &f, &fb);
+    }
     return skd_fft_c2c_inverse(ctx, set->pw, set->ph, scratch, out);
 }
