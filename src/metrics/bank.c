@@ -111,7 +111,6 @@ typedef struct bank_shared {
 typedef struct tile_worker {
     bank_shared *sh;
     fftwf_complex *spec, *z[2], *zin;
-    float *win; /* the tile's padded input, for the roundness test */
     uint64_t *above; /* per scale: which core pixels pass the threshold */
     size_t words;    /* 64-bit words per row of those masks */
     float *row;
@@ -192,11 +191,13 @@ static int search_tile(tile_worker *wk, size_t tile)
     v.w = t->w;
     v.h = t->h;
     v.ls = &ls;
-    ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)g.bx,
-                         (ptrdiff_t)g.by, g.pw, g.ph, skd_fft_row_floats(g.pw),
-                         sh->kx[sx][0], sh->ky[sy][0], wk->row, wk->hsum};
-    skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph, wk->win);
-    memcpy(wk->spec, wk->win, skd_fft_row_floats(g.pw) * g.ph * sizeof(float));
+    /* the roundness test reads l itself as its window: rows straight from
+     * the plane, mirrored copies only at the image's edges */
+    ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), sh->l, 0, 0, t->w,
+                         t->h, t->w, sh->kx[sx][0], sh->ky[sy][0], wk->row,
+                         wk->hsum};
+    skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph,
+                       (float *)wk->spec);
     if ((st = skd_fft_r2c_inplace(sh->ctx, g.pw, g.ph, (float *)wk->spec)) != SKD_OK)
         return st;
     for (size_t k = 0; k < SKD_PORE_SCALES; k++) {
@@ -261,7 +262,6 @@ static void *run_worker(void *arg)
 static void worker_free(skd_ctx *ctx, tile_worker *wk)
 {
     skd_fft_dealloc(ctx, wk->spec);
-    skd_fft_dealloc(ctx, wk->win);
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
     skd_fft_dealloc(ctx, wk->zin);
@@ -284,7 +284,6 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->sh = sh;
     wk->pending = NO_TILE;
     wk->spec = skd_fft_alloc(ctx, bytes);
-    wk->win = skd_fft_alloc(ctx, bytes);
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
     wk->zin = skd_fft_alloc(ctx, zbytes);
@@ -295,7 +294,7 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->zin ||
+    if (!wk->spec || !wk->z[0] || !wk->z[1] || !wk->zin ||
         !wk->above || !wk->row || !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
