@@ -134,10 +134,18 @@ static void write_texture(const tile_worker *wk, const tile_geo *g)
     const bank_shared *sh = wk->sh;
     size_t m = sh->t->m, stride = 2 * skd_fft_c2c_row(g->pw);
     const float *fine = filtered(wk, FINE_FILTER) + m * stride + 2 * m;
+    size_t n = g->x1 - g->x0;
     for (size_t y = g->y0; y < g->y1; y++) {
         const float *restrict src = fine + (y - g->y0) * stride;
         float *restrict dst = sh->texture + y * sh->t->w + g->x0;
-        for (size_t i = 0; i < g->x1 - g->x0; i++)
+#if defined(__GNUC__)
+        /* the plane's rows are far apart: no hardware prefetcher guesses
+         * the next one, so ask for it a few rows ahead */
+        if (y + 4 < g->y1)
+            for (size_t i = 0; i < n + 15; i += 16)
+                __builtin_prefetch(dst + 4 * sh->t->w + (i < n ? i : n - 1), 1);
+#endif
+        for (size_t i = 0; i < n; i++)
             dst[i] = src[2 * i] - dst[i];
     }
 }
