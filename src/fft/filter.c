@@ -449,6 +449,8 @@ struct skd_filter_set {
     size_t pw, ph, n;
     separable *sp;         /* n filters' tables */
     unsigned char *odd;    /* filter i odd in x and y (DXY): no pairs */
+    unsigned char *even_y; /* filter i's y tables the same floats at ky and
+                              -ky, as they should be */
     int pairs;             /* the complex inverse plan is made */
 };
 
@@ -463,7 +465,17 @@ void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
         }
     skd_dealloc(ctx, set->sp);
     skd_dealloc(ctx, set->odd);
+    skd_dealloc(ctx, set->even_y);
     skd_dealloc(ctx, set);
+}
+
+static int even_in_y(const separable *sp, size_t ph)
+{
+    for (int t = 0; t < sp->terms; t++)
+        for (size_t ky = 1; ky < ph; ky++)
+            if (memcmp(&sp->by[t][ky], &sp->by[t][ph - ky], sizeof(float)))
+                return 0;
+    return 1;
 }
 
 int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
@@ -482,7 +494,8 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
     set->n = n;
     set->sp = skd_calloc(ctx, n ? n : 1, sizeof *set->sp);
     set->odd = skd_calloc(ctx, n ? n : 1, 1);
-    if (!set->sp || !set->odd) {
+    set->even_y = skd_calloc(ctx, n ? n : 1, 1);
+    if (!set->sp || !set->odd || !set->even_y) {
         skd_filter_set_free(ctx, set);
         return SKD_E_NOMEM;
     }
@@ -497,6 +510,7 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
         }
         build_separable(&filters[i], pw, ph, &set->sp[i]);
         set->odd[i] = filters[i].kind == SKD_FILTER_DXY;
+        set->even_y[i] = even_in_y(&set->sp[i], ph);
     }
     *out = set;
     return SKD_OK;
@@ -529,7 +543,9 @@ int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
  * Z at (-kx, -ky) is conj S(kx, ky) times the same transfer (both filters
  * are even): columns kx <= pw/2 of row ky come from row ky of S, the
  * others (pw - kx) from row -ky of S, read backwards, with the transfer of
- * that row. Each row of Z is written once, front to back. */
+ * that row. Each row of Z is written once, front to back. The tables are
+ * even in ky too (f and -f give the same floats), so rows ky and -ky share
+ * their transfer values and are made together. */
 typedef struct pair_row {
     const float *a0, *a1, *b0, *b1; /* the x tables (a1, b1: a0, b0 when
                                        one term, with a zero y factor) */
@@ -549,8 +565,8 @@ static void pair_factors(const separable *a, const separable *b, size_t ky,
     r->yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
 }
 
-/* S (ga + i gb) at kx, or (mirror) conj S (ga + i gb) conjugated back:
- * the two products the pair needs, in the order the scalar code rounds. */
+/* S (ga + i gb) at bin kx of src, or for a mirrored column conj S (ga +
+ * i gb) conjugated back: the products in the order every path rounds. */
 static inline void pair_bin(const float *restrict src, const pair_row *r,
                             size_t kx, int mirror, float *restrict dst)
 {
@@ -562,60 +578,87 @@ static inline void pair_bin(const float *restrict src, const pair_row *r,
     dst[1] = mirror ? p3 - p4 : p3 + p4;
 }
 
+/* Rows ky (out, from S row `row`) and, when other is not NULL, -ky (other,
+ * from S row `back`): columns c < nx are bins c, the others bins pw - c of
+ * the opposite row, conjugated. */
 #if defined(__SSE2__)
 #include <emmintrin.h>
 
-/* Bins kx .. kx + 3 as vectors of re and im parts. */
-static inline void pair_bins4(const float *restrict src, const pair_row *r,
-                              size_t kx, int mirror, __m128 *zr, __m128 *zi)
+static inline void transfer4(const pair_row *r, size_t kx, __m128 *ga,
+                             __m128 *gb)
 {
-    __m128 ga = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->a0 + kx), _mm_set1_ps(r->ya0)),
-                           _mm_mul_ps(_mm_loadu_ps(r->a1 + kx), _mm_set1_ps(r->ya1)));
-    __m128 gb = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->b0 + kx), _mm_set1_ps(r->yb0)),
-                           _mm_mul_ps(_mm_loadu_ps(r->b1 + kx), _mm_set1_ps(r->yb1)));
-    __m128 v0 = _mm_loadu_ps(src + 2 * kx), v1 = _mm_loadu_ps(src + 2 * kx + 4);
+    *ga = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->a0 + kx), _mm_set1_ps(r->ya0)),
+                     _mm_mul_ps(_mm_loadu_ps(r->a1 + kx), _mm_set1_ps(r->ya1)));
+    *gb = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->b0 + kx), _mm_set1_ps(r->yb0)),
+                     _mm_mul_ps(_mm_loadu_ps(r->b1 + kx), _mm_set1_ps(r->yb1)));
+}
+
+/* Bins kx .. kx + 3 of src (as 8 floats) times the transfer, stored at
+ * dst in that order or (mirror) conjugated and reversed. */
+static inline void products4(const float *restrict src, __m128 ga, __m128 gb,
+                             int mirror, float *restrict dst)
+{
+    __m128 v0 = _mm_loadu_ps(src), v1 = _mm_loadu_ps(src + 4);
     __m128 re = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));
     __m128 im = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
     __m128 p1 = _mm_mul_ps(re, ga), p2 = _mm_mul_ps(im, gb);
     __m128 p3 = _mm_mul_ps(re, gb), p4 = _mm_mul_ps(im, ga);
-    *zr = mirror ? _mm_add_ps(p1, p2) : _mm_sub_ps(p1, p2);
-    *zi = mirror ? _mm_sub_ps(p3, p4) : _mm_add_ps(p3, p4);
-}
-
-static void pair_z_row(const float *restrict row, const float *restrict back,
-                       float *restrict out, size_t pw, const pair_row *f,
-                       const pair_row *fb)
-{
-    size_t nx = pw / 2 + 1, kx = 0, c = nx;
-    __m128 zr, zi;
-    for (; kx + 4 <= nx; kx += 4) {
-        pair_bins4(row, f, kx, 0, &zr, &zi);
-        _mm_storeu_ps(out + 2 * kx, _mm_unpacklo_ps(zr, zi));
-        _mm_storeu_ps(out + 2 * kx + 4, _mm_unpackhi_ps(zr, zi));
-    }
-    for (; kx < nx; kx++)
-        pair_bin(row, f, kx, 0, out + 2 * kx);
-    /* columns c .. c + 3 are bins pw - c .. pw - c - 3 of the row -ky */
-    for (; c + 4 <= pw; c += 4) {
-        pair_bins4(back, fb, pw - c - 3, 1, &zr, &zi);
+    __m128 zr = mirror ? _mm_add_ps(p1, p2) : _mm_sub_ps(p1, p2);
+    __m128 zi = mirror ? _mm_sub_ps(p3, p4) : _mm_add_ps(p3, p4);
+    if (mirror) {
         zr = _mm_shuffle_ps(zr, zr, _MM_SHUFFLE(0, 1, 2, 3));
         zi = _mm_shuffle_ps(zi, zi, _MM_SHUFFLE(0, 1, 2, 3));
-        _mm_storeu_ps(out + 2 * c, _mm_unpacklo_ps(zr, zi));
-        _mm_storeu_ps(out + 2 * c + 4, _mm_unpackhi_ps(zr, zi));
     }
-    for (; c < pw; c++)
+    _mm_storeu_ps(dst, _mm_unpacklo_ps(zr, zi));
+    _mm_storeu_ps(dst + 4, _mm_unpackhi_ps(zr, zi));
+}
+
+static void pair_z_rows(const float *restrict row, const float *restrict back,
+                        float *restrict out, float *restrict other, size_t pw,
+                        const pair_row *f, const pair_row *fb)
+{
+    size_t nx = pw / 2 + 1, kx = 0, c = nx;
+    __m128 ga, gb;
+    for (; kx + 4 <= nx; kx += 4) {
+        transfer4(f, kx, &ga, &gb);
+        products4(row + 2 * kx, ga, gb, 0, out + 2 * kx);
+        if (other)
+            products4(back + 2 * kx, ga, gb, 0, other + 2 * kx);
+    }
+    for (; kx < nx; kx++) {
+        pair_bin(row, f, kx, 0, out + 2 * kx);
+        if (other)
+            pair_bin(back, f, kx, 0, other + 2 * kx);
+    }
+    /* columns c .. c + 3 are bins pw - c .. pw - c - 3 */
+    for (; c + 4 <= pw; c += 4) {
+        transfer4(fb, pw - c - 3, &ga, &gb);
+        products4(back + 2 * (pw - c - 3), ga, gb, 1, out + 2 * c);
+        if (other)
+            products4(row + 2 * (pw - c - 3), ga, gb, 1, other + 2 * c);
+    }
+    for (; c < pw; c++) {
         pair_bin(back, fb, pw - c, 1, out + 2 * c);
+        if (other)
+            pair_bin(row, fb, pw - c, 1, other + 2 * c);
+    }
 }
 #else
-static void pair_z_row(const float *restrict row, const float *restrict back,
-                       float *restrict out, size_t pw, const pair_row *f,
-                       const pair_row *fb)
+static void pair_z_rows(const float *restrict row, const float *restrict back,
+                        float *restrict out, float *restrict other, size_t pw,
+                        const pair_row *f, const pair_row *fb)
 {
     size_t nx = pw / 2 + 1;
-    for (size_t kx = 0; kx < nx; kx++)
+    for (size_t kx = 0; kx < nx; kx++) {
         pair_bin(row, f, kx, 0, out + 2 * kx);
-    for (size_t c = nx; c < pw; c++)
+        if (other)
+            pair_bin(back, f, kx, 0, other + 2 * kx);
+    }
+    for (size_t c = nx; c < pw; c++) {
         pair_bin(back, fb, pw - c, 1, out + 2 * c);
+        if (other)
+            pair_bin(row, fb, pw - c, 1, other + 2 * c);
+    }
 }
 #endif
 
@@ -629,14 +672,19 @@ int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
         set->odd[j])
         return skd_fail(ctx, SKD_E_INTERNAL, "filters %zu and %zu of a set of "
                         "%zu cannot be paired", i, j, set->n);
+    int even = set->even_y[i] && set->even_y[j];
     for (size_t ky = 0; ky < set->ph; ky++) {
         size_t back = (set->ph - ky) % set->ph;
         pair_row f, fb;
+        if (even && back < ky)
+            continue; /* made with row back */
         pair_factors(&set->sp[i], &set->sp[j], ky, &f);
         pair_factors(&set->sp[i], &set->sp[j], back, &fb);
-        pair_z_row((const float *)(spectrum + ky * nx),
-                   (const float *)(spectrum + back * nx),
-                   (float *)(scratch + ky * rs), set->pw, &f, &fb);
+        pair_z_rows((const float *)(spectrum + ky * nx),
+                    (const float *)(spectrum + back * nx),
+                    (float *)(scratch + ky * rs),
+                    even && back != ky ? (float *)(scratch + back * rs) : NULL,
+                    set->pw, &f, &fb);
     }
     return skd_fft_c2c_inverse(ctx, set->pw, set->ph, scratch, out);
 }
