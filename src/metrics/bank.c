@@ -1,11 +1,14 @@
 /* The filter bank on the filled luminance, tile by tile. The pore filters
  * are a few pixels wide, so a tile with a margin they cannot see past gives
  * the whole-plane numbers at the price of small, cache-resident transforms,
- * and no plane-sized buffer at all. Per tile: one forward transform, then
- * the 7 D_k planes and the texture's fine Gaussian, two real planes per
- * complex inverse transform (4 of them; one costs about 30% less than two
- * real inverses). The roundness test reads L_k straight from l at the few
- * candidates (roundness.c), and the texture's 1 mm Gaussian is a pass of
+ * and no plane-sized buffer at all. Per tile: the window padded straight
+ * into the spectrum's buffer and one forward transform, then the 7 D_k
+ * planes and the texture's fine Gaussian, two real planes per complex
+ * inverse transform (4 of them, out of place; one costs about 30% less
+ * than two real inverses). One pass over each complex plane marks where
+ * its two filters reach the threshold, and the search looks only there.
+ * The roundness test reads L_k straight from l at the few candidates
+ * (roundness.c), and the texture's 1 mm Gaussian is a pass of
  * skd_fft_filter_planes of its own before the tiles, which then write
  * T = fine - coarse. Workers take tiles one at a time from a shared
  * counter, so a slow tile holds up no one. */
@@ -103,11 +106,11 @@ typedef struct bank_shared {
     size_t *tile_at, *tile_n; /* each tile's stretch of the arena */
 } bank_shared;
 
-/* One thread's buffers: the tile's input and spectrum, two complex planes
- * (plane p of the tile in z[p % 2]: the search at scale k needs k - 1 ..
- * k + 1, which two consecutive planes hold) and the products on their way
- * to one (zin); the roundness scratch; and the candidates of its current
- * tile. */
+/* One thread's buffers: the tile's spectrum (its input before that), two
+ * complex planes (plane p of the tile in z[p % 2]: the search at scale k
+ * needs k - 1 .. k + 1, which two consecutive planes hold) and the
+ * products on their way to one (zin); the search masks; the roundness
+ * scratch; and the candidates of its current tile. */
 typedef struct tile_worker {
     bank_shared *sh;
     fftwf_complex *spec, *z[2], *zin;
