@@ -161,13 +161,15 @@ void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set);
 int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
                          const fftwf_complex *spectrum, fftwf_complex *buf);
 /* Filters i and j (both even: not DXY) in one complex inverse
- * transform, which costs less than two real ones: the real parts of buf
+ * transform, which costs less than two real ones: the real parts of out
  * (ph rows of skd_fft_c2c_row(pw) complex) get filter i times spectrum,
- * the imaginary parts filter j. The set must have been made with
+ * the imaginary parts filter j; scratch (the same size) holds the
+ * products on the way. The set must have been made with
  * skd_filter_set_create_pairs. Safe on several threads at once. */
 int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
                               size_t i, size_t j,
-                              const fftwf_complex *spectrum, fftwf_complex *buf);
+                              const fftwf_complex *spectrum,
+                              fftwf_complex *scratch, fftwf_complex *out);
 /* skd_filter_set_create, and the complex inverse plan of that size. */
 int skd_filter_set_create_pairs(skd_ctx *ctx, const skd_filter *filters,
                                 size_t n, size_t pw, size_t ph,
@@ -196,13 +198,14 @@ int skd_fft_prepare_inplace(skd_ctx *ctx, size_t pw, size_t ph);
 int skd_fft_r2c_inplace(skd_ctx *ctx, size_t pw, size_t ph, float *buf);
 int skd_fft_c2r_inplace(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *buf);
 
-/* In-place complex inverse (backward, unnormalised) transform of ph rows
- * of pw complex, rows skd_fft_c2c_row(pw) complex apart (a few more than
- * pw: see plan_cache.c). Cached like the others; prepare before threads. */
+/* Out-of-place complex inverse (backward, unnormalised) transform of ph
+ * rows of pw complex, rows skd_fft_c2c_row(pw) complex apart (a few more
+ * than pw: see plan_cache.c) in both buffers; in is destroyed. Cached like
+ * the others; prepare before threads. */
 size_t skd_fft_c2c_row(size_t pw);
 int skd_fft_prepare_c2c(skd_ctx *ctx, size_t pw, size_t ph);
-int skd_fft_c2c_inverse_inplace(skd_ctx *ctx, size_t pw, size_t ph,
-                                fftwf_complex *buf);
+int skd_fft_c2c_inverse(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
+                        fftwf_complex *out);
 
 /* 1-D real transforms of length n, out of place (r2c: n floats to n/2+1
  * complex; c2r back, unnormalised, destroying its input). Cached like the

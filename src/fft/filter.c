@@ -449,6 +449,8 @@ struct skd_filter_set {
     size_t pw, ph, n;
     separable *sp;         /* n filters' tables */
     unsigned char *odd;    /* filter i odd in x and y (DXY): no pairs */
+    unsigned char *even_y; /* filter i's y tables the same floats at ky and
+                              -ky, as they should be */
     int pairs;             /* the complex inverse plan is made */
 };
 
@@ -463,7 +465,17 @@ void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
         }
     skd_dealloc(ctx, set->sp);
     skd_dealloc(ctx, set->odd);
+    skd_dealloc(ctx, set->even_y);
     skd_dealloc(ctx, set);
+}
+
+static int even_in_y(const separable *sp, size_t ph)
+{
+    for (int t = 0; t < sp->terms; t++)
+        for (size_t ky = 1; ky < ph; ky++)
+            if (memcmp(&sp->by[t][ky], &sp->by[t][ph - ky], sizeof(float)))
+                return 0;
+    return 1;
 }
 
 int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
@@ -482,7 +494,8 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
     set->n = n;
     set->sp = skd_calloc(ctx, n ? n : 1, sizeof *set->sp);
     set->odd = skd_calloc(ctx, n ? n : 1, 1);
-    if (!set->sp || !set->odd) {
+    set->even_y = skd_calloc(ctx, n ? n : 1, 1);
+    if (!set->sp || !set->odd || !set->even_y) {
         skd_filter_set_free(ctx, set);
         return SKD_E_NOMEM;
     }
@@ -497,6 +510,7 @@ int skd_filter_set_create(skd_ctx *ctx, const skd_filter *filters, size_t n,
         }
         build_separable(&filters[i], pw, ph, &set->sp[i]);
         set->odd[i] = filters[i].kind == SKD_FILTER_DXY;
+        set->even_y[i] = even_in_y(&set->sp[i], ph);
     }
     *out = set;
     return SKD_OK;
@@ -524,59 +538,153 @@ int skd_filter_set_apply(skd_ctx *ctx, const skd_filter_set *set, size_t i,
     return skd_fft_c2r_inplace(ctx, set->pw, set->ph, buf);
 }
 
-#define PAIR_CHUNK 64
-
-/* Two rows of Z = S (Ha + i Hb), the complex spectrum whose inverse is
+/* Row ky of Z = S (Ha + i Hb), the complex spectrum whose inverse is
  * (Ha * plane) + i (Hb * plane). S is the half spectrum of a real plane, so
  * Z at (-kx, -ky) is conj S(kx, ky) times the same transfer (both filters
- * are even): row ky of S makes row ky of Z up to pw/2 (out) and the
- * mirrored columns of row -ky (mirror). */
-static void multiply_pair_row(const fftwf_complex *restrict row,
-                              fftwf_complex *restrict out,
-                              fftwf_complex *restrict mirror, size_t pw,
-                              const separable *a, const separable *b, size_t ky)
+ * are even): columns kx <= pw/2 of row ky come from row ky of S, the
+ * others (pw - kx) from row -ky of S, read backwards, with the transfer of
+ * that row. Each row of Z is written once, front to back. The tables are
+ * even in ky too (f and -f give the same floats), so rows ky and -ky share
+ * their transfer values and are made together. */
+typedef struct pair_row {
+    const float *a0, *a1, *b0, *b1; /* the x tables (a1, b1: a0, b0 when
+                                       one term, with a zero y factor) */
+    float ya0, ya1, yb0, yb1;       /* the y factors of S's row */
+} pair_row;
+
+static void pair_factors(const separable *a, const separable *b, size_t ky,
+                         pair_row *r)
 {
-    size_t nx = pw / 2 + 1;
-    const float *a0 = a->ax[0], *a1 = a->terms == 2 ? a->ax[1] : a->ax[0];
-    const float *b0 = b->ax[0], *b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
-    float ya0 = a->by[0][ky], ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
-    float yb0 = b->by[0][ky], yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
-    /* conj S(kx) G goes to column pw - kx of row -ky for 0 < kx <= pw - nx:
-     * made beside S(kx) G a chunk at a time (so that the products
-     * vectorise) and copied out backwards */
-    for (size_t k0 = 0; k0 < nx; k0 += PAIR_CHUNK) {
-        fftwf_complex tmp[PAIR_CHUNK];
-        size_t n = nx - k0 < PAIR_CHUNK ? nx - k0 : PAIR_CHUNK;
-        for (size_t i = 0; i < n; i++) {
-            size_t kx = k0 + i;
-            float ga = a0[kx] * ya0 + a1[kx] * ya1;
-            float gb = b0[kx] * yb0 + b1[kx] * yb1;
-            float re = row[kx][0], im = row[kx][1];
-            float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
-            out[kx][0] = p1 - p2;
-            out[kx][1] = p3 + p4;
-            tmp[i][0] = p1 + p2;
-            tmp[i][1] = p3 - p4;
-        }
-        for (size_t i = k0 == 0 ? 1 : 0; i < n && k0 + i + nx <= pw; i++) {
-            mirror[pw - k0 - i][0] = tmp[i][0];
-            mirror[pw - k0 - i][1] = tmp[i][1];
-        }
+    r->a0 = a->ax[0];
+    r->a1 = a->terms == 2 ? a->ax[1] : a->ax[0];
+    r->b0 = b->ax[0];
+    r->b1 = b->terms == 2 ? b->ax[1] : b->ax[0];
+    r->ya0 = a->by[0][ky];
+    r->ya1 = a->terms == 2 ? a->by[1][ky] : 0.0f;
+    r->yb0 = b->by[0][ky];
+    r->yb1 = b->terms == 2 ? b->by[1][ky] : 0.0f;
+}
+
+/* S (ga + i gb) at bin kx of src, or for a mirrored column conj S (ga +
+ * i gb) conjugated back: the products in the order every path rounds. */
+static inline void pair_bin(const float *restrict src, const pair_row *r,
+                            size_t kx, int mirror, float *restrict dst)
+{
+    float ga = r->a0[kx] * r->ya0 + r->a1[kx] * r->ya1;
+    float gb = r->b0[kx] * r->yb0 + r->b1[kx] * r->yb1;
+    float re = src[2 * kx], im = src[2 * kx + 1];
+    float p1 = re * ga, p2 = im * gb, p3 = re * gb, p4 = im * ga;
+    dst[0] = mirror ? p1 + p2 : p1 - p2;
+    dst[1] = mirror ? p3 - p4 : p3 + p4;
+}
+
+/* Rows ky (out, from S row `row`) and, when other is not NULL, -ky (other,
+ * from S row `back`): columns c < nx are bins c, the others bins pw - c of
+ * the opposite row, conjugated. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static inline void transfer4(const pair_row *r, size_t kx, __m128 *ga,
+                             __m128 *gb)
+{
+    *ga = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->a0 + kx), _mm_set1_ps(r->ya0)),
+                     _mm_mul_ps(_mm_loadu_ps(r->a1 + kx), _mm_set1_ps(r->ya1)));
+    *gb = _mm_add_ps(_mm_mul_ps(_mm_loadu_ps(r->b0 + kx), _mm_set1_ps(r->yb0)),
+                     _mm_mul_ps(_mm_loadu_ps(r->b1 + kx), _mm_set1_ps(r->yb1)));
+}
+
+/* Bins kx .. kx + 3 of src (as 8 floats) times the transfer, stored at
+ * dst in that order or (mirror) conjugated and reversed. */
+static inline void products4(const float *restrict src, __m128 ga, __m128 gb,
+                             int mirror, float *restrict dst)
+{
+    __m128 v0 = _mm_loadu_ps(src), v1 = _mm_loadu_ps(src + 4);
+    __m128 re = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(2, 0, 2, 0));
+    __m128 im = _mm_shuffle_ps(v0, v1, _MM_SHUFFLE(3, 1, 3, 1));
+    __m128 p1 = _mm_mul_ps(re, ga), p2 = _mm_mul_ps(im, gb);
+    __m128 p3 = _mm_mul_ps(re, gb), p4 = _mm_mul_ps(im, ga);
+    __m128 zr = mirror ? _mm_add_ps(p1, p2) : _mm_sub_ps(p1, p2);
+    __m128 zi = mirror ? _mm_sub_ps(p3, p4) : _mm_add_ps(p3, p4);
+    if (mirror) {
+        zr = _mm_shuffle_ps(zr, zr, _MM_SHUFFLE(0, 1, 2, 3));
+        zi = _mm_shuffle_ps(zi, zi, _MM_SHUFFLE(0, 1, 2, 3));
+    }
+    _mm_storeu_ps(dst, _mm_unpacklo_ps(zr, zi));
+    _mm_storeu_ps(dst + 4, _mm_unpackhi_ps(zr, zi));
+}
+
+static void pair_z_rows(const float *restrict row, const float *restrict back,
+                        float *restrict out, float *restrict other, size_t pw,
+                        const pair_row *f, const pair_row *fb)
+{
+    size_t nx = pw / 2 + 1, kx = 0, c = nx;
+    __m128 ga, gb;
+    for (; kx + 4 <= nx; kx += 4) {
+        transfer4(f, kx, &ga, &gb);
+        products4(row + 2 * kx, ga, gb, 0, out + 2 * kx);
+        if (other)
+            products4(back + 2 * kx, ga, gb, 0, other + 2 * kx);
+    }
+    for (; kx < nx; kx++) {
+        pair_bin(row, f, kx, 0, out + 2 * kx);
+        if (other)
+            pair_bin(back, f, kx, 0, other + 2 * kx);
+    }
+    /* columns c .. c + 3 are bins pw - c .. pw - c - 3 */
+    for (; c + 4 <= pw; c += 4) {
+        transfer4(fb, pw - c - 3, &ga, &gb);
+        products4(back + 2 * (pw - c - 3), ga, gb, 1, out + 2 * c);
+        if (other)
+            products4(row + 2 * (pw - c - 3), ga, gb, 1, other + 2 * c);
+    }
+    for (; c < pw; c++) {
+        pair_bin(back, fb, pw - c, 1, out + 2 * c);
+        if (other)
+            pair_bin(row, fb, pw - c, 1, other + 2 * c);
     }
 }
+#else
+static void pair_z_rows(const float *restrict row, const float *restrict back,
+                        float *restrict out, float *restrict other, size_t pw,
+                        const pair_row *f, const pair_row *fb)
+{
+    size_t nx = pw / 2 + 1;
+    for (size_t kx = 0; kx < nx; kx++) {
+        pair_bin(row, f, kx, 0, out + 2 * kx);
+        if (other)
+            pair_bin(back, f, kx, 0, other + 2 * kx);
+    }
+    for (size_t c = nx; c < pw; c++) {
+        pair_bin(back, fb, pw - c, 1, out + 2 * c);
+        if (other)
+            pair_bin(row, fb, pw - c, 1, other + 2 * c);
+    }
+}
+#endif
 
 int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
                               size_t i, size_t j,
-                              const fftwf_complex *spectrum, fftwf_complex *buf)
+                              const fftwf_complex *spectrum,
+                              fftwf_complex *scratch, fftwf_complex *out)
 {
     size_t nx = set->pw / 2 + 1, rs = skd_fft_c2c_row(set->pw);
     if (i >= set->n || j >= set->n || !set->pairs || set->odd[i] ||
         set->odd[j])
         return skd_fail(ctx, SKD_E_INTERNAL, "filters %zu and %zu of a set of "
                         "%zu cannot be paired", i, j, set->n);
-    for (size_t ky = 0; ky < set->ph; ky++)
-        multiply_pair_row(spectrum + ky * nx, buf + ky * rs,
-                          buf + (set->ph - ky) % set->ph * rs, set->pw,
-                          &set->sp[i], &set->sp[j], ky);
-    return skd_fft_c2c_inverse_inplace(ctx, set->pw, set->ph, buf);
+    int even = set->even_y[i] && set->even_y[j];
+    for (size_t ky = 0; ky < set->ph; ky++) {
+        size_t back = (set->ph - ky) % set->ph;
+        pair_row f, fb;
+        if (even && back < ky)
+            continue; /* made with row back */
+        pair_factors(&set->sp[i], &set->sp[j], ky, &f);
+        pair_factors(&set->sp[i], &set->sp[j], back, &fb);
+        pair_z_rows((const float *)(spectrum + ky * nx),
+                    (const float *)(spectrum + back * nx),
+                    (float *)(scratch + ky * rs),
+                    even && back != ky ? (float *)(scratch + back * rs) : NULL,
+                    set->pw, &f, &fb);
+    }
+    return skd_fft_c2c_inverse(ctx, set->pw, set->ph, scratch, out);
 }

@@ -1,11 +1,14 @@
 /* The filter bank on the filled luminance, tile by tile. The pore filters
  * are a few pixels wide, so a tile with a margin they cannot see past gives
  * the whole-plane numbers at the price of small, cache-resident transforms,
- * and no plane-sized buffer at all. Per tile: one forward transform, then
- * the 7 D_k planes and the texture's fine Gaussian, two real planes per
- * complex inverse transform (4 of them; one costs about 30% less than two
- * real inverses). The roundness test reads L_k straight from l at the few
- * candidates (roundness.c), and the texture's 1 mm Gaussian is a pass of
+ * and no plane-sized buffer at all. Per tile: the window padded straight
+ * into the spectrum's buffer and one forward transform, then the 7 D_k
+ * planes and the texture's fine Gaussian, two real planes per complex
+ * inverse transform (4 of them, out of place; one costs about 30% less
+ * than two real inverses). One pass over each complex plane marks where
+ * its two filters reach the threshold, and the search looks only there.
+ * The roundness test reads L_k straight from l at the few candidates
+ * (roundness.c), and the texture's 1 mm Gaussian is a pass of
  * skd_fft_filter_planes of its own before the tiles, which then write
  * T = fine - coarse. Workers take tiles one at a time from a shared
  * counter, so a slow tile holds up no one. */
@@ -103,14 +106,16 @@ typedef struct bank_shared {
     size_t *tile_at, *tile_n; /* each tile's stretch of the arena */
 } bank_shared;
 
-/* One thread's buffers: the tile's input and spectrum, two complex planes
- * (plane p of the tile in z[p % 2]: the search at scale k needs k - 1 ..
- * k + 1, which two consecutive planes hold); the roundness scratch; and
- * the candidates of its current tile. */
+/* One thread's buffers: the tile's spectrum (its input before that), two
+ * complex planes (plane p of the tile in z[p % 2]: the search at scale k
+ * needs k - 1 .. k + 1, which two consecutive planes hold) and the
+ * products on their way to one (zin); the search masks; the roundness
+ * scratch; and the candidates of its current tile. */
 typedef struct tile_worker {
     bank_shared *sh;
-    fftwf_complex *spec, *z[2];
-    float *win; /* the tile's padded input, for the roundness test */
+    fftwf_complex *spec, *z[2], *zin;
+    uint64_t *above; /* per scale: which core pixels pass the threshold */
+    size_t words;    /* 64-bit words per row of those masks */
     float *row;
     double *hsum;
     skd_cand_list cands; /* preallocated: never grows on a thread */
@@ -132,19 +137,44 @@ static void write_texture(const tile_worker *wk, const tile_geo *g)
     const bank_shared *sh = wk->sh;
     size_t m = sh->t->m, stride = 2 * skd_fft_c2c_row(g->pw);
     const float *fine = filtered(wk, FINE_FILTER) + m * stride + 2 * m;
+    size_t n = g->x1 - g->x0;
     for (size_t y = g->y0; y < g->y1; y++) {
         const float *restrict src = fine + (y - g->y0) * stride;
         float *restrict dst = sh->texture + y * sh->t->w + g->x0;
-        for (size_t i = 0; i < g->x1 - g->x0; i++)
+#if defined(__GNUC__)
+        /* the plane's rows are far apart: no hardware prefetcher guesses
+         * the next one, so ask for it a few rows ahead */
+        if (y + 4 < g->y1)
+            for (size_t i = 0; i < n + 15; i += 16)
+                __builtin_prefetch(dst + 4 * sh->t->w + (i < n ? i : n - 1), 1);
+#endif
+        for (size_t i = 0; i < n; i++)
             dst[i] = src[2 * i] - dst[i];
     }
 }
 
+/* The threshold mask of scale k, or NULL past the last scale. */
+static uint64_t *above_mask(const tile_worker *wk, size_t k)
+{
+    return k < SKD_PORE_SCALES ? wk->above + k * wk->sh->t->th * wk->words
+                               : NULL;
+}
+
+/* Plane p, and the threshold masks of its filters over the tile's core:
+ * one pass over the plane for both searches. */
 static int filter_pair(tile_worker *wk, const tile_geo *g, size_t p)
 {
     const bank_shared *sh = wk->sh;
-    return skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
-                                     2 * p + 1, wk->spec, wk->z[p % 2]);
+    size_t m = sh->t->m, stride = 2 * skd_fft_c2c_row(g->pw);
+    int st = skd_filter_set_apply_pair(sh->ctx, sh->set[g->shape], 2 * p,
+                                       2 * p + 1, wk->spec, wk->zin,
+                                       wk->z[p % 2]);
+    if (st == SKD_OK)
+        skd_above_masks((const float *)wk->z[p % 2] + m * stride + 2 * m,
+                        stride, g->x1 - g->x0, g->y1 - g->y0, sh->tau,
+                        above_mask(wk, 2 * p), above_mask(wk, 2 * p + 1),
+                        wk->words);
+    return st;
 }
 
 static int search_tile(tile_worker *wk, size_t tile)
@@ -172,11 +202,13 @@ static int search_tile(tile_worker *wk, size_t tile)
     v.w = t->w;
     v.h = t->h;
     v.ls = &ls;
-    ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), wk->win, (ptrdiff_t)g.bx,
-                         (ptrdiff_t)g.by, g.pw, g.ph, skd_fft_row_floats(g.pw),
-                         sh->kx[sx][0], sh->ky[sy][0], wk->row, wk->hsum};
-    skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph, wk->win);
-    memcpy(wk->spec, wk->win, skd_fft_row_floats(g.pw) * g.ph * sizeof(float));
+    /* the roundness test reads l itself as its window: rows straight from
+     * the plane, mirrored copies only at the image's edges */
+    ls = (skd_round_src){sh->l, t->w, t->h, KERNEL_R(t), sh->l, 0, 0, t->w,
+                         t->h, t->w, sh->kx[sx][0], sh->ky[sy][0], wk->row,
+                         wk->hsum};
+    skd_fft_pad_window(sh->l, t->w, t->h, g.bx, g.by, g.pw, g.ph,
+                       (float *)wk->spec);
     if ((st = skd_fft_r2c_inplace(sh->ctx, g.pw, g.ph, (float *)wk->spec)) != SKD_OK)
         return st;
     for (size_t k = 0; k < SKD_PORE_SCALES; k++) {
@@ -190,6 +222,8 @@ static int search_tile(tile_worker *wk, size_t tile)
         v.d[0] = k > 0 ? filtered(wk, k - 1) : NULL;
         v.d[1] = filtered(wk, k);
         v.d[2] = k + 1 < SKD_PORE_SCALES ? filtered(wk, k + 1) : NULL;
+        v.above = above_mask(wk, k);
+        v.words = wk->words;
         ls.kx = sh->kx[sx][k];
         ls.ky = sh->ky[sy][k];
         st = skd_scale_candidates(sh->ctx, &v, (uint32_t)k, sh->tau, sh->region,
@@ -239,9 +273,10 @@ static void *run_worker(void *arg)
 static void worker_free(skd_ctx *ctx, tile_worker *wk)
 {
     skd_fft_dealloc(ctx, wk->spec);
-    skd_fft_dealloc(ctx, wk->win);
     for (int i = 0; i < 2; i++)
         skd_fft_dealloc(ctx, wk->z[i]);
+    skd_fft_dealloc(ctx, wk->zin);
+    skd_dealloc(ctx, wk->above);
     skd_dealloc(ctx, wk->row);
     skd_dealloc(ctx, wk->hsum);
     skd_cand_list_free(ctx, &wk->cands);
@@ -260,15 +295,18 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     wk->sh = sh;
     wk->pending = NO_TILE;
     wk->spec = skd_fft_alloc(ctx, bytes);
-    wk->win = skd_fft_alloc(ctx, bytes);
     for (int i = 0; i < 2; i++)
         wk->z[i] = skd_fft_alloc(ctx, zbytes);
+    wk->zin = skd_fft_alloc(ctx, zbytes);
+    wk->words = (t->tw + 63) / 64;
+    wk->above = skd_malloc_array(ctx, (size_t)SKD_PORE_SCALES * t->th,
+                                 wk->words * sizeof *wk->above);
     wk->row = skd_malloc_array(ctx, span, sizeof *wk->row);
     wk->hsum = skd_malloc_array(ctx, 3 * span, sizeof *wk->hsum);
     wk->cands.v = skd_malloc_array(ctx, cap, sizeof *wk->cands.v);
     wk->cands.cap = wk->cands.v ? cap : 0;
-    if (!wk->spec || !wk->win || !wk->z[0] || !wk->z[1] || !wk->row ||
-        !wk->hsum || !wk->cands.v)
+    if (!wk->spec || !wk->z[0] || !wk->z[1] || !wk->zin ||
+        !wk->above || !wk->row || !wk->hsum || !wk->cands.v)
         return SKD_E_NOMEM;
     return SKD_OK;
 }

@@ -144,12 +144,26 @@ typedef struct skd_scale_window {
     ptrdiff_t ox, oy;
     size_t x0, y0, x1, y1;
     size_t w, h; /* the image */
+    /* NULL, or which pixels pass the threshold (skd_above_masks): bit i
+     * of word j of row y - y0 is pixel x0 + 64 j + i, rows `words` apart;
+     * the search then reads D_k only there. */
+    const uint64_t *above;
+    size_t words;
 } skd_scale_window;
 
 /* The window of whole w x h planes, searched everywhere. */
 skd_scale_window skd_whole_window(const float *d_prev, const float *d,
                                   const float *d_next, const float *lk,
                                   size_t w, size_t h);
+
+/* The threshold masks of both planes of a complex plane (floats re, im,
+ * re, im, ...): bit i of re_bits[64 j ...] set when the real part of pixel
+ * 64 j + i is >= tau, im_bits the same for the imaginary parts; rows of n
+ * pixels, rows stride floats apart in plane and words 64-bit words apart
+ * in the masks (words >= (n + 63) / 64). Either mask may be NULL. */
+void skd_above_masks(const float *plane, size_t stride, size_t n, size_t rows,
+                     double tau, uint64_t *re_bits, uint64_t *im_bits,
+                     size_t words);
 
 /* Candidates at scale k in the window, appended to list in (y, x) order.
  * region is the image's R (w x h). */

@@ -121,7 +121,8 @@ skd_scale_window skd_whole_window(const float *d_prev, const float *d,
                                   const float *d_next, const float *lk,
                                   size_t w, size_t h)
 {
-    skd_scale_window v = {{d_prev, d, d_next}, lk, NULL, w, 1, 0, 0, 0, 0, w, h, w, h};
+    skd_scale_window v = {{d_prev, d, d_next}, lk, NULL, w, 1, 0, 0, 0, 0,
+                          w, h, w, h, NULL, 0};
     return v;
 }
 
@@ -171,6 +172,62 @@ static int any_at_least16(const float *p, float t)
 }
 #endif
 
+/* The masks of len <= 64 pixels at p (re, im, re, im, ...): one pass
+ * over a complex plane serves the search of both its filters. */
+#if defined(__SSE2__)
+#include <emmintrin.h>
+
+static void pair_bits(const float *p, size_t len, float t, uint64_t *re,
+                      uint64_t *im)
+{
+    const __m128 tt = _mm_set1_ps(t);
+    uint64_t mr = 0, mi = 0;
+    size_t i = 0;
+    for (; i + 4 <= len; i += 4) {
+        __m128 a = _mm_loadu_ps(p + 2 * i), b = _mm_loadu_ps(p + 2 * i + 4);
+        __m128 r = _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+        __m128 m = _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1));
+        mr |= (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(r, tt)) << i;
+        mi |= (uint64_t)_mm_movemask_ps(_mm_cmpge_ps(m, tt)) << i;
+    }
+    for (; i < len; i++) {
+        mr |= (uint64_t)(p[2 * i] >= t) << i;
+        mi |= (uint64_t)(p[2 * i + 1] >= t) << i;
+    }
+    *re = mr;
+    *im = mi;
+}
+#else
+static void pair_bits(const float *p, size_t len, float t, uint64_t *re,
+                      uint64_t *im)
+{
+    uint64_t mr = 0, mi = 0;
+    for (size_t i = 0; i < len; i++) {
+        mr |= (uint64_t)(p[2 * i] >= t) << i;
+        mi |= (uint64_t)(p[2 * i + 1] >= t) << i;
+    }
+    *re = mr;
+    *im = mi;
+}
+#endif
+
+void skd_above_masks(const float *plane, size_t stride, size_t n, size_t rows,
+                     double tau, uint64_t *re_bits, uint64_t *im_bits,
+                     size_t words)
+{
+    const float t = float_threshold(tau);
+    for (size_t y = 0; y < rows; y++)
+        for (size_t j = 0; 64 * j < n; j++) {
+            uint64_t re, im;
+            pair_bits(plane + y * stride + 128 * j,
+                      n - 64 * j < 64 ? n - 64 * j : 64, t, &re, &im);
+            if (re_bits)
+                re_bits[y * words + j] = re;
+            if (im_bits)
+                im_bits[y * words + j] = im;
+        }
+}
+
 /* One pixel of the search, c = D_k there already >= the threshold: the
  * local maximum first (the D planes are in cache; R and l may not be). */
 static int candidate_at(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
@@ -187,6 +244,28 @@ static int candidate_at(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
     return cand_push(ctx, list, (skd_pore_cand){(uint32_t)x, (uint32_t)y, k, c});
 }
 
+/* The search where the masks say D_k >= tau. */
+static int masked_candidates(skd_ctx *ctx, const skd_scale_window *v,
+                             uint32_t k, const uint8_t *region,
+                             skd_cand_list *list)
+{
+    const size_t e = v->step, n = v->x1 - v->x0;
+    for (size_t y = v->y0; y < v->y1; y++) {
+        const uint64_t *bits = v->above + (y - v->y0) * v->words;
+        size_t base = at(v, v->x0, y);
+        const float *row = v->d[1] + base;
+        for (size_t j = 0; 64 * j < n; j++)
+            for (uint64_t m = bits[j]; m; m &= m - 1) {
+                size_t i = 64 * j + (size_t)__builtin_ctzll(m);
+                int st = candidate_at(ctx, v, k, v->x0 + i, y, base + i * e,
+                                      row[i * e], region, list);
+                if (st != SKD_OK)
+                    return st;
+            }
+    }
+    return SKD_OK;
+}
+
 int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
                          double tau, const uint8_t *region,
                          skd_cand_list *list)
@@ -195,6 +274,8 @@ int skd_scale_candidates(skd_ctx *ctx, const skd_scale_window *v, uint32_t k,
     const size_t n = v->x1 - v->x0, e = v->step, block = 16 / e;
     if (e < 1 || e > 2)
         return skd_fail(ctx, SKD_E_INTERNAL, "pore search: step %zu", e);
+    if (v->above)
+        return masked_candidates(ctx, v, k, region, list);
     for (size_t y = v->y0; y < v->y1; y++) {
         size_t base = at(v, v->x0, y);
         const float *row = v->d[1] + base;

@@ -234,8 +234,53 @@ static void test_suppression(void)
     skd_ctx_free(ctx);
 }
 
+/* The search masks against a plain scalar threshold, on rows whose
+ * lengths hit every tail of the vector loop (and a second word), with
+ * values at, just under and just over tau. */
+static void test_above_masks(void)
+{
+    const double tau = 10.0;
+    const float t = 10.0f, below = nextafterf(t, 0);
+    const size_t lens[] = {1, 3, 4, 5, 63, 64, 65, 127, 130};
+    float plane[3][2 * 130];
+    uint64_t re[3 * 3], im[3 * 3];
+    size_t wrong = 0, set = 0;
+    unsigned long long seed = 12345;
+    for (size_t y = 0; y < 3; y++)
+        for (size_t i = 0; i < 2 * 130; i++) {
+            seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+            unsigned pick = (unsigned)(seed >> 60);
+            plane[y][i] = pick < 4 ? t : pick < 8 ? below : pick < 12 ? 10.5f : -3.0f;
+        }
+    for (size_t l = 0; l < sizeof lens / sizeof lens[0]; l++) {
+        size_t n = lens[l], words = 3;
+        memset(re, 0xa5, sizeof re);
+        memset(im, 0xa5, sizeof im);
+        skd_above_masks(plane[0], 2 * 130, n, 3, tau, re, im, words);
+        for (size_t y = 0; y < 3; y++)
+            for (size_t i = 0; i < n; i++) {
+                int want_re = plane[y][2 * i] >= t, want_im = plane[y][2 * i + 1] >= t;
+                int got_re = (int)(re[y * words + i / 64] >> (i % 64) & 1);
+                int got_im = (int)(im[y * words + i / 64] >> (i % 64) & 1);
+                wrong += (got_re != want_re) + (got_im != want_im);
+                set += (size_t)want_re + (size_t)want_im;
+            }
+        /* bits past n in the last word stay clear */
+        for (size_t y = 0; y < 3; y++)
+            if (n % 64) {
+                uint64_t past = ~0ull << (n % 64);
+                wrong += (re[y * words + n / 64] & past) != 0;
+                wrong += (im[y * words + n / 64] & past) != 0;
+            }
+    }
+    REPORT("search masks: %zu bits wrong of %zu set", wrong, set);
+    CHECK(wrong == 0);
+    CHECK(set > 100);
+}
+
 int main(void)
 {
+    test_above_masks();
     test_log_response();
     test_detection_scales();
     test_threshold();

@@ -58,6 +58,7 @@ static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
     fftwf_complex *spec = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *spec);
     fftwf_complex *buf = skd_fft_alloc(ctx, (P / 2 + 1) * P * sizeof *buf);
     fftwf_complex *z = skd_fft_alloc(ctx, skd_fft_c2c_row(P) * P * sizeof *z);
+    fftwf_complex *zin = skd_fft_alloc(ctx, skd_fft_c2c_row(P) * P * sizeof *zin);
     double dmax = 0, per[2 * SKD_PORE_SCALES] = {0}, pair_vs_one = 0;
     bank_filters(f);
     CHECK_STATUS(skd_filter_set_create_pairs(ctx, f, 2 * SKD_PORE_SCALES, P, P, &set),
@@ -70,7 +71,7 @@ static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
             /* filter i alone, and as half of the pair (D_k, L_k) */
             CHECK_STATUS(skd_filter_set_apply(ctx, set, i, spec, buf), SKD_OK);
             if (i % 2 == 0)
-                CHECK_STATUS(skd_filter_set_apply_pair(ctx, set, i, i + 1, spec, z),
+                CHECK_STATUS(skd_filter_set_apply_pair(ctx, set, i, i + 1, spec, zin, z),
                              SKD_OK);
             const float *r = (const float *)buf, *rz = (const float *)z + i % 2;
             size_t stride = skd_fft_row_floats(P), zstride = 2 * skd_fft_c2c_row(P);
@@ -112,6 +113,7 @@ static double test_tile_planes(skd_ctx *ctx, const float *l, float **whole)
     CHECK(pair_vs_one < 4 * ldexp(1.0, -24) * log2((double)P * P) * 170);
     skd_filter_set_free(ctx, set);
     skd_fft_dealloc(ctx, z);
+    skd_fft_dealloc(ctx, zin);
     skd_fft_dealloc(ctx, spec);
     skd_fft_dealloc(ctx, buf);
     return dmax;
