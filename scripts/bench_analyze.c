@@ -29,29 +29,23 @@
 #include "colour/colour.h"
 #include "metrics/metrics.h"
 #include "skindiff.h"
+#include "bench_util.h"
 
-/* Stage timings are CPU seconds of the process (user + system): on a
- * shared machine they are far steadier than wall time, and with one thread
- * they are the work done. Wall time is reported beside them. */
+/* Stage timings are CPU seconds (bench_util.h); wall time is reported
+ * beside them. */
 static double now(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_cpu_seconds();
 }
 
 static double wall(void)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    return bench_wall_seconds();
 }
 
 static void die(const char *what, skd_ctx *ctx, int st)
 {
-    fprintf(stderr, "bench_analyze: %s: %s (%s)\n", what,
-            ctx ? skd_ctx_message(ctx) : "", skd_strerror(st));
-    exit(1);
+    bench_die("bench_analyze", what, ctx, st);
 }
 
 /* Plain decode, as a program that only wants the pixels would do it. */
