@@ -14,9 +14,9 @@
  * mirror padded at their end by at least the margin; that far end then
  * carries the usual truncation of the filter's weight beyond the margin.
  *
- * Three phases, each split over the threads: rows forward into a plane of
- * kept coefficients (column-major), columns through the filter, wanted rows
- * back. Every row is loaded before any is stored, so a caller may write
+ * Three phases, their items handed out one at a time to the threads: rows
+ * forward into a plane of kept coefficients (column-major), columns through
+ * the filter, wanted rows back. Every row is loaded before any is stored, so a caller may write
  * results over its input (the fill does). */
 #include <math.h>
 #include <string.h>
@@ -243,8 +243,6 @@ typedef struct lp_worker {
     const skd_lowpass_io *io;
     skd_fft_plans_1d px, py;      /* along x (length nx) and y (ny) */
     float *const *coef;           /* per plane: kx columns of ld floats */
-    size_t index, nthreads;
-    int phase;
     float *row;                   /* w: one input row */
     float *v;                     /* max(nx, ny): a reordered sequence */
     fftwf_complex *spec;          /* max(nx, ny)/2 + 1 */
@@ -368,29 +366,29 @@ static void back_block(lp_worker *wk, size_t y0, size_t y1)
     }
 }
 
-/* A contiguous share of the phase's items per thread (blocks of rows,
- * or columns), so threads keep off each other's cache lines; each value
- * is computed the same way whichever thread does it. */
-static void *run_phase(void *arg)
+/* The phase's items (blocks of rows, or columns of a plane), handed out
+ * one at a time to whichever thread is free: rows differ in cost (rows
+ * skipped, planes not wanted) and a fixed split left one thread idle.
+ * Each value is computed the same way whichever thread does it. */
+typedef struct lp_phase {
+    lp_worker *wk;
+    int phase;
+    size_t per;  /* items per plane */
+    size_t rows; /* rows of the phase */
+} lp_phase;
+
+static void run_item(void *arg, size_t i, size_t thread)
 {
-    lp_worker *wk = arg;
-    const skd_lowpass *lp = wk->lp;
-    size_t np = wk->io->nplanes;
-    size_t rows = wk->phase == PHASE_ROWS ? lp->ny : lp->h;
-    size_t per = wk->phase == PHASE_COLUMNS ? lp->kx : (rows + BLOCK - 1) / BLOCK;
-    size_t items = wk->phase == PHASE_BACK ? per : np * per;
-    size_t i0 = items * wk->index / wk->nthreads;
-    size_t i1 = items * (wk->index + 1) / wk->nthreads;
-    for (size_t i = i0; i < i1; i++) {
-        size_t b = (i % per) * BLOCK, e = b + BLOCK < rows ? b + BLOCK : rows;
-        if (wk->phase == PHASE_ROWS)
-            forward_block(wk, i / per, b, e);
-        else if (wk->phase == PHASE_COLUMNS)
-            filter_column(wk, i / per, i % per);
-        else
-            back_block(wk, b, e);
-    }
-    return NULL;
+    const lp_phase *ph = arg;
+    lp_worker *wk = &ph->wk[thread];
+    size_t b = (i % ph->per) * BLOCK;
+    size_t e = b + BLOCK < ph->rows ? b + BLOCK : ph->rows;
+    if (ph->phase == PHASE_ROWS)
+        forward_block(wk, i / ph->per, b, e);
+    else if (ph->phase == PHASE_COLUMNS)
+        filter_column(wk, i / ph->per, i % ph->per);
+    else
+        back_block(wk, b, e);
 }
 
 static void worker_free(skd_ctx *ctx, lp_worker *wk)
@@ -427,7 +425,8 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
 {
     lp_worker wk[SKD_MAX_THREADS];
     float *coef[SKD_LOWPASS_MAX_PLANES] = {NULL};
-    size_t nthreads = skd_thread_count(ctx, (lp->h + BLOCK - 1) / BLOCK);
+    size_t per_row = (lp->ny + BLOCK - 1) / BLOCK;
+    size_t per_back = (lp->h + BLOCK - 1) / BLOCK, nthreads;
     skd_fft_plans_1d px, py;
     size_t bytes;
     int st = SKD_OK;
@@ -443,16 +442,22 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
     for (size_t p = 0; p < io->nplanes && st == SKD_OK; p++)
         if (!(coef[p] = skd_fft_alloc(ctx, bytes)))
             st = SKD_E_NOMEM;
+    /* Threads for the largest phase; the others use no more. */
+    nthreads = skd_parallel_threads(
+        ctx, io->nplanes * (per_row > lp->kx ? per_row : lp->kx));
     memset(wk, 0, sizeof wk);
     for (size_t t = 0; t < nthreads && st == SKD_OK; t++) {
-        wk[t] = (lp_worker){lp, io, px, py, coef, t, nthreads, PHASE_ROWS,
-                            NULL, NULL, NULL, NULL, NULL, {NULL}};
+        wk[t] = (lp_worker){lp, io, px, py, coef, NULL, NULL, NULL, NULL, NULL,
+                            {NULL}};
         st = worker_alloc(ctx, lp, io->nplanes, &wk[t]);
     }
-    for (int phase = PHASE_ROWS; phase <= PHASE_BACK && st == SKD_OK; phase++) {
-        for (size_t t = 0; t < nthreads; t++)
-            wk[t].phase = phase;
-        skd_run_parallel(run_phase, wk, sizeof wk[0], nthreads);
+    if (st == SKD_OK) {
+        lp_phase rows = {wk, PHASE_ROWS, per_row, lp->ny};
+        lp_phase columns = {wk, PHASE_COLUMNS, lp->kx, 0};
+        lp_phase back = {wk, PHASE_BACK, per_back, lp->h};
+        skd_parallel_chunks(ctx, io->nplanes * per_row, run_item, &rows);
+        skd_parallel_chunks(ctx, io->nplanes * lp->kx, run_item, &columns);
+        skd_parallel_chunks(ctx, per_back, run_item, &back);
     }
     for (size_t t = 0; t < nthreads; t++)
         worker_free(ctx, &wk[t]);
