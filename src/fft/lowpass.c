@@ -373,9 +373,24 @@ static void back_block(lp_worker *wk, size_t y0, size_t y1)
 typedef struct lp_phase {
     lp_worker *wk;
     int phase;
-    size_t per;  /* items per plane */
-    size_t rows; /* rows of the phase */
+    size_t per;   /* items per plane */
+    size_t rows;  /* rows of the phase */
+    size_t group; /* blocks per item on the way back */
 } lp_phase;
+
+/* Blocks of rows per item on the way back: enough for 2 MB of a plane's
+ * rows (a huge page of a fresh destination is then faulted in by one
+ * thread, not waited for by the other), while leaving at least 8 items
+ * per thread to share out. */
+static size_t back_group(const skd_lowpass *lp, size_t blocks, size_t nthreads)
+{
+    size_t row_bytes = lp->w * sizeof(float);
+    size_t g = ((size_t)2 << 20) / (row_bytes * BLOCK) + 1;
+    size_t most = blocks / (8 * nthreads);
+    if (g > most)
+        g = most;
+    return g < 1 ? 1 : g;
+}
 
 static void run_item(void *arg, size_t i, size_t thread)
 {
@@ -383,12 +398,15 @@ static void run_item(void *arg, size_t i, size_t thread)
     lp_worker *wk = &ph->wk[thread];
     size_t b = (i % ph->per) * BLOCK;
     size_t e = b + BLOCK < ph->rows ? b + BLOCK : ph->rows;
-    if (ph->phase == PHASE_ROWS)
+    if (ph->phase == PHASE_ROWS) {
         forward_block(wk, i / ph->per, b, e);
-    else if (ph->phase == PHASE_COLUMNS)
+    } else if (ph->phase == PHASE_COLUMNS) {
         filter_column(wk, i / ph->per, i % ph->per);
-    else
-        back_block(wk, b, e);
+    } else {
+        for (b = i * ph->group * BLOCK; b < (i + 1) * ph->group * BLOCK &&
+                                        b < ph->rows; b += BLOCK)
+            back_block(wk, b, b + BLOCK < ph->rows ? b + BLOCK : ph->rows);
+    }
 }
 
 static void worker_free(skd_ctx *ctx, lp_worker *wk)
@@ -452,12 +470,13 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
         st = worker_alloc(ctx, lp, io->nplanes, &wk[t]);
     }
     if (st == SKD_OK) {
-        lp_phase rows = {wk, PHASE_ROWS, per_row, lp->ny};
-        lp_phase columns = {wk, PHASE_COLUMNS, lp->kx, 0};
-        lp_phase back = {wk, PHASE_BACK, per_back, lp->h};
+        size_t g = back_group(lp, per_back, nthreads);
+        lp_phase rows = {wk, PHASE_ROWS, per_row, lp->ny, 1};
+        lp_phase columns = {wk, PHASE_COLUMNS, lp->kx, 0, 1};
+        lp_phase back = {wk, PHASE_BACK, per_back, lp->h, g};
         skd_parallel_chunks(ctx, io->nplanes * per_row, run_item, &rows);
         skd_parallel_chunks(ctx, io->nplanes * lp->kx, run_item, &columns);
-        skd_parallel_chunks(ctx, per_back, run_item, &back);
+        skd_parallel_chunks(ctx, (per_back + g - 1) / g, run_item, &back);
     }
     for (size_t t = 0; t < nthreads; t++)
         worker_free(ctx, &wk[t]);
