@@ -16,8 +16,8 @@
  *
  * Three phases, their items handed out one at a time to the threads: rows
  * forward into a plane of kept coefficients (column-major), columns through
- * the filter, wanted rows back. Every row is loaded before any is stored, so a caller may write
- * results over its input (the fill does). */
+ * the filter, wanted rows back. Every row is loaded before any is stored,
+ * so a caller may write results over its input (the fill does). */
 #include <math.h>
 #include <string.h>
 

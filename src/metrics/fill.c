@@ -129,6 +129,37 @@ static double row_sum(const float *restrict l, const uint8_t *restrict m,
     return total;
 }
 
+/* The pre-scan: per row, its excluded pixels and the sum of l over M, on
+ * the threads in chunks of rows; added up in row order afterwards, so the
+ * mean does not depend on the thread count. */
+typedef struct scan_job {
+    const float *l;
+    const uint8_t *m;
+    size_t w, h;
+    size_t *zeros;   /* zeros[y]: excluded pixels of row y */
+    double *sums;    /* sums[y]: sum of l over M in row y */
+} scan_job;
+
+#define SCAN_ROWS 32
+
+static void scan_rows(void *arg, size_t chunk, size_t thread)
+{
+    const scan_job *j = arg;
+    size_t y0 = chunk * SCAN_ROWS;
+    size_t y1 = y0 + SCAN_ROWS < j->h ? y0 + SCAN_ROWS : j->h;
+    (void)thread;
+    for (size_t y = y0; y < y1; y++) {
+        const uint8_t *row = j->m + y * j->w;
+        size_t zeros = 0;
+        for (size_t x = 0; x < j->w; x++)
+            zeros += !row[x];
+        j->zeros[y] = zeros;
+        j->sums[y] = zeros == j->w
+                         ? 0.0
+                         : row_sum(j->l + y * j->w, row, j->w, zeros == 0);
+    }
+}
+
 int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
                     double sigma_px, uint64_t *region_pixels)
 {
@@ -136,6 +167,7 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
     fill_io f = {l, m, w, h, skd_fft_margin(sigma_px), NULL, NULL, 0.0f};
     skd_lowpass *lp = NULL;
     size_t *before, *dropped;
+    double *sums;
     uint64_t inside = 0, out = 0;
     double sum = 0;
     int st;
@@ -143,20 +175,24 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
     *region_pixels = 0;
     before = skd_malloc_array(ctx, h + 1, sizeof *before);
     dropped = skd_calloc(ctx, h, sizeof *dropped);
-    if (!before || !dropped) {
+    sums = skd_malloc_array(ctx, h, sizeof *sums);
+    if (!before || !dropped || !sums) {
         st = SKD_E_NOMEM;
         goto done;
     }
+    {
+        /* zeros of row y go to before[y + 1], made a running count here */
+        scan_job job = {l, m, w, h, before + 1, sums};
+        skd_parallel_chunks(ctx, (h + SCAN_ROWS - 1) / SCAN_ROWS, scan_rows,
+                            &job);
+    }
     before[0] = 0;
     for (size_t y = 0; y < h; y++) {
-        const uint8_t *row = m + y * w;
-        size_t zeros = 0;
-        for (size_t x = 0; x < w; x++)
-            zeros += !row[x];
+        size_t zeros = before[y + 1];
         inside += w - zeros;
         before[y + 1] = before[y] + (zeros != 0);
         if (zeros != w)
-            sum += row_sum(l + y * w, row, w, zeros == 0);
+            sum += sums[y];
     }
     if (inside == 0) {
         st = skd_fail(ctx, SKD_E_NO_REGION,
@@ -193,5 +229,6 @@ done:
     skd_lowpass_free(ctx, lp);
     skd_dealloc(ctx, before);
     skd_dealloc(ctx, dropped);
+    skd_dealloc(ctx, sums);
     return st;
 }
