@@ -2,11 +2,7 @@
  * is a sum of at most two separable terms a(fx) b(fy), so each filter costs
  * two small 1-D tables and one multiply-add per frequency bin. */
 #include <math.h>
-#include <stdint.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "fft.h"
 
@@ -357,26 +353,6 @@ static float *plane_dest(void *user, size_t p, size_t y)
     return io->dst + y * io->w;
 }
 
-/* A destination plane is often fresh memory, whose first touch here costs
- * a page fault per 4 KB (about 0.03 s per 48 MB, a quarter of the filter,
- * and faults taken by two threads at once barely overlap). Asking for
- * transparent huge pages makes that one fault per 2 MB where the system
- * allows it (a hint: already mapped pages stay as they are, and nothing
- * changes where it is refused). */
-static void advise_huge_pages(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t e = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
 static int lowpass_planes(skd_ctx *ctx, const skd_lowpass *lp,
                           const float *const *src, float *const *dst,
                           size_t n, size_t w, size_t h)
@@ -385,7 +361,7 @@ static int lowpass_planes(skd_ctx *ctx, const skd_lowpass *lp,
     for (size_t i = 0; i < n && st == SKD_OK; i++) {
         plane_io pio = {src[i], dst[i], w};
         if (dst[i] != src[i])
-            advise_huge_pages(dst[i], w * h * sizeof(float));
+            skd_fft_advise_huge_pages(dst[i], w * h * sizeof(float));
         skd_lowpass_io io = {1, load_plane_row, NULL, plane_dest, NULL, &pio};
         st = skd_lowpass_run(ctx, lp, &io);
     }
