@@ -360,9 +360,9 @@ static int lowpass_planes(skd_ctx *ctx, const skd_lowpass *lp,
     int st = SKD_OK;
     for (size_t i = 0; i < n && st == SKD_OK; i++) {
         plane_io pio = {src[i], dst[i], w};
-        if (dst[i] != src[i])
-            skd_fft_advise_huge_pages(dst[i], w * h * sizeof(float));
         skd_lowpass_io io = {1, load_plane_row, NULL, plane_dest, NULL, &pio};
+        if (dst[i] != src[i]) /* often fresh memory, first touched here */
+            skd_fft_advise_huge_pages(dst[i], w * h * sizeof(float));
         st = skd_lowpass_run(ctx, lp, &io);
     }
     return st;

@@ -270,7 +270,7 @@ enum { PHASE_ROWS, PHASE_COLUMNS, PHASE_BACK };
 #define PREFETCH_LINE(p, write) ((void)(p), (void)(write))
 #endif
 
-/* One thread's share of a phase and its buffers. */
+/* One thread's buffers. */
 typedef struct lp_worker {
     const skd_lowpass *lp;
     const skd_lowpass_io *io;
