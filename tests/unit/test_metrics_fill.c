@@ -206,6 +206,82 @@ static void test_edges(void)
     skd_ctx_free(ctx);
 }
 
+/* The mean of l over M, as the fill defines it: per row, float sums in
+ * 8 lanes over blocks of 256 pixels (pixels outside M add +0, a tail
+ * beyond the last 8 goes to lane 0), each block's lanes added pairwise
+ * and the blocks in double; rows added in order. */
+static float defined_mean(const float *l, const uint8_t *m, size_t w,
+                          size_t h)
+{
+    double sum = 0;
+    size_t inside = 0;
+    for (size_t y = 0; y < h; y++) {
+        const float *lr = l + y * w;
+        const uint8_t *mr = m + y * w;
+        double row = 0;
+        size_t in_row = 0;
+        for (size_t x = 0; x < w; x++)
+            in_row += mr[x] != 0;
+        inside += in_row;
+        if (in_row == 0)
+            continue;
+        for (size_t x0 = 0; x0 < w; x0 += 256) {
+            size_t x1 = x0 + 256 < w ? x0 + 256 : w, x = x0;
+            float lane[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            for (; x + 8 <= x1; x += 8)
+                for (size_t k = 0; k < 8; k++)
+                    lane[k] += mr[x + k] ? lr[x + k] : 0.0f;
+            for (; x < x1; x++)
+                lane[0] += mr[x] ? lr[x] : 0.0f;
+            row += (double)(((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+                            ((lane[4] + lane[5]) + (lane[6] + lane[7])));
+        }
+        sum += row;
+    }
+    return (float)(sum / (double)inside);
+}
+
+/* Where G*M is too small to divide by, the fill is the mean of l over M,
+ * to the bit as defined, whatever the thread count and whatever lies in
+ * the excluded pixels (NaN and infinities here): a width with a tail of
+ * 5 pixels after blocks of 256, rows with and without exclusions, a
+ * height that is not a multiple of the pre-scan's chunks. */
+static void test_mean(void)
+{
+    enum { W = 613, H = 77 };
+    const double s = 3;
+    float *l0 = malloc(W * H * sizeof *l0), want;
+    uint8_t *m0 = malloc(W * H);
+    size_t centre = 40 * W + 300;
+    for (size_t i = 0; i < W * H; i++) {
+        size_t x = i % W, y = i / W;
+        l0[i] = (float)(-160 + 40 * uniform());
+        m0[i] = !(x >= 200 && x < 400 && y >= 10 && y < 70);
+        if (!m0[i])
+            l0[i] = i % 3 == 0 ? NAN : i % 3 == 1 ? INFINITY : -INFINITY;
+    }
+    want = defined_mean(l0, m0, W, H);
+    for (int t = 0; t < 3; t++) {
+        skd_ctx *ctx = skd_ctx_create();
+        float *l = malloc(W * H * sizeof *l);
+        uint8_t *m = malloc(W * H);
+        uint64_t rp;
+        memcpy(l, l0, W * H * sizeof *l);
+        memcpy(m, m0, W * H);
+        CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_THREADS, t + 1), SKD_OK);
+        CHECK_STATUS(skd_fill_masked(ctx, l, m, W, H, s, &rp), SKD_OK);
+        if (t == 0)
+            REPORT("mean fallback: %.9g at the centre, %.9g as defined",
+                   l[centre], want);
+        CHECK(l[centre] == want); /* 10 sigma from M: G*M is 2e-22 */
+        free(l);
+        free(m);
+        skd_ctx_free(ctx);
+    }
+    free(l0);
+    free(m0);
+}
+
 int main(void)
 {
     scene a = make_scene(240, 200, 8, 40);
@@ -218,5 +294,6 @@ int main(void)
     check_fill("narrow, not pruned", &c, 2, 20 - 10);
     scene_free(&c);
     test_edges();
+    test_mean();
     return check_done("test_metrics_fill");
 }
