@@ -118,9 +118,6 @@ void skd_lowpass_free(skd_ctx *ctx, skd_lowpass *lp);
  * depend on the thread count. */
 int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
                     const skd_lowpass_io *io);
-/* Ask for transparent huge pages on the 2 MB pages inside [p, p + bytes)
- * of memory not yet touched (lowpass.c says why); a hint, never fails. */
-void skd_fft_advise_huge_pages(void *p, size_t bytes);
 /* Geometry, for tests and benchmarks: transform lengths along x and y and
  * the coefficients kept along each. */
 void skd_lowpass_geometry(const skd_lowpass *lp, size_t *nx, size_t *ny,

@@ -355,14 +355,12 @@ static float *plane_dest(void *user, size_t p, size_t y)
 
 static int lowpass_planes(skd_ctx *ctx, const skd_lowpass *lp,
                           const float *const *src, float *const *dst,
-                          size_t n, size_t w, size_t h)
+                          size_t n, size_t w)
 {
     int st = SKD_OK;
     for (size_t i = 0; i < n && st == SKD_OK; i++) {
         plane_io pio = {src[i], dst[i], w};
         skd_lowpass_io io = {1, load_plane_row, NULL, plane_dest, NULL, &pio};
-        if (dst[i] != src[i]) /* often fresh memory, first touched here */
-            skd_fft_advise_huge_pages(dst[i], w * h * sizeof(float));
         st = skd_lowpass_run(ctx, lp, &io);
     }
     return st;
@@ -388,7 +386,7 @@ int skd_fft_filter_planes(skd_ctx *ctx, const float *const *src,
             return st;
         pays = skd_lowpass_pays(lp);
         if (pays)
-            st = lowpass_planes(ctx, lp, src, dst, n, w, h);
+            st = lowpass_planes(ctx, lp, src, dst, n, w);
         skd_lowpass_free(ctx, lp);
         if (pays)
             return st;

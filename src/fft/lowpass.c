@@ -21,9 +21,6 @@
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 #include "fft.h"
 
@@ -234,25 +231,6 @@ void skd_lowpass_geometry(const skd_lowpass *lp, size_t *nx, size_t *ny,
     *ky = lp->ky;
 }
 
-/* Fresh memory costs a page fault per 4 KB at its first touch (about
- * 0.03 s per 48 MB plane here, and faults taken by two threads at once
- * barely overlap). Transparent huge pages make that one fault per 2 MB
- * where the system allows them: a hint, already mapped pages stay as they
- * are and nothing changes where it is refused. */
-void skd_fft_advise_huge_pages(void *p, size_t bytes)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    const uintptr_t huge = (uintptr_t)2 << 20;
-    uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-    uintptr_t e = ((uintptr_t)p + bytes) & ~(huge - 1);
-    if (e > a)
-        (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
-#else
-    (void)p;
-    (void)bytes;
-#endif
-}
-
 enum { PHASE_ROWS, PHASE_COLUMNS, PHASE_BACK };
 
 /* Rows go through the coefficient planes in blocks of BLOCK: a block's
@@ -418,9 +396,9 @@ typedef struct lp_phase {
 } lp_phase;
 
 /* Blocks of rows per item on the way back: enough for 2 MB of a plane's
- * rows (a huge page of a fresh destination is then faulted in by one
- * thread, not waited for by the other), while leaving at least 8 items
- * per thread to share out. */
+ * rows (each thread then first-touches long stretches of a fresh
+ * destination rather than alternating pages with the other), while
+ * leaving at least 8 items per thread to share out. */
 static size_t back_group(const skd_lowpass *lp, size_t blocks, size_t nthreads)
 {
     size_t row_bytes = lp->w * sizeof(float);
@@ -499,8 +477,6 @@ int skd_lowpass_run(skd_ctx *ctx, const skd_lowpass *lp,
     for (size_t p = 0; p < io->nplanes && st == SKD_OK; p++)
         if (!(coef[p] = skd_fft_alloc(ctx, bytes)))
             st = SKD_E_NOMEM;
-        else
-            skd_fft_advise_huge_pages(coef[p], bytes);
     /* Threads for the largest phase; the others use no more. */
     nthreads = skd_parallel_threads(
         ctx, io->nplanes * (per_row > lp->kx ? per_row : lp->kx));
