@@ -183,9 +183,8 @@ size_t skd_fft_margin(double sigma);
  * skd_fft_alloc (FFTW-aligned, NULL + SKD_E_NOMEM on failure). */
 void *skd_fft_alloc(skd_ctx *ctx, size_t bytes);
 void skd_fft_dealloc(skd_ctx *ctx, void *p);
-/* Make (or find) the plans for pw x ph. Call before starting threads that
- * execute on that size: lookups are then read-only. */
-int skd_fft_prepare(skd_ctx *ctx, size_t pw, size_t ph);
+/* Out-of-place transforms on pw x ph; plans are made (under the planner
+ * lock) on first use of a size. */
 int skd_fft_r2c(skd_ctx *ctx, size_t pw, size_t ph, float *in,
                 fftwf_complex *out);
 int skd_fft_c2r(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,

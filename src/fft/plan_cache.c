@@ -292,12 +292,6 @@ int skd_fft_prepare_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *out)
     return SKD_OK;
 }
 
-int skd_fft_prepare(skd_ctx *ctx, size_t pw, size_t ph)
-{
-    plan_entry *e;
-    return get_plans(ctx, pw, ph, OUT_OF_PLACE, &e);
-}
-
 int skd_fft_prepare_inplace(skd_ctx *ctx, size_t pw, size_t ph)
 {
     plan_entry *e;
