@@ -97,7 +97,7 @@ typedef enum skd_option {
     SKD_OPT_FLOOR_ERYTHEMA = 13, /* noise floor, EI units, default 1.0 */
     SKD_OPT_FLOOR_RED_AREA = 14, /* noise floor, % points, default 0.5 */
     SKD_OPT_MIN_CONFIDENCE = 15, /* registration confidence needed, 0..1 */
-    SKD_OPT_FFT_MEASURE = 16     /* 1: FFTW_MEASURE planning, default 0 */
+    SKD_OPT_FFT_MEASURE = 16     /* 1: FFTW_MEASURE, 2: FFTW_PATIENT; default 0 */
 } skd_option;
 
 SKD_API int skd_ctx_set(skd_ctx *ctx, skd_option opt, double value);

@@ -16,7 +16,8 @@
  * of the process unless named *_wall_s.
  *
  * Usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] [--repeat R]
- *                            [--measure] [--wisdom-load F] [--wisdom-save F]
+ *                            [--measure | --patient] [--wisdom-load F]
+ *                            [--wisdom-save F]
  * Prints one JSON object. */
 #include <math.h>
 #include <stdio.h>
@@ -235,6 +236,8 @@ int main(int argc, char **argv)
             repeat = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--measure"))
             measure = 1;
+        else if (!strcmp(argv[i], "--patient"))
+            measure = 2;
         else if (!strcmp(argv[i], "--wisdom-load") && i + 1 < argc)
             wisdom_load = argv[++i];
         else if (!strcmp(argv[i], "--wisdom-save") && i + 1 < argc)
@@ -243,7 +246,7 @@ int main(int argc, char **argv)
             path = argv[i];
         else {
             fprintf(stderr, "usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] "
-                            "[--repeat R] [--measure] [--wisdom-load F] [--wisdom-save F]\n");
+                            "[--repeat R] [--measure | --patient] [--wisdom-load F] [--wisdom-save F]\n");
             return 2;
         }
     }

@@ -17,7 +17,9 @@
  * minimum over --repeat runs after a warm-up that makes the plans.
  *
  * Usage: bench_floor WIDTH HEIGHT [--px-per-mm S] [--repeat R]
- * Prints one JSON object. */
+ *                    [--patient WISDOM]
+ * --patient: FFTW_PATIENT plans from WISDOM (made by bench_analyze
+ * --patient --wisdom-save), the best FFTW finds. Prints one JSON object. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,9 +127,11 @@ static double lowpass_seconds(skd_ctx *ctx, size_t w, size_t h, double s,
 int main(int argc, char **argv)
 {
     double s = 20.0;
-    int repeat = 3;
+    const char *patient = NULL;
+    int repeat = 3, st;
     if (argc < 3) {
-        fprintf(stderr, "usage: bench_floor WIDTH HEIGHT [--px-per-mm S] [--repeat R]\n");
+        fprintf(stderr, "usage: bench_floor WIDTH HEIGHT [--px-per-mm S] [--repeat R] "
+                        "[--patient WISDOM]\n");
         return 2;
     }
     size_t w = strtoul(argv[1], NULL, 10), h = strtoul(argv[2], NULL, 10);
@@ -136,6 +140,8 @@ int main(int argc, char **argv)
             s = atof(argv[i + 1]);
         else if (!strcmp(argv[i], "--repeat"))
             repeat = atoi(argv[i + 1]);
+        else if (!strcmp(argv[i], "--patient"))
+            patient = argv[i + 1];
     }
     if (w < 64 || h < 64 || s <= 0 || repeat < 1) {
         fprintf(stderr, "bench_floor: bad arguments\n");
@@ -144,6 +150,9 @@ int main(int argc, char **argv)
     skd_ctx *ctx = skd_ctx_create();
     if (!ctx)
         die("context", NULL, SKD_E_NOMEM);
+    if (patient && ((st = skd_ctx_set(ctx, SKD_OPT_FFT_MEASURE, 2)) != SKD_OK ||
+                    (st = skd_wisdom_load(ctx, patient)) != SKD_OK))
+        die("patient wisdom", ctx, st);
     /* the bank's tile: SKD_PORE_TILE with the margin of its widest filter
      * plus the pixel of the local-maximum test (as in metrics/bank.c) */
     double sigma_max = skd_pore_radius_mm(SKD_PORE_SCALES - 1) * s / sqrt(2.0);
@@ -155,10 +164,11 @@ int main(int argc, char **argv)
     double tile = tile_seconds(ctx, pw, repeat);
     double lowpass = lowpass_seconds(ctx, w, h, s, repeat);
     printf("{\"width\": %zu, \"height\": %zu, \"px_per_mm\": %g, \"repeat\": %d,\n"
+           " \"fft_planning\": \"%s\",\n"
            " \"tile\": %zu, \"tile_core\": %zu, \"tile_equivalents\": %.1f,\n"
            " \"tile_transforms_s\": %.6f, \"bank_transforms_s\": %.4f,\n"
            " \"lowpass_pass_s\": %.4f, \"floor_s\": %.4f}\n",
-           w, h, s, repeat, pw, core, tiles, tile, tile * tiles, lowpass,
+           w, h, s, repeat, patient ? "patient" : "estimate", pw, core, tiles, tile, tile * tiles, lowpass,
            tile * tiles + lowpass);
     skd_ctx_free(ctx);
     return 0;

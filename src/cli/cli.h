@@ -34,6 +34,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 /* Report a failed library call: "skindiff: <ctx message> (<strerror>)". */
 int cli_fail_status(skd_ctx *ctx, int status);
 
+/* FFTW wisdom as a cache (--fft-wisdom): a missing file is the first run
+ * and an unreadable one costs planning time, not figures, so neither stops
+ * the work; both only warn. */
+void cli_wisdom_load(skd_ctx *ctx, const char *path);
+void cli_wisdom_save(skd_ctx *ctx, const char *path);
+/* The planning effort for --fft-wisdom (measured) and --fft-patient. */
+int cli_wisdom_effort(skd_ctx *ctx, const char *wisdom, int patient,
+                      const char *cmd);
+
 /* Growable text buffer for outputs, written at the end to stdout or,
  * atomically, to a file. */
 typedef struct cli_buf {

@@ -215,3 +215,33 @@ const char *cli_base_name(const char *path)
     const char *s = strrchr(path, '/');
     return s ? s + 1 : path;
 }
+
+void cli_wisdom_load(skd_ctx *ctx, const char *path)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    fclose(f);
+    if (skd_wisdom_load(ctx, path) != SKD_OK)
+        cli_warn("%s; planning afresh", skd_ctx_message(ctx));
+}
+
+void cli_wisdom_save(skd_ctx *ctx, const char *path)
+{
+    if (skd_wisdom_save(ctx, path) != SKD_OK)
+        cli_warn("FFT wisdom not saved: %s", skd_ctx_message(ctx));
+}
+
+/* Returns -1 to go on, or the exit code of a usage error. Patient planning
+ * takes about a minute per image size, so it is only worth it kept. */
+int cli_wisdom_effort(skd_ctx *ctx, const char *wisdom, int patient,
+                      const char *cmd)
+{
+    if (patient && !wisdom)
+        return cli_usage_error(cmd, "--fft-patient needs --fft-wisdom FILE to "
+                                    "keep its plans (planning takes about a "
+                                    "minute per image size)");
+    if (wisdom && skd_ctx_set(ctx, SKD_OPT_FFT_MEASURE, patient ? 2 : 1) != SKD_OK)
+        return cli_fail_status(ctx, SKD_E_INVALID);
+    return -1;
+}

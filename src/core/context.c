@@ -38,7 +38,7 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_FLOOR_ERYTHEMA] = {1.0, 0, 100},
     [SKD_OPT_FLOOR_RED_AREA] = {0.5, 0, 100},
     [SKD_OPT_MIN_CONFIDENCE] = {0.15, 0, 1},
-    [SKD_OPT_FFT_MEASURE] = {0, 0, 1},
+    [SKD_OPT_FFT_MEASURE] = {0, 0, 2},
 };
 
 skd_ctx *skd_ctx_create(void) { return skd_ctx_create_with_allocator(NULL); }

@@ -61,6 +61,15 @@ void skd_fft_dealloc(skd_ctx *ctx, void *p)
     skd_dealloc(ctx, raw);
 }
 
+/* SKD_OPT_FFT_MEASURE: 0 estimates (no timing, the same plan on every
+ * run), 1 measures, 2 tries more algorithms still (FFTW_PATIENT: minutes
+ * of planning for large sizes, so with wisdom). */
+static unsigned planner_flags(const skd_ctx *ctx)
+{
+    double level = skd_opt(ctx, SKD_OPT_FFT_MEASURE);
+    return level >= 2 ? FFTW_PATIENT : level >= 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
+}
+
 static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
 {
     size_t nr, nc;
@@ -68,8 +77,7 @@ static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
     fftwf_complex *co;
     fftwf_plan *fwd = inplace ? &e->r2c_ip : &e->r2c;
     fftwf_plan *inv = inplace ? &e->c2r_ip : &e->c2r;
-    unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
-                                                          : FFTW_ESTIMATE;
+    unsigned flags = planner_flags(ctx);
     if (!skd_mul3_size(e->pw, e->ph, sizeof(float), &nr) ||
         !skd_mul3_size(e->pw / 2 + 1, e->ph, sizeof(fftwf_complex), &nc) ||
         e->pw > INT32_MAX || e->ph > INT32_MAX)
@@ -127,8 +135,7 @@ size_t skd_fft_c2c_row(size_t pw)
 static int make_c2c_plan(skd_ctx *ctx, plan_entry *e)
 {
     size_t rs = skd_fft_c2c_row(e->pw), bytes;
-    unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
-                                                          : FFTW_ESTIMATE;
+    unsigned flags = planner_flags(ctx);
     fftwf_complex *in, *out;
     int n[2], embed[2];
     if (!skd_mul3_size(rs, e->ph, sizeof(fftwf_complex), &bytes) ||
@@ -237,8 +244,7 @@ static void destroy_plans_1d(skd_fft_plans_1d *p)
  * they will be executed on. */
 static int make_plans_1d(skd_ctx *ctx, size_t n, skd_fft_plans_1d *p)
 {
-    unsigned flags = skd_opt(ctx, SKD_OPT_FFT_MEASURE) > 0 ? FFTW_MEASURE
-                                                          : FFTW_ESTIMATE;
+    unsigned flags = planner_flags(ctx);
     float *re;
     fftwf_complex *co;
     if (n == 0 || n > INT32_MAX)

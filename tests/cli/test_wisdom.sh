@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # skindiff analyze --fft-wisdom: the file is made on the first run, loaded
 # on the next (same figures), replaced atomically, and a damaged one only
-# costs a warning.
+# costs a warning. --fft-patient alone is a usage error. batch
+# --fft-wisdom: the file is made, and results of measured plans are kept
+# apart from those of estimated ones (the planning is part of the keys).
 # Usage: test_wisdom.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
 
@@ -10,7 +12,7 @@ DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 cd "$DIR"
-rm -rf ./*.png ./*.json ./*.txt ./*.wisdom ./.*.tmp* wis
+rm -rf ./*.png ./*.json ./*.txt ./*.wisdom ./.*.tmp* ./*.db* ./*.csv wis
 
 . "$HERE/harness.sh"
 
@@ -41,5 +43,22 @@ has third.json "pores" # not compared: fresh FFTW_MEASURE plans may round differ
 expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --json --fft-wisdom nodir/x.wisdom -o fourth.json
 has err.txt "FFT wisdom not saved"
 has fourth.json "pores"
+
+# Patient planning takes a minute per size: never without a file to keep it.
+expect_rc 2 "$BIN" analyze skin.png --fft-patient
+has err.txt "--fft-patient needs --fft-wisdom FILE"
+expect_rc 2 "$BIN" batch --manifest m.csv --fft-patient
+has err.txt "--fft-patient needs --fft-wisdom FILE"
+
+# batch: wisdom made; a run without it does not take the measured results
+# for its own (the planning effort is part of the result keys).
+printf 'patient,session,view,path\np1,2026-01-01,face,skin.png\n' > m.csv
+expect_rc 0 "$BIN" batch --manifest m.csv --db b.db -q --px-per-mm 20 --fft-wisdom batch.wisdom
+has batch.wisdom "fftwf_wisdom"
+has err.txt "photos 1 analysed, 0 skipped"
+expect_rc 0 "$BIN" batch --manifest m.csv --db b.db -q --px-per-mm 20 --fft-wisdom batch.wisdom
+has err.txt "photos 0 analysed, 1 skipped"
+expect_rc 0 "$BIN" batch --manifest m.csv --db b.db -q --px-per-mm 20
+has err.txt "photos 1 analysed, 0 skipped"
 
 finish
