@@ -108,16 +108,17 @@ static int merge_one(skd_ctx *ctx, skd_db *out, const char *out_path,
     return st;
 }
 
-int skd_merge(skd_ctx *ctx, const char *out_path, const char *const *shards,
-              size_t n_shards)
+/* Every shard before the output is touched: it exists, no run is still
+ * writing it (its lock is taken and held in held[i] until the merge is
+ * done, so none can start), and it opens as a skindiff database. */
+static int check_shards(skd_ctx *ctx, const char *out_path,
+                        const char *const *shards, size_t n_shards, int *held)
 {
-    skd_db out;
-    int st, fd = -1, created;
     struct stat sb;
-    if (!ctx || !out_path || (!shards && n_shards))
-        return ctx ? skd_fail(ctx, SKD_E_INVALID, "merge: bad arguments")
-                   : SKD_E_INVALID;
+    int st;
     for (size_t i = 0; i < n_shards; i++) {
+        skd_db in;
+        int again = 0;
         if (same_file(shards[i], out_path))
             return skd_fail(ctx, SKD_E_INVALID,
                             "%s: cannot merge a database into itself",
@@ -125,14 +126,23 @@ int skd_merge(skd_ctx *ctx, const char *out_path, const char *const *shards,
         if (stat(shards[i], &sb) != 0)
             return skd_fail(ctx, SKD_E_IO, "%s: %s", shards[i],
                             strerror(errno));
-    }
-    /* Check every shard before touching the output. */
-    for (size_t i = 0; i < n_shards; i++) {
-        skd_db in;
+        for (size_t j = 0; j < i && !again; j++)
+            again = same_file(shards[i], shards[j]); /* locked already */
+        if (!again && (st = skd_db_lock_existing(ctx, shards[i], &held[i])) != SKD_OK)
+            return st;
         if ((st = skd_db_open_readonly(ctx, shards[i], &in)) != SKD_OK)
             return st;
         skd_db_close(&in);
     }
+    return SKD_OK;
+}
+
+static int merge_checked(skd_ctx *ctx, const char *out_path,
+                         const char *const *shards, size_t n_shards)
+{
+    skd_db out;
+    int st, fd = -1, created;
+    struct stat sb;
     if ((st = skd_db_lock(ctx, out_path, &fd)) != SKD_OK)
         return st;
     created = stat(out_path, &sb) != 0;
@@ -154,5 +164,26 @@ int skd_merge(skd_ctx *ctx, const char *out_path, const char *const *shards,
     if (st != SKD_OK && created)
         remove_db(out_path);
     skd_db_unlock(fd);
+    return st;
+}
+
+int skd_merge(skd_ctx *ctx, const char *out_path, const char *const *shards,
+              size_t n_shards)
+{
+    int *held, st;
+    if (!ctx || !out_path || (!shards && n_shards))
+        return ctx ? skd_fail(ctx, SKD_E_INVALID, "merge: bad arguments")
+                   : SKD_E_INVALID;
+    held = skd_malloc_array(ctx, n_shards ? n_shards : 1, sizeof *held);
+    if (!held)
+        return SKD_E_NOMEM;
+    for (size_t i = 0; i < n_shards; i++)
+        held[i] = -1;
+    st = check_shards(ctx, out_path, shards, n_shards, held);
+    if (st == SKD_OK)
+        st = merge_checked(ctx, out_path, shards, n_shards);
+    for (size_t i = 0; i < n_shards; i++)
+        skd_db_unlock(held[i]);
+    skd_dealloc(ctx, held);
     return st;
 }

@@ -104,6 +104,9 @@ typedef struct skd_db {
 /* Take DB.lock (exclusive, non-blocking): SKD_E_BUSY if another run holds
  * it. The kernel releases it when the process dies. */
 int skd_db_lock(skd_ctx *ctx, const char *db_path, int *fd);
+/* The lock of a database another run may be writing, taken only if its
+ * lock file exists (*fd = -1 otherwise); SKD_E_BUSY while a run holds it. */
+int skd_db_lock_existing(skd_ctx *ctx, const char *db_path, int *fd);
 void skd_db_unlock(int fd);
 
 /* Open (creating if needed) with WAL, synchronous=NORMAL, the schema and

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Beyond one machine: --shard K/N databases merged equal one run; merge is
-# idempotent and refuses other schema versions leaving OUT.db unchanged;
+# idempotent and refuses other schema versions and shards a run is still
+# writing, leaving OUT.db unchanged;
 # scripts/batch-parallel.sh (GNU parallel, locally) and scripts/batch-slurm.sh
 # (with a stand-in sbatch, tasks run by hand) give the same exports.
 set -u
@@ -50,6 +51,21 @@ same_exports ref merged && ok "two shards merged equal one run" || bad "merged s
 "$BIN" merge merged.db arch/skindiff.shard-2-of-2.db || bad "second merge failed"
 export_all merged.db merged2
 same_exports ref merged2 && ok "merging again changes nothing" || bad "merge not idempotent"
+# A shard a run is still writing (its lock held, here by this shell with
+# flock(1)) is refused, naming the shard; OUT.db stays as it was.
+if command -v flock >/dev/null; then
+  exec 9<>arch/skindiff.shard-1-of-2.db.lock
+  flock -n 9 || bad "test could not take the shard's lock"
+  sum_before=$(cksum < merged.db)
+  "$BIN" merge merged.db arch/skindiff.shard-2-of-2.db arch/skindiff.shard-1-of-2.db 2> busy.log
+  rc=$?
+  exec 9>&-
+  [ $rc -eq 6 ] && grep -q "skindiff.shard-1-of-2.db is in use" busy.log \
+    && grep -q "merge it when that run has finished" busy.log && [ "$(cksum < merged.db)" = "$sum_before" ] \
+    && ok "shard in use refused, OUT.db unchanged" || bad "merge of a busy shard: exit $rc, $(cat busy.log)"
+  "$BIN" merge merged.db arch/skindiff.shard-1-of-2.db arch/skindiff.shard-1-of-2.db \
+    && ok "a shard named twice merges" || bad "a shard named twice: $(cat busy.log)"
+fi
 "$BIN" batch arch --shard 3/2 -q 2> /dev/null
 [ $? -eq 2 ] && ok "--shard 3/2 is a usage error" || bad "--shard 3/2 accepted"
 
