@@ -183,6 +183,40 @@ static void compare(const char *name, skd_ctx *ctx, const skd_image *img,
     REPORT("  planes: region/red area/a* pixels that differ %zu/%zu/%zu; "
            "texture in R max |diff| %.3g; non-zero outside the window %zu",
            region_diff, red_diff, astar_diff, tex_max, outside_nonzero);
+
+    /* skd_metrics_in_region (what compare uses) over the middle of R */
+    {
+        uint8_t *inc = calloc(w * h, 1);
+        skd_metrics ma, mb;
+        if (inc) {
+            for (size_t y = win.y0 + win.h / 4; y < win.y0 + 3 * win.h / 4; y++)
+                memset(inc + y * w + win.x0 + win.w / 4, 1, win.w / 2);
+            CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &ma), SKD_OK);
+            CHECK_STATUS(skd_metrics_in_region(ctx, b, img, inc, NAN, &mb), SKD_OK);
+            CHECK(ma.region_pixels == mb.region_pixels);
+            CHECK_REL(ma.sa, mb.sa, 1e-4);
+            CHECK(ma.pore_count == mb.pore_count);
+            CHECK(ma.a_mean == mb.a_mean && ma.red_area_fraction == mb.red_area_fraction);
+            REPORT("  metrics_in_region over the middle quarter of the window: "
+                   "%llu px, Sa rel %.2g, pores %u vs %u", (unsigned long long)ma.region_pixels,
+                   fabs(ma.sa / mb.sa - 1), ma.pore_count, mb.pore_count);
+        }
+        free(inc);
+    }
+    /* the same bits on two threads */
+    {
+        skd_analysis *c = NULL;
+        skd_ctx_set(ctx, SKD_OPT_THREADS, 2);
+        CHECK_STATUS(skd_analyze(ctx, img, spec, &c), SKD_OK);
+        skd_ctx_set(ctx, SKD_OPT_THREADS, 1);
+        if (c) {
+            CHECK(memcmp(&c->metrics, &a->metrics, sizeof c->metrics) == 0);
+            CHECK(c->n_pores == a->n_pores &&
+                  memcmp(c->pores, a->pores, a->n_pores * sizeof *a->pores) == 0);
+            CHECK(memcmp(c->texture, a->texture, w * h * sizeof *a->texture) == 0);
+        }
+        skd_analysis_free(c);
+    }
 done:
     skd_analysis_free(a);
     skd_analysis_free(b);
