@@ -209,7 +209,16 @@ enum {
 /* Result of skd_analyze(). Keeps the per-pixel planes that comparisons need;
  * owned by the caller: skd_analysis_free(). The erythema values are not
  * kept: they depend on a pixel's R and G samples alone, so they are read
- * from the photo when figures are computed (skd_metrics_in_region). */
+ * from the photo when figures are computed (skd_metrics_in_region).
+ * The planes are width*height, row by row, but are computed only in the
+ * analysis window: the bounding box of the analysis mask M (after the
+ * ROI, the user mask and the automatic exclusions) grown by the reach of
+ * the texture's 1 mm filter (ceil(4 s) + 2 px at s px/mm: 82 px at 20) and
+ * clamped to the photo. It holds R and everything the figures over R
+ * depend on, so an ROI, a mask or a dark background excluded around the
+ * skin makes the analysis cheaper. region and red_area are 0 outside R;
+ * texture and a_star are 0 outside the window (inside it, a_star is a* of
+ * every pixel and texture is T of the filled luminance). */
 typedef struct skd_analysis {
     uint32_t width, height;
     double px_per_mm;
@@ -220,8 +229,9 @@ typedef struct skd_analysis {
     skd_pore *pores;     /* n_pores entries */
     uint8_t *region;     /* width*height: 1 = pixel in region R */
     uint8_t *red_area;   /* width*height: 1 = counted as red area */
-    float *texture;      /* width*height: T = G_0.05 * l - G_1.0 * l */
-    float *a_star;       /* width*height: CIELAB a* */
+    float *texture;      /* width*height: T = G_0.05 * l - G_1.0 * l; 0
+                            outside the window */
+    float *a_star;       /* width*height: CIELAB a*; 0 outside the window */
 } skd_analysis;
 
 /* Measure one photo. spec may be NULL. */

@@ -150,27 +150,50 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     t0 = now();
     if ((st = skd_finish_mask(ctx, img, NULL, s, a.region)) != SKD_OK)
         die("mask", ctx, st);
+    /* the analysis window, and l and M moved into its layout, as in
+     * skd_analyze (analyze.c) */
+    skd_window win = skd_window_of_mask(a.region, w, h, skd_window_reach(s));
+    skd_window_gather(l, w, sizeof *l, &win);
+    skd_window_gather(a.region, w, 1, &win);
+    skd_analysis v;
+    memset(&v, 0, sizeof v);
+    v.width = (uint32_t)win.w;
+    v.height = (uint32_t)win.h;
+    v.px_per_mm = s;
+    v.region = a.region + win.y0 * w;
+    float *lw = l + win.y0 * w;
     t[T_MASK] = now() - t0;
 
     t0 = now();
-    st = skd_fill_masked(ctx, l, a.region, w, h, SKD_FILL_SIGMA_MM * s,
+    st = skd_fill_masked(ctx, lw, v.region, win.w, win.h, SKD_FILL_SIGMA_MM * s,
                          &region_pixels);
     if (st != SKD_OK)
         die("fill", ctx, st);
     t[T_FILL] = now() - t0;
 
-    a.texture = skd_malloc_array(ctx, n, sizeof(float));
-    bank(ctx, l, w, h, s, 10.0, a.region, a.texture, &a.pores, &a.n_pores, t);
+    a.texture = skd_calloc(ctx, n, sizeof(float));
+    v.texture = a.texture + win.y0 * w;
+    bank(ctx, lw, win.w, win.h, s, 10.0, v.region, v.texture, &v.pores,
+         &v.n_pores, t);
 
     /* a* comes after the bank, in l's plane, made by the first pass of
      * the statistics, which also reads the erythema values from the photo,
-     * as in skd_analyze */
+     * as in skd_analyze; then the planes go back to the photo's layout */
     t0 = now();
-    a.a_star = l;
-    a.red_area = skd_malloc(ctx, n);
-    if ((st = skd_analysis_figures(ctx, &a, img, lut, a.red_area)) != SKD_OK)
+    v.a_star = lw;
+    a.red_area = skd_calloc(ctx, n, 1);
+    v.red_area = a.red_area + win.y0 * w;
+    skd_photo_samples photo = {img->rgb + 3 * (win.y0 * w + win.x0), w,
+                               lut->log10_linear};
+    if ((st = skd_window_figures(ctx, &v, &photo, lut, v.red_area)) != SKD_OK)
         die("statistics", ctx, st);
-    *m = a.metrics;
+    *m = v.metrics;
+    skd_window_scatter(a.region, w, h, 1, &win, 0);
+    skd_window_scatter(a.texture, w, h, sizeof(float), &win, 0);
+    skd_window_scatter(a.red_area, w, h, 1, &win, 0);
+    skd_window_scatter(l, w, h, sizeof *l, &win, 1);
+    a.a_star = l;
+    a.pores = v.pores;
     t[T_STATS] = now() - t0;
     skd_dealloc(ctx, lut);
     t[T_TOTAL] = now() - tall;

@@ -50,9 +50,20 @@ void *skd_array_grow(skd_ctx *ctx, void *v, size_t n, size_t *cap,
     return grown;
 }
 
+/* With the default allocator, calloc: a large block comes as fresh pages
+ * that are zero without being written, so pages never used are never
+ * mapped (the planes of skd_analyze outside its window). */
 void *skd_calloc(skd_ctx *ctx, size_t n, size_t size)
 {
-    void *p = skd_malloc_array(ctx, n, size);
+    void *p;
+    size_t total;
+    if (skd_ctx_default_alloc(ctx) && skd_mul3_size(n, size, 1, &total)) {
+        p = calloc(total ? total : 1, 1);
+        if (!p)
+            skd_fail(ctx, SKD_E_NOMEM, "out of memory (%zu bytes)", total);
+        return p;
+    }
+    p = skd_malloc_array(ctx, n, size);
     if (p)
         memset(p, 0, n * size);
     return p;

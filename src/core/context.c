@@ -17,6 +17,11 @@ static void default_free(void *opaque, void *ptr)
     free(ptr);
 }
 
+int skd_ctx_default_alloc(const skd_ctx *ctx)
+{
+    return ctx->alloc.malloc_fn == default_malloc;
+}
+
 /* Valid range of each option; the default sits inside it. */
 typedef struct option_spec {
     double def, lo, hi;

@@ -37,6 +37,8 @@ void skd_message_prefix(skd_ctx *ctx, const char *prefix);
  * On failure these set SKD_E_NOMEM on ctx and return NULL. */
 void *skd_malloc(skd_ctx *ctx, size_t size);
 void *skd_calloc(skd_ctx *ctx, size_t n, size_t size);
+/* Whether ctx allocates with the library's default (malloc/free). */
+int skd_ctx_default_alloc(const skd_ctx *ctx);
 void *skd_malloc_array(skd_ctx *ctx, size_t n, size_t size);
 /* The array v (n elements of size bytes in use) moved to a new block of
  * twice its capacity *cap (first when 0), which *cap receives; v is freed.

@@ -1,5 +1,8 @@
-/* skd_analyze: photo -> planes -> mask -> fill -> filter bank -> figures.
- * Planes are freed as soon as the next stage no longer needs them. */
+/* skd_analyze: photo -> planes -> mask -> window -> fill -> filter bank ->
+ * figures. Everything after the mask runs on the analysis window only
+ * (window.c), in its compact layout inside the photo's planes, which are
+ * put back in the photo's layout at the end. Planes are freed as soon as
+ * the next stage no longer needs them. */
 #include <math.h>
 #include <string.h>
 
@@ -30,34 +33,69 @@ void skd_analysis_free(skd_analysis *a)
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
 
-/* l with the excluded pixels in one pass over the photo, the mask, and the
- * filled l; a->region holds R afterwards. */
-static int prepare_luminance(skd_ctx *ctx, const skd_image *img,
-                             const skd_region_spec *spec,
-                             const skd_colour_lut *lut, skd_analysis *a,
-                             float *l)
+/* One analysis on the way: the photo's planes (l, whose plane becomes
+ * a*, and those of a), the window, and the window's view of them: planes
+ * at the window's first row in its compact layout, pores in its
+ * coordinates, the figures. */
+typedef struct run {
+    const skd_image *img;
+    const skd_colour_lut *lut;
+    skd_analysis *a;
+    float *l;
+    skd_window win;
+    skd_analysis v;
+} run;
+
+/* l with the excluded pixels in one pass over the photo, and the mask M
+ * in a->region; then the window, and l and M moved into its layout. */
+static int mask_and_window(skd_ctx *ctx, const skd_region_spec *spec,
+                           int whole, run *r)
 {
-    skd_clip_rule rule = skd_mask_clip_rule(lut);
-    uint64_t region_pixels;
+    skd_analysis *a = r->a;
+    size_t w = a->width, h = a->height;
+    skd_clip_rule rule = skd_mask_clip_rule(r->lut);
     int st;
-    skd_luminance_plane(ctx, img, lut, &rule, l, a->region);
-    st = skd_finish_mask(ctx, img, spec, a->px_per_mm, a->region);
+    skd_luminance_plane(ctx, r->img, r->lut, &rule, r->l, a->region);
+    st = skd_finish_mask(ctx, r->img, spec, a->px_per_mm, a->region);
     if (st != SKD_OK)
         return st;
-    return skd_fill_masked(ctx, l, a->region, img->width, img->height,
-                           SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+    if (whole)
+        r->win = (skd_window){0, 0, w, h};
+    else
+        r->win = skd_window_of_mask(a->region, w, h,
+                                    skd_window_reach(a->px_per_mm));
+    skd_window_gather(r->l, w, sizeof *r->l, &r->win);
+    skd_window_gather(a->region, w, 1, &r->win);
+    r->v.width = (uint32_t)r->win.w;
+    r->v.height = (uint32_t)r->win.h;
+    r->v.px_per_mm = a->px_per_mm;
+    r->v.region = a->region + r->win.y0 * w;
+    return SKD_OK;
 }
 
-/* Texture plane and pores from the filled l. */
-static int texture_and_pores(skd_ctx *ctx, const float *l, skd_analysis *a)
+/* The fill (R in the view's region afterwards), the texture plane and the
+ * pores of the window. The texture plane is zeroed memory that only the
+ * window's stretch of is written, so its other pages are never mapped. */
+static int fill_texture_pores(skd_ctx *ctx, run *r)
 {
-    a->texture = skd_malloc_array(ctx, (size_t)a->width * a->height,
-                                  sizeof *a->texture);
+    skd_analysis *a = r->a, *v = &r->v;
+    float *l = r->l + r->win.y0 * a->width;
+    uint64_t region_pixels;
+    int st = skd_fill_masked(ctx, l, v->region, v->width, v->height,
+                             SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+    if (st != SKD_OK)
+        return st;
+    a->texture = skd_calloc(ctx, (size_t)a->width * a->height,
+                            sizeof *a->texture);
     if (!a->texture)
         return SKD_E_NOMEM;
-    return skd_filter_bank(ctx, l, a->width, a->height, a->px_per_mm,
-                           skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), a->region,
-                           a->texture, &a->pores, &a->n_pores);
+    v->texture = a->texture + r->win.y0 * a->width;
+    st = skd_filter_bank(ctx, l, v->width, v->height, a->px_per_mm,
+                         skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), v->region,
+                         v->texture, &v->pores, &v->n_pores);
+    a->pores = v->pores; /* the analysis owns them from here */
+    a->n_pores = v->n_pores;
+    return st;
 }
 
 /* The a* plane, the figures over R (the erythema values read from the
@@ -65,15 +103,41 @@ static int texture_and_pores(skd_ctx *ctx, const float *l, skd_analysis *a)
  * after the filter bank, so that it does not add to its peak memory, in
  * l's plane, whose pages are already mapped (a fresh plane costs a page
  * fault per 4 KB); the first pass of the statistics makes it. */
-static int figures(skd_ctx *ctx, const skd_image *img,
-                   const skd_colour_lut *lut, skd_analysis *a, float **l)
+static int figures(skd_ctx *ctx, run *r)
 {
-    a->a_star = *l;
-    *l = NULL;
-    a->red_area = skd_malloc(ctx, (size_t)a->width * a->height);
+    skd_analysis *a = r->a, *v = &r->v;
+    size_t w = a->width;
+    skd_photo_samples photo;
+    int st;
+    v->a_star = r->l + r->win.y0 * w;
+    a->red_area = skd_calloc(ctx, w * a->height, 1);
     if (!a->red_area)
         return SKD_E_NOMEM;
-    return skd_analysis_figures(ctx, a, img, lut, a->red_area);
+    v->red_area = a->red_area + r->win.y0 * w;
+    photo.rgb = r->img->rgb + 3 * (r->win.y0 * w + r->win.x0);
+    photo.stride = w;
+    photo.log10_linear = r->lut->log10_linear;
+    st = skd_window_figures(ctx, v, &photo, r->lut, v->red_area);
+    a->metrics = v->metrics;
+    return st;
+}
+
+/* The window's planes back in the photo's layout, zero outside it (a*
+ * too: l's plane holds l there), and the pores in photo coordinates. */
+static void place(run *r)
+{
+    skd_analysis *a = r->a;
+    size_t w = a->width, h = a->height;
+    skd_window_scatter(a->region, w, h, 1, &r->win, 0);
+    skd_window_scatter(a->texture, w, h, sizeof *a->texture, &r->win, 0);
+    skd_window_scatter(a->red_area, w, h, 1, &r->win, 0);
+    skd_window_scatter(r->l, w, h, sizeof *r->l, &r->win, 1);
+    a->a_star = r->l;
+    r->l = NULL;
+    for (size_t i = 0; i < a->n_pores; i++) {
+        a->pores[i].x += (float)r->win.x0;
+        a->pores[i].y += (float)r->win.y0;
+    }
 }
 
 static int check_image(skd_ctx *ctx, const skd_image *img)
@@ -87,13 +151,13 @@ static int check_image(skd_ctx *ctx, const skd_image *img)
     return SKD_OK;
 }
 
-int skd_analyze(skd_ctx *ctx, const skd_image *img,
-                const skd_region_spec *spec, skd_analysis **out)
+static int analyze(skd_ctx *ctx, const skd_image *img,
+                   const skd_region_spec *spec, int whole, skd_analysis **out)
 {
     analysis_owner *o;
     skd_analysis *a;
     skd_colour_lut *lut;
-    float *l = NULL;
+    run r;
     size_t n;
     int assumed, st;
 
@@ -118,22 +182,40 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
                   (a->px_per_mm < SKD_LOW_RES_PX_PER_MM ? SKD_WARN_LOW_RESOLUTION : 0u);
     n = (size_t)img->width * img->height;
     lut = skd_colour_lut_create(ctx);
+    memset(&r, 0, sizeof r);
+    r.img = img;
+    r.lut = lut;
+    r.a = a;
     a->region = skd_malloc(ctx, n);
-    l = skd_malloc_array(ctx, n, sizeof *l);
-    if (!lut || !a->region || !l)
+    r.l = skd_malloc_array(ctx, n, sizeof *r.l);
+    if (!lut || !a->region || !r.l)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
-        st = prepare_luminance(ctx, img, spec, lut, a, l);
+        st = mask_and_window(ctx, spec, whole, &r);
     if (st == SKD_OK)
-        st = texture_and_pores(ctx, l, a);
+        st = fill_texture_pores(ctx, &r);
     if (st == SKD_OK)
-        st = figures(ctx, img, lut, a, &l);
+        st = figures(ctx, &r);
+    if (st == SKD_OK)
+        place(&r);
     skd_dealloc(ctx, lut);
-    skd_dealloc(ctx, l);
+    skd_dealloc(ctx, r.l);
     if (st != SKD_OK) {
         skd_analysis_free(a);
         return st;
     }
     *out = a;
     return SKD_OK;
+}
+
+int skd_analyze(skd_ctx *ctx, const skd_image *img,
+                const skd_region_spec *spec, skd_analysis **out)
+{
+    return analyze(ctx, img, spec, 0, out);
+}
+
+int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,
+                      const skd_region_spec *spec, skd_analysis **out)
+{
+    return analyze(ctx, img, spec, 1, out);
 }

@@ -221,6 +221,42 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
 int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
                          const skd_colour_lut *lut, uint8_t *red_plane);
 
+/* skd_analysis_figures over a window of the photo: a is the window's
+ * view (its size, its planes in the window's layout, its pores in its
+ * coordinates), photo the samples of its first pixel with the photo's row
+ * stride. */
+int skd_window_figures(skd_ctx *ctx, skd_analysis *a,
+                       const skd_photo_samples *photo,
+                       const skd_colour_lut *lut, uint8_t *red_plane);
+
+/* The analysis window (window.c): the rectangle of the photo the fill, the
+ * filter bank and the statistics run on, the bounding box of M grown by
+ * skd_window_reach and clamped to the photo (the whole photo when M is
+ * empty). window.c explains the reach. In a plane of the photo (w wide)
+ * the window's compact layout is its rows, win.w elements each, one after
+ * the other from the start of its first row: skd_window_gather moves a
+ * plane's window there, in place; skd_window_scatter moves it back and
+ * zeroes what the compact rows left outside the window, or with
+ * zero_outside every element outside the window. Windows of whole rows
+ * are compact already and move nothing. */
+typedef struct skd_window {
+    size_t x0, y0, w, h;
+} skd_window;
+
+size_t skd_window_reach(double px_per_mm);
+skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
+                              size_t reach);
+int skd_window_is_whole(const skd_window *win, size_t w, size_t h);
+void skd_window_gather(void *plane, size_t w, size_t elem,
+                       const skd_window *win);
+void skd_window_scatter(void *plane, size_t w, size_t h, size_t elem,
+                        const skd_window *win, int zero_outside);
+
+/* skd_analyze with the window forced to the whole photo: the reference
+ * the window is tested against (test_metrics_window). */
+int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,
+                      const skd_region_spec *spec, skd_analysis **out);
+
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)
 {

@@ -172,6 +172,26 @@ BODY void erythema_block(const stats_job *job, size_t i0, size_t m,
     }
 }
 
+/* The a* values of pixels i0 .. i0 + m - 1 into job->a_star and their
+ * erythema values into e, from the photo's samples: one run when the
+ * photo's rows are the plane's, else a row at a time (a window). */
+BODY void a_star_block(const stats_job *job, size_t i0, size_t m,
+                       float *restrict e)
+{
+    const skd_photo_samples *p = job->photo;
+    size_t w = job->a->width, y = i0 / w, x = i0 % w;
+    if (p->stride == w) {
+        skd_a_star_row(p->rgb + 3 * i0, m, job->lut, job->a_star + i0, e);
+        return;
+    }
+    for (size_t j = 0; j < m; x = 0, y++) {
+        size_t run = w - x < m - j ? w - x : m - j;
+        skd_a_star_row(p->rgb + 3 * (y * p->stride + x), run, job->lut,
+                       job->a_star + i0 + j, e + j);
+        j += run;
+    }
+}
+
 /* sel_e: selected and not NaN (exponent all ones with a mantissa). */
 BODY void defined_block(const uint8_t *restrict sel, const float *restrict e,
                           size_t m, uint8_t *restrict sel_e)
@@ -217,7 +237,7 @@ BODY void pass_sums_body(stats_job *job, size_t chunk, size_t thread)
         size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
         selection_block(job, i, m, sel);
         if (job->lut)
-            skd_a_star_row(job->photo->rgb + 3 * i, m, job->lut, job->a_star + i, e);
+            a_star_block(job, i, m, e);
         else
             erythema_block(job, i, m, e);
         defined_block(sel, e, m, sel_e);
@@ -606,25 +626,35 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
     return job_figures(ctx, &job, median_a, out, red_plane);
 }
 
+int skd_window_figures(skd_ctx *ctx, skd_analysis *a,
+                       const skd_photo_samples *photo,
+                       const skd_colour_lut *lut, uint8_t *red_plane)
+{
+    stats_job job;
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!complete(a, photo, &a->metrics))
+        return skd_fail(ctx, SKD_E_INVALID, "analyze: incomplete analysis");
+    memset(&job, 0, sizeof job);
+    job.a = a;
+    job.photo = photo;
+    job.lut = lut;
+    job.a_star = a->a_star;
+    return job_figures(ctx, &job, NAN, &a->metrics, red_plane);
+}
+
 int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
                          const skd_colour_lut *lut, uint8_t *red_plane)
 {
     skd_photo_samples photo;
-    stats_job job;
     if (!ctx)
         return SKD_E_INVALID;
     photo.rgb = img->rgb;
     photo.stride = img->width;
     photo.log10_linear = lut->log10_linear;
-    if (img->width != a->width || img->height != a->height ||
-        !complete(a, &photo, &a->metrics))
+    if (img->width != a->width || img->height != a->height)
         return skd_fail(ctx, SKD_E_INVALID, "analyze: incomplete analysis");
-    memset(&job, 0, sizeof job);
-    job.a = a;
-    job.photo = &photo;
-    job.lut = lut;
-    job.a_star = a->a_star;
-    return job_figures(ctx, &job, NAN, &a->metrics, red_plane);
+    return skd_window_figures(ctx, a, &photo, lut, red_plane);
 }
 
 int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,

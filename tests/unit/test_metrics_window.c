@@ -1,0 +1,474 @@
+/* The analysis window (src/metrics/window.c): skd_analyze runs the fill,
+ * the filter bank and the statistics on the bounding box of M grown by the
+ * texture's reach, and must give the figures of the same analysis run over
+ * the whole photo (skd_analyze_whole) up to the 1 mm Gaussian's weight
+ * beyond its margin and float rounding. Two photos: synthetic skin with an
+ * ROI of a quarter of the frame, and a skin patch on a black background
+ * (excluded as too dark, Y < 0.01). Each has a pore drawn just inside R
+ * near the window's edge. Also: the window's geometry, the gather/scatter
+ * moves, and the planes outside the window. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "metrics/metrics.h"
+#include "metrics_test_util.h"
+
+#define S 20.0 /* px/mm */
+
+/* Darkens a round Gaussian dip of depth (l units) and sigma (px) into the
+ * photo at (cx, cy): linear RGB times exp(-depth g / 100). */
+static void draw_pore(skd_image *img, double cx, double cy, double sigma,
+                      double depth)
+{
+    long r = (long)ceil(5 * sigma);
+    for (long y = (long)cy - r; y <= (long)cy + r; y++)
+        for (long x = (long)cx - r; x <= (long)cx + r; x++) {
+            uint16_t *p = img->rgb + ((size_t)y * img->width + (size_t)x) * 3;
+            double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
+            double k = exp(-depth / 100.0 * exp(-d2 / (2 * sigma * sigma)));
+            for (int c = 0; c < 3; c++)
+                p[c] = tu_encode16(k * skd_srgb_decode(p[c] / 65535.0));
+        }
+}
+
+static skd_image *synth_skin(skd_ctx *ctx, uint32_t w, uint32_t h, uint64_t seed)
+{
+    skd_synth_params p;
+    skd_image *img = NULL;
+    char *truth = NULL;
+    skd_synth_defaults(&p, w, h, S);
+    p.seed = seed;
+    if (skd_synth(ctx, &p, &img, NULL, &truth) != SKD_OK) {
+        fprintf(stderr, "synth failed: %s\n", skd_ctx_message(ctx));
+        exit(1);
+    }
+    skd_free(ctx, truth);
+    return img;
+}
+
+static int near_pore(const skd_analysis *a, double x, double y)
+{
+    for (size_t i = 0; i < a->n_pores; i++)
+        if (fabs(a->pores[i].x - x) <= 2 && fabs(a->pores[i].y - y) <= 2)
+            return 1;
+    return 0;
+}
+
+/* The window skd_analyze uses for this photo and spec. */
+static skd_window window_of(skd_ctx *ctx, const skd_image *img,
+                            const skd_region_spec *spec)
+{
+    size_t n = (size_t)img->width * img->height;
+    uint8_t *m = malloc(n);
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
+    skd_window win = {0, 0, 0, 0};
+    if (m && lut &&
+        skd_build_mask(ctx, img, spec, S, lut, m) == SKD_OK)
+        win = skd_window_of_mask(m, img->width, img->height,
+                                 skd_window_reach(S));
+    skd_dealloc(ctx, lut);
+    free(m);
+    return win;
+}
+
+static int in_window(const skd_window *w, size_t x, size_t y)
+{
+    return x >= w->x0 && x < w->x0 + w->w && y >= w->y0 && y < w->y0 + w->h;
+}
+
+/* Windowed against whole-photo analysis: figures, pores, planes. */
+static void compare(const char *name, skd_ctx *ctx, const skd_image *img,
+                    const skd_region_spec *spec, double pore_x, double pore_y)
+{
+    skd_analysis *a = NULL, *b = NULL;
+    skd_window win = window_of(ctx, img, spec);
+    size_t w = img->width, h = img->height;
+    size_t region_diff = 0, red_diff = 0, astar_diff = 0, outside_nonzero = 0;
+    size_t pores_same = 0;
+    double tex_max = 0, str_max = 0;
+
+    CHECK_STATUS(skd_analyze(ctx, img, spec, &a), SKD_OK);
+    CHECK_STATUS(skd_analyze_whole(ctx, img, spec, &b), SKD_OK);
+    if (!a || !b)
+        goto done;
+    REPORT("%s: %zux%zu photo, window (%zu, %zu) %zux%zu = %.1f%% of it, "
+           "R %llu px", name, w, h, win.x0, win.y0, win.w, win.h,
+           100.0 * (double)(win.w * win.h) / (double)(w * h),
+           (unsigned long long)a->metrics.region_pixels);
+    CHECK(win.w * win.h < w * h);
+
+    /* Figures. Texture moments: 1e-4 relative, the truncation bound
+     * (window.c) with room for float rounding of the transforms of other
+     * sizes; the region and everything read pointwise from the photo are
+     * the same pixels, so the pore count, R and the red area are equal and
+     * the a* figures equal up to the order of the double sums. */
+    CHECK(a->metrics.region_pixels == b->metrics.region_pixels);
+    CHECK_REL(a->metrics.sa, b->metrics.sa, 1e-4);
+    CHECK_REL(a->metrics.sq, b->metrics.sq, 1e-4);
+    CHECK_REL(a->metrics.ssk, b->metrics.ssk, 1e-4);
+    CHECK_REL(a->metrics.sku, b->metrics.sku, 1e-4);
+    CHECK(a->metrics.pore_count == b->metrics.pore_count);
+    CHECK(a->n_pores == b->n_pores);
+    CHECK_REL(a->metrics.a_mean, b->metrics.a_mean, 1e-12);
+    CHECK(a->metrics.a_median == b->metrics.a_median);
+    CHECK_REL(a->metrics.erythema_index, b->metrics.erythema_index, 1e-12);
+    CHECK(a->metrics.red_area_fraction == b->metrics.red_area_fraction);
+    REPORT("  Sa %.9g vs %.9g (rel %.2g), Sq rel %.2g, Ssk rel %.2g, Sku rel %.2g",
+           a->metrics.sa, b->metrics.sa,
+           fabs(a->metrics.sa / b->metrics.sa - 1),
+           fabs(a->metrics.sq / b->metrics.sq - 1),
+           fabs(a->metrics.ssk / b->metrics.ssk - 1),
+           fabs(a->metrics.sku / b->metrics.sku - 1));
+    REPORT("  pores %u vs %u, a* mean rel %.2g, a* median %.9g vs %.9g, EI rel %.2g, "
+           "red area %.9g vs %.9g", a->metrics.pore_count,
+           b->metrics.pore_count,
+           fabs(a->metrics.a_mean / b->metrics.a_mean - 1),
+           a->metrics.a_median, b->metrics.a_median,
+           fabs(a->metrics.erythema_index / b->metrics.erythema_index - 1),
+           a->metrics.red_area_fraction, b->metrics.red_area_fraction);
+
+    /* Pores: same centres and radii; strengths differ as the pore bank's
+     * tiles lie elsewhere (their grid starts at the window's corner) */
+    for (size_t j = 0; j < b->n_pores; j++) {
+        const skd_pore *q = &b->pores[j];
+        for (size_t i = 0; i < a->n_pores; i++) {
+            const skd_pore *p = &a->pores[i];
+            if (p->x == q->x && p->y == q->y && p->radius == q->radius) {
+                double d = fabs(p->strength - q->strength) / q->strength;
+                pores_same++;
+                str_max = d > str_max ? d : str_max;
+                break;
+            }
+        }
+    }
+    CHECK(pores_same == b->n_pores);
+    CHECK(str_max < 1e-3);
+    CHECK(near_pore(a, pore_x, pore_y));
+    CHECK(near_pore(b, pore_x, pore_y));
+    REPORT("  pores at the same centres and radii: %zu of %zu; strength max rel "
+           "diff %.2g; the pore drawn at (%.0f, %.0f), %.0f px inside the "
+           "window's edge: %s / %s", pores_same, b->n_pores, str_max, pore_x,
+           pore_y, fmin(fmin(pore_x - (double)win.x0, (double)(win.x0 + win.w) - pore_x),
+                        fmin(pore_y - (double)win.y0, (double)(win.y0 + win.h) - pore_y)),
+           near_pore(a, pore_x, pore_y) ? "found" : "missed",
+           near_pore(b, pore_x, pore_y) ? "found" : "missed");
+
+    /* Planes: R, red area and a* in the window equal; texture in R within
+     * the truncation; outside the window texture and a* are 0 */
+    for (size_t y = 0; y < h; y++)
+        for (size_t x = 0; x < w; x++) {
+            size_t i = y * w + x;
+            region_diff += a->region[i] != b->region[i];
+            red_diff += a->red_area[i] != b->red_area[i];
+            if (!in_window(&win, x, y)) {
+                outside_nonzero += a->texture[i] != 0 || a->a_star[i] != 0 ||
+                                   a->region[i] || a->red_area[i];
+                continue;
+            }
+            astar_diff += memcmp(&a->a_star[i], &b->a_star[i], sizeof(float)) != 0;
+            if (a->region[i]) {
+                double d = fabs((double)a->texture[i] - b->texture[i]);
+                tex_max = d > tex_max ? d : tex_max;
+            }
+        }
+    CHECK(region_diff == 0);
+    CHECK(red_diff == 0);
+    CHECK(astar_diff == 0);
+    CHECK(outside_nonzero == 0);
+    /* T is about +-10 here; 2e-5 of l's level (about 60) at R's edge */
+    CHECK(tex_max < 2e-3);
+    REPORT("  planes: region/red area/a* pixels that differ %zu/%zu/%zu; "
+           "texture in R max |diff| %.3g; non-zero outside the window %zu",
+           region_diff, red_diff, astar_diff, tex_max, outside_nonzero);
+
+    /* skd_metrics_in_region (what compare uses) over the middle of R */
+    {
+        uint8_t *inc = calloc(w * h, 1);
+        skd_metrics ma, mb;
+        if (inc) {
+            for (size_t y = win.y0 + win.h / 4; y < win.y0 + 3 * win.h / 4; y++)
+                memset(inc + y * w + win.x0 + win.w / 4, 1, win.w / 2);
+            CHECK_STATUS(skd_metrics_in_region(ctx, a, img, inc, NAN, &ma), SKD_OK);
+            CHECK_STATUS(skd_metrics_in_region(ctx, b, img, inc, NAN, &mb), SKD_OK);
+            CHECK(ma.region_pixels == mb.region_pixels);
+            CHECK_REL(ma.sa, mb.sa, 1e-4);
+            CHECK(ma.pore_count == mb.pore_count);
+            CHECK(ma.a_mean == mb.a_mean && ma.red_area_fraction == mb.red_area_fraction);
+            REPORT("  metrics_in_region over the middle quarter of the window: "
+                   "%llu px, Sa rel %.2g, pores %u vs %u", (unsigned long long)ma.region_pixels,
+                   fabs(ma.sa / mb.sa - 1), ma.pore_count, mb.pore_count);
+        }
+        free(inc);
+    }
+    /* the same bits on two threads */
+    {
+        skd_analysis *c = NULL;
+        skd_ctx_set(ctx, SKD_OPT_THREADS, 2);
+        CHECK_STATUS(skd_analyze(ctx, img, spec, &c), SKD_OK);
+        skd_ctx_set(ctx, SKD_OPT_THREADS, 1);
+        if (c) {
+            CHECK(memcmp(&c->metrics, &a->metrics, sizeof c->metrics) == 0);
+            CHECK(c->n_pores == a->n_pores &&
+                  memcmp(c->pores, a->pores, a->n_pores * sizeof *a->pores) == 0);
+            CHECK(memcmp(c->texture, a->texture, w * h * sizeof *a->texture) == 0);
+        }
+        skd_analysis_free(c);
+    }
+done:
+    skd_analysis_free(a);
+    skd_analysis_free(b);
+}
+
+/* The reach, stage by stage: the filled l and the texture's 1 mm
+ * low-pass computed on the window against the whole photo. The window's
+ * edges mirror pixels with M = 0, so G*M and G*(l M) change only by the
+ * Gaussian's weight beyond its margin: at the window's edge about 2e-5 of
+ * the fill's contrast there; on R, a margin further in, nothing but
+ * rounding. */
+static void check_reach(const char *name, skd_ctx *ctx, const skd_image *img,
+                        const skd_region_spec *spec)
+{
+    size_t w = img->width, h = img->height, n = w * h;
+    float *l = malloc(n * sizeof *l), *lw = malloc(n * sizeof *lw);
+    float *c = malloc(n * sizeof *c), *cw = malloc(n * sizeof *cw);
+    uint8_t *m = malloc(n), *mw = malloc(n), *m0 = malloc(n);
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
+    skd_filter coarse = {SKD_FILTER_GAUSS, SKD_TEXTURE_COARSE_MM * S, 0};
+    skd_clip_rule rule;
+    skd_window win;
+    uint64_t rp, rpw;
+    double fill_edge = 0, fill_in = 0, coarse_r = 0, coarse_same = 0, gm_max = 0, l_lo = INFINITY, l_hi = -INFINITY;
+    size_t reach = skd_window_reach(S);
+    if (!l || !lw || !c || !cw || !m || !mw || !m0 || !lut) {
+        CHECK(0);
+        goto done;
+    }
+    rule = skd_mask_clip_rule(lut);
+    skd_luminance_plane(ctx, img, lut, &rule, l, m);
+    CHECK_STATUS(skd_finish_mask(ctx, img, spec, S, m), SKD_OK);
+    memcpy(lw, l, n * sizeof *l);
+    memcpy(mw, m, n);
+    memcpy(m0, m, n);
+    win = skd_window_of_mask(m, w, h, reach);
+    CHECK_STATUS(skd_fill_masked(ctx, l, m, w, h, S, &rp), SKD_OK);
+    skd_window_gather(lw, w, sizeof *lw, &win);
+    skd_window_gather(mw, w, 1, &win);
+    CHECK_STATUS(skd_fill_masked(ctx, lw + win.y0 * w, mw + win.y0 * w, win.w,
+                                 win.h, S, &rpw), SKD_OK);
+    CHECK(rp == rpw);
+    {
+        const float *src = l, *srcw = lw + win.y0 * w;
+        float *dst = c, *dstw = cw + win.y0 * w;
+        CHECK_STATUS(skd_fft_filter_planes(ctx, &src, &dst, 1, w, h,
+                                           skd_fft_margin(coarse.s1), &coarse), SKD_OK);
+        CHECK_STATUS(skd_fft_filter_planes(ctx, &srcw, &dstw, 1, win.w, win.h,
+                                           skd_fft_margin(coarse.s1), &coarse), SKD_OK);
+    }
+    skd_window_scatter(lw, w, h, sizeof *lw, &win, 1);
+    skd_window_scatter(mw, w, h, 1, &win, 0);
+    skd_window_scatter(cw, w, h, sizeof *cw, &win, 1);
+    {
+        /* G*M of the fill, whole and on the window (M as floats; the
+         * window's M is mw, gathered): the claim is about these sums */
+        float *fm = malloc(n * sizeof *fm), *gm = malloc(n * sizeof *gm);
+        float *fmw = malloc(n * sizeof *fmw), *gmw = malloc(n * sizeof *gmw);
+        skd_filter fill = {SKD_FILTER_GAUSS, SKD_FILL_SIGMA_MM * S, 0};
+        if (fm && gm && fmw && gmw) {
+            const float *src = fm, *srcw = fmw + win.y0 * w;
+            float *dst = gm, *dstw = gmw + win.y0 * w;
+            for (size_t i = 0; i < n; i++)
+                fm[i] = fmw[i] = m0[i] ? 1.0f : 0.0f;
+            skd_window_gather(fmw, w, sizeof *fmw, &win);
+            CHECK_STATUS(skd_fft_filter_planes(ctx, &src, &dst, 1, w, h,
+                                               skd_fft_margin(fill.s1), &fill), SKD_OK);
+            CHECK_STATUS(skd_fft_filter_planes(ctx, &srcw, &dstw, 1, win.w, win.h,
+                                               skd_fft_margin(fill.s1), &fill), SKD_OK);
+            skd_window_scatter(gmw, w, h, sizeof *gmw, &win, 1);
+            for (size_t y = win.y0; y < win.y0 + win.h; y++)
+                for (size_t x = win.x0; x < win.x0 + win.w; x++) {
+                    double d = fabs((double)gm[y * w + x] - gmw[y * w + x]);
+                    gm_max = d > gm_max ? d : gm_max;
+                }
+        }
+        free(fm);
+        free(gm);
+        free(fmw);
+        free(gmw);
+    }
+    {
+        /* the low-pass alone: the whole photo's filled l, on the window */
+        float *same = malloc(n * sizeof *same), *cs = malloc(n * sizeof *cs);
+        if (same && cs) {
+            const float *src = same + win.y0 * w;
+            float *dst = cs + win.y0 * w;
+            memcpy(same, l, n * sizeof *l);
+            skd_window_gather(same, w, sizeof *same, &win);
+            CHECK_STATUS(skd_fft_filter_planes(ctx, &src, &dst, 1, win.w, win.h,
+                                               skd_fft_margin(coarse.s1), &coarse), SKD_OK);
+            skd_window_scatter(cs, w, h, sizeof *cs, &win, 1);
+            for (size_t i = 0; i < n; i++)
+                if (m[i]) {
+                    double dc = fabs((double)c[i] - cs[i]);
+                    coarse_same = dc > coarse_same ? dc : coarse_same;
+                }
+        }
+        free(same);
+        free(cs);
+    }
+    for (size_t y = win.y0; y < win.y0 + win.h; y++)
+        for (size_t x = win.x0; x < win.x0 + win.w; x++) {
+            size_t i = y * w + x;
+            /* distance to the window's nearest edge inside the photo */
+            size_t d = SIZE_MAX;
+            double dl = fabs((double)l[i] - lw[i]);
+            if (win.x0 > 0) d = x - win.x0 < d ? x - win.x0 : d;
+            if (win.y0 > 0) d = y - win.y0 < d ? y - win.y0 : d;
+            if (win.x0 + win.w < w) d = win.x0 + win.w - 1 - x < d ? win.x0 + win.w - 1 - x : d;
+            if (win.y0 + win.h < h) d = win.y0 + win.h - 1 - y < d ? win.y0 + win.h - 1 - y : d;
+            if (d < reach)
+                fill_edge = dl > fill_edge ? dl : fill_edge;
+            else
+                fill_in = dl > fill_in ? dl : fill_in;
+            if (m[i] != mw[i])
+                CHECK(0);
+            if (m[i]) {
+                double dc = fabs((double)c[i] - cw[i]);
+                coarse_r = dc > coarse_r ? dc : coarse_r;
+                l_lo = l[i] < l_lo ? l[i] : l_lo;
+                l_hi = l[i] > l_hi ? l[i] : l_hi;
+            }
+        }
+    /* G*M: the mirror images of M beyond the window's edges lie 82.5 px
+     * or more away, whose weight is Q(82.5 / 20) = 1.85e-5 per edge (two
+     * at a corner), plus float rounding */
+    CHECK(gm_max < 2 * 1.85e-5 + 2e-6);
+    /* the filled l moves more where G*M is small, since the quotient
+     * divides the difference by G*M (>= 0.001): only pixels 26 px or more
+     * outside M, whose weight in the texture's 1 mm Gaussian at R is
+     * small: on M the low-pass differs by no more than it does from the
+     * same input (transforms of another size round differently; l is
+     * about -150 here, one float step 1.5e-5) */
+    CHECK(fill_in == 0);
+    CHECK(coarse_same < 1e-4);
+    CHECK(coarse_r < 1e-4);
+    REPORT("%s, stage by stage: G*M (fill) max |window - whole| %.3g; filled l "
+           "within a margin of the window's edge %.3g (l on M spans %.1f .. %.1f), "
+           "further in %.3g; G_1mm * filled l on M %.3g (from the whole photo's "
+           "filled l: %.3g)", name, gm_max, fill_edge, l_lo, l_hi, fill_in,
+           coarse_r, coarse_same);
+done:
+    skd_dealloc(ctx, lut);
+    free(l);
+    free(lw);
+    free(c);
+    free(cw);
+    free(m);
+    free(mw);
+    free(m0);
+}
+
+/* (a) ROI of a quarter of the frame, a pore 32 px inside its left edge
+ * (G*M there is about 0.95, so it is in R). */
+static void test_roi(skd_ctx *ctx)
+{
+    skd_image *img = synth_skin(ctx, 1280, 1024, 7);
+    skd_region_spec spec;
+    skd_window win;
+    memset(&spec, 0, sizeof spec);
+    spec.roi = (skd_roi){400, 300, 640, 512};
+    draw_pore(img, 400 + 32, 300 + 256, 2.1, 45);
+    win = window_of(ctx, img, &spec);
+    /* M fills the ROI up to its edges (no exclusion there): the window is
+     * the ROI grown by the reach, 82 px at 20 px/mm */
+    CHECK(skd_window_reach(S) == 82);
+    CHECK(win.x0 == 400 - 82 && win.y0 == 300 - 82 && win.w == 640 + 164 &&
+          win.h == 512 + 164);
+    compare("ROI", ctx, img, &spec, 400 + 32, 300 + 256);
+    check_reach("ROI", ctx, img, &spec);
+    skd_image_free(img);
+}
+
+/* (b) A 900 x 800 skin patch at (250, 200) on a black 1400 x 1200 photo:
+ * Y < 0.01 outside, grown by 0.25 mm (5 px), so M starts at x = 255. A pore
+ * 37 px inside the patch's right edge. */
+static void test_black_border(skd_ctx *ctx)
+{
+    skd_image *skin = synth_skin(ctx, 900, 800, 11);
+    skd_image *img = tu_image(ctx, 1400, 1200);
+    skd_window win;
+    memset(img->rgb, 0, (size_t)img->width * img->height * 3 * sizeof *img->rgb);
+    for (size_t y = 0; y < skin->height; y++)
+        memcpy(img->rgb + ((y + 200) * img->width + 250) * 3,
+               skin->rgb + y * skin->width * 3, skin->width * 3 * sizeof *img->rgb);
+    draw_pore(img, 250 + 900 - 37, 200 + 400, 2.1, 45);
+    win = window_of(ctx, img, NULL);
+    CHECK(win.x0 == 255 - 82 && win.y0 == 205 - 82 && win.w == 890 + 164 &&
+          win.h == 790 + 164);
+    compare("black border", ctx, img, NULL, 250 + 900 - 37, 200 + 400);
+    check_reach("black border", ctx, img, NULL);
+    skd_image_free(skin);
+    skd_image_free(img);
+}
+
+/* Gather then scatter gives the plane back, zero outside the window when
+ * asked, and leaves zeroed planes zero outside it. */
+static void test_moves(void)
+{
+    enum { W = 37, H = 23 };
+    skd_window cases[] = {{5, 3, 20, 11}, {0, 4, W, 9}, {0, 0, W, H},
+                          {36, 22, 1, 1}, {0, 0, 1, H}};
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        const skd_window *win = &cases[c];
+        float plane[W * H], zeroed[W * H];
+        size_t bad = 0, base = win->y0 * W;
+        for (size_t i = 0; i < W * H; i++) {
+            plane[i] = (float)i + 1;
+            zeroed[i] = in_window(win, i % W, i / W) ? (float)i + 1 : 0;
+        }
+        skd_window_gather(plane, W, sizeof *plane, win);
+        skd_window_gather(zeroed, W, sizeof *zeroed, win);
+        for (size_t j = 0; j < win->h; j++)
+            for (size_t x = 0; x < win->w; x++) {
+                float want = (float)((win->y0 + j) * W + win->x0 + x) + 1;
+                bad += plane[base + j * win->w + x] != want;
+                bad += zeroed[base + j * win->w + x] != want;
+            }
+        skd_window_scatter(plane, W, H, sizeof *plane, win, 1);
+        skd_window_scatter(zeroed, W, H, sizeof *zeroed, win, 0);
+        for (size_t i = 0; i < W * H; i++) {
+            float want = in_window(win, i % W, i / W) ? (float)i + 1 : 0;
+            bad += plane[i] != want;
+            bad += zeroed[i] != want;
+        }
+        CHECK(bad == 0);
+    }
+    {
+        /* the bounding box: one pixel, and none (the whole plane) */
+        uint8_t m[W * H];
+        skd_window win;
+        memset(m, 0, sizeof m);
+        win = skd_window_of_mask(m, W, H, 2);
+        CHECK(skd_window_is_whole(&win, W, H));
+        m[10 * W + 17] = 1;
+        m[12 * W + 3] = 1;
+        win = skd_window_of_mask(m, W, H, 2);
+        CHECK(win.x0 == 1 && win.y0 == 8 && win.w == 19 && win.h == 7);
+        m[22 * W + 36] = 1;
+        win = skd_window_of_mask(m, W, H, 2);
+        CHECK(win.x0 == 1 && win.y0 == 8 && win.w == 36 && win.h == 15);
+    }
+}
+
+int main(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, S);
+    test_moves();
+    test_roi(ctx);
+    test_black_border(ctx);
+    skd_ctx_free(ctx);
+    return check_done("test_metrics_window");
+}
