@@ -1,4 +1,6 @@
-/* The analysis mask M: which pixels can be measured at all. */
+/* The analysis mask M: which pixels can be measured at all; over the
+ * whole photo, or with an ROI over the colour rectangle, the only part of
+ * the photo M depends on. */
 #include <string.h>
 
 #include "../colour/colour.h"

@@ -267,8 +267,8 @@ void skd_window_zero_outside(void *plane, size_t w, size_t elem,
  * grown by that reach, clamped to the photo. Without an ROI, the whole
  * photo. skd_mask_in_rect is skd_build_mask on such a rectangle part,
  * writing l (photo layout, may be NULL) on part too: m (w*h, photo
- * layout) must be zero outside part on entry and gets M on part; within
- * the ROI it is skd_build_mask's M pixel for pixel. */
+ * layout) must be zero outside part on entry and gets M on part: then m
+ * is skd_build_mask's M pixel for pixel (test_metrics_window). */
 size_t skd_mask_grow_reach(double px_per_mm);
 skd_window skd_mask_colour_rect(const skd_image *img,
                                 const skd_region_spec *spec, double px_per_mm);
