@@ -198,4 +198,13 @@ void skd_luminance_plane(skd_ctx *ctx, const skd_image *img,
                          const skd_colour_lut *lut, const skd_clip_rule *rule,
                          float *l, uint8_t *clipped);
 
+/* skd_luminance_row over the rectangle rect = {x0, y0, cols, rows} of the
+ * image, read in place: its row j goes to l + j * l_stride and clipped +
+ * j * clipped_stride (NULLs as there), the same values as the whole plane
+ * has there. skd_analyze with an ROI reads only what M can depend on. */
+void skd_luminance_rect(skd_ctx *ctx, const skd_image *img,
+                        const skd_colour_lut *lut, const skd_clip_rule *rule,
+                        const size_t rect[4], float *l, size_t l_stride,
+                        uint8_t *clipped, size_t clipped_stride);
+
 #endif

@@ -1,8 +1,10 @@
 /* skd_analyze: photo -> planes -> mask -> window -> fill -> filter bank ->
- * figures. Everything after the mask runs on the analysis window only
- * (window.c), in its compact layout inside the photo's planes, which are
- * put back in the photo's layout at the end. Planes are freed as soon as
- * the next stage no longer needs them. */
+ * figures. With an ROI the colour pass and the mask cover only the colour
+ * rectangle (the ROI grown by the mask growth's reach, mask.c), and
+ * everything after the mask runs on the analysis window only (window.c),
+ * in its compact layout inside the photo's planes, which are put back in
+ * the photo's layout at the end. Planes are freed as soon as the next
+ * stage no longer needs them. */
 #include <math.h>
 #include <string.h>
 
@@ -42,28 +44,50 @@ typedef struct run {
     const skd_colour_lut *lut;
     skd_analysis *a;
     float *l;
+    skd_window rect; /* the colour rectangle */
     skd_window win;
     skd_analysis v;
 } run;
 
-/* l with the excluded pixels in one pass over the photo, and the mask M
- * in a->region; then the window, and l and M moved into its layout. */
+/* How much of the photo the colour pass and the mask cover. */
+enum { WINDOW, COLOUR_WHOLE, WHOLE };
+
+static int rect_is_whole(const run *r)
+{
+    return skd_window_is_whole(&r->rect, r->a->width, r->a->height);
+}
+
+/* l with the excluded pixels in one pass over the colour rectangle, and
+ * the mask M in a->region; then the window, and l and M moved into its
+ * layout. When the rectangle is not the whole photo both planes are
+ * zeroed memory written on it only: M is 0 outside it, and l is 0 there
+ * (so defined wherever the window reaches beyond the rectangle; the fill
+ * reads l where M = 0 and drops it). l on the rectangle outside the
+ * window is never read and is zeroed, so that l's plane is zero outside
+ * the window as place() leaves it. */
 static int mask_and_window(skd_ctx *ctx, const skd_region_spec *spec,
                            int whole, run *r)
 {
     skd_analysis *a = r->a;
     size_t w = a->width, h = a->height;
-    skd_clip_rule rule = skd_mask_clip_rule(r->lut);
+    size_t reach = skd_window_reach(a->px_per_mm);
     int st;
-    skd_luminance_plane(ctx, r->img, r->lut, &rule, r->l, a->region);
-    st = skd_finish_mask(ctx, r->img, spec, a->px_per_mm, a->region);
+    if (rect_is_whole(r)) {
+        skd_clip_rule rule = skd_mask_clip_rule(r->lut);
+        skd_luminance_plane(ctx, r->img, r->lut, &rule, r->l, a->region);
+        st = skd_finish_mask(ctx, r->img, spec, a->px_per_mm, a->region);
+    } else {
+        st = skd_mask_in_rect(ctx, r->img, spec, a->px_per_mm, r->lut,
+                              &r->rect, r->l, a->region);
+    }
     if (st != SKD_OK)
         return st;
     if (whole)
         r->win = (skd_window){0, 0, w, h};
     else
-        r->win = skd_window_of_mask(a->region, w, h,
-                                    skd_window_reach(a->px_per_mm));
+        r->win = skd_window_of_mask_in(a->region, w, h, &r->rect, reach);
+    if (!rect_is_whole(r))
+        skd_window_zero_outside(r->l, w, sizeof *r->l, &r->rect, &r->win);
     skd_window_gather(r->l, w, sizeof *r->l, &r->win);
     skd_window_gather(a->region, w, 1, &r->win);
     r->v.width = (uint32_t)r->win.w;
@@ -123,7 +147,8 @@ static int figures(skd_ctx *ctx, run *r)
 }
 
 /* The window's planes back in the photo's layout, zero outside it (a*
- * too: l's plane holds l there), and the pores in photo coordinates. */
+ * too: l's plane holds l there when the colour pass covered the photo,
+ * else zeros already), and the pores in photo coordinates. */
 static void place(run *r)
 {
     skd_analysis *a = r->a;
@@ -131,7 +156,7 @@ static void place(run *r)
     skd_window_scatter(a->region, w, h, 1, &r->win, 0);
     skd_window_scatter(a->texture, w, h, sizeof *a->texture, &r->win, 0);
     skd_window_scatter(a->red_area, w, h, 1, &r->win, 0);
-    skd_window_scatter(r->l, w, h, sizeof *r->l, &r->win, 1);
+    skd_window_scatter(r->l, w, h, sizeof *r->l, &r->win, rect_is_whole(r));
     a->a_star = r->l;
     r->l = NULL;
     for (size_t i = 0; i < a->n_pores; i++) {
@@ -152,7 +177,7 @@ static int check_image(skd_ctx *ctx, const skd_image *img)
 }
 
 static int analyze(skd_ctx *ctx, const skd_image *img,
-                   const skd_region_spec *spec, int whole, skd_analysis **out)
+                   const skd_region_spec *spec, int mode, skd_analysis **out)
 {
     analysis_owner *o;
     skd_analysis *a;
@@ -186,12 +211,21 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
     r.img = img;
     r.lut = lut;
     r.a = a;
-    a->region = skd_malloc(ctx, n);
-    r.l = skd_malloc_array(ctx, n, sizeof *r.l);
+    if (mode == WINDOW)
+        r.rect = skd_mask_colour_rect(img, spec, a->px_per_mm);
+    else
+        r.rect = (skd_window){0, 0, img->width, img->height};
+    if (rect_is_whole(&r)) {
+        a->region = skd_malloc(ctx, n);
+        r.l = skd_malloc_array(ctx, n, sizeof *r.l);
+    } else { /* zeroed: pages outside the rectangle are never mapped */
+        a->region = skd_calloc(ctx, n, 1);
+        r.l = skd_calloc(ctx, n, sizeof *r.l);
+    }
     if (!lut || !a->region || !r.l)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
-        st = mask_and_window(ctx, spec, whole, &r);
+        st = mask_and_window(ctx, spec, mode == WHOLE, &r);
     if (st == SKD_OK)
         st = fill_texture_pores(ctx, &r);
     if (st == SKD_OK)
@@ -211,11 +245,17 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
 int skd_analyze(skd_ctx *ctx, const skd_image *img,
                 const skd_region_spec *spec, skd_analysis **out)
 {
-    return analyze(ctx, img, spec, 0, out);
+    return analyze(ctx, img, spec, WINDOW, out);
 }
 
 int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,
                       const skd_region_spec *spec, skd_analysis **out)
 {
-    return analyze(ctx, img, spec, 1, out);
+    return analyze(ctx, img, spec, WHOLE, out);
+}
+
+int skd_analyze_colour_whole(skd_ctx *ctx, const skd_image *img,
+                             const skd_region_spec *spec, skd_analysis **out)
+{
+    return analyze(ctx, img, spec, COLOUR_WHOLE, out);
 }

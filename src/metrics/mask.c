@@ -1,4 +1,6 @@
-/* The analysis mask M: which pixels can be measured at all. */
+/* The analysis mask M: which pixels can be measured at all; over the
+ * whole photo, or with an ROI over the colour rectangle, the only part of
+ * the photo M depends on. */
 #include <string.h>
 
 #include "../colour/colour.h"
@@ -61,32 +63,85 @@ static void narrow_by_mask_row(const uint16_t *restrict mask, size_t n,
             m[i] = 0;
 }
 
-int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
-                    const skd_region_spec *spec, double px_per_mm, uint8_t *m)
+/* The mask's growth reaches floor(r) pixels along a row or a column, r =
+ * SKD_MASK_GROW_MM * px_per_mm the radius skd_grow_mask is given: it sets
+ * a pixel when an excluded pixel centre lies within Euclidean distance r,
+ * so |dx| and |dy| are at most r, whole numbers, so at most floor(r) (the
+ * row compares take R = (int)r, the distance transform tests d^2 <= r^2 on
+ * whole-pixel offsets). SIZE_MAX (everything) when r is not a finite
+ * non-negative number. */
+size_t skd_mask_grow_reach(double px_per_mm)
 {
-    size_t w = img->width, h = img->height;
-    int st = skd_check_region_spec(ctx, img, spec);
-    if (st != SKD_OK)
-        return st;
-    st = skd_grow_mask(ctx, m, w, h, SKD_MASK_GROW_MM * px_per_mm, 1);
+    double r = SKD_MASK_GROW_MM * px_per_mm;
+    if (!(r >= 0) || r >= 1e15)
+        return SIZE_MAX;
+    return (size_t)r;
+}
+
+skd_window skd_mask_colour_rect(const skd_image *img,
+                                const skd_region_spec *spec, double px_per_mm)
+{
+    size_t w = img->width, h = img->height, reach;
+    skd_window win = {0, 0, w, h};
+    rect r;
+    if (!roi_given(spec))
+        return win;
+    r = clip_roi(img, &spec->roi);
+    reach = skd_mask_grow_reach(px_per_mm);
+    win.x0 = r.x0 > reach ? r.x0 - reach : 0;
+    win.y0 = r.y0 > reach ? r.y0 - reach : 0;
+    win.w = (w - r.x1 > reach ? r.x1 + reach : w) - win.x0;
+    win.h = (h - r.y1 > reach ? r.y1 + reach : h) - win.y0;
+    return win;
+}
+
+/* The rest of M after the excluded pixels of the rectangle `part` of the
+ * photo are in m, compact (rows of part->w bytes): growth, user mask,
+ * ROI. Within the ROI the result is the whole photo's whenever part holds
+ * the ROI grown by the growth's reach (skd_mask_colour_rect). */
+static int finish_part(skd_ctx *ctx, const skd_image *img,
+                       const skd_region_spec *spec, double px_per_mm,
+                       const skd_window *part, uint8_t *m)
+{
+    size_t w = img->width, pw = part->w;
+    int st = skd_grow_mask(ctx, m, pw, part->h, SKD_MASK_GROW_MM * px_per_mm, 1);
     if (st != SKD_OK)
         return st;
     if (spec && spec->mask)
-        for (size_t y = 0; y < h; y++)
-            narrow_by_mask_row(spec->mask->rgb + y * w * 3, w, m + y * w);
+        for (size_t j = 0; j < part->h; j++)
+            narrow_by_mask_row(spec->mask->rgb +
+                                   3 * ((part->y0 + j) * w + part->x0),
+                               pw, m + j * pw);
     if (roi_given(spec)) {
         rect r = clip_roi(img, &spec->roi);
-        for (size_t y = 0; y < h; y++) {
-            uint8_t *row = m + y * w;
+        /* the ROI's columns in part's, clamped to it */
+        size_t left = r.x0 > part->x0 ? r.x0 - part->x0 : 0;
+        size_t right = r.x1 > part->x0 ? r.x1 - part->x0 : 0;
+        left = left < pw ? left : pw;
+        right = right < pw ? right : pw;
+        right = right > left ? right : left;
+        for (size_t j = 0; j < part->h; j++) {
+            size_t y = part->y0 + j;
+            uint8_t *row = m + j * pw;
             if (y < r.y0 || y >= r.y1) {
-                memset(row, 0, w);
+                memset(row, 0, pw);
                 continue;
             }
-            memset(row, 0, r.x0);
-            memset(row + r.x1, 0, w - r.x1);
+            memset(row, 0, left);
+            memset(row + right, 0, pw - right);
         }
     }
     return SKD_OK;
+}
+
+int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
+                    const skd_region_spec *spec, double px_per_mm, uint8_t *m)
+{
+    skd_window whole = {0, 0, img->width, img->height};
+    int st = skd_check_region_spec(ctx, img, spec);
+    if (st != SKD_OK)
+        return st;
+    return finish_part(ctx, img, spec, px_per_mm, &whole, m);
 }
 
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
@@ -99,4 +154,26 @@ int skd_build_mask(skd_ctx *ctx, const skd_image *img,
         return st;
     skd_luminance_plane(ctx, img, lut, &rule, NULL, m);
     return skd_finish_mask(ctx, img, spec, px_per_mm, m);
+}
+
+int skd_mask_in_rect(skd_ctx *ctx, const skd_image *img,
+                     const skd_region_spec *spec, double px_per_mm,
+                     const skd_colour_lut *lut, const skd_window *part,
+                     float *l, uint8_t *m)
+{
+    skd_clip_rule rule = skd_mask_clip_rule(lut);
+    size_t w = img->width, box[4] = {part->x0, part->y0, part->w, part->h};
+    /* the excluded pixels in part's compact layout from its first row,
+     * where skd_window_scatter expects it */
+    uint8_t *compact = m + part->y0 * w;
+    int st = skd_check_region_spec(ctx, img, spec);
+    if (st != SKD_OK)
+        return st;
+    skd_luminance_rect(ctx, img, lut, &rule, box,
+                       l ? l + part->y0 * w + part->x0 : NULL, w, compact,
+                       part->w);
+    st = finish_part(ctx, img, spec, px_per_mm, part, compact);
+    if (st == SKD_OK)
+        skd_window_scatter(m, w, img->height, 1, part, 0);
+    return st;
 }

@@ -251,11 +251,41 @@ void skd_window_gather(void *plane, size_t w, size_t elem,
                        const skd_window *win);
 void skd_window_scatter(void *plane, size_t w, size_t h, size_t elem,
                         const skd_window *win, int zero_outside);
+/* skd_window_of_mask when M is known to be zero outside the rectangle
+ * part: only part is read. */
+skd_window skd_window_of_mask_in(const uint8_t *m, size_t w, size_t h,
+                                 const skd_window *part, size_t reach);
+/* Zero the elements of the rectangle area of a plane (photo layout, w
+ * wide) that lie outside the rectangle keep. */
+void skd_window_zero_outside(void *plane, size_t w, size_t elem,
+                             const skd_window *area, const skd_window *keep);
+
+/* The colour rectangle (mask.c): with an ROI, M is zero outside it and
+ * within it depends only on the excluded pixels within the growth's reach
+ * (skd_mask_grow_reach, floor(0.25 mm * px_per_mm): 5 px at 20 px/mm), so
+ * the colour pass and the mask need only the ROI clipped to the photo and
+ * grown by that reach, clamped to the photo. Without an ROI, the whole
+ * photo. skd_mask_in_rect is skd_build_mask on such a rectangle part,
+ * writing l (photo layout, may be NULL) on part too: m (w*h, photo
+ * layout) must be zero outside part on entry and gets M on part: then m
+ * is skd_build_mask's M pixel for pixel (test_metrics_window). */
+size_t skd_mask_grow_reach(double px_per_mm);
+skd_window skd_mask_colour_rect(const skd_image *img,
+                                const skd_region_spec *spec, double px_per_mm);
+int skd_mask_in_rect(skd_ctx *ctx, const skd_image *img,
+                     const skd_region_spec *spec, double px_per_mm,
+                     const skd_colour_lut *lut, const skd_window *part,
+                     float *l, uint8_t *m);
 
 /* skd_analyze with the window forced to the whole photo: the reference
  * the window is tested against (test_metrics_window). */
 int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,
                       const skd_region_spec *spec, skd_analysis **out);
+/* skd_analyze with the colour pass and the mask over the whole photo
+ * whatever the ROI (the window as skd_analyze has it): the reference the
+ * colour rectangle is tested against (test_metrics_window). */
+int skd_analyze_colour_whole(skd_ctx *ctx, const skd_image *img,
+                             const skd_region_spec *spec, skd_analysis **out);
 
 /* The red-area predicate, shared by the plane and the statistics. */
 static inline int skd_is_red(float a_star, double reference, double delta)

@@ -69,25 +69,29 @@ static size_t last_set_end(const uint8_t *p, size_t n)
     return i;
 }
 
-skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
-                              size_t reach)
+skd_window skd_window_of_mask_in(const uint8_t *m, size_t w, size_t h,
+                                 const skd_window *part, size_t reach)
 {
     skd_window whole = {0, 0, w, h};
-    size_t y0 = 0, y1 = h, x0 = w, x1 = 0;
-    while (y0 < h && first_set(m + y0 * w, w) == w)
+    const uint8_t *base = m + part->x0; /* rows of part from here, w apart */
+    size_t pw = part->w, end = part->y0 + part->h;
+    size_t y0 = part->y0, y1 = end, x0 = pw, x1 = 0;
+    while (y0 < end && first_set(base + y0 * w, pw) == pw)
         y0++;
-    if (y0 == h)
+    if (y0 == end)
         return whole; /* no M: the fill reports the empty region */
-    while (first_set(m + (y1 - 1) * w, w) == w)
+    while (first_set(base + (y1 - 1) * w, pw) == pw)
         y1--;
     /* each row is read only up to the columns already known to be in B */
     for (size_t y = y0; y < y1; y++) {
-        const uint8_t *row = m + y * w;
+        const uint8_t *row = base + y * w;
         size_t a = first_set(row, x0);
-        x1 += last_set_end(row + x1, w - x1);
+        x1 += last_set_end(row + x1, pw - x1);
         if (a < x0)
             x0 = a;
     }
+    x0 += part->x0;
+    x1 += part->x0;
     {
         skd_window win;
         win.x0 = x0 > reach ? x0 - reach : 0;
@@ -96,6 +100,13 @@ skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
         win.h = (h - y1 > reach ? y1 + reach : h) - win.y0;
         return win;
     }
+}
+
+skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
+                              size_t reach)
+{
+    skd_window whole = {0, 0, w, h};
+    return skd_window_of_mask_in(m, w, h, &whole, reach);
 }
 
 int skd_window_is_whole(const skd_window *win, size_t w, size_t h)
@@ -155,5 +166,26 @@ void skd_window_scatter(void *plane, size_t w, size_t h, size_t elem,
             r1 = end;
         zero(plane, elem, r0, left < r1 ? left : r1);
         zero(plane, elem, right, r1);
+    }
+}
+
+void skd_window_zero_outside(void *plane, size_t w, size_t elem,
+                             const skd_window *area, const skd_window *keep)
+{
+    size_t kx1 = keep->x0 + keep->w, ky1 = keep->y0 + keep->h;
+    size_t ax1 = area->x0 + area->w;
+    /* keep's columns within area's: [left, right) */
+    size_t left = keep->x0 > area->x0 ? keep->x0 : area->x0;
+    size_t right = kx1 < ax1 ? kx1 : ax1;
+    if (right < left)
+        right = left = area->x0;
+    for (size_t y = area->y0; y < area->y0 + area->h; y++) {
+        size_t r = y * w;
+        if (y < keep->y0 || y >= ky1 || left == right) {
+            zero(plane, elem, r + area->x0, r + ax1);
+            continue;
+        }
+        zero(plane, elem, r + area->x0, r + left);
+        zero(plane, elem, r + right, r + ax1);
     }
 }

@@ -6,7 +6,10 @@
  * ROI of a quarter of the frame, and a skin patch on a black background
  * (excluded as too dark, Y < 0.01). Each has a pore drawn just inside R
  * near the window's edge. Also: the window's geometry, the gather/scatter
- * moves, and the planes outside the window. */
+ * moves, and the planes outside the window. And the colour rectangle: with
+ * an ROI, the colour pass and the mask run on the ROI grown by the mask
+ * growth's reach, and M, the figures and the planes are those of the
+ * colour pass over the whole photo, bit for bit. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -462,6 +465,187 @@ static void test_moves(void)
     }
 }
 
+/* One pixel's three samples. */
+static void set_px(skd_image *img, size_t x, size_t y, uint16_t v)
+{
+    uint16_t *p = img->rgb + 3 * (y * img->width + x);
+    p[0] = p[1] = p[2] = v;
+}
+
+/* M from the colour rectangle `part` (skd_mask_in_rect into zeroed planes)
+ * against skd_build_mask over the whole photo: pixels that differ over the
+ * whole plane (-1 on failure); with l, also l on part against the whole
+ * photo's l, bit for bit, into *l_diff. */
+static long mask_diff(skd_ctx *ctx, const skd_image *img,
+                      const skd_region_spec *spec, double s,
+                      const skd_window *part, size_t *l_diff)
+{
+    size_t w = img->width, n = w * img->height;
+    uint8_t *ref = malloc(n), *m = calloc(n, 1), *tmp = malloc(n);
+    float *l = calloc(n, sizeof *l), *lref = malloc(n * sizeof *lref);
+    skd_colour_lut *lut = skd_colour_lut_create(ctx);
+    long diff = -1;
+    if (ref && m && tmp && l && lref && lut &&
+        skd_build_mask(ctx, img, spec, s, lut, ref) == SKD_OK &&
+        skd_mask_in_rect(ctx, img, spec, s, lut, part, l, m) == SKD_OK) {
+        diff = 0;
+        for (size_t i = 0; i < n; i++)
+            diff += m[i] != ref[i];
+        if (l_diff) {
+            skd_clip_rule rule = skd_mask_clip_rule(lut);
+            skd_luminance_plane(ctx, img, lut, &rule, lref, tmp);
+            *l_diff = 0;
+            for (size_t y = 0; y < img->height; y++)
+                for (size_t x = 0; x < w; x++) {
+                    size_t i = y * w + x;
+                    int in = in_window(part, x, y);
+                    *l_diff += in ? memcmp(&l[i], &lref[i], sizeof *l) != 0
+                                  : l[i] != 0;
+                }
+        }
+    }
+    skd_dealloc(ctx, lut);
+    free(ref);
+    free(m);
+    free(tmp);
+    free(l);
+    free(lref);
+    return diff;
+}
+
+/* (c) The colour rectangle. With an ROI the colour pass and the mask run
+ * on the ROI grown by the growth's reach, floor(0.25 mm * s) = 5 px at
+ * 20 px/mm; M must be the whole photo's M pixel for pixel. Exclusions
+ * drawn around the ROI's border: highlights 3 px, 5 px (exactly the
+ * reach: 5 <= 5) and diagonally sqrt(18) px outside it, which grow into
+ * it; one 6 px and one diagonally sqrt(32) = 5.7 px outside, which must
+ * not; a dark pixel 5 px below; a highlight across the right edge. A
+ * rectangle one pixel short of the reach must miss the 5 px ones (the
+ * comparison can fail). Then the figures and planes of skd_analyze
+ * against the same analysis with the colour pass over the whole photo:
+ * equal bit for bit. Also at 140 px/mm (reach 35 px, the growth then is
+ * the distance transform) and with a user mask. */
+static void test_colour_rect(skd_ctx *ctx)
+{
+    skd_image *img = synth_skin(ctx, 640, 512, 5);
+    skd_region_spec spec;
+    skd_window part, short_part;
+    size_t l_diff = 1;
+    long diff, diff_short;
+    const uint16_t hi = 65535;
+    memset(&spec, 0, sizeof spec);
+    spec.roi = (skd_roi){200, 150, 240, 200}; /* [200, 440) x [150, 350) */
+    set_px(img, 197, 250, hi);                 /* 3 px left: reaches */
+    set_px(img, 196, 250, hi);
+    set_px(img, 195, 300, hi);                 /* 5 px: reaches x = 200 */
+    set_px(img, 194, 330, hi);                 /* 6 px: does not */
+    set_px(img, 197, 147, hi);                 /* (3, 3) from the corner */
+    set_px(img, 444, 146, hi);                 /* (5, 4) from (439, 150) */
+    set_px(img, 300, 354, 0);                  /* dark, 5 px below */
+    for (size_t x = 436; x < 446; x++)         /* across the right edge */
+        for (size_t y = 280; y < 284; y++)
+            set_px(img, x, y, hi);
+    CHECK(skd_mask_grow_reach(S) == 5);
+    part = skd_mask_colour_rect(img, &spec, S);
+    CHECK(part.x0 == 195 && part.y0 == 145 && part.w == 250 && part.h == 210);
+    diff = mask_diff(ctx, img, &spec, S, &part, &l_diff);
+    CHECK(diff == 0);
+    CHECK(l_diff == 0);
+    short_part = (skd_window){196, 146, 248, 208};
+    diff_short = mask_diff(ctx, img, &spec, S, &short_part, NULL);
+    CHECK(diff_short > 0);
+    {
+        /* the drawn exclusions did what the radii say (whole-photo M) */
+        uint8_t *m = malloc((size_t)img->width * img->height);
+        skd_colour_lut *lut = skd_colour_lut_create(ctx);
+        if (m && lut && skd_build_mask(ctx, img, &spec, S, lut, m) == SKD_OK) {
+            size_t w = img->width;
+            CHECK(m[250 * w + 200] == 0 && m[250 * w + 201] == 0);
+            CHECK(m[300 * w + 200] == 0 && m[300 * w + 201] == 1);
+            CHECK(m[330 * w + 200] == 1);
+            CHECK(m[150 * w + 200] == 0);  /* (3, 3) from the corner */
+            CHECK(m[150 * w + 439] == 1);  /* 6.4 px away */
+            CHECK(m[349 * w + 300] == 0 && m[348 * w + 300] == 1);
+            CHECK(m[282 * w + 431] == 0 && m[282 * w + 430] == 1);
+        } else {
+            CHECK(0);
+        }
+        skd_dealloc(ctx, lut);
+        free(m);
+    }
+    REPORT("colour rectangle at 20 px/mm: (%zu, %zu) %zux%zu for ROI (200, 150) "
+           "240x200; M pixels that differ from the whole photo's %ld, l on it "
+           "differs / non-zero outside it %zu; a rectangle 1 px short: %ld differ",
+           part.x0, part.y0, part.w, part.h, diff, l_diff, diff_short);
+
+    /* the figures and planes, bit for bit, one and two threads */
+    for (int threads = 1; threads <= 2; threads++) {
+        skd_analysis *a = NULL, *b = NULL;
+        size_t n = (size_t)img->width * img->height, planes_diff = 0;
+        skd_ctx_set(ctx, SKD_OPT_THREADS, threads);
+        CHECK_STATUS(skd_analyze(ctx, img, &spec, &a), SKD_OK);
+        CHECK_STATUS(skd_analyze_colour_whole(ctx, img, &spec, &b), SKD_OK);
+        if (a && b) {
+            CHECK(memcmp(&a->metrics, &b->metrics, sizeof a->metrics) == 0);
+            CHECK(a->n_pores == b->n_pores && a->n_pores > 0 &&
+                  memcmp(a->pores, b->pores, a->n_pores * sizeof *a->pores) == 0);
+            planes_diff += memcmp(a->region, b->region, n) != 0;
+            planes_diff += memcmp(a->red_area, b->red_area, n) != 0;
+            planes_diff += memcmp(a->texture, b->texture, n * sizeof *a->texture) != 0;
+            planes_diff += memcmp(a->a_star, b->a_star, n * sizeof *a->a_star) != 0;
+            CHECK(planes_diff == 0);
+            REPORT("  analysis (%d thread%s): R %llu px, Sa %.9g vs %.9g, pores %u "
+                   "vs %u, a* mean %.9g vs %.9g, planes that differ %zu of 4",
+                   threads, threads > 1 ? "s" : "",
+                   (unsigned long long)a->metrics.region_pixels, a->metrics.sa,
+                   b->metrics.sa, a->metrics.pore_count, b->metrics.pore_count,
+                   a->metrics.a_mean, b->metrics.a_mean, planes_diff);
+        }
+        skd_analysis_free(a);
+        skd_analysis_free(b);
+    }
+    skd_ctx_set(ctx, SKD_OPT_THREADS, 1);
+
+    {
+        /* 140 px/mm: growth 35 px by the distance transform; spots 35 px
+         * left of the ROI and 36 px right of it, a dark one 25 px above */
+        const double s2 = 140.0;
+        set_px(img, 165, 200, hi);
+        set_px(img, 475, 220, hi);
+        set_px(img, 260, 125, 0);
+        CHECK(skd_mask_grow_reach(s2) == 35);
+        part = skd_mask_colour_rect(img, &spec, s2);
+        CHECK(part.x0 == 165 && part.y0 == 115 && part.w == 310 && part.h == 270);
+        diff = mask_diff(ctx, img, &spec, s2, &part, NULL);
+        short_part = (skd_window){166, 116, 308, 268};
+        diff_short = mask_diff(ctx, img, &spec, s2, &short_part, NULL);
+        CHECK(diff == 0);
+        CHECK(diff_short > 0);
+        REPORT("colour rectangle at 140 px/mm (reach 35 px): M pixels that "
+               "differ %ld; a rectangle 1 px short: %ld", diff, diff_short);
+    }
+    {
+        /* a user mask with the ROI: excludes a band across the ROI */
+        skd_image *um = tu_image(ctx, img->width, img->height);
+        size_t n = (size_t)img->width * img->height;
+        for (size_t i = 0; i < 3 * n; i++)
+            um->rgb[i] = (i / 3) % img->width < 300 ? 0 : 1;
+        spec.mask = um;
+        part = skd_mask_colour_rect(img, &spec, S);
+        diff = mask_diff(ctx, img, &spec, S, &part, NULL);
+        CHECK(diff == 0);
+        REPORT("with a user mask: M pixels that differ %ld", diff);
+        spec.mask = NULL;
+        skd_image_free(um);
+    }
+    {
+        /* no ROI: the whole photo */
+        part = skd_mask_colour_rect(img, NULL, S);
+        CHECK(skd_window_is_whole(&part, img->width, img->height));
+    }
+    skd_image_free(img);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -469,6 +653,7 @@ int main(void)
     test_moves();
     test_roi(ctx);
     test_black_border(ctx);
+    test_colour_rect(ctx);
     skd_ctx_free(ctx);
     return check_done("test_metrics_window");
 }
