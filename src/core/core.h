@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "skindiff.h"
 
@@ -77,5 +78,25 @@ typedef void (*skd_chunk_fn)(void *arg, size_t chunk, size_t thread);
 void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
                          void *arg);
 size_t skd_parallel_threads(const skd_ctx *ctx, size_t n_chunks);
+
+/* Index of the first non-zero byte of p[i..n), or n: zeros are skipped a
+ * word at a time (masks are mostly long runs). Always inlined, so that the
+ * vector copies of the statistics loops get it too. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline size_t skd_next_nonzero(const uint8_t *p, size_t i, size_t n)
+{
+    while (i + 8 <= n) {
+        uint64_t word;
+        memcpy(&word, p + i, sizeof word);
+        if (word)
+            break;
+        i += 8;
+    }
+    while (i < n && !p[i])
+        i++;
+    return i;
+}
 
 #endif

@@ -64,22 +64,6 @@ typedef struct stats_job {
     uint8_t *red_plane;
 } stats_job;
 
-/* Index of the first non-zero byte of p[i..n), or n: zeros are skipped a
- * word at a time. */
-BODY size_t next_set(const uint8_t *p, size_t i, size_t n)
-{
-    while (i + 8 <= n) {
-        uint64_t word;
-        memcpy(&word, p + i, sizeof word);
-        if (word)
-            break;
-        i += 8;
-    }
-    while (i < n && !p[i])
-        i++;
-    return i;
-}
-
 /* a* values as keys that sort like the floats (not NaN). */
 BODY uint32_t float_key(float f)
 {
@@ -313,7 +297,8 @@ BODY void low_bits_block(uint8_t *restrict sel, const float *restrict a,
         uint32_t top = float_key(a[j]) >> 16;
         sel[j] &= (top == mid0) | (top == mid1);
     }
-    for (size_t j = next_set(sel, 0, m); j < m; j = next_set(sel, j + 1, m)) {
+    for (size_t j = skd_next_nonzero(sel, 0, m); j < m;
+         j = skd_next_nonzero(sel, j + 1, m)) {
         uint32_t key = float_key(a[j]);
         low[((key >> 16) == mid0 ? 0 : BUCKETS) + (key & 0xffffu)]++;
     }

@@ -41,17 +41,7 @@ size_t skd_window_reach(double px_per_mm)
  * none. */
 static size_t first_set(const uint8_t *p, size_t n)
 {
-    size_t i = 0;
-    while (i + 8 <= n) {
-        uint64_t word;
-        memcpy(&word, p + i, sizeof word);
-        if (word)
-            break;
-        i += 8;
-    }
-    while (i < n && !p[i])
-        i++;
-    return i;
+    return skd_next_nonzero(p, 0, n);
 }
 
 static size_t last_set_end(const uint8_t *p, size_t n)
