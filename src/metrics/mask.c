@@ -1,6 +1,6 @@
 /* The analysis mask M: which pixels can be measured at all; over the
- * whole photo, or with an ROI over the colour rectangle, the only part of
- * the photo M depends on. */
+ * whole photo, or with an ROI or a user mask over the colour rectangle,
+ * the only part of the photo M depends on. */
 #include <string.h>
 
 #include "../colour/colour.h"
@@ -78,15 +78,41 @@ size_t skd_mask_grow_reach(double px_per_mm)
     return (size_t)r;
 }
 
+/* r narrowed to the bounding box of the user mask's included pixels
+ * within it; 0 when it holds none. */
+static int narrow_to_mask_box(const skd_image *mask, rect *r)
+{
+    size_t w = mask->width, x0 = r->x1, x1 = r->x0, y0 = r->y1, y1 = r->y0;
+    for (size_t y = r->y0; y < r->y1; y++) {
+        const uint16_t *row = mask->rgb + 3 * (y * w);
+        for (size_t x = r->x0; x < r->x1; x++)
+            if (row[3 * x] | row[3 * x + 1] | row[3 * x + 2]) {
+                x0 = x < x0 ? x : x0;
+                x1 = x + 1 > x1 ? x + 1 : x1;
+                y0 = y < y0 ? y : y0;
+                y1 = y + 1;
+            }
+    }
+    if (x0 >= x1)
+        return 0;
+    *r = (rect){x0, y0, x1, y1};
+    return 1;
+}
+
 skd_window skd_mask_colour_rect(const skd_image *img,
                                 const skd_region_spec *spec, double px_per_mm)
 {
     size_t w = img->width, h = img->height, reach;
     skd_window win = {0, 0, w, h};
-    rect r;
-    if (!roi_given(spec))
+    rect r = {0, 0, w, h};
+    if (!roi_given(spec) && !(spec && spec->mask))
         return win;
-    r = clip_roi(img, &spec->roi);
+    if (roi_given(spec))
+        r = clip_roi(img, &spec->roi);
+    /* M is 0 outside the user mask too; an empty one gets the whole photo,
+     * whose path reports the empty region */
+    if (spec->mask && !narrow_to_mask_box(spec->mask, &r))
+        return win;
     reach = skd_mask_grow_reach(px_per_mm);
     win.x0 = r.x0 > reach ? r.x0 - reach : 0;
     win.y0 = r.y0 > reach ? r.y0 - reach : 0;

@@ -260,12 +260,14 @@ skd_window skd_window_of_mask_in(const uint8_t *m, size_t w, size_t h,
 void skd_window_zero_outside(void *plane, size_t w, size_t elem,
                              const skd_window *area, const skd_window *keep);
 
-/* The colour rectangle (mask.c): with an ROI, M is zero outside it and
- * within it depends only on the excluded pixels within the growth's reach
+/* The colour rectangle (mask.c): M is zero outside the ROI and outside
+ * the bounding box of the user mask's included pixels, and within them
+ * depends only on the excluded pixels within the growth's reach
  * (skd_mask_grow_reach, floor(0.25 mm * px_per_mm): 5 px at 20 px/mm), so
- * the colour pass and the mask need only the ROI clipped to the photo and
- * grown by that reach, clamped to the photo. Without an ROI, the whole
- * photo. skd_mask_in_rect is skd_build_mask on such a rectangle part,
+ * the colour pass and the mask need only that box (ROI clipped to the
+ * photo, narrowed to the user mask's box) grown by the reach, clamped to
+ * the photo. Without ROI and user mask, or with an empty user mask, the
+ * whole photo. skd_mask_in_rect is skd_build_mask on such a rectangle part,
  * writing l (photo layout, may be NULL) on part too: m (w*h, photo
  * layout) must be zero outside part on entry and gets M on part: then m
  * is skd_build_mask's M pixel for pixel (test_metrics_window). */

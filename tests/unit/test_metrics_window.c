@@ -639,6 +639,49 @@ static void test_colour_rect(skd_ctx *ctx)
         skd_image_free(um);
     }
     {
+        /* a user mask alone, a disc of radius 120 px at (320, 260): the
+         * rectangle is its box grown by the reach; M, figures and planes
+         * as with the colour pass over the whole photo */
+        skd_image *um = tu_image(ctx, img->width, img->height);
+        skd_region_spec ms;
+        skd_analysis *a = NULL, *b = NULL;
+        size_t w = img->width, n = w * img->height;
+        long dx_, dy_;
+        for (size_t i = 0; i < n; i++) {
+            dx_ = (long)(i % w) - 320;
+            dy_ = (long)(i / w) - 260;
+            for (int c = 0; c < 3; c++)
+                um->rgb[3 * i + c] = dx_ * dx_ + dy_ * dy_ <= 120 * 120 ? 7 : 0;
+        }
+        set_px(img, 195, 260, hi); /* 5 px left of the disc: reaches it */
+        memset(&ms, 0, sizeof ms);
+        ms.mask = um;
+        part = skd_mask_colour_rect(img, &ms, S);
+        CHECK(part.x0 == 195 && part.y0 == 135 && part.w == 251 && part.h == 251);
+        diff = mask_diff(ctx, img, &ms, S, &part, NULL);
+        CHECK(diff == 0);
+        CHECK_STATUS(skd_analyze(ctx, img, &ms, &a), SKD_OK);
+        CHECK_STATUS(skd_analyze_colour_whole(ctx, img, &ms, &b), SKD_OK);
+        if (a && b) {
+            CHECK(memcmp(&a->metrics, &b->metrics, sizeof a->metrics) == 0);
+            CHECK(a->n_pores == b->n_pores && a->n_pores > 0 &&
+                  memcmp(a->pores, b->pores, a->n_pores * sizeof *a->pores) == 0);
+            CHECK(memcmp(a->region, b->region, n) == 0);
+            CHECK(memcmp(a->texture, b->texture, n * sizeof *a->texture) == 0);
+            REPORT("user mask alone (disc r 120 px): rectangle (%zu, %zu) %zux%zu, "
+                   "M pixels that differ %ld, Sa %.9g vs %.9g, pores %u vs %u",
+                   part.x0, part.y0, part.w, part.h, diff, a->metrics.sa,
+                   b->metrics.sa, a->metrics.pore_count, b->metrics.pore_count);
+        }
+        skd_analysis_free(a);
+        skd_analysis_free(b);
+        /* an empty user mask: the whole photo (whose path reports it) */
+        memset(um->rgb, 0, 3 * n * sizeof *um->rgb);
+        part = skd_mask_colour_rect(img, &ms, S);
+        CHECK(skd_window_is_whole(&part, img->width, img->height));
+        skd_image_free(um);
+    }
+    {
         /* no ROI: the whole photo */
         part = skd_mask_colour_rect(img, NULL, S);
         CHECK(skd_window_is_whole(&part, img->width, img->height));
