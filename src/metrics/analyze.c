@@ -72,14 +72,8 @@ static int mask_and_window(skd_ctx *ctx, const skd_region_spec *spec,
     size_t w = a->width, h = a->height;
     size_t reach = skd_window_reach(a->px_per_mm);
     int st;
-    if (rect_is_whole(r)) {
-        skd_clip_rule rule = skd_mask_clip_rule(r->lut);
-        skd_luminance_plane(ctx, r->img, r->lut, &rule, r->l, a->region);
-        st = skd_finish_mask(ctx, r->img, spec, a->px_per_mm, a->region);
-    } else {
-        st = skd_mask_in_rect(ctx, r->img, spec, a->px_per_mm, r->lut,
-                              &r->rect, r->l, a->region);
-    }
+    st = skd_mask_in_rect(ctx, r->img, spec, a->px_per_mm, r->lut, &r->rect,
+                          r->l, a->region);
     if (st != SKD_OK)
         return st;
     if (whole)

@@ -102,7 +102,7 @@ static int narrow_to_mask_box(const skd_image *mask, rect *r)
 skd_window skd_mask_colour_rect(const skd_image *img,
                                 const skd_region_spec *spec, double px_per_mm)
 {
-    size_t w = img->width, h = img->height, reach;
+    size_t w = img->width, h = img->height;
     skd_window win = {0, 0, w, h};
     rect r = {0, 0, w, h};
     if (!roi_given(spec) && !(spec && spec->mask))
@@ -113,12 +113,8 @@ skd_window skd_mask_colour_rect(const skd_image *img,
      * whose path reports the empty region */
     if (spec->mask && !narrow_to_mask_box(spec->mask, &r))
         return win;
-    reach = skd_mask_grow_reach(px_per_mm);
-    win.x0 = r.x0 > reach ? r.x0 - reach : 0;
-    win.y0 = r.y0 > reach ? r.y0 - reach : 0;
-    win.w = (w - r.x1 > reach ? r.x1 + reach : w) - win.x0;
-    win.h = (h - r.y1 > reach ? r.y1 + reach : h) - win.y0;
-    return win;
+    return skd_window_around(r.x0, r.y0, r.x1, r.y1,
+                             skd_mask_grow_reach(px_per_mm), w, h);
 }
 
 /* The rest of M after the excluded pixels of the rectangle `part` of the

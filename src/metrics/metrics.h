@@ -244,6 +244,10 @@ typedef struct skd_window {
 } skd_window;
 
 size_t skd_window_reach(double px_per_mm);
+/* The box [x0, x1) x [y0, y1) of a w x h photo grown by reach on every
+ * side and clamped to the photo. */
+skd_window skd_window_around(size_t x0, size_t y0, size_t x1, size_t y1,
+                             size_t reach, size_t w, size_t h);
 skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
                               size_t reach);
 int skd_window_is_whole(const skd_window *win, size_t w, size_t h);

@@ -59,6 +59,17 @@ static size_t last_set_end(const uint8_t *p, size_t n)
     return i;
 }
 
+skd_window skd_window_around(size_t x0, size_t y0, size_t x1, size_t y1,
+                             size_t reach, size_t w, size_t h)
+{
+    skd_window win;
+    win.x0 = x0 > reach ? x0 - reach : 0;
+    win.y0 = y0 > reach ? y0 - reach : 0;
+    win.w = (w - x1 > reach ? x1 + reach : w) - win.x0;
+    win.h = (h - y1 > reach ? y1 + reach : h) - win.y0;
+    return win;
+}
+
 skd_window skd_window_of_mask_in(const uint8_t *m, size_t w, size_t h,
                                  const skd_window *part, size_t reach)
 {
@@ -80,16 +91,7 @@ skd_window skd_window_of_mask_in(const uint8_t *m, size_t w, size_t h,
         if (a < x0)
             x0 = a;
     }
-    x0 += part->x0;
-    x1 += part->x0;
-    {
-        skd_window win;
-        win.x0 = x0 > reach ? x0 - reach : 0;
-        win.y0 = y0 > reach ? y0 - reach : 0;
-        win.w = (w - x1 > reach ? x1 + reach : w) - win.x0;
-        win.h = (h - y1 > reach ? y1 + reach : h) - win.y0;
-        return win;
-    }
+    return skd_window_around(part->x0 + x0, y0, part->x0 + x1, y1, reach, w, h);
 }
 
 skd_window skd_window_of_mask(const uint8_t *m, size_t w, size_t h,
