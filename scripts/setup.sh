@@ -8,7 +8,7 @@ PACKAGES=(build-essential cmake pkg-config
           libpng-dev libjpeg62-turbo-dev libfftw3-dev libsqlite3-dev
           libjpeg-turbo-progs sqlite3 parallel
           clang libclang-rt-14-dev
-          python3 python3-numpy python3-scipy
+          python3 python3-numpy python3-scipy python3-pil
           chromium)
 
 missing=()

@@ -1,8 +1,5 @@
 # Helpers for the batch CLI tests (sourced, not a test itself).
 
-# The end-to-end tests need synth (to make the archive) and compare.
-have_synth() { "$1" synth --help >/dev/null 2>&1 && "$1" compare --help >/dev/null 2>&1; }
-
 # ARCHIVE/<patient>/<session>/<view>.jpg: 3 patients x 3 sessions x 2 views
 # at 600x500 px (or WxH), 20 px/mm. Each patient+view is one skin (seed); session 1 is
 # untreated, sessions 2 and 3 show more and more treatment (fewer pores,

@@ -13,14 +13,9 @@ BIN=$1
 DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${3:-}
-if ! "$BIN" batch --help >/dev/null 2>&1 || ! "$BIN" synth --help >/dev/null 2>&1 ||
-   ! "$BIN" compare --help >/dev/null 2>&1; then
-    echo "  SKIP: batch, compare or synth not in $BIN yet"
-    exit 0
-fi
 if ! command -v sqlite3 >/dev/null; then
-    echo "  SKIP: no sqlite3 command-line tool"
-    exit 0
+    echo "SKIP: no sqlite3 command-line tool (scripts/setup.sh installs it)"
+    exit 77
 fi
 mkdir -p "$DIR"
 cd "$DIR"
@@ -94,13 +89,11 @@ for d in "$S1" "$S2"; do
 done
 n_bad=$(( $(find "$S1" -maxdepth 1 \( -type f -o -type p -o -type l \) | wc -l) * 2 ))
 n_px=""
-if [ -n "$DATA" ] && [ -d "$DATA/pngsuite/png" ]; then
+if need_shared_data "$DATA" pngsuite/png "PngSuite x*.png in a batch"; then
     mkdir -p ARCH/PNGSUITE/2024-01-10
     for f in "$DATA"/pngsuite/png/x*.png; do cp "$f" ARCH/PNGSUITE/2024-01-10/; done
     n_px=$(ls ARCH/PNGSUITE/2024-01-10 | wc -l)
     n_bad=$((n_bad + n_px))
-else
-    echo "  SKIP PngSuite x*.png: no shared data dir" >&2
 fi
 
 # --- first run ------------------------------------------------------------------

@@ -13,13 +13,10 @@ SCRIPTS=$HERE/../../scripts
 
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
 fail=0
+skipped=0
 ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
-if ! have_synth "$BIN"; then
-  echo "SKIP: 'skindiff synth' or 'skindiff compare' is not in this build yet"
-  exit 0
-fi
 make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
 break_archive arch
 
@@ -92,7 +89,8 @@ if command -v parallel >/dev/null; then
   export_all par.db par2
   same_exports ref par2 && ok "batch-parallel.sh re-run (resume) same exports" || bad "re-run differs"
 else
-  echo "SKIP: GNU parallel not installed (apt-get install parallel)"
+  echo "SKIP part: GNU parallel not installed (scripts/setup.sh installs it)"
+  skipped=1
 fi
 
 # Slurm: a stand-in sbatch records the submissions; the tasks run by hand.
@@ -119,4 +117,6 @@ SKINDIFF=$BIN bash "$SCRIPTS/batch-slurm.sh" merge slurm 3 > merge.log 2>&1 || b
 export_all slurm/skindiff.db slurm_out
 same_exports ref slurm_out && ok "Slurm shards merged equal one run" || bad "Slurm exports differ"
 
-exit $fail
+[ $fail -ne 0 ] && exit 1
+[ $skipped -ne 0 ] && { echo "SKIP: a part could not run here (see above)"; exit 77; }
+exit 0

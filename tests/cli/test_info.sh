@@ -119,7 +119,7 @@ r = list(csv.DictReader(open("out.txt")))
 assert r[0]["file"] == "odd, \"name\".jpg" and "not a PNG" in r[0]["error"], r' && ok || bad "CSV quoting"
 
 # --- PngSuite (optional) -------------------------------------------------------
-if [ -n "$DATA" ] && [ -d "$DATA/pngsuite/png" ]; then
+if need_shared_data "$DATA" pngsuite/png "PngSuite checks"; then
     S=$DATA/pngsuite/png
     expect_rc 0 "$BIN" info "$S/basi0g01.png" "$S/basn3p04.png" "$S/basn6a16.png"
     has out.txt "basi0g01.png: PNG 32x32, 1-bit grey, adam7"
@@ -127,8 +127,6 @@ if [ -n "$DATA" ] && [ -d "$DATA/pngsuite/png" ]; then
     has out.txt "basn6a16.png: PNG 32x32, 16-bit rgba, non-interlaced"
     expect_rc 1 "$BIN" info "$S/xc1n0g08.png"
     has err.txt "xc1n0g08.png: error: corrupt PNG data"
-else
-    echo "SKIP PngSuite checks: no shared data folder"
 fi
 
 finish

@@ -54,15 +54,10 @@ absent() { # absent FILE
 tail -c +7 "$HERE/../fuzz/corpus/fuzz_analyze/png_20pxmm" >skin.png
 A=("$BIN" analyze --px-per-mm 20)
 S=("$BIN" synth -q --width 200 --height 150)
-# A before/after pair for compare (skipped until compare is in the binary).
-have_compare=0
-if "$BIN" compare --help >/dev/null 2>&1; then
-    have_compare=1
-    "${S[@]}" --width 300 --height 240 cb.jpg --after ca.jpg --keep-pores 0.7 --shift 4,-3
-    C=("$BIN" compare --px-per-mm 20 cb.jpg ca.jpg)
-else
-    skip "compare outputs: no compare command in $BIN yet"
-fi
+# A before/after pair for compare.
+have_compare=1
+"${S[@]}" --width 300 --height 240 cb.jpg --after ca.jpg --keep-pores 0.7 --shift 4,-3
+C=("$BIN" compare --px-per-mm 20 cb.jpg ca.jpg)
 rc=0
 "${A[@]}" --json skin.png --overlay ov-ref.png >ref.json 2>err.txt || rc=$?
 if [ "$rc" -ne 0 ] || [ ! -s ov-ref.png ]; then

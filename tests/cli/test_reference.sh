@@ -4,8 +4,8 @@
 # within tolerances derived from where the two may legitimately differ.
 # Usage: test_reference.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 #
-# Skips (exit 0, "SKIP") when /usr/bin/python3 lacks numpy, scipy or PIL, or
-# libjpeg-turbo's cjpeg/djpeg are missing.
+# Skips (exit 77: ctest SKIP) when /usr/bin/python3 lacks numpy, scipy or PIL,
+# or libjpeg-turbo's cjpeg/djpeg are missing (scripts/setup.sh installs them).
 set -eu
 
 BIN=$1
@@ -16,12 +16,12 @@ PY=/usr/bin/python3
 [ -x "$PY" ] || PY=python3
 
 if ! "$PY" -c "import numpy, scipy.ndimage, scipy.fft, PIL" 2>/dev/null; then
-    echo "SKIP: python3 with numpy, scipy and PIL not available"
-    exit 0
+    echo "SKIP: /usr/bin/python3 with numpy, scipy and PIL not available"
+    exit 77
 fi
 if ! command -v cjpeg >/dev/null || ! command -v djpeg >/dev/null; then
     echo "SKIP: cjpeg/djpeg (libjpeg-turbo-progs) not available"
-    exit 0
+    exit 77
 fi
 mkdir -p "$DIR"
 cd "$DIR"

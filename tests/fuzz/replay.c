@@ -125,5 +125,6 @@ int main(int argc, char **argv)
         }
     }
     fprintf(stderr, "replayed %d inputs, %d unreadable\n", files, failed);
-    return failed ? 1 : 0;
+    /* An empty corpus would replay nothing and pass. */
+    return failed || files == 0 ? 1 : 0;
 }

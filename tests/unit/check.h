@@ -1,5 +1,6 @@
 /* A tiny test harness: checks report file:line and keep going; the test's
- * exit status is the number of failures (capped). */
+ * exit status is the number of failures (capped), or CHECK_SKIP_CODE when
+ * nothing failed but some part could not run (ctest reports it as SKIP). */
 #ifndef SKD_CHECK_H
 #define SKD_CHECK_H
 
@@ -54,9 +55,23 @@ extern int check_failures;
 /* Print a measured figure so test logs carry the numbers. */
 #define REPORT(fmt, ...) fprintf(stderr, "  " fmt "\n", __VA_ARGS__)
 
+/* ctest's SKIP_RETURN_CODE (tests/CMakeLists.txt sets it on every test). */
+#define CHECK_SKIP_CODE 77
+
+/* The exit status: failures (capped at 100), else CHECK_SKIP_CODE when a part
+ * was skipped, else 0. */
 int check_done(const char *name);
-/* 1 when the shared test data folder exists (tests skip otherwise). */
-int check_have_shared_data(void);
+/* The whole test cannot run here: prints "SKIP: reason" and exits 77. */
+void check_skip(const char *reason);
+/* One part of the test cannot run here: printed now, and check_done turns a
+ * run with no failure into a SKIP, so a missing part is never a silent pass. */
+void check_skip_part(const char *reason);
+/* 1 when the shared test data folder (and the file or folder rel inside it,
+ * when rel is not NULL) exists. Otherwise the part `what` is skipped, or it
+ * fails when SKD_REQUIRE_SHARED_DATA=1 is set in the environment (the test
+ * script sets it when the folder exists next to the clone, so a run that was
+ * meant to have the data cannot skip it by accident). */
+int check_shared_data(const char *rel, const char *what);
 /* mkdir -p of the scratch folder, returns its path. */
 const char *check_tmpdir(void);
 

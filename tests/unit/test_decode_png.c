@@ -150,8 +150,11 @@ static void test_pngsuite(skd_ctx *ctx)
     struct dirent *e;
     int valid = 0, corrupt = 0, refchecked = 0, twins = 0;
 
-    if (!check_have_shared_data() || !(d = opendir(SUITE))) {
-        fprintf(stderr, "  SKIP PngSuite: %s not found\n", SUITE);
+    if (!check_shared_data("pngsuite/png", "PngSuite decode"))
+        return;
+    if (!(d = opendir(SUITE))) {
+        fprintf(stderr, "FAIL: cannot open %s\n", SUITE);
+        check_failures++;
         return;
     }
     while ((e = readdir(d))) {
@@ -247,7 +250,7 @@ static void test_pngsuite_info(skd_ctx *ctx)
         {"s01n3p01.png", 1, 1, "palette", "non-interlaced", 1, 1},
         {"s35i3p04.png", 4, 1, "palette", "adam7", 35, 35},
     };
-    if (!check_have_shared_data())
+    if (!check_shared_data("pngsuite/png", "PngSuite probe"))
         return;
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char path[1024];

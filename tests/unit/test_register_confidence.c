@@ -133,10 +133,8 @@ static void test_related_photo(skd_ctx *ctx)
                                      {-12, 6, 4, 1.05, 160}};
     skd_image *src;
     dist d = {{0}, 0};
-    if (!check_have_shared_data()) {
-        REPORT("%s", "shared data absent: real-photo cases skipped");
+    if (!check_shared_data("photos/astronaut.png", "real-photo cases"))
         return;
-    }
     src = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
     CHECK(src != NULL);
     if (!src)
@@ -219,7 +217,7 @@ static void test_unrelated(skd_ctx *ctx)
         field_image_free(f);
         field_image_free(s);
     }
-    if (check_have_shared_data()) {
+    if (check_shared_data("photos/astronaut.png", "unrelated crops of a real photo")) {
         skd_image *src = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
         skd_image *s = skin(1300, 512, 512, 100, 300, 2.0);
         skd_transform id = {0, 0, 0, 1, 0};

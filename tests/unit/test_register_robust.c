@@ -144,10 +144,8 @@ static void test_real_photo(skd_ctx *ctx)
                                       {10, 12, 3, 1.1}};
     skd_image *src;
     worst w = {0, 0, 0, 1, 0, 0};
-    if (!check_have_shared_data()) {
-        REPORT("%s", "shared data absent: real-photo cases skipped");
+    if (!check_shared_data("photos/astronaut.png", "real-photo cases"))
         return;
-    }
     src = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
     CHECK(src != NULL);
     if (!src)
