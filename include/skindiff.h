@@ -167,7 +167,7 @@ SKD_API int skd_image_write_jpeg(skd_ctx *ctx, const skd_image *img,
 SKD_API int skd_write_file_atomic(skd_ctx *ctx, const char *path,
                                   const void *data, size_t size);
 
-/* ---- analysis (DESIGN.md section 3) ---------------------------------- */
+/* ---- analysis (docs/measurements.md) ---------------------------------- */
 
 /* Rectangle of interest in image pixels; w == 0 or h == 0 means none. */
 typedef struct skd_roi {
@@ -186,7 +186,7 @@ typedef struct skd_pore {
     float strength; /* D at the centre, percent contrast */
 } skd_pore;
 
-/* The figures of DESIGN.md section 3. All "lower is better" except the
+/* The figures of docs/measurements.md. All "lower is better" except the
  * shape descriptors ssk and sku, which have no direction. */
 typedef struct skd_metrics {
     double sa, sq, ssk, sku;      /* texture, percent contrast */
@@ -254,7 +254,7 @@ SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
 SKD_API int skd_render_overlay(skd_ctx *ctx, const skd_image *img,
                                const skd_analysis *a, skd_image **out);
 
-/* ---- comparison (DESIGN.md section 4) -------------------------------- */
+/* ---- comparison (docs/comparing.md) -------------------------------- */
 
 /* Similarity transform mapping after-photo pixel coordinates onto the
  * before photo: p_before = scale * R(rotation) * (p_after - c_after) +

@@ -3,7 +3,7 @@
  * Built by scripts/bench against the static library and the private headers
  * (like a unit test). It times, in one process on one file:
  *   - libjpeg-turbo's plain decode (jpeg_read_scanlines to 8-bit RGB, default
- *     settings): the yardstick of DESIGN.md section 8;
+ *     settings): the yardstick of docs/performance.md;
  *   - skd_analyze through the public API: the figure that counts;
  *   - the same pipeline stage by stage, calling the library's own stage
  *     functions in skd_analyze's order, and checks that it gives the same

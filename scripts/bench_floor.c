@@ -1,5 +1,5 @@
 /* The transforms the definitions require, timed alone: how much of the
- * decode-ratio budget (DESIGN.md section 8) FFTW and the cosine low-pass
+ * decode-ratio budget (docs/performance.md) FFTW and the cosine low-pass
  * engine take before any per-pixel work.
  *
  * Section 3 asks for 7 scale-normalised LoG planes and the texture's fine

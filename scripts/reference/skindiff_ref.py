@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Reference implementation of DESIGN.md section 3 in numpy/scipy.
+"""Reference implementation of docs/measurements.md in numpy/scipy.
 
 An independent second implementation of the measurements, written from the
 contract and the documented choices of the C library, used to check the

@@ -42,7 +42,7 @@ skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx);
  * with GCC or clang); skd_colour_lut_create sets wide from it. */
 int skd_colour_wide_available(void);
 
-/* Relative luminance of linear sRGB as DESIGN.md defines it for l:
+/* Relative luminance of linear sRGB as docs/measurements.md defines it for l:
  * 0.2126 R + 0.7152 G + 0.0722 B. */
 #define SKD_LUMA_R 0.2126
 #define SKD_LUMA_G 0.7152

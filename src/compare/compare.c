@@ -1,5 +1,5 @@
 /* skd_compare: register, measure both photos on their own pixels inside the
- * common region, tile, bootstrap and judge (DESIGN.md section 4). */
+ * common region, tile, bootstrap and judge (docs/comparing.md). */
 #include <math.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* Private comparison module: the pieces of skd_compare (DESIGN.md
- * section 4), each testable on hand-built data. */
+/* Private comparison module: the pieces of skd_compare (docs/comparing.md,
+ * steps 1-6), each testable on hand-built data. */
 #ifndef SKD_COMPARE_H
 #define SKD_COMPARE_H
 
@@ -34,7 +34,7 @@ static inline void skd_frame_map_apply(const skd_frame_map *a, double x, double 
     *oy = a->m[2] * x + a->m[3] * y + a->ty;
 }
 
-/* Common region (DESIGN.md section 4):
+/* Common region (docs/comparing.md):
  *   cb = rb AND {p_b : nearest after pixel of T^-1(p_b) is in ra}
  *   ca = ra AND {p_a : nearest before pixel of T(p_a) is in rb}
  * cb is before_w x before_h, ca is after_w x after_h, both filled with 0/1.

@@ -1,4 +1,4 @@
-/* Noise floors and verdicts (DESIGN.md section 4). Every compared metric is
+/* Noise floors and verdicts (docs/comparing.md). Every compared metric is
  * lower-is-better, so a negative change is an improvement. */
 #include <math.h>
 

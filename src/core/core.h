@@ -20,7 +20,7 @@ struct skd_ctx {
     char message[1024];
 };
 
-/* Default scale when none is given (DESIGN.md section 3). */
+/* Default scale when none is given (docs/measurements.md). */
 #define SKD_DEFAULT_PX_PER_MM 20.0
 
 /* Record a failure on ctx and return status, so callers can write

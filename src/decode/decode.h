@@ -1,4 +1,4 @@
-/* Private decode module: PNG and JPEG in, RGB 16-bit out (DESIGN.md 2, 7).
+/* Private decode module: PNG and JPEG in, RGB 16-bit out (docs/robustness.md).
  *
  * setjmp/longjmp lives only in the libpng/libjpeg adapters (png.c, jpeg.c
  * and the writers src/io/png_write.c, src/io/jpeg_write.c). In each, one

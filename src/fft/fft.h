@@ -20,7 +20,7 @@ typedef enum skd_filter_kind {
     SKD_FILTER_DXY = 5    /* d2/dxdy (G_s1) */
 } skd_filter_kind;
 
-/* Note on LOGN: DESIGN.md defines D = s^2 lap(G * l), which is positive at
+/* Note on LOGN: docs/measurements.md defines D = s^2 lap(G * l), which is positive at
  * a dark blob (a minimum of l has positive curvature). No flip is applied. */
 typedef struct skd_filter {
     skd_filter_kind kind;

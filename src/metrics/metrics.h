@@ -1,4 +1,4 @@
-/* Measurements of DESIGN.md section 3: mask, fill, filter bank, pores,
+/* Measurements of docs/measurements.md: mask, fill, filter bank, pores,
  * statistics over a region, overlay. */
 #ifndef SKD_METRICS_H
 #define SKD_METRICS_H
@@ -11,7 +11,7 @@
 #include "../core/select.h"
 #include "../fft/fft.h"
 
-/* The contract's constants (DESIGN.md section 3). */
+/* The contract's constants (docs/measurements.md). */
 #define SKD_MASK_HIGH_SAMPLE (250u * 257u) /* >= 250/255 in 16 bits */
 #define SKD_MASK_MIN_Y 0.01
 #define SKD_MASK_GROW_MM 0.25
@@ -32,7 +32,7 @@
 /* Pore radius r_k in mm: 0.05 * 5^(k/6), k = 0..6. */
 double skd_pore_radius_mm(int k);
 
-/* Mask M (1 = measured) of DESIGN.md: specular and dark pixels excluded and
+/* Mask M (1 = measured) of docs/measurements.md: specular and dark pixels excluded and
  * the exclusion grown by 0.25 mm (exact Euclidean distance), narrowed by the
  * spec's mask and ROI. m is w*h bytes. skd_build_mask does it all;
  * skd_finish_mask does the rest after skd_luminance_plane has written the

@@ -1,4 +1,4 @@
-/* The figures of DESIGN.md section 3 over R, or over a part of R. The
+/* The figures of docs/measurements.md over R, or over a part of R. The
  * whole-photo figures of skd_analyze come through here too, so there is one
  * definition of every statistic.
  *

@@ -1,5 +1,5 @@
 /* Working planes for registration: block-averaged linear luminance, taken
- * to l = 100 ln Y (DESIGN.md section 3), band-passed and soft-clipped. */
+ * to l = 100 ln Y (docs/measurements.md), band-passed and soft-clipped. */
 #include <math.h>
 #include <stddef.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* Registration of two photos (DESIGN.md section 4): private interface.
+/* Registration of two photos (docs/comparing.md): private interface.
  *
  * The photos are reduced to band-passed log-luminance planes at two working
  * levels (block averages of factor x factor pixels). Fourier-Mellin on the

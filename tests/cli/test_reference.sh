@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # skindiff analyze against the numpy/scipy reference implementation of
-# DESIGN.md section 3 (scripts/reference/skindiff_ref.py): the same figures,
+# docs/measurements.md (scripts/reference/skindiff_ref.py): the same figures,
 # within tolerances derived from where the two may legitimately differ.
 # Usage: test_reference.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 #

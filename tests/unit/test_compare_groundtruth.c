@@ -72,7 +72,7 @@ typedef struct gt_case {
     uint64_t seed;
     skd_transform camera;
     double keep_pores, relief_scale, delta_a, red_patch_scale;
-    int null; /* no treatment: the brief's null-pair criteria apply */
+    int null; /* no treatment: the null-pair criteria apply */
 } gt_case;
 
 static const gt_case cases[] = {
@@ -149,7 +149,7 @@ static void judge(const gt_case *k, const skd_comparison *c, const truth *t,
                   INFINITY, 1);
 
     if (k->null) {
-        /* the brief's criteria for a pair without treatment */
+        /* the criteria for a pair without treatment (docs/comparing.md) */
         CHECK(fabs(ch[SKD_METRIC_SA].change_pct) < NULL_REL_PCT);
         CHECK(fabs(ch[SKD_METRIC_PORE_DENSITY].change_pct) < NULL_REL_PCT);
         CHECK(fabs(ch[SKD_METRIC_A_MEAN].change) < NULL_A);

@@ -1,4 +1,4 @@
-/* The fill of excluded pixels and the region R (DESIGN.md section 3)
+/* The fill of excluded pixels and the region R (docs/measurements.md)
  * against the definition computed directly: G*M and G*(l M) by direct
  * convolution of the mirror-extended planes in double precision, then
  * (G*(l M))/(G*M) at excluded pixels and R = M and G*M >= 0.9. On an

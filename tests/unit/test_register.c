@@ -1,5 +1,5 @@
-/* Registration accuracy against exactly known transforms (DESIGN.md
- * section 4 targets: shift within 0.5 px, rotation within 0.2 degrees,
+/* Registration accuracy against exactly known transforms (docs/comparing.md:
+ * targets: shift within 0.5 px, rotation within 0.2 degrees,
  * scale within 0.5%, for shifts up to 20% of the frame, rotations up to
  * +-10 degrees, scales 0.9-1.1), on a test-local continuous skin field. */
 #include <stdio.h>
