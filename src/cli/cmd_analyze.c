@@ -39,7 +39,7 @@ static const char analyze_help[] =
     "  -o FILE            write the output to FILE (atomically) instead of stdout\n"
     "  -h, --help         this help\n"
     "\n"
-    "Figures (definitions in README.md, 'Measurements'):\n"
+    "Figures (definitions in docs/measurements.md):\n"
     "  Texture  Sa, Sq      mean / RMS deviation of the 0.05-1 mm relief band of\n"
     "                       log-luminance, in % contrast (exposure-independent)\n"
     "           Ssk, Sku    skewness and kurtosis of that band (shape, no unit)\n"

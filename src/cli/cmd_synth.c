@@ -76,7 +76,7 @@ static const char synth_help[] =
     "diameter, depth, A, strength), the pore count and density in the\n"
     "frame, the relief RMS, the expected texture Sa/Sq of the noiseless\n"
     "photo, a* mean/median and red-area fraction, clipped pixels, and the\n"
-    "camera. See README.md, \"skindiff synth\", for every field.\n"
+    "camera. See docs/cli.md, \"synth\", for every field.\n"
     "\n"
     "Examples:\n"
     "  skindiff synth skin.png --truth skin.json\n"
