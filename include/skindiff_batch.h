@@ -111,6 +111,12 @@ SKD_API int skd_export_file(skd_ctx *ctx, const char *db_path,
 /* Table name ("images", "comparisons", "series"), NULL if unknown. */
 SKD_API const char *skd_export_table_name(skd_export_table table);
 
+/* The SELECT statement skd_export_write runs for a table (columns and row
+ * order of the export), for clients that read the database themselves with
+ * full precision (the Python package's read_store). Static string, NULL if
+ * the table is unknown. */
+SKD_API const char *skd_export_sql(skd_export_table table);
+
 /* Merge shard databases into out_db (created if missing): rows are copied
  * with INSERT OR IGNORE on their unique keys, in one transaction, so a
  * failure leaves out_db as it was (and removes it if this call created it).

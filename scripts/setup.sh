@@ -9,6 +9,7 @@ PACKAGES=(build-essential cmake pkg-config
           libjpeg-turbo-progs sqlite3 parallel
           clang libclang-rt-14-dev
           python3 python3-numpy python3-scipy python3-pil
+          python3-pytest python3-pandas python3-pip
           chromium)
 
 missing=()

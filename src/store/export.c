@@ -53,6 +53,16 @@ static const char series_query[] =
     " AND c.before_key = i.baseline_key AND c.after_key = i.image_key"
     " ORDER BY i.patient, i.view, i.session";
 
+const char *skd_export_sql(skd_export_table t)
+{
+    switch (t) {
+    case SKD_TABLE_IMAGES: return images_query;
+    case SKD_TABLE_COMPARISONS: return comparisons_query;
+    case SKD_TABLE_SERIES: return series_query;
+    }
+    return NULL;
+}
+
 const char *skd_export_table_name(skd_export_table t)
 {
     switch (t) {
@@ -174,10 +184,7 @@ static void row_json(out *o, sqlite3_stmt *s)
 int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
                      skd_export_format fmt, skd_write_fn write, void *opaque)
 {
-    const char *sql = table == SKD_TABLE_IMAGES        ? images_query
-                      : table == SKD_TABLE_COMPARISONS ? comparisons_query
-                      : table == SKD_TABLE_SERIES      ? series_query
-                                                       : NULL;
+    const char *sql = skd_export_sql(table);
     sqlite3_stmt *s = NULL;
     skd_db db;
     out *o;

@@ -1,0 +1,384 @@
+"""skindiff for Python: measure skin in photographs with libskindiff.
+
+    import skindiff
+    r = skindiff.analyze("cheek.jpg", px_per_mm=25)
+    r["texture"]["sa"], r.pores["density_per_cm2"]
+    c = skindiff.compare("before.jpg", "after.jpg", px_per_mm=25)
+    c["metrics"]["sa"]["verdict"]
+    df = skindiff.read_store("skindiff.db", table="series")
+
+analyze() returns the record of one image of `skindiff analyze --json`,
+compare() the record of `skindiff compare --json`, with the same keys and
+figures. A binding over the C library with ctypes (no compiled extension):
+the library is SKINDIFF_LIBRARY, else build/libskindiff.so of the source
+checkout this package sits in, else the system's libskindiff. Each thread
+uses its own library context; the GIL is released while the library works,
+so threads analyse photos in parallel.
+"""
+import ctypes
+import math
+import os
+import threading
+
+from . import _lib
+from ._errors import (AlignError, BusyError, CorruptError, DatabaseError,
+                      Error, FileError, FormatError, InternalError,
+                      InvalidArgumentError, LimitError, NoRegionError,
+                      OutOfMemoryError, UnsupportedError, error_for)
+from ._store import read_store
+
+__all__ = [
+    "analyze", "compare", "read_store", "Record", "OPTIONS", "library_version",
+    "Error", "OutOfMemoryError", "InvalidArgumentError", "FileError",
+    "FormatError", "CorruptError", "UnsupportedError", "LimitError",
+    "NoRegionError", "AlignError", "DatabaseError", "BusyError",
+    "InternalError",
+]
+__version__ = "0.2.1"
+
+_LIB = _lib.load()
+
+# Library options (enum skd_option in skindiff.h) by keyword.
+OPTIONS = {
+    "px_per_mm": 1,
+    "max_pixels": 2,
+    "threads": 3,
+    "pore_threshold": 4,
+    "red_delta": 5,
+    "assume_aligned": 6,
+    "bootstrap_n": 7,
+    "seed": 8,
+    "tile_mm": 9,
+    "floor_sa": 10,
+    "floor_pores": 11,
+    "floor_a_mean": 12,
+    "floor_erythema": 13,
+    "floor_red_area": 14,
+    "min_confidence": 15,
+    "fft_measure": 16,
+}
+# The CLI's spellings of the same options (compare --floor-a, --bootstrap).
+_ALIASES = {"floor_a": "floor_a_mean", "floor_ei": "floor_erythema",
+            "bootstrap": "bootstrap_n"}
+
+_WARNINGS = ((1, "scale_assumed"), (2, "low_resolution"))
+
+
+def library_version():
+    """Version of the loaded libskindiff, e.g. "0.2.1"."""
+    return _LIB.skd_version_string().decode()
+
+
+class Record(dict):
+    """A JSON record of the CLI: dict access (r["texture"]["sa"]) and
+    attribute access to the top-level keys (r.texture). Extra attributes
+    that are not part of the CLI's record (the planes of analyze) are
+    attributes only, so dict(r) is exactly the CLI's record."""
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+class _Context:
+    """One skd_ctx; created once per thread (the library's rule)."""
+
+    def __init__(self):
+        self.ptr = _LIB.skd_ctx_create()
+        if not self.ptr:
+            raise OutOfMemoryError(1, "out of memory", "cannot create a context")
+        self.free = _LIB.skd_ctx_free
+        self.defaults = {n: self.get(n) for n in OPTIONS.values()}
+
+    def __del__(self):
+        if getattr(self, "ptr", None):
+            self.free(self.ptr)
+            self.ptr = None
+
+    def fail(self, status):
+        name = _LIB.skd_strerror(status).decode()
+        message = (_LIB.skd_ctx_message(self.ptr) or b"").decode(
+            "utf-8", "replace")
+        return error_for(status, name, message)
+
+    def check(self, status):
+        if status != 0:
+            raise self.fail(status)
+
+    def get(self, number):
+        v = ctypes.c_double()
+        self.check(_LIB.skd_ctx_get(self.ptr, number, ctypes.byref(v)))
+        return v.value
+
+    def configure(self, options):
+        """Every option back to its default, then the given ones."""
+        for number, value in self.defaults.items():
+            self.check(_LIB.skd_ctx_set(self.ptr, number, value))
+        for name, value in options.items():
+            number = OPTIONS[_ALIASES.get(name, name)]
+            try:
+                value = float(value)
+            except (TypeError, ValueError):
+                raise InvalidArgumentError(
+                    2, "invalid argument",
+                    f"{name}: {value!r} is not a number") from None
+            self.check(_LIB.skd_ctx_set(self.ptr, number, value))
+
+    def load(self, path):
+        img = ctypes.POINTER(_lib.SkdImage)()
+        self.check(_LIB.skd_image_load(self.ptr, os.fsencode(path),
+                                       ctypes.byref(img)))
+        return img
+
+
+_local = threading.local()
+
+
+def _context():
+    ctx = getattr(_local, "ctx", None)
+    if ctx is None:
+        ctx = _local.ctx = _Context()
+    return ctx
+
+
+def _split_options(options, allowed_extra):
+    lib_opts, extra = {}, {}
+    for k, v in options.items():
+        if k in allowed_extra:
+            extra[k] = v
+        elif _ALIASES.get(k, k) in OPTIONS:
+            if v is not None:
+                lib_opts[k] = v
+        else:
+            known = sorted(set(OPTIONS) | set(_ALIASES) | set(allowed_extra))
+            raise TypeError(f"unknown option {k!r}; known: {', '.join(known)}")
+    return lib_opts, extra
+
+
+def _num(v):
+    """A figure as the CLI's JSON writes it: null when not finite."""
+    return v if math.isfinite(v) else None
+
+
+def _roi(roi):
+    r = _lib.SkdRoi()
+    if roi is not None:
+        if len(roi) != 4 or any(int(v) < 0 for v in roi):
+            raise InvalidArgumentError(2, "invalid argument",
+                                       f"roi: {roi!r} is not (x, y, w, h)")
+        r.x, r.y, r.w, r.h = (int(v) for v in roi)
+    return r
+
+
+def _warnings(bits):
+    return [name for bit, name in _WARNINGS if bits & bit]
+
+
+def _image_record(path, a):
+    """One entry of `analyze --json` "images" (src/cli/cmd_analyze.c)."""
+    m = a.metrics
+    return Record(
+        file=os.fspath(path),
+        status="ok",
+        width=a.width,
+        height=a.height,
+        px_per_mm=_num(a.px_per_mm),
+        scale_source="assumed" if a.scale_assumed else "given",
+        warnings=_warnings(a.warnings),
+        region={"pixels": m.region_pixels, "area_cm2": _num(m.area_cm2)},
+        texture={"sa": _num(m.sa), "sq": _num(m.sq), "ssk": _num(m.ssk),
+                 "sku": _num(m.sku), "unit": "% contrast"},
+        pores={"count": m.pore_count,
+               "density_per_cm2": _num(m.pore_density_per_cm2),
+               "mean_diameter_mm": _num(m.pore_mean_diameter_mm),
+               "area_fraction": _num(m.pore_area_fraction)},
+        redness={"a_mean": _num(m.a_mean), "a_median": _num(m.a_median),
+                 "erythema_index": _num(m.erythema_index),
+                 "red_area_fraction": _num(m.red_area_fraction)},
+    )
+
+
+PORE_DTYPE = [("x", "<f4"), ("y", "<f4"), ("radius", "<f4"),
+              ("strength", "<f4")]
+
+
+def _planes(rec, a):
+    """Copies of the analysis planes as numpy arrays (the C ones are freed)."""
+    import numpy as np
+    shape = (a.height, a.width)
+
+    def plane(ptr, ctype, dtype):
+        if not ptr or a.width == 0 or a.height == 0:
+            return np.zeros(shape, dtype)
+        buf = ctypes.cast(ptr, ctypes.POINTER(ctype * (a.width * a.height)))
+        return np.frombuffer(buf.contents, dtype).reshape(shape).copy()
+
+    rec.texture_plane = plane(a.texture, ctypes.c_float, np.float32)
+    rec.a_star_plane = plane(a.a_star, ctypes.c_float, np.float32)
+    rec.region_mask = plane(a.region, ctypes.c_uint8, np.uint8).astype(bool)
+    rec.red_area_mask = plane(a.red_area, ctypes.c_uint8, np.uint8).astype(bool)
+    pores = np.zeros(a.n_pores, PORE_DTYPE)
+    if a.n_pores:
+        buf = ctypes.cast(a.pores, ctypes.POINTER(_lib.SkdPore * a.n_pores))
+        pores[...] = np.frombuffer(buf.contents, PORE_DTYPE)
+    rec.pore_list = pores
+
+
+def analyze(path, px_per_mm=None, *, mask=None, roi=None, planes=False,
+            **options):
+    """Measure one photo: the record of one image of `skindiff analyze
+    --json` (file, status, width, height, px_per_mm, scale_source, warnings,
+    region, texture, pores, redness).
+
+    mask: path of a mask image (non-zero = measure); roi: (x, y, w, h) in
+    pixels. Other keywords are library options (skindiff.OPTIONS:
+    pore_threshold, red_delta, threads, max_pixels, ...). planes=True also
+    sets numpy arrays of the photo's size as attributes: texture_plane and
+    a_star_plane (float32, 0 outside the analysis window), region_mask and
+    red_area_mask (bool), and pore_list (structured: x, y, radius in pixels,
+    strength in % contrast). Raises a skindiff.Error subclass on failure.
+    """
+    lib_opts, _ = _split_options(options, ())
+    if px_per_mm is not None:
+        lib_opts["px_per_mm"] = px_per_mm
+    ctx = _context()
+    ctx.configure(lib_opts)
+    img = mask_img = None
+    an = ctypes.POINTER(_lib.SkdAnalysis)()
+    try:
+        img = ctx.load(path)
+        spec = _lib.SkdRegionSpec(roi=_roi(roi))
+        if mask is not None:
+            mask_img = ctx.load(mask)
+            spec.mask = mask_img
+        ctx.check(_LIB.skd_analyze(ctx.ptr, img, ctypes.byref(spec),
+                                   ctypes.byref(an)))
+        rec = _image_record(path, an.contents)
+        if planes:
+            _planes(rec, an.contents)
+        return rec
+    finally:
+        _LIB.skd_analysis_free(an)
+        _LIB.skd_image_free(img)
+        _LIB.skd_image_free(mask_img)
+
+
+def _photo_record(path, mask, roi, a, source):
+    """"before"/"after" of `compare --json` (src/cli/cmd_compare.c)."""
+    roi_list = list(roi) if roi is not None and roi[2] and roi[3] else None
+    return {
+        "path": os.fspath(path),
+        "file_bytes": os.path.getsize(path),
+        "width": a.width,
+        "height": a.height,
+        "px_per_mm": _num(a.px_per_mm),
+        "scale_source": source,
+        "mask": os.fspath(mask) if mask is not None else None,
+        "roi": roi_list,
+        "region_cm2": _num(a.metrics.area_cm2),
+        "pores_found": a.n_pores,
+        "warnings": _warnings(a.warnings),
+    }
+
+
+_CHANGE_FIELDS = ("before", "after", "change", "change_pct", "ci_low",
+                  "ci_high", "noise_floor")
+
+
+def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
+                       scale_given, c):
+    def opt(name):
+        return ctx.get(OPTIONS[name])
+
+    source = "given" if scale_given else "assumed"
+    aligned = opt("assume_aligned") != 0
+    t = c.transform
+    metrics = {}
+    for i in range(_lib.SKD_METRIC_COUNT):
+        ch = c.change[i]
+        entry = {"label": _LIB.skd_metric_label(i).decode(),
+                 "unit": _LIB.skd_metric_unit(i).decode()}
+        entry.update((f, _num(getattr(ch, f))) for f in _CHANGE_FIELDS)
+        entry["verdict"] = _LIB.skd_verdict_name(ch.verdict).decode()
+        metrics[_LIB.skd_metric_key(i).decode()] = entry
+    notes = []
+    if c.tiles_used < 2:
+        notes.append("fewer than 2 tiles covered in both photos: no interval, "
+                     "every verdict is no significant change")
+    if c.scale_assumed:
+        notes.append("scale assumed: 20 px/mm")
+    return Record(
+        schema_version=1,
+        tool="skindiff",
+        version=library_version(),
+        command="compare",
+        parameters={
+            "px_per_mm": _num(c.px_per_mm), "scale_source": source,
+            "assume_aligned": aligned,
+            "min_confidence": opt("min_confidence"),
+            "tile_mm": opt("tile_mm"),
+            "bootstrap_n": int(opt("bootstrap_n")), "seed": int(opt("seed")),
+            "pore_threshold": opt("pore_threshold"),
+            "red_delta": opt("red_delta"),
+            "floors": {"sa_pct": opt("floor_sa"),
+                       "pores_pct": opt("floor_pores"),
+                       "a": opt("floor_a_mean"),
+                       "erythema": opt("floor_erythema"),
+                       "red_area_points": opt("floor_red_area")},
+            "threads": int(opt("threads")),
+        },
+        before=_photo_record(before, mask_before, roi, c.before.contents,
+                             source),
+        after=_photo_record(after, mask_after, None, c.after.contents, source),
+        transform={"dx": _num(t.dx), "dy": _num(t.dy),
+                   "rotation_deg": _num(t.rotation_deg),
+                   "scale": _num(t.scale), "confidence": _num(t.confidence),
+                   "assumed_aligned": aligned},
+        common_area_cm2=_num(c.common_area_cm2),
+        tiles={"tile_mm": opt("tile_mm"), "tile_px": _num(c.tile_px),
+               "x": c.tiles_x, "y": c.tiles_y, "used": c.tiles_used},
+        metrics=metrics,
+        notes=notes,
+    )
+
+
+def compare(before, after, px_per_mm=None, *, mask_before=None,
+            mask_after=None, roi=None, **options):
+    """Compare two sessions' photos of the same skin: the record of
+    `skindiff compare --json` (parameters, before, after, transform,
+    common_area_cm2, tiles, metrics with change, 95% interval, noise floor
+    and verdict, notes).
+
+    px_per_mm is the before photo's scale; roi (x, y, w, h) is in the before
+    photo; masks are image paths. Other keywords are library options
+    (skindiff.OPTIONS; the CLI's floor_a, floor_ei and bootstrap are
+    accepted too). Raises skindiff.AlignError when the photos cannot be
+    aligned (assume_aligned=True skips registration)."""
+    lib_opts, _ = _split_options(options, ())
+    if px_per_mm is not None:
+        lib_opts["px_per_mm"] = px_per_mm
+    ctx = _context()
+    ctx.configure(lib_opts)
+    imgs = []
+    c = ctypes.POINTER(_lib.SkdComparison)()
+    try:
+        b = ctx.load(before)
+        imgs.append(b)
+        a = ctx.load(after)
+        imgs.append(a)
+        sb = _lib.SkdRegionSpec(roi=_roi(roi))
+        sa = _lib.SkdRegionSpec()
+        for spec, m in ((sb, mask_before), (sa, mask_after)):
+            if m is not None:
+                spec.mask = ctx.load(m)
+                imgs.append(spec.mask)
+        ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
+                                   ctypes.byref(sa), ctypes.byref(c)))
+        return _comparison_record(ctx, before, after, mask_before, mask_after,
+                                  roi, px_per_mm is not None, c.contents)
+    finally:
+        _LIB.skd_comparison_free(c)
+        for img in imgs:
+            _LIB.skd_image_free(img)

@@ -1,0 +1,52 @@
+"""read_store: a results database (skindiff batch) as a table.
+
+The rows and columns are those of `skindiff export`: the library hands out
+the SELECT it runs (skd_export_sql), and Python's sqlite3 runs it, so the
+numbers keep their full precision (the CSV export writes 6 digits).
+"""
+import sqlite3
+from pathlib import Path
+
+from . import _errors
+
+_TABLES = {"images": 1, "comparisons": 2, "series": 3}
+
+
+def read_store(db, table="images", *, as_frame=True):
+    """Rows of a results database table: "images" (one per photo),
+    "comparisons" (one per comparison) or "series" (each photo with its
+    change from the baseline session). A pandas DataFrame when pandas is
+    installed and as_frame is true, else a list of dicts. The database is
+    opened read-only, so a running batch is not disturbed."""
+    from . import _LIB
+    if table not in _TABLES:
+        raise _errors.InvalidArgumentError(
+            2, "invalid argument",
+            f"table {table!r}: use one of {', '.join(_TABLES)}")
+    sql = _LIB.skd_export_sql(_TABLES[table]).decode()
+    path = Path(db)
+    if not path.is_file():
+        raise _errors.FileError(3, "input/output error",
+                                f"{db}: no such results database")
+    try:
+        con = sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)
+    except sqlite3.Error as e:
+        raise _errors.DatabaseError(10, "database error", f"{db}: {e}") from None
+    try:
+        cur = con.execute(sql)
+        columns = [d[0] for d in cur.description]
+        rows = cur.fetchall()
+    except sqlite3.Error as e:
+        raise _errors.DatabaseError(
+            10, "database error",
+            f"{db}: not a skindiff results database ({e})") from None
+    finally:
+        con.close()
+    if as_frame:
+        try:
+            import pandas
+        except ImportError:
+            pandas = None
+        if pandas is not None:
+            return pandas.DataFrame.from_records(rows, columns=columns)
+    return [dict(zip(columns, r)) for r in rows]

@@ -1,0 +1,115 @@
+/* Sizes and field offsets of the public structs as the C compiler lays
+ * them out, for test_layout.py: the Python package binds these structs
+ * with ctypes and must agree byte for byte. Output: one line per entry,
+ * "struct field offset", and "struct sizeof size". */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "skindiff.h"
+
+#define SIZE(s) printf(#s " sizeof %zu\n", sizeof(s))
+#define OFF(s, f) printf(#s " " #f " %zu\n", offsetof(s, f))
+
+int main(void)
+{
+    SIZE(skd_image_info);
+    OFF(skd_image_info, format);
+    OFF(skd_image_info, stored_width);
+    OFF(skd_image_info, stored_height);
+    OFF(skd_image_info, width);
+    OFF(skd_image_info, height);
+    OFF(skd_image_info, bit_depth);
+    OFF(skd_image_info, channels);
+    OFF(skd_image_info, colour_type);
+    OFF(skd_image_info, coding);
+    OFF(skd_image_info, exif_orientation);
+    OFF(skd_image_info, has_icc);
+
+    SIZE(skd_image);
+    OFF(skd_image, width);
+    OFF(skd_image, height);
+    OFF(skd_image, rgb);
+    OFF(skd_image, info);
+
+    SIZE(skd_roi);
+    OFF(skd_roi, x);
+    OFF(skd_roi, y);
+    OFF(skd_roi, w);
+    OFF(skd_roi, h);
+
+    SIZE(skd_region_spec);
+    OFF(skd_region_spec, mask);
+    OFF(skd_region_spec, roi);
+
+    SIZE(skd_pore);
+    OFF(skd_pore, x);
+    OFF(skd_pore, y);
+    OFF(skd_pore, radius);
+    OFF(skd_pore, strength);
+
+    SIZE(skd_metrics);
+    OFF(skd_metrics, sa);
+    OFF(skd_metrics, sq);
+    OFF(skd_metrics, ssk);
+    OFF(skd_metrics, sku);
+    OFF(skd_metrics, pore_count);
+    OFF(skd_metrics, pore_density_per_cm2);
+    OFF(skd_metrics, pore_mean_diameter_mm);
+    OFF(skd_metrics, pore_area_fraction);
+    OFF(skd_metrics, a_mean);
+    OFF(skd_metrics, a_median);
+    OFF(skd_metrics, erythema_index);
+    OFF(skd_metrics, red_area_fraction);
+    OFF(skd_metrics, area_cm2);
+    OFF(skd_metrics, region_pixels);
+
+    SIZE(skd_analysis);
+    OFF(skd_analysis, width);
+    OFF(skd_analysis, height);
+    OFF(skd_analysis, px_per_mm);
+    OFF(skd_analysis, scale_assumed);
+    OFF(skd_analysis, warnings);
+    OFF(skd_analysis, metrics);
+    OFF(skd_analysis, n_pores);
+    OFF(skd_analysis, pores);
+    OFF(skd_analysis, region);
+    OFF(skd_analysis, red_area);
+    OFF(skd_analysis, texture);
+    OFF(skd_analysis, a_star);
+
+    SIZE(skd_transform);
+    OFF(skd_transform, dx);
+    OFF(skd_transform, dy);
+    OFF(skd_transform, rotation_deg);
+    OFF(skd_transform, scale);
+    OFF(skd_transform, confidence);
+
+    SIZE(skd_change);
+    OFF(skd_change, before);
+    OFF(skd_change, after);
+    OFF(skd_change, change);
+    OFF(skd_change, change_pct);
+    OFF(skd_change, ci_low);
+    OFF(skd_change, ci_high);
+    OFF(skd_change, noise_floor);
+    OFF(skd_change, verdict);
+
+    SIZE(skd_comparison);
+    OFF(skd_comparison, transform);
+    OFF(skd_comparison, common_area_cm2);
+    OFF(skd_comparison, px_per_mm);
+    OFF(skd_comparison, scale_assumed);
+    OFF(skd_comparison, tiles_x);
+    OFF(skd_comparison, tiles_y);
+    OFF(skd_comparison, tile_px);
+    OFF(skd_comparison, tiles_used);
+    OFF(skd_comparison, change);
+    OFF(skd_comparison, tile_change);
+    OFF(skd_comparison, before);
+    OFF(skd_comparison, after);
+    OFF(skd_comparison, common_before);
+    OFF(skd_comparison, common_after);
+
+    printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
+    return 0;
+}
