@@ -157,8 +157,10 @@ def test_threads_give_the_same_records_and_release_the_gil(small_photo,
         t.join()
     assert got == [want] * 4
     # While one thread is inside the library, this one keeps running Python:
-    # the call does not hold the GIL. This thread wakes every 2 ms; with the
-    # GIL held it could not wake at all between t0 and t1.
+    # the call does not hold the GIL. This thread asks to wake every 2 ms;
+    # with the GIL held it could not wake at all between t0 and t1 (20 ms
+    # inside the call). On a loaded machine it wakes less often (32 of an
+    # ideal 170 seen), so only a few wakes are asked for.
     photo = samples / "before.jpg"
     span = []
     done = threading.Event()
@@ -178,4 +180,4 @@ def test_threads_give_the_same_records_and_release_the_gil(small_photo,
     t.join()
     t0, t1 = span[0] + 0.02, span[1] - 0.02
     awake = sum(t0 < s < t1 for s in stamps)
-    assert awake >= max(5, 0.25 * (t1 - t0) / 0.002), (awake, t1 - t0)
+    assert awake >= 3, (awake, t1 - t0)
