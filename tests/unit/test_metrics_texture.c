@@ -34,7 +34,9 @@ static void test_sinusoid(double s, int m, double c)
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
     tu_paint(img, wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
-    g = dog_gain(p.f, SKD_TEXTURE_FINE_MM * s, SKD_TEXTURE_COARSE_MM * s);
+    /* The band of DESIGN.md 3, sigmas 0.05 mm and 1 mm, written here so a
+     * wrong constant in the library cannot move its own expectation. */
+    g = dog_gain(p.f, 0.05 * s, 1.0 * s);
     for (size_t x = 0; x < w; x++) {
         double v = cos(2 * M_PI * p.f * (x + 0.5));
         mabs += fabs(v) / w;
@@ -48,10 +50,12 @@ static void test_sinusoid(double s, int m, double c)
                c * g * sqrt(msq), a->metrics.ssk, a->metrics.sku, mq / (msq * msq),
                a->n_pores);
         CHECK(a->metrics.region_pixels == w * h);
-        CHECK_REL(a->metrics.sa, c * g * mabs, 0.003);
-        CHECK_REL(a->metrics.sq, c * g * sqrt(msq), 0.003);
-        CHECK_NEAR(a->metrics.ssk, 0.0, 0.01);
-        CHECK_NEAR(a->metrics.sku, mq / (msq * msq), 0.01);
+        /* Worst measured over the four cases: Sa 0.043%, Sq 0.044%, Ssk
+         * 0.00025, Sku 0.00031 (16-bit rounding of the photo). */
+        CHECK_REL(a->metrics.sa, c * g * mabs, 0.001);
+        CHECK_REL(a->metrics.sq, c * g * sqrt(msq), 0.001);
+        CHECK_NEAR(a->metrics.ssk, 0.0, 0.0008);
+        CHECK_NEAR(a->metrics.sku, mq / (msq * msq), 0.0008);
         CHECK(a->n_pores == 0); /* ridges are not round */
     }
     skd_analysis_free(a);
@@ -69,7 +73,7 @@ static tu_skin random_skin(double s, size_t *n_dips)
     tu_skin skin = {.l0 = -95, .wave_amp = 0.8, .n_waves = 30,
                     .wave_min_px = 0.15 * s, .wave_max_px = 1.0 * s,
                     .seed = 11, .dips = dips, .exposure = 1};
-    double sig_lo = SKD_PORE_R_MIN_MM * s / sqrt(2), sig_hi = SKD_PORE_R_MAX_MM * s / sqrt(2);
+    double sig_lo = 0.05 * s / sqrt(2), sig_hi = 0.25 * s / sqrt(2); /* pore radii 0.05-0.25 mm */
     tu_skin_colour(skin.rgb);
     *n_dips = tu_random_dips(dips, N_DIPS, 520, 520, 0.6 * s, sig_lo, sig_hi, 25, 45, 5);
     skin.n_dips = *n_dips;
@@ -101,11 +105,12 @@ static void report(const char *what, const skd_metrics *m)
            m->red_area_fraction, m->area_cm2);
 }
 
-static void check_stable(const skd_metrics *a, const skd_metrics *b, double rel)
+static void check_stable(const skd_metrics *a, const skd_metrics *b, double rel_sa,
+                         double rel_density, double rel_ei)
 {
-    CHECK_REL(b->sa, a->sa, rel);
-    CHECK_REL(b->pore_density_per_cm2, a->pore_density_per_cm2, rel);
-    CHECK_REL(b->erythema_index, a->erythema_index, rel);
+    CHECK_REL(b->sa, a->sa, rel_sa);
+    CHECK_REL(b->pore_density_per_cm2, a->pore_density_per_cm2, rel_density);
+    CHECK_REL(b->erythema_index, a->erythema_index, rel_ei);
 }
 
 static void test_shift_and_exposure(void)
@@ -124,9 +129,11 @@ static void test_shift_and_exposure(void)
     report("base", &base->metrics);
     report("shift (3,-2)", &shifted->metrics);
     report("exposure 1.1", &brighter->metrics);
-    check_stable(&base->metrics, &shifted->metrics, 0.02);
-    CHECK_REL(shifted->metrics.a_mean, base->metrics.a_mean, 0.02);
-    check_stable(&base->metrics, &brighter->metrics, 0.02);
+    /* Measured: shift Sa +0.03%, density -0.8% (372 -> 369 pores), EI and
+     * a* 0.001%; exposure: all within 0.001%, a* excepted (it moves). */
+    check_stable(&base->metrics, &shifted->metrics, 0.001, 0.02, 1e-4);
+    CHECK_REL(shifted->metrics.a_mean, base->metrics.a_mean, 1e-4);
+    check_stable(&base->metrics, &brighter->metrics, 1e-4, 1e-4, 1e-4);
     /* The log-luminance plane moves by a constant: nothing in the texture
      * band changes except by 16-bit rounding. */
     CHECK_REL(brighter->metrics.sa, base->metrics.sa, 0.001);

@@ -59,6 +59,15 @@ static void report(const char *what, const worst *w)
            w->scale, w->min_conf, w->n ? w->cpu / w->n : 0.0);
 }
 
+/* The worst errors of a group against tolerances measured on that group
+ * (the design targets above are far looser: a regression would hide). */
+static void within(const worst *w, double shift_px, double rot_deg, double scale_pct)
+{
+    CHECK(w->shift <= shift_px);
+    CHECK(w->rot <= rot_deg);
+    CHECK(w->scale <= scale_pct);
+}
+
 /* Conversions between the public transform, absolute coordinates and
  * working levels agree with direct evaluation of the definition. */
 static void test_similarity(void)
@@ -114,8 +123,8 @@ static void test_stages(skd_ctx *ctx)
     CHECK_STATUS(skd_reg_plane_build(ctx, a, 1, 1.0, 8.0, &pa), SKD_OK);
     CHECK_STATUS(skd_reg_translation(ctx, &pb, &pa, 0.0, 1.0, &s, &peak), SKD_OK);
     skd_sim_to_transform(&s, 640, 480, 640, 480, &t);
-    CHECK_NEAR(t.dx, -37.3, 0.1);
-    CHECK_NEAR(t.dy, 21.6, 0.1);
+    CHECK_NEAR(t.dx, -37.3, 0.04); /* measured error 0.004 px */
+    CHECK_NEAR(t.dy, 21.6, 0.04);  /* measured error 0.013 px */
     REPORT("phase correlation: shift error (%.3f, %.3f) px, peak %.3f",
            t.dx + 37.3, t.dy - 21.6, peak);
     skd_reg_plane_free(ctx, &pa);
@@ -127,8 +136,10 @@ static void test_stages(skd_ctx *ctx)
     CHECK_STATUS(skd_reg_fourier_mellin(ctx, &pb, &pa, 3, rs, &n), SKD_OK);
     CHECK(n >= 1);
     if (n >= 1) {
-        CHECK_NEAR(rs[0].rotation_deg, -31.0, 0.5);
-        CHECK_REL(rs[0].scale, 1.23, 0.01);
+        /* measured: -31.005 deg, 1.2305 (the stage alone; the refinement
+         * after it is held by the grid below) */
+        CHECK_NEAR(rs[0].rotation_deg, -31.0, 0.02);
+        CHECK_REL(rs[0].scale, 1.23, 0.0015);
         REPORT("Fourier-Mellin: rotation %.3f (want -31), scale %.4f (want 1.23), "
                "peak %.3f vs next %.3f", rs[0].rotation_deg, rs[0].scale,
                rs[0].strength, n > 1 ? rs[1].strength : 0.0);
@@ -211,6 +222,8 @@ static void test_grid(skd_ctx *ctx)
         all.n += w.n;
     }
     report("all 640x480 grid cases", &all);
+    /* measured: 0.012 px, 0.0040 deg, 0.007% (treatment) */
+    within(&all, 0.03, 0.01, 0.02);
 }
 
 int main(void)
