@@ -1,4 +1,4 @@
-/* The texture band's edges, pinned by sinusoidal relief. DESIGN.md 3 defines
+/* The texture band's edges, pinned by sinusoidal relief. docs/measurements.md defines
  * T = G_0.05mm * l - G_1mm * l, so a cosine of wavelength L (mm) in l comes
  * out scaled by the DoG transfer function
  *     g(L) = exp(-2 pi^2 (0.05 / L)^2) - exp(-2 pi^2 (1.0 / L)^2).
@@ -8,7 +8,7 @@
  * suppressed, and those near the edges are where a wrong sigma shows most. */
 #include "metrics_test_util.h"
 
-#define FINE_MM 0.05  /* DESIGN.md 3: the band's fine edge, sigma in mm */
+#define FINE_MM 0.05  /* docs/measurements.md: the band's fine edge, sigma in mm */
 #define COARSE_MM 1.0 /* and its coarse edge */
 
 typedef struct wave {

@@ -5,7 +5,7 @@
 #include "metrics_test_util.h"
 
 #define S 20.0 /* px per mm */
-#define K 7    /* DESIGN.md 3: 7 radii from 0.05 to 0.25 mm, geometric */
+#define K 7    /* docs/measurements.md: 7 radii from 0.05 to 0.25 mm, geometric */
 
 /* The definition's radii, written here rather than taken from the library so
  * a wrong constant cannot move its own expectation: r_k = 0.05 * 5^(k/6) mm

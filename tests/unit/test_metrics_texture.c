@@ -34,7 +34,7 @@ static void test_sinusoid(double s, int m, double c)
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
     tu_paint(img, wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
-    /* The band of DESIGN.md 3, sigmas 0.05 mm and 1 mm, written here so a
+    /* The band of docs/measurements.md, sigmas 0.05 mm and 1 mm, written here so a
      * wrong constant in the library cannot move its own expectation. */
     g = dog_gain(p.f, 0.05 * s, 1.0 * s);
     for (size_t x = 0; x < w; x++) {
