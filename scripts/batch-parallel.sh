@@ -24,12 +24,15 @@
 # finish are named; run the script again to resume them).
 #
 # Across hosts the archive, the binary and DIR must be reachable at the same
-# paths (e.g. NFS). Each shard database is written by one process only; if
-# the shared file system's locking is unreliable, keep DIR on a file system
-# with working POSIX locks.
+# absolute paths (e.g. NFS; relative paths given here are made absolute),
+# the binary must run on every host (same libraries), and this machine must
+# reach each host by ssh without a password (a key; GNU parallel's ssh is
+# PARALLEL_SSH, e.g. "ssh -F my_ssh_config"). Each shard database is written
+# by one process only; if the shared file system's locking is unreliable,
+# keep DIR on a file system with working POSIX locks. The merge runs here.
 set -u
 
-usage() { sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 N=4 P=1 J= HOSTS= DIR= OUT= BIN=skindiff
 while getopts "n:P:j:S:d:o:b:h" opt; do
@@ -58,6 +61,10 @@ command -v parallel >/dev/null || { echo "batch-parallel: GNU parallel is not in
 [ -n "$DIR" ] || DIR=$ARCHIVE/shards
 [ -n "$OUT" ] || OUT=$ARCHIVE/skindiff.db
 mkdir -p "$DIR" || exit 2
+# Remote shells start in the login's home folder: the paths the shards use
+# are made absolute (they must be the same on every host).
+ARCHIVE=$(cd "$ARCHIVE" && pwd) DIR=$(cd "$DIR" && pwd)
+case $BIN in */*) BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN") ;; esac
 
 SSH=()
 [ -n "$HOSTS" ] && SSH=(--sshlogin "$HOSTS")

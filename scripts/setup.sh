@@ -10,7 +10,10 @@ PACKAGES=(build-essential cmake pkg-config
           clang libclang-rt-14-dev
           python3 python3-numpy python3-scipy python3-pil
           python3-pytest python3-pandas python3-pip
-          chromium)
+          chromium
+          # tests only: a one-node Slurm cluster and an sshd on a loopback
+          # port (tests/cli/test_slurm_real.sh, test_parallel_ssh.sh)
+          slurm-wlm munge openssh-server openssh-client)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# scripts/batch-parallel.sh across "hosts" over real ssh: an sshd started
+# here on a loopback port (its own sshd_config, a throw-away host key and
+# user key in a temporary folder; the system's ssh configuration is neither
+# read nor changed), reached under two host names, so GNU parallel spreads 3
+# shards over two sshlogins. Checks: the merged exports equal a
+# single-machine run; a re-run does no new work in any shard and gives the
+# same exports. The sshd is stopped by pid. Exit 77 with "SKIP: <reason>"
+# when sshd cannot run here.
+set -u
+BIN=$1
+SCRATCH=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+SCRIPTS=$HERE/../../scripts
+. "$HERE/batch_archive.sh"
+
+skip() { echo "SKIP: $*"; exit 77; }
+[ "$(id -u)" -eq 0 ] || skip "sshd runs as root here (a login needs it); not root"
+SSHD=$(command -v sshd || echo /usr/sbin/sshd)
+[ -x "$SSHD" ] || skip "sshd not installed (Debian openssh-server)"
+for p in ssh ssh-keygen parallel sqlite3; do
+  command -v "$p" >/dev/null || skip "$p not installed (Debian openssh-client, parallel, sqlite3)"
+done
+
+rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
+D=$(mktemp -d /tmp/skd-ssh.XXXXXX) || exit 1
+SSHD_PID=
+made_run_dir=0
+cleanup() {
+  if [ -n "$SSHD_PID" ]; then
+    kill "$SSHD_PID" 2>/dev/null
+    for _ in $(seq 50); do kill -0 "$SSHD_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$SSHD_PID" 2>/dev/null
+  fi
+  [ $made_run_dir -eq 1 ] && rmdir /run/sshd 2>/dev/null
+  rm -rf "$D"
+}
+trap cleanup EXIT
+fail=0
+ok() { echo "ok: $*"; }
+bad() { echo "FAIL: $*"; fail=1; }
+
+# sshd's privilege separation needs its empty runtime folder (the Debian
+# service creates it at start); made here only when missing, removed after.
+if [ ! -d /run/sshd ]; then
+  mkdir -m 755 /run/sshd 2>/dev/null && made_run_dir=1 || skip "cannot create /run/sshd"
+fi
+ssh-keygen -q -t ed25519 -N '' -f "$D/host_key" || skip "ssh-keygen failed"
+ssh-keygen -q -t ed25519 -N '' -f "$D/user_key" || skip "ssh-keygen failed"
+cp "$D/user_key.pub" "$D/authorized_keys"
+PORT=$((20000 + ($$ % 20000) * 2 + 1))
+cat > "$D/sshd_config" <<EOF
+Port $PORT
+ListenAddress 127.0.0.1
+HostKey $D/host_key
+PidFile $D/sshd.pid
+AuthorizedKeysFile $D/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+UsePAM no
+StrictModes no
+X11Forwarding no
+PrintMotd no
+EOF
+cat > "$D/ssh_config" <<EOF
+Host skd-host-a skd-host-b
+  HostName 127.0.0.1
+  Port $PORT
+  User root
+  IdentityFile $D/user_key
+  IdentitiesOnly yes
+  HostKeyAlias skd-test-sshd
+  UserKnownHostsFile $D/known_hosts
+  GlobalKnownHostsFile /dev/null
+  StrictHostKeyChecking yes
+  BatchMode yes
+  LogLevel ERROR
+EOF
+echo "skd-test-sshd $(cat "$D/host_key.pub")" > "$D/known_hosts"
+"$SSHD" -D -e -f "$D/sshd_config" > "$D/sshd.log" 2>&1 &
+SSHD_PID=$!
+export PARALLEL_SSH="ssh -F $D/ssh_config"
+up=
+for _ in $(seq 50); do
+  up=$($PARALLEL_SSH skd-host-a echo up 2>/dev/null) && [ "$up" = up ] && break
+  sleep 0.2
+done
+[ "$up" = up ] || skip "sshd did not accept the login: $(tail -n 3 "$D/sshd.log")"
+ok "sshd on 127.0.0.1:$PORT, logins skd-host-a and skd-host-b"
+
+make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
+break_archive arch
+export_all() { # DB DIR
+  "$BIN" export --db "$1" --csv --out-dir "$2" && "$BIN" export --db "$1" --ndjson --out-dir "$2"
+}
+same_exports() { # DIR_A DIR_B
+  local t f
+  for t in images comparisons series; do
+    for f in csv ndjson; do
+      cmp -s "$1/$t.$f" "$2/$t.$f" || { echo "  $1/$t.$f differs from $2/$t.$f"; return 1; }
+    done
+  done
+}
+"$BIN" batch arch --db ref.db -j 2 -q 2> ref.log
+export_all ref.db ref || { echo "FAIL: reference run"; exit 1; }
+
+# Relative paths on purpose: the script makes them absolute for the hosts.
+run() {
+  bash "$SCRIPTS/batch-parallel.sh" -n 3 -P 1 -j 1 -S 1/skd-host-a,1/skd-host-b \
+    -d shards -o merged.db -b "$BIN" arch > "$1" 2>&1
+}
+run par1.log
+rc=$?
+[ $rc -eq 1 ] && ok "batch-parallel.sh over ssh: exit 1 (the broken photos are error rows)" \
+  || bad "batch-parallel.sh over ssh: exit $rc: $(tail -n 5 par1.log)"
+hosts=$(awk 'NR > 1 { print $2 }' shards/joblog-3.txt | sort -u | tr '\n' ' ')
+[ "$hosts" = "skd-host-a skd-host-b " ] && ok "shards ran on both hosts ($hosts)" \
+  || bad "shards ran on: '$hosts'"
+export_all merged.db out1
+same_exports ref out1 && ok "3 shards over ssh merged equal one run" || bad "exports over ssh differ"
+
+run par2.log
+runs=$(for k in 1 2 3; do
+  sqlite3 "shards/shard-$k-of-3.db" \
+    "SELECT images_done, comparisons_done FROM runs ORDER BY rowid DESC LIMIT 1"
+done | tr '|\n' ' ,')
+[ "$runs" = "0 0,0 0,0 0," ] && ok "re-run: no new work in any shard ($runs)" || bad "re-run did work: $runs"
+export_all merged.db out2
+same_exports ref out2 && ok "re-run: exports unchanged" || bad "exports changed on re-run"
+
+[ $fail -ne 0 ] && exit 1
+exit 0
