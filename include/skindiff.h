@@ -86,7 +86,8 @@ typedef enum skd_option {
     SKD_OPT_MAX_PIXELS = 2,      /* decode limit, default 100e6 */
     SKD_OPT_THREADS = 3,         /* threads inside one analysis, default 1 */
     SKD_OPT_PORE_THRESHOLD = 4,  /* tau, percent contrast, default 10 */
-    SKD_OPT_RED_DELTA = 5,       /* a* above median for red area, default 5 */
+    SKD_OPT_RED_DELTA = 5,       /* a* above the local background (2 mm
+                                    Gaussian mean) for red area, default 5 */
     SKD_OPT_ASSUME_ALIGNED = 6,  /* 1: skip registration, identity transform */
     SKD_OPT_BOOTSTRAP_N = 7,     /* bootstrap resamples, default 2000 */
     SKD_OPT_SEED = 8,            /* bootstrap seed, default 1 */
@@ -196,7 +197,8 @@ typedef struct skd_metrics {
     double pore_area_fraction;    /* sum pi r^2 / area, 0..1 */
     double a_mean, a_median;      /* CIELAB a* */
     double erythema_index;        /* mean 100 log10(R/G), linear RGB */
-    double red_area_fraction;     /* fraction with a* - median >= delta */
+    double red_area_fraction;     /* fraction with a* - local background
+                                     (G_2mm*(a* M))/(G_2mm*M) >= delta */
     double area_cm2;              /* area of the region measured */
     uint64_t region_pixels;
 } skd_metrics;
@@ -243,8 +245,11 @@ SKD_API void skd_analysis_free(skd_analysis *a);
  * selects pixel i (it is intersected with a->region). img is the photo the
  * analysis was made from (same size, else SKD_E_INVALID): the erythema
  * index is computed from its samples. Pores count when their centre pixel
- * is selected. median_a is the reference for red area (pass NAN to use the
- * median of the selected pixels). An empty selection returns
+ * is selected. Red area counts the selected pixels of a->red_area: red is
+ * a property of the pixel (its a* against its local background over the
+ * whole analysis), so a sub-region counts the same pixels as the whole.
+ * median_a is ignored (kept for ABI compatibility; pass NAN). An empty
+ * selection returns
  * SKD_E_NO_REGION with every figure NaN. */
 SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
                                   const skd_image *img, const uint8_t *include,

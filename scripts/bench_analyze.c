@@ -165,6 +165,8 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     t[T_MASK] = now() - t0;
 
     t0 = now();
+    uint8_t *mw = skd_malloc(ctx, win.w * win.h); /* M, for the red background */
+    memcpy(mw, v.region, win.w * win.h);
     st = skd_fill_masked(ctx, lw, v.region, win.w, win.h, SKD_FILL_SIGMA_MM * s,
                          &region_pixels);
     if (st != SKD_OK)
@@ -185,8 +187,15 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     v.red_area = a.red_area + win.y0 * w;
     skd_photo_samples photo = {img->rgb + 3 * (win.y0 * w + win.x0), w,
                                lut->log10_linear};
-    if ((st = skd_window_figures(ctx, &v, &photo, lut, v.red_area)) != SKD_OK)
+    if ((st = skd_window_figures(ctx, &v, &photo, lut, NULL)) != SKD_OK)
         die("statistics", ctx, st);
+    uint64_t red;
+    if ((st = skd_red_area_local(ctx, v.a_star, mw, v.region, win.w, win.h,
+                                 SKD_RED_BACKGROUND_SIGMA_MM * s, 5.0,
+                                 v.red_area, &red)) != SKD_OK)
+        die("red area", ctx, st);
+    v.metrics.red_area_fraction = (double)red / (double)v.metrics.region_pixels;
+    skd_dealloc(ctx, mw);
     *m = v.metrics;
     skd_window_scatter(a.region, w, h, 1, &win, 0);
     skd_window_scatter(a.texture, w, h, sizeof(float), &win, 0);

@@ -42,6 +42,7 @@ MASK_GROW_MM = 0.25
 FILL_SIGMA_MM = 1.0
 REGION_MIN_WEIGHT = 0.9
 FILL_MIN_WEIGHT = 1e-3
+RED_BACKGROUND_SIGMA_MM = 2.0
 TEXTURE_FINE_MM = 0.05
 TEXTURE_COARSE_MM = 1.0
 PORE_SCALES = 7
@@ -405,12 +406,24 @@ def analyze(rgb16, px_per_mm, tau=10.0, red_delta=5.0, roi=None, user_mask=None,
     t["detection"] = time.process_time() - t0
 
     t0 = time.process_time()
-    fig = figures(texture, a_star, ery, region, pores, px_per_mm, red_delta)
+    red = red_area(a_star, m, region, RED_BACKGROUND_SIGMA_MM * px_per_mm,
+                   red_delta, filters)
+    fig = figures(texture, a_star, ery, region, red, pores, px_per_mm)
     t["statistics"] = time.process_time() - t0
     return fig, pores, t
 
 
-def figures(texture, a_star, ery, region, pores, px_per_mm, red_delta):
+def red_area(a_star, m, region, sigma, red_delta, filters):
+    """Pixels of R whose a* exceeds its local background, the
+    mask-normalised mean (G*(a* M))/(G*M) at sigma, by at least red_delta."""
+    gam = filters.gauss(np.where(m, a_star, 0.0), sigma)
+    gm = filters.gauss(m.astype(np.float64), sigma)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        bg = gam / gm
+    return region & (gm > FILL_MIN_WEIGHT) & ((a_star - bg) >= red_delta)
+
+
+def figures(texture, a_star, ery, region, red, pores, px_per_mm):
     n = int(region.sum())
     area_cm2 = n / (px_per_mm * px_per_mm) / 100.0
     tt = texture[region]
@@ -435,7 +448,7 @@ def figures(texture, a_star, ery, region, pores, px_per_mm, red_delta):
                   "area_fraction": sum(math.pi * p[2] * p[2] for p in pores) / n},
         "redness": {"a_mean": float(a.mean()), "a_median": a_median,
                     "erythema_index": float(e.mean()) if len(e) else None,
-                    "red_area_fraction": float(((a - a_median) >= red_delta).mean())},
+                    "red_area_fraction": float(red[region].mean())},
     }
 
 

@@ -19,7 +19,7 @@ static const char analyze_help[] =
     "  --mask M.png       analyse only where the mask is non-zero (same size)\n"
     "  --roi X,Y,W,H      analyse only this rectangle (pixels)\n"
     "  --pore-threshold T pore detection threshold, % contrast (default 10)\n"
-    "  --red-delta D      a* above the median that counts as red area (default 5)\n"
+    "  --red-delta D      a* above the local (2 mm) background that counts as red (5)\n"
     "  --threads N        threads inside one analysis (default 1); results do not\n"
     "                     depend on it\n"
     "  --max-pixels N     refuse larger images (default 100000000)\n"

@@ -26,7 +26,7 @@ static const char batch_help[] =
     "  --px-per-mm S     scale where the manifest gives none (default 20,\n"
     "                    reported as assumed)\n"
     "  --pore-threshold T  pore threshold, % contrast (default 10)\n"
-    "  --red-delta D     a* above median for red area (default 5)\n"
+    "  --red-delta D     a* above the local 2 mm background: red (5)\n"
     "  --bootstrap N     bootstrap resamples (default 2000)\n"
     "  --seed S          bootstrap seed (default 1)\n"
     "  --tile-mm M       tile side in mm (default 5)\n"

@@ -48,7 +48,7 @@ static const char compare_help[] =
     "  --bootstrap N       bootstrap resamples (default 2000)\n"
     "  --seed S            bootstrap seed (default 1): same seed, same output\n"
     "  --pore-threshold T  pore detection threshold, % contrast (default 10)\n"
-    "  --red-delta D       a* above the median that counts as red (default 5)\n"
+    "  --red-delta D       a* above the local 2 mm background: red (5)\n"
     "  --threads N         threads inside each analysis (default 1)\n"
     "  --json | --csv      machine-readable output instead of the table\n"
     "  -o FILE             write the output to FILE (atomically)\n"

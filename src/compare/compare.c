@@ -147,8 +147,8 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
         st = skd_tile_differences(ctx, b, &photo[0], a, &photo[1],
-                                  c->common_before, &g, mb->a_median,
-                                  ma->a_median, diff, c->tile_change);
+                                  c->common_before, &g, diff,
+                                  c->tile_change);
     for (int m = 0; m < SKD_METRIC_COUNT && st == SKD_OK; m++) {
         skd_metric_id id = (skd_metric_id)m;
         double vb = skd_metric_value(mb, id), va = skd_metric_value(ma, id);
@@ -201,8 +201,6 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
         return SKD_E_NOMEM;
     if ((st = photo_samples(ctx, before, b, lut, &photo[0])) == SKD_OK)
         st = photo_samples(ctx, after, a, lut, &photo[1]);
-    /* NAN: each session's red-area reference is its own common-region
-     * median, kept for the tiles below */
     if (st == SKD_OK)
         st = skd_region_figures(ctx, b, &photo[0], c->common_before, NAN, &mb,
                                 NULL);

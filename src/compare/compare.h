@@ -117,15 +117,15 @@ void skd_analysis_crop_free(skd_ctx *ctx, skd_analysis_crop *crop);
  * after - before of metric m in the k-th used tile (row-major order), NaN
  * when undefined (pore diameter in a tile without pores on either side).
  * tile_change (may be NULL) receives the same values laid out as in
- * skd_comparison, NaN for tiles not used. median_b / median_a are each
- * session's common-region median a*, the red-area reference. pb / pa are
+ * skd_comparison, NaN for tiles not used. A tile's red area counts the
+ * analysis' red pixels (against their local background). pb / pa are
  * the samples of the photos the analyses were made from. */
 int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
                          const skd_photo_samples *pb,
                          const skd_analysis *after,
                          const skd_photo_samples *pa, const uint8_t *cb,
-                         const skd_tile_grid *grid, double median_b,
-                         double median_a, double *diff, float *tile_change);
+                         const skd_tile_grid *grid, double *diff,
+                         float *tile_change);
 
 /* ---- uncertainty and verdict ------------------------------------------ */
 

@@ -45,8 +45,8 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
                          const skd_photo_samples *pb,
                          const skd_analysis *after,
                          const skd_photo_samples *pa, const uint8_t *cb,
-                         const skd_tile_grid *g, double median_b,
-                         double median_a, double *diff, float *tile_change)
+                         const skd_tile_grid *g, double *diff,
+                         float *tile_change)
 {
     skd_analysis_crop cbf, caf;
     size_t k = 0, nt = g->n_tiles;
@@ -67,7 +67,7 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
             break;
         include_from_mask(&cbf, cb, before->width, &g->bbox_b[t]);
         st = skd_region_figures(ctx, &cbf.view, &cbf.photo, cbf.include,
-                                median_b, &mb, NULL);
+                                NAN, &mb, NULL);
         if (st != SKD_OK)
             break;
         st = skd_analysis_crop_set(ctx, after, pa, &g->bbox_a[t], &caf);
@@ -76,7 +76,7 @@ int skd_tile_differences(skd_ctx *ctx, const skd_analysis *before,
         include_from_tile(&caf, g->after_tile, after->width, &g->bbox_a[t],
                           (int32_t)t);
         st = skd_region_figures(ctx, &caf.view, &caf.photo, caf.include,
-                                median_a, &ma, NULL);
+                                NAN, &ma, NULL);
         if (st != SKD_OK)
             break;
         d = diff + k * SKD_METRIC_COUNT;

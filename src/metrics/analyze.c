@@ -44,6 +44,7 @@ typedef struct run {
     const skd_colour_lut *lut;
     skd_analysis *a;
     float *l;
+    uint8_t *m; /* M in the window's layout, kept for the red background */
     skd_window rect; /* the colour rectangle */
     skd_window win;
     skd_analysis v;
@@ -99,8 +100,14 @@ static int fill_texture_pores(skd_ctx *ctx, run *r)
     skd_analysis *a = r->a, *v = &r->v;
     float *l = r->l + r->win.y0 * a->width;
     uint64_t region_pixels;
-    int st = skd_fill_masked(ctx, l, v->region, v->width, v->height,
-                             SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+    size_t n = (size_t)v->width * v->height;
+    int st;
+    r->m = skd_malloc(ctx, n);
+    if (!r->m)
+        return SKD_E_NOMEM;
+    memcpy(r->m, v->region, n); /* the fill turns M into R */
+    st = skd_fill_masked(ctx, l, v->region, v->width, v->height,
+                         SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
     if (st != SKD_OK)
         return st;
     a->texture = skd_calloc(ctx, (size_t)a->width * a->height,
@@ -117,7 +124,7 @@ static int fill_texture_pores(skd_ctx *ctx, run *r)
 }
 
 /* The a* plane, the figures over R (the erythema values read from the
- * photo) and the red-area plane against the median over R. a* is made
+ * photo) and the red-area plane against the local background. a* is made
  * after the filter bank, so that it does not add to its peak memory, in
  * l's plane, whose pages are already mapped (a fresh plane costs a page
  * fault per 4 KB); the first pass of the statistics makes it. */
@@ -135,7 +142,17 @@ static int figures(skd_ctx *ctx, run *r)
     photo.rgb = r->img->rgb + 3 * (r->win.y0 * w + r->win.x0);
     photo.stride = w;
     photo.log10_linear = r->lut->log10_linear;
-    st = skd_window_figures(ctx, v, &photo, r->lut, v->red_area);
+    st = skd_window_figures(ctx, v, &photo, r->lut, NULL);
+    if (st == SKD_OK) {
+        uint64_t red;
+        st = skd_red_area_local(ctx, v->a_star, r->m, v->region, v->width,
+                                v->height,
+                                SKD_RED_BACKGROUND_SIGMA_MM * a->px_per_mm,
+                                skd_opt(ctx, SKD_OPT_RED_DELTA), v->red_area,
+                                &red);
+        v->metrics.red_area_fraction =
+            (double)red / (double)v->metrics.region_pixels;
+    }
     a->metrics = v->metrics;
     return st;
 }
@@ -228,6 +245,7 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
         place(&r);
     skd_dealloc(ctx, lut);
     skd_dealloc(ctx, r.l);
+    skd_dealloc(ctx, r.m);
     if (st != SKD_OK) {
         skd_analysis_free(a);
         return st;

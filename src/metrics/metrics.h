@@ -24,6 +24,7 @@
 #define SKD_PORE_R_MAX_MM 0.25
 #define SKD_PORE_MIN_ROUNDNESS 0.5
 #define SKD_LOW_RES_PX_PER_MM 10.0
+#define SKD_RED_BACKGROUND_SIGMA_MM 2.0
 
 /* Below this G*M the fill falls back to the mean of l over M: float FFT
  * noise would dominate the quotient. */
@@ -207,15 +208,18 @@ int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
 
 /* skd_metrics_in_region with the samples and table given, and with
  * red_plane (w*h bytes, may be NULL) the red-area plane of the selection:
- * 1 where a pixel is selected and red against the reference. On up to
+ * 1 where a pixel is selected and red in a->red_area (red is a property of
+ * the pixel, against its local background; median_a is not used). Without
+ * a->red_area the red-area fraction is NaN. On up to
  * SKD_OPT_THREADS threads; the figures do not depend on the thread
  * count. */
 int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
                        const skd_photo_samples *photo, const uint8_t *include,
                        double median_a, skd_metrics *out, uint8_t *red_plane);
 
-/* The whole-photo figures of skd_analyze into a->metrics, with the
- * red-area plane: as skd_region_figures over all of R, except that a->a_star
+/* The whole-photo figures of skd_analyze into a->metrics but the red-area
+ * fraction (left NaN: skd_red_area_local makes it once a* exists; red_plane
+ * is not written): as skd_region_figures over all of R, except that a->a_star
  * (allocated, w*h) is written from the photo by the first pass rather than
  * read, so the samples are loaded once for a* and the erythema values. */
 int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
@@ -293,7 +297,15 @@ int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,
 int skd_analyze_colour_whole(skd_ctx *ctx, const skd_image *img,
                              const skd_region_spec *spec, skd_analysis **out);
 
-/* The red-area predicate, shared by the plane and the statistics. */
+/* The red-area plane (red_area.c): red[i] = 1 where r[i] and a_star[i]
+ * exceeds (G*(a* M))/(G*M) at sigma_px by at least delta, else 0; m is the
+ * mask M, r the region R (both w x h, 0/1). *red_pixels gets the count.
+ * On up to SKD_OPT_THREADS threads, which change no result. */
+int skd_red_area_local(skd_ctx *ctx, const float *a_star, const uint8_t *m,
+                       const uint8_t *r, size_t w, size_t h, double sigma_px,
+                       double delta, uint8_t *red, uint64_t *red_pixels);
+
+/* The red-area predicate against a reference (the local background). */
 static inline int skd_is_red(float a_star, double reference, double delta)
 {
     return (double)a_star - reference >= delta;

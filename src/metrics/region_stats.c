@@ -6,8 +6,9 @@
  * threads: (1) count and sums, and a histogram of the a* values' top 16
  * bits; (2) texture moments about the mean, and a histogram of the low 16
  * bits within the one or two top-bit buckets that hold the middle ranks,
- * which gives the exact median; (3) red pixels, written to the red-area
- * plane when one is wanted. Sums are in double, in pixel order within a
+ * which gives the exact median; (3) red pixels (the analysis' red-area
+ * plane, made against the local background by red_area.c), copied to the
+ * selection's red-area plane when one is wanted. Sums are in double, in pixel order within a
  * chunk (LANES interleaved accumulators) and combined in chunk order, and
  * histograms are counts, so no figure depends on the thread count. A plane
  * of a single chunk (a compare tile) takes the median by quickselect on a
@@ -59,8 +60,7 @@ typedef struct stats_job {
     chunk_sums *sums;
     uint32_t *hist; /* per thread: top bits, then the low bits of mid[0..1] */
     uint32_t mid[2];
-    double mean, reference, delta;
-    float red_threshold; /* skd_is_red against reference, as a* >= this */
+    double mean;
     uint8_t *red_plane;
 } stats_job;
 
@@ -332,34 +332,18 @@ BODY void pass_moments_body(stats_job *job, size_t chunk, size_t thread)
     }
 }
 
-/* The smallest float that skd_is_red counts as red: the predicate rises
- * with a* (rounding is monotonic), so "a* >= threshold" is the same test
- * on every a* that is not NaN, in float. */
-static float red_threshold(double reference, double delta)
-{
-    float t = (float)(reference + delta);
-    if (isnan(t))
-        return t; /* nothing compares >= NaN, as nothing is red against it */
-    while (skd_is_red(nextafterf(t, -INFINITY), reference, delta) && !isinf(t))
-        t = nextafterf(t, -INFINITY);
-    while (!skd_is_red(t, reference, delta) && !isinf(t))
-        t = nextafterf(t, INFINITY);
-    return t;
-}
-
 BODY void pass_red_body(stats_job *job, size_t chunk, size_t thread)
 {
-    const float *a_star = job->a->a_star;
+    const uint8_t *restrict is_red = job->a->red_area;
     size_t i0 = chunk * CHUNK, i1 = i0 + CHUNK < job->n ? i0 + CHUNK : job->n;
     uint64_t red = 0;
     uint8_t sel[BLOCK];
-    float threshold = job->red_threshold;
     (void)thread;
     for (size_t i = i0; i < i1; i += BLOCK) {
         size_t m = i1 - i < BLOCK ? i1 - i : BLOCK;
         selection_block(job, i, m, sel);
         for (size_t j = 0; j < m; j++)
-            sel[j] &= a_star[i + j] >= threshold;
+            sel[j] &= is_red[i + j] != 0;
         for (size_t j = 0; j < m; j++)
             red += sel[j];
         if (job->red_plane)
@@ -515,8 +499,7 @@ static void clear_metrics(skd_metrics *m)
 
 /* The passes, once the job's planes are set; job->sums and job->hist
  * (zeroed) are allocated. */
-static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
-                      skd_metrics *out)
+static int run_passes(skd_ctx *ctx, stats_job *job, skd_metrics *out)
 {
     size_t threads = skd_parallel_threads(ctx, job->n_chunks);
     uint64_t count = 0, n_e = 0, red = 0, below[2];
@@ -547,8 +530,9 @@ static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
         out->a_median = median_from_buckets(job, threads, count, below);
     else if ((st = median_by_select(ctx, job, count, &out->a_median)) != SKD_OK)
         return st;
-    job->reference = isnan(median_ref) ? out->a_median : median_ref;
-    job->red_threshold = red_threshold(job->reference, job->delta);
+    /* the window pass makes a*, which the red plane needs: no red pass */
+    if (job->lut || !job->a->red_area)
+        return SKD_OK;
     skd_parallel_chunks(ctx, job->n_chunks, pass_red, job);
     for (size_t c = 0; c < job->n_chunks; c++)
         red += job->sums[c].red;
@@ -557,8 +541,8 @@ static int run_passes(skd_ctx *ctx, stats_job *job, double median_ref,
 }
 
 /* The figures of a job whose planes and photo are set. */
-static int job_figures(skd_ctx *ctx, stats_job *job, double median_a,
-                       skd_metrics *out, uint8_t *red_plane)
+static int job_figures(skd_ctx *ctx, stats_job *job, skd_metrics *out,
+                       uint8_t *red_plane)
 {
     const skd_analysis *a = job->a;
     int st;
@@ -567,7 +551,6 @@ static int job_figures(skd_ctx *ctx, stats_job *job, double median_a,
     job->n = (size_t)a->width * a->height;
     job->n_chunks = (job->n + CHUNK - 1) / CHUNK;
     job->wide = skd_colour_wide_available();
-    job->delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
     job->red_plane = red_plane;
     job->sums = skd_malloc_array(ctx, job->n_chunks, sizeof *job->sums);
     if (job->sums && job->n_chunks > 1)
@@ -576,7 +559,7 @@ static int job_figures(skd_ctx *ctx, stats_job *job, double median_a,
     if (!job->sums || (job->n_chunks > 1 && !job->hist))
         st = SKD_E_NOMEM;
     else
-        st = run_passes(ctx, job, median_a, out);
+        st = run_passes(ctx, job, out);
     if (st == SKD_OK)
         pore_figures(a, job->include, out);
     else
@@ -608,7 +591,8 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
     job.a = a;
     job.photo = photo;
     job.include = include;
-    return job_figures(ctx, &job, median_a, out, red_plane);
+    (void)median_a; /* red is a property of the pixel: see a->red_area */
+    return job_figures(ctx, &job, out, red_plane);
 }
 
 int skd_window_figures(skd_ctx *ctx, skd_analysis *a,
@@ -625,7 +609,8 @@ int skd_window_figures(skd_ctx *ctx, skd_analysis *a,
     job.photo = photo;
     job.lut = lut;
     job.a_star = a->a_star;
-    return job_figures(ctx, &job, NAN, &a->metrics, red_plane);
+    (void)red_plane; /* made by skd_red_area_local once a* exists */
+    return job_figures(ctx, &job, &a->metrics, NULL);
 }
 
 int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,

@@ -184,7 +184,8 @@ static int overlays(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     if (st == SKD_OK)
         st = overlay_figure(b, ctx, after, c->after, "After");
     skd_buf_puts(b, "</div>\n<p class=\"files\">Pores are circled; red areas "
-                     "(a* at least 5 above the photo's median) are tinted. "
+                     "(a* at least 5 above its local 2 mm background) are "
+                     "tinted. "
                      "Each photo is shown as taken.</p>\n");
     return st;
 }

@@ -15,6 +15,7 @@
 
 #include "../colour/colour.h"
 #include "../core/select.h"
+#include "../fft/fft.h"
 #include "synth.h"
 
 typedef struct colour_stats {
@@ -122,23 +123,34 @@ static void texture_stats(const float *tex, skd_synth_session *s)
     }
 }
 
-/* a* mean, median and red-area fraction of the noiseless a* plane;
- * scratch (n floats) is overwritten. */
-static void redness_stats(skd_ctx *ctx, const float *a_star, float *scratch,
-                          skd_synth_session *s)
+/* a* mean, median and red-area fraction of the noiseless a* plane: a
+ * pixel is red where a* exceeds its local background, the Gaussian mean of
+ * a* at 2 mm (the whole frame is skin, so M = 1 and the mask-normalised
+ * mean is the plain one; docs/measurements.md). scratch (n floats) is
+ * overwritten. */
+static int redness_stats(skd_ctx *ctx, const float *a_star, float *scratch,
+                         skd_synth_session *s)
 {
     size_t n = (size_t)s->width * s->height, red = 0;
-    double sum = 0, med;
+    double sum = 0, sigma = SKD_SYNTH_RED_BACKGROUND_MM * s->px_per_mm;
+    skd_filter g = {SKD_FILTER_GAUSS, sigma, 0};
+    const float *src = a_star;
+    float *dst = scratch;
+    int st;
     for (size_t i = 0; i < n; i++)
         sum += a_star[i];
     s->a_mean = sum / (double)n;
     memcpy(scratch, a_star, n * sizeof *scratch);
-    med = skd_median_float(scratch, n);
-    s->a_median = med;
+    s->a_median = skd_median_float(scratch, n);
     s->red_delta = skd_opt(ctx, SKD_OPT_RED_DELTA);
+    st = skd_fft_filter_planes(ctx, &src, &dst, 1, s->width, s->height,
+                               skd_fft_margin(sigma), &g);
+    if (st != SKD_OK)
+        return st;
     for (size_t i = 0; i < n; i++)
-        red += a_star[i] - med >= s->red_delta;
+        red += (double)a_star[i] - (double)scratch[i] >= s->red_delta;
     s->red_area_fraction = (double)red / (double)n;
+    return SKD_OK;
 }
 
 static void relief_stats(const double *m, size_t n, skd_synth_session *s)
@@ -205,7 +217,9 @@ int skd_synth_render_session(skd_ctx *ctx, const skd_synth_params *p,
     s->ei_pixels = cs.ei_n;
     s->ei_image_mean = cs.ei_n ? cs.ei_sum / (double)cs.ei_n : NAN;
     texture_stats(tex, s);
-    redness_stats(ctx, a_star, tex, s);
+    st = redness_stats(ctx, a_star, tex, s);
+    if (st != SKD_OK)
+        goto done;
     pore_stats(ctx, s);
 done:
     skd_dealloc(ctx, m);

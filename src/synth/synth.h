@@ -24,6 +24,7 @@
 #define SKD_SYNTH_WAVE_MAX_MM 0.8
 #define SKD_SYNTH_HARDCORE 3.0        /* pore spacing >= 3 x larger radius */
 #define SKD_SYNTH_CUTOFF 5.0          /* Gaussians drawn out to 5 sigma */
+#define SKD_SYNTH_RED_BACKGROUND_MM 2.0 /* the red area's local background */
 #define SKD_SYNTH_TEX_FINE_MM 0.05    /* texture band (docs/measurements.md) */
 #define SKD_SYNTH_TEX_COARSE_MM 1.0
 #define SKD_SYNTH_TEX_MARGIN_MM 3.0   /* expected texture: border skipped */

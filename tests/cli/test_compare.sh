@@ -15,8 +15,9 @@ rm -f ./*.png ./*.json ./*.csv ./*.txt ./*.html ./*.tmp.*
 . "$HERE/harness.sh"
 
 # --- a before/after pair of skin-like photos (python3 stdlib) -------------
-# 600 x 450 at 20 px/mm: fine noise, dark pores on a lattice, a red blob that
-# fades in the after photo; plus an unrelated picture for the alignment
+# 600 x 450 at 20 px/mm: fine noise, dark pores on a lattice, red spots
+# (0.6 mm, every 4 mm: red against their 2 mm background) that fade in the
+# after photo; plus an unrelated picture for the alignment
 # failure.
 python3 - <<'PY'
 import math, random, struct, zlib
@@ -33,8 +34,8 @@ def skin(name, seed, red, pores):
     for y in range(h):
         for x in range(w):
             n = rnd.uniform(-0.03, 0.03)
-            d2 = (x - 220) ** 2 + (y - 200) ** 2
-            r = red * math.exp(-d2 / (2 * 70.0 ** 2))
+            d2 = (x % 80 - 40) ** 2 + (y % 80 - 40) ** 2
+            r = red * math.exp(-d2 / (2 * 12.0 ** 2))
             k = 0.75 if (x % 24 < 3 and y % 24 < 3 and (x // 24 + y // 24) % pores == 0) else 1.0
             v = ((0.78 + n + r) * k, (0.58 + n - r / 2) * k, (0.50 + n) * k)
             i = (y * w + x) * 3

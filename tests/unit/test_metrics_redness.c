@@ -66,13 +66,15 @@ static void test_flat_patch(void)
     skd_ctx_free(ctx);
 }
 
-/* 30% of the columns are redder by more than 5 a* units: the median is the
- * base colour, the red area 0.30, the mean the weighted mean. Pixels with
- * G = 0 count for a* but not for the erythema index. */
+/* A 0.5 mm square redder by more than 5 a* units: the median is the base
+ * colour, the mean the weighted mean; the square is red against its local
+ * background (2 mm Gaussian: the square raises it by about 1% of its
+ * excess). Pixels with G = 0 count for a* but not for the erythema index. */
 static void test_red_area(void)
 {
     skd_ctx *ctx = skd_ctx_create();
     const size_t w = 200, h = 100;
+    const double SQ = 100; /* pixels of the square */
     skd_image *img = tu_image(ctx, w, h);
     const uint16_t base[3] = {190 * 257, 140 * 257, 125 * 257};
     const uint16_t red[3] = {205 * 257, 130 * 257, 120 * 257};
@@ -80,7 +82,7 @@ static void test_red_area(void)
     double lb[3], lr[3], ln[3];
     skd_analysis *a = NULL;
     fill_rect(img, 0, w, 0, h, base);
-    fill_rect(img, 0, 60, 0, h, red);
+    fill_rect(img, 95, 105, 45, 55, red);
     fill_rect(img, 150, 151, 50, 51, nog);
     lab_of_16(base, lb);
     lab_of_16(red, lr);
@@ -90,8 +92,8 @@ static void test_red_area(void)
     if (a) {
         const skd_metrics *m = &a->metrics;
         double n = (double)w * h;
-        double mean = (60 * h * lr[1] + (140 * h - 1) * lb[1] + ln[1]) / n;
-        double ei = (60 * h * ei_of_16(red) + (140 * h - 1) * ei_of_16(base)) / (n - 1);
+        double mean = (SQ * lr[1] + (n - SQ - 1) * lb[1] + ln[1]) / n;
+        double ei = (SQ * ei_of_16(red) + (n - SQ - 1) * ei_of_16(base)) / (n - 1);
         size_t plane_red = 0;
         for (size_t i = 0; i < w * h; i++)
             plane_red += a->red_area[i];
@@ -104,10 +106,10 @@ static void test_red_area(void)
         CHECK_NEAR(m->a_mean, mean, 1e-4);
         CHECK_NEAR(m->a_median, lb[1], 1e-4);
         CHECK_NEAR(m->erythema_index, ei, 1e-4);
-        /* The strip and the G = 0 pixel are red. */
+        /* The square and the G = 0 pixel are red. */
         CHECK(ln[1] - lb[1] > 20);
-        CHECK_NEAR(m->red_area_fraction, (60 * h + 1) / n, 1e-12);
-        CHECK(plane_red == 60 * h + 1 && a->red_area[0] && !a->red_area[w - 1]);
+        CHECK_NEAR(m->red_area_fraction, (SQ + 1) / n, 1e-12);
+        CHECK(plane_red == SQ + 1 && a->red_area[50 * w + 100] && !a->red_area[0]);
         /* The G = 0 pixel alone: counted, but no erythema value. */
         {
             uint8_t *one = calloc(w * h, 1);
@@ -116,7 +118,7 @@ static void test_red_area(void)
             CHECK_STATUS(skd_metrics_in_region(ctx, a, img, one, NAN, &m1), SKD_OK);
             CHECK(m1.region_pixels == 1 && isnan(m1.erythema_index));
             one[50 * w + 150] = 0;
-            one[50 * w + 10] = 1;
+            one[50 * w + 100] = 1;
             CHECK_STATUS(skd_metrics_in_region(ctx, a, img, one, NAN, &m1), SKD_OK);
             CHECK_NEAR(m1.erythema_index, ei_of_16(red), 1e-4);
             free(one);
