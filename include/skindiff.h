@@ -98,7 +98,13 @@ typedef enum skd_option {
     SKD_OPT_FLOOR_ERYTHEMA = 13, /* noise floor, EI units, default 1.0 */
     SKD_OPT_FLOOR_RED_AREA = 14, /* noise floor, % points, default 0.5 */
     SKD_OPT_MIN_CONFIDENCE = 15, /* registration confidence needed, 0..1 */
-    SKD_OPT_FFT_MEASURE = 16     /* 1: FFTW_MEASURE, 2: FFTW_PATIENT; default 0 */
+    SKD_OPT_FFT_MEASURE = 16,    /* 1: FFTW_MEASURE, 2: FFTW_PATIENT; default 0 */
+    /* facial zones (docs/zones.md) */
+    SKD_OPT_FACE_PIXELS = 40,    /* face detection image size, pixels; the
+                                    photo is reduced by an integer factor
+                                    to at most this; default 500000 */
+    SKD_OPT_LANDMARK_RESIDUAL = 41 /* compare: mapped landmarks' RMS
+                                      residual that warns, mm; default 2 */
 } skd_option;
 
 SKD_API int skd_ctx_set(skd_ctx *ctx, skd_option opt, double value);
@@ -403,6 +409,102 @@ SKD_API int skd_synth(skd_ctx *ctx, const skd_synth_params *p,
 
 /* Free memory the library returned as a plain buffer (strings). */
 SKD_API void skd_free(skd_ctx *ctx, void *ptr);
+
+/* ---- facial zones (DESIGN.md section 3, docs/zones.md) ------------------ */
+
+/* Zones, named from the subject's point of view: the subject's left cheek
+ * is on the image's right in a frontal photo. The numbers are the values of
+ * a zone label image. SKD_ZONE_WHOLE is all of the region R. */
+typedef enum skd_zone {
+    SKD_ZONE_WHOLE = 0,
+    SKD_ZONE_FOREHEAD = 1,
+    SKD_ZONE_NOSE = 2,
+    SKD_ZONE_LEFT_CHEEK = 3,
+    SKD_ZONE_RIGHT_CHEEK = 4,
+    SKD_ZONE_CHIN = 5,
+    SKD_ZONE_COUNT = 6
+} skd_zone;
+
+/* Static name: "whole", "forehead", "nose", "left_cheek", "right_cheek",
+ * "chin"; NULL outside the enum. */
+SKD_API const char *skd_zone_name(skd_zone z);
+
+/* The 68 points of the iBUG 300-W annotation (dlib's shape predictor), in
+ * photo pixels; docs/zones.md names them. */
+#define SKD_LANDMARK_COUNT 68
+typedef struct skd_point {
+    double x, y;
+} skd_point;
+
+typedef enum skd_zone_source {
+    SKD_ZONES_NO_FACE = 0,   /* no face found: one region, "whole" */
+    SKD_ZONES_DLIB = 1,      /* landmarks from dlib */
+    SKD_ZONES_LANDMARKS = 2, /* landmarks given (file or array) */
+    SKD_ZONES_LABELS = 3     /* a label image given */
+} skd_zone_source;
+
+/* The zones of one photo. labels is width*height bytes, one skd_zone per
+ * pixel (0 = no zone), the zone polygons before they meet the region R:
+ * figures over a zone use the pixels of R it labels. Owned by the caller:
+ * skd_zones_free(), which frees labels too. */
+typedef struct skd_zones {
+    uint32_t width, height;
+    skd_zone_source source;
+    uint32_t faces_found;  /* dlib: faces found; more than 1 warns (the
+                              largest is used) */
+    double face_box[4];    /* dlib: the face used: left, top, width, height */
+    int has_landmarks;     /* dlib and landmarks sources */
+    skd_point landmarks[SKD_LANDMARK_COUNT];
+    uint8_t *labels;       /* NULL when source is SKD_ZONES_NO_FACE */
+    uint64_t zone_pixels[SKD_ZONE_COUNT]; /* pixels labelled per zone
+                                             ([0]: the unlabelled) */
+} skd_zones;
+
+/* "dlib" when the build finds faces itself (skd_zones_detect), else NULL. */
+SKD_API const char *skd_landmarks_backend(void);
+
+/* Find the largest face with dlib and build its zones. No face gives zones
+ * with source SKD_ZONES_NO_FACE and SKD_OK. The model (95 MB, seconds to
+ * load) is loaded on the first call and kept by ctx until skd_ctx_free.
+ * SKD_E_UNSUPPORTED when the build has no dlib or the model file is
+ * missing. */
+SKD_API int skd_zones_detect(skd_ctx *ctx, const skd_image *img,
+                             skd_zones **out);
+
+/* Zones of a width x height photo from 68 landmarks (photo pixels). */
+SKD_API int skd_zones_from_landmarks(skd_ctx *ctx, uint32_t width,
+                                     uint32_t height, const skd_point *pts,
+                                     skd_zones **out);
+
+/* The 68 landmarks of a JSON file (format in docs/zones.md) into pts. */
+SKD_API int skd_landmarks_load_json(skd_ctx *ctx, const char *path,
+                                    skd_point *pts);
+
+/* Zones from a label image (values 0..5 in the first channel of an 8-bit
+ * image: as skd_image_load gives it, a sample of v * 257), the photo's
+ * size. A value above 5 is SKD_E_INVALID. */
+SKD_API int skd_zones_from_labels(skd_ctx *ctx, const skd_image *labels,
+                                  skd_zones **out);
+SKD_API void skd_zones_free(skd_zones *z);
+
+/* Write the label image (8-bit PNG, value = zone, 0 = none) of the zones
+ * met with the region R of a (a may be NULL: the polygons unmet). */
+SKD_API int skd_zones_write_png(skd_ctx *ctx, const skd_zones *z,
+                                const skd_analysis *a, const char *path);
+
+/* Figures of one zone: skd_metrics_in_region over the pixels the zone
+ * labels, against the whole region's a* median for red area (so the
+ * zone's red pixels are those of the whole analysis). SKD_ZONE_WHOLE gives
+ * a->metrics. SKD_E_NO_REGION (figures NaN) when the zone holds no pixel
+ * of R. */
+SKD_API int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a,
+                             const skd_image *img, const skd_zones *z,
+                             skd_zone zone, skd_metrics *out);
+
+/* Draw each zone's outline (one colour per zone, docs/zones.md) onto
+ * picture, e.g. an overlay from skd_render_overlay; same size as z. */
+SKD_API int skd_draw_zone_outlines(skd_ctx *ctx, skd_image *picture,
+                                   const skd_zones *z);
 
 #ifdef __cplusplus
 }

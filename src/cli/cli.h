@@ -129,6 +129,38 @@ int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
 
 /* 1 when stdout is a terminal (human output by default). */
 
+/* Facial zones (zones.c): which route the command line asks for. */
+typedef struct cli_zone_request {
+    int face;              /* --face: dlib */
+    const char *landmarks; /* --landmarks FILE.json */
+    const char *labels;    /* --zones Z.png */
+    const char *zones_out; /* --zones-out Z.png */
+} cli_zone_request;
+
+/* The zones of one photo and their figures ([SKD_ZONE_WHOLE] is the
+ * whole region); status[i] is SKD_E_NO_REGION for a zone without a
+ * measured pixel. z is NULL when no zones were asked for. */
+typedef struct cli_zone_result {
+    skd_zones *z;
+    skd_metrics m[SKD_ZONE_COUNT];
+    int status[SKD_ZONE_COUNT];
+} cli_zone_result;
+
+int cli_zones_wanted(const cli_zone_request *q);
+/* Usage checks; -1 to go on, else the exit code. */
+int cli_zones_check(const char *cmd, const cli_zone_request *q, int n_images);
+/* Zones of img, their figures over a, and --zones-out written. */
+int cli_zones_measure(skd_ctx *ctx, const cli_zone_request *q,
+                      const skd_image *img, const skd_analysis *a,
+                      cli_zone_result *r);
+void cli_zones_free(cli_zone_result *r);
+/* "dlib", "landmarks", "labels" or "none" (no face found). */
+const char *cli_zone_source(const skd_zones *z);
+/* Whether zone has figures to show: whole always, others when a face is. */
+int cli_zone_present(const cli_zone_result *r, int zone);
+/* Warnings for no face and several faces, naming path. */
+void cli_zones_warn(const char *path, const cli_zone_result *r);
+
 /* Subcommands. */
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);

@@ -34,6 +34,15 @@ static const char analyze_help[] =
     "  --overlay OUT.png  picture of what was counted: pores circled, red areas\n"
     "                     tinted, excluded areas darkened (one IMAGE only)\n"
     "  --overlay-dir DIR  write DIR/<image name>.overlay.png for every IMAGE\n"
+    "  --face             find the face (dlib's landmarks; see --version) and give\n"
+    "                     the figures per facial zone too: forehead, nose,\n"
+    "                     left_cheek, right_cheek, chin (the subject's left and\n"
+    "                     right), outlined in the overlay. No face: one region.\n"
+    "  --landmarks F.json the face's 68 landmarks from a file instead of dlib\n"
+    "                     (format in docs/zones.md; one IMAGE)\n"
+    "  --zones Z.png      zones from a label image instead: 0 none, 1 forehead,\n"
+    "                     2 nose, 3 left_cheek, 4 right_cheek, 5 chin (one IMAGE)\n"
+    "  --zones-out Z.png  write the zones measured as such a label image\n"
     "  --json             JSON document (schema_version 1) for scripts\n"
     "  --csv              CSV, one row per image\n"
     "  -o FILE            write the output to FILE (atomically) instead of stdout\n"
@@ -62,6 +71,7 @@ typedef struct analyze_opts {
     const char *mask_path, *overlay, *overlay_dir, *out_path, *wisdom;
     skd_roi roi;
     int format, patient;
+    cli_zone_request zones;
     char **images; /* argv entries that are not options */
     int n_images;
 } analyze_opts;
@@ -72,6 +82,7 @@ typedef struct result {
     int status;
     char message[512];
     skd_analysis *a;
+    cli_zone_result zr;
 } result;
 
 #define F(field) .offset = offsetof(analyze_opts, field)
@@ -89,6 +100,10 @@ static const cli_option analyze_options[] = {
     {"--roi", NULL, CLI_ROI, F(roi)},
     {"--overlay", NULL, CLI_STRING, F(overlay)},
     {"--overlay-dir", NULL, CLI_STRING, F(overlay_dir), .expect = "a folder"},
+    {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
+    {"--landmarks", NULL, CLI_STRING, F(zones.landmarks)},
+    {"--zones", NULL, CLI_STRING, F(zones.labels)},
+    {"--zones-out", NULL, CLI_STRING, F(zones.zones_out)},
     {"--output", "-o", CLI_STRING, F(out_path)},
     {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
     {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
@@ -115,7 +130,7 @@ static int parse_args(int argc, char **argv, analyze_opts *o)
         return cli_usage_error("analyze", "no IMAGE given");
     if (o->overlay && o->n_images > 1)
         return cli_usage_error("analyze", "--overlay takes one IMAGE; use --overlay-dir for several");
-    return -1;
+    return cli_zones_check("analyze", &o->zones, o->n_images);
 }
 
 static int configure(skd_ctx *ctx, const analyze_opts *o)
@@ -131,10 +146,12 @@ static int configure(skd_ctx *ctx, const analyze_opts *o)
 }
 
 static int write_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a,
-                         const char *path)
+                         const skd_zones *z, const char *path)
 {
     skd_image *ov = NULL;
     int st = skd_render_overlay(ctx, img, a, &ov);
+    if (st == SKD_OK && z)
+        st = skd_draw_zone_outlines(ctx, ov, z);
     if (st == SKD_OK)
         st = skd_image_write_png(ctx, ov, path);
     skd_image_free(ov);
@@ -163,6 +180,10 @@ static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mas
     r->status = skd_image_load(ctx, r->path, &img);
     if (r->status == SKD_OK) {
         r->status = skd_analyze(ctx, img, &spec, &r->a);
+        if (r->status == SKD_OK)
+            r->status = cli_zones_measure(ctx, &o->zones, img, r->a, &r->zr);
+        if (r->status == SKD_OK)
+            cli_zones_warn(r->path, &r->zr);
         if (r->status != SKD_OK)
             snprintf(r->message, sizeof r->message, "%s: %s", r->path,
                      skd_ctx_message(ctx));
@@ -170,7 +191,7 @@ static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mas
         snprintf(r->message, sizeof r->message, "%s", skd_ctx_message(ctx));
     }
     if (r->status == SKD_OK && overlay_path(o, r->path, ov, sizeof ov)) {
-        int st = write_overlay(ctx, img, r->a, ov);
+        int st = write_overlay(ctx, img, r->a, r->zr.z, ov);
         if (st != SKD_OK) {
             cli_error("overlay not written: %s (%s)", skd_ctx_message(ctx),
                       skd_strerror(st));
@@ -186,6 +207,57 @@ static void json_metric(cli_buf *b, const char *key, double v, const char *sep)
     cli_buf_printf(b, "\"%s\": ", key);
     cli_json_num(b, v);
     cli_buf_printf(b, "%s", sep);
+}
+
+/* The figures of m as the members "region" ... "redness" of an object;
+ * ind is the indentation of the members after the first. */
+static void json_figures(cli_buf *b, const skd_metrics *m, const char *ind)
+{
+    cli_buf_printf(b, "\"region\": {\"pixels\": %llu, ",
+                   (unsigned long long)m->region_pixels);
+    json_metric(b, "area_cm2", m->area_cm2, "},\n");
+    cli_buf_printf(b, "%s\"texture\": {", ind);
+    json_metric(b, "sa", m->sa, ", ");
+    json_metric(b, "sq", m->sq, ", ");
+    json_metric(b, "ssk", m->ssk, ", ");
+    json_metric(b, "sku", m->sku, ", ");
+    cli_buf_printf(b, "\"unit\": \"%% contrast\"},\n%s\"pores\": {\"count\": %u, ",
+                   ind, m->pore_count);
+    json_metric(b, "density_per_cm2", m->pore_density_per_cm2, ", ");
+    json_metric(b, "mean_diameter_mm", m->pore_mean_diameter_mm, ", ");
+    json_metric(b, "area_fraction", m->pore_area_fraction, "},\n");
+    cli_buf_printf(b, "%s\"redness\": {", ind);
+    json_metric(b, "a_mean", m->a_mean, ", ");
+    json_metric(b, "a_median", m->a_median, ", ");
+    json_metric(b, "erythema_index", m->erythema_index, ", ");
+    json_metric(b, "red_area_fraction", m->red_area_fraction, "}");
+}
+
+/* ",\n "zone_source": ..., "zones": {"whole": {...}, "forehead": ...}" */
+static void json_zones(cli_buf *b, const cli_zone_result *zr)
+{
+    const char *sep = "";
+    cli_buf_printf(b, ",\n     \"zone_source\": \"%s\", \"faces_found\": %u",
+                   cli_zone_source(zr->z), (unsigned)zr->z->faces_found);
+    if (zr->z->source == SKD_ZONES_NO_FACE)
+        cli_buf_printf(b, ", \"zone_note\": \"no face found: measured as one "
+                          "region\"");
+    cli_buf_printf(b, ",\n     \"zones\": {");
+    for (int i = 0; i < SKD_ZONE_COUNT; i++) {
+        if (!cli_zone_present(zr, i))
+            continue;
+        cli_buf_printf(b, "%s\n       \"%s\": {", sep, skd_zone_name((skd_zone)i));
+        sep = ",";
+        if (zr->status[i] != SKD_OK) {
+            cli_buf_printf(b, "\"status\": \"empty\", \"note\": \"no measured "
+                              "pixel in this zone\"}");
+            continue;
+        }
+        cli_buf_printf(b, "\"status\": \"ok\",\n        ");
+        json_figures(b, &zr->m[i], "        ");
+        cli_buf_printf(b, "}");
+    }
+    cli_buf_printf(b, "}");
 }
 
 static void emit_json_image(cli_buf *b, const result *r)
@@ -212,26 +284,21 @@ static void emit_json_image(cli_buf *b, const result *r)
         cli_buf_printf(b, "\"scale_assumed\"");
         sep = ", ";
     }
-    if (a->warnings & SKD_WARN_LOW_RESOLUTION)
+    if (a->warnings & SKD_WARN_LOW_RESOLUTION) {
         cli_buf_printf(b, "%s\"low_resolution\"", sep);
-    cli_buf_printf(b, "],\n     \"region\": {\"pixels\": %llu, ",
-                   (unsigned long long)m->region_pixels);
-    json_metric(b, "area_cm2", m->area_cm2, "},\n");
-    cli_buf_printf(b, "     \"texture\": {");
-    json_metric(b, "sa", m->sa, ", ");
-    json_metric(b, "sq", m->sq, ", ");
-    json_metric(b, "ssk", m->ssk, ", ");
-    json_metric(b, "sku", m->sku, ", ");
-    cli_buf_printf(b, "\"unit\": \"%% contrast\"},\n     \"pores\": {\"count\": %u, ",
-                   m->pore_count);
-    json_metric(b, "density_per_cm2", m->pore_density_per_cm2, ", ");
-    json_metric(b, "mean_diameter_mm", m->pore_mean_diameter_mm, ", ");
-    json_metric(b, "area_fraction", m->pore_area_fraction, "},\n");
-    cli_buf_printf(b, "     \"redness\": {");
-    json_metric(b, "a_mean", m->a_mean, ", ");
-    json_metric(b, "a_median", m->a_median, ", ");
-    json_metric(b, "erythema_index", m->erythema_index, ", ");
-    json_metric(b, "red_area_fraction", m->red_area_fraction, "}}");
+        sep = ", ";
+    }
+    if (r->zr.z && r->zr.z->source == SKD_ZONES_NO_FACE) {
+        cli_buf_printf(b, "%s\"no_face\"", sep);
+        sep = ", ";
+    }
+    if (r->zr.z && r->zr.z->faces_found > 1)
+        cli_buf_printf(b, "%s\"several_faces\"", sep);
+    cli_buf_printf(b, "],\n     ");
+    json_figures(b, m, "     ");
+    if (r->zr.z)
+        json_zones(b, &r->zr);
+    cli_buf_printf(b, "}");
 }
 
 static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
@@ -275,35 +342,80 @@ static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
     cli_buf_printf(b, "  ]\n}\n");
 }
 
-static void emit_csv(cli_buf *b, const result *res, int n)
+/* One CSV row of figures m of the image of r, after its file (and zone)
+ * fields. */
+static void csv_figures(cli_buf *b, const result *r, const skd_metrics *m)
 {
-    cli_buf_printf(b, "file,status,width,height,px_per_mm,scale_source,region_area_cm2,"
+    const skd_analysis *a = r->a;
+    const double v[] = {m->area_cm2, m->sa, m->sq, m->ssk, m->sku};
+    const double w[] = {m->pore_density_per_cm2, m->pore_mean_diameter_mm,
+                        m->pore_area_fraction, m->a_mean, m->a_median,
+                        m->erythema_index, m->red_area_fraction};
+    cli_buf_printf(b, ",ok,%u,%u,%.6g,%s", a->width, a->height, a->px_per_mm,
+                   a->scale_assumed ? "assumed" : "given");
+    for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
+        cli_buf_printf(b, ",%.6g", v[k]);
+    cli_buf_printf(b, ",%u", m->pore_count);
+    for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
+        cli_buf_printf(b, ",%.6g", w[k]);
+    cli_buf_printf(b, ",\n");
+}
+
+/* With zones: a "zone" column after "file" and a row per zone of each
+ * image ("whole" first; an empty zone is a row with status "empty"). */
+static void emit_csv(cli_buf *b, const result *res, int n, int zones)
+{
+    cli_buf_printf(b, "file,%sstatus,width,height,px_per_mm,scale_source,region_area_cm2,"
                       "sa,sq,ssk,sku,pore_count,pore_density_per_cm2,"
                       "pore_mean_diameter_mm,pore_area_fraction,a_mean,a_median,"
-                      "erythema_index,red_area_fraction,error\n");
+                      "erythema_index,red_area_fraction,error\n",
+                   zones ? "zone," : "");
     for (int i = 0; i < n; i++) {
         const result *r = &res[i];
-        cli_csv_field(b, r->path);
         if (r->status != SKD_OK) {
-            cli_buf_printf(b, ",error,,,,,,,,,,,,,,,,,,");
+            cli_csv_field(b, r->path);
+            cli_buf_printf(b, "%s,error,,,,,,,,,,,,,,,,,,", zones ? "," : "");
             cli_csv_field(b, r->message);
             cli_buf_printf(b, "\n");
             continue;
         }
-        const skd_analysis *a = r->a;
-        const skd_metrics *m = &a->metrics;
-        const double v[] = {m->area_cm2, m->sa, m->sq, m->ssk, m->sku};
-        const double w[] = {m->pore_density_per_cm2, m->pore_mean_diameter_mm,
-                            m->pore_area_fraction, m->a_mean, m->a_median,
-                            m->erythema_index, m->red_area_fraction};
-        cli_buf_printf(b, ",ok,%u,%u,%.6g,%s", a->width, a->height, a->px_per_mm,
-                       a->scale_assumed ? "assumed" : "given");
-        for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
-            cli_buf_printf(b, ",%.6g", v[k]);
-        cli_buf_printf(b, ",%u", m->pore_count);
-        for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
-            cli_buf_printf(b, ",%.6g", w[k]);
-        cli_buf_printf(b, ",\n");
+        if (!zones) {
+            cli_csv_field(b, r->path);
+            csv_figures(b, r, &r->a->metrics);
+            continue;
+        }
+        for (int z = 0; z < SKD_ZONE_COUNT; z++) {
+            if (!cli_zone_present(&r->zr, z))
+                continue;
+            cli_csv_field(b, r->path);
+            cli_buf_printf(b, ",%s", skd_zone_name((skd_zone)z));
+            if (r->zr.status[z] == SKD_OK)
+                csv_figures(b, r, &r->zr.m[z]);
+            else
+                cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,no measured pixel "
+                                  "in this zone\n");
+        }
+    }
+}
+
+static void text_zones(cli_buf *b, const cli_zone_result *zr)
+{
+    if (zr->z->source == SKD_ZONES_NO_FACE) {
+        cli_buf_printf(b, "  Zones     no face found: measured as one region\n");
+        return;
+    }
+    cli_buf_printf(b, "  Zones (%s)   area cm^2   Sa    pores/cm^2  a* mean   EI   "
+                      "red area %%\n", cli_zone_source(zr->z));
+    for (int i = 0; i < SKD_ZONE_COUNT; i++) {
+        const skd_metrics *m = &zr->m[i];
+        cli_buf_printf(b, "    %-12s", skd_zone_name((skd_zone)i));
+        if (zr->status[i] != SKD_OK) {
+            cli_buf_printf(b, " no measured pixel in this zone\n");
+            continue;
+        }
+        cli_buf_printf(b, " %9.2f %7.3f %10.2f %9.2f %6.2f %8.2f\n", m->area_cm2,
+                       m->sa, m->pore_density_per_cm2, m->a_mean,
+                       m->erythema_index, 100 * m->red_area_fraction);
     }
 }
 
@@ -328,6 +440,8 @@ static void emit_text(cli_buf *b, const result *res, int n)
                           "red area %.2f %%\n",
                        m->a_mean, m->a_median, m->erythema_index,
                        100 * m->red_area_fraction);
+        if (r->zr.z)
+            text_zones(b, &r->zr);
         cli_buf_printf(b, "  (lower is better for every figure)\n%s", i + 1 < n ? "\n" : "");
     }
 }
@@ -387,7 +501,7 @@ int cmd_analyze(int argc, char **argv)
     if (o.format == OUT_JSON)
         emit_json(&out, &o, ctx, res, n);
     else if (o.format == OUT_CSV)
-        emit_csv(&out, res, n);
+        emit_csv(&out, res, n, cli_zones_wanted(&o.zones));
     else
         emit_text(&out, res, n);
     rc = cli_buf_emit(ctx, &out, o.out_path);
@@ -398,8 +512,10 @@ int cmd_analyze(int argc, char **argv)
         rc = CLI_EXIT_OUTPUT;
 
 done:
-    for (int i = 0; i < n; i++)
+    for (int i = 0; i < n; i++) {
         skd_analysis_free(res[i].a);
+        cli_zones_free(&res[i].zr);
+    }
     free(res);
     cli_buf_free(&out);
     skd_image_free(mask);

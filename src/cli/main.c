@@ -46,6 +46,9 @@ int main(int argc, char **argv)
     }
     if (!strcmp(argv[1], "--version")) {
         printf("skindiff %s\n", skd_version_string());
+        printf("landmarks: %s\n", skd_landmarks_backend()
+                                       ? skd_landmarks_backend()
+                                       : "none (zones from --landmarks or --zones only)");
         return CLI_EXIT_OK;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -44,6 +44,8 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_FLOOR_RED_AREA] = {0.5, 0, 100},
     [SKD_OPT_MIN_CONFIDENCE] = {0.15, 0, 1},
     [SKD_OPT_FFT_MEASURE] = {0, 0, 2},
+    [SKD_OPT_FACE_PIXELS] = {500000, 10000, 1e9},
+    [SKD_OPT_LANDMARK_RESIDUAL] = {2, 0, 1000},
 };
 
 skd_ctx *skd_ctx_create(void) { return skd_ctx_create_with_allocator(NULL); }
@@ -69,6 +71,8 @@ void skd_ctx_free(skd_ctx *ctx)
     if (!ctx)
         return;
     skd_fft_cache_free(ctx);
+    if (ctx->face_model_free)
+        ctx->face_model_free(ctx->face_model);
     ctx->alloc.free_fn(ctx->alloc.opaque, ctx);
 }
 

@@ -9,7 +9,7 @@
 
 #include "skindiff.h"
 
-#define SKD_OPTION_MAX 17 /* one past the highest skd_option */
+#define SKD_OPTION_MAX 42 /* one past the highest skd_option */
 
 struct skd_fft_cache;
 
@@ -17,6 +17,10 @@ struct skd_ctx {
     skd_allocator alloc;
     double opt[SKD_OPTION_MAX];
     struct skd_fft_cache *fft; /* plans made on this context, by size */
+    /* The face model, loaded on first use (face/detect.c), and how to free
+     * it: a registered cleanup, so the core does not call up into face/. */
+    void *face_model;
+    void (*face_model_free)(void *model);
     char message[1024];
 };
 

@@ -1,0 +1,37 @@
+/* The C interface of dlib_landmarks.cpp (built only when CMake finds dlib
+ * and its model: SKD_HAVE_DLIB). Plain C types only; no function lets an
+ * exception out. */
+#ifndef SKD_DLIB_LANDMARKS_H
+#define SKD_DLIB_LANDMARKS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum { SKD_DLIB_OK = 0, SKD_DLIB_NOMEM = 1, SKD_DLIB_FAILED = 2 };
+enum { SKD_DLIB_POINTS = 68 };
+
+/* The largest face of those the detector scores >= min_confidence. */
+typedef struct skd_dlib_face {
+    int n_faces;       /* faces scoring >= min_confidence */
+    double confidence; /* the chosen face's detector score */
+    double box[4];     /* its box: left, top, width, height, pixels */
+    double x[SKD_DLIB_POINTS], y[SKD_DLIB_POINTS]; /* its landmarks */
+} skd_dlib_face;
+
+/* Loads the detector and the shape predictor at path into *out (free with
+ * skd_dlib_free). On failure msg gets the reason. */
+int skd_dlib_load(const char *path, void **out, char *msg, size_t msg_size);
+void skd_dlib_free(void *model);
+
+/* Faces in an 8-bit grey image (width x height, rows packed). */
+int skd_dlib_find(void *model, const unsigned char *grey, size_t width,
+                  size_t height, double min_confidence, skd_dlib_face *face,
+                  char *msg, size_t msg_size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

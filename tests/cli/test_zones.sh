@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# skindiff analyze with facial zones: the landmarks file and label image
+# routes (every build), --zones-out read back, outputs per zone, usage
+# errors; --face on a synthetic close-up (no face, no error) with dlib.
+# Usage: test_zones.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
+set -eu
+
+BIN=$1
+DIR=$2
+HERE=$(cd "$(dirname "$0")" && pwd)
+mkdir -p "$DIR"
+cd "$DIR"
+rm -rf ./*
+
+. "$HERE/harness.sh"
+
+"$BIN" synth skin.png --width 400 --height 400 --seed 3 -q
+
+# A hand-drawn frontal face of 68 points (the layout of test_zones_routes).
+/usr/bin/python3 - <<'PY'
+import json
+jaw = [(100,150),(102,175),(106,200),(112,225),(122,250),(138,272),(158,288),
+       (178,297),(200,300),(222,297),(242,288),(262,272),(278,250),(288,225),
+       (294,200),(298,175),(300,150)]
+rest = [(120,125),(135,118),(150,116),(165,118),(180,122),(220,122),(235,118),
+        (250,116),(265,118),(280,125),(200,150),(200,165),(200,180),(200,195),
+        (185,205),(192,208),(200,210),(208,208),(215,205),(140,150),(150,144),
+        (162,144),(172,150),(162,155),(150,155),(228,150),(238,144),(250,144),
+        (260,150),(250,155),(238,155),(172,240),(182,233),(192,230),(200,232),
+        (208,230),(218,233),(228,240),(218,248),(208,251),(200,252),(192,251),
+        (182,248),(176,240),(192,237),(200,238),(208,237),(224,240),(208,243),
+        (200,244),(192,243)]
+pts = jaw + rest
+json.dump({"tool": "hand", "landmarks": {"p%d" % i: list(p) for i, p in enumerate(pts)}},
+          open("face.json", "w"))
+PY
+
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --landmarks face.json --json \
+    -o a.json --zones-out z.png --overlay ov.png
+has a.json '"zone_source": "landmarks"'
+for z in whole forehead nose left_cheek right_cheek chin; do has a.json "\"$z\": {\"status\": \"ok\""; done
+[ -s z.png ] && ok || bad "no --zones-out file"
+[ -s ov.png ] && ok || bad "no overlay"
+
+# The label image read back gives the same zone figures.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --zones z.png --json -o b.json
+has b.json '"zone_source": "labels"'
+/usr/bin/python3 - <<'PY' && ok || bad "zone figures differ between --landmarks and --zones"
+import json, sys
+a = json.load(open("a.json"))["images"][0]["zones"]
+b = json.load(open("b.json"))["images"][0]["zones"]
+sys.exit(0 if a == b else 1)
+PY
+
+# CSV: a zone column, a row per zone.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --landmarks face.json --csv
+has out.txt "file,zone,status"
+[ "$(grep -c '^skin.png,' out.txt)" -eq 6 ] && ok || bad "CSV: want 6 zone rows"
+has out.txt "skin.png,left_cheek,ok"
+
+# Text: a zone table.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --landmarks face.json
+has out.txt "Zones (landmarks)"
+has out.txt "right_cheek"
+
+# Without zones the outputs are as before.
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --csv
+has out.txt "file,status"
+lacks out.txt "zone"
+
+# Usage and input errors.
+expect_rc 2 "$BIN" analyze skin.png --landmarks face.json --zones z.png
+expect_rc 2 "$BIN" analyze skin.png skin.png --landmarks face.json
+expect_rc 2 "$BIN" analyze skin.png --zones-out x.png
+echo '{"landmarks": {"p0": [1, 2]}}' > short.json
+expect_rc 3 "$BIN" analyze skin.png --landmarks short.json
+has err.txt 'p1'
+"$BIN" synth small.png --width 200 --height 200 -q
+# Like a --mask of another size: a bad argument (exit 2).
+expect_rc 2 "$BIN" analyze small.png --zones z.png
+has err.txt "400x400"
+
+# --face: a close-up of skin has no face; that is no error.
+if "$BIN" --version | grep -q "landmarks: dlib"; then
+    expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --face --json -o f.json
+    has f.json '"zone_source": "none"'
+    has f.json '"no_face"'
+    has err.txt "no face found"
+    lacks f.json '"forehead"'
+else
+    expect_rc 3 "$BIN" analyze skin.png --face
+    has err.txt "no face landmarks"
+    skip "--face on a close-up: this build has no dlib"
+fi
+finish

@@ -1,0 +1,175 @@
+/* Facial zones from dlib on real portraits (../shared/data/photos): boxes a
+ * person put on each zone by eye (on the zone overlay) lie >= 60% inside it,
+ * left and right are not swapped, the mirrored photo gets mirrored zones,
+ * dlib's points given as a landmarks file give the same zones, a synthetic
+ * close-up has no face, and the same portrait at two resolutions gives the
+ * same zone figures. Skips (77) without dlib or without the photos. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+
+typedef struct box {
+    int x, y, w, h;
+} box;
+
+typedef struct portrait {
+    const char *file;
+    box zone[SKD_ZONE_COUNT]; /* [0] unused */
+} portrait;
+
+/* Boxes in photo pixels, drawn on the zone overlays (the skin a person
+ * calls forehead, nose, cheeks and chin, away from brows, eyes, nostrils
+ * and lips). */
+static const portrait portraits[] = {
+    {"astronaut.png",
+     {{0}, {200, 75, 60, 10}, {215, 105, 20, 27}, {238, 115, 27, 22},
+      {183, 113, 23, 22}, {198, 153, 50, 20}}},
+    {"portrait-podium.jpg",
+     {{0}, {255, 270, 145, 50}, {280, 395, 45, 55}, {360, 430, 90, 80},
+      {215, 410, 40, 80}, {260, 560, 110, 50}}},
+    {"portrait-room.jpg",
+     {{0}, {710, 270, 180, 55}, {775, 395, 50, 55}, {845, 440, 55, 80},
+      {650, 430, 90, 80}, {720, 550, 130, 50}}},
+    {"portrait-standing.jpg",
+     {{0}, {510, 200, 180, 60}, {565, 340, 50, 70}, {635, 390, 55, 75},
+      {440, 360, 90, 85}, {500, 500, 130, 50}}},
+};
+
+static double inside(const skd_zones *z, box b, int zone)
+{
+    size_t in = 0, n = 0;
+    for (int y = b.y; y < b.y + b.h; y++)
+        for (int x = b.x; x < b.x + b.w; x++, n++)
+            in += z->labels[(size_t)y * z->width + (size_t)x] == zone;
+    return (double)in / (double)n;
+}
+
+static skd_image *mirrored(skd_ctx *ctx, const skd_image *img)
+{
+    skd_image *m = NULL;
+    if (skd_image_create(ctx, img->width, img->height, &m) != SKD_OK)
+        return NULL;
+    for (size_t y = 0; y < img->height; y++)
+        for (size_t x = 0; x < img->width; x++)
+            memcpy(m->rgb + 3 * (y * img->width + img->width - 1 - x),
+                   img->rgb + 3 * (y * img->width + x), 3 * sizeof *m->rgb);
+    return m;
+}
+
+static int swap_side(int zone)
+{
+    return zone == SKD_ZONE_LEFT_CHEEK    ? SKD_ZONE_RIGHT_CHEEK
+           : zone == SKD_ZONE_RIGHT_CHEEK ? SKD_ZONE_LEFT_CHEEK
+                                          : zone;
+}
+
+/* dlib's points written to a landmarks file and read back give the very
+ * same label plane. */
+static void check_file_route(skd_ctx *ctx, const skd_zones *z)
+{
+    char path[512];
+    skd_point p[SKD_LANDMARK_COUNT];
+    skd_zones *back = NULL;
+    FILE *f;
+    snprintf(path, sizeof path, "%s/face_zones_landmarks.json", check_tmpdir());
+    f = fopen(path, "w");
+    CHECK(f != NULL);
+    if (!f)
+        return;
+    fprintf(f, "{\"landmarks\": {");
+    for (int i = 0; i < SKD_LANDMARK_COUNT; i++)
+        fprintf(f, "%s\"p%d\": [%.17g, %.17g]", i ? ", " : "", i,
+                z->landmarks[i].x, z->landmarks[i].y);
+    fprintf(f, "}}\n");
+    fclose(f);
+    CHECK_STATUS(skd_landmarks_load_json(ctx, path, p), SKD_OK);
+    CHECK_STATUS(skd_zones_from_landmarks(ctx, z->width, z->height, p, &back),
+                 SKD_OK);
+    if (back)
+        CHECK(memcmp(back->labels, z->labels,
+                     (size_t)z->width * z->height) == 0);
+    skd_zones_free(back);
+}
+
+static void check_portrait(skd_ctx *ctx, const portrait *pt)
+{
+    char path[1024];
+    skd_image *img = NULL, *mir = NULL;
+    skd_zones *z = NULL, *zm = NULL;
+    snprintf(path, sizeof path, "%s/photos/%s", SKD_SHARED_DATA, pt->file);
+    CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
+    if (!img)
+        return;
+    CHECK_STATUS(skd_zones_detect(ctx, img, &z), SKD_OK);
+    CHECK(z && z->source == SKD_ZONES_DLIB && z->faces_found == 1);
+    if (!z || !z->labels)
+        goto done;
+    for (int i = 1; i < SKD_ZONE_COUNT; i++) {
+        double f = inside(z, pt->zone[i], i);
+        REPORT("%-22s %-11s box %3.0f%% inside", pt->file,
+               skd_zone_name((skd_zone)i), 100 * f);
+        CHECK(f >= 0.6);
+    }
+    /* The subject's left cheek is on the image's right. */
+    CHECK(pt->zone[SKD_ZONE_LEFT_CHEEK].x > pt->zone[SKD_ZONE_RIGHT_CHEEK].x);
+    check_file_route(ctx, z);
+
+    mir = mirrored(ctx, img);
+    CHECK_STATUS(skd_zones_detect(ctx, mir, &zm), SKD_OK);
+    if (!zm || !zm->labels) {
+        CHECK(0);
+        goto done;
+    }
+    /* In the mirror the subject's left cheek is on the image's left: the
+     * box of each zone, mirrored, lies in the zone of the other side. */
+    for (int i = 1; i < SKD_ZONE_COUNT; i++) {
+        box b = pt->zone[i];
+        double f;
+        b.x = (int)img->width - b.x - b.w;
+        f = inside(zm, b, swap_side(i));
+        REPORT("%-22s mirrored %-11s box %3.0f%% inside %s", pt->file,
+               skd_zone_name((skd_zone)i), 100 * f,
+               skd_zone_name((skd_zone)swap_side(i)));
+        CHECK(f >= 0.6);
+    }
+done:
+    skd_zones_free(z);
+    skd_zones_free(zm);
+    skd_image_free(img);
+    skd_image_free(mir);
+}
+
+static void check_closeup(skd_ctx *ctx)
+{
+    skd_synth_params sp;
+    skd_image *img = NULL;
+    skd_zones *z = NULL;
+    skd_synth_defaults(&sp, 800, 600, 20);
+    CHECK_STATUS(skd_synth(ctx, &sp, &img, NULL, NULL), SKD_OK);
+    CHECK_STATUS(skd_zones_detect(ctx, img, &z), SKD_OK);
+    CHECK(z && z->source == SKD_ZONES_NO_FACE && z->faces_found == 0 &&
+          z->labels == NULL);
+    skd_zones_free(z);
+    skd_image_free(img);
+}
+
+int main(void)
+{
+    skd_ctx *ctx;
+    if (!skd_landmarks_backend()) {
+        printf("SKIP: this build has no face landmarks (dlib)\n");
+        return 77;
+    }
+    ctx = skd_ctx_create();
+    check_closeup(ctx);
+    if (!check_have_shared_data()) {
+        printf("SKIP: no shared photos at %s\n", SKD_SHARED_DATA);
+        skd_ctx_free(ctx);
+        return check_failures ? check_done("face_zones") : 77;
+    }
+    for (size_t i = 0; i < sizeof portraits / sizeof portraits[0]; i++)
+        check_portrait(ctx, &portraits[i]);
+    skd_ctx_free(ctx);
+    return check_done("face_zones");
+}
