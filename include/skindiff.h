@@ -506,6 +506,43 @@ SKD_API int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a,
 SKD_API int skd_draw_zone_outlines(skd_ctx *ctx, skd_image *picture,
                                    const skd_zones *z);
 
+/* Zones in a comparison: each zone of the before photo, mapped onto the
+ * after photo through the registration like the tiles (an after pixel
+ * belongs to the zone its mapped position falls in), measured on each
+ * photo's own pixels of the common region, with its own tiles, intervals
+ * and verdicts. */
+typedef struct skd_zone_change {
+    int measured;        /* 1 when the zone holds common skin in both photos */
+    double area_cm2;     /* the zone's common skin, before photo */
+    uint32_t tiles_used; /* the zone's tiles covered >= 80% in both photos;
+                            below 2 the zone is too small for an interval:
+                            intervals NaN, verdict no significant change */
+    skd_change change[SKD_METRIC_COUNT];
+} skd_zone_change;
+
+typedef struct skd_zone_comparison {
+    skd_zone_source source;               /* of the before photo's zones */
+    skd_zone_change zone[SKD_ZONE_COUNT]; /* [SKD_ZONE_WHOLE]: the
+                                             comparison's own figures */
+    /* When both photos' zones carry landmarks: the after photo's landmarks
+     * mapped through the registration onto the before photo's, RMS
+     * distance over the 68 points (before pixels, and mm). A large one
+     * (> SKD_OPT_LANDMARK_RESIDUAL mm) means the registration does not
+     * hold for the face (it moved, or the photos are not of one face). */
+    int has_residual;
+    double landmark_residual_px, landmark_residual_mm;
+    int residual_large;
+} skd_zone_comparison;
+
+/* Per-zone figures of a comparison c made from the photos before and
+ * after. zb: the before photo's zones (its size); za: the after photo's
+ * (may be NULL; used for the landmark check only). Fills *out (caller
+ * owned, nothing to free). */
+SKD_API int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
+                              const skd_image *before, const skd_image *after,
+                              const skd_zones *zb, const skd_zones *za,
+                              skd_zone_comparison *out);
+
 #ifdef __cplusplus
 }
 #endif

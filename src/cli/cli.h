@@ -155,11 +155,25 @@ int cli_zones_measure(skd_ctx *ctx, const cli_zone_request *q,
                       cli_zone_result *r);
 void cli_zones_free(cli_zone_result *r);
 /* "dlib", "landmarks", "labels" or "none" (no face found). */
-const char *cli_zone_source(const skd_zones *z);
+const char *cli_zone_source(skd_zone_source source);
 /* Whether zone has figures to show: whole always, others when a face is. */
 int cli_zone_present(const cli_zone_result *r, int zone);
 /* Warnings for no face and several faces, naming path. */
 void cli_zones_warn(const char *path, const cli_zone_result *r);
+
+/* compare with zones (compare_zones.c): the zones of both photos and
+ * their changes; the zone rows of each output. */
+int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
+                      const skd_comparison *c, const skd_image *before,
+                      const skd_image *after, skd_zone_comparison *out);
+void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc);
+/* Members "zone_source", "landmark_residual" and "zones", each line
+ * indented by two spaces and ending ",\n". */
+void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc);
+/* The zone rows (whole excluded) of compare's CSV, with a last column
+ * "zone". */
+void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
+                           const skd_zone_comparison *zc);
 
 /* Subcommands. */
 int cmd_analyze(int argc, char **argv);

@@ -238,7 +238,7 @@ static void json_zones(cli_buf *b, const cli_zone_result *zr)
 {
     const char *sep = "";
     cli_buf_printf(b, ",\n     \"zone_source\": \"%s\", \"faces_found\": %u",
-                   cli_zone_source(zr->z), (unsigned)zr->z->faces_found);
+                   cli_zone_source(zr->z->source), (unsigned)zr->z->faces_found);
     if (zr->z->source == SKD_ZONES_NO_FACE)
         cli_buf_printf(b, ", \"zone_note\": \"no face found: measured as one "
                           "region\"");
@@ -405,7 +405,7 @@ static void text_zones(cli_buf *b, const cli_zone_result *zr)
         return;
     }
     cli_buf_printf(b, "  Zones (%s)   area cm^2   Sa    pores/cm^2  a* mean   EI   "
-                      "red area %%\n", cli_zone_source(zr->z));
+                      "red area %%\n", cli_zone_source(zr->z->source));
     for (int i = 0; i < SKD_ZONE_COUNT; i++) {
         const skd_metrics *m = &zr->m[i];
         cli_buf_printf(b, "    %-12s", skd_zone_name((skd_zone)i));

@@ -53,6 +53,14 @@ static const char compare_help[] =
     "  --json | --csv      machine-readable output instead of the table\n"
     "  -o FILE             write the output to FILE (atomically)\n"
     "  --report FILE.html  also write a self-contained HTML report\n"
+    "  --face              find the face in both photos (dlib) and give every\n"
+    "                      change also per facial zone (forehead, nose,\n"
+    "                      left_cheek, right_cheek, chin: the subject's left\n"
+    "                      and right); the before photo's zones are mapped onto\n"
+    "                      the after photo through the alignment\n"
+    "  --landmarks F.json  the before photo's 68 landmarks instead of dlib\n"
+    "  --zones Z.png       the before photo's zones as a label image instead\n"
+    "                      (docs/zones.md)\n"
     "\n"
     "Units: texture in percent contrast, pore density per cm^2, diameters in\n"
     "mm, pore and red area in percent of the skin compared, redness in\n"
@@ -72,6 +80,7 @@ typedef struct compare_args {
     skd_roi roi;
     int format;
     int scale_given;
+    cli_zone_request zones;
 } compare_args;
 
 #define F(field) .offset = offsetof(compare_args, field)
@@ -98,6 +107,9 @@ static const cli_option compare_options[] = {
     {"--report", NULL, CLI_STRING, F(report)},
     {"-o", NULL, CLI_STRING, F(out)},
     {"--roi", NULL, CLI_ROI, F(roi)},
+    {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
+    {"--landmarks", NULL, CLI_STRING, F(zones.landmarks)},
+    {"--zones", NULL, CLI_STRING, F(zones.labels)},
     {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
     {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
 };
@@ -120,7 +132,7 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
     a->before = args.pos[0];
     a->after = args.pos[1];
     a->scale_given = (args.seen & MARK_SCALE) != 0;
-    return -1;
+    return cli_zones_check("compare", &a->zones, 1);
 }
 
 /* ---- output ------------------------------------------------------------ */
@@ -167,7 +179,7 @@ static void rcell(cli_buf *b, const char *s, int width)
 }
 
 static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
-                        const skd_comparison *c)
+                        const skd_comparison *c, const skd_zone_comparison *zc)
 {
     const skd_transform *t = &c->transform;
     cli_buf_printf(b, "Before %s  ->  after %s\n", a->before, a->after);
@@ -223,6 +235,8 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_buf_printf(b, "\nLower is better for every figure. Improved/worsened: "
                       "the 95%% interval excludes zero\nand the change is at "
                       "least the noise floor (in the figure's unit).\n");
+    if (zc)
+        cli_compare_zones_table(b, zc);
 }
 
 static void json_key(cli_buf *b, const char *key)
@@ -293,7 +307,7 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
 }
 
 static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
-                       const skd_comparison *c)
+                       const skd_comparison *c, const skd_zone_comparison *zc)
 {
     const skd_transform *t = &c->transform;
     const char *source = a->scale_given ? "given" : "assumed";
@@ -357,7 +371,10 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         json_change(b, (skd_metric_id)i, &c->change[i]);
         cli_buf_printf(b, i + 1 < SKD_METRIC_COUNT ? ",\n" : "\n");
     }
-    cli_buf_printf(b, "  },\n  \"notes\": [");
+    cli_buf_printf(b, "  },\n");
+    if (zc)
+        cli_compare_zones_json(b, zc);
+    cli_buf_printf(b, "  \"notes\": [");
     if (c->tiles_used < 2)
         cli_buf_printf(b, "\"fewer than 2 tiles covered in both photos: no "
                           "interval, every verdict is no significant "
@@ -375,12 +392,14 @@ static void csv_num(cli_buf *b, double v)
         cli_buf_printf(b, ",");
 }
 
+/* With zones a last column "zone": "whole" for the rows of the whole
+ * common region, then the rows of each zone. */
 static void write_csv(cli_buf *b, const compare_args *a,
-                      const skd_comparison *c)
+                      const skd_comparison *c, const skd_zone_comparison *zc)
 {
     cli_buf_printf(b, "before_file,after_file,metric,label,unit,before,after,"
                       "change,change_pct,ci_low,ci_high,noise_floor,verdict,"
-                      "common_area_cm2,tiles_used\n");
+                      "common_area_cm2,tiles_used%s\n", zc ? ",zone" : "");
     for (int i = 0; i < SKD_METRIC_COUNT; i++) {
         skd_metric_id m = (skd_metric_id)i;
         const skd_change *ch = &c->change[i];
@@ -398,8 +417,10 @@ static void write_csv(cli_buf *b, const compare_args *a,
         csv_num(b, ch->noise_floor);
         cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
         csv_num(b, c->common_area_cm2);
-        cli_buf_printf(b, ",%u\n", c->tiles_used);
+        cli_buf_printf(b, ",%u%s\n", c->tiles_used, zc ? ",whole" : "");
     }
+    if (zc)
+        cli_compare_zones_csv(b, a->before, a->after, zc);
 }
 
 /* ---- run --------------------------------------------------------------- */
@@ -432,6 +453,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
     skd_image *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
     skd_region_spec sb = {0}, sa = {0};
     skd_comparison *c = NULL;
+    skd_zone_comparison zones, *zc = NULL;
     cli_buf out = {0};
     int st, code = CLI_EXIT_OK;
 
@@ -455,12 +477,20 @@ static int run(skd_ctx *ctx, const compare_args *a)
     if (c->tiles_used < 2)
         cli_warn("only %u tile(s) covered in both photos: no 95%% interval, "
                  "every verdict is 'no significant change'", c->tiles_used);
+    if (cli_zones_wanted(&a->zones)) {
+        st = cli_compare_zones(ctx, &a->zones, c, before, after, &zones);
+        if (st != SKD_OK) {
+            code = cli_fail_status(ctx, st);
+            goto done;
+        }
+        zc = &zones;
+    }
     if (a->format == OUT_JSON)
-        write_json(&out, ctx, a, c);
+        write_json(&out, ctx, a, c, zc);
     else if (a->format == OUT_CSV)
-        write_csv(&out, a, c);
+        write_csv(&out, a, c, zc);
     else
-        write_table(&out, ctx, a, c);
+        write_table(&out, ctx, a, c, zc);
     code = cli_buf_emit(ctx, &out, a->out);
     if (code == CLI_EXIT_OK && a->report) {
         st = skd_report_html(ctx, c, before, after, cli_base_name(a->before),

@@ -74,9 +74,9 @@ void cli_zones_free(cli_zone_result *r)
     r->z = NULL;
 }
 
-const char *cli_zone_source(const skd_zones *z)
+const char *cli_zone_source(skd_zone_source source)
 {
-    switch (z->source) {
+    switch (source) {
     case SKD_ZONES_DLIB: return "dlib";
     case SKD_ZONES_LANDMARKS: return "landmarks";
     case SKD_ZONES_LABELS: return "labels";

@@ -1,0 +1,182 @@
+/* skindiff compare with facial zones: the zones of both photos, their
+ * figures, and their rows in the table, JSON and CSV. */
+#include <math.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* The before photo's zones by the route asked for; the after photo's
+ * (for the landmark check) when dlib finds them. */
+int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
+                      const skd_comparison *c, const skd_image *before,
+                      const skd_image *after, skd_zone_comparison *out)
+{
+    cli_zone_result zb, za;
+    cli_zone_request qa = {q->face, NULL, NULL, NULL};
+    int st;
+    memset(&za, 0, sizeof za);
+    st = cli_zones_measure(ctx, q, before, c->before, &zb);
+    if (st == SKD_OK && q->face)
+        st = cli_zones_measure(ctx, &qa, after, c->after, &za);
+    if (st == SKD_OK) {
+        cli_zones_warn("before photo", &zb);
+        if (za.z && za.z->faces_found > 1)
+            cli_zones_warn("after photo", &za);
+        st = skd_compare_zones(ctx, c, before, after, zb.z, za.z, out);
+    }
+    if (st == SKD_OK && out->residual_large)
+        cli_warn("the faces' landmarks lie %.1f mm (RMS) from where the "
+                 "alignment puts them: the face moved or changed expression "
+                 "between the photos, so a zone may not be the same skin in "
+                 "both", out->landmark_residual_mm);
+    cli_zones_free(&zb);
+    cli_zones_free(&za);
+    return st;
+}
+
+static int shown(const skd_zone_comparison *zc, int z)
+{
+    return z == SKD_ZONE_WHOLE || zc->source != SKD_ZONES_NO_FACE;
+}
+
+/* What a zone without an interval says. */
+static const char *zone_note(const skd_zone_change *ch)
+{
+    if (!ch->measured)
+        return "no common skin in this zone";
+    if (ch->tiles_used < 2)
+        return "too small for an interval (fewer than 2 tiles)";
+    return NULL;
+}
+
+void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc)
+{
+    static const skd_metric_id shown_metrics[] = {
+        SKD_METRIC_SA, SKD_METRIC_PORE_DENSITY, SKD_METRIC_A_MEAN,
+        SKD_METRIC_ERYTHEMA, SKD_METRIC_RED_AREA};
+    cli_buf_printf(b, "\nZones");
+    if (zc->source == SKD_ZONES_NO_FACE) {
+        cli_buf_printf(b, ": no face found in the before photo: compared as "
+                          "one region\n");
+        return;
+    }
+    if (zc->has_residual)
+        cli_buf_printf(b, " (landmarks agree with the alignment within "
+                          "%.2f mm RMS)", zc->landmark_residual_mm);
+    cli_buf_printf(b, ": change and verdict per zone\n");
+    for (int z = 0; z < SKD_ZONE_COUNT; z++) {
+        const skd_zone_change *ch = &zc->zone[z];
+        const char *note = zone_note(ch);
+        cli_buf_printf(b, "  %-12s %6.2f cm2, %3u tiles", skd_zone_name((skd_zone)z),
+                       ch->area_cm2, ch->tiles_used);
+        if (note && !ch->measured) {
+            cli_buf_printf(b, "  %s\n", note);
+            continue;
+        }
+        for (size_t k = 0; k < sizeof shown_metrics / sizeof *shown_metrics; k++) {
+            skd_metric_id m = shown_metrics[k];
+            char v[64];
+            skd_metric_format(v, sizeof v, m, ch->change[m].change, 1);
+            cli_buf_printf(b, "  %s %s (%s)", skd_metric_key(m), v,
+                           skd_verdict_name(ch->change[m].verdict));
+        }
+        cli_buf_printf(b, "%s%s\n", note ? "  " : "", note ? note : "");
+    }
+}
+
+static void json_change(cli_buf *b, const skd_change *ch)
+{
+    const double v[] = {ch->before, ch->after, ch->change, ch->change_pct,
+                        ch->ci_low, ch->ci_high, ch->noise_floor};
+    static const char *const k[] = {"before", "after", "change", "change_pct",
+                                    "ci_low", "ci_high", "noise_floor"};
+    cli_buf_printf(b, "{");
+    for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+        cli_buf_printf(b, "%s\"%s\": ", i ? ", " : "", k[i]);
+        cli_json_num(b, v[i]);
+    }
+    cli_buf_printf(b, ", \"verdict\": ");
+    cli_json_str(b, skd_verdict_name(ch->verdict));
+    cli_buf_printf(b, "}");
+}
+
+void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
+{
+    const char *sep = "";
+    cli_buf_printf(b, "  \"zone_source\": \"%s\",\n  \"landmark_residual\": ",
+                   cli_zone_source(zc->source));
+    if (zc->has_residual) {
+        cli_buf_printf(b, "{\"px\": ");
+        cli_json_num(b, zc->landmark_residual_px);
+        cli_buf_printf(b, ", \"mm\": ");
+        cli_json_num(b, zc->landmark_residual_mm);
+        cli_buf_printf(b, ", \"large\": %s}", zc->residual_large ? "true" : "false");
+    } else {
+        cli_buf_printf(b, "null");
+    }
+    cli_buf_printf(b, ",\n  \"zones\": {");
+    for (int z = 0; z < SKD_ZONE_COUNT; z++) {
+        const skd_zone_change *ch = &zc->zone[z];
+        const char *note = zone_note(ch);
+        if (!shown(zc, z))
+            continue;
+        cli_buf_printf(b, "%s\n    \"%s\": {\"area_cm2\": ", sep,
+                       skd_zone_name((skd_zone)z));
+        sep = ",";
+        cli_json_num(b, ch->area_cm2);
+        cli_buf_printf(b, ", \"tiles_used\": %u, \"note\": ", ch->tiles_used);
+        if (note)
+            cli_json_str(b, note);
+        else
+            cli_buf_printf(b, "null");
+        if (ch->measured) {
+            cli_buf_printf(b, ",\n      \"metrics\": {");
+            for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+                cli_buf_printf(b, "%s\n        \"%s\": ", m ? "," : "",
+                               skd_metric_key((skd_metric_id)m));
+                json_change(b, &ch->change[m]);
+            }
+            cli_buf_printf(b, "}");
+        }
+        cli_buf_printf(b, "}");
+    }
+    cli_buf_printf(b, "},\n");
+}
+
+static void csv_num(cli_buf *b, double v)
+{
+    if (isfinite(v))
+        cli_buf_printf(b, ",%.6g", v);
+    else
+        cli_buf_printf(b, ",");
+}
+
+void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
+                           const skd_zone_comparison *zc)
+{
+    for (int z = 1; z < SKD_ZONE_COUNT; z++) {
+        const skd_zone_change *ch = &zc->zone[z];
+        if (!shown(zc, z) || !ch->measured)
+            continue;
+        for (int i = 0; i < SKD_METRIC_COUNT; i++) {
+            skd_metric_id m = (skd_metric_id)i;
+            const skd_change *c = &ch->change[i];
+            cli_csv_field(b, before);
+            cli_buf_printf(b, ",");
+            cli_csv_field(b, after);
+            cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m),
+                           skd_metric_label(m), skd_metric_unit(m));
+            csv_num(b, c->before);
+            csv_num(b, c->after);
+            csv_num(b, c->change);
+            csv_num(b, c->change_pct);
+            csv_num(b, c->ci_low);
+            csv_num(b, c->ci_high);
+            csv_num(b, c->noise_floor);
+            cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
+            csv_num(b, ch->area_cm2);
+            cli_buf_printf(b, ",%u,%s\n", ch->tiles_used,
+                           skd_zone_name((skd_zone)z));
+        }
+    }
+}

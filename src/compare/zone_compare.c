@@ -1,0 +1,227 @@
+/* Zones in a comparison (docs/zones.md): each zone of the before photo is
+ * mapped onto the after photo through the registration as the tiles are,
+ * and measured, tiled, bootstrapped and judged like the whole common
+ * region. */
+#include <math.h>
+#include <string.h>
+
+#include "../metrics/metrics.h"
+#include "compare.h"
+
+/* The before photo's zone label at each after pixel of the common region:
+ * the label of the before pixel nearest to its mapped centre (rounding
+ * half up, as skd_common_masks does), 0 elsewhere. */
+static void map_labels(const skd_zones *zb, const uint8_t *ca, uint32_t aw,
+                       uint32_t ah, const skd_frame_map *a2b, uint8_t *out)
+{
+    for (uint32_t y = 0; y < ah; y++)
+        for (uint32_t x = 0; x < aw; x++) {
+            size_t i = (size_t)y * aw + x;
+            double bx, by, fx, fy;
+            out[i] = 0;
+            if (!ca[i])
+                continue;
+            skd_frame_map_apply(a2b, x, y, &bx, &by);
+            fx = floor(bx + 0.5);
+            fy = floor(by + 0.5);
+            if (fx >= 0 && fy >= 0 && fx < zb->width && fy < zb->height)
+                out[i] = zb->labels[(size_t)fy * zb->width + (size_t)fx];
+        }
+}
+
+/* m = common AND (labels == zone); returns the pixel count. */
+static uint64_t select_zone(const uint8_t *common, const uint8_t *labels,
+                            size_t n, uint8_t zone, uint8_t *m)
+{
+    uint64_t count = 0;
+    for (size_t i = 0; i < n; i++) {
+        m[i] = common[i] && labels[i] == zone;
+        count += m[i];
+    }
+    return count;
+}
+
+typedef struct zone_run {
+    const skd_comparison *c;
+    skd_frame_map a2b;
+    skd_photo_samples photo[2];
+    double median_b, median_a; /* each session's common-region a* median */
+    uint8_t *cb, *ca;          /* the zone's common pixels in each photo */
+} zone_run;
+
+/* The zone's figures, tiles, intervals and verdicts, as skd_compare does
+ * for the whole common region. */
+static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
+{
+    const skd_analysis *b = r->c->before, *a = r->c->after;
+    uint32_t n_boot = (uint32_t)skd_opt(ctx, SKD_OPT_BOOTSTRAP_N);
+    uint64_t seed = (uint64_t)skd_opt(ctx, SKD_OPT_SEED);
+    skd_metrics mb, ma;
+    skd_tile_grid g;
+    double *diff = NULL;
+    int st;
+
+    st = skd_region_figures(ctx, b, &r->photo[0], r->cb, r->median_b, &mb, NULL);
+    if (st == SKD_OK)
+        st = skd_region_figures(ctx, a, &r->photo[1], r->ca, r->median_a, &ma,
+                                NULL);
+    if (st != SKD_OK)
+        return st;
+    st = skd_tile_grid_build(ctx, skd_opt(ctx, SKD_OPT_TILE_MM) * b->px_per_mm,
+                             r->cb, b->width, b->height, r->ca, a->width,
+                             a->height, &r->a2b, r->c->transform.scale, &g);
+    if (st != SKD_OK)
+        return st;
+    out->tiles_used = g.n_used;
+    diff = skd_malloc_array(ctx, (size_t)SKD_METRIC_COUNT * (g.n_used + 1),
+                            sizeof *diff);
+    if (!diff)
+        st = SKD_E_NOMEM;
+    if (st == SKD_OK)
+        st = skd_tile_differences(ctx, b, &r->photo[0], a, &r->photo[1], r->cb,
+                                  &g, r->median_b, r->median_a, diff, NULL);
+    for (int m = 0; m < SKD_METRIC_COUNT && st == SKD_OK; m++) {
+        skd_metric_id id = (skd_metric_id)m;
+        double vb = skd_metric_value(&mb, id), va = skd_metric_value(&ma, id);
+        double lo, hi;
+        st = skd_bootstrap_interval(ctx, diff + m, g.n_used, SKD_METRIC_COUNT,
+                                    va - vb, n_boot, skd_metric_seed(seed, id),
+                                    &lo, &hi);
+        if (st == SKD_OK)
+            skd_change_fill(&out->change[m], vb, va, lo, hi,
+                            skd_noise_floor(ctx, id, vb));
+    }
+    skd_dealloc(ctx, diff);
+    skd_tile_grid_free(ctx, &g);
+    return st;
+}
+
+/* The after landmarks mapped onto the before ones. */
+static void landmark_residual(skd_ctx *ctx, const zone_run *r,
+                              const skd_zones *zb, const skd_zones *za,
+                              skd_zone_comparison *out)
+{
+    double sum = 0;
+    if (!zb->has_landmarks || !za || !za->has_landmarks)
+        return;
+    for (int i = 0; i < SKD_LANDMARK_COUNT; i++) {
+        double x, y;
+        skd_frame_map_apply(&r->a2b, za->landmarks[i].x, za->landmarks[i].y,
+                            &x, &y);
+        sum += (x - zb->landmarks[i].x) * (x - zb->landmarks[i].x) +
+               (y - zb->landmarks[i].y) * (y - zb->landmarks[i].y);
+    }
+    out->has_residual = 1;
+    out->landmark_residual_px = sqrt(sum / SKD_LANDMARK_COUNT);
+    out->landmark_residual_mm = out->landmark_residual_px / r->c->px_per_mm;
+    out->residual_large = out->landmark_residual_mm >
+                          skd_opt(ctx, SKD_OPT_LANDMARK_RESIDUAL);
+}
+
+static int check_args(skd_ctx *ctx, const skd_comparison *c,
+                      const skd_image *before, const skd_image *after,
+                      const skd_zones *zb, const skd_zones *za)
+{
+    if (!c || !c->before || !c->after || !c->common_before ||
+        !c->common_after || !zb)
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: no comparison "
+                                            "or zones");
+    if (!before || !after || !before->rgb || !after->rgb ||
+        before->width != c->before->width ||
+        before->height != c->before->height ||
+        after->width != c->after->width || after->height != c->after->height)
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: the photos are "
+                                            "not those compared");
+    if (zb->width != before->width || zb->height != before->height ||
+        (za && (za->width != after->width || za->height != after->height)))
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: zones and photo "
+                                            "differ in size");
+    return SKD_OK;
+}
+
+static int medians(skd_ctx *ctx, zone_run *r)
+{
+    skd_metrics m;
+    int st = skd_region_figures(ctx, r->c->before, &r->photo[0],
+                                r->c->common_before, NAN, &m, NULL);
+    r->median_b = m.a_median;
+    if (st == SKD_OK)
+        st = skd_region_figures(ctx, r->c->after, &r->photo[1],
+                                r->c->common_after, NAN, &m, NULL);
+    r->median_a = m.a_median;
+    return st;
+}
+
+int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
+                      const skd_image *before, const skd_image *after,
+                      const skd_zones *zb, const skd_zones *za,
+                      skd_zone_comparison *out)
+{
+    const skd_analysis *b, *a;
+    skd_colour_lut *lut = NULL;
+    uint8_t *after_labels = NULL;
+    zone_run r;
+    size_t nb, na;
+    int st;
+
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!out)
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: no output");
+    memset(out, 0, sizeof *out);
+    if ((st = check_args(ctx, c, before, after, zb, za)) != SKD_OK)
+        return st;
+    b = c->before;
+    a = c->after;
+    out->source = zb->source;
+    out->zone[SKD_ZONE_WHOLE].measured = 1;
+    out->zone[SKD_ZONE_WHOLE].area_cm2 = c->common_area_cm2;
+    out->zone[SKD_ZONE_WHOLE].tiles_used = c->tiles_used;
+    memcpy(out->zone[SKD_ZONE_WHOLE].change, c->change, sizeof c->change);
+    memset(&r, 0, sizeof r);
+    r.c = c;
+    skd_frame_map_from_transform(&c->transform, a->width, a->height, b->width,
+                                 b->height, &r.a2b);
+    landmark_residual(ctx, &r, zb, za, out);
+    if (!zb->labels)
+        return SKD_OK;
+    nb = (size_t)b->width * b->height;
+    na = (size_t)a->width * a->height;
+    lut = skd_colour_lut_create(ctx);
+    after_labels = skd_malloc(ctx, na);
+    r.cb = skd_malloc(ctx, nb);
+    r.ca = skd_malloc(ctx, na);
+    if (!lut || !after_labels || !r.cb || !r.ca) {
+        st = SKD_E_NOMEM;
+        goto done;
+    }
+    for (int i = 0; i < 2; i++) {
+        const skd_image *img = i ? after : before;
+        r.photo[i].rgb = img->rgb;
+        r.photo[i].stride = img->width;
+        r.photo[i].log10_linear = lut->log10_linear;
+    }
+    map_labels(zb, c->common_after, a->width, a->height, &r.a2b, after_labels);
+    st = medians(ctx, &r);
+    for (int z = 1; z < SKD_ZONE_COUNT && st == SKD_OK; z++) {
+        skd_zone_change *zc = &out->zone[z];
+        uint64_t kb = select_zone(c->common_before, zb->labels, nb,
+                                  (uint8_t)z, r.cb);
+        uint64_t ka = select_zone(c->common_after, after_labels, na,
+                                  (uint8_t)z, r.ca);
+        zc->area_cm2 = (double)kb / (b->px_per_mm * b->px_per_mm) / 100.0;
+        if (kb == 0 || ka == 0) {
+            for (int m = 0; m < SKD_METRIC_COUNT; m++)
+                skd_change_fill(&zc->change[m], NAN, NAN, NAN, NAN, NAN);
+            continue;
+        }
+        zc->measured = 1;
+        st = judge_zone(ctx, &r, zc);
+    }
+done:
+    skd_dealloc(ctx, lut);
+    skd_dealloc(ctx, after_labels);
+    skd_dealloc(ctx, r.cb);
+    skd_dealloc(ctx, r.ca);
+    return st;
+}
