@@ -410,7 +410,7 @@ SKD_API int skd_synth(skd_ctx *ctx, const skd_synth_params *p,
 /* Free memory the library returned as a plain buffer (strings). */
 SKD_API void skd_free(skd_ctx *ctx, void *ptr);
 
-/* ---- facial zones (DESIGN.md section 3, docs/zones.md) ------------------ */
+/* ---- facial zones (docs/zones.md) ------------------------------------- */
 
 /* Zones, named from the subject's point of view: the subject's left cheek
  * is on the image's right in a frontal photo. The numbers are the values of
@@ -493,8 +493,8 @@ SKD_API int skd_zones_write_png(skd_ctx *ctx, const skd_zones *z,
                                 const skd_analysis *a, const char *path);
 
 /* Figures of one zone: skd_metrics_in_region over the pixels the zone
- * labels, against the whole region's a* median for red area (so the
- * zone's red pixels are those of the whole analysis). SKD_ZONE_WHOLE gives
+ * labels (red area counts the analysis' red pixels, each against its own
+ * local background, as in the whole region). SKD_ZONE_WHOLE gives
  * a->metrics. SKD_E_NO_REGION (figures NaN) when the zone holds no pixel
  * of R. */
 SKD_API int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a,

@@ -45,7 +45,6 @@ typedef struct zone_run {
     const skd_comparison *c;
     skd_frame_map a2b;
     skd_photo_samples photo[2];
-    double median_b, median_a; /* each session's common-region a* median */
     uint8_t *cb, *ca;          /* the zone's common pixels in each photo */
 } zone_run;
 
@@ -61,10 +60,10 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
     double *diff = NULL;
     int st;
 
-    st = skd_region_figures(ctx, b, &r->photo[0], r->cb, r->median_b, &mb, NULL);
+    /* NAN: red area counts the analyses' red pixels */
+    st = skd_region_figures(ctx, b, &r->photo[0], r->cb, NAN, &mb, NULL);
     if (st == SKD_OK)
-        st = skd_region_figures(ctx, a, &r->photo[1], r->ca, r->median_a, &ma,
-                                NULL);
+        st = skd_region_figures(ctx, a, &r->photo[1], r->ca, NAN, &ma, NULL);
     if (st != SKD_OK)
         return st;
     st = skd_tile_grid_build(ctx, skd_opt(ctx, SKD_OPT_TILE_MM) * b->px_per_mm,
@@ -79,7 +78,7 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
         st = skd_tile_differences(ctx, b, &r->photo[0], a, &r->photo[1], r->cb,
-                                  &g, r->median_b, r->median_a, diff, NULL);
+                                  &g, diff, NULL);
     for (int m = 0; m < SKD_METRIC_COUNT && st == SKD_OK; m++) {
         skd_metric_id id = (skd_metric_id)m;
         double vb = skd_metric_value(&mb, id), va = skd_metric_value(&ma, id);
@@ -139,19 +138,6 @@ static int check_args(skd_ctx *ctx, const skd_comparison *c,
     return SKD_OK;
 }
 
-static int medians(skd_ctx *ctx, zone_run *r)
-{
-    skd_metrics m;
-    int st = skd_region_figures(ctx, r->c->before, &r->photo[0],
-                                r->c->common_before, NAN, &m, NULL);
-    r->median_b = m.a_median;
-    if (st == SKD_OK)
-        st = skd_region_figures(ctx, r->c->after, &r->photo[1],
-                                r->c->common_after, NAN, &m, NULL);
-    r->median_a = m.a_median;
-    return st;
-}
-
 int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                       const skd_image *before, const skd_image *after,
                       const skd_zones *zb, const skd_zones *za,
@@ -202,7 +188,6 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
         r.photo[i].log10_linear = lut->log10_linear;
     }
     map_labels(zb, c->common_after, a->width, a->height, &r.a2b, after_labels);
-    st = medians(ctx, &r);
     for (int z = 1; z < SKD_ZONE_COUNT && st == SKD_OK; z++) {
         skd_zone_change *zc = &out->zone[z];
         uint64_t kb = select_zone(c->common_before, zb->labels, nb,

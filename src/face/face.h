@@ -1,4 +1,4 @@
-/* Facial zones (DESIGN.md section 3, docs/zones.md): face landmarks from
+/* Facial zones (docs/zones.md): face landmarks from
  * dlib (detect.c, dlib_landmarks.cpp) or from a file (landmarks_json.c),
  * zone polygons built from them (polygons.c), rasterised to a label plane
  * (raster.c), and the public entry points (zones.c, zone_figures.c). */

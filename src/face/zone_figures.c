@@ -27,7 +27,7 @@ int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a, const skd_image *img,
         return SKD_E_NOMEM;
     for (size_t i = 0; i < n; i++)
         include[i] = z->labels && z->labels[i] == (uint8_t)zone;
-    st = skd_metrics_in_region(ctx, a, img, include, a->metrics.a_median, out);
+    st = skd_metrics_in_region(ctx, a, img, include, NAN, out);
     skd_dealloc(ctx, include);
     if (st == SKD_E_NO_REGION)
         skd_fail(ctx, st, "zone %s: no measured pixel in it",

@@ -109,7 +109,7 @@ for name in ["whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"]:
     # 14% over the whole)
     ok &= -30 <= sa["change_pct"] < 0
     # Pore verdicts are left out: a zone of 0.1 cm2 holds about 7 pores, and
-    # the rule that a pore verdict needs 30 pores (DESIGN.md section 4) is
+    # the rule that a pore verdict needs 30 pores (docs/comparing.md) is
     # compare's, not yet in (untreated: left_cheek pore diameter -5%).
     ok &= all(m["verdict"] == "no significant change"
               for k, m in z0["metrics"].items() if not k.startswith("pore"))
