@@ -543,6 +543,18 @@ SKD_API int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                               const skd_zones *zb, const skd_zones *za,
                               skd_zone_comparison *out);
 
+/* skd_report_html with facial zones: the before overlay outlines the zones
+ * (zones: the before photo's, may be NULL) and a table gives each zone's
+ * changes and verdicts (zc from skd_compare_zones, may be NULL). */
+SKD_API int skd_report_html_zones(skd_ctx *ctx, const skd_comparison *c,
+                                  const skd_image *before,
+                                  const skd_image *after,
+                                  const char *before_name,
+                                  const char *after_name,
+                                  const skd_zones *zones,
+                                  const skd_zone_comparison *zc,
+                                  const char *path);
+
 #ifdef __cplusplus
 }
 #endif

@@ -162,10 +162,12 @@ int cli_zone_present(const cli_zone_result *r, int zone);
 void cli_zones_warn(const char *path, const cli_zone_result *r);
 
 /* compare with zones (compare_zones.c): the zones of both photos and
- * their changes; the zone rows of each output. */
+ * their changes (*zones_before: the before photo's zones, the caller's to
+ * free, also on failure); the zone rows of each output. */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
-                      const skd_image *after, skd_zone_comparison *out);
+                      const skd_image *after, skd_zone_comparison *out,
+                      skd_zones **zones_before);
 void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc);
 /* Members "zone_source", "landmark_residual" and "zones", each line
  * indented by two spaces and ending ",\n". */

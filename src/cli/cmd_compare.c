@@ -454,6 +454,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
     skd_region_spec sb = {0}, sa = {0};
     skd_comparison *c = NULL;
     skd_zone_comparison zones, *zc = NULL;
+    skd_zones *zb = NULL;
     cli_buf out = {0};
     int st, code = CLI_EXIT_OK;
 
@@ -478,7 +479,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
         cli_warn("only %u tile(s) covered in both photos: no 95%% interval, "
                  "every verdict is 'no significant change'", c->tiles_used);
     if (cli_zones_wanted(&a->zones)) {
-        st = cli_compare_zones(ctx, &a->zones, c, before, after, &zones);
+        st = cli_compare_zones(ctx, &a->zones, c, before, after, &zones, &zb);
         if (st != SKD_OK) {
             code = cli_fail_status(ctx, st);
             goto done;
@@ -493,8 +494,9 @@ static int run(skd_ctx *ctx, const compare_args *a)
         write_table(&out, ctx, a, c, zc);
     code = cli_buf_emit(ctx, &out, a->out);
     if (code == CLI_EXIT_OK && a->report) {
-        st = skd_report_html(ctx, c, before, after, cli_base_name(a->before),
-                             cli_base_name(a->after), a->report);
+        st = skd_report_html_zones(ctx, c, before, after,
+                                   cli_base_name(a->before),
+                                   cli_base_name(a->after), zb, zc, a->report);
         if (st != SKD_OK) {
             cli_fail_status(ctx, st);
             code = st == SKD_E_NOMEM ? CLI_EXIT_NOMEM : CLI_EXIT_OUTPUT;
@@ -502,6 +504,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
     }
 done:
     cli_buf_free(&out);
+    skd_zones_free(zb);
     skd_comparison_free(c);
     skd_image_free(before);
     skd_image_free(after);

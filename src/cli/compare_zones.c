@@ -5,11 +5,13 @@
 
 #include "cli.h"
 
-/* The before photo's zones by the route asked for; the after photo's
- * (for the landmark check) when dlib finds them. */
+/* The before photo's zones by the route asked for (kept in *zones_before
+ * for the report); the after photo's (for the landmark check) when dlib
+ * finds them. */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
-                      const skd_image *after, skd_zone_comparison *out)
+                      const skd_image *after, skd_zone_comparison *out,
+                      skd_zones **zones_before)
 {
     cli_zone_result zb, za;
     cli_zone_request qa = {q->face, NULL, NULL, NULL};
@@ -29,7 +31,7 @@ int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                  "alignment puts them: the face moved or changed expression "
                  "between the photos, so a zone may not be the same skin in "
                  "both", out->landmark_residual_mm);
-    cli_zones_free(&zb);
+    *zones_before = zb.z;
     cli_zones_free(&za);
     return st;
 }

@@ -157,11 +157,14 @@ static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
 }
 
 static int overlay_figure(skd_buf *b, skd_ctx *ctx, const skd_image *img,
-                          const skd_analysis *a, const char *name)
+                          const skd_analysis *a, const skd_zones *zones,
+                          const char *name)
 {
     skd_image *ov = NULL;
     skd_rgb8 ov8 = {0};
     int st = skd_render_overlay(ctx, img, a, &ov);
+    if (st == SKD_OK && zones)
+        st = skd_draw_zone_outlines(ctx, ov, zones);
     if (st == SKD_OK)
         st = skd_rgb8_from_image(ctx, ov, PHOTO_MAX_W, &ov8);
     skd_image_free(ov);
@@ -176,13 +179,14 @@ static int overlay_figure(skd_buf *b, skd_ctx *ctx, const skd_image *img,
 }
 
 static int overlays(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
-                    const skd_image *before, const skd_image *after)
+                    const skd_image *before, const skd_image *after,
+                    const skd_zones *zones)
 {
     int st;
     skd_buf_puts(b, "<h2>What was measured</h2>\n<div class=\"pair\">");
-    st = overlay_figure(b, ctx, before, c->before, "Before");
+    st = overlay_figure(b, ctx, before, c->before, zones, "Before");
     if (st == SKD_OK)
-        st = overlay_figure(b, ctx, after, c->after, "After");
+        st = overlay_figure(b, ctx, after, c->after, NULL, "After");
     skd_buf_puts(b, "</div>\n<p class=\"files\">Pores are circled; red areas "
                      "(a* at least 5 above its local 2 mm background) are "
                      "tinted. "
@@ -271,9 +275,11 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         skd_opt(ctx, SKD_OPT_TILE_MM));
 }
 
+/* zones and zc may be NULL (no zones). */
 static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                  const skd_image *before, const skd_image *after,
-                 const char *before_name, const char *after_name)
+                 const char *before_name, const char *after_name,
+                 const skd_zones *zones, const skd_zone_comparison *zc)
 {
     skd_rgb8 before8 = {0};
     int st;
@@ -287,13 +293,15 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
         st = photos(b, ctx, c, before, after, &before8);
     skd_rgb8_free(ctx, &before8);
     if (st == SKD_OK)
-        st = overlays(b, ctx, c, before, after);
+        st = overlays(b, ctx, c, before, after, zones);
     if (st == SKD_OK)
         st = maps(b, ctx, c, before);
     if (st != SKD_OK)
         return st;
     skd_buf_puts(b, "<h2>All measurements</h2>\n");
     skd_report_table(b, c);
+    if (zc)
+        skd_report_zone_table(b, zc);
     howto(b, ctx, c);
     skd_buf_printf(b, "<footer>Made by skindiff %s. Figures follow the "
                        "definitions in its README. Not a diagnosis."
@@ -304,10 +312,11 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     return SKD_OK;
 }
 
-int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
-                    const skd_image *before, const skd_image *after,
-                    const char *before_name, const char *after_name,
-                    const char *path)
+static int report(skd_ctx *ctx, const skd_comparison *c,
+                  const skd_image *before, const skd_image *after,
+                  const char *before_name, const char *after_name,
+                  const skd_zones *zones, const skd_zone_comparison *zc,
+                  const char *path)
 {
     skd_buf b;
     int st;
@@ -323,11 +332,34 @@ int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
         after->width != c->after->width || after->height != c->after->height)
         return skd_fail(ctx, SKD_E_INVALID, "report: the photos are not the "
                                             "ones compared");
+    if (zones && (zones->width != before->width ||
+                  zones->height != before->height))
+        return skd_fail(ctx, SKD_E_INVALID, "report: the zones are not the "
+                                            "before photo's");
     skd_buf_init(&b, ctx);
     st = build(&b, ctx, c, before, after, before_name ? before_name : "before",
-               after_name ? after_name : "after");
+               after_name ? after_name : "after", zones, zc);
     if (st == SKD_OK)
         st = skd_write_file_atomic(ctx, path, b.data, b.len);
     skd_buf_free(&b);
     return st;
+}
+
+int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
+                    const skd_image *before, const skd_image *after,
+                    const char *before_name, const char *after_name,
+                    const char *path)
+{
+    return report(ctx, c, before, after, before_name, after_name, NULL, NULL,
+                  path);
+}
+
+int skd_report_html_zones(skd_ctx *ctx, const skd_comparison *c,
+                          const skd_image *before, const skd_image *after,
+                          const char *before_name, const char *after_name,
+                          const skd_zones *zones,
+                          const skd_zone_comparison *zc, const char *path)
+{
+    return report(ctx, c, before, after, before_name, after_name, zones, zc,
+                  path);
 }

@@ -18,6 +18,8 @@ void skd_report_value(skd_buf *b, skd_metric_id m, double v, int sign);
 
 void skd_report_cards(skd_buf *b, const skd_comparison *c);
 void skd_report_table(skd_buf *b, const skd_comparison *c);
+/* The zone table (report_zones.c). */
+void skd_report_zone_table(skd_buf *b, const skd_zone_comparison *zc);
 
 /* A length for a scale bar: a round number of mm close to a fifth of the
  * photo's width (in mm). */

@@ -118,8 +118,13 @@ PY
 expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json --csv
 has out.txt "tiles_used,zone"
 has out.txt ",left_cheek"
-expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json
+expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json \
+    --report r.html
 has out.txt "Zones: change and verdict per zone"
+has r.html "By facial zone"
+has r.html "Left cheek"
+expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --report r0.html
+lacks r0.html "By facial zone"
 
 # --face: a close-up of skin has no face; that is no error.
 if "$BIN" --version | grep -q "landmarks: dlib"; then

@@ -3,7 +3,8 @@
  * left and right are not swapped, the mirrored photo gets mirrored zones,
  * dlib's points given as a landmarks file give the same zones, a synthetic
  * close-up has no face, and the same portrait at two resolutions gives the
- * same zone figures. Skips (77) without dlib or without the photos. */
+ * same zone figures, of two faces the larger is taken. Skips (77) without
+ * dlib or without the photos. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -298,6 +299,45 @@ done:
     skd_image_free(small);
 }
 
+/* Two faces side by side, one at 3/4 the size: both found, the zones are
+ * those of the larger (all inside its half). */
+static void check_two_faces(skd_ctx *ctx)
+{
+    char path[1024];
+    skd_image *img = NULL, *small = NULL, *both = NULL;
+    skd_zones *z = NULL;
+    snprintf(path, sizeof path, "%s/photos/portrait-podium.jpg", SKD_SHARED_DATA);
+    CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
+    if (!img || !(small = reduced(ctx, img, 0.75)) ||
+        skd_image_create(ctx, img->width + small->width, img->height, &both) !=
+            SKD_OK)
+        goto done;
+    for (size_t y = 0; y < img->height; y++) {
+        memcpy(both->rgb + 3 * y * both->width, img->rgb + 3 * y * img->width,
+               3 * img->width * sizeof *img->rgb);
+        if (y < small->height)
+            memcpy(both->rgb + 3 * (y * both->width + img->width),
+                   small->rgb + 3 * y * small->width,
+                   3 * small->width * sizeof *img->rgb);
+    }
+    CHECK_STATUS(skd_zones_detect(ctx, both, &z), SKD_OK);
+    CHECK(z && z->faces_found == 2 && z->labels);
+    if (z && z->labels) {
+        size_t right = 0;
+        for (size_t y = 0; y < both->height; y++)
+            for (size_t x = img->width; x < both->width; x++)
+                right += z->labels[y * both->width + x] != 0;
+        REPORT("two faces: %u found, %zu zone pixels on the smaller one",
+               (unsigned)z->faces_found, right);
+        CHECK(right == 0);
+    }
+done:
+    skd_zones_free(z);
+    skd_image_free(img);
+    skd_image_free(small);
+    skd_image_free(both);
+}
+
 int main(void)
 {
     skd_ctx *ctx;
@@ -309,6 +349,7 @@ int main(void)
         for (size_t i = 0; i < sizeof portraits / sizeof portraits[0]; i++)
             check_portrait(ctx, &portraits[i]);
         check_two_resolutions(ctx, "portrait-room.jpg", 20, 0.5);
+        check_two_faces(ctx);
     }
     skd_ctx_free(ctx);
     return check_done("face_zones");
