@@ -228,6 +228,69 @@ static void test_bad_landmarks(skd_ctx *ctx)
     CHECK(skd_zone_name(SKD_ZONE_COUNT) == NULL);
 }
 
+/* Every allocation of the zone chain (zones from landmarks, a zone's
+ * figures, the label image written and read back) failed in turn: a clean
+ * SKD_E_NOMEM, nothing leaked, and once nothing fails the same figures. */
+static int zone_chain(skd_ctx *ctx, const skd_image *img, const skd_analysis *an,
+                      skd_metrics *out)
+{
+    skd_point p[SKD_LANDMARK_COUNT];
+    skd_zones *z = NULL, *back = NULL;
+    skd_image *lab = NULL;
+    char path[512];
+    int st;
+    toy_face(p);
+    snprintf(path, sizeof path, "%s/zones_fault.png", check_tmpdir());
+    st = skd_zones_from_landmarks(ctx, 400, 400, p, &z);
+    if (st == SKD_OK)
+        st = skd_zones_write_png(ctx, z, an, path);
+    if (st == SKD_OK)
+        st = skd_image_load(ctx, path, &lab);
+    if (st == SKD_OK)
+        st = skd_zones_from_labels(ctx, lab, &back);
+    if (st == SKD_OK)
+        st = skd_zone_metrics(ctx, an, img, back, SKD_ZONE_LEFT_CHEEK, out);
+    skd_zones_free(z);
+    skd_zones_free(back);
+    skd_image_free(lab);
+    return st;
+}
+
+static void test_fault_alloc(void)
+{
+    skd_ctx *ctx = skd_ctx_create();
+    skd_synth_params sp;
+    skd_image *img = NULL;
+    skd_analysis *an = NULL;
+    skd_metrics want, got;
+    long k;
+    skd_synth_defaults(&sp, 400, 400, 20);
+    CHECK_STATUS(skd_synth(ctx, &sp, &img, NULL, NULL), SKD_OK);
+    CHECK_STATUS(skd_analyze(ctx, img, NULL, &an), SKD_OK);
+    CHECK_STATUS(zone_chain(ctx, img, an, &want), SKD_OK);
+    for (k = 1; k < 200; k++) {
+        check_alloc fa = {k, 0, 0, 0};
+        skd_allocator al = check_allocator(&fa);
+        skd_ctx *fctx = skd_ctx_create_with_allocator(&al);
+        int st;
+        if (!fctx)
+            continue;
+        st = zone_chain(fctx, img, an, &got);
+        skd_ctx_free(fctx);
+        CHECK(fa.live == 0);
+        if (st == SKD_OK) {
+            CHECK(memcmp(&got, &want, sizeof got) == 0);
+            break;
+        }
+        CHECK(st == SKD_E_NOMEM);
+    }
+    REPORT("zone chain: allocation failures 1..%ld handled", k - 1);
+    CHECK(k < 200);
+    skd_analysis_free(an);
+    skd_image_free(img);
+    skd_ctx_free(ctx);
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
@@ -236,5 +299,6 @@ int main(void)
     test_labels_round_trip(ctx);
     test_bad_landmarks(ctx);
     skd_ctx_free(ctx);
+    test_fault_alloc();
     return check_done("zones_routes");
 }
