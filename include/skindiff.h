@@ -44,7 +44,7 @@ typedef enum skd_status {
     SKD_E_NOMEM = 1,       /* an allocation failed */
     SKD_E_INVALID = 2,     /* bad argument or option value */
     SKD_E_IO = 3,          /* a file could not be opened, read or written */
-    SKD_E_FORMAT = 4,      /* not a PNG or JPEG file */
+    SKD_E_FORMAT = 4,      /* not an image format this build reads */
     SKD_E_CORRUPT = 5,     /* truncated or damaged image data */
     SKD_E_UNSUPPORTED = 6, /* valid but unsupported variant */
     SKD_E_LIMIT = 7,       /* image exceeds the configured limits */
@@ -52,7 +52,9 @@ typedef enum skd_status {
     SKD_E_ALIGN = 9,       /* the two photos cannot be aligned */
     SKD_E_DB = 10,         /* results database error */
     SKD_E_BUSY = 11,       /* database in use by another run */
-    SKD_E_INTERNAL = 12    /* a bug: please report */
+    SKD_E_INTERNAL = 12,   /* a bug: please report */
+    SKD_E_WHITE_REF = 13   /* the white reference patch cannot be used
+                              (clipped, too dark, too small, not uniform) */
 } skd_status;
 
 /* Static English name of a status, never NULL. */
@@ -64,7 +66,8 @@ typedef struct skd_ctx skd_ctx;
 
 /* Optional allocator (for embedding and for allocation-failure tests).
  * All of the library's own allocations go through it; those made inside
- * libpng, libjpeg, FFTW and SQLite do not. */
+ * libpng, libjpeg, LittleCMS, libheif, libtiff, FFTW and SQLite
+ * do not. */
 typedef struct skd_allocator {
     void *(*malloc_fn)(void *opaque, size_t size);
     void (*free_fn)(void *opaque, void *ptr);
@@ -99,6 +102,12 @@ typedef enum skd_option {
     SKD_OPT_FLOOR_RED_AREA = 14, /* noise floor, % points, default 0.5 */
     SKD_OPT_MIN_CONFIDENCE = 15, /* registration confidence needed, 0..1 */
     SKD_OPT_FFT_MEASURE = 16,    /* 1: FFTW_MEASURE, 2: FFTW_PATIENT; default 0 */
+    /* How a white reference corrects (docs/colour.md): 0 = Bradford
+     * chromatic adaptation (a change of the light's colour; default),
+     * 1 = per-channel gains on linear sRGB (a camera's white-balance gains
+     * gone wrong). Both make the patch neutral; they differ on other
+     * colours. */
+    SKD_OPT_WHITE_REF_METHOD = 20,
     /* facial zones (docs/zones.md) */
     SKD_OPT_FACE_PIXELS = 40,    /* face detection image size, pixels; the
                                     photo is reduced by an integer factor
@@ -119,8 +128,26 @@ SKD_API int skd_wisdom_save(skd_ctx *ctx, const char *path);
 typedef enum skd_format {
     SKD_FORMAT_UNKNOWN = 0,
     SKD_FORMAT_PNG = 1,
-    SKD_FORMAT_JPEG = 2
+    SKD_FORMAT_JPEG = 2,
+    SKD_FORMAT_HEIF = 3, /* HEIC/HEIF, when built with libheif */
+    SKD_FORMAT_TIFF = 4  /* TIFF, when built with libtiff */
 } skd_format;
+
+/* Where an image's colour description comes from (DESIGN.md 3, Colour), in
+ * the order of precedence: an embedded ICC profile, then a PNG sRGB chunk,
+ * PNG gAMA (with cHRM), a HEIF nclx box, the EXIF ColorSpace tag, and
+ * finally nothing at all (the photo is taken as sRGB and says so). */
+typedef enum skd_colour_kind {
+    SKD_COLOUR_ASSUMED_SRGB = 0, /* no colour information in the file */
+    SKD_COLOUR_ICC = 1,          /* embedded ICC profile */
+    SKD_COLOUR_SRGB_CHUNK = 2,   /* PNG sRGB chunk */
+    SKD_COLOUR_GAMA_CHRM = 3,    /* PNG gAMA, with cHRM or sRGB primaries */
+    SKD_COLOUR_EXIF_SRGB = 4,    /* EXIF ColorSpace 1 */
+    SKD_COLOUR_EXIF_ADOBE = 5,   /* EXIF uncalibrated + interop "R03" */
+    SKD_COLOUR_NCLX = 6,         /* HEIF nclx: primaries + transfer code */
+    SKD_COLOUR_NOT_APPLIED = 7   /* CMYK with a CMYK profile: converted
+                                    without it (see colour_source) */
+} skd_colour_kind;
 
 /* What the decoder sees in a file, before any conversion. */
 typedef struct skd_image_info {
@@ -135,16 +162,29 @@ typedef struct skd_image_info {
                              JPEG: "baseline"/"extended"/"progressive"/
                              "arithmetic"/"lossless" */
     int exif_orientation; /* 1..8 from EXIF, 0 when absent */
-    int has_icc;          /* an ICC profile is embedded (not applied) */
+    int has_icc;          /* an ICC profile is embedded */
+    /* The colour description the pixels are converted with (appended in
+     * 0.3): its kind and a short ASCII text for outputs, "assumed sRGB",
+     * "icc: <profile description>", "sRGB chunk", "gAMA+cHRM", "gAMA",
+     * "exif: sRGB", "exif: Adobe RGB", "nclx: <primaries>, <transfer>". */
+    skd_colour_kind colour_kind;
+    char colour_source[128];
 } skd_image_info;
 
-/* A decoded photo: sRGB-encoded RGB, 16 bits per sample (8-bit files are
- * scaled by 257), row-major, EXIF orientation applied, alpha dropped.
- * Sample (x, y, c) is rgb[(y * width + x) * 3 + c]. */
+/* A decoded photo: RGB as coded in the file, 16 bits per sample (8-bit
+ * files are scaled by 257), row-major, EXIF orientation applied, alpha
+ * dropped. Sample (x, y, c) is rgb[(y * width + x) * 3 + c]. The samples
+ * are in the photo's own colour space: icc, when set, is the profile that
+ * describes them (the embedded one, or one built from the file's PNG
+ * gAMA/cHRM, EXIF or nclx tags), and the analysis converts through it;
+ * without it they are sRGB. Images made by skd_image_create are sRGB. */
 typedef struct skd_image {
     uint32_t width, height;
     uint16_t *rgb;       /* owned by the image */
     skd_image_info info; /* how it was stored */
+    uint8_t *icc;        /* ICC profile of the samples or NULL; owned by the
+                            image (appended in 0.3) */
+    size_t icc_size;
 } skd_image;
 
 /* Reads only the headers (and EXIF); decodes no pixels. */
@@ -185,6 +225,12 @@ typedef struct skd_roi {
 typedef struct skd_region_spec {
     const skd_image *mask; /* same size as the photo; non-zero = include */
     skd_roi roi;
+    /* A neutral patch (grey card, white-balance card) in the photo: the
+     * photo's linear colour is adapted (Bradford) so that the patch's mean
+     * is neutral D65 at its own luminance, before any plane is made
+     * (appended in 0.3; w == 0 means none). A patch that is clipped, too
+     * dark, too small or not uniform is refused: SKD_E_WHITE_REF. */
+    skd_roi white_ref;
 } skd_region_spec;
 
 typedef struct skd_pore {
@@ -214,6 +260,25 @@ enum {
     SKD_WARN_LOW_RESOLUTION = 1u << 1 /* < 10 px/mm: pores unreliable */
 };
 
+/* How an analysis read the photo's colour. With a white reference, the
+ * adaptation is the 3x3 matrix on linear sRGB (Bradford to D65, or the
+ * diagonal of per-channel gains) that made the patch neutral; gains are
+ * what it does to the patch's own linear R, G, B. The patch figures
+ * are measured after the profile and before the adaptation. */
+typedef struct skd_colour_info {
+    char source[128];       /* as skd_image_info.colour_source */
+    int white_ref;          /* 1 when a white reference was applied */
+    skd_roi white_ref_roi;
+    double adaptation[3][3]; /* linear sRGB -> linear sRGB; identity if none */
+    double gains[3];        /* on the patch's linear R, G, B */
+    double patch_lab[3];    /* CIELAB of the patch mean, before adaptation */
+    double patch_cv;        /* coefficient of variation of Y over the patch */
+    int white_ref_method;   /* SKD_OPT_WHITE_REF_METHOD used: 0 Bradford,
+                               1 per-channel gains */
+    double patch_chroma_sd; /* RMS distance of the patch's pixels from
+                               their mean in (a*, b*), before adaptation */
+} skd_colour_info;
+
 /* Result of skd_analyze(). Keeps the per-pixel planes that comparisons need;
  * owned by the caller: skd_analysis_free(). The erythema values are not
  * kept: they depend on a pixel's R and G samples alone, so they are read
@@ -240,6 +305,7 @@ typedef struct skd_analysis {
     float *texture;      /* width*height: T = G_0.05 * l - G_1.0 * l; 0
                             outside the window */
     float *a_star;       /* width*height: CIELAB a*; 0 outside the window */
+    skd_colour_info colour; /* how the colour was read (appended in 0.3) */
 } skd_analysis;
 
 /* Measure one photo. spec may be NULL. */
@@ -406,6 +472,12 @@ SKD_API void skd_synth_defaults(skd_synth_params *p, uint32_t width,
 SKD_API int skd_synth(skd_ctx *ctx, const skd_synth_params *p,
                       skd_image **before, skd_image **after,
                       char **truth_json);
+
+/* What this build reads: a static string such as
+ * "PNG JPEG HEIF TIFF; colour: LittleCMS 2.14", never NULL. */
+SKD_API const char *skd_build_formats(void);
+/* Bits of SKD_FORMAT_* (1 << format) the build can decode. */
+SKD_API unsigned skd_build_format_mask(void);
 
 /* Free memory the library returned as a plain buffer (strings). */
 SKD_API void skd_free(skd_ctx *ctx, void *ptr);

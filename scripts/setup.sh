@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 PACKAGES=(build-essential cmake pkg-config
           libpng-dev libjpeg62-turbo-dev libfftw3-dev libsqlite3-dev
           libdlib-dev libdlib-data
+          liblcms2-dev liblcms2-utils
+          libheif-dev libheif-examples libtiff-dev libtiff-tools libgs-common
           libjpeg-turbo-progs sqlite3 parallel
           clang libclang-rt-14-dev
           python3 python3-numpy python3-scipy python3-pil

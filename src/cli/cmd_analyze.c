@@ -18,6 +18,14 @@ static const char analyze_help[] =
     "                     unreliable.\n"
     "  --mask M.png       analyse only where the mask is non-zero (same size)\n"
     "  --roi X,Y,W,H      analyse only this rectangle (pixels)\n"
+    "  --white-ref X,Y,W,H a neutral patch (grey card) in the photo: colour is\n"
+    "                     adapted (Bradford) so the patch is neutral before\n"
+    "                     anything is measured; the correction is reported. A\n"
+    "                     patch that is clipped, too dark (L* < 15), too small\n"
+    "                     (< 400 px) or not uniform is refused\n"
+    "  --white-ref-gains  correct with per-channel gains on linear RGB (a camera's\n"
+    "                     white balance) instead of Bradford adaptation (a\n"
+    "                     change of the light's colour); docs/colour.md\n"
     "  --pore-threshold T pore detection threshold, % contrast (default 10)\n"
     "  --red-delta D      a* above the local (2 mm) background that counts as red (5)\n"
     "  --threads N        threads inside one analysis (default 1); results do not\n"
@@ -69,8 +77,8 @@ enum { OUT_TEXT, OUT_JSON, OUT_CSV };
 typedef struct analyze_opts {
     double px_per_mm, pore_threshold, red_delta, threads, max_pixels;
     const char *mask_path, *overlay, *overlay_dir, *out_path, *wisdom;
-    skd_roi roi;
-    int format, patient;
+    skd_roi roi, white_ref;
+    int format, patient, white_ref_gains;
     cli_zone_request zones;
     char **images; /* argv entries that are not options */
     int n_images;
@@ -98,6 +106,8 @@ static const cli_option analyze_options[] = {
     {"--fft-patient", NULL, CLI_FLAG, F(patient), .value = 1},
     {"--mask", NULL, CLI_STRING, F(mask_path)},
     {"--roi", NULL, CLI_ROI, F(roi)},
+    {"--white-ref", NULL, CLI_ROI, F(white_ref)},
+    {"--white-ref-gains", NULL, CLI_FLAG, F(white_ref_gains), .value = 1},
     {"--overlay", NULL, CLI_STRING, F(overlay)},
     {"--overlay-dir", NULL, CLI_STRING, F(overlay_dir), .expect = "a folder"},
     {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
@@ -142,6 +152,7 @@ static int configure(skd_ctx *ctx, const analyze_opts *o)
     if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_RED_DELTA, o->red_delta);
     if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_THREADS, o->threads);
     if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_MAX_PIXELS, o->max_pixels);
+    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_WHITE_REF_METHOD, o->white_ref_gains);
     return st;
 }
 
@@ -174,7 +185,7 @@ static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mas
 {
     int overlay_ok = 1;
     skd_image *img = NULL;
-    skd_region_spec spec = {mask, o->roi};
+    skd_region_spec spec = {mask, o->roi, o->white_ref};
     char ov[4096];
 
     r->status = skd_image_load(ctx, r->path, &img);
@@ -260,6 +271,37 @@ static void json_zones(cli_buf *b, const cli_zone_result *zr)
     cli_buf_printf(b, "}");
 }
 
+/* "colour": where the colour description came from and the white
+ * reference's correction (null without one). */
+static void json_colour(cli_buf *b, const skd_colour_info *c)
+{
+    cli_buf_printf(b, "     \"colour\": {\"colour_source\": ");
+    cli_json_str(b, c->source);
+    cli_buf_printf(b, ", \"white_ref\": ");
+    if (!c->white_ref) {
+        cli_buf_printf(b, "null}");
+        return;
+    }
+    cli_buf_printf(b, "{\"roi\": [%u, %u, %u, %u], \"patch_lab\": [",
+                   c->white_ref_roi.x, c->white_ref_roi.y, c->white_ref_roi.w,
+                   c->white_ref_roi.h);
+    for (int i = 0; i < 3; i++) {
+        cli_json_num(b, c->patch_lab[i]);
+        cli_buf_printf(b, "%s", i < 2 ? ", " : "], \"gains_rgb\": [");
+    }
+    for (int i = 0; i < 3; i++) {
+        cli_json_num(b, c->gains[i]);
+        cli_buf_printf(b, "%s", i < 2 ? ", " : "], \"patch_cv\": ");
+    }
+    cli_json_num(b, c->patch_cv);
+    cli_buf_printf(b, ",\n       \"adaptation\": [");
+    for (int i = 0; i < 9; i++) {
+        cli_buf_printf(b, "%s", i % 3 == 0 ? "[" : ", ");
+        cli_json_num(b, c->adaptation[i / 3][i % 3]);
+        cli_buf_printf(b, "%s", i % 3 < 2 ? "" : i < 8 ? "], " : "]]}}");
+    }
+}
+
 static void emit_json_image(cli_buf *b, const result *r)
 {
     cli_buf_printf(b, "    {\"file\": ");
@@ -296,6 +338,8 @@ static void emit_json_image(cli_buf *b, const result *r)
         cli_buf_printf(b, "%s\"several_faces\"", sep);
     cli_buf_printf(b, "],\n     ");
     json_figures(b, m, "     ");
+    cli_buf_printf(b, ",\n");
+    json_colour(b, &a->colour);
     if (r->zr.z)
         json_zones(b, &r->zr);
     cli_buf_printf(b, "}");
@@ -358,7 +402,14 @@ static void csv_figures(cli_buf *b, const result *r, const skd_metrics *m)
     cli_buf_printf(b, ",%u", m->pore_count);
     for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
         cli_buf_printf(b, ",%.6g", w[k]);
-    cli_buf_printf(b, ",\n");
+    cli_buf_printf(b, ",");
+    cli_csv_field(b, a->colour.source);
+    if (a->colour.white_ref)
+        cli_buf_printf(b, ",%.6g,%.6g,%.6g,%.6g,\n", a->colour.gains[0],
+                       a->colour.gains[1], a->colour.gains[2],
+                       a->colour.patch_lab[0]);
+    else
+        cli_buf_printf(b, ",,,,,\n");
 }
 
 /* With zones: a "zone" column after "file" and a row per zone of each
@@ -368,13 +419,15 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
     cli_buf_printf(b, "file,%sstatus,width,height,px_per_mm,scale_source,region_area_cm2,"
                       "sa,sq,ssk,sku,pore_count,pore_density_per_cm2,"
                       "pore_mean_diameter_mm,pore_area_fraction,a_mean,a_median,"
-                      "erythema_index,red_area_fraction,error\n",
+                      "erythema_index,red_area_fraction,colour_source,"
+                      "white_ref_gain_r,white_ref_gain_g,white_ref_gain_b,"
+                      "white_ref_patch_l,error\n",
                    zones ? "zone," : "");
     for (int i = 0; i < n; i++) {
         const result *r = &res[i];
         if (r->status != SKD_OK) {
             cli_csv_field(b, r->path);
-            cli_buf_printf(b, "%s,error,,,,,,,,,,,,,,,,,,", zones ? "," : "");
+            cli_buf_printf(b, "%s,error,,,,,,,,,,,,,,,,,,,,,,,", zones ? "," : "");
             cli_csv_field(b, r->message);
             cli_buf_printf(b, "\n");
             continue;
@@ -392,8 +445,8 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
             if (r->zr.status[z] == SKD_OK)
                 csv_figures(b, r, &r->zr.m[z]);
             else
-                cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,no measured pixel "
-                                  "in this zone\n");
+                cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,,,,,,no measured "
+                                  "pixel in this zone\n");
         }
     }
 }
@@ -442,7 +495,14 @@ static void emit_text(cli_buf *b, const result *res, int n)
                        100 * m->red_area_fraction);
         if (r->zr.z)
             text_zones(b, &r->zr);
-        cli_buf_printf(b, "  (lower is better for every figure)\n%s", i + 1 < n ? "\n" : "");
+        cli_buf_printf(b, "  Colour    %s", a->colour.source);
+        if (a->colour.white_ref)
+            cli_buf_printf(b, "; white reference L* %.1f a* %+.2f b* %+.2f "
+                              "corrected (gains R %.3f G %.3f B %.3f)",
+                           a->colour.patch_lab[0], a->colour.patch_lab[1],
+                           a->colour.patch_lab[2], a->colour.gains[0],
+                           a->colour.gains[1], a->colour.gains[2]);
+        cli_buf_printf(b, "\n  (lower is better for every figure)\n%s", i + 1 < n ? "\n" : "");
     }
 }
 

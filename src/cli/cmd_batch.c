@@ -10,6 +10,7 @@ static const char batch_help[] =
     "Usage: skindiff batch [OPTIONS] ARCHIVE\n"
     "       skindiff batch [OPTIONS] --manifest FILE.csv\n\n"
     "Analyse every photo ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png}\n"
+    "(and .heic, .heif, .tif, .tiff: skindiff --version lists what is read)\n"
     "and compare each later session of a patient+view with the first\n"
     "(baseline) and the previous one. Results go to an SQLite database;\n"
     "a re-run skips finished work, a killed run resumes.\n\n"

@@ -9,8 +9,9 @@ enum info_format { INFO_TEXT, INFO_JSON, INFO_CSV };
 static const char info_help[] =
     "Usage: skindiff info [OPTIONS] IMAGE...\n"
     "\n"
-    "Show what the decoder sees in PNG and JPEG files: size, orientation,\n"
-    "bit depth, colour type, coding, EXIF orientation and ICC profile.\n"
+    "Show what the decoder sees in image files (PNG, JPEG, and HEIC/HEIF and\n"
+    "TIFF when the build reads them: skindiff --version): size, orientation,\n"
+    "bit depth, colour type, coding, EXIF orientation and colour source.\n"
     "Only headers are read (no pixels are decoded), so it is quick on a\n"
     "whole archive; a file that passes here can still fail to decode if\n"
     "its image data is damaged further in.\n"
@@ -32,13 +33,15 @@ static const char info_help[] =
     "                     extended, progressive, arithmetic, arithmetic-prog\n"
     "  EXIF orientation   1..8 (TIFF tag 0x0112), applied when decoding;\n"
     "                     not shown (0 in JSON/CSV) when the file has none\n"
-    "  ICC profile        embedded (reported, not applied: pixels are\n"
-    "                     treated as sRGB)\n"
+    "  colour             where the colour description comes from, applied\n"
+    "                     when measuring: \"icc: <profile description>\",\n"
+    "                     \"sRGB chunk\", \"gAMA+cHRM\", \"exif: Adobe RGB\",\n"
+    "                     \"nclx: ...\" or \"assumed sRGB\" (docs/colour.md)\n"
     "\n"
     "Examples:\n"
     "  skindiff info photo.jpg\n"
     "    photo.jpg: JPEG 3024x4032 (stored 4032x3024), 8-bit ycbcr,\n"
-    "    progressive, EXIF orientation 6, ICC profile\n"
+    "    progressive, EXIF orientation 6, colour icc: Display P3\n"
     "  skindiff info --csv -o inventory.csv archive/*/*/*.jpg\n"
     "\n"
     "A file that cannot be read prints \"FILE: error: MESSAGE\" on stderr\n"
@@ -56,7 +59,13 @@ static const char *strip_path(const char *msg, const char *path)
 
 static const char *format_name(skd_format f)
 {
-    return f == SKD_FORMAT_PNG ? "PNG" : f == SKD_FORMAT_JPEG ? "JPEG" : "?";
+    switch (f) {
+    case SKD_FORMAT_PNG: return "PNG";
+    case SKD_FORMAT_JPEG: return "JPEG";
+    case SKD_FORMAT_HEIF: return "HEIF";
+    case SKD_FORMAT_TIFF: return "TIFF";
+    default: return "?";
+    }
 }
 
 static void text_line(cli_buf *b, const char *path, const skd_image_info *in)
@@ -70,9 +79,7 @@ static void text_line(cli_buf *b, const char *path, const skd_image_info *in)
                    in->coding);
     if (in->exif_orientation)
         cli_buf_printf(b, ", EXIF orientation %d", in->exif_orientation);
-    if (in->has_icc)
-        cli_buf_printf(b, ", ICC profile");
-    cli_buf_printf(b, "\n");
+    cli_buf_printf(b, ", colour %s\n", in->colour_source);
 }
 
 static void json_object(cli_buf *b, const char *path,
@@ -98,8 +105,11 @@ static void json_object(cli_buf *b, const char *path,
     cli_json_str(b, in->colour_type);
     cli_buf_printf(b, ", \"coding\": ");
     cli_json_str(b, in->coding);
-    cli_buf_printf(b, ", \"exif_orientation\": %d, \"icc_profile\": %s}",
+    cli_buf_printf(b, ", \"exif_orientation\": %d, \"icc_profile\": %s, "
+                      "\"colour_source\": ",
                    in->exif_orientation, in->has_icc ? "true" : "false");
+    cli_json_str(b, in->colour_source);
+    cli_buf_printf(b, "}");
 }
 
 static void csv_row(cli_buf *b, const char *path, const skd_image_info *in,
@@ -107,17 +117,19 @@ static void csv_row(cli_buf *b, const char *path, const skd_image_info *in,
 {
     cli_csv_field(b, path);
     if (error) {
-        cli_buf_printf(b, ",,,,,,,,,,,,");
+        cli_buf_printf(b, ",,,,,,,,,,,,,");
         cli_csv_field(b, error);
         cli_buf_printf(b, "\n");
         return;
     }
-    cli_buf_printf(b, ",%s,%u,%u,%u,%u,%d,%d,%s,%s,%d,%d,\n",
+    cli_buf_printf(b, ",%s,%u,%u,%u,%u,%d,%d,%s,%s,%d,%d,",
                    format_name(in->format), (unsigned)in->width,
                    (unsigned)in->height, (unsigned)in->stored_width,
                    (unsigned)in->stored_height, in->bit_depth, in->channels,
                    in->colour_type, in->coding, in->exif_orientation,
                    in->has_icc);
+    cli_csv_field(b, in->colour_source);
+    cli_buf_printf(b, ",\n");
 }
 
 typedef struct info_args {
@@ -162,7 +174,8 @@ int cmd_info(int argc, char **argv)
     if (a.format == INFO_CSV)
         cli_buf_printf(&b, "file,format,width,height,stored_width,"
                            "stored_height,bit_depth,channels,colour_type,"
-                           "coding,exif_orientation,icc_profile,error\n");
+                           "coding,exif_orientation,icc_profile,"
+                           "colour_source,error\n");
     for (int k = 0; k < args.npos; k++) {
         const char *path = args.pos[k];
         const char *error = NULL;

@@ -45,7 +45,8 @@ int main(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("skindiff %s\n", skd_version_string());
+        printf("skindiff %s\nreads: %s\n", skd_version_string(),
+               skd_build_formats());
         printf("landmarks: %s\n", skd_landmarks_backend()
                                        ? skd_landmarks_backend()
                                        : "none (zones from --landmarks or --zones only)");

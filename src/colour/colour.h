@@ -34,9 +34,96 @@ typedef struct skd_colour_lut {
     float linear[SKD_SRGB_TABLE_SIZE];
     float log10_linear[SKD_SRGB_TABLE_SIZE];
     int wide; /* use the AVX2 copies of the row loops (same results) */
+    /* Colour management (manage.c). managed == 0: the photo is sRGB and
+     * the two tables above are the whole conversion (the exact sRGB
+     * path). Otherwise a block of pixels becomes linear sRGB by the
+     * per-channel tables linear, linear_g, linear_b (a matrix-shaper
+     * profile's curves) or by the LittleCMS transform xform (any other
+     * profile), then by the 3x3 matrix when has_matrix (the profile's
+     * primaries, a white reference's adaptation, or both), and the
+     * erythema value and the darkness test are computed from the result. */
+    int managed;
+    int has_matrix;
+    float matrix[3][3];
+    void *xform; /* cmsHTRANSFORM: 16-bit samples -> linear sRGB float */
+    float linear_g[SKD_SRGB_TABLE_SIZE];
+    float linear_b[SKD_SRGB_TABLE_SIZE];
 } skd_colour_lut;
 
+/* The plain sRGB tables (managed == 0). */
 skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx);
+
+/* The conversion of img's samples to linear sRGB: its profile (img->icc;
+ * sRGB without one), then the adaptation adapt (3x3 on linear sRGB; NULL
+ * for none). An embedded sRGB profile whose curves and matrix match sRGB
+ * within the SKD_SNAP tolerances takes the plain path. *out is freed with
+ * skd_colour_lut_free; NULL on failure. */
+int skd_colour_lut_for(skd_ctx *ctx, const skd_image *img,
+                       const double adapt[3][3], skd_colour_lut **out);
+/* The same with the analysis' white-reference adaptation. */
+int skd_colour_lut_for_analysis(skd_ctx *ctx, const skd_image *img,
+                                const skd_analysis *a, skd_colour_lut **out);
+/* Compose adapt after the lut's conversion. */
+void skd_colour_lut_adapt(skd_colour_lut *lut, const double adapt[3][3]);
+void skd_colour_lut_free(skd_ctx *ctx, skd_colour_lut *lut);
+
+/* Largest differences (linear units, white = 1) at which a profile's
+ * curves and matrix count as sRGB's, so that the exact sRGB path is
+ * taken. The sRGB profile most cameras embed (HP's "sRGB IEC61966-2.1")
+ * differs from the standard by 1.5e-5 in its curves and 2.6e-4 in its
+ * matrix (colorants rounded to 16 fraction bits, then adapted to D50
+ * and back); a matrix error of 1e-3 moves skin a* by about 0.05. */
+#define SKD_SNAP_TABLE_TOLERANCE 1e-4
+#define SKD_SNAP_MATRIX_TOLERANCE 1e-3
+
+/* n <= SKD_COLOUR_BLOCK pixels of 16-bit samples to linear sRGB in three
+ * planes, by the lut's managed path (or the plain table). */
+#define SKD_COLOUR_BLOCK 256
+void skd_colour_linear_block(const uint16_t *restrict rgb, size_t n,
+                             const skd_colour_lut *restrict lut,
+                             float *restrict r, float *restrict g,
+                             float *restrict b);
+
+/* The erythema value 100 log10(R/G) of linear values: NaN where R or G is
+ * not positive (the managed twin of the table difference). */
+void skd_erythema_linear(const float *restrict r, const float *restrict g,
+                         size_t n, float *restrict e);
+
+/* ---- white reference (white_ref.c) ------------------------------------ */
+
+/* Patch limits (docs/colour.md): at least 400 px, at most 1% of its
+ * pixels with a sample >= 250/255, L* >= 15, Y's coefficient of
+ * variation at most SKD_WHITE_REF_MAX_CV and the pixels' RMS distance
+ * from the mean in (a*, b*) at most SKD_WHITE_REF_MAX_CHROMA_SD. A grey
+ * card with 4% light fall-off and sensor noise (test_white_ref) measured
+ * CV 1.5% (q92 JPEG) to 1.9% (PNG) and colour spread 0.5 to 1.4; a patch
+ * half card, half skin of about the same lightness passes the CV limit
+ * and measured a colour spread of 11.5. */
+#define SKD_WHITE_REF_MIN_PIXELS 400
+#define SKD_WHITE_REF_CLIP_SAMPLE (250u * 257u)
+#define SKD_WHITE_REF_MAX_CLIPPED 0.01
+#define SKD_WHITE_REF_MIN_L 15.0
+#define SKD_WHITE_REF_MAX_CV 0.10
+#define SKD_WHITE_REF_MAX_CHROMA_SD 4.0
+
+/* Measure the patch roi of img through lut (no adaptation yet) and fill
+ * info's white-reference members with the Bradford adaptation that makes
+ * its mean neutral D65 at the same Y. SKD_E_WHITE_REF (with the reason)
+ * for a patch the limits refuse, SKD_E_INVALID outside the photo. */
+int skd_white_ref_measure(skd_ctx *ctx, const skd_image *img,
+                          const skd_colour_lut *lut, const skd_roi *roi,
+                          skd_colour_info *info);
+
+/* The conversion for an analysis: img's profile, then, when white_ref is
+ * given (w, h > 0), the patch's adaptation. info receives the colour
+ * source and the white reference's figures. *out: skd_colour_lut_free. */
+int skd_colour_for_spec(skd_ctx *ctx, const skd_image *img,
+                        const skd_roi *white_ref, skd_colour_info *info,
+                        skd_colour_lut **out);
+
+/* The Bradford adaptation (linear sRGB -> linear sRGB) taking the colour
+ * rgb to neutral D65 of the same luminance. */
+void skd_bradford_to_neutral(const double rgb[3], double out[3][3]);
 
 /* Whether this CPU runs the AVX2 copies of the row loops (x86-64 built
  * with GCC or clang); skd_colour_lut_create sets wide from it. */
@@ -182,13 +269,21 @@ static inline void skd_erythema_row(const uint16_t *restrict rgb, size_t n,
         e[i] = log10_linear[rgb[3 * i]] - log10_linear[rgb[3 * i + 1]];
 }
 
+/* The erythema values of n pixels by lut: skd_erythema_row on the plain
+ * path, else from the managed linear values. */
+void skd_erythema_row_lut(const uint16_t *restrict rgb, size_t n,
+                          const skd_colour_lut *restrict lut,
+                          float *restrict e);
+
 /* The photo's 16-bit samples under an analysis, or under a crop of one:
  * pixel (x, y) of the analysis is rgb[3 * (y * stride + x)]; with the
- * table for skd_erythema_row. */
+ * table for skd_erythema_row, or, when lut is set and managed, the lut's
+ * conversion (a photo with a profile or a white reference). */
 typedef struct skd_photo_samples {
     const uint16_t *rgb;
     size_t stride;
     const float *log10_linear;
+    const skd_colour_lut *lut;
 } skd_photo_samples;
 
 /* skd_luminance_row over the whole image (w*h planes; NULLs as there), in

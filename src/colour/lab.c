@@ -242,6 +242,20 @@ int skd_colour_wide_available(void)
 }
 #endif
 
+/* The clip flags of the managed path: the samples for highlights, Y of
+ * the converted colour for darkness. */
+static void managed_clipped(const uint16_t *restrict rgb, size_t n,
+                            const skd_clip_rule *restrict rule,
+                            const linear_block *restrict lb,
+                            uint8_t *restrict clipped)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
+        uint8_t c = (r16 >= rule->high) | (g16 >= rule->high) | (b16 >= rule->high);
+        clipped[i] = c | (skd_luminance(lb->r[i], lb->g[i], lb->b[i]) < rule->min_y);
+    }
+}
+
 void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
                        const skd_colour_lut *restrict lut,
                        const skd_clip_rule *rule, float *restrict l,
@@ -250,7 +264,11 @@ void skd_luminance_row(const uint16_t *restrict rgb, size_t n,
     linear_block lb;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        if (rule)
+        if (lut->managed) {
+            skd_colour_linear_block(rgb + 3 * i, m, lut, lb.r, lb.g, lb.b);
+            if (rule)
+                managed_clipped(rgb + 3 * i, m, rule, &lb, clipped + i);
+        } else if (rule)
             gather_linear_clipped(rgb + 3 * i, m, lut->linear, rule, &lb,
                                   clipped + i);
         else
@@ -269,7 +287,11 @@ void skd_a_star_row(const uint16_t *restrict rgb, size_t n,
     linear_block lb;
     for (size_t i = 0; i < n; i += BLOCK) {
         size_t m = n - i < BLOCK ? n - i : BLOCK;
-        if (erythema)
+        if (lut->managed) {
+            skd_colour_linear_block(rgb + 3 * i, m, lut, lb.r, lb.g, lb.b);
+            if (erythema)
+                skd_erythema_linear(lb.r, lb.g, m, erythema + i);
+        } else if (erythema)
             gather_linear_erythema(rgb + 3 * i, m, lut, &lb, erythema + i);
         else
             gather_linear(rgb + 3 * i, m, lut->linear, &lb);

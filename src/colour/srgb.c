@@ -28,6 +28,9 @@ skd_colour_lut *skd_colour_lut_create(skd_ctx *ctx)
         t->log10_linear[i] = i ? (float)(100.0 * log10(v)) : NAN;
     }
     t->wide = skd_colour_wide_available();
+    t->managed = 0;
+    t->has_matrix = 0;
+    t->xform = NULL;
     return t;
 }
 

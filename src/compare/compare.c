@@ -176,6 +176,7 @@ static int photo_samples(skd_ctx *ctx, const skd_image *img,
     out->rgb = img->rgb;
     out->stride = img->width;
     out->log10_linear = lut->log10_linear;
+    out->lut = lut;
     return SKD_OK;
 }
 
@@ -183,7 +184,7 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
                          const skd_image *before, const skd_image *after)
 {
     const skd_analysis *b = c->before, *a = c->after;
-    skd_colour_lut *lut;
+    skd_colour_lut *lut[2] = {NULL, NULL};
     skd_photo_samples photo[2];
     skd_frame_map a2b;
     skd_metrics mb, ma;
@@ -196,11 +197,14 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
     st = common_region(ctx, c, &a2b);
     if (st != SKD_OK)
         return st;
-    lut = skd_colour_lut_create(ctx);
-    if (!lut)
-        return SKD_E_NOMEM;
-    if ((st = photo_samples(ctx, before, b, lut, &photo[0])) == SKD_OK)
-        st = photo_samples(ctx, after, a, lut, &photo[1]);
+    /* each photo through its own profile and white reference */
+    st = skd_colour_lut_for_analysis(ctx, before, b, &lut[0]);
+    if (st == SKD_OK)
+        st = skd_colour_lut_for_analysis(ctx, after, a, &lut[1]);
+    if (st == SKD_OK)
+        st = photo_samples(ctx, before, b, lut[0], &photo[0]);
+    if (st == SKD_OK)
+        st = photo_samples(ctx, after, a, lut[1], &photo[1]);
     if (st == SKD_OK)
         st = skd_region_figures(ctx, b, &photo[0], c->common_before, NAN, &mb,
                                 NULL);
@@ -209,7 +213,8 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
                                 NULL);
     if (st == SKD_OK)
         st = judge_changes(ctx, c, &a2b, photo, &mb, &ma);
-    skd_dealloc(ctx, lut);
+    skd_colour_lut_free(ctx, lut[0]);
+    skd_colour_lut_free(ctx, lut[1]);
     return st;
 }
 

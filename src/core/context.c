@@ -46,6 +46,7 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_FFT_MEASURE] = {0, 0, 2},
     [SKD_OPT_FACE_PIXELS] = {500000, 10000, 1e9},
     [SKD_OPT_LANDMARK_RESIDUAL] = {2, 0, 1000},
+    [SKD_OPT_WHITE_REF_METHOD] = {0, 0, 1},
 };
 
 skd_ctx *skd_ctx_create(void) { return skd_ctx_create_with_allocator(NULL); }
@@ -73,6 +74,7 @@ void skd_ctx_free(skd_ctx *ctx)
     skd_fft_cache_free(ctx);
     if (ctx->face_model_free)
         ctx->face_model_free(ctx->face_model);
+    skd_cms_free(ctx);
     ctx->alloc.free_fn(ctx->alloc.opaque, ctx);
 }
 

@@ -22,7 +22,20 @@ struct skd_ctx {
     void *face_model;
     void (*face_model_free)(void *model);
     char message[1024];
+    void *cms;              /* LittleCMS context (cms.c), made when first used */
+    char cms_error[256];    /* LittleCMS' last complaint on this context */
 };
+
+/* The context's LittleCMS context (a cmsContext), created on first use
+ * with an error handler that keeps LittleCMS' messages in cms_error
+ * instead of printing them; NULL (SKD_E_NOMEM on ctx) when it cannot be
+ * made. Freed by skd_ctx_free. No LittleCMS state is global. */
+void *skd_cms(skd_ctx *ctx);
+void skd_cms_free(skd_ctx *ctx);
+/* A new linear-light profile with sRGB primaries and D65 white (a
+ * cmsHPROFILE; cmsCloseProfile), the target of every conversion. NULL
+ * (SKD_E_NOMEM) on failure. */
+void *skd_cms_linear_srgb(skd_ctx *ctx);
 
 /* Default scale when none is given (docs/measurements.md). */
 #define SKD_DEFAULT_PX_PER_MM 20.0

@@ -22,6 +22,7 @@ const char *skd_strerror(int status)
     case SKD_E_DB: return "results database error";
     case SKD_E_BUSY: return "results database is in use";
     case SKD_E_INTERNAL: return "internal error";
+    case SKD_E_WHITE_REF: return "white reference patch unusable";
     default: return "unknown status";
     }
 }

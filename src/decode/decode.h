@@ -51,6 +51,59 @@ int skd_check_file_size(skd_ctx *ctx, const char *path, size_t max_bytes);
 /* Largest file skd_image_load() accepts for the context's pixel limit. */
 uint64_t skd_max_file_bytes(const skd_ctx *ctx);
 
+/* ---- colour description (colour_tags.c) ---------------------------------
+ * What a file says about its colour, gathered by the adapters; the
+ * precedence, the checks and the profile are decided in one place,
+ * skd_colour_resolve (DESIGN.md 3, Colour; docs/colour.md). */
+typedef enum skd_trc {
+    SKD_TRC_NONE = 0,
+    SKD_TRC_GAMMA,  /* linear = v^gamma */
+    SKD_TRC_SRGB,   /* IEC 61966-2-1 */
+    SKD_TRC_BT709,  /* ITU-R BT.709 / BT.2020 camera curve */
+    SKD_TRC_LINEAR
+} skd_trc;
+
+typedef enum skd_data_space {
+    SKD_DATA_RGB = 0, /* RGB or YCbCr samples */
+    SKD_DATA_GREY,    /* grey expanded to R = G = B */
+    SKD_DATA_CMYK     /* CMYK converted without a profile */
+} skd_data_space;
+
+typedef struct skd_colour_tags {
+    uint8_t *icc;            /* embedded profile (ctx allocator, owned) */
+    size_t icc_size;
+    const char *icc_problem; /* static text: the profile's container is
+                                damaged (JPEG segments, PNG iCCP) */
+    skd_data_space data;
+    int srgb_chunk;          /* PNG sRGB */
+    int has_gamma;           /* PNG gAMA, or nclx/EXIF transfer below */
+    skd_trc trc;
+    double gamma;            /* SKD_TRC_GAMMA: decoding exponent */
+    int has_chrm;            /* chromaticities: white, red, green, blue */
+    double chrm[8];          /* x, y of each */
+    char nclx[80];           /* HEIF nclx description, "" when none */
+    int nclx_srgb;           /* nclx says exactly sRGB */
+    int exif_space;          /* EXIF ColorSpace: 1, 0xFFFF, 0 when absent */
+    int exif_r03;            /* EXIF interoperability index "R03" */
+} skd_colour_tags;
+
+void skd_colour_tags_free(skd_ctx *ctx, skd_colour_tags *t);
+
+/* Decide the photo's colour description from t, in the order of
+ * precedence, check an embedded profile (LittleCMS must open it, it must
+ * describe the samples, and a conversion to linear sRGB must exist) and
+ * fill info->colour_kind, colour_source and has_icc. When icc is not NULL
+ * *icc receives the profile the samples are converted with (ctx
+ * allocator; NULL for sRGB): the embedded one or one built from the tags.
+ * A damaged or unusable embedded profile is an error (SKD_E_CORRUPT or
+ * SKD_E_UNSUPPORTED), never a silent sRGB. */
+int skd_colour_resolve(skd_ctx *ctx, const skd_colour_tags *t,
+                       skd_image_info *info, uint8_t **icc, size_t *icc_size);
+
+/* The description of a profile (ASCII, at most n - 1 bytes) or "" */
+void skd_icc_description(skd_ctx *ctx, const uint8_t *icc, size_t size,
+                         char *out, size_t n);
+
 /* ---- format detection (detect.c) ---------------------------------------- */
 
 /* PNG or JPEG by signature; otherwise SKD_FORMAT_UNKNOWN. */
@@ -64,9 +117,25 @@ int skd_fail_unknown_format(skd_ctx *ctx, const uint8_t *data, size_t size);
  * beyond size: for a probe of a file prefix that means "read more". The
  * pixel limit is enforced in both modes. */
 int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
-                 skd_image_info *info, skd_image **out, int *hit_end);
+                 skd_image_info *info, skd_image **out, int *hit_end,
+                 skd_colour_tags *tags);
 int skd_jpeg_read(skd_ctx *ctx, const uint8_t *data, size_t size,
-                  skd_image_info *info, skd_image **out, int *hit_end);
+                  skd_image_info *info, skd_image **out, int *hit_end,
+                  skd_colour_tags *tags);
+/* HEIF and TIFF adapters (heif.c, tiff.c), same contract; without their
+ * library they fail with SKD_E_UNSUPPORTED naming it. */
+int skd_heif_read(skd_ctx *ctx, const uint8_t *data, size_t size,
+                  skd_image_info *info, skd_image **out, int *hit_end,
+                  skd_colour_tags *tags);
+int skd_tiff_read(skd_ctx *ctx, const uint8_t *data, size_t size,
+                  skd_image_info *info, skd_image **out, int *hit_end,
+                  skd_colour_tags *tags);
+
+/* Any format: the adapter for the signature, then the colour description
+ * (skd_colour_resolve), so a probe and a decode see the same; a decoded
+ * image gets its profile and EXIF orientation. out == NULL: headers only. */
+int skd_decode_any(skd_ctx *ctx, const uint8_t *data, size_t size,
+                   skd_image_info *info, skd_image **out, int *hit_end);
 
 /* ---- JPEG markers (jpeg_markers.c) --------------------------------------- */
 
@@ -80,7 +149,19 @@ typedef struct skd_jpeg_markers {
     size_t exif_size;
     int has_icc;         /* an APP2 "ICC_PROFILE" segment */
     int complete;        /* the walk reached SOS inside the buffer */
+    /* APP2 ICC_PROFILE chunks by sequence number (1..255): data after the
+     * 14-byte header; icc_total is the count the first one declares. */
+    const uint8_t *icc_chunk[256];
+    size_t icc_len[256];
+    int icc_total;
+    const char *icc_problem; /* static text when the chunks disagree */
 } skd_jpeg_markers;
+
+/* The profile of the APP2 chunks in sequence order (ctx allocator), after
+ * checking that they are all there exactly once. *icc NULL without any;
+ * a damaged set sets *problem and gives no profile. */
+int skd_jpeg_icc_assemble(skd_ctx *ctx, const skd_jpeg_markers *m,
+                          uint8_t **icc, size_t *size, const char **problem);
 
 void skd_jpeg_scan_markers(const uint8_t *data, size_t size,
                            skd_jpeg_markers *m);
@@ -92,6 +173,11 @@ const char *skd_jpeg_coding_name(int sof);
 /* Orientation tag (0x0112) of IFD0 in TIFF-structured EXIF data: 1..8, or
  * 0 when absent, malformed or out of range. Never reads outside tiff. */
 int skd_exif_orientation(const uint8_t *tiff, size_t size);
+
+/* EXIF ColorSpace (0xA001 in the Exif IFD: 1 sRGB, 0xFFFF uncalibrated,
+ * 0 when absent) and whether the interoperability index is "R03" (Adobe
+ * RGB). One pointer of each kind is followed, bounds-checked. */
+void skd_exif_colour(const uint8_t *tiff, size_t size, int *space, int *r03);
 
 /* Displayed size for stored size and orientation (5..8 swap). */
 void skd_oriented_size(int orientation, uint32_t w, uint32_t h,

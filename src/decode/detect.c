@@ -12,6 +12,13 @@ skd_format skd_detect_format(const uint8_t *data, size_t size)
         return SKD_FORMAT_PNG;
     if (size >= 3 && data[0] == 0xFF && data[1] == 0xD8 && data[2] == 0xFF)
         return SKD_FORMAT_JPEG;
+    if (size >= 4 && (!memcmp(data, "II*\0", 4) || !memcmp(data, "MM\0*", 4)))
+        return SKD_FORMAT_TIFF;
+    if (size >= 12 && !memcmp(data + 4, "ftyp", 4) &&
+        (!memcmp(data + 8, "heic", 4) || !memcmp(data + 8, "heix", 4) ||
+         !memcmp(data + 8, "heim", 4) || !memcmp(data + 8, "heis", 4) ||
+         !memcmp(data + 8, "mif1", 4) || !memcmp(data + 8, "msf1", 4)))
+        return SKD_FORMAT_HEIF;
     return SKD_FORMAT_UNKNOWN;
 }
 

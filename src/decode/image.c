@@ -51,6 +51,7 @@ int skd_image_new(skd_ctx *ctx, uint32_t width, uint32_t height, int zero,
     b->pub.info.bit_depth = 16;
     b->pub.info.channels = 3;
     strcpy(b->pub.info.colour_type, "rgb");
+    strcpy(b->pub.info.colour_source, "assumed sRGB");
     *out = &b->pub;
     return SKD_OK;
 }
@@ -85,6 +86,8 @@ void skd_image_free(skd_image *img)
     a = b->alloc;
     if (img->rgb)
         a.free_fn(a.opaque, img->rgb);
+    if (img->icc)
+        a.free_fn(a.opaque, img->icc);
     a.free_fn(a.opaque, b);
 }
 
@@ -105,28 +108,65 @@ int skd_check_pixel_limit(skd_ctx *ctx, const char *what, uint32_t width,
     return SKD_OK;
 }
 
-/* Header (out == NULL) or full decode of a buffer whose format is known. */
-static int read_any(skd_ctx *ctx, const uint8_t *data, size_t size,
-                    skd_image_info *info, skd_image **out, int *hit_end)
+/* The adapter for the signature. */
+static int read_format(skd_ctx *ctx, const uint8_t *data, size_t size,
+                       skd_image_info *info, skd_image **out, int *hit_end,
+                       skd_colour_tags *tags)
 {
-    memset(info, 0, sizeof *info);
-    *hit_end = 0;
     switch (skd_detect_format(data, size)) {
     case SKD_FORMAT_PNG:
-        return skd_png_read(ctx, data, size, info, out, hit_end);
+        return skd_png_read(ctx, data, size, info, out, hit_end, tags);
     case SKD_FORMAT_JPEG:
-        return skd_jpeg_read(ctx, data, size, info, out, hit_end);
+        return skd_jpeg_read(ctx, data, size, info, out, hit_end, tags);
+    case SKD_FORMAT_HEIF:
+        return skd_heif_read(ctx, data, size, info, out, hit_end, tags);
+    case SKD_FORMAT_TIFF:
+        return skd_tiff_read(ctx, data, size, info, out, hit_end, tags);
     default:
         return skd_fail_unknown_format(ctx, data, size);
     }
+}
+
+int skd_decode_any(skd_ctx *ctx, const uint8_t *data, size_t size,
+                   skd_image_info *info, skd_image **out, int *hit_end)
+{
+    skd_colour_tags tags;
+    skd_image *img = NULL;
+    uint8_t *icc = NULL;
+    size_t icc_size = 0;
+    int st;
+
+    memset(info, 0, sizeof *info);
+    memset(&tags, 0, sizeof tags);
+    *hit_end = 0;
+    if (out)
+        *out = NULL;
+    st = read_format(ctx, data, size, info, out ? &img : NULL, hit_end, &tags);
+    if (st == SKD_OK)
+        st = skd_colour_resolve(ctx, &tags, info, out ? &icc : NULL,
+                                &icc_size);
+    skd_colour_tags_free(ctx, &tags);
+    if (st == SKD_OK && out)
+        st = skd_orient_apply(ctx, img, info->exif_orientation);
+    if (st != SKD_OK) {
+        skd_dealloc(ctx, icc);
+        skd_image_free(img);
+        return st;
+    }
+    if (out) {
+        img->info = *info;
+        img->icc = icc;
+        img->icc_size = icc_size;
+        *out = img;
+    }
+    return SKD_OK;
 }
 
 int skd_image_decode(skd_ctx *ctx, const void *data, size_t size,
                      skd_image **out)
 {
     skd_image_info info;
-    skd_image *img = NULL;
-    int hit_end, st;
+    int hit_end;
 
     if (!ctx)
         return SKD_E_INVALID;
@@ -135,16 +175,7 @@ int skd_image_decode(skd_ctx *ctx, const void *data, size_t size,
     *out = NULL;
     if (size == 0)
         return skd_fail(ctx, SKD_E_FORMAT, "no image data (0 bytes)");
-    st = read_any(ctx, data, size, &info, &img, &hit_end);
-    if (st == SKD_OK)
-        st = skd_orient_apply(ctx, img, info.exif_orientation);
-    if (st != SKD_OK) {
-        skd_image_free(img);
-        return st;
-    }
-    img->info = info;
-    *out = img;
-    return SKD_OK;
+    return skd_decode_any(ctx, data, size, &info, out, &hit_end);
 }
 
 int skd_image_load(skd_ctx *ctx, const char *path, skd_image **out)
@@ -195,6 +226,7 @@ int skd_probe_file(skd_ctx *ctx, const char *path, skd_image_info *info)
         return SKD_E_INVALID;
     if (!path || !info)
         return skd_fail(ctx, SKD_E_INVALID, "skd_probe_file: NULL argument");
+    size_t cap = (size_t)skd_max_file_bytes(ctx);
     if (max > PROBE_MAX_BYTES)
         max = PROBE_MAX_BYTES;
     memset(info, 0, sizeof *info);
@@ -204,8 +236,15 @@ int skd_probe_file(skd_ctx *ctx, const char *path, skd_image_info *info)
         uint64_t file_size = 0;
         int hit_end = 0;
         st = skd_read_file(ctx, path, prefix, 0, &data, &size, &file_size);
+        /* TIFF and HEIF may keep their headers anywhere in the file (a
+         * TIFF's IFD often comes after the pixels): those are read whole,
+         * within the file size limit, when the start is not enough. */
+        if (st == SKD_OK && max < cap &&
+            (skd_detect_format(data, size) == SKD_FORMAT_TIFF ||
+             skd_detect_format(data, size) == SKD_FORMAT_HEIF))
+            max = cap;
         if (st == SKD_OK)
-            st = read_any(ctx, data, size, &tmp, NULL, &hit_end);
+            st = skd_decode_any(ctx, data, size, &tmp, NULL, &hit_end);
         skd_dealloc(ctx, data);
         if (st == SKD_OK || !hit_end || (uint64_t)size >= file_size)
             break;

@@ -280,8 +280,23 @@ static int decode_guarded(skd_ctx *ctx, jpeg_state *s, skd_image_info *info,
     return SKD_OK;
 }
 
+/* What the markers say about colour: the profile, EXIF's colour space. */
+static int colour_tags(skd_ctx *ctx, const skd_jpeg_markers *m,
+                       const skd_image_info *info, skd_colour_tags *tags)
+{
+    if (!strcmp(info->colour_type, "grey"))
+        tags->data = SKD_DATA_GREY;
+    else if (!strcmp(info->colour_type, "cmyk") ||
+             !strcmp(info->colour_type, "ycck"))
+        tags->data = SKD_DATA_CMYK;
+    skd_exif_colour(m->exif, m->exif_size, &tags->exif_space, &tags->exif_r03);
+    return skd_jpeg_icc_assemble(ctx, m, &tags->icc, &tags->icc_size,
+                                 &tags->icc_problem);
+}
+
 int skd_jpeg_read(skd_ctx *ctx, const uint8_t *data, size_t size,
-                  skd_image_info *info, skd_image **out, int *hit_end)
+                  skd_image_info *info, skd_image **out, int *hit_end,
+                  skd_colour_tags *tags)
 {
     jpeg_state s;
     int st;
@@ -307,6 +322,8 @@ int skd_jpeg_read(skd_ctx *ctx, const uint8_t *data, size_t size,
     s.cinfo.client_data = &s;
     st = decode_guarded(ctx, &s, info, out != NULL);
     jpeg_destroy_decompress(&s.cinfo); /* safe if never created */
+    if (st == SKD_OK && tags)
+        st = colour_tags(ctx, &s.markers, info, tags);
     if (st == SKD_OK && out)
         *out = s.img;
     else

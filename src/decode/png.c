@@ -212,8 +212,72 @@ static int check_chunk_lengths(skd_ctx *ctx, const uint8_t *data, size_t size,
     return SKD_OK;
 }
 
+/* Whether a chunk of this type comes before the first IDAT. */
+static int has_chunk_before_idat(const uint8_t *data, size_t size,
+                                 const char *type)
+{
+    size_t pos = 8;
+    while (size >= pos + 8) {
+        uint32_t len = be32(data + pos);
+        if (!memcmp(data + pos + 4, "IDAT", 4))
+            return 0;
+        if (!memcmp(data + pos + 4, type, 4))
+            return 1;
+        if (len > size - pos - 8)
+            return 0;
+        pos += (size_t)len + 12;
+        if (pos < (size_t)len) /* wrapped */
+            return 0;
+    }
+    return 0;
+}
+
+/* What the header chunks say about colour; libpng has checked them (it
+ * drops an iCCP whose header is inconsistent, which must not pass for a
+ * photo without a profile). */
+static int colour_tags(skd_ctx *ctx, png_state *s, const uint8_t *data,
+                       size_t size, skd_colour_tags *t)
+{
+    png_structp png = s->png;
+    png_infop pinfo = s->info;
+    png_charp name = NULL;
+    int comp = 0, intent = 0, ct = png_get_color_type(png, pinfo);
+    png_bytep prof = NULL;
+    png_uint_32 plen = 0, exif_size = 0;
+    png_bytep exif = NULL;
+    double g = 0;
+
+    t->data = (ct & PNG_COLOR_MASK_COLOR) ? SKD_DATA_RGB : SKD_DATA_GREY;
+    if (png_get_iCCP(png, pinfo, &name, &comp, &prof, &plen) && prof && plen) {
+        t->icc = skd_malloc(ctx, plen);
+        if (!t->icc)
+            return SKD_E_NOMEM;
+        memcpy(t->icc, prof, plen);
+        t->icc_size = plen;
+    } else if (has_chunk_before_idat(data, size, "iCCP")) {
+        t->icc_problem = "libpng rejected the iCCP chunk";
+    }
+    if (png_get_sRGB(png, pinfo, &intent))
+        t->srgb_chunk = 1;
+    if (png_get_valid(png, pinfo, PNG_INFO_gAMA) &&
+        png_get_gAMA(png, pinfo, &g) && g > 0) {
+        t->has_gamma = 1;
+        t->trc = SKD_TRC_GAMMA;
+        t->gamma = 1.0 / g;
+    }
+    if (png_get_valid(png, pinfo, PNG_INFO_cHRM) &&
+        png_get_cHRM(png, pinfo, &t->chrm[0], &t->chrm[1], &t->chrm[2],
+                     &t->chrm[3], &t->chrm[4], &t->chrm[5], &t->chrm[6],
+                     &t->chrm[7]))
+        t->has_chrm = 1;
+    if (png_get_eXIf_1(png, pinfo, &exif_size, &exif) && exif)
+        skd_exif_colour(exif, exif_size, &t->exif_space, &t->exif_r03);
+    return SKD_OK;
+}
+
 int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
-                 skd_image_info *info, skd_image **out, int *hit_end)
+                 skd_image_info *info, skd_image **out, int *hit_end,
+                 skd_colour_tags *tags)
 {
     png_state s;
     int st;
@@ -247,6 +311,8 @@ int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
         return skd_fail(ctx, SKD_E_NOMEM, "cannot create the PNG decoder");
     }
     st = decode_guarded(ctx, &s, info, out != NULL);
+    if (st == SKD_OK && tags)
+        st = colour_tags(ctx, &s, data, size, tags);
     png_destroy_read_struct(&s.png, &s.info, NULL);
     if (st == SKD_OK && out)
         *out = s.img;

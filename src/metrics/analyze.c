@@ -142,6 +142,7 @@ static int figures(skd_ctx *ctx, run *r)
     photo.rgb = r->img->rgb + 3 * (r->win.y0 * w + r->win.x0);
     photo.stride = w;
     photo.log10_linear = r->lut->log10_linear;
+    photo.lut = r->lut;
     st = skd_window_figures(ctx, v, &photo, r->lut, NULL);
     if (st == SKD_OK) {
         uint64_t red;
@@ -217,7 +218,13 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
     a->warnings = (assumed ? SKD_WARN_SCALE_ASSUMED : 0u) |
                   (a->px_per_mm < SKD_LOW_RES_PX_PER_MM ? SKD_WARN_LOW_RESOLUTION : 0u);
     n = (size_t)img->width * img->height;
-    lut = skd_colour_lut_create(ctx);
+    /* the profile and the white reference, before any plane is made */
+    st = skd_colour_for_spec(ctx, img, spec ? &spec->white_ref : NULL,
+                             &a->colour, &lut);
+    if (st != SKD_OK) {
+        skd_analysis_free(a);
+        return st;
+    }
     memset(&r, 0, sizeof r);
     r.img = img;
     r.lut = lut;
@@ -243,7 +250,7 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
         st = figures(ctx, &r);
     if (st == SKD_OK)
         place(&r);
-    skd_dealloc(ctx, lut);
+    skd_colour_lut_free(ctx, lut);
     skd_dealloc(ctx, r.l);
     skd_dealloc(ctx, r.m);
     if (st != SKD_OK) {

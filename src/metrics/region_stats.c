@@ -150,8 +150,12 @@ BODY void erythema_block(const stats_job *job, size_t i0, size_t m,
     size_t w = job->a->width, y = i0 / w, x = i0 % w;
     for (size_t j = 0; j < m; x = 0, y++) {
         size_t run = w - x < m - j ? w - x : m - j;
-        skd_erythema_row(p->rgb + 3 * (y * p->stride + x), run,
-                         p->log10_linear, e + j);
+        if (p->lut && p->lut->managed)
+            skd_erythema_row_lut(p->rgb + 3 * (y * p->stride + x), run,
+                                 p->lut, e + j);
+        else
+            skd_erythema_row(p->rgb + 3 * (y * p->stride + x), run,
+                             p->log10_linear, e + j);
         j += run;
     }
 }
@@ -622,6 +626,7 @@ int skd_analysis_figures(skd_ctx *ctx, skd_analysis *a, const skd_image *img,
     photo.rgb = img->rgb;
     photo.stride = img->width;
     photo.log10_linear = lut->log10_linear;
+    photo.lut = lut;
     if (img->width != a->width || img->height != a->height)
         return skd_fail(ctx, SKD_E_INVALID, "analyze: incomplete analysis");
     return skd_window_figures(ctx, a, &photo, lut, red_plane);
@@ -644,16 +649,17 @@ int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
         return skd_fail(ctx, SKD_E_INVALID,
                         "metrics_in_region: no photo of the analysis' size");
     }
-    lut = skd_colour_lut_create(ctx);
-    if (!lut) {
+    st = skd_colour_lut_for_analysis(ctx, img, a, &lut);
+    if (st != SKD_OK) {
         if (out)
             clear_metrics(out);
-        return SKD_E_NOMEM;
+        return st;
     }
     photo.rgb = img->rgb;
     photo.stride = img->width;
     photo.log10_linear = lut->log10_linear;
+    photo.lut = lut;
     st = skd_region_figures(ctx, a, &photo, include, median_a, out, NULL);
-    skd_dealloc(ctx, lut);
+    skd_colour_lut_free(ctx, lut);
     return st;
 }

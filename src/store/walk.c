@@ -83,16 +83,21 @@ static int is_dir(const char *path)
     return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
 }
 
-/* Length of the view name if name is <view>.jpg/.jpeg/.png, else 0. */
+/* Length of the view name if name is <view>.jpg/.jpeg/.png/.heic/.heif/
+ * .tif/.tiff, else 0. HEIF and TIFF are listed whether or not this build
+ * reads them: a photo it cannot read is an error row that names the
+ * library, not a photo silently left out. */
 static size_t photo_stem(const char *name)
 {
+    static const char *const ext[] = {".jpg",  ".jpeg", ".png", ".heic",
+                                      ".heif", ".tif",  ".tiff"};
     const char *dot = strrchr(name, '.');
     if (!dot || dot == name)
         return 0;
-    if (strcasecmp(dot, ".jpg") && strcasecmp(dot, ".jpeg") &&
-        strcasecmp(dot, ".png"))
-        return 0;
-    return (size_t)(dot - name);
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++)
+        if (!strcasecmp(dot, ext[i]))
+            return (size_t)(dot - name);
+    return 0;
 }
 
 static int walk_session(skd_ctx *ctx, skd_plan *plan, const char *dir,
