@@ -50,15 +50,7 @@ static inline int fuzz_probe(skd_ctx *ctx, const uint8_t *data, size_t size,
                              skd_image_info *info)
 {
     int hit_end = 0;
-    memset(info, 0, sizeof *info);
-    switch (skd_detect_format(data, size)) {
-    case SKD_FORMAT_PNG:
-        return skd_png_read(ctx, data, size, info, NULL, &hit_end);
-    case SKD_FORMAT_JPEG:
-        return skd_jpeg_read(ctx, data, size, info, NULL, &hit_end);
-    default:
-        return skd_fail_unknown_format(ctx, data, size);
-    }
+    return skd_decode_any(ctx, data, size, info, NULL, &hit_end);
 }
 
 /* Decode data and check the result against the context's limit and

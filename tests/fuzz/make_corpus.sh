@@ -4,6 +4,9 @@
 # The files named by a hash beside them are inputs fuzzing found that widen
 # coverage, added with `fuzz_X -merge=1 tests/fuzz/corpus/fuzz_X NEW_CORPUS`;
 # this script leaves them alone. fuzz_manifest's seeds are written by hand.
+# fuzz_icc's seeds, and the icc_* files in fuzz_jpeg and fuzz_png, are
+# written by make_icc_seeds (tests/fuzz/make_icc_seeds.c, built with the
+# tests): build/tests/make_icc_seeds tests/fuzz/corpus
 # Small valid files: every PNG colour type and depth, Adam7, filters,
 # ancillary chunks, eXIf; baseline/progressive/arithmetic/grey/CMYK/YCCK
 # JPEGs with restarts, sampling variants and EXIF; for fuzz_analyze small

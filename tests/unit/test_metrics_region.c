@@ -193,7 +193,7 @@ static void test_crop_samples(skd_ctx *ctx, const skd_image *img,
     uint8_t *inc = calloc(W * H, 1);
     skd_analysis v = *a;
     skd_photo_samples photo = {img->rgb + 3 * ((size_t)y0 * W + x0), W,
-                               lut->log10_linear};
+                               lut->log10_linear, NULL};
     skd_image *small = tu_image(ctx, W - 1, H);
     skd_metrics got, want;
     v.width = bw;
@@ -247,7 +247,7 @@ static void large_make(large_planes *p, uint32_t lw, uint32_t lh, uint64_t seed)
     p->img.width = lw;
     p->img.height = lh;
     p->img.rgb = malloc(3 * n * sizeof *p->img.rgb);
-    p->photo = (skd_photo_samples){p->img.rgb, lw, lut->log10_linear};
+    p->photo = (skd_photo_samples){p->img.rgb, lw, lut->log10_linear, NULL};
     p->a.width = lw;
     p->a.height = lh;
     p->a.px_per_mm = S;
