@@ -133,7 +133,7 @@ typedef enum skd_format {
     SKD_FORMAT_TIFF = 4  /* TIFF, when built with libtiff */
 } skd_format;
 
-/* Where an image's colour description comes from (DESIGN.md 3, Colour), in
+/* Where an image's colour description comes from (docs/colour.md), in
  * the order of precedence: an embedded ICC profile, then a PNG sRGB chunk,
  * PNG gAMA (with cHRM), a HEIF nclx box, the EXIF ColorSpace tag, and
  * finally nothing at all (the photo is taken as sRGB and says so). */

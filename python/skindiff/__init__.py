@@ -24,7 +24,8 @@ from . import _lib
 from ._errors import (AlignError, BusyError, CorruptError, DatabaseError,
                       Error, FileError, FormatError, InternalError,
                       InvalidArgumentError, LimitError, NoRegionError,
-                      OutOfMemoryError, UnsupportedError, error_for)
+                      OutOfMemoryError, UnsupportedError, WhiteRefError,
+                      error_for)
 from ._store import read_store
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
     "Error", "OutOfMemoryError", "InvalidArgumentError", "FileError",
     "FormatError", "CorruptError", "UnsupportedError", "LimitError",
     "NoRegionError", "AlignError", "DatabaseError", "BusyError",
-    "InternalError",
+    "InternalError", "WhiteRefError",
 ]
 __version__ = "0.2.1"
 
@@ -56,6 +57,7 @@ OPTIONS = {
     "floor_red_area": 14,
     "min_confidence": 15,
     "fft_measure": 16,
+    "white_ref_method": 20,
 }
 # The CLI's spellings of the same options (compare --floor-a, --bootstrap).
 _ALIASES = {"floor_a": "floor_a_mean", "floor_ei": "floor_erythema",
@@ -197,7 +199,23 @@ def _image_record(path, a):
         redness={"a_mean": _num(m.a_mean), "a_median": _num(m.a_median),
                  "erythema_index": _num(m.erythema_index),
                  "red_area_fraction": _num(m.red_area_fraction)},
+        colour=_colour_record(a.colour),
     )
+
+
+def _colour_record(c):
+    """"colour" of `analyze --json`: the colour source and the white
+    reference's correction (docs/colour.md)."""
+    wr = None
+    if c.white_ref:
+        r = c.white_ref_roi
+        wr = {"roi": [r.x, r.y, r.w, r.h],
+              "patch_lab": [_num(v) for v in c.patch_lab],
+              "gains_rgb": [_num(v) for v in c.gains],
+              "patch_cv": _num(c.patch_cv),
+              "adaptation": [[_num(v) for v in row] for row in c.adaptation]}
+    return {"colour_source": c.source.decode("ascii", "replace"),
+            "white_ref": wr}
 
 
 PORE_DTYPE = [("x", "<f4"), ("y", "<f4"), ("radius", "<f4"),
@@ -226,14 +244,14 @@ def _planes(rec, a):
     rec.pore_list = pores
 
 
-def analyze(path, px_per_mm=None, *, mask=None, roi=None, planes=False,
-            **options):
+def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
+            planes=False, **options):
     """Measure one photo: the record of one image of `skindiff analyze
     --json` (file, status, width, height, px_per_mm, scale_source, warnings,
     region, texture, pores, redness).
 
     mask: path of a mask image (non-zero = measure); roi: (x, y, w, h) in
-    pixels. Other keywords are library options (skindiff.OPTIONS:
+    pixels; white_ref: (x, y, w, h) of a grey card (docs/colour.md). Other keywords are library options (skindiff.OPTIONS:
     pore_threshold, red_delta, threads, max_pixels, ...). planes=True also
     sets numpy arrays of the photo's size as attributes: texture_plane and
     a_star_plane (float32, 0 outside the analysis window), region_mask and
@@ -249,7 +267,7 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, planes=False,
     an = ctypes.POINTER(_lib.SkdAnalysis)()
     try:
         img = ctx.load(path)
-        spec = _lib.SkdRegionSpec(roi=_roi(roi))
+        spec = _lib.SkdRegionSpec(roi=_roi(roi), white_ref=_roi(white_ref))
         if mask is not None:
             mask_img = ctx.load(mask)
             spec.mask = mask_img

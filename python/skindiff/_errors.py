@@ -60,6 +60,11 @@ class InternalError(Error):
     """SKD_E_INTERNAL: a bug in the library."""
 
 
+class WhiteRefError(Error, ValueError):
+    """SKD_E_WHITE_REF: the white reference patch cannot be used (clipped,
+    too dark, too small, not uniform)."""
+
+
 BY_STATUS = {
     1: OutOfMemoryError,
     2: InvalidArgumentError,
@@ -73,6 +78,7 @@ BY_STATUS = {
     10: DatabaseError,
     11: BusyError,
     12: InternalError,
+    13: WhiteRefError,
 }
 
 

@@ -25,6 +25,8 @@ class SkdImageInfo(ctypes.Structure):
         ("coding", ctypes.c_char * 16),
         ("exif_orientation", ctypes.c_int),
         ("has_icc", ctypes.c_int),
+        ("colour_kind", ctypes.c_int),
+        ("colour_source", ctypes.c_char * 128),
     ]
 
 
@@ -34,6 +36,8 @@ class SkdImage(ctypes.Structure):
         ("height", ctypes.c_uint32),
         ("rgb", ctypes.POINTER(ctypes.c_uint16)),
         ("info", SkdImageInfo),
+        ("icc", ctypes.POINTER(ctypes.c_uint8)),
+        ("icc_size", ctypes.c_size_t),
     ]
 
 
@@ -42,7 +46,22 @@ class SkdRoi(ctypes.Structure):
 
 
 class SkdRegionSpec(ctypes.Structure):
-    _fields_ = [("mask", ctypes.POINTER(SkdImage)), ("roi", SkdRoi)]
+    _fields_ = [("mask", ctypes.POINTER(SkdImage)), ("roi", SkdRoi),
+                ("white_ref", SkdRoi)]
+
+
+class SkdColourInfo(ctypes.Structure):
+    _fields_ = [
+        ("source", ctypes.c_char * 128),
+        ("white_ref", ctypes.c_int),
+        ("white_ref_roi", SkdRoi),
+        ("adaptation", (ctypes.c_double * 3) * 3),
+        ("gains", ctypes.c_double * 3),
+        ("patch_lab", ctypes.c_double * 3),
+        ("patch_cv", ctypes.c_double),
+        ("white_ref_method", ctypes.c_int),
+        ("patch_chroma_sd", ctypes.c_double),
+    ]
 
 
 class SkdPore(ctypes.Structure):
@@ -82,6 +101,7 @@ class SkdAnalysis(ctypes.Structure):
         ("red_area", ctypes.POINTER(ctypes.c_uint8)),
         ("texture", ctypes.POINTER(ctypes.c_float)),
         ("a_star", ctypes.POINTER(ctypes.c_float)),
+        ("colour", SkdColourInfo),
     ]
 
 
@@ -131,6 +151,7 @@ STRUCTS = {
     "skd_image": SkdImage,
     "skd_roi": SkdRoi,
     "skd_region_spec": SkdRegionSpec,
+    "skd_colour_info": SkdColourInfo,
     "skd_pore": SkdPore,
     "skd_metrics": SkdMetrics,
     "skd_analysis": SkdAnalysis,

@@ -1,5 +1,5 @@
 /* Colour management: a photo's samples to linear sRGB through its ICC
- * profile (DESIGN.md 3, Colour), relative colorimetric, with LittleCMS.
+ * profile (docs/colour.md), relative colorimetric, with LittleCMS.
  *
  * A matrix-shaper profile (nearly every camera and phone profile) is a
  * tone curve per channel and a 3x3 matrix, so it becomes three 16-bit

@@ -54,7 +54,7 @@ uint64_t skd_max_file_bytes(const skd_ctx *ctx);
 /* ---- colour description (colour_tags.c) ---------------------------------
  * What a file says about its colour, gathered by the adapters; the
  * precedence, the checks and the profile are decided in one place,
- * skd_colour_resolve (DESIGN.md 3, Colour; docs/colour.md). */
+ * skd_colour_resolve (docs/colour.md). */
 typedef enum skd_trc {
     SKD_TRC_NONE = 0,
     SKD_TRC_GAMMA,  /* linear = v^gamma */

@@ -24,12 +24,16 @@ int main(void)
     OFF(skd_image_info, coding);
     OFF(skd_image_info, exif_orientation);
     OFF(skd_image_info, has_icc);
+    OFF(skd_image_info, colour_kind);
+    OFF(skd_image_info, colour_source);
 
     SIZE(skd_image);
     OFF(skd_image, width);
     OFF(skd_image, height);
     OFF(skd_image, rgb);
     OFF(skd_image, info);
+    OFF(skd_image, icc);
+    OFF(skd_image, icc_size);
 
     SIZE(skd_roi);
     OFF(skd_roi, x);
@@ -40,6 +44,18 @@ int main(void)
     SIZE(skd_region_spec);
     OFF(skd_region_spec, mask);
     OFF(skd_region_spec, roi);
+    OFF(skd_region_spec, white_ref);
+
+    SIZE(skd_colour_info);
+    OFF(skd_colour_info, source);
+    OFF(skd_colour_info, white_ref);
+    OFF(skd_colour_info, white_ref_roi);
+    OFF(skd_colour_info, adaptation);
+    OFF(skd_colour_info, gains);
+    OFF(skd_colour_info, patch_lab);
+    OFF(skd_colour_info, patch_cv);
+    OFF(skd_colour_info, white_ref_method);
+    OFF(skd_colour_info, patch_chroma_sd);
 
     SIZE(skd_pore);
     OFF(skd_pore, x);
@@ -76,6 +92,7 @@ int main(void)
     OFF(skd_analysis, red_area);
     OFF(skd_analysis, texture);
     OFF(skd_analysis, a_star);
+    OFF(skd_analysis, colour);
 
     SIZE(skd_transform);
     OFF(skd_transform, dx);

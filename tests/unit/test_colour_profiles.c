@@ -1,6 +1,6 @@
 /* Colour management end to end: the bundled before photo converted to
  * Adobe RGB and to ProPhoto RGB with the profile embedded, as 16-bit PNG
- * and as JPEG, reads like the sRGB original (DESIGN.md 3, Colour; issue:
+ * and as JPEG, reads like the sRGB original (docs/colour.md; issue 14:
  * a* within 0.5, erythema index within 0.8, Sa within 5%). The same files
  * read as if they were sRGB (the profile dropped) show the error the
  * profile removes. A LUT-based profile takes the transform path and reads

@@ -1,4 +1,4 @@
-/* The white reference (DESIGN.md 3, Colour): a synthetic skin photo with
+/* The white reference (docs/colour.md): a synthetic skin photo with
  * a painted grey card (the skin's sensor noise on it), saved as PNG and as
  * a real JPEG. The scene shifted 6% warmer in linear light and read with
  * the white reference on the card gives the a* of the neutral photo
