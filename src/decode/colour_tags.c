@@ -64,9 +64,9 @@ void skd_icc_description(skd_ctx *ctx, const uint8_t *icc, size_t size,
 
 static int cms_fail(skd_ctx *ctx, int status, const char *what)
 {
-    return skd_fail(ctx, status, "%s%s%s", what,
-                    ctx->cms_error[0] ? " (LittleCMS: " : "",
-                    ctx->cms_error[0] ? ctx->cms_error : "");
+    if (!ctx->cms_error[0])
+        return skd_fail(ctx, status, "%s", what);
+    return skd_fail(ctx, status, "%s (LittleCMS: %s)", what, ctx->cms_error);
 }
 
 /* A profile that converts samples of space data to linear sRGB. */

@@ -27,8 +27,11 @@ static int heif_failed(skd_ctx *ctx, struct heif_error e, const char *what)
                        e.code == heif_error_Unsupported_filetype
                  ? SKD_E_UNSUPPORTED
                  : SKD_E_CORRUPT;
-    return skd_fail(ctx, st, "HEIF %s: %s", what,
-                    e.message ? e.message : "unknown error");
+    const char *m = e.message ? e.message : "unknown error";
+    size_t n = strlen(m);
+    while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' '))
+        n--; /* libheif ends some messages with a line break */
+    return skd_fail(ctx, st, "HEIF %s: %.*s", what, (int)n, m);
 }
 
 /* nclx transfer characteristics (ITU-T H.273) as a curve, 0 if unknown. */
