@@ -17,7 +17,8 @@ int cli_exit_for_status(int status)
     case SKD_E_CORRUPT:
     case SKD_E_UNSUPPORTED:
     case SKD_E_LIMIT:
-    case SKD_E_NO_REGION: return CLI_EXIT_INPUT;
+    case SKD_E_NO_REGION:
+    case SKD_E_WHITE_REF: return CLI_EXIT_INPUT;
     case SKD_E_ALIGN: return CLI_EXIT_ALIGN;
     case SKD_E_DB:
     case SKD_E_BUSY: return CLI_EXIT_DB;

@@ -109,7 +109,7 @@ void skd_erythema_linear(const float *restrict r, const float *restrict g,
 /* Measure the patch roi of img through lut (no adaptation yet) and fill
  * info's white-reference members with the Bradford adaptation that makes
  * its mean neutral D65 at the same Y. SKD_E_WHITE_REF (with the reason)
- * for a patch the limits refuse, SKD_E_INVALID outside the photo. */
+ * for a patch the limits refuse or one outside the photo. */
 int skd_white_ref_measure(skd_ctx *ctx, const skd_image *img,
                           const skd_colour_lut *lut, const skd_roi *roi,
                           skd_colour_info *info);

@@ -102,7 +102,7 @@ int skd_white_ref_measure(skd_ctx *ctx, const skd_image *img,
 
     if (roi->x >= img->width || roi->y >= img->height ||
         roi->w > img->width - roi->x || roi->h > img->height - roi->y)
-        return skd_fail(ctx, SKD_E_INVALID,
+        return skd_fail(ctx, SKD_E_WHITE_REF,
                         "white reference %u,%u,%u,%u lies outside the %ux%u "
                         "photo", roi->x, roi->y, roi->w, roi->h,
                         img->width, img->height);

@@ -109,9 +109,15 @@ static uint8_t *profile_bytes(cmsHPROFILE h, cmsUInt32Number *n)
 }
 
 /* Everything libpng can longjmp out of; no local lives across the jump. */
+typedef struct png_tags {
+    double gamma;
+    const double *chrm;
+    int srgb_intent;
+} png_tags;
+
 static int png_rows(png_structp png, png_infop info, FILE *f, const uint16_t *rgb,
                     uint32_t w, uint32_t h, int bits, const uint8_t *icc,
-                    cmsUInt32Number n, uint8_t *row)
+                    cmsUInt32Number n, uint8_t *row, const png_tags *tags)
 {
     if (setjmp(png_jmpbuf(png)))
         return 0;
@@ -120,6 +126,14 @@ static int png_rows(png_structp png, png_infop info, FILE *f, const uint16_t *rg
                  PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
     if (icc)
         png_set_iCCP(png, info, "test", 0, icc, n);
+    if (tags && tags->gamma > 0)
+        png_set_gAMA(png, info, tags->gamma);
+    if (tags && tags->chrm)
+        png_set_cHRM(png, info, tags->chrm[0], tags->chrm[1], tags->chrm[2],
+                     tags->chrm[3], tags->chrm[4], tags->chrm[5], tags->chrm[6],
+                     tags->chrm[7]);
+    if (tags && tags->srgb_intent >= 0)
+        png_set_sRGB(png, info, tags->srgb_intent);
     png_write_info(png, info);
     for (uint32_t y = 0; y < h; y++) {
         const uint16_t *s = rgb + (size_t)y * w * 3;
@@ -137,8 +151,9 @@ static int png_rows(png_structp png, png_infop info, FILE *f, const uint16_t *rg
     return 1;
 }
 
-int icc_write_png(const char *path, const uint16_t *rgb, uint32_t w,
-                  uint32_t h, int bits, cmsHPROFILE profile)
+static int write_png(const char *path, const uint16_t *rgb, uint32_t w,
+                     uint32_t h, int bits, cmsHPROFILE profile,
+                     const png_tags *tags)
 {
     FILE *f = fopen(path, "wb");
     png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, NULL,
@@ -149,7 +164,7 @@ int icc_write_png(const char *path, const uint16_t *rgb, uint32_t w,
     uint8_t *row = malloc((size_t)w * 3 * (bits == 16 ? 2 : 1));
     int ok = f && png && info && row && (!profile || icc);
     if (ok)
-        ok = png_rows(png, info, f, rgb, w, h, bits, icc, n, row);
+        ok = png_rows(png, info, f, rgb, w, h, bits, icc, n, row, tags);
     png_destroy_write_struct(png ? &png : NULL, info ? &info : NULL);
     free(row);
     free(icc);
@@ -158,15 +173,65 @@ int icc_write_png(const char *path, const uint16_t *rgb, uint32_t w,
     return ok ? 0 : -1;
 }
 
+int icc_write_png(const char *path, const uint16_t *rgb, uint32_t w,
+                  uint32_t h, int bits, cmsHPROFILE profile)
+{
+    return write_png(path, rgb, w, h, bits, profile, NULL);
+}
+
+int icc_write_png_tags(const char *path, const uint16_t *rgb, uint32_t w,
+                       uint32_t h, int bits, double gamma, const double *chrm,
+                       int srgb_intent)
+{
+    png_tags t = {gamma, chrm, srgb_intent};
+    return write_png(path, rgb, w, h, bits, NULL, &t);
+}
+
 int icc_write_jpeg(const char *path, const uint16_t *rgb, uint32_t w,
                    uint32_t h, int quality, cmsHPROFILE profile)
 {
     return icc_write_jpeg_sampled(path, rgb, w, h, quality, profile, 2);
 }
 
+static int write_jpeg(const char *path, const uint16_t *rgb, uint32_t w,
+                      uint32_t h, int quality, cmsHPROFILE profile, int chroma,
+                      const uint8_t *exif, size_t exif_n);
+
 int icc_write_jpeg_sampled(const char *path, const uint16_t *rgb, uint32_t w,
                            uint32_t h, int quality, cmsHPROFILE profile,
                            int chroma)
+{
+    return write_jpeg(path, rgb, w, h, quality, profile, chroma, NULL, 0);
+}
+
+int icc_write_jpeg_exif(const char *path, const uint16_t *rgb, uint32_t w,
+                        uint32_t h, int quality, int colour_space, int r03)
+{
+    /* "Exif\0\0", big-endian TIFF: IFD0 with the Exif IFD pointer; the
+     * Exif IFD with ColorSpace and the interop pointer; the interop IFD
+     * with InteroperabilityIndex "R03". */
+    static uint8_t e[128];
+    size_t k = 0;
+#define B2(v) (e[k++] = (uint8_t)((v) >> 8), e[k++] = (uint8_t)(v))
+#define B4(v) (B2((v) >> 16), B2((v) & 0xffff))
+    memcpy(e, "Exif\0\0MM\0\x2a", 10);
+    k = 10;
+    B4(8);                                  /* IFD0 at 8 */
+    B2(1); B2(0x8769); B2(4); B4(1); B4(26); B4(0); /* -> Exif IFD at 26 */
+    B2(2); B2(0xA001); B2(3); B4(1); B2(colour_space); B2(0);
+    B2(0xA005); B2(4); B4(1); B4(56); B4(0); /* -> interop IFD at 56 */
+    B2(1); B2(0x0001); B2(2); B4(4);
+    memcpy(e + k, r03 ? "R03" : "R98", 4);
+    k += 4;
+    B4(0);
+#undef B2
+#undef B4
+    return write_jpeg(path, rgb, w, h, quality, NULL, 2, e, k);
+}
+
+static int write_jpeg(const char *path, const uint16_t *rgb, uint32_t w,
+                      uint32_t h, int quality, cmsHPROFILE profile, int chroma,
+                      const uint8_t *exif, size_t exif_n)
 {
     struct jpeg_compress_struct c;
     struct jpeg_error_mgr err;
@@ -192,6 +257,8 @@ int icc_write_jpeg_sampled(const char *path, const uint16_t *rgb, uint32_t w,
     jpeg_set_quality(&c, quality, TRUE);
     c.comp_info[0].h_samp_factor = c.comp_info[0].v_samp_factor = chroma;
     jpeg_start_compress(&c, TRUE);
+    if (exif)
+        jpeg_write_marker(&c, JPEG_APP0 + 1, exif, (unsigned)exif_n);
     if (icc)
         jpeg_write_icc_profile(&c, icc, n);
     while (c.next_scanline < h) {

@@ -35,4 +35,15 @@ int icc_write_jpeg_sampled(const char *path, const uint16_t *rgb, uint32_t w,
                            uint32_t h, int quality, cmsHPROFILE profile,
                            int chroma);
 
+/* PNG with colour chunks instead of a profile: gAMA (file gamma, 0 for
+ * none), cHRM (white, red, green, blue x, y; NULL for none), sRGB (intent,
+ * -1 for none). */
+int icc_write_png_tags(const char *path, const uint16_t *rgb, uint32_t w,
+                       uint32_t h, int bits, double gamma, const double *chrm,
+                       int srgb_intent);
+/* JPEG with an APP1 Exif segment saying ColorSpace (1 or 0xFFFF) and, when
+ * r03, the interoperability index "R03" (Adobe RGB); no profile. */
+int icc_write_jpeg_exif(const char *path, const uint16_t *rgb, uint32_t w,
+                        uint32_t h, int quality, int colour_space, int r03);
+
 #endif

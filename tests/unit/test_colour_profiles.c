@@ -68,7 +68,7 @@ static void test_reencode(skd_ctx *ctx, const skd_image *img,
 {
     char path[512];
     skd_image *got = NULL;
-    skd_metrics m;
+    skd_metrics m = {0};
     snprintf(path, sizeof path, "%s/before_srgb.jpg", check_tmpdir());
     CHECK(icc_write_jpeg(path, img->rgb, img->width, img->height, 95, NULL) == 0);
     CHECK_STATUS(skd_image_load(ctx, path, &got), SKD_OK);
@@ -115,6 +115,69 @@ static void test_wide_gamut(skd_ctx *ctx, const skd_image *img,
     }
 }
 
+/* Colour tags instead of a profile: an Adobe RGB JPEG that says so in
+ * EXIF (ColorSpace uncalibrated + interop "R03"), an Adobe RGB PNG with
+ * gAMA + cHRM, and the sRGB photo with an sRGB chunk (the exact sRGB
+ * path: identical figures). */
+static void test_tags(skd_ctx *ctx, const skd_image *img, const skd_metrics *ref)
+{
+    static const double adobe_chrm[8] = {0.3127, 0.3290, 0.64, 0.33,
+                                         0.21,   0.71,   0.15, 0.06};
+    cmsHPROFILE adobe = icc_adobe_rgb();
+    uint16_t *rgb = icc_convert(img, adobe);
+    char path[512];
+    skd_image *got = NULL;
+    skd_metrics m = {0};
+    struct {
+        const char *name, *source;
+        int kind;
+    } cases[] = {{"before_exif_adobe.jpg", "exif: Adobe RGB", SKD_COLOUR_EXIF_ADOBE},
+                 {"before_gama_chrm.png", "gAMA+cHRM", SKD_COLOUR_GAMA_CHRM},
+                 {"before_srgb_chunk.png", "sRGB chunk", SKD_COLOUR_SRGB_CHUNK}};
+    CHECK(rgb != NULL);
+    for (int k = 0; k < 3 && rgb; k++) {
+        snprintf(path, sizeof path, "%s/%s", check_tmpdir(), cases[k].name);
+        if (k == 0)
+            CHECK(icc_write_jpeg_exif(path, rgb, img->width, img->height, 95,
+                                      0xFFFF, 1) == 0);
+        else if (k == 1)
+            CHECK(icc_write_png_tags(path, rgb, img->width, img->height, 16,
+                                     256.0 / 563.0, adobe_chrm, -1) == 0);
+        else
+            CHECK(icc_write_png_tags(path, img->rgb, img->width, img->height,
+                                     8, 0, NULL, 0) == 0);
+        CHECK_STATUS(skd_image_load(ctx, path, &got), SKD_OK);
+        if (!got)
+            continue;
+        CHECK(got->info.colour_kind == (skd_colour_kind)cases[k].kind);
+        CHECK(!strcmp(got->info.colour_source, cases[k].source));
+        CHECK_STATUS(analyse(ctx, got, &m), SKD_OK);
+        REPORT("%-22s %-16s a* %.3f (err %+.3f)  EI %.3f (err %+.3f)  Sa %.4f",
+               cases[k].name, got->info.colour_source, m.a_mean,
+               m.a_mean - ref->a_mean, m.erythema_index,
+               m.erythema_index - ref->erythema_index, m.sa);
+        if (k == 2) {
+            CHECK(m.a_mean == ref->a_mean && m.sa == ref->sa);
+        } else {
+            CHECK_NEAR(m.a_mean, ref->a_mean, 0.5);
+            CHECK_NEAR(m.erythema_index, ref->erythema_index, 0.8);
+            CHECK_REL(m.sa, ref->sa, 0.05);
+        }
+        skd_image_free(got);
+        got = NULL;
+    }
+    /* EXIF uncalibrated without R03 is no colour information */
+    snprintf(path, sizeof path, "%s/before_exif_uncal.jpg", check_tmpdir());
+    CHECK(icc_write_jpeg_exif(path, img->rgb, img->width, img->height, 95,
+                              0xFFFF, 0) == 0);
+    CHECK_STATUS(skd_image_load(ctx, path, &got), SKD_OK);
+    CHECK(got && got->info.colour_kind == SKD_COLOUR_ASSUMED_SRGB &&
+          strstr(got->info.colour_source, "uncalibrated"));
+    skd_image_free(got);
+    free(rgb);
+    cmsCloseProfile(adobe);
+}
+
 /* A LUT-based profile goes through cmsDoTransform; its figures match the
  * sRGB original as closely as the CLUT's interpolation allows. */
 static void test_lut_profile(skd_ctx *ctx, const skd_image *img,
@@ -124,7 +187,7 @@ static void test_lut_profile(skd_ctx *ctx, const skd_image *img,
     char path[512];
     skd_image *got = NULL;
     skd_colour_lut *lut = NULL;
-    skd_metrics m;
+    skd_metrics m = {0};
     CHECK(prof != NULL);
     if (!prof)
         return;
@@ -159,6 +222,7 @@ int main(void)
         test_reencode(ctx, img, &ref);
         test_wide_gamut(ctx, img, &ref);
         test_lut_profile(ctx, img, &ref);
+        test_tags(ctx, img, &ref);
     }
     skd_image_free(img);
     skd_ctx_free(ctx);

@@ -216,7 +216,7 @@ static void test_refusals(skd_ctx *ctx, const skd_image *skin)
     CHECK(strstr(skd_ctx_message(ctx), "not uniform") != NULL);
     /* outside the photo */
     spec.white_ref = (skd_roi){W - 10, 0, 40, 40};
-    CHECK_STATUS(skd_analyze(ctx, img, &spec, &a), SKD_E_INVALID);
+    CHECK_STATUS(skd_analyze(ctx, img, &spec, &a), SKD_E_WHITE_REF);
     /* painted dark (L* 10) and clipped (white) patches */
     for (uint32_t y = 300; y < 340; y++)
         for (uint32_t x = 20; x < 100; x++)
