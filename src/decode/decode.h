@@ -131,6 +131,11 @@ int skd_tiff_read(skd_ctx *ctx, const uint8_t *data, size_t size,
                   skd_image_info *info, skd_image **out, int *hit_end,
                   skd_colour_tags *tags);
 
+/* SKD_E_FORMAT: "<what>: this build cannot read it (it needs <lib>:
+ * install <package> and rebuild)", for the adapters left out. */
+int skd_fail_not_built(skd_ctx *ctx, const char *what, const char *lib,
+                       const char *package);
+
 /* Any format: the adapter for the signature, then the colour description
  * (skd_colour_resolve), so a probe and a decode see the same; a decoded
  * image gets its profile and EXIF orientation. out == NULL: headers only. */

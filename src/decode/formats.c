@@ -35,3 +35,11 @@ unsigned skd_build_format_mask(void)
 #endif
     return m;
 }
+
+int skd_fail_not_built(skd_ctx *ctx, const char *what, const char *lib,
+                       const char *package)
+{
+    return skd_fail(ctx, SKD_E_FORMAT,
+                    "%s: this build cannot read it (it needs %s: install %s "
+                    "and rebuild)", what, lib, package);
+}

@@ -256,8 +256,6 @@ int skd_heif_read(skd_ctx *ctx, const uint8_t *data, size_t size,
 {
     (void)data; (void)size; (void)info; (void)out; (void)tags;
     *hit_end = 0;
-    return skd_fail(ctx, SKD_E_FORMAT,
-                    "a HEIF/HEIC image: this build cannot read it (it needs "
-                    "libheif: install libheif-dev and rebuild)");
+    return skd_fail_not_built(ctx, "a HEIF/HEIC image", "libheif", "libheif-dev");
 }
 #endif

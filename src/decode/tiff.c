@@ -320,8 +320,6 @@ int skd_tiff_read(skd_ctx *ctx, const uint8_t *data, size_t size,
 {
     (void)data; (void)size; (void)info; (void)out; (void)tags;
     *hit_end = 0;
-    return skd_fail(ctx, SKD_E_FORMAT,
-                    "a TIFF image: this build cannot read it (it needs "
-                    "libtiff: install libtiff-dev and rebuild)");
+    return skd_fail_not_built(ctx, "a TIFF image", "libtiff", "libtiff-dev");
 }
 #endif

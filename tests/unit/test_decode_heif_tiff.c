@@ -14,6 +14,7 @@
 
 #include "check.h"
 #include "icc_files.h"
+#include "test_decode_util.h"
 
 #if defined(SKD_TEST_HAVE_TIFF)
 #include <tiffio.h>
@@ -51,42 +52,6 @@ static int measure(skd_ctx *ctx, const char *path, skd_metrics *m,
     return st;
 }
 
-static void same_figures(const char *what, const skd_metrics *a,
-                         const skd_metrics *b)
-{
-    REPORT("%-28s a* %.4f EI %.4f Sa %.5f pores %u", what, a->a_mean,
-           a->erythema_index, a->sa, a->pore_count);
-    CHECK(a->a_mean == b->a_mean && a->erythema_index == b->erythema_index);
-    CHECK(a->sa == b->sa && a->sq == b->sq && a->pore_count == b->pore_count);
-    CHECK(a->red_area_fraction == b->red_area_fraction);
-}
-
-static uint8_t *read_all(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    uint8_t *b = NULL;
-    long len;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    if (len > 0 && (b = malloc((size_t)len)) && fread(b, 1, (size_t)len, f) != (size_t)len) {
-        free(b);
-        b = NULL;
-    }
-    fclose(f);
-    *n = len > 0 ? (size_t)len : 0;
-    return b;
-}
-
-static void write_all(const char *path, const uint8_t *b, size_t n)
-{
-    FILE *f = fopen(path, "wb");
-    CHECK(f && fwrite(b, 1, n, f) == n);
-    if (f)
-        fclose(f);
-}
 
 static void expect_fail(skd_ctx *ctx, const char *path, int want)
 {
@@ -99,6 +64,16 @@ static void expect_fail(skd_ctx *ctx, const char *path, int want)
 }
 
 #if defined(SKD_TEST_HAVE_TIFF)
+static void same_figures(const char *what, const skd_metrics *a,
+                         const skd_metrics *b)
+{
+    REPORT("%-28s a* %.4f EI %.4f Sa %.5f pores %u", what, a->a_mean,
+           a->erythema_index, a->sa, a->pore_count);
+    CHECK(a->a_mean == b->a_mean && a->erythema_index == b->erythema_index);
+    CHECK(a->sa == b->sa && a->sq == b->sq && a->pore_count == b->pore_count);
+    CHECK(a->red_area_fraction == b->red_area_fraction);
+}
+
 /* rgb (w x h, 16-bit) as a TIFF: bits 8 or 16, channels 1 (first
  * channel) or 3, tiled or stripped, orientation tag (0: none; the pixels
  * are then stored so that the tag turns them back: 3 only), ICC bytes. */
@@ -207,11 +182,11 @@ static void test_tiff(skd_ctx *ctx, const uint16_t *rgb16, const uint8_t *icc,
     skd_image_free(img);
 
     /* bad files */
-    b = read_all(tmp("lzw16.tif"), &n);
+    b = tu_read_file(tmp("lzw16.tif"), &n);
     CHECK(b != NULL);
     if (!b)
         return;
-    write_all(tmp("cut.tif"), b, n / 2);
+    CHECK(tu_write_file(tmp("cut.tif"), b, n / 2));
     /* the IFD is at the end (libtiff writes it last): cut, no header */
     expect_fail(ctx, tmp("cut.tif"), SKD_E_CORRUPT);
     free(b);
@@ -295,11 +270,11 @@ static void test_heif(skd_ctx *ctx, const skd_metrics *png8,
     REPORT("10-bit HEIC colour: %s", info.colour_source);
     near_figures("HEIC q95, 10-bit, Adobe RGB", &m, png16);
 
-    b = read_all(tmp("skin10.heic"), &n);
+    b = tu_read_file(tmp("skin10.heic"), &n);
     CHECK(b != NULL);
     if (!b)
         return;
-    write_all(tmp("cut.heic"), b, n / 2);
+    CHECK(tu_write_file(tmp("cut.heic"), b, n / 2));
     expect_fail(ctx, tmp("cut.heic"), SKD_E_CORRUPT);
     {
         /* ispe: version/flags (4 bytes), then width and height */
@@ -307,13 +282,13 @@ static void test_heif(skd_ctx *ctx, const skd_metrics *png8,
         uint8_t *c = malloc(n);
         memcpy(c, b, n);
         patch_fourcc_after(c, n, "ispe", 4, big, sizeof big);
-        write_all(tmp("bomb.heic"), c, n);
+        CHECK(tu_write_file(tmp("bomb.heic"), c, n));
         expect_fail(ctx, tmp("bomb.heic"), SKD_E_LIMIT);
         memcpy(c, b, n);
         /* the profile's 'acsp' signature and header destroyed */
         patch_fourcc_after(c, n, "prof", 0, (const uint8_t *)"garbage!garbage!", 16);
         patch_fourcc_after(c, n, "acsp", 0, (const uint8_t *)"xxxx", 4);
-        write_all(tmp("badicc.heic"), c, n);
+        CHECK(tu_write_file(tmp("badicc.heic"), c, n));
         expect_fail(ctx, tmp("badicc.heic"), SKD_E_CORRUPT);
         free(c);
     }
