@@ -25,11 +25,19 @@
 #define H 700
 #define PX 20.0
 
-/* Tolerances of the acceptance criteria. */
+/* The acceptance criteria of docs/comparing.md (null pairs). */
 #define NULL_REL_PCT 3.0   /* Sa, pore density: |change| < 3% */
 #define NULL_A 0.3         /* a* mean: |change| < 0.3 */
-#define TRUTH_PCT 3.0      /* treated: relative change within 3 points */
-#define TRUTH_A 0.3        /* treated: a* / EI change within 0.3 */
+/* What the code achieves, 2-3x the worst error measured over the six cases
+ * and both routes (the truth is the whole frames' change, the figures the
+ * common region's, so part of the error is sampling, not code). */
+#define TRUTH_SA_PCT 2.4   /* Sa change vs truth, points: worst 0.96 */
+#define TRUTH_DENSITY_PCT 2.0 /* pore density change, points: worst 0.84 */
+#define TRUTH_A 0.16       /* a* mean change: worst 0.065 */
+#define TRUTH_EI 0.2       /* erythema index change: worst 0.083 */
+#define NULL_SA_PCT 0.15   /* null pairs, |Sa change|: worst 0.05% */
+#define NULL_DENSITY_PCT 1.0 /* null pairs, |density change|: worst 0.35% */
+#define NULL_A_MEASURED 0.005 /* null pairs, |a* change|: worst 0.0015 */
 
 /* A number from the truth JSON: key inside the session named `session`
  * (the keys of a session are unique within it and sessions come in order,
@@ -135,14 +143,14 @@ static void judge(const gt_case *k, const skd_comparison *c, const truth *t,
     CHECK(c->tiles_used >= 30);
 
     against_truth(&ch[SKD_METRIC_SA], SKD_METRIC_SA,
-                  ch[SKD_METRIC_SA].change_pct, t->sa_pct, 3.0, TRUTH_PCT, 1);
+                  ch[SKD_METRIC_SA].change_pct, t->sa_pct, 3.0, TRUTH_SA_PCT, 1);
     against_truth(&ch[SKD_METRIC_PORE_DENSITY], SKD_METRIC_PORE_DENSITY,
                   ch[SKD_METRIC_PORE_DENSITY].change_pct, t->density_pct, 5.0,
-                  TRUTH_PCT, 1);
+                  TRUTH_DENSITY_PCT, 1);
     against_truth(&ch[SKD_METRIC_A_MEAN], SKD_METRIC_A_MEAN,
                   ch[SKD_METRIC_A_MEAN].change, t->a_mean, 0.5, TRUTH_A, 1);
     against_truth(&ch[SKD_METRIC_ERYTHEMA], SKD_METRIC_ERYTHEMA,
-                  ch[SKD_METRIC_ERYTHEMA].change, t->erythema, 1.0, TRUTH_A, 0);
+                  ch[SKD_METRIC_ERYTHEMA].change, t->erythema, 1.0, TRUTH_EI, 0);
     /* red area: few red pixels, so only the verdict and the interval */
     against_truth(&ch[SKD_METRIC_RED_AREA], SKD_METRIC_RED_AREA,
                   ch[SKD_METRIC_RED_AREA].change, t->red_area_pts, 0.5,
@@ -153,6 +161,9 @@ static void judge(const gt_case *k, const skd_comparison *c, const truth *t,
         CHECK(fabs(ch[SKD_METRIC_SA].change_pct) < NULL_REL_PCT);
         CHECK(fabs(ch[SKD_METRIC_PORE_DENSITY].change_pct) < NULL_REL_PCT);
         CHECK(fabs(ch[SKD_METRIC_A_MEAN].change) < NULL_A);
+        CHECK(fabs(ch[SKD_METRIC_SA].change_pct) < NULL_SA_PCT);
+        CHECK(fabs(ch[SKD_METRIC_PORE_DENSITY].change_pct) < NULL_DENSITY_PCT);
+        CHECK(fabs(ch[SKD_METRIC_A_MEAN].change) < NULL_A_MEASURED);
         for (int m = 0; m < SKD_METRIC_COUNT; m++)
             CHECK(ch[m].verdict == SKD_NO_SIGNIFICANT_CHANGE);
     }

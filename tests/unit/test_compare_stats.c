@@ -105,7 +105,13 @@ static void test_known_shift(skd_ctx *ctx)
            "theory %.4f)", m, sd, lo, hi, hi - lo, 2 * 1.96 * sd / sqrt(N));
     CHECK(lo < -2 && hi > -2);
     CHECK(lo < m && hi > m);
-    CHECK_REL(hi - lo, 2 * 1.96 * sd / sqrt(N), 0.12);
+    /* measured -2.8% (a 90% interval would be 16% narrower) */
+    CHECK_REL(hi - lo, 2 * 1.96 * sd / sqrt(N), 0.06);
+    /* Reproducible from the seed alone, in every process: the numbers this
+     * seed gave when the test was written (a seed mixed with anything else,
+     * an address or the time, would move them). */
+    CHECK_NEAR(lo, -2.2607, 1e-4);
+    CHECK_NEAR(hi, -1.7097, 1e-4);
 
     CHECK_STATUS(skd_bootstrap_interval(ctx, d, N, 1, m, 2000, 1, &lo2, &hi2),
                  SKD_OK);
@@ -150,7 +156,9 @@ static void test_coverage(skd_ctx *ctx)
     }
     REPORT("coverage of the true shift: %d / %d = %.1f%%", covered, REPS,
            100.0 * covered / REPS);
-    CHECK(covered >= 0.89 * REPS && covered <= 0.98 * REPS);
+    /* measured 94.8% (a 90% interval: about 90%); fixed seeds, so the
+     * count is exact, and the band is +-3 standard errors of a 95% rate */
+    CHECK(covered >= 0.917 * REPS && covered <= 0.983 * REPS);
 }
 
 static void test_floors(skd_ctx *ctx)
