@@ -135,7 +135,7 @@ static void check_fill(const char *name, const scene *sc, double s,
         skd_ctx_free(ctx);
     }
     for (size_t i = 0; i < n; i++) {
-        int want_r = sc->m[i] && gm[i] >= SKD_REGION_MIN_WEIGHT;
+        int want_r = sc->m[i] && gm[i] >= 0.9; /* R: G_1mm * M >= 0.9 (docs/measurements.md) */
         if (sc->m[i]) {
             changed += l[0][i] != sc->l[i];
         } else {
@@ -151,7 +151,7 @@ static void check_fill(const char *name, const scene *sc, double s,
                 worst_half = e;
             bad_fill += e > tol;
         }
-        if (fabs(gm[i] - SKD_REGION_MIN_WEIGHT) < 1e-5)
+        if (fabs(gm[i] - 0.9) < 1e-5)
             near_threshold++;
         else
             region_diff += (m[0][i] != 0) != want_r;
