@@ -15,8 +15,9 @@ PACKAGES=(build-essential cmake pkg-config
           python3-pytest python3-pandas python3-pip
           chromium
           # tests only: a one-node Slurm cluster and an sshd on a loopback
-          # port (tests/cli/test_slurm_real.sh, test_parallel_ssh.sh)
-          slurm-wlm munge openssh-server openssh-client)
+          # port (tests/cli/test_slurm_real.sh, test_parallel_ssh.sh); peak
+          # memory (test_store_scale.sh, scripts/store-scale.sh)
+          slurm-wlm munge openssh-server openssh-client time)
 
 missing=()
 for p in "${PACKAGES[@]}"; do
