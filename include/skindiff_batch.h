@@ -119,7 +119,9 @@ SKD_API const char *skd_export_sql(skd_export_table table);
 
 /* Merge shard databases into out_db (created if missing): rows are copied
  * with INSERT OR IGNORE on their unique keys, in one transaction, so a
- * failure leaves out_db as it was (and removes it if this call created it).
+ * failure leaves out_db as it was. A new out_db is built as
+ * "out_db.merging" and renamed into place when complete, so it never exists
+ * half-made.
  * Refuses databases of another schema version (SKD_E_DB) and an out_db
  * locked by a running batch (SKD_E_BUSY). */
 SKD_API int skd_merge(skd_ctx *ctx, const char *out_db,

@@ -179,6 +179,8 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
                             "(0, 1000]",
                             name, line, v[COL_SCALE]);
     }
+    if (!skd_plan_wants(plan, v[COL_PATIENT]))
+        return SKD_OK; /* another shard's row (checked all the same) */
     if (!(path = resolve(ctx, dir, v[COL_PATH])))
         return SKD_E_NOMEM;
     if (v[COL_MASK] && v[COL_MASK][0] && !(mask = resolve(ctx, dir, v[COL_MASK]))) {

@@ -137,32 +137,70 @@ static int check_shards(skd_ctx *ctx, const char *out_path,
     return SKD_OK;
 }
 
+/* A new output is built under a temporary name without a journal and
+ * renamed into place when complete: the merge writes every page once (in
+ * WAL mode a merge is one transaction, so the WAL grows to the size of the
+ * whole output and every page is written twice: 3 GB of WAL for 3 million
+ * rows), and OUT.db never exists half-made, even if the process is killed.
+ * Merging into an existing OUT.db is one WAL transaction, as before. */
+static int merge_into(skd_ctx *ctx, const char *path, int fresh,
+                      const char *const *shards, size_t n_shards)
+{
+    skd_db out;
+    int st = skd_db_open(ctx, path, &out);
+    if (st != SKD_OK)
+        return st;
+    if (fresh && sqlite3_exec(out.db, "PRAGMA journal_mode=OFF;"
+                              " PRAGMA synchronous=OFF", NULL, NULL,
+                              NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, path, "cannot set up the output");
+    if (st == SKD_OK &&
+        sqlite3_exec(out.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, path, "cannot begin a transaction");
+    for (size_t i = 0; st == SKD_OK && i < n_shards; i++)
+        st = merge_one(ctx, &out, path, shards[i]);
+    if (st == SKD_OK && sqlite3_exec(out.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, path, "cannot commit");
+    if (st != SKD_OK && !fresh)
+        sqlite3_exec(out.db, "ROLLBACK", NULL, NULL, NULL);
+    /* Back to WAL, as batch leaves a database (and it is persistent). */
+    if (st == SKD_OK && fresh &&
+        sqlite3_exec(out.db, "PRAGMA synchronous=NORMAL;"
+                     " PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK)
+        st = skd_db_fail(ctx, out.db, path, "cannot finish the output");
+    skd_db_close(&out);
+    return st;
+}
+
 static int merge_checked(skd_ctx *ctx, const char *out_path,
                          const char *const *shards, size_t n_shards)
 {
-    skd_db out;
-    int st, fd = -1, created;
+    int st, fd = -1;
     struct stat sb;
+    char *tmp;
     if ((st = skd_db_lock(ctx, out_path, &fd)) != SKD_OK)
         return st;
-    created = stat(out_path, &sb) != 0;
-    if ((st = skd_db_open(ctx, out_path, &out)) != SKD_OK) {
+    if (stat(out_path, &sb) == 0) {
+        st = merge_into(ctx, out_path, 0, shards, n_shards);
         skd_db_unlock(fd);
-        if (created)
-            remove_db(out_path);
         return st;
     }
-    if (sqlite3_exec(out.db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        st = skd_db_fail(ctx, out.db, out_path, "cannot begin a transaction");
-    for (size_t i = 0; st == SKD_OK && i < n_shards; i++)
-        st = merge_one(ctx, &out, out_path, shards[i]);
-    if (st == SKD_OK && sqlite3_exec(out.db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-        st = skd_db_fail(ctx, out.db, out_path, "cannot commit");
+    /* The temporary name is guarded by OUT.db.lock, held here: one left by
+     * a killed merge is simply replaced. */
+    if (!(tmp = skd_malloc(ctx, strlen(out_path) + sizeof ".merging"))) {
+        skd_db_unlock(fd);
+        return SKD_E_NOMEM;
+    }
+    strcpy(tmp, out_path);
+    strcat(tmp, ".merging");
+    remove_db(tmp);
+    st = merge_into(ctx, tmp, 1, shards, n_shards);
+    if (st == SKD_OK && rename(tmp, out_path) != 0)
+        st = skd_fail(ctx, SKD_E_IO, "%s: cannot rename %s into place: %s",
+                      out_path, tmp, strerror(errno));
     if (st != SKD_OK)
-        sqlite3_exec(out.db, "ROLLBACK", NULL, NULL, NULL);
-    skd_db_close(&out);
-    if (st != SKD_OK && created)
-        remove_db(out_path);
+        remove_db(tmp);
+    skd_dealloc(ctx, tmp);
     skd_db_unlock(fd);
     return st;
 }

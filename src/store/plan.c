@@ -67,6 +67,12 @@ int skd_plan_add(skd_ctx *ctx, skd_plan *plan, const char *patient,
     return SKD_OK;
 }
 
+int skd_plan_wants(const skd_plan *plan, const char *patient)
+{
+    return plan->shard_n == 0 ||
+           skd_batch_shard_of(patient, plan->shard_n) == plan->shard_k;
+}
+
 void skd_plan_shard(skd_ctx *ctx, skd_plan *plan, unsigned k, unsigned n)
 {
     size_t w = 0;

@@ -65,7 +65,14 @@ typedef struct skd_plan {
     size_t n, cap;
     skd_pair *pairs;
     size_t n_pairs;
+    /* Shard k of n (n == 0: all): the walker and the manifest reader keep
+     * only this shard's patients, so a shard's memory and the folders it
+     * lists grow with the shard, not with the archive. */
+    unsigned shard_k, shard_n;
 } skd_plan;
+
+/* 1 when the plan keeps this patient (its shard, or no sharding). */
+int skd_plan_wants(const skd_plan *plan, const char *patient);
 
 void skd_plan_free(skd_ctx *ctx, skd_plan *plan);
 /* Append an entry (strings copied; mask_path may be NULL). */

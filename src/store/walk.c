@@ -173,7 +173,7 @@ int skd_walk_archive(skd_ctx *ctx, const char *root, skd_plan *plan)
             st = SKD_E_NOMEM;
             break;
         }
-        if (!is_dir(pdir)) {
+        if (!skd_plan_wants(plan, patients.v[p]) || !is_dir(pdir)) {
             skd_dealloc(ctx, pdir);
             continue;
         }

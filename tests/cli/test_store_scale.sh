@@ -2,7 +2,8 @@
 # A small run of scripts/store-scale.sh's experiment: shard databases filled
 # through the store's batch driver (tests/store_fill), merged and exported.
 # Checks the row counts through merge and export, that the resume scan of a
-# finished shard does no work, that a repeated merge adds nothing, and that
+# finished shard does no work, that a repeated merge adds nothing, that a
+# killed merge leaves no half-made OUT.db, and that
 # export and merge memory does not grow with the rows (peak RSS at 4x the
 # rows within 3 MiB of the 1x run: SQLite's page cache and sorter fill up
 # to their fixed size, 2 MiB by default; measured +0.6, 0 and +1.6 MiB).
@@ -56,6 +57,25 @@ for scale in 1 4; do
   [ "$(sqlite3 $d/merged.db "SELECT count(*), sum(sa) FROM images")" = "$sum" ] \
     && ok "x$scale: merging again adds nothing" || bad "x$scale: second merge changed the rows"
 done
+# A new OUT.db is built as OUT.db.merging and renamed when complete: a merge
+# killed on the way leaves no OUT.db, and the next merge makes it whole.
+d=s4
+shards=("$d"/shard-*-of-4.db)
+rm -f $d/killed.db*
+"$BIN" merge $d/killed.db "${shards[@]}" 2> /dev/null &
+pid=$!
+for _ in $(seq 200); do [ -f $d/killed.db.merging ] && break; sleep 0.01; done
+if [ -f $d/killed.db.merging ] && kill -9 $pid 2> /dev/null; then
+  wait $pid 2> /dev/null
+  [ ! -e $d/killed.db ] && ok "a merge killed on the way leaves no OUT.db" || bad "a killed merge left OUT.db"
+  "$BIN" merge $d/killed.db "${shards[@]}" 2> /dev/null && [ ! -e $d/killed.db.merging ] \
+    && [ "$(sqlite3 $d/killed.db "SELECT count(*), sum(sa) FROM images")" = \
+         "$(sqlite3 $d/merged.db "SELECT count(*), sum(sa) FROM images")" ] \
+    && ok "the next merge makes it whole" || bad "merge after a killed one"
+else
+  wait $pid
+  echo "note: the merge ended before it could be killed; not checked"
+fi
 if [ -x /usr/bin/time ]; then
   for what in merge export series; do
     a=${rss[${what}1]:-0} b=${rss[${what}4]:-0}
