@@ -25,14 +25,12 @@ done
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
 D=$(mktemp -d /tmp/skd-ssh.XXXXXX) || exit 1
 SSHD_PID=
-made_run_dir=0
 cleanup() {
   if [ -n "$SSHD_PID" ]; then
     kill "$SSHD_PID" 2>/dev/null
     for _ in $(seq 50); do kill -0 "$SSHD_PID" 2>/dev/null || break; sleep 0.1; done
     kill -9 "$SSHD_PID" 2>/dev/null
   fi
-  [ $made_run_dir -eq 1 ] && rmdir /run/sshd 2>/dev/null
   rm -rf "$D"
 }
 trap cleanup EXIT
@@ -41,10 +39,9 @@ ok() { echo "ok: $*"; }
 bad() { echo "FAIL: $*"; fail=1; }
 
 # sshd's privilege separation needs its empty runtime folder (the Debian
-# service creates it at start); made here only when missing, removed after.
-if [ ! -d /run/sshd ]; then
-  mkdir -m 755 /run/sshd 2>/dev/null && made_run_dir=1 || skip "cannot create /run/sshd"
-fi
+# service creates it at start). Made here when missing and left in place: a
+# run of this test beside another must not remove it under the other's sshd.
+[ -d /run/sshd ] || mkdir -m 755 /run/sshd 2>/dev/null || skip "cannot create /run/sshd"
 ssh-keygen -q -t ed25519 -N '' -f "$D/host_key" || skip "ssh-keygen failed"
 ssh-keygen -q -t ed25519 -N '' -f "$D/user_key" || skip "ssh-keygen failed"
 cp "$D/user_key.pub" "$D/authorized_keys"
