@@ -171,9 +171,11 @@ static int read_guarded(skd_ctx *ctx, heif_state *s, const uint8_t *data,
     s->hc = heif_context_alloc();
     if (!s->hc)
         return skd_fail(ctx, SKD_E_NOMEM, "cannot create the HEIF decoder");
-    /* libheif's own guard on a side, beside ours on the area */
+    /* libheif's own guard on a side of the coded image (ispe), beside
+     * ours on the area of the displayed one: 65535, or less with a
+     * smaller pixel limit */
     heif_context_set_maximum_image_size_limit(
-        s->hc, limit < 1e9 ? (int)limit : 1000000000);
+        s->hc, limit < 65535 ? (int)limit : 65535);
     e = heif_context_read_from_memory_without_copy(s->hc, data, size, NULL);
     if (e.code != heif_error_Ok)
         return heif_failed(ctx, e, "file");

@@ -6,7 +6,9 @@
 # this script leaves them alone. fuzz_manifest's seeds are written by hand.
 # fuzz_icc's seeds, and the icc_* files in fuzz_jpeg and fuzz_png, are
 # written by make_icc_seeds (tests/fuzz/make_icc_seeds.c, built with the
-# tests): build/tests/make_icc_seeds tests/fuzz/corpus
+# tests): build/tests/make_icc_seeds tests/fuzz/corpus. fuzz_heif_tiff's seeds
+# were made with heif-enc and libtiff from a 48x32 synth photo, then cut or
+# given a forged ispe box by hand.
 # Small valid files: every PNG colour type and depth, Adam7, filters,
 # ancillary chunks, eXIf; baseline/progressive/arithmetic/grey/CMYK/YCCK
 # JPEGs with restarts, sampling variants and EXIF; for fuzz_analyze small

@@ -1,7 +1,7 @@
 # Included from tests/CMakeLists.txt: each fuzz target linked with a plain
 # main() (replay.c) and run over its seed corpus and every past crasher, so
 # ctest replays them with any compiler and without libFuzzer.
-foreach(_t fuzz_png fuzz_jpeg fuzz_analyze fuzz_manifest fuzz_icc)
+foreach(_t fuzz_png fuzz_jpeg fuzz_analyze fuzz_manifest fuzz_icc fuzz_heif_tiff)
   add_executable(replay_${_t} fuzz/${_t}.c fuzz/replay.c)
   target_include_directories(replay_${_t} PRIVATE ${CMAKE_SOURCE_DIR}/src)
   target_compile_options(replay_${_t} PRIVATE ${SKD_WARNINGS})
