@@ -8,7 +8,8 @@
 static const char analyze_help[] =
     "Usage: skindiff analyze IMAGE... [OPTIONS]\n"
     "\n"
-    "Measure texture roughness, pores and redness of skin photos (PNG or JPEG).\n"
+    "Measure texture roughness, pores and redness of skin photos (PNG, JPEG,\n"
+    "and HEIC/HEIF and TIFF when the build reads them: skindiff --version).\n"
     "Lower is better for every figure.\n"
     "\n"
     "Options:\n"
