@@ -178,9 +178,25 @@ def _warnings(bits):
     return [name for bit, name in _WARNINGS if bits & bit]
 
 
+def _figures(m):
+    """region, texture, pores and redness of skd_metrics m, as the CLI's
+    JSON writes them (json_figures in src/cli/cmd_analyze.c)."""
+    return {
+        "region": {"pixels": m.region_pixels, "area_cm2": _num(m.area_cm2)},
+        "texture": {"sa": _num(m.sa), "sq": _num(m.sq), "ssk": _num(m.ssk),
+                    "sku": _num(m.sku), "unit": "% contrast"},
+        "pores": {"count": m.pore_count,
+                  "density_per_cm2": _num(m.pore_density_per_cm2),
+                  "mean_diameter_mm": _num(m.pore_mean_diameter_mm),
+                  "area_fraction": _num(m.pore_area_fraction)},
+        "redness": {"a_mean": _num(m.a_mean), "a_median": _num(m.a_median),
+                    "erythema_index": _num(m.erythema_index),
+                    "red_area_fraction": _num(m.red_area_fraction)},
+    }
+
+
 def _image_record(path, a):
     """One entry of `analyze --json` "images" (src/cli/cmd_analyze.c)."""
-    m = a.metrics
     return Record(
         file=os.fspath(path),
         status="ok",
@@ -189,18 +205,57 @@ def _image_record(path, a):
         px_per_mm=_num(a.px_per_mm),
         scale_source="assumed" if a.scale_assumed else "given",
         warnings=_warnings(a.warnings),
-        region={"pixels": m.region_pixels, "area_cm2": _num(m.area_cm2)},
-        texture={"sa": _num(m.sa), "sq": _num(m.sq), "ssk": _num(m.ssk),
-                 "sku": _num(m.sku), "unit": "% contrast"},
-        pores={"count": m.pore_count,
-               "density_per_cm2": _num(m.pore_density_per_cm2),
-               "mean_diameter_mm": _num(m.pore_mean_diameter_mm),
-               "area_fraction": _num(m.pore_area_fraction)},
-        redness={"a_mean": _num(m.a_mean), "a_median": _num(m.a_median),
-                 "erythema_index": _num(m.erythema_index),
-                 "red_area_fraction": _num(m.red_area_fraction)},
+        **_figures(a.metrics),
         colour=_colour_record(a.colour),
     )
+
+
+_ZONE_SOURCES = {1: "dlib", 2: "landmarks", 3: "labels"}
+
+
+def _zones_of(ctx, img, face, landmarks, zones):
+    """The skd_zones of a photo from one of the three routes."""
+    z = ctypes.POINTER(_lib.SkdZones)()
+    if face:
+        ctx.check(_LIB.skd_zones_detect(ctx.ptr, img, ctypes.byref(z)))
+    elif landmarks is not None:
+        pts = (_lib.SkdPoint * _lib.SKD_LANDMARK_COUNT)()
+        ctx.check(_LIB.skd_landmarks_load_json(ctx.ptr, os.fsencode(landmarks),
+                                               pts))
+        ctx.check(_LIB.skd_zones_from_landmarks(
+            ctx.ptr, img.contents.width, img.contents.height, pts,
+            ctypes.byref(z)))
+    else:
+        lab = ctx.load(zones)
+        try:
+            ctx.check(_LIB.skd_zones_from_labels(ctx.ptr, lab, ctypes.byref(z)))
+        finally:
+            _LIB.skd_image_free(lab)
+    return z
+
+
+def _add_zones(ctx, rec, an, img, z):
+    """"zone_source", "faces_found", "zone_note" and "zones" of the CLI's
+    record (json_zones in src/cli/cmd_analyze.c)."""
+    zs = z.contents
+    rec["zone_source"] = _ZONE_SOURCES.get(zs.source, "none")
+    rec["faces_found"] = zs.faces_found
+    if zs.source == 0:
+        rec["zone_note"] = "no face found: measured as one region"
+    out = {}
+    for i in range(_lib.SKD_ZONE_COUNT):
+        if i != 0 and zs.source == 0:
+            continue
+        m = _lib.SkdMetrics()
+        st = _LIB.skd_zone_metrics(ctx.ptr, an, img, z, i, ctypes.byref(m))
+        name = _LIB.skd_zone_name(i).decode()
+        if st == 8:  # SKD_E_NO_REGION
+            out[name] = {"status": "empty",
+                         "note": "no measured pixel in this zone"}
+        else:
+            ctx.check(st)
+            out[name] = {"status": "ok", **_figures(m)}
+    rec["zones"] = out
 
 
 def _colour_record(c):
@@ -245,7 +300,7 @@ def _planes(rec, a):
 
 
 def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
-            planes=False, **options):
+            face=False, landmarks=None, zones=None, planes=False, **options):
     """Measure one photo: the record of one image of `skindiff analyze
     --json` (file, status, width, height, px_per_mm, scale_source, warnings,
     region, texture, pores, redness).
@@ -256,8 +311,17 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
     sets numpy arrays of the photo's size as attributes: texture_plane and
     a_star_plane (float32, 0 outside the analysis window), region_mask and
     red_area_mask (bool), and pore_list (structured: x, y, radius in pixels,
-    strength in % contrast). Raises a skindiff.Error subclass on failure.
+    strength in % contrast). Facial zones, as the CLI's --face, --landmarks
+    and --zones (one of them; docs/zones.md): face=True finds the face with
+    dlib, landmarks is a landmarks JSON file, zones a label image; the record
+    then has zone_source, faces_found and zones (figures per zone), and
+    planes=True adds zone_labels (uint8, 0 = no zone). Raises a
+    skindiff.Error subclass on failure.
     """
+    if bool(face) + (landmarks is not None) + (zones is not None) > 1:
+        raise InvalidArgumentError(2, "invalid argument",
+                                   "face, landmarks and zones are "
+                                   "alternatives: give one")
     lib_opts, _ = _split_options(options, ())
     if px_per_mm is not None:
         lib_opts["px_per_mm"] = px_per_mm
@@ -265,6 +329,7 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
     ctx.configure(lib_opts)
     img = mask_img = None
     an = ctypes.POINTER(_lib.SkdAnalysis)()
+    z = ctypes.POINTER(_lib.SkdZones)()
     try:
         img = ctx.load(path)
         spec = _lib.SkdRegionSpec(roi=_roi(roi), white_ref=_roi(white_ref))
@@ -274,10 +339,21 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
         ctx.check(_LIB.skd_analyze(ctx.ptr, img, ctypes.byref(spec),
                                    ctypes.byref(an)))
         rec = _image_record(path, an.contents)
+        if face or landmarks is not None or zones is not None:
+            z = _zones_of(ctx, img, face, landmarks, zones)
+            _add_zones(ctx, rec, an, img, z)
         if planes:
             _planes(rec, an.contents)
+            if z and z.contents.labels:
+                import numpy as np
+                n = z.contents.width * z.contents.height
+                buf = ctypes.cast(z.contents.labels,
+                                  ctypes.POINTER(ctypes.c_uint8 * n))
+                rec.zone_labels = np.frombuffer(buf.contents, np.uint8).reshape(
+                    z.contents.height, z.contents.width).copy()
         return rec
     finally:
+        _LIB.skd_zones_free(z)
         _LIB.skd_analysis_free(an)
         _LIB.skd_image_free(img)
         _LIB.skd_image_free(mask_img)

@@ -105,6 +105,28 @@ class SkdAnalysis(ctypes.Structure):
     ]
 
 
+SKD_LANDMARK_COUNT = 68
+SKD_ZONE_COUNT = 6
+
+
+class SkdPoint(ctypes.Structure):
+    _fields_ = [("x", ctypes.c_double), ("y", ctypes.c_double)]
+
+
+class SkdZones(ctypes.Structure):
+    _fields_ = [
+        ("width", ctypes.c_uint32),
+        ("height", ctypes.c_uint32),
+        ("source", ctypes.c_int),
+        ("faces_found", ctypes.c_uint32),
+        ("face_box", ctypes.c_double * 4),
+        ("has_landmarks", ctypes.c_int),
+        ("landmarks", SkdPoint * SKD_LANDMARK_COUNT),
+        ("labels", ctypes.POINTER(ctypes.c_uint8)),
+        ("zone_pixels", ctypes.c_uint64 * SKD_ZONE_COUNT),
+    ]
+
+
 class SkdTransform(ctypes.Structure):
     _fields_ = [(n, ctypes.c_double)
                 for n in ("dx", "dy", "rotation_deg", "scale", "confidence")]
@@ -155,6 +177,8 @@ STRUCTS = {
     "skd_pore": SkdPore,
     "skd_metrics": SkdMetrics,
     "skd_analysis": SkdAnalysis,
+    "skd_point": SkdPoint,
+    "skd_zones": SkdZones,
     "skd_transform": SkdTransform,
     "skd_change": SkdChange,
     "skd_comparison": SkdComparison,
@@ -190,6 +214,20 @@ _PROTOTYPES = {
     "skd_metric_unit": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_verdict_name": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_export_sql": (ctypes.c_char_p, [ctypes.c_int]),
+    "skd_zone_name": (ctypes.c_char_p, [ctypes.c_int]),
+    "skd_zones_detect": (ctypes.c_int, [_ctx_p, _img_p,
+                                        ctypes.POINTER(ctypes.POINTER(SkdZones))]),
+    "skd_landmarks_load_json": (ctypes.c_int, [_ctx_p, ctypes.c_char_p,
+                                               ctypes.POINTER(SkdPoint)]),
+    "skd_zones_from_landmarks": (ctypes.c_int, [
+        _ctx_p, ctypes.c_uint32, ctypes.c_uint32, ctypes.POINTER(SkdPoint),
+        ctypes.POINTER(ctypes.POINTER(SkdZones))]),
+    "skd_zones_from_labels": (ctypes.c_int, [
+        _ctx_p, _img_p, ctypes.POINTER(ctypes.POINTER(SkdZones))]),
+    "skd_zones_free": (None, [ctypes.POINTER(SkdZones)]),
+    "skd_zone_metrics": (ctypes.c_int, [_ctx_p, _an_p, _img_p,
+                                        ctypes.POINTER(SkdZones), ctypes.c_int,
+                                        ctypes.POINTER(SkdMetrics)]),
     "skd_export_table_name": (ctypes.c_char_p, [ctypes.c_int]),
 }
 

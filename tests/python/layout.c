@@ -94,6 +94,21 @@ int main(void)
     OFF(skd_analysis, a_star);
     OFF(skd_analysis, colour);
 
+    SIZE(skd_point);
+    OFF(skd_point, x);
+    OFF(skd_point, y);
+
+    SIZE(skd_zones);
+    OFF(skd_zones, width);
+    OFF(skd_zones, height);
+    OFF(skd_zones, source);
+    OFF(skd_zones, faces_found);
+    OFF(skd_zones, face_box);
+    OFF(skd_zones, has_landmarks);
+    OFF(skd_zones, landmarks);
+    OFF(skd_zones, labels);
+    OFF(skd_zones, zone_pixels);
+
     SIZE(skd_transform);
     OFF(skd_transform, dx);
     OFF(skd_transform, dy);

@@ -181,3 +181,46 @@ def test_threads_give_the_same_records_and_release_the_gil(small_photo,
     t0, t1 = span[0] + 0.02, span[1] - 0.02
     awake = sum(t0 < s < t1 for s in stamps)
     assert awake >= 3, (awake, t1 - t0)
+
+
+FACE = [(100, 150), (102, 175), (106, 200), (112, 225), (122, 250), (138, 272),
+        (158, 288), (178, 297), (200, 300), (222, 297), (242, 288), (262, 272),
+        (278, 250), (288, 225), (294, 200), (298, 175), (300, 150), (120, 125),
+        (135, 118), (150, 116), (165, 118), (180, 122), (220, 122), (235, 118),
+        (250, 116), (265, 118), (280, 125), (200, 150), (200, 165), (200, 180),
+        (200, 195), (185, 205), (192, 208), (200, 210), (208, 208), (215, 205),
+        (140, 150), (150, 144), (162, 144), (172, 150), (162, 155), (150, 155),
+        (228, 150), (238, 144), (250, 144), (260, 150), (250, 155), (238, 155),
+        (172, 240), (182, 233), (192, 230), (200, 232), (208, 230), (218, 233),
+        (228, 240), (218, 248), (208, 251), (200, 252), (192, 251), (182, 248),
+        (176, 240), (192, 237), (200, 238), (208, 237), (224, 240), (208, 243),
+        (200, 244), (192, 243)]
+
+
+def test_zones_equal_cli(cli, scratch):
+    # The hand-drawn frontal face of tests/cli/test_zones.sh on a synthetic
+    # 400x400 skin: the landmarks route (no dlib needed), and the label
+    # image it writes read back through the labels route.
+    import json
+    skin = scratch / "zones-skin.png"
+    subprocess.run([str(cli), "synth", str(skin), "--width", "400",
+                    "--height", "400", "--seed", "3", "-q"], check=True)
+    face = scratch / "face.json"
+    face.write_text(json.dumps({"tool": "hand", "landmarks": {
+        f"p{i}": list(p) for i, p in enumerate(FACE)}}))
+    labels = scratch / "zones.png"
+    doc = run_json([cli, "analyze", skin, "--px-per-mm", "20", "--landmarks",
+                    face, "--zones-out", labels, "--json"])
+    rec = skindiff.analyze(skin, px_per_mm=20, landmarks=face, planes=True)
+    same_record(dict(rec), doc["images"][0])
+    assert rec["zone_source"] == "landmarks"
+    assert set(rec["zones"]) == {"whole", "forehead", "nose", "left_cheek",
+                                 "right_cheek", "chin"}
+    assert rec.zone_labels.shape == (400, 400)
+    assert rec.zone_labels.dtype == np.uint8
+    doc = run_json([cli, "analyze", skin, "--px-per-mm", "20", "--zones",
+                    labels, "--json"])
+    rec = skindiff.analyze(skin, px_per_mm=20, zones=labels)
+    same_record(dict(rec), doc["images"][0])
+    with pytest.raises(skindiff.InvalidArgumentError):
+        skindiff.analyze(skin, landmarks=face, zones=labels)
