@@ -108,6 +108,42 @@ typedef enum skd_option {
      * gone wrong). Both make the patch neutral; they differ on other
      * colours. */
     SKD_OPT_WHITE_REF_METHOD = 20,
+    /* Comparing sessions: colour calibration, acquisition check, counts
+     * (docs/comparing.md, "Same skin, different day"). */
+    SKD_OPT_FLOOR_A_UNCAL = 25,     /* a* floor without white refs, default 2.0 */
+    SKD_OPT_FLOOR_EI_UNCAL = 26,    /* EI floor without white refs, default 3.0 */
+    SKD_OPT_MAX_RESIDUAL = 27,      /* median per-tile residual to accept a
+                                       registration, px, default 1.0 */
+    SKD_OPT_MAX_TILE_SHIFT = 28,    /* a tile with a larger residual is left
+                                       out of the interval, px, default 2.0 */
+    SKD_OPT_MAX_EXPOSURE_PCT = 29,  /* |luminance change| of the common skin
+                                       above which texture and pore verdicts
+                                       are inconclusive, %, default 20 */
+    SKD_OPT_MAX_LIGHT_B = 30,       /* |b* change| of the common skin (no
+                                       white refs) above which a* and EI
+                                       verdicts are inconclusive, default 1.5 */
+    SKD_OPT_MAX_SHARPNESS_PCT = 31, /* |sharpness ratio - 1| above which
+                                       texture and pore verdicts are
+                                       inconclusive, %, default 25 */
+    SKD_OPT_MIN_PORES = 32,         /* pores needed in each photo's common
+                                       region for a pore verdict, default 30 */
+    SKD_OPT_ACQ_CHECK = 33,         /* 1 (default): the acquisition check
+                                       may make verdicts inconclusive; 0: it
+                                       is only reported */
+    /* Registration restricted to a rectangle of the before photo (pixels;
+     * width or height 0: the whole photo), for faces that move non-rigidly:
+     * choose a part that moved as one piece. */
+    SKD_OPT_ALIGN_ROI_X = 34,
+    SKD_OPT_ALIGN_ROI_Y = 35,
+    SKD_OPT_ALIGN_ROI_W = 36,
+    SKD_OPT_ALIGN_ROI_H = 37,
+    SKD_OPT_FLOOR_SOURCE = 38,      /* where the floor options came from, for
+                                       skd_change.floor_source: 0 booth
+                                       defaults, 1 a floors file (skindiff
+                                       repeatability) */
+    SKD_OPT_MAX_LIGHT_REF = 39,     /* |a*| or |b*| change of the white
+                                       references above which a* and EI
+                                       verdicts are inconclusive, default 0.5 */
     /* facial zones (docs/zones.md) */
     SKD_OPT_FACE_PIXELS = 40,    /* face detection image size, pixels; the
                                     photo is reduced by an integer factor
@@ -229,7 +265,9 @@ typedef struct skd_region_spec {
      * photo's linear colour is adapted (Bradford) so that the patch's mean
      * is neutral D65 at its own luminance, before any plane is made
      * (appended in 0.3; w == 0 means none). A patch that is clipped, too
-     * dark, too small or not uniform is refused: SKD_E_WHITE_REF. */
+     * dark, too small or not uniform is refused: SKD_E_WHITE_REF.
+     * In a comparison, white references in both photos make the colour
+     * "calibrated" (a* and EI judged against the calibrated floors). */
     skd_roi white_ref;
 } skd_region_spec;
 
@@ -372,7 +410,9 @@ SKD_API void skd_metric_format(char *buf, size_t n, skd_metric_id m, double v,
 typedef enum skd_verdict {
     SKD_NO_SIGNIFICANT_CHANGE = 0,
     SKD_IMPROVED = 1,
-    SKD_WORSENED = 2
+    SKD_WORSENED = 2,
+    SKD_INCONCLUSIVE = 3 /* the photos differ in more than the skin: see
+                            skd_change.reason */
 } skd_verdict;
 
 SKD_API const char *skd_verdict_name(skd_verdict v);
@@ -384,7 +424,43 @@ typedef struct skd_change {
     double ci_low, ci_high;   /* 95% bootstrap interval of the change */
     double noise_floor;       /* in the metric's unit */
     skd_verdict verdict;
+    /* Why the verdict is inconclusive, in plain words ("the after photo is
+     * 32% darker"); "" otherwise. */
+    char reason[160];
+    /* Which floor judged it, a static string: "booth defaults",
+     * "uncalibrated colour". */
+    const char *floor_source;
 } skd_change;
+
+/* What else differs between the two photos (docs/comparing.md,
+ * "Acquisition check"). Changes are after - before. */
+enum {
+    SKD_ACQ_EXPOSURE = 1u << 0,  /* luminance changed past the limit */
+    SKD_ACQ_LIGHT = 1u << 1,     /* colour of the light changed */
+    SKD_ACQ_SHARPNESS = 1u << 2, /* focus / blur changed */
+    SKD_ACQ_MOVED = 1u << 3      /* median tile residual past the limit */
+};
+
+typedef struct skd_acquisition {
+    double exposure_pct;       /* 100 (mean Y after / mean Y before - 1) of
+                                  the common skin, linear luminance */
+    double dL, da, db;         /* mean CIELAB of the common skin */
+    int colour_calibrated;     /* white references in both photos */
+    double neutral_dL, neutral_da, neutral_db; /* of the white refs, as
+                                  decoded (NaN without refs in both) */
+    double sharpness_before, sharpness_after; /* high- to mid-band power of
+                                  the texture plane over the common skin */
+    double sharpness_ratio;    /* after / before */
+    double region_share_before, region_share_after; /* share of each frame
+                                  in the common region */
+    double residual_median_px; /* median per-tile local shift left after
+                                  the global transform (NaN: not measured) */
+    double residual_max_px;
+    uint32_t tiles_measured;   /* tiles whose residual was measured */
+    uint32_t tiles_dropped;    /* left out of the intervals: residual above
+                                  SKD_OPT_MAX_TILE_SHIFT */
+    unsigned flags;            /* SKD_ACQ_* limits exceeded */
+} skd_acquisition;
 
 typedef struct skd_comparison {
     skd_transform transform;
@@ -402,11 +478,17 @@ typedef struct skd_comparison {
     skd_analysis *after;
     uint8_t *common_before; /* before-photo mask of the common region */
     uint8_t *common_after;  /* after-photo mask of the common region */
+    skd_acquisition acquisition;
+    /* Per-tile residual (px), tiles_x*tiles_y, NaN where not measured. */
+    float *tile_residual;
 } skd_comparison;
 
 /* Register, restrict to the common region, tile, bootstrap and judge.
  * Fails with SKD_E_ALIGN when registration confidence is below
- * SKD_OPT_MIN_CONFIDENCE (unless SKD_OPT_ASSUME_ALIGNED). Specs may be NULL. */
+ * SKD_OPT_MIN_CONFIDENCE or the median per-tile residual is not below
+ * SKD_OPT_MAX_RESIDUAL (unless SKD_OPT_ASSUME_ALIGNED: then a large
+ * residual makes every verdict inconclusive). Specs may be NULL; their
+ * white_ref members calibrate the colour when both are set. */
 SKD_API int skd_compare(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *before_spec,
                         const skd_image *after,

@@ -58,6 +58,21 @@ OPTIONS = {
     "min_confidence": 15,
     "fft_measure": 16,
     "white_ref_method": 20,
+    "floor_a_uncal": 25,
+    "floor_ei_uncal": 26,
+    "max_residual": 27,
+    "max_tile_shift": 28,
+    "max_exposure_pct": 29,
+    "max_light_b": 30,
+    "max_sharpness_pct": 31,
+    "min_pores": 32,
+    "acquisition_check": 33,
+    "align_roi_x": 34,
+    "align_roi_y": 35,
+    "align_roi_w": 36,
+    "align_roi_h": 37,
+    "floor_source": 38,
+    "max_light_ref": 39,
 }
 # The CLI's spellings of the same options (compare --floor-a, --bootstrap).
 _ALIASES = {"floor_a": "floor_a_mean", "floor_ei": "floor_erythema",
@@ -396,7 +411,21 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
                  "unit": _LIB.skd_metric_unit(i).decode()}
         entry.update((f, _num(getattr(ch, f))) for f in _CHANGE_FIELDS)
         entry["verdict"] = _LIB.skd_verdict_name(ch.verdict).decode()
+        entry["reason"] = ch.reason.decode()
+        entry["floor_source"] = (ch.floor_source or b"").decode()
         metrics[_LIB.skd_metric_key(i).decode()] = entry
+    q = c.acquisition
+    acquisition = {"colour_calibrated": bool(q.colour_calibrated)}
+    acquisition.update((f, _num(getattr(q, f))) for f in (
+        "exposure_pct", "dL", "da", "db", "neutral_dL", "neutral_da",
+        "neutral_db", "sharpness_before", "sharpness_after", "sharpness_ratio",
+        "region_share_before", "region_share_after", "residual_median_px",
+        "residual_max_px"))
+    acquisition["tiles_measured"] = q.tiles_measured
+    acquisition["tiles_dropped"] = q.tiles_dropped
+    acquisition["limits_exceeded"] = [
+        name for k, name in enumerate(("exposure", "light", "sharpness", "moved"))
+        if q.flags & (1 << k)]
     notes = []
     if c.tiles_used < 2:
         notes.append("fewer than 2 tiles covered in both photos: no interval, "
@@ -420,7 +449,12 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
                        "pores_pct": opt("floor_pores"),
                        "a": opt("floor_a_mean"),
                        "erythema": opt("floor_erythema"),
-                       "red_area_points": opt("floor_red_area")},
+                       "red_area_points": opt("floor_red_area"),
+                       "a_uncalibrated": opt("floor_a_uncal"),
+                       "erythema_uncalibrated": opt("floor_ei_uncal"),
+                       "source": "floors file" if opt("floor_source") == 1 else
+                       "booth defaults" if q.colour_calibrated else
+                       "booth defaults; a* and EI uncalibrated colour"},
             "threads": int(opt("threads")),
         },
         before=_photo_record(before, mask_before, roi, c.before.contents,
@@ -434,6 +468,7 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         tiles={"tile_mm": opt("tile_mm"), "tile_px": _num(c.tile_px),
                "x": c.tiles_x, "y": c.tiles_y, "used": c.tiles_used},
         metrics=metrics,
+        acquisition=acquisition,
         notes=notes,
     )
 

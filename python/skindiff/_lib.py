@@ -142,6 +142,31 @@ class SkdChange(ctypes.Structure):
         ("ci_high", ctypes.c_double),
         ("noise_floor", ctypes.c_double),
         ("verdict", ctypes.c_int),
+        ("reason", ctypes.c_char * 160),
+        ("floor_source", ctypes.c_char_p),
+    ]
+
+
+class SkdAcquisition(ctypes.Structure):
+    _fields_ = [
+        ("exposure_pct", ctypes.c_double),
+        ("dL", ctypes.c_double),
+        ("da", ctypes.c_double),
+        ("db", ctypes.c_double),
+        ("colour_calibrated", ctypes.c_int),
+        ("neutral_dL", ctypes.c_double),
+        ("neutral_da", ctypes.c_double),
+        ("neutral_db", ctypes.c_double),
+        ("sharpness_before", ctypes.c_double),
+        ("sharpness_after", ctypes.c_double),
+        ("sharpness_ratio", ctypes.c_double),
+        ("region_share_before", ctypes.c_double),
+        ("region_share_after", ctypes.c_double),
+        ("residual_median_px", ctypes.c_double),
+        ("residual_max_px", ctypes.c_double),
+        ("tiles_measured", ctypes.c_uint32),
+        ("tiles_dropped", ctypes.c_uint32),
+        ("flags", ctypes.c_uint),
     ]
 
 
@@ -164,6 +189,8 @@ class SkdComparison(ctypes.Structure):
         ("after", ctypes.POINTER(SkdAnalysis)),
         ("common_before", ctypes.POINTER(ctypes.c_uint8)),
         ("common_after", ctypes.POINTER(ctypes.c_uint8)),
+        ("acquisition", SkdAcquisition),
+        ("tile_residual", ctypes.POINTER(ctypes.c_float)),
     ]
 
 
@@ -181,6 +208,7 @@ STRUCTS = {
     "skd_zones": SkdZones,
     "skd_transform": SkdTransform,
     "skd_change": SkdChange,
+    "skd_acquisition": SkdAcquisition,
     "skd_comparison": SkdComparison,
 }
 

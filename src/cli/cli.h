@@ -180,6 +180,11 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
 /* Subcommands. */
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_repeatability(int argc, char **argv);
+/* --floors FILE: the floors of a `skindiff repeatability` file set on ctx
+ * (and SKD_OPT_FLOOR_SOURCE = 1). Returns -1, or an exit code after an
+ * error message. */
+int cli_floors_load(skd_ctx *ctx, const char *path);
 int cmd_batch(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_merge(int argc, char **argv);

@@ -34,6 +34,7 @@ static const char batch_help[] =
     "  --floor-sa P, --floor-pores P   noise floors, % (default 3, 5)\n"
     "  --floor-a-mean A, --floor-erythema E, --floor-red-area P\n"
     "                    noise floors (default 0.5, 1.0, 0.5)\n"
+    "  --floors FILE     floors measured by 'skindiff repeatability'\n"
     "  --min-confidence C  registration confidence needed (0..1)\n"
     "  --assume-aligned  skip registration\n"
     "  --max-pixels N    decode limit (default 100e6)\n\n"
@@ -52,7 +53,7 @@ typedef struct batch_args {
     skd_batch_options o;
     double jobs;
     int quiet, patient;
-    const char *wisdom;
+    const char *wisdom, *floors;
 } batch_args;
 
 /* "K/N" with 1 <= K <= N. */
@@ -92,6 +93,7 @@ static const cli_option batch_options[] = {
     {"--bootstrap", NULL, CLI_SKD, .opt = SKD_OPT_BOOTSTRAP_N},
     {"--seed", NULL, CLI_SKD, .opt = SKD_OPT_SEED},
     {"--tile-mm", NULL, CLI_SKD, .opt = SKD_OPT_TILE_MM},
+    {"--floors", NULL, CLI_STRING, F(floors)},
     {"--floor-sa", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_SA},
     {"--floor-pores", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_PORES},
     {"--floor-a-mean", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_MEAN},
@@ -159,6 +161,8 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, batch_args *a)
         return cli_usage_error("batch", "one archive folder, not '%s' too",
                                args.pos[1]);
     a->o.archive = args.npos ? args.pos[0] : NULL;
+    if (a->floors && (rc = cli_floors_load(ctx, a->floors)) >= 0)
+        return rc;
     a->o.jobs = (unsigned)a->jobs;
     if (!a->o.archive == !a->o.manifest)
         return cli_usage_error("batch", "give an archive folder or --manifest "

@@ -26,8 +26,14 @@ static const char compare_help[] =
     "               themselves (published booth repeatability, 2-6%).\n"
     "  verdict      improved: the whole interval is below zero AND the\n"
     "               change is at least the floor; worsened: likewise above;\n"
-    "               otherwise no significant change. Fewer than 2 usable\n"
-    "               tiles give no interval and no verdict.\n"
+    "               otherwise no significant change; inconclusive (with the\n"
+    "               reason) when the photos differ in more than the skin\n"
+    "               (exposure, light, focus, skin that moved, too few\n"
+    "               pores). Fewer than 2 usable tiles give no interval.\n"
+    "  acquisition  what differs between the photos besides the skin: the\n"
+    "               exposure and colour of the common skin, the white\n"
+    "               references, sharpness, the share of each photo compared\n"
+    "               and the alignment residual. See docs/comparing.md.\n"
     "\n"
     "Options\n"
     "  --px-per-mm X       scale of the photos (default: 20 px/mm, assumed,\n"
@@ -37,8 +43,31 @@ static const char compare_help[] =
     "                      as its photo)\n"
     "  --roi x,y,w,h       rectangle of the BEFORE photo to measure (pixels);\n"
     "                      the after photo follows through the alignment\n"
+    "  --white-ref-before x,y,w,h, --white-ref-after x,y,w,h\n"
+    "                      a neutral patch (grey card) in each photo: with\n"
+    "                      both, colour is calibrated; without, a* and EI are\n"
+    "                      'uncalibrated colour' (floors 2.0 and 3.0)\n"
+    "  --align-roi x,y,w,h align on this rectangle of the BEFORE photo only\n"
+    "                      (a part of the face that moved as one piece)\n"
+    "  --min-confidence C  registration confidence needed, 0..1 (default 0.3)\n"
     "  --assume-aligned    the photos are already aligned: skip registration\n"
-    "  --min-confidence C  registration confidence needed, 0..1 (default 0.15)\n"
+    "  --max-residual P    median tile residual to accept an alignment, px (1)\n"
+    "  --max-tile-shift P  tiles whose residual is larger leave the interval (2)\n"
+    "  --max-exposure P    |exposure change| before texture and pore verdicts\n"
+    "                      are inconclusive, % (20)\n"
+    "  --max-light-b B     |b* change| of the skin, without white references,\n"
+    "                      before a* and EI verdicts are inconclusive (1.5)\n"
+    "  --max-light-ref R   |a*| or |b*| change of the white references before\n"
+    "                      a* and EI verdicts are inconclusive (0.5)\n"
+    "  --max-sharpness P   |sharpness change| before texture and pore\n"
+    "                      verdicts are inconclusive, % (25)\n"
+    "  --min-pores N       pores needed in each photo for a pore verdict (30)\n"
+    "  --acquisition-check 0|1  0: report the check, never act on it (1)\n"
+    "  --floors FILE       noise floors measured by 'skindiff repeatability'\n"
+    "                      (replace the booth defaults and the uncalibrated\n"
+    "                      floors; the output names the floors used)\n"
+    "  --floor-a-uncal A, --floor-ei-uncal E\n"
+    "                      a* and EI floors without white references (2.0, 3.0)\n"
     "  --floor-sa P        noise floor of Sa and Sq, % of before (default 3)\n"
     "  --floor-pores P     pore density, diameter, area, % of before (5)\n"
     "  --floor-a A         a* mean and median, a* units (0.5)\n"
@@ -76,8 +105,8 @@ enum { MARK_SCALE = 1 };
 typedef struct compare_args {
     const char *before, *after;
     const char *mask_before, *mask_after;
-    const char *out, *report;
-    skd_roi roi;
+    const char *out, *report, *floors;
+    skd_roi roi, white_before, white_after, align_roi;
     int format;
     int scale_given;
     cli_zone_request zones;
@@ -105,11 +134,26 @@ static const cli_option compare_options[] = {
     {"--mask-before", NULL, CLI_STRING, F(mask_before)},
     {"--mask-after", NULL, CLI_STRING, F(mask_after)},
     {"--report", NULL, CLI_STRING, F(report)},
+    {"--floors", NULL, CLI_STRING, F(floors)},
     {"-o", NULL, CLI_STRING, F(out)},
     {"--roi", NULL, CLI_ROI, F(roi)},
     {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
     {"--landmarks", NULL, CLI_STRING, F(zones.landmarks)},
     {"--zones", NULL, CLI_STRING, F(zones.labels)},
+    {"--white-ref-before", NULL, CLI_ROI, F(white_before)},
+    {"--white-ref-after", NULL, CLI_ROI, F(white_after)},
+    {"--align-roi", NULL, CLI_ROI, F(align_roi)},
+    {"--max-residual", NULL, CLI_SKD, .opt = SKD_OPT_MAX_RESIDUAL},
+    {"--max-tile-shift", NULL, CLI_SKD, .opt = SKD_OPT_MAX_TILE_SHIFT},
+    {"--max-exposure", NULL, CLI_SKD, .opt = SKD_OPT_MAX_EXPOSURE_PCT},
+    {"--max-light-b", NULL, CLI_SKD, .opt = SKD_OPT_MAX_LIGHT_B},
+    {"--max-sharpness", NULL, CLI_SKD, .opt = SKD_OPT_MAX_SHARPNESS_PCT},
+    {"--max-light-ref", NULL, CLI_SKD, .opt = SKD_OPT_MAX_LIGHT_REF},
+    {"--min-pores", NULL, CLI_SKD, .opt = SKD_OPT_MIN_PORES},
+    {"--acquisition-check", NULL, CLI_SKD, .opt = SKD_OPT_ACQ_CHECK,
+     .flags = CLI_WHOLE},
+    {"--floor-a-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_UNCAL},
+    {"--floor-ei-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_EI_UNCAL},
     {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
     {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
 };
@@ -131,6 +175,8 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
                                "takes BEFORE and AFTER)", args.pos[2]);
     a->before = args.pos[0];
     a->after = args.pos[1];
+    if (a->floors && (rc = cli_floors_load(ctx, a->floors)) >= 0)
+        return rc;
     a->scale_given = (args.seen & MARK_SCALE) != 0;
     return cli_zones_check("compare", &a->zones, 1);
 }
@@ -176,6 +222,41 @@ static void rcell(cli_buf *b, const char *s, int width)
     for (const char *p = s; *p; p++)
         chars += ((unsigned char)*p & 0xC0) != 0x80;
     cli_buf_printf(b, "%*s%s", width > chars ? width - chars : 0, "", s);
+}
+
+/* Which floors judged the verdicts, in words. */
+static const char *floors_source(const skd_ctx *ctx, const skd_comparison *c)
+{
+    if (opt(ctx, SKD_OPT_FLOOR_SOURCE) == 1)
+        return "floors file";
+    return c->acquisition.colour_calibrated
+               ? "booth defaults"
+               : "booth defaults; a* and EI uncalibrated colour";
+}
+
+static void write_acquisition(cli_buf *b, const skd_comparison *c)
+{
+    const skd_acquisition *q = &c->acquisition;
+    cli_buf_printf(b, "\nAcquisition check (after vs before)%s\n",
+                   q->flags ? ": the photos differ in more than the skin" : "");
+    cli_buf_printf(b, "  exposure   %+.1f%% (common skin, linear luminance); "
+                      "skin L* %+.2f a* %+.2f b* %+.2f\n", q->exposure_pct,
+                   q->dL, q->da, q->db);
+    if (q->colour_calibrated)
+        cli_buf_printf(b, "  white refs L* %+.2f a* %+.2f b* %+.2f (as "
+                          "decoded)\n", q->neutral_dL, q->neutral_da,
+                       q->neutral_db);
+    else
+        cli_buf_printf(b, "  white refs none in both photos: colour "
+                          "uncalibrated\n");
+    cli_buf_printf(b, "  sharpness  %.2f -> %.2f (ratio %.2f)\n",
+                   q->sharpness_before, q->sharpness_after, q->sharpness_ratio);
+    cli_buf_printf(b, "  compared   %.0f%% of the before frame, %.0f%% of the "
+                      "after\n", 100 * q->region_share_before,
+                   100 * q->region_share_after);
+    cli_buf_printf(b, "  residual   median %.2f px, largest %.2f px over %u "
+                      "tiles; %u tile(s) left out\n", q->residual_median_px,
+                   q->residual_max_px, q->tiles_measured, q->tiles_dropped);
 }
 
 static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
@@ -230,11 +311,18 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         cell(b, v, 20);
         skd_metric_format(v, sizeof v, m, ch->noise_floor, 0);
         rcell(b, v, 7);
-        cli_buf_printf(b, "  %s\n", skd_verdict_name(ch->verdict));
+        cli_buf_printf(b, "  %s%s\n", skd_verdict_name(ch->verdict),
+                       ch->floor_source &&
+                               !strcmp(ch->floor_source, "uncalibrated colour")
+                           ? " (uncalibrated colour)" : "");
+        if (ch->verdict == SKD_INCONCLUSIVE)
+            cli_buf_printf(b, "%20s  because %s\n", "", ch->reason);
     }
     cli_buf_printf(b, "\nLower is better for every figure. Improved/worsened: "
                       "the 95%% interval excludes zero\nand the change is at "
-                      "least the noise floor (in the figure's unit).\n");
+                      "least the noise floor (in the figure's unit). Floors: "
+                      "%s.\n", floors_source(ctx, c));
+    write_acquisition(b, c);
     if (zc)
         cli_compare_zones_table(b, zc);
 }
@@ -303,7 +391,46 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
     }
     cli_buf_printf(b, ", \"verdict\": ");
     cli_json_str(b, skd_verdict_name(ch->verdict));
+    cli_buf_printf(b, ", \"reason\": ");
+    cli_json_str(b, ch->reason);
+    cli_buf_printf(b, ", \"floor_source\": ");
+    cli_json_str(b, ch->floor_source ? ch->floor_source : "");
     cli_buf_printf(b, "}");
+}
+
+static void json_acquisition(cli_buf *b, const skd_acquisition *q)
+{
+    static const char *const flags[] = {"exposure", "light", "sharpness",
+                                        "moved"};
+    const char *keys[] = {"exposure_pct", "dL", "da", "db", "neutral_dL",
+                          "neutral_da", "neutral_db", "sharpness_before",
+                          "sharpness_after", "sharpness_ratio",
+                          "region_share_before", "region_share_after",
+                          "residual_median_px", "residual_max_px"};
+    const double vals[] = {q->exposure_pct, q->dL, q->da, q->db,
+                           q->neutral_dL, q->neutral_da, q->neutral_db,
+                           q->sharpness_before, q->sharpness_after,
+                           q->sharpness_ratio, q->region_share_before,
+                           q->region_share_after, q->residual_median_px,
+                           q->residual_max_px};
+    int first = 1;
+    cli_buf_printf(b, "{\"colour_calibrated\": %s",
+                   q->colour_calibrated ? "true" : "false");
+    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
+        cli_buf_printf(b, ", ");
+        json_key(b, keys[i]);
+        cli_json_num(b, vals[i]);
+    }
+    cli_buf_printf(b, ", \"tiles_measured\": %u, \"tiles_dropped\": %u, "
+                      "\"limits_exceeded\": [", q->tiles_measured,
+                   q->tiles_dropped);
+    for (unsigned k = 0; k < 4; k++)
+        if (q->flags & (1u << k)) {
+            cli_buf_printf(b, "%s", first ? "" : ", ");
+            cli_json_str(b, flags[k]);
+            first = 0;
+        }
+    cli_buf_printf(b, "]}");
 }
 
 static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
@@ -342,6 +469,12 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_ERYTHEMA));
     cli_buf_printf(b, ", \"red_area_points\": ");
     cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_RED_AREA));
+    cli_buf_printf(b, ", \"a_uncalibrated\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_A_UNCAL));
+    cli_buf_printf(b, ", \"erythema_uncalibrated\": ");
+    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_EI_UNCAL));
+    cli_buf_printf(b, ", \"source\": ");
+    cli_json_str(b, floors_source(ctx, c));
     cli_buf_printf(b, "}, \"threads\": %.0f},\n  \"before\": ",
                    opt(ctx, SKD_OPT_THREADS));
     json_photo(b, a->before, a->mask_before, &a->roi, c->before, source);
@@ -374,7 +507,9 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_buf_printf(b, "  },\n");
     if (zc)
         cli_compare_zones_json(b, zc);
-    cli_buf_printf(b, "  \"notes\": [");
+    cli_buf_printf(b, "  \"acquisition\": ");
+    json_acquisition(b, &c->acquisition);
+    cli_buf_printf(b, ",\n  \"notes\": [");
     if (c->tiles_used < 2)
         cli_buf_printf(b, "\"fewer than 2 tiles covered in both photos: no "
                           "interval, every verdict is no significant "
@@ -399,7 +534,7 @@ static void write_csv(cli_buf *b, const compare_args *a,
 {
     cli_buf_printf(b, "before_file,after_file,metric,label,unit,before,after,"
                       "change,change_pct,ci_low,ci_high,noise_floor,verdict,"
-                      "common_area_cm2,tiles_used%s\n", zc ? ",zone" : "");
+                      "common_area_cm2,tiles_used%s,floor_source,reason\n", zc ? ",zone" : "");
     for (int i = 0; i < SKD_METRIC_COUNT; i++) {
         skd_metric_id m = (skd_metric_id)i;
         const skd_change *ch = &c->change[i];
@@ -417,7 +552,11 @@ static void write_csv(cli_buf *b, const compare_args *a,
         csv_num(b, ch->noise_floor);
         cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
         csv_num(b, c->common_area_cm2);
-        cli_buf_printf(b, ",%u%s\n", c->tiles_used, zc ? ",whole" : "");
+        cli_buf_printf(b, ",%u%s,", c->tiles_used, zc ? ",whole" : "");
+        cli_csv_field(b, ch->floor_source ? ch->floor_source : "");
+        cli_buf_printf(b, ",");
+        cli_csv_field(b, ch->reason);
+        cli_buf_printf(b, "\n");
     }
     if (zc)
         cli_compare_zones_csv(b, a->before, a->after, zc);
@@ -433,8 +572,12 @@ static int report_failure(skd_ctx *ctx, int st)
             cli_error("%s", msg);
         else
             cli_error("cannot align: %s", *msg ? msg : skd_strerror(st));
-        fprintf(stderr, "If the photos are already aligned (same framing), "
-                        "run again with --assume-aligned.\n");
+        fprintf(stderr, "If the face moved between the photos, align on a "
+                        "part that moved as one piece\n(--align-roi x,y,w,h "
+                        "of the before photo). If they show the same skin "
+                        "but\nmatch weakly, lower --min-confidence (default "
+                        "0.3). Only if they are already\naligned (same "
+                        "framing), run again with --assume-aligned.\n");
         return CLI_EXIT_ALIGN;
     }
     return cli_fail_status(ctx, st);
@@ -466,7 +609,15 @@ static int run(skd_ctx *ctx, const compare_args *a)
     }
     sb.mask = mb;
     sb.roi = a->roi;
+    sb.white_ref = a->white_before;
     sa.mask = ma;
+    sa.white_ref = a->white_after;
+    if (a->align_roi.w && a->align_roi.h) {
+        skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_X, a->align_roi.x);
+        skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_Y, a->align_roi.y);
+        skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_W, a->align_roi.w);
+        skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_H, a->align_roi.h);
+    }
     st = skd_compare(ctx, before, &sb, after, &sa, &c);
     if (st != SKD_OK) {
         code = report_failure(ctx, st);

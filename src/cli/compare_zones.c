@@ -177,7 +177,7 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
             csv_num(b, c->noise_floor);
             cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
             csv_num(b, ch->area_cm2);
-            cli_buf_printf(b, ",%u,%s\n", ch->tiles_used,
+            cli_buf_printf(b, ",%u,%s,,\n", ch->tiles_used,
                            skd_zone_name((skd_zone)z));
         }
     }

@@ -17,6 +17,8 @@ static const command commands[] = {
     {"merge", cmd_merge, "merge shard databases into one"},
     {"info", cmd_info, "show what the decoder sees in image files"},
     {"synth", cmd_synth, "render synthetic skin with known ground truth"},
+    {"repeatability", cmd_repeatability,
+     "noise floors from repeat shots of the same skin"},
 };
 
 static void usage(FILE *f)
@@ -26,7 +28,7 @@ static void usage(FILE *f)
             "Usage: skindiff COMMAND [OPTIONS] ...\n\nCommands:\n",
             skd_version_string());
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-9s %s\n", commands[i].name, commands[i].summary);
+        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'skindiff COMMAND --help' for the options of a command.\n"
                "Units: lengths mm, areas cm^2, colour CIELAB (D65), texture and "
                "pore strength\nin percent contrast. Lower is better for every "

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "../core/select.h"
 #include "../metrics/metrics.h"
 #include "compare.h"
 
@@ -11,7 +12,19 @@
 typedef struct comparison_box {
     skd_comparison pub; /* first, so a skd_comparison * is a box * */
     skd_allocator alloc;
+    skd_roi white_ref[2]; /* before, after; w == 0: none */
 } comparison_box;
+
+void skd_compare_set_white_refs(skd_comparison *c, const skd_roi *before,
+                                const skd_roi *after)
+{
+    comparison_box *box = (comparison_box *)c;
+    memset(box->white_ref, 0, sizeof box->white_ref);
+    if (before)
+        box->white_ref[0] = *before;
+    if (after)
+        box->white_ref[1] = *after;
+}
 
 void skd_comparison_free(skd_comparison *c)
 {
@@ -26,7 +39,45 @@ void skd_comparison_free(skd_comparison *c)
         box->alloc.free_fn(box->alloc.opaque, c->common_before);
     if (c->common_after)
         box->alloc.free_fn(box->alloc.opaque, c->common_after);
+    if (c->tile_residual)
+        box->alloc.free_fn(box->alloc.opaque, c->tile_residual);
     box->alloc.free_fn(box->alloc.opaque, box);
+}
+
+/* Registration on a rectangle of the before photo (SKD_OPT_ALIGN_ROI_*):
+ * the after photo is registered onto a copy of that part, and the shift
+ * is carried back to the whole photo's frame (the transform is centred on
+ * each photo's middle). */
+static int register_part(skd_ctx *ctx, const skd_image *before,
+                         const skd_image *after, skd_transform *t)
+{
+    uint32_t x0 = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_X);
+    uint32_t y0 = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_Y);
+    uint32_t w = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_W);
+    uint32_t h = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_H);
+    skd_image *part = NULL;
+    int st;
+    if (w == 0 || h == 0)
+        return skd_register(ctx, before, after, t);
+    if (x0 >= before->width || y0 >= before->height ||
+        w > before->width - x0 || h > before->height - y0)
+        return skd_fail(ctx, SKD_E_INVALID, "align ROI %ux%u+%u+%u is not "
+                        "inside the %ux%u before photo", w, h, x0, y0,
+                        before->width, before->height);
+    st = skd_image_create(ctx, w, h, &part);
+    if (st != SKD_OK)
+        return st;
+    for (uint32_t y = 0; y < h; y++)
+        memcpy(part->rgb + (size_t)y * w * 3,
+               before->rgb + ((size_t)(y0 + y) * before->width + x0) * 3,
+               (size_t)w * 3 * sizeof *part->rgb);
+    st = skd_register(ctx, part, after, t);
+    skd_image_free(part);
+    if (st == SKD_OK) {
+        t->dx += x0 + (w - 1.0) / 2.0 - (before->width - 1.0) / 2.0;
+        t->dy += y0 + (h - 1.0) / 2.0 - (before->height - 1.0) / 2.0;
+    }
+    return st;
 }
 
 static int find_transform(skd_ctx *ctx, const skd_image *before,
@@ -42,7 +93,7 @@ static int find_transform(skd_ctx *ctx, const skd_image *before,
         t->confidence = 1;
         return SKD_OK;
     }
-    st = skd_register(ctx, before, after, t);
+    st = register_part(ctx, before, after, t);
     if (st != SKD_OK)
         return st;
     if (!(t->confidence >= min_conf))
@@ -117,6 +168,58 @@ static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
     return SKD_OK;
 }
 
+/* Per-tile residuals; tiles whose residual is above the limit leave the
+ * grid (they compare skin that moved). A registered pair whose median
+ * residual is not below SKD_OPT_MAX_RESIDUAL is refused; assumed aligned,
+ * the acquisition check reports it. */
+static int residuals(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
+                     skd_tile_grid *g)
+{
+    skd_acquisition *q = &c->acquisition;
+    double drop = skd_opt(ctx, SKD_OPT_MAX_TILE_SHIFT);
+    float *sorted;
+    size_t n = 0;
+    int st;
+    c->tile_residual = skd_malloc_array(ctx, g->n_tiles ? g->n_tiles : 1,
+                                        sizeof *c->tile_residual);
+    sorted = skd_malloc_array(ctx, g->n_tiles ? g->n_tiles : 1, sizeof *sorted);
+    if (!c->tile_residual || !sorted) {
+        skd_dealloc(ctx, sorted);
+        return SKD_E_NOMEM;
+    }
+    st = skd_tile_residuals(ctx, c->before, c->after, a2b, g, c->tile_residual);
+    q->residual_median_px = q->residual_max_px = NAN;
+    q->tiles_dropped = 0;
+    for (size_t t = 0; t < g->n_tiles && st == SKD_OK; t++) {
+        float r = c->tile_residual[t];
+        if (isnan(r))
+            continue;
+        sorted[n++] = r;
+        if (!(r <= drop)) {
+            g->used[t] = 0;
+            g->n_used--;
+            q->tiles_dropped++;
+        }
+    }
+    q->tiles_measured = (uint32_t)n;
+    if (n > 0) {
+        q->residual_median_px = skd_median_float(sorted, n);
+        q->residual_max_px = sorted[0];
+        for (size_t i = 1; i < n; i++)
+            if (sorted[i] > q->residual_max_px)
+                q->residual_max_px = sorted[i];
+    }
+    skd_dealloc(ctx, sorted);
+    if (st == SKD_OK && skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) == 0 && n > 0 &&
+        !(q->residual_median_px < skd_opt(ctx, SKD_OPT_MAX_RESIDUAL)))
+        st = skd_fail(ctx, SKD_E_ALIGN,
+                      "cannot align: the skin moved between the photos (after "
+                      "the best similarity transform, 5 mm patches are still "
+                      "%.1f px apart, median; the limit is %.1f px)",
+                      q->residual_median_px, skd_opt(ctx, SKD_OPT_MAX_RESIDUAL));
+    return st;
+}
+
 /* Tiles, paired differences, intervals and verdicts. */
 static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
                          const skd_photo_samples photo[2],
@@ -133,8 +236,12 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
                              c->common_before, b->width, b->height,
                              c->common_after, a->width, a->height, a2b,
                              c->transform.scale, &g);
-    if (st != SKD_OK)
+    if (st == SKD_OK)
+        st = residuals(ctx, c, a2b, &g);
+    if (st != SKD_OK) {
+        skd_tile_grid_free(ctx, &g);
         return st;
+    }
     c->tiles_x = g.tiles_x;
     c->tiles_y = g.tiles_y;
     c->tile_px = g.tile_px;
@@ -156,9 +263,25 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
         st = skd_bootstrap_interval(ctx, diff + m, g.n_used, SKD_METRIC_COUNT,
                                     va - vb, n_boot, skd_metric_seed(seed, id),
                                     &lo, &hi);
-        if (st == SKD_OK)
-            skd_change_fill(&c->change[m], vb, va, lo, hi,
-                            skd_noise_floor(ctx, id, vb));
+        if (st == SKD_OK) {
+            const char *source;
+            double floor = skd_noise_floor(ctx, id, vb,
+                                           c->acquisition.colour_calibrated,
+                                           &source);
+            skd_change *ch = &c->change[m];
+            ch->change = va - vb;
+            ch->ci_low = lo;
+            ch->ci_high = hi;
+            if (id == SKD_METRIC_PORE_DENSITY)
+                skd_pore_poisson_widen(ch, mb, ma);
+            skd_change_fill(ch, vb, va, ch->ci_low, ch->ci_high, floor);
+            ch->floor_source = source;
+            ch->reason[0] = '\0';
+        }
+    }
+    if (st == SKD_OK) {
+        skd_pore_count_judge(ctx, c, mb, ma);
+        skd_acquisition_judge(ctx, c);
     }
     skd_dealloc(ctx, diff);
     skd_tile_grid_free(ctx, &g);
@@ -211,8 +334,13 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
     if (st == SKD_OK)
         st = skd_region_figures(ctx, a, &photo[1], c->common_after, NAN, &ma,
                                 NULL);
-    if (st == SKD_OK)
+    if (st == SKD_OK) {
+        const comparison_box *box = (const comparison_box *)c;
+        skd_acquisition_measure(c, before, after, &box->white_ref[0],
+                                &box->white_ref[1], lut[0], lut[1],
+                                &c->acquisition);
         st = judge_changes(ctx, c, &a2b, photo, &mb, &ma);
+    }
     skd_colour_lut_free(ctx, lut[0]);
     skd_colour_lut_free(ctx, lut[1]);
     return st;
@@ -242,6 +370,8 @@ int skd_compare(skd_ctx *ctx, const skd_image *before,
     c = skd_comparison_new(ctx);
     if (!c)
         return SKD_E_NOMEM;
+    skd_compare_set_white_refs(c, before_spec ? &before_spec->white_ref : NULL,
+                               after_spec ? &after_spec->white_ref : NULL);
     st = find_transform(ctx, before, after, &c->transform);
     if (st == SKD_OK)
         st = skd_compare_analyze(ctx, before, before_spec, after, after_spec,

@@ -146,8 +146,11 @@ int skd_bootstrap_interval(skd_ctx *ctx, const double *d, size_t n,
 uint64_t skd_metric_seed(uint64_t seed, skd_metric_id m);
 
 /* Noise floor of metric m, in its unit, from the context's options and the
- * before figure (relative floors are a percentage of |before|). */
-double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before);
+ * before figure (relative floors are a percentage of |before|); a* and EI
+ * take the uncalibrated floors unless calibrated. *source (may be NULL)
+ * names the floors used. */
+double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before,
+                       int calibrated, const char **source);
 
 /* improved: hi < 0 and change <= -floor; worsened: lo > 0 and
  * change >= floor; anything else (NaN included): no significant change. */
@@ -156,6 +159,37 @@ skd_verdict skd_judge(double change, double lo, double hi, double floor);
 /* Fill one skd_change from the two figures, the interval and the floor. */
 void skd_change_fill(skd_change *c, double before, double after, double lo,
                      double hi, double floor);
+
+/* ---- registration residual, acquisition check, counts ------------------ */
+
+/* Per used tile of g, the local shift (before pixels) left between the
+ * texture planes of b and a once a2b is applied, by phase correlation over
+ * a window of about a tile centred on the tile (residual.c); residual has
+ * g->n_tiles entries, NaN for tiles not used. */
+int skd_tile_residuals(skd_ctx *ctx, const skd_analysis *b,
+                       const skd_analysis *a, const skd_frame_map *a2b,
+                       const skd_tile_grid *g, float *residual);
+
+/* Fills the measured part of c->acquisition (not the residual, not the
+ * flags) from the common masks, the analyses and the photos, each photo's
+ * colour through its own conversion lut_b / lut_a (profile and white
+ * reference: what is left of a light difference after the correction);
+ * ref_b / ref_a are the white references (NULL or w == 0: none). */
+void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
+                             const skd_image *after, const skd_roi *ref_b,
+                             const skd_roi *ref_a, const skd_colour_lut *lut_b,
+                             const skd_colour_lut *lut_a, skd_acquisition *q);
+/* Sets c->acquisition.flags from the limits (SKD_OPT_MAX_*) and, unless
+ * SKD_OPT_ACQ_CHECK is 0, makes the affected verdicts inconclusive with
+ * their reasons. */
+void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c);
+/* Pore verdicts inconclusive when either common region has fewer than
+ * SKD_OPT_MIN_PORES pores. */
+void skd_pore_count_judge(const skd_ctx *ctx, skd_comparison *c,
+                          const skd_metrics *mb, const skd_metrics *ma);
+/* The pore density interval widened by the counts' Poisson uncertainty. */
+void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,
+                            const skd_metrics *ma);
 
 /* ---- the whole comparison -------------------------------------------- */
 
@@ -172,9 +206,13 @@ int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *aspec, skd_comparison *c);
 
 /* Steps 3-8 of skd_compare once c->transform, c->before and c->after are
- * set: common region, figures, tiles, intervals, verdicts. before and
- * after are the photos the analyses were made from (the erythema values
- * are read from their samples). */
+ * set: common region, figures, tiles, residuals, intervals, verdicts and
+ * the acquisition check. before and after are the photos the analyses were
+ * made from (the erythema values are read from their samples). The white
+ * references are those skd_compare_set_white_refs gave (none by
+ * default). */
+void skd_compare_set_white_refs(skd_comparison *c, const skd_roi *before,
+                                const skd_roi *after);
 int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
                          const skd_image *before, const skd_image *after);
 

@@ -65,6 +65,7 @@ const char *skd_verdict_name(skd_verdict v)
     case SKD_IMPROVED: return "improved";
     case SKD_WORSENED: return "worsened";
     case SKD_NO_SIGNIFICANT_CHANGE: return "no significant change";
+    case SKD_INCONCLUSIVE: return "inconclusive";
     }
     return "unknown";
 }

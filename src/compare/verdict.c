@@ -4,8 +4,25 @@
 
 #include "compare.h"
 
-double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before)
+#define SOURCE_BOOTH "booth defaults"
+#define SOURCE_UNCAL "uncalibrated colour"
+#define SOURCE_FILE "floors file"
+
+double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before,
+                       int calibrated, const char **source)
 {
+    int colour = m == SKD_METRIC_A_MEAN || m == SKD_METRIC_A_MEDIAN ||
+                 m == SKD_METRIC_ERYTHEMA;
+    if (source)
+        *source = skd_opt(ctx, SKD_OPT_FLOOR_SOURCE) == 1
+                      ? SOURCE_FILE
+                      : colour && !calibrated ? SOURCE_UNCAL : SOURCE_BOOTH;
+    /* Without white references in both photos, a white-balance shift moves
+     * a* and EI by about 1 (a 3% red/green gain change: EI 1.3, a* 1): the
+     * uncalibrated floors keep that out of the verdicts. */
+    if (colour && !calibrated)
+        return skd_opt(ctx, m == SKD_METRIC_ERYTHEMA ? SKD_OPT_FLOOR_EI_UNCAL
+                                                     : SKD_OPT_FLOOR_A_UNCAL);
     switch (m) {
     case SKD_METRIC_SA:
     case SKD_METRIC_SQ:

@@ -152,6 +152,20 @@ static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                          "line up with the before photo (for viewing only: "
                          "every figure is measured on the original pixels)"
                          "</figcaption></figure></div>\n");
+    /* The alignment check: both photos in one frame, the aligned after
+     * photo shown every other second (CSS only; hover holds it). Skin that
+     * jumps between the two did not line up. */
+    skd_buf_puts(b, "<h2>Alignment check</h2>\n<figure class=\"flick\">");
+    if (st == SKD_OK)
+        st = picture(b, before8, "before photo", wmm, 1);
+    if (st == SKD_OK)
+        st = picture(b, &warped8, "after photo, aligned", wmm, 1);
+    skd_buf_printf(b, "<figcaption>Before and aligned after, alternating "
+                       "every second (hover to hold). What was compared "
+                       "should stay still. Residual after alignment: median "
+                       "%.2f px over %u tiles; %u tile(s) left out.</figcaption>"
+                       "</figure>\n", c->acquisition.residual_median_px,
+                    c->acquisition.tiles_measured, c->acquisition.tiles_dropped);
     skd_rgb8_free(ctx, &warped8);
     return st;
 }
@@ -275,6 +289,32 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         skd_opt(ctx, SKD_OPT_TILE_MM));
 }
 
+/* The acquisition check: what differs between the photos besides the
+ * skin. */
+static void acquisition(skd_buf *b, const skd_comparison *c)
+{
+    const skd_acquisition *q = &c->acquisition;
+    skd_buf_printf(b, "<h2>How the two photos were taken</h2>\n<table "
+                       "class=\"acq\"><tr><td>Exposure</td><td>after %+.0f%% "
+                       "(skin L* %+.1f)</td></tr><tr><td>Colour of the light"
+                       "</td><td>skin a* %+.2f, b* %+.2f", q->exposure_pct,
+                    q->dL, q->da, q->db);
+    if (q->colour_calibrated)
+        skd_buf_printf(b, "; white references a* %+.2f, b* %+.2f",
+                        q->neutral_da, q->neutral_db);
+    else
+        skd_buf_puts(b, "; no white reference in both photos: redness "
+                         "judged against wider (uncalibrated) floors");
+    skd_buf_printf(b, "</td></tr><tr><td>Sharpness</td><td>after/before "
+                       "%.2f</td></tr><tr><td>Compared</td><td>%.0f%% of the "
+                       "before photo, %.0f%% of the after</td></tr><tr><td>"
+                       "Alignment residual</td><td>median %.2f px, largest "
+                       "%.2f px; %u tile(s) left out</td></tr></table>\n",
+                    q->sharpness_ratio, 100 * q->region_share_before,
+                    100 * q->region_share_after, q->residual_median_px,
+                    q->residual_max_px, q->tiles_dropped);
+}
+
 /* zones and zc may be NULL (no zones). */
 static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                  const skd_image *before, const skd_image *after,
@@ -288,6 +328,7 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     skd_report_cards(b, c);
     facts(b, ctx, c);
     notes(b, ctx, c);
+    acquisition(b, c);
     st = skd_rgb8_from_image(ctx, before, PHOTO_MAX_W, &before8);
     if (st == SKD_OK)
         st = photos(b, ctx, c, before, after, &before8);

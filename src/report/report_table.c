@@ -31,8 +31,10 @@ static plain_words words_for(skd_metric_id m)
 
 const char *skd_verdict_class(skd_verdict v)
 {
-    return v == SKD_IMPROVED ? "improved" : v == SKD_WORSENED ? "worsened"
-                                                              : "same";
+    return v == SKD_IMPROVED     ? "improved"
+           : v == SKD_WORSENED   ? "worsened"
+           : v == SKD_INCONCLUSIVE ? "unsure"
+                                 : "same";
 }
 
 void skd_report_value(skd_buf *b, skd_metric_id m, double v, int sign)
@@ -61,9 +63,11 @@ void skd_report_cards(skd_buf *b, const skd_comparison *c)
         const skd_change *ch = &c->change[m];
         plain_words w = words_for(m);
         char pct[32], num[64];
-        const char *say = ch->verdict == SKD_IMPROVED   ? w.better
-                          : ch->verdict == SKD_WORSENED ? w.worse
-                                                        : "No real change";
+        const char *say = ch->verdict == SKD_IMPROVED     ? w.better
+                          : ch->verdict == SKD_WORSENED   ? w.worse
+                          : ch->verdict == SKD_INCONCLUSIVE
+                              ? "Cannot tell: the photos differ"
+                              : "No real change";
         skd_report_percent(pct, sizeof pct, ch->change_pct);
         skd_buf_printf(b, "<div class=\"card %s\"><div class=\"what\">",
                         skd_verdict_class(ch->verdict));
@@ -121,6 +125,11 @@ void skd_report_table(skd_buf *b, const skd_comparison *c)
         skd_report_value(b, m, ch->noise_floor, 0);
         skd_buf_puts(b, "</td><td>");
         verdict_pill(b, ch->verdict);
+        if (ch->reason[0]) {
+            skd_buf_puts(b, "<div class=\"why\">");
+            skd_buf_html(b, ch->reason);
+            skd_buf_puts(b, "</div>");
+        }
         skd_buf_puts(b, "</td></tr>\n");
     }
     skd_buf_puts(b, "</tbody></table>\n");

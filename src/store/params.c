@@ -23,7 +23,11 @@ void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)
              " min_confidence=%.17g; bootstrap_n=%.17g; seed=%.17g;"
              " tile_mm=%.17g; floor_sa=%.17g; floor_pores=%.17g;"
              " floor_a_mean=%.17g; floor_erythema=%.17g;"
-             " floor_red_area=%.17g",
+             " floor_red_area=%.17g; floor_a_uncal=%.17g;"
+             " floor_ei_uncal=%.17g; max_residual=%.17g;"
+             " max_tile_shift=%.17g; max_exposure=%.17g; max_light_b=%.17g;"
+             " max_sharpness=%.17g; min_pores=%.17g; acq_check=%.17g;"
+             " floor_source=%.17g; max_light_ref=%.17g",
              SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
              skd_opt(t, SKD_OPT_ASSUME_ALIGNED),
              skd_opt(t, SKD_OPT_MIN_CONFIDENCE), skd_opt(t, SKD_OPT_BOOTSTRAP_N),
@@ -31,7 +35,13 @@ void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)
              skd_opt(t, SKD_OPT_FLOOR_SA), skd_opt(t, SKD_OPT_FLOOR_PORES),
              skd_opt(t, SKD_OPT_FLOOR_A_MEAN),
              skd_opt(t, SKD_OPT_FLOOR_ERYTHEMA),
-             skd_opt(t, SKD_OPT_FLOOR_RED_AREA));
+             skd_opt(t, SKD_OPT_FLOOR_RED_AREA),
+             skd_opt(t, SKD_OPT_FLOOR_A_UNCAL), skd_opt(t, SKD_OPT_FLOOR_EI_UNCAL),
+             skd_opt(t, SKD_OPT_MAX_RESIDUAL), skd_opt(t, SKD_OPT_MAX_TILE_SHIFT),
+             skd_opt(t, SKD_OPT_MAX_EXPOSURE_PCT), skd_opt(t, SKD_OPT_MAX_LIGHT_B),
+             skd_opt(t, SKD_OPT_MAX_SHARPNESS_PCT), skd_opt(t, SKD_OPT_MIN_PORES),
+             skd_opt(t, SKD_OPT_ACQ_CHECK), skd_opt(t, SKD_OPT_FLOOR_SOURCE),
+             skd_opt(t, SKD_OPT_MAX_LIGHT_REF));
 }
 
 void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,

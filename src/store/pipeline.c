@@ -75,6 +75,7 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
             out->tile_change = NULL;
             out->before = out->after = NULL;
             out->common_before = out->common_after = NULL;
+            out->tile_residual = NULL;
         }
         skd_comparison_free(c);
     }

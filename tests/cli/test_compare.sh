@@ -78,7 +78,9 @@ need(j["schema_version"] == 1 and j["tool"] == "skindiff" and j["version"], "hea
 p = j["parameters"]
 need(p["px_per_mm"] == 20 and p["scale_source"] == "given" and p["assume_aligned"] is True, "scale")
 need(p["tile_mm"] == 5 and p["bootstrap_n"] == 2000 and p["seed"] == 1, "bootstrap parameters")
-need(p["floors"] == {"sa_pct": 3, "pores_pct": 5, "a": 0.5, "erythema": 1, "red_area_points": 0.5}, "floors")
+need(p["floors"] == {"sa_pct": 3, "pores_pct": 5, "a": 0.5, "erythema": 1, "red_area_points": 0.5,
+                     "a_uncalibrated": 2, "erythema_uncalibrated": 3,
+                     "source": "booth defaults; a* and EI uncalibrated colour"}, "floors")
 for side, path in (("before", sys.argv[2]), ("after", sys.argv[3])):
     f = j[side]
     need(f["path"] == path and f["file_bytes"] == os.path.getsize(path), side + " file")
@@ -92,14 +94,15 @@ need(2 <= j["tiles"]["used"] <= 30, "tiles used")
 keys = ["sa", "sq", "pore_density", "pore_diameter", "pore_area", "a_mean", "a_median", "erythema", "red_area"]
 need(list(j["metrics"].keys()) == keys, "metric keys")
 for k, m in j["metrics"].items():
-    need(set(m) == {"label", "unit", "before", "after", "change", "change_pct", "ci_low", "ci_high", "noise_floor", "verdict"}, k + " fields")
-    need(m["verdict"] in ("improved", "worsened", "no significant change"), k + " verdict")
+    need(set(m) == {"label", "unit", "before", "after", "change", "change_pct", "ci_low", "ci_high", "noise_floor", "verdict", "reason", "floor_source"}, k + " fields")
+    need(m["verdict"] in ("improved", "worsened", "no significant change", "inconclusive"), k + " verdict")
     need(abs(m["after"] - m["before"] - m["change"]) <= 1e-5 * max(1, abs(m["before"])), k + " change")
     if m["ci_low"] is not None:
         need(m["ci_low"] <= m["change"] <= m["ci_high"] or m["ci_low"] == m["ci_high"], k + " interval")
 need(j["metrics"]["red_area"]["unit"] == "% of area" and j["metrics"]["sa"]["unit"] == "% contrast", "units")
 a = j["metrics"]["a_mean"]
-need(a["change"] < 0 and a["noise_floor"] == 0.5, "a* fell")
+need(a["change"] < 0 and a["noise_floor"] == 2 and a["floor_source"] == "uncalibrated colour", "a* fell")
+need(j["acquisition"]["colour_calibrated"] is False and j["acquisition"]["tiles_dropped"] == 0, "acquisition")
 need(j["metrics"]["red_area"]["verdict"] == "improved", "red area improved")
 print("JSON: %d tiles, a* %.2f -> %.2f (%s), red area %.2f -> %.2f %% (%s)" % (
     j["tiles"]["used"], a["before"], a["after"], a["verdict"],

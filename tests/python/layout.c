@@ -125,6 +125,28 @@ int main(void)
     OFF(skd_change, ci_high);
     OFF(skd_change, noise_floor);
     OFF(skd_change, verdict);
+    OFF(skd_change, reason);
+    OFF(skd_change, floor_source);
+
+    SIZE(skd_acquisition);
+    OFF(skd_acquisition, exposure_pct);
+    OFF(skd_acquisition, dL);
+    OFF(skd_acquisition, da);
+    OFF(skd_acquisition, db);
+    OFF(skd_acquisition, colour_calibrated);
+    OFF(skd_acquisition, neutral_dL);
+    OFF(skd_acquisition, neutral_da);
+    OFF(skd_acquisition, neutral_db);
+    OFF(skd_acquisition, sharpness_before);
+    OFF(skd_acquisition, sharpness_after);
+    OFF(skd_acquisition, sharpness_ratio);
+    OFF(skd_acquisition, region_share_before);
+    OFF(skd_acquisition, region_share_after);
+    OFF(skd_acquisition, residual_median_px);
+    OFF(skd_acquisition, residual_max_px);
+    OFF(skd_acquisition, tiles_measured);
+    OFF(skd_acquisition, tiles_dropped);
+    OFF(skd_acquisition, flags);
 
     SIZE(skd_comparison);
     OFF(skd_comparison, transform);
@@ -141,6 +163,8 @@ int main(void)
     OFF(skd_comparison, after);
     OFF(skd_comparison, common_before);
     OFF(skd_comparison, common_after);
+    OFF(skd_comparison, acquisition);
+    OFF(skd_comparison, tile_residual);
 
     printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
     return 0;

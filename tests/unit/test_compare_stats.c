@@ -163,26 +163,26 @@ static void test_coverage(skd_ctx *ctx)
 
 static void test_floors(skd_ctx *ctx)
 {
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SA, 10), 0.3, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SQ, -10), 0.3, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_DENSITY, 40), 2.0, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_DIAMETER, 0.2), 0.01, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_AREA, 3), 0.15, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEAN, 12), 0.5, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEDIAN, 12), 0.5, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_ERYTHEMA, 30), 1.0, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_RED_AREA, 4), 0.5, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SA, 10, 1, NULL), 0.3, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SQ, -10, 1, NULL), 0.3, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_DENSITY, 40, 1, NULL), 2.0, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_DIAMETER, 0.2, 1, NULL), 0.01, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_AREA, 3, 1, NULL), 0.15, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEAN, 12, 1, NULL), 0.5, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEDIAN, 12, 1, NULL), 0.5, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_ERYTHEMA, 30, 1, NULL), 1.0, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_RED_AREA, 4, 1, NULL), 0.5, 1e-12);
 
     CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_FLOOR_SA, 4), SKD_OK);
     CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_FLOOR_PORES, 10), SKD_OK);
     CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_FLOOR_A_MEAN, 0.25), SKD_OK);
     CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_FLOOR_ERYTHEMA, 2), SKD_OK);
     CHECK_STATUS(skd_ctx_set(ctx, SKD_OPT_FLOOR_RED_AREA, 1.5), SKD_OK);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SA, 10), 0.4, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_AREA, 3), 0.3, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEAN, 12), 0.25, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_ERYTHEMA, 30), 2.0, 1e-12);
-    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_RED_AREA, 4), 1.5, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_SA, 10, 1, NULL), 0.4, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_PORE_AREA, 3, 1, NULL), 0.3, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_A_MEAN, 12, 1, NULL), 0.25, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_ERYTHEMA, 30, 1, NULL), 2.0, 1e-12);
+    CHECK_NEAR(skd_noise_floor(ctx, SKD_METRIC_RED_AREA, 4, 1, NULL), 1.5, 1e-12);
 }
 
 static void test_judge(void)
@@ -206,7 +206,7 @@ static void test_change_fill(skd_ctx *ctx)
     skd_change c;
     /* Sa 8 -> 7.75: -3.125% is just beyond the 3% floor (0.24) */
     skd_change_fill(&c, 8, 7.75, -0.375, -0.125,
-                    skd_noise_floor(ctx, SKD_METRIC_SA, 8) * 0.75);
+                    skd_noise_floor(ctx, SKD_METRIC_SA, 8, 1, NULL) * 0.75);
     CHECK_NEAR(c.change, -0.25, 1e-12);
     CHECK_NEAR(c.change_pct, -3.125, 1e-12);
     CHECK(c.verdict == SKD_IMPROVED);

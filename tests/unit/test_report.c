@@ -198,8 +198,11 @@ int main(void)
         CHECK(!strstr(html, "<script") && !strstr(html, "<link") &&
               !strstr(html, "@import") && !strstr(html, "url("));
         CHECK(sources_embedded(html));
-        /* photos, aligned after, 2 overlays (JPEG); 5 change maps (PNG) */
-        CHECK(count(html, "data:image/jpeg;base64,") == 4);
+        /* photos, aligned after, the alignment check's two, 2 overlays
+         * (JPEG); 5 change maps (PNG) */
+        CHECK(count(html, "data:image/jpeg;base64,") == 6);
+        CHECK(has(html, "Alignment check") && has(html, "@keyframes flick"));
+        CHECK(has(html, "How the two photos were taken"));
         CHECK(count(html, "data:image/png;base64,") == 5);
         CHECK(has(html, "before.jpg") && has(html, "after &lt;2&gt;.jpg"));
         CHECK(has(html, skd_version_string()));

@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""Repeat shots of real skin from single photos, and the false-verdict rate
+of `skindiff compare` on them (docs/comparing.md, "Measured on repeat
+shots").
+
+Each photo gives pairs: two crops of the same photo a few pixels apart (the
+camera moved), the second re-encoded as another shot of the same skin would
+be: exposure, white-balance gains, a different tone curve, another JPEG
+quality. The skin did not change, so every `improved` or `worsened` verdict
+is false. With --change, the after crop also gets small red spots (a real
+change the red-area figure must still detect).
+
+Usage: repeat-shots.py SKINDIFF PHOTO_DIR WORK_DIR [--change] [--tone-vary]
+"""
+import json
+import os
+import random
+import subprocess
+import sys
+
+import numpy as np
+from PIL import Image
+
+
+def decode(v):
+    v = v / 255.0
+    return np.where(v <= 0.04045, v / 12.92, ((v + 0.055) / 1.055) ** 2.4)
+
+
+def encode(v):
+    v = np.clip(v, 0, 1)
+    e = np.where(v <= 0.0031308, v * 12.92, 1.055 * v ** (1 / 2.4) - 0.055)
+    return np.clip(np.round(e * 255), 0, 255).astype(np.uint8)
+
+
+def phone_curve(lin):
+    """A phone-like tone curve on linear light (Reinhard, mid-grey kept):
+    it compresses highlights, so the contrast of l changes with exposure
+    (a plain sRGB encoding would not)."""
+    return lin * 1.18 / (lin + 0.18) * 0.5 + lin * 0.5
+
+
+def shot(rgb8, exposure, gains, gamma):
+    """Another exposure and white balance of the same scene (the photo's
+    pixels taken as the scene), through the phone's tone curve and a
+    further power gamma on linear light (a tone curve that differs)."""
+    lin = decode(rgb8.astype(np.float64))
+    lin = lin * exposure * np.asarray(gains)[None, None, :]
+    return encode(phone_curve(np.clip(lin, 0, 1)) ** gamma)
+
+
+def red_spots(rgb8, rnd, n=60, sigma=5.0, gain=0.35):
+    h, w, _ = rgb8.shape
+    lin = decode(rgb8.astype(np.float64))
+    yy, xx = np.mgrid[0:h, 0:w]
+    bump = np.zeros((h, w))
+    for _ in range(n):
+        cx, cy = rnd.uniform(0.1, 0.9) * w, rnd.uniform(0.1, 0.9) * h
+        x0, x1 = int(max(0, cx - 4 * sigma)), int(min(w, cx + 4 * sigma))
+        y0, y1 = int(max(0, cy - 4 * sigma)), int(min(h, cy + 4 * sigma))
+        bump[y0:y1, x0:x1] += np.exp(-((xx[y0:y1, x0:x1] - cx) ** 2 +
+                                       (yy[y0:y1, x0:x1] - cy) ** 2) / (2 * sigma ** 2))
+    lin[..., 0] *= 1 + gain * bump
+    lin[..., 1] *= 1 - 0.5 * gain * bump
+    return encode(lin)
+
+
+# The shots: (exposure, R/G/B gains, tone power, JPEG quality). Chosen to
+# span what a clinic's repeat shots show: exposure within +-30%, white
+# balance within +-3% per channel, tone curves within a power of 0.9-1.1.
+def variations(rnd, k, tone_vary):
+    out = [(1.0, (1, 1, 1), 1.0, 92)]
+    for _ in range(k - 1):
+        out.append((rnd.uniform(0.7, 1.3),
+                    tuple(1 + rnd.uniform(-0.03, 0.03) for _ in range(3)),
+                    rnd.uniform(0.9, 1.1) if tone_vary else 1.0,
+                    rnd.choice((80, 88, 95))))
+    return out
+
+
+def compare(binary, a, b, extra):
+    r = subprocess.run([binary, "compare", a, b, "--json", "--px-per-mm", "10"] + extra,
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        return None, r.stderr.strip().splitlines()[0] if r.stderr else str(r.returncode)
+    return json.loads(r.stdout), None
+
+
+def main():
+    binary, photos, work = sys.argv[1:4]
+    change = "--change" in sys.argv
+    tone_vary = "--tone-vary" in sys.argv
+    os.makedirs(work, exist_ok=True)
+    rnd = random.Random(5)
+    stats = {"on": [0, 0, 0], "off": [0, 0, 0]}  # false, inconclusive, figures
+    detected = {"on": 0, "off": 0}
+    pairs = 0
+    refused = []
+    rows = []
+    for name in sorted(os.listdir(photos)):
+        if not name.lower().endswith((".jpg", ".jpeg", ".png")):
+            continue
+        img = np.asarray(Image.open(os.path.join(photos, name)).convert("RGB"))
+        h, w, _ = img.shape
+        cw, ch = min(w, 900) - 40, min(h, 900) - 40
+        x0, y0 = (w - cw) // 2, (h - ch) // 2
+        for k, (e, g, gam, q) in enumerate(variations(rnd, 6, tone_vary)):
+            dx, dy = rnd.randint(-12, 12), rnd.randint(-12, 12)
+            a = shot(img[y0:y0 + ch, x0:x0 + cw], 1.0, (1, 1, 1), 1.0)
+            b = img[y0 + dy:y0 + dy + ch, x0 + dx:x0 + dx + cw]
+            b = shot(b, e, g, gam)
+            if change:
+                b = red_spots(b, rnd)
+            pa = os.path.join(work, "%s-%d-a.jpg" % (name, k))
+            pb = os.path.join(work, "%s-%d-b.jpg" % (name, k))
+            Image.fromarray(a).save(pa, quality=92)
+            Image.fromarray(b).save(pb, quality=q)
+            pairs += 1
+            for mode, extra in (("on", []), ("off", ["--acquisition-check", "0"])):
+                j, err = compare(binary, pa, pb, extra)
+                if j is None:
+                    if mode == "on":
+                        refused.append("%s-%d: %s" % (name, k, err))
+                    continue
+                for key, m in j["metrics"].items():
+                    stats[mode][2] += 1
+                    if m["verdict"] in ("improved", "worsened") and not (
+                            change and key == "red_area"):
+                        stats[mode][0] += 1
+                    if m["verdict"] == "inconclusive":
+                        stats[mode][1] += 1
+                if change and j["metrics"]["red_area"]["verdict"] == "worsened":
+                    detected[mode] += 1
+                if mode == "on":
+                    acq = j["acquisition"]
+                    rows.append("%-24s exp %+5.1f%% db %+5.2f sharp %.2f resid %.2f "
+                                "Sa %+5.1f%% pores %+5.1f%% | %s" % (
+                        "%s-%d" % (name, k), acq["exposure_pct"], acq["db"],
+                        acq["sharpness_ratio"], acq["residual_median_px"] or -1,
+                        j["metrics"]["sa"]["change_pct"] or 0,
+                        j["metrics"]["pore_density"]["change_pct"] or 0,
+                        " ".join("%s:%s" % (kk, mm["verdict"][:4])
+                                 for kk, mm in j["metrics"].items())))
+    for r in rows:
+        print(r)
+    for r in refused:
+        print("refused:", r)
+    for mode in ("on", "off"):
+        f, i, n = stats[mode]
+        print("acquisition check %-3s: %d pairs (%d refused), %d figures, %d false "
+              "verdicts (%.1f%%), %d inconclusive%s" % (
+                  mode, pairs, len(refused), n, f, 100.0 * f / max(n, 1), i,
+                  ", red-area change detected in %d" % detected[mode] if change else ""))
+
+
+if __name__ == "__main__":
+    main()

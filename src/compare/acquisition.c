@@ -1,0 +1,245 @@
+/* The acquisition check (docs/comparing.md, "Same skin, different day"):
+ * what differs between the two photos besides the skin, measured on the
+ * common skin (and on the white references when both photos have one),
+ * and the verdicts it makes inconclusive, with the reason in plain words. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compare.h"
+
+/* Mean linear RGB of the selected pixels (all of rect when sel is NULL),
+ * through the photo's conversion: its per-channel tables, then its matrix
+ * (profile primaries, white-reference adaptation), which is linear and so
+ * applies to the mean. A LittleCMS transform (profiles that are not
+ * matrix-shaper) is approximated by the tables. */
+static uint64_t mean_linear(const skd_image *img, const uint8_t *sel,
+                            const skd_roi *rect, const skd_colour_lut *lut,
+                            double rgb[3])
+{
+    uint32_t x0 = 0, y0 = 0, x1 = img->width, y1 = img->height;
+    uint64_t n = 0;
+    rgb[0] = rgb[1] = rgb[2] = 0;
+    if (rect) {
+        x0 = rect->x;
+        y0 = rect->y;
+        x1 = rect->x + rect->w < img->width ? rect->x + rect->w : img->width;
+        y1 = rect->y + rect->h < img->height ? rect->y + rect->h : img->height;
+    }
+    for (uint32_t y = y0; y < y1; y++) {
+        double s[3] = {0, 0, 0};
+        for (uint32_t x = x0; x < x1; x++) {
+            size_t i = (size_t)y * img->width + x;
+            const uint16_t *p = img->rgb + 3 * i;
+            if (sel && !sel[i])
+                continue;
+            s[0] += lut->linear[p[0]];
+            s[1] += (lut->managed ? lut->linear_g : lut->linear)[p[1]];
+            s[2] += (lut->managed ? lut->linear_b : lut->linear)[p[2]];
+            n++;
+        }
+        rgb[0] += s[0];
+        rgb[1] += s[1];
+        rgb[2] += s[2];
+    }
+    for (int c = 0; c < 3 && n; c++)
+        rgb[c] /= (double)n;
+    if (lut->has_matrix) {
+        double m[3];
+        for (int r = 0; r < 3; r++)
+            m[r] = lut->matrix[r][0] * rgb[0] + lut->matrix[r][1] * rgb[1] +
+                   lut->matrix[r][2] * rgb[2];
+        memcpy(rgb, m, sizeof m);
+    }
+    return n;
+}
+
+static void lab_of_linear(const double rgb[3], double lab[3])
+{
+    double xyz[3];
+    skd_linear_to_xyz(rgb, xyz);
+    skd_xyz_to_lab(xyz, lab);
+}
+
+/* High- to mid-band power of the texture plane T over the selected
+ * pixels: mean squared difference of horizontal and vertical neighbours
+ * (both selected) over twice the variance of T. Blur takes the finest
+ * detail first, so the ratio falls; noise and sharpening raise it. */
+static double sharpness(const skd_analysis *a, const uint8_t *sel)
+{
+    double d2 = 0, t1 = 0, t2 = 0;
+    uint64_t nd = 0, nt = 0;
+    for (uint32_t y = 0; y + 1 < a->height; y++)
+        for (uint32_t x = 0; x + 1 < a->width; x++) {
+            size_t i = (size_t)y * a->width + x;
+            double t = a->texture[i], dx, dy;
+            if (!sel[i])
+                continue;
+            t1 += t;
+            t2 += t * t;
+            nt++;
+            if (sel[i + 1]) {
+                dx = a->texture[i + 1] - t;
+                d2 += dx * dx;
+                nd++;
+            }
+            if (sel[i + a->width]) {
+                dy = a->texture[i + a->width] - t;
+                d2 += dy * dy;
+                nd++;
+            }
+        }
+    if (nt < 2 || nd == 0)
+        return NAN;
+    t1 /= (double)nt;
+    t2 = t2 / (double)nt - t1 * t1;
+    return t2 > 0 ? (d2 / (double)nd) / (2.0 * t2) : NAN;
+}
+
+static int roi_set(const skd_roi *r)
+{
+    return r && r->w > 0 && r->h > 0;
+}
+
+void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
+                             const skd_image *after, const skd_roi *ref_b,
+                             const skd_roi *ref_a, const skd_colour_lut *lut_b,
+                             const skd_colour_lut *lut_a, skd_acquisition *q)
+{
+    double rb[3], ra[3], lb[3], la[3];
+    uint64_t nb, na;
+    nb = mean_linear(before, c->common_before, NULL, lut_b, rb);
+    na = mean_linear(after, c->common_after, NULL, lut_a, ra);
+    lab_of_linear(rb, lb);
+    lab_of_linear(ra, la);
+    q->exposure_pct = 100.0 * (skd_luminance(ra[0], ra[1], ra[2]) /
+                                   skd_luminance(rb[0], rb[1], rb[2]) -
+                               1.0);
+    q->dL = la[0] - lb[0];
+    q->da = la[1] - lb[1];
+    q->db = la[2] - lb[2];
+    q->region_share_before = (double)nb / ((double)before->width * before->height);
+    q->region_share_after = (double)na / ((double)after->width * after->height);
+    q->colour_calibrated = roi_set(ref_b) && roi_set(ref_a);
+    q->neutral_dL = q->neutral_da = q->neutral_db = NAN;
+    if (q->colour_calibrated) {
+        mean_linear(before, NULL, ref_b, lut_b, rb);
+        mean_linear(after, NULL, ref_a, lut_a, ra);
+        lab_of_linear(rb, lb);
+        lab_of_linear(ra, la);
+        q->neutral_dL = la[0] - lb[0];
+        q->neutral_da = la[1] - lb[1];
+        q->neutral_db = la[2] - lb[2];
+    }
+    q->sharpness_before = sharpness(c->before, c->common_before);
+    q->sharpness_after = sharpness(c->after, c->common_after);
+    q->sharpness_ratio = q->sharpness_after / q->sharpness_before;
+}
+
+/* Which metrics a cause affects. Exposure through a camera's tone curve
+ * and focus change the contrast of texture and pores; the colour of the
+ * light moves a* and EI (red area is against the local background, which
+ * moves with it). A residual (skin that moved) affects everything. */
+static int affected(unsigned flag, skd_metric_id m)
+{
+    int colour = m == SKD_METRIC_A_MEAN || m == SKD_METRIC_A_MEDIAN ||
+                 m == SKD_METRIC_ERYTHEMA;
+    if (flag == SKD_ACQ_LIGHT)
+        return colour;
+    if (flag == SKD_ACQ_MOVED)
+        return 1;
+    return !colour && m != SKD_METRIC_RED_AREA;
+}
+
+static void add_reason(skd_change *ch, const char *why)
+{
+    size_t used = strlen(ch->reason);
+    ch->verdict = SKD_INCONCLUSIVE;
+    snprintf(ch->reason + used, sizeof ch->reason - used, "%s%s",
+             used ? "; " : "", why);
+}
+
+void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c)
+{
+    skd_acquisition *q = &c->acquisition;
+    double max_exp = skd_opt(ctx, SKD_OPT_MAX_EXPOSURE_PCT);
+    double max_b = skd_opt(ctx, SKD_OPT_MAX_LIGHT_B);
+    double max_ref = skd_opt(ctx, SKD_OPT_MAX_LIGHT_REF);
+    double max_sharp = skd_opt(ctx, SKD_OPT_MAX_SHARPNESS_PCT) / 100.0;
+    char why[4][96];
+    unsigned flag[4] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
+                        SKD_ACQ_MOVED};
+
+    q->flags = 0;
+    if (fabs(q->exposure_pct) > max_exp)
+        q->flags |= SKD_ACQ_EXPOSURE;
+    /* Without white references the light's colour shows in b* of the skin
+     * (a treatment moves a*, rarely b*). With them each photo is corrected
+     * so that its reference is neutral: what is left between the two
+     * corrected references (a patch that was not neutral, a correction
+     * that failed) leaves a* and EI unjudged. */
+    if (!q->colour_calibrated && fabs(q->db) > max_b)
+        q->flags |= SKD_ACQ_LIGHT;
+    if (q->colour_calibrated &&
+        (fabs(q->neutral_da) > max_ref || fabs(q->neutral_db) > max_ref))
+        q->flags |= SKD_ACQ_LIGHT;
+    if (isfinite(q->sharpness_ratio) && fabs(q->sharpness_ratio - 1.0) > max_sharp)
+        q->flags |= SKD_ACQ_SHARPNESS;
+    if (isfinite(q->residual_median_px) &&
+        !(q->residual_median_px < skd_opt(ctx, SKD_OPT_MAX_RESIDUAL)))
+        q->flags |= SKD_ACQ_MOVED;
+    snprintf(why[0], sizeof why[0], "the after photo is %.0f%% %s",
+             fabs(q->exposure_pct), q->exposure_pct < 0 ? "darker" : "brighter");
+    if (q->colour_calibrated)
+        snprintf(why[1], sizeof why[1], "the light was %s (white reference "
+                 "b* %+.1f, a* %+.1f)", q->neutral_db > 0 ? "warmer" : "bluer",
+                 q->neutral_db, q->neutral_da);
+    else
+        snprintf(why[1], sizeof why[1], "the light was %s (skin b* %+.1f) and "
+                 "no white references calibrate it",
+                 q->db > 0 ? "warmer" : "bluer", q->db);
+    snprintf(why[2], sizeof why[2], "the after photo is %s (fine detail %.0f%% "
+             "of the before's)", q->sharpness_ratio < 1 ? "blurrier" : "sharper",
+             100.0 * q->sharpness_ratio);
+    snprintf(why[3], sizeof why[3], "the skin moved between the photos (%.1f px "
+             "left after alignment)", q->residual_median_px);
+    if (skd_opt(ctx, SKD_OPT_ACQ_CHECK) == 0)
+        return;
+    for (int m = 0; m < SKD_METRIC_COUNT; m++)
+        for (int k = 0; k < 4; k++)
+            if ((q->flags & flag[k]) && affected(flag[k], (skd_metric_id)m))
+                add_reason(&c->change[m], why[k]);
+}
+
+void skd_pore_count_judge(const skd_ctx *ctx, skd_comparison *c,
+                          const skd_metrics *mb, const skd_metrics *ma)
+{
+    double need = skd_opt(ctx, SKD_OPT_MIN_PORES);
+    char why[96];
+    const skd_metric_id pores[3] = {SKD_METRIC_PORE_DENSITY,
+                                    SKD_METRIC_PORE_DIAMETER,
+                                    SKD_METRIC_PORE_AREA};
+    if (!(mb->pore_count < need || ma->pore_count < need))
+        return;
+    snprintf(why, sizeof why, "too few pores to judge (%u before, %u after; "
+             "%.0f needed in each)", mb->pore_count, ma->pore_count, need);
+    for (int k = 0; k < 3; k++)
+        add_reason(&c->change[pores[k]], why);
+}
+
+/* The counting (Poisson) uncertainty of the pore density change, added in
+ * quadrature to each side of the tile interval: counts N over areas A
+ * give a density change whose standard deviation is
+ * sqrt(Nb / Ab^2 + Na / Aa^2). */
+void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,
+                            const skd_metrics *ma)
+{
+    double sd = sqrt((double)mb->pore_count / (mb->area_cm2 * mb->area_cm2) +
+                     (double)ma->pore_count / (ma->area_cm2 * ma->area_cm2));
+    double half = 1.96 * sd, lo = ch->change - ch->ci_low,
+           hi = ch->ci_high - ch->change;
+    if (!isfinite(half) || !isfinite(lo) || !isfinite(hi))
+        return;
+    ch->ci_low = ch->change - sqrt(lo * lo + half * half);
+    ch->ci_high = ch->change + sqrt(hi * hi + half * half);
+}
