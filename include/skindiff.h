@@ -460,6 +460,8 @@ typedef struct skd_acquisition {
     uint32_t tiles_dropped;    /* left out of the intervals: residual above
                                   SKD_OPT_MAX_TILE_SHIFT */
     unsigned flags;            /* SKD_ACQ_* limits exceeded */
+    double scale;              /* the transform's scale: the sharpness ratio
+                                  is judged only within 5% of 1 */
 } skd_acquisition;
 
 typedef struct skd_comparison {

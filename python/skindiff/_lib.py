@@ -167,6 +167,7 @@ class SkdAcquisition(ctypes.Structure):
         ("tiles_measured", ctypes.c_uint32),
         ("tiles_dropped", ctypes.c_uint32),
         ("flags", ctypes.c_uint),
+        ("scale", ctypes.c_double),
     ]
 
 

@@ -134,7 +134,12 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
     q->sharpness_before = sharpness(c->before, c->common_before);
     q->sharpness_after = sharpness(c->after, c->common_after);
     q->sharpness_ratio = q->sharpness_after / q->sharpness_before;
+    q->scale = c->transform.scale;
 }
+
+/* Photos whose scales differ by less than this are compared for
+ * sharpness. */
+#define SAME_SCALE 0.05
 
 /* Which metrics a cause affects. Exposure through a camera's tone curve
  * and focus change the contrast of texture and pores; the colour of the
@@ -161,14 +166,16 @@ static void add_reason(skd_change *ch, const char *why)
 
 void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c)
 {
-    skd_acquisition *q = &c->acquisition;
+    skd_acquisition_flags(ctx, &c->acquisition);
+    skd_acquisition_apply(ctx, &c->acquisition, c->change);
+}
+
+void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
+{
     double max_exp = skd_opt(ctx, SKD_OPT_MAX_EXPOSURE_PCT);
     double max_b = skd_opt(ctx, SKD_OPT_MAX_LIGHT_B);
     double max_ref = skd_opt(ctx, SKD_OPT_MAX_LIGHT_REF);
     double max_sharp = skd_opt(ctx, SKD_OPT_MAX_SHARPNESS_PCT) / 100.0;
-    char why[4][96];
-    unsigned flag[4] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
-                        SKD_ACQ_MOVED};
 
     q->flags = 0;
     if (fabs(q->exposure_pct) > max_exp)
@@ -183,11 +190,23 @@ void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c)
     if (q->colour_calibrated &&
         (fabs(q->neutral_da) > max_ref || fabs(q->neutral_db) > max_ref))
         q->flags |= SKD_ACQ_LIGHT;
-    if (isfinite(q->sharpness_ratio) && fabs(q->sharpness_ratio - 1.0) > max_sharp)
+    /* The ratio is of neighbouring pixels: comparable only when both photos
+     * have about the same pixels per mm (a zoomed or resized after photo
+     * reads sharper or blurrier by its scale alone). */
+    if (isfinite(q->sharpness_ratio) && fabs(q->sharpness_ratio - 1.0) > max_sharp &&
+        fabs(q->scale - 1.0) < SAME_SCALE)
         q->flags |= SKD_ACQ_SHARPNESS;
     if (isfinite(q->residual_median_px) &&
         !(q->residual_median_px < skd_opt(ctx, SKD_OPT_MAX_RESIDUAL)))
         q->flags |= SKD_ACQ_MOVED;
+}
+
+void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
+                           skd_change *change)
+{
+    char why[4][96];
+    unsigned flag[4] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
+                        SKD_ACQ_MOVED};
     snprintf(why[0], sizeof why[0], "the after photo is %.0f%% %s",
              fabs(q->exposure_pct), q->exposure_pct < 0 ? "darker" : "brighter");
     if (q->colour_calibrated)
@@ -208,10 +227,10 @@ void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c)
     for (int m = 0; m < SKD_METRIC_COUNT; m++)
         for (int k = 0; k < 4; k++)
             if ((q->flags & flag[k]) && affected(flag[k], (skd_metric_id)m))
-                add_reason(&c->change[m], why[k]);
+                add_reason(&change[m], why[k]);
 }
 
-void skd_pore_count_judge(const skd_ctx *ctx, skd_comparison *c,
+void skd_pore_count_judge(const skd_ctx *ctx, skd_change *change,
                           const skd_metrics *mb, const skd_metrics *ma)
 {
     double need = skd_opt(ctx, SKD_OPT_MIN_PORES);
@@ -224,7 +243,7 @@ void skd_pore_count_judge(const skd_ctx *ctx, skd_comparison *c,
     snprintf(why, sizeof why, "too few pores to judge (%u before, %u after; "
              "%.0f needed in each)", mb->pore_count, ma->pore_count, need);
     for (int k = 0; k < 3; k++)
-        add_reason(&c->change[pores[k]], why);
+        add_reason(&change[pores[k]], why);
 }
 
 /* The counting (Poisson) uncertainty of the pore density change, added in

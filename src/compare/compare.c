@@ -263,24 +263,12 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
         st = skd_bootstrap_interval(ctx, diff + m, g.n_used, SKD_METRIC_COUNT,
                                     va - vb, n_boot, skd_metric_seed(seed, id),
                                     &lo, &hi);
-        if (st == SKD_OK) {
-            const char *source;
-            double floor = skd_noise_floor(ctx, id, vb,
-                                           c->acquisition.colour_calibrated,
-                                           &source);
-            skd_change *ch = &c->change[m];
-            ch->change = va - vb;
-            ch->ci_low = lo;
-            ch->ci_high = hi;
-            if (id == SKD_METRIC_PORE_DENSITY)
-                skd_pore_poisson_widen(ch, mb, ma);
-            skd_change_fill(ch, vb, va, ch->ci_low, ch->ci_high, floor);
-            ch->floor_source = source;
-            ch->reason[0] = '\0';
-        }
+        if (st == SKD_OK)
+            skd_change_judge(ctx, &c->change[m], id, mb, ma, lo, hi,
+                             c->acquisition.colour_calibrated);
     }
     if (st == SKD_OK) {
-        skd_pore_count_judge(ctx, c, mb, ma);
+        skd_pore_count_judge(ctx, c->change, mb, ma);
         skd_acquisition_judge(ctx, c);
     }
     skd_dealloc(ctx, diff);

@@ -156,6 +156,14 @@ double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before,
  * change >= floor; anything else (NaN included): no significant change. */
 skd_verdict skd_judge(double change, double lo, double hi, double floor);
 
+/* One metric's change from the two sessions' figures and the tile
+ * interval [lo, hi]: the pore density interval widened by the counts'
+ * Poisson uncertainty, the floor (calibrated or not) and its source, the
+ * verdict; no reason yet. */
+void skd_change_judge(const skd_ctx *ctx, skd_change *ch, skd_metric_id m,
+                      const skd_metrics *mb, const skd_metrics *ma, double lo,
+                      double hi, int calibrated);
+
 /* Fill one skd_change from the two figures, the interval and the floor. */
 void skd_change_fill(skd_change *c, double before, double after, double lo,
                      double hi, double floor);
@@ -183,9 +191,15 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
  * SKD_OPT_ACQ_CHECK is 0, makes the affected verdicts inconclusive with
  * their reasons. */
 void skd_acquisition_judge(const skd_ctx *ctx, skd_comparison *c);
-/* Pore verdicts inconclusive when either common region has fewer than
- * SKD_OPT_MIN_PORES pores. */
-void skd_pore_count_judge(const skd_ctx *ctx, skd_comparison *c,
+/* Its two halves: the flags of q from the limits; the affected verdicts of
+ * change[SKD_METRIC_COUNT] made inconclusive (unless SKD_OPT_ACQ_CHECK is
+ * 0), e.g. a facial zone's. */
+void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q);
+void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
+                           skd_change *change);
+/* Pore verdicts of change[] inconclusive when either common region has
+ * fewer than SKD_OPT_MIN_PORES pores. */
+void skd_pore_count_judge(const skd_ctx *ctx, skd_change *change,
                           const skd_metrics *mb, const skd_metrics *ma);
 /* The pore density interval widened by the counts' Poisson uncertainty. */
 void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,

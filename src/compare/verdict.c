@@ -68,3 +68,20 @@ void skd_change_fill(skd_change *c, double before, double after, double lo,
     c->noise_floor = floor;
     c->verdict = skd_judge(c->change, lo, hi, floor);
 }
+
+void skd_change_judge(const skd_ctx *ctx, skd_change *ch, skd_metric_id m,
+                      const skd_metrics *mb, const skd_metrics *ma, double lo,
+                      double hi, int calibrated)
+{
+    double vb = skd_metric_value(mb, m), va = skd_metric_value(ma, m);
+    const char *source;
+    double floor = skd_noise_floor(ctx, m, vb, calibrated, &source);
+    ch->change = va - vb;
+    ch->ci_low = lo;
+    ch->ci_high = hi;
+    if (m == SKD_METRIC_PORE_DENSITY)
+        skd_pore_poisson_widen(ch, mb, ma);
+    skd_change_fill(ch, vb, va, ch->ci_low, ch->ci_high, floor);
+    ch->floor_source = source;
+    ch->reason[0] = '\0';
+}

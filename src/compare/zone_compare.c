@@ -87,8 +87,14 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
                                     va - vb, n_boot, skd_metric_seed(seed, id),
                                     &lo, &hi);
         if (st == SKD_OK)
-            skd_change_fill(&out->change[m], vb, va, lo, hi,
-                            skd_noise_floor(ctx, id, vb));
+            skd_change_judge(ctx, &out->change[m], id, &mb, &ma, lo, hi,
+                             r->c->acquisition.colour_calibrated);
+    }
+    /* the photos' acquisition holds for every zone; the pore count is the
+     * zone's */
+    if (st == SKD_OK) {
+        skd_pore_count_judge(ctx, out->change, &mb, &ma);
+        skd_acquisition_apply(ctx, &r->c->acquisition, out->change);
     }
     skd_dealloc(ctx, diff);
     skd_tile_grid_free(ctx, &g);

@@ -147,6 +147,7 @@ int main(void)
     OFF(skd_acquisition, tiles_measured);
     OFF(skd_acquisition, tiles_dropped);
     OFF(skd_acquisition, flags);
+    OFF(skd_acquisition, scale);
 
     SIZE(skd_comparison);
     OFF(skd_comparison, transform);
