@@ -228,6 +228,21 @@ void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
         for (int k = 0; k < 4; k++)
             if ((q->flags & flag[k]) && affected(flag[k], (skd_metric_id)m))
                 add_reason(&change[m], why[k]);
+    /* CIELAB a* follows the cube root of the light: a photo darker by e
+     * shows a* times (1 + e)^(1/3) (a* 14 at -10%: -0.48). When that alone
+     * reaches the floor, a* is not judged. */
+    for (int m = SKD_METRIC_A_MEAN; m <= SKD_METRIC_A_MEDIAN; m++) {
+        skd_change *ch = &change[m];
+        double shift = fabs(ch->before) *
+                       fabs(1.0 - cbrt(1.0 + q->exposure_pct / 100.0));
+        char w[128];
+        if (!(shift >= ch->noise_floor))
+            continue;
+        snprintf(w, sizeof w, "the after photo is %.0f%% %s (a* follows the "
+                 "light's cube root: %.2f expected)", fabs(q->exposure_pct),
+                 q->exposure_pct < 0 ? "darker" : "brighter", shift);
+        add_reason(ch, w);
+    }
 }
 
 void skd_pore_count_judge(const skd_ctx *ctx, skd_change *change,

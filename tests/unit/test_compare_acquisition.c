@@ -115,9 +115,10 @@ static void test_null(skd_ctx *ctx)
                   c->change[m].verdict != SKD_WORSENED);
         CHECK(c->acquisition.colour_calibrated == cases[i].refs);
         CHECK_NEAR(c->acquisition.exposure_pct, 100 * (cases[i].exposure - 1), 1.0);
-        /* a 6% warmer light: the references' b* rises by 1.07 (measured) */
+        /* corrected from the white references, the references agree */
         if (cases[i].refs)
-            CHECK_NEAR(c->acquisition.neutral_db, 1.07, 0.1);
+            CHECK(fabs(c->acquisition.neutral_da) < 0.05 &&
+                  fabs(c->acquisition.neutral_db) < 0.05);
         skd_comparison_free(c);
     }
 }
@@ -126,8 +127,8 @@ static void test_null(skd_ctx *ctx)
 static void test_treatment(skd_ctx *ctx)
 {
     /* 40% fewer pores, relief x 0.7, a* - 3 */
-    const pair_case warm = {"treated, -10% and 6% warmer, white refs", 0.6, 0.7,
-                            -3, 0.90, 0.06, 1};
+    const pair_case warm = {"treated, -5% and 6% warmer, white refs", 0.6, 0.7,
+                            -3, 0.95, 0.06, 1};
     const pair_case dark = {"treated, -10%, white refs", 0.6, 0.7, -3, 0.90,
                             0, 1};
     const pair_case very_dark = {"treated, -25% and 6% warmer, white refs",
@@ -137,9 +138,10 @@ static void test_treatment(skd_ctx *ctx)
         show(&warm, c);
         CHECK(c->change[SKD_METRIC_SA].verdict == SKD_IMPROVED);
         CHECK(c->change[SKD_METRIC_PORE_DENSITY].verdict == SKD_IMPROVED);
-        /* the references show the light changed and no correction is
-         * applied to the pixels yet: a* is not judged */
-        CHECK(c->change[SKD_METRIC_A_MEAN].verdict == SKD_INCONCLUSIVE);
+        /* corrected from the references: a* within 0.6 of the painted -3
+         * (measured -3.19 at -10%; -5% moves a* of 14 by -0.24) */
+        CHECK(c->change[SKD_METRIC_A_MEAN].verdict == SKD_IMPROVED);
+        CHECK_NEAR(c->change[SKD_METRIC_A_MEAN].change, -3, 0.6);
         skd_comparison_free(c);
     }
     c = run(&dark, ctx);
@@ -147,10 +149,9 @@ static void test_treatment(skd_ctx *ctx)
         show(&dark, c);
         CHECK(c->change[SKD_METRIC_SA].verdict == SKD_IMPROVED);
         CHECK(c->change[SKD_METRIC_PORE_DENSITY].verdict == SKD_IMPROVED);
+        /* -9.5% measured moves a* of 14.5 by about 0.47, under the floor:
+         * judged, within 0.6 of the painted -3 (measured -3.42) */
         CHECK(c->change[SKD_METRIC_A_MEAN].verdict == SKD_IMPROVED);
-        /* an exposure change leaves a* of the same colour nearly alone:
-         * within 0.6 of the painted -3 (measured -3.42: -10% exposure moves
-         * a* of this skin by -0.4 through the sRGB curve) */
         CHECK_NEAR(c->change[SKD_METRIC_A_MEAN].change, -3, 0.6);
         skd_comparison_free(c);
     }
