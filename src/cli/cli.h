@@ -135,6 +135,7 @@ typedef struct cli_zone_request {
     const char *landmarks; /* --landmarks FILE.json */
     const char *labels;    /* --zones Z.png */
     const char *zones_out; /* --zones-out Z.png */
+    const char *landmarks_after; /* compare --landmarks-after F.json */
 } cli_zone_request;
 
 /* The zones of one photo and their figures ([SKD_ZONE_WHOLE] is the

@@ -90,6 +90,8 @@ static const char compare_help[] =
     "  --landmarks F.json  the before photo's 68 landmarks instead of dlib\n"
     "  --zones Z.png       the before photo's zones as a label image instead\n"
     "                      (docs/zones.md)\n"
+    "  --landmarks-after F.json  the after photo's landmarks: checked against\n"
+    "                      the alignment (with --face dlib finds them)\n"
     "\n"
     "Units: texture in percent contrast, pore density per cm^2, diameters in\n"
     "mm, pore and red area in percent of the skin compared, redness in\n"
@@ -154,6 +156,7 @@ static const cli_option compare_options[] = {
      .flags = CLI_WHOLE},
     {"--floor-a-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_UNCAL},
     {"--floor-ei-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_EI_UNCAL},
+    {"--landmarks-after", NULL, CLI_STRING, F(zones.landmarks_after)},
     {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
     {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
 };

@@ -14,11 +14,11 @@ int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       skd_zones **zones_before)
 {
     cli_zone_result zb, za;
-    cli_zone_request qa = {q->face, NULL, NULL, NULL};
+    cli_zone_request qa = {q->face, q->landmarks_after, NULL, NULL, NULL};
     int st;
     memset(&za, 0, sizeof za);
     st = cli_zones_measure(ctx, q, before, c->before, &zb);
-    if (st == SKD_OK && q->face)
+    if (st == SKD_OK && (q->face || q->landmarks_after))
         st = cli_zones_measure(ctx, &qa, after, c->after, &za);
     if (st == SKD_OK) {
         cli_zones_warn("before photo", &zb);

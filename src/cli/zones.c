@@ -21,6 +21,9 @@ int cli_zones_check(const char *cmd, const cli_zone_request *q, int n_images)
     if (q->zones_out && !cli_zones_wanted(q))
         return cli_usage_error(cmd, "--zones-out needs --face, --landmarks "
                                     "or --zones");
+    if (q->landmarks_after && !(q->landmarks || q->labels))
+        return cli_usage_error(cmd, "--landmarks-after goes with --landmarks "
+                                    "or --zones (with --face dlib finds both)");
     return -1;
 }
 

@@ -115,6 +115,31 @@ for name in ["whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"]:
               for k, m in z0["metrics"].items() if not k.startswith("pore"))
 sys.exit(0 if ok else 1)
 PY
+# The landmark check without dlib: the same points given for the after
+# photo, which the camera moved, lie where the alignment maps them from
+# (|T(p) - p| over the 68 points, from the transform in the output).
+expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 \
+    --landmarks face.json --landmarks-after face.json --json -o r.json
+/usr/bin/python3 - <<'PY' && ok || bad "landmark residual"
+import json, math, sys
+c = json.load(open("r.json"))
+pts = list(json.load(open("face.json"))["landmarks"].values())
+t = c["transform"]
+s, th = t["scale"], math.radians(t["rotation_deg"])
+cx = cy = (400 - 1) / 2
+d2 = 0
+for x, y in pts:
+    u, v = x - cx, y - cy
+    bx = s * (math.cos(th) * u - math.sin(th) * v) + cx + t["dx"]
+    by = s * (math.sin(th) * u + math.cos(th) * v) + cy + t["dy"]
+    d2 += (bx - x) ** 2 + (by - y) ** 2
+want = math.sqrt(d2 / len(pts))
+r = c["landmark_residual"]
+print("  residual %.3f px (%.3f mm), from the transform %.3f px" % (r["px"], r["mm"], want),
+      file=sys.stderr)
+sys.exit(0 if abs(r["px"] - want) < 1e-6 * max(1, want) and not r["large"] else 1)
+PY
+expect_rc 2 "$BIN" compare b.png a.png --landmarks-after face.json
 expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json --csv
 has out.txt "tiles_used,zone"
 has out.txt ",left_cheek"
