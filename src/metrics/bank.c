@@ -34,8 +34,10 @@ typedef struct tiling {
     size_t pw[2], ph[2];
 } tiling;
 
-/* Taps of the roundness test's kernels: -r..r, r = m - 1. */
+/* Taps of the roundness test's kernels: -r..r, r = m - 1, more for the
+ * narrowest scales (skd_hessian_radius); KERNEL_RMAX bounds them all. */
 #define KERNEL_R(t) ((t)->m - 1)
+#define KERNEL_RMAX(t) (SKD_HESSIAN_NARROW_TAPS * KERNEL_R(t))
 
 static size_t padded(size_t n, size_t m, size_t tile)
 {
@@ -97,6 +99,7 @@ typedef struct bank_shared {
     const tiling *t;
     skd_filter_set *set[4]; /* per shape */
     skd_hessian_kernel kx[2][SKD_PORE_SCALES], ky[2][SKD_PORE_SCALES];
+    size_t kr[SKD_PORE_SCALES]; /* their radius */
     double tau;
     atomic_size_t next;  /* next tile to take */
     atomic_int stop;     /* an error, or the arena is full */
@@ -226,6 +229,7 @@ static int search_tile(tile_worker *wk, size_t tile)
         v.words = wk->words;
         ls.kx = sh->kx[sx][k];
         ls.ky = sh->ky[sy][k];
+        ls.r = sh->kr[k];
         st = skd_scale_candidates(sh->ctx, &v, (uint32_t)k, sh->tau, sh->region,
                                   &wk->cands);
         if (st != SKD_OK)
@@ -291,7 +295,7 @@ static int worker_alloc(skd_ctx *ctx, bank_shared *sh, tile_worker *wk)
     size_t bytes = (t->pw[0] / 2 + 1) * t->ph[0] * sizeof(fftwf_complex);
     size_t zbytes = skd_fft_c2c_row(t->pw[0]) * t->ph[0] * sizeof(fftwf_complex);
     size_t cap = (size_t)SKD_PORE_SCALES * ((t->tw + 1) / 2) * ((t->th + 1) / 2);
-    size_t span = 2 * KERNEL_R(t) + 3;
+    size_t span = 2 * KERNEL_RMAX(t) + 3;
     wk->sh = sh;
     wk->pending = NO_TILE;
     wk->spec = skd_fft_alloc(ctx, bytes);
@@ -337,18 +341,20 @@ static int make_filters(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 static float *make_kernels(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
 {
     const tiling *t = sh->t;
-    size_t one = 3 * (KERNEL_R(t) + 2);
+    size_t one = 3 * (KERNEL_RMAX(t) + 2);
     float *kern = skd_malloc_array(ctx, 4 * SKD_PORE_SCALES * one, sizeof *kern);
     if (!kern)
         return NULL;
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
         float *mem = kern + 4 * (size_t)k * one;
+        size_t r = skd_hessian_radius(sigma, KERNEL_R(t));
+        sh->kr[k] = r;
         for (int s = 0; s < 2; s++) {
-            skd_hessian_kernel_make(sigma, t->pw[s], KERNEL_R(t), mem + 2 * s * one,
+            skd_hessian_kernel_make(sigma, t->pw[s], r, mem + 2 * s * one,
                                     &sh->kx[s][k]);
-            skd_hessian_kernel_make(sigma, t->ph[s], KERNEL_R(t),
-                                    mem + (2 * s + 1) * one, &sh->ky[s][k]);
+            skd_hessian_kernel_make(sigma, t->ph[s], r, mem + (2 * s + 1) * one,
+                                    &sh->ky[s][k]);
         }
     }
     return kern;

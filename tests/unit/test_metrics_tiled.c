@@ -129,17 +129,32 @@ static int by_kyx(const void *pa, const void *pb)
     return (a->x > b->x) - (a->x < b->x);
 }
 
-/* Whole-plane candidates, scale by scale. */
-static void whole_candidates(skd_ctx *ctx, float **p, const uint8_t *region,
-                             skd_cand_list *list)
+/* Whole-plane candidates, scale by scale; the roundness test is the
+ * bank's exact Hessian from l (kernels of the bank's usual tile size:
+ * another size moves the Hessian by far less than the near-tie
+ * tolerance). */
+static void whole_candidates(skd_ctx *ctx, const float *l, float **p,
+                             const uint8_t *region, skd_cand_list *list)
 {
+    size_t m = skd_fft_margin(sigma_k(SKD_PORE_SCALES - 1)) + 1;
+    size_t r = SKD_HESSIAN_NARROW_TAPS * (m - 1); /* the largest */
+    float *mem = malloc(2 * 3 * (r + 2) * sizeof *mem), *row = malloc((2 * r + 3) * sizeof *row);
+    double *hsum = malloc(3 * (2 * r + 3) * sizeof *hsum);
+    skd_round_src ls = {l, W, H, r, NULL, 0, 0, 0, 0, 0, {0}, {0}, row, hsum};
     for (int k = 0; k < SKD_PORE_SCALES; k++) {
         skd_scale_window v = skd_whole_window(
             k > 0 ? p[2 * (k - 1)] : NULL, p[2 * k],
-            k + 1 < SKD_PORE_SCALES ? p[2 * (k + 1)] : NULL, p[2 * k + 1], W, H);
+            k + 1 < SKD_PORE_SCALES ? p[2 * (k + 1)] : NULL, NULL, W, H);
+        ls.r = skd_hessian_radius(sigma_k(k), m - 1);
+        skd_hessian_kernel_make(sigma_k(k), SKD_PORE_TILE, ls.r, mem, &ls.kx);
+        skd_hessian_kernel_make(sigma_k(k), SKD_PORE_TILE, ls.r, mem + 3 * (r + 2), &ls.ky);
+        v.ls = &ls;
         CHECK_STATUS(skd_scale_candidates(ctx, &v, (uint32_t)k, TAU, region, list),
                      SKD_OK);
     }
+    free(mem);
+    free(row);
+    free(hsum);
 }
 
 /* A candidate of one list that the other lacks is a near-tie when the
@@ -204,7 +219,7 @@ static void test_candidates(skd_ctx *ctx, const float *l, float **whole,
     /* R with a hole, so the region test matters too. */
     for (size_t i = 0; i < (size_t)W * H; i++)
         region[i] = !(i % W > 200 && i % W < 260 && i / W > 100 && i / W < 400);
-    whole_candidates(ctx, whole, region, &ref);
+    whole_candidates(ctx, l, whole, region, &ref);
     CHECK(ref.n > 500);
     for (size_t t = 0; t < sizeof tiles / sizeof tiles[0]; t++) {
         skd_cand_list c = {NULL, 0, 0};
