@@ -102,6 +102,8 @@ typedef enum skd_option {
     SKD_OPT_FLOOR_RED_AREA = 14, /* noise floor, % points, default 0.5 */
     SKD_OPT_MIN_CONFIDENCE = 15, /* registration confidence needed, 0..1 */
     SKD_OPT_FFT_MEASURE = 16,    /* 1: FFTW_MEASURE, 2: FFTW_PATIENT; default 0 */
+    SKD_OPT_SKIN = 17,           /* skin map S: 1 auto (default), 0 off (the
+                                    whole frame is skin) */
     /* How a white reference corrects (docs/colour.md): 0 = Bradford
      * chromatic adaptation (a change of the light's colour; default),
      * 1 = per-channel gains on linear sRGB (a camera's white-balance gains
@@ -295,7 +297,8 @@ typedef struct skd_metrics {
 
 enum {
     SKD_WARN_SCALE_ASSUMED = 1u << 0, /* no scale given: 20 px/mm assumed */
-    SKD_WARN_LOW_RESOLUTION = 1u << 1 /* < 10 px/mm: pores unreliable */
+    SKD_WARN_LOW_RESOLUTION = 1u << 1, /* < 10 px/mm: pores unreliable */
+    SKD_WARN_OVEREXPOSED = 1u << 2     /* > 2% of R has a clipped channel */
 };
 
 /* How an analysis read the photo's colour. With a white reference, the
@@ -316,6 +319,32 @@ typedef struct skd_colour_info {
     double patch_chroma_sd; /* RMS distance of the patch's pixels from
                                their mean in (a*, b*), before adaptation */
 } skd_colour_info;
+/* Why a pixel of the photo is not in the region R (skd_analysis.cause). A
+ * pixel gets the first cause that applies, in this order: outside, not
+ * skin, highlight, too dark, margin. */
+typedef enum skd_cause {
+    SKD_CAUSE_NONE = 0,      /* in R: measured */
+    SKD_CAUSE_NOT_SKIN = 1,  /* left out by the skin map S */
+    SKD_CAUSE_HIGHLIGHT = 2, /* specular: every channel >= 240/255 */
+    SKD_CAUSE_TOO_DARK = 3,  /* Y < 0.01 */
+    SKD_CAUSE_OUTSIDE = 4,   /* outside the ROI or the user mask */
+    SKD_CAUSE_MARGIN = 5     /* none of these itself, but within 0.25 mm of
+                                one (the growth) or where G_1mm * M < 0.9 */
+} skd_cause;
+
+/* What was measured and what was not, as shares of the frame (all pixels
+ * of the photo). region + not_skin + highlight + too_dark +
+ * outside_roi_mask + margin = 1. */
+typedef struct skd_exclusion {
+    double region;           /* R, the pixels measured */
+    double skin;             /* S: kept by the skin map (1 when it is off) */
+    double not_skin, highlight, too_dark, outside_roi_mask, margin;
+    double clipped;          /* clipped_fraction: pixels of R with one or
+                                two channels >= 240/255, share of R (0 when
+                                R is empty); > 0.02 sets
+                                SKD_WARN_OVEREXPOSED */
+    int skin_map;            /* 1 when the skin map was used */
+} skd_exclusion;
 
 /* Result of skd_analyze(). Keeps the per-pixel planes that comparisons need;
  * owned by the caller: skd_analysis_free(). The erythema values are not
@@ -344,12 +373,25 @@ typedef struct skd_analysis {
                             outside the window */
     float *a_star;       /* width*height: CIELAB a*; 0 outside the window */
     skd_colour_info colour; /* how the colour was read (appended in 0.3) */
+    /* Added in 0.3: what was not measured and why. */
+    skd_exclusion exclusion;
+    uint8_t *cause;      /* width*height: skd_cause of each pixel */
 } skd_analysis;
 
 /* Measure one photo. spec may be NULL. */
 SKD_API int skd_analyze(skd_ctx *ctx, const skd_image *img,
                         const skd_region_spec *spec, skd_analysis **out);
 SKD_API void skd_analysis_free(skd_analysis *a);
+
+/* Only the region stage of skd_analyze: the skin map, the mask M and the
+ * region R, with exclusion and cause filled in and region set; no figures
+ * (metrics NaN, no pores; red_area, texture and a_star NULL). It succeeds
+ * also when R is empty, which is what it is for: to show why a photo has
+ * nothing to measure (skd_analyze fails with SKD_E_NO_REGION then).
+ * *out is owned by the caller: skd_analysis_free(). */
+SKD_API int skd_analyze_region(skd_ctx *ctx, const skd_image *img,
+                               const skd_region_spec *spec,
+                               skd_analysis **out);
 
 /* Recompute the figures of an analysis over a sub-region: include[i] != 0
  * selects pixel i (it is intersected with a->region). img is the photo the
@@ -365,7 +407,10 @@ SKD_API int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
                                   const skd_image *img, const uint8_t *include,
                                   double median_a, skd_metrics *out);
 
-/* Overlay picture: the photo with pores circled and red areas tinted. */
+/* Overlay picture: the photo with pores circled and red areas tinted;
+ * what the skin map left out darkened to grey-blue, highlights and dark
+ * pixels darkened, outside the ROI/mask and the margin dimmed. Works on an
+ * analysis of skd_analyze_region too (no pores, no tint). */
 SKD_API int skd_render_overlay(skd_ctx *ctx, const skd_image *img,
                                const skd_analysis *a, skd_image **out);
 
@@ -544,6 +589,10 @@ typedef struct skd_synth_params {
     double red_patch_scale;
     uint64_t after_noise_seed; /* new sensor noise for the second photo */
     skd_transform camera;  /* after -> before pixel transform */
+    /* Added in 0.3: the camera's white balance, gains of linear red and
+     * blue relative to green (1 = neutral), applied with the exposure to
+     * both photos; the truth's colour figures stay those of the skin. */
+    double wb_red, wb_blue;
 } skd_synth_params;
 
 /* Realistic defaults for a width x height photo at px_per_mm. */

@@ -73,12 +73,13 @@ OPTIONS = {
     "align_roi_h": 37,
     "floor_source": 38,
     "max_light_ref": 39,
+    "skin": 17,
 }
 # The CLI's spellings of the same options (compare --floor-a, --bootstrap).
 _ALIASES = {"floor_a": "floor_a_mean", "floor_ei": "floor_erythema",
             "bootstrap": "bootstrap_n"}
 
-_WARNINGS = ((1, "scale_assumed"), (2, "low_resolution"))
+_WARNINGS = ((1, "scale_assumed"), (2, "low_resolution"), (4, "overexposed"))
 
 
 def library_version():
@@ -193,11 +194,27 @@ def _warnings(bits):
     return [name for bit, name in _WARNINGS if bits & bit]
 
 
-def _figures(m):
+def _exclusion(e):
+    """The region's shares of the frame by cause (cli_json_exclusion)."""
+    return {"skin_map": "auto" if e.skin_map else "off",
+            "fraction": _num(e.region), "skin_fraction": _num(e.skin),
+            "clipped_fraction": _num(e.clipped),
+            "excluded": {"not_skin": _num(e.not_skin),
+                         "highlight": _num(e.highlight),
+                         "too_dark": _num(e.too_dark),
+                         "outside_roi_mask": _num(e.outside_roi_mask),
+                         "margin": _num(e.margin)}}
+
+
+def _figures(m, e=None):
     """region, texture, pores and redness of skd_metrics m, as the CLI's
-    JSON writes them (json_figures in src/cli/cmd_analyze.c)."""
+    JSON writes them (json_figures in src/cli/cmd_analyze.c); with e (an
+    skd_exclusion) the region's shares of the frame by cause too."""
+    region = {"pixels": m.region_pixels, "area_cm2": _num(m.area_cm2)}
+    if e is not None:
+        region.update(_exclusion(e))
     return {
-        "region": {"pixels": m.region_pixels, "area_cm2": _num(m.area_cm2)},
+        "region": region,
         "texture": {"sa": _num(m.sa), "sq": _num(m.sq), "ssk": _num(m.ssk),
                     "sku": _num(m.sku), "unit": "% contrast"},
         "pores": {"count": m.pore_count,
@@ -220,7 +237,7 @@ def _image_record(path, a):
         px_per_mm=_num(a.px_per_mm),
         scale_source="assumed" if a.scale_assumed else "given",
         warnings=_warnings(a.warnings),
-        **_figures(a.metrics),
+        **_figures(a.metrics, a.exclusion),
         colour=_colour_record(a.colour),
     )
 
@@ -307,6 +324,7 @@ def _planes(rec, a):
     rec.a_star_plane = plane(a.a_star, ctypes.c_float, np.float32)
     rec.region_mask = plane(a.region, ctypes.c_uint8, np.uint8).astype(bool)
     rec.red_area_mask = plane(a.red_area, ctypes.c_uint8, np.uint8).astype(bool)
+    rec.cause_plane = plane(a.cause, ctypes.c_uint8, np.uint8)
     pores = np.zeros(a.n_pores, PORE_DTYPE)
     if a.n_pores:
         buf = ctypes.cast(a.pores, ctypes.POINTER(_lib.SkdPore * a.n_pores))
@@ -325,7 +343,9 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
     pore_threshold, red_delta, threads, max_pixels, ...). planes=True also
     sets numpy arrays of the photo's size as attributes: texture_plane and
     a_star_plane (float32, 0 outside the analysis window), region_mask and
-    red_area_mask (bool), and pore_list (structured: x, y, radius in pixels,
+    red_area_mask (bool), cause_plane (uint8: why each pixel is not in the
+    region: 0 in it, 1 not skin, 2 highlight, 3 too dark, 4 outside the
+    ROI/mask, 5 margin), and pore_list (structured: x, y, radius in pixels,
     strength in % contrast). Facial zones, as the CLI's --face, --landmarks
     and --zones (one of them; docs/zones.md): face=True finds the face with
     dlib, landmarks is a landmarks JSON file, zones a label image; the record
@@ -387,6 +407,7 @@ def _photo_record(path, mask, roi, a, source):
         "mask": os.fspath(mask) if mask is not None else None,
         "roi": roi_list,
         "region_cm2": _num(a.metrics.area_cm2),
+        "region": _exclusion(a.exclusion),
         "pores_found": a.n_pores,
         "warnings": _warnings(a.warnings),
     }

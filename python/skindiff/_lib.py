@@ -87,6 +87,13 @@ class SkdMetrics(ctypes.Structure):
     ]
 
 
+class SkdExclusion(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_double)
+                for n in ("region", "skin", "not_skin", "highlight", "too_dark",
+                          "outside_roi_mask", "margin", "clipped")] + [
+        ("skin_map", ctypes.c_int)]
+
+
 class SkdAnalysis(ctypes.Structure):
     _fields_ = [
         ("width", ctypes.c_uint32),
@@ -102,6 +109,8 @@ class SkdAnalysis(ctypes.Structure):
         ("texture", ctypes.POINTER(ctypes.c_float)),
         ("a_star", ctypes.POINTER(ctypes.c_float)),
         ("colour", SkdColourInfo),
+        ("exclusion", SkdExclusion),
+        ("cause", ctypes.POINTER(ctypes.c_uint8)),
     ]
 
 

@@ -36,7 +36,7 @@ from scipy import fft as sfft
 from scipy import ndimage
 
 # The contract's constants (src/metrics/metrics.h).
-MASK_HIGH_SAMPLE = 250 * 257
+MASK_HIGH_SAMPLE = 240 * 257
 MASK_MIN_Y = 0.01
 MASK_GROW_MM = 0.25
 FILL_SIGMA_MM = 1.0
@@ -128,10 +128,11 @@ def colour_planes(rgb16):
 # ---- mask -------------------------------------------------------------------
 
 def build_mask(rgb16, y, px_per_mm, roi=None, user_mask=None):
-    """M: specular (any sample >= 250/255) or dark (Y < 0.01) pixels excluded,
+    """M: specular (every sample >= 240/255: near-white) or dark (Y < 0.01)
+    pixels excluded (one or two clipped samples are coloured skin: kept),
     the exclusion grown to every pixel within 0.25 mm (Euclidean distance
     between pixel centres, <= radius), then narrowed by the mask and ROI."""
-    ex = (rgb16 >= MASK_HIGH_SAMPLE).any(axis=2) | (y < MASK_MIN_Y)
+    ex = (rgb16 >= MASK_HIGH_SAMPLE).all(axis=2) | (y < MASK_MIN_Y)
     if ex.any():
         radius = MASK_GROW_MM * px_per_mm
         _, idx = ndimage.distance_transform_edt(~ex, return_indices=True)
@@ -162,6 +163,11 @@ def d2_f(f, s):
     return -4.0 * math.pi ** 2 * f * f * gauss_f(f, s)
 
 
+def d1_f(f, s):
+    """2 pi f G(f): the first derivative's transfer function over i."""
+    return 2.0 * math.pi * f * gauss_f(f, s)
+
+
 def kernel(fn, s, radius):
     """h[n] = int_{-1/2}^{1/2} fn(f) cos(2 pi f n) df, n = -radius..radius."""
     x, w = _GL
@@ -169,6 +175,17 @@ def kernel(fn, s, radius):
     n = np.arange(radius + 1)
     half = 2.0 * (np.cos(2.0 * math.pi * np.outer(n, f)) * (w * fn(f, s))).sum(axis=1)
     return np.concatenate([half[:0:-1], half])
+
+
+def odd_kernel(fn, s, radius):
+    """The correlation kernel of d/dx: h[n] = int_{-1/2}^{1/2} fn(f)
+    sin(2 pi f n) df (odd), n = -radius..radius, so that correlating with
+    it gives the derivative of the convolution with fn's even part."""
+    x, w = _GL
+    f, w = (x + 1.0) / 4.0, w / 4.0
+    n = np.arange(radius + 1)
+    half = 2.0 * (np.sin(2.0 * math.pi * np.outer(n, f)) * (w * fn(f, s))).sum(axis=1)
+    return np.concatenate([-half[:0:-1], half])
 
 
 def spatial_radius(s):
@@ -210,15 +227,25 @@ class Spectrum:
         xs = reflect_index(np.arange(self.pw) - self.ox, w)
         self.data = sfft.rfft2(plane[np.ix_(ys, xs)])
         self.fx = np.fft.rfftfreq(self.pw)
-        self.fy = np.fft.fftfreq(self.ph)
+        self.fy_signed = np.fft.fftfreq(self.ph)
         # The C engine counts bin n/2 as +1/2: same magnitude, even factors.
-        self.fy = np.abs(self.fy)
+        self.fy = np.abs(self.fy_signed)
 
-    def apply(self, terms):
-        """terms: list of (fx_fn, fy_fn, sigma, scale)."""
+    def apply(self, terms, odd=False):
+        """terms: list of (fx_fn, fy_fn, sigma, scale); odd: the factors are
+        odd in f (the mixed derivative), so y takes the signed frequency
+        and the Nyquist bins, where an odd factor has no real response,
+        are dropped."""
         tf = 0.0
+        fy = self.fy_signed if odd else self.fy
         for fxn, fyn, s, scale in terms:
-            tf = tf + scale * np.outer(fyn(self.fy, s), fxn(self.fx, s))
+            tf = tf + scale * np.outer(fyn(fy, s), fxn(self.fx, s))
+        if odd:
+            tf = np.array(tf, dtype=np.float64)
+            if self.ph % 2 == 0:
+                tf[self.ph // 2, :] = 0.0
+            if self.pw % 2 == 0:
+                tf[:, -1] = 0.0
         out = sfft.irfft2(self.data * tf, s=(self.ph, self.pw))
         return out[self.oy:self.oy + self.h, self.ox:self.ox + self.w]
 
@@ -252,19 +279,24 @@ class Filters:
         return sep(plane, g1, g1) - sep(plane, g2, g2)
 
     def pore_scale(self, plane, s, spec=None):
-        """(D_k, L_k) at sigma s."""
+        """(D_k, (Lxx, Lyy, Lxy)) at sigma s: the exact Hessian of L_k =
+        G_s * l from the continuous derivative transfer functions, so that
+        s^2 (Lxx + Lyy) = D_k."""
         if self.method == "fft":
-            d = spec.apply([(d2_f, gauss_f, s, s * s), (gauss_f, d2_f, s, s * s)])
-            lk = spec.apply([(gauss_f, gauss_f, s, 1.0)])
-            return d, lk
+            lxx = spec.apply([(d2_f, gauss_f, s, 1.0)])
+            lyy = spec.apply([(gauss_f, d2_f, s, 1.0)])
+            # (i 2 pi fx)(i 2 pi fy) G(fx) G(fy) = -(2 pi fx G)(2 pi fy G)
+            lxy = spec.apply([(d1_f, d1_f, s, -1.0)], odd=True)
+            return s * s * (lxx + lyy), (lxx, lyy, lxy)
         rad = spatial_radius(s)
-        g, d2 = kernel(gauss_f, s, rad), kernel(d2_f, s, rad)
+        g, d2, d1 = kernel(gauss_f, s, rad), kernel(d2_f, s, rad), odd_kernel(d1_f, s, rad)
         gy = ndimage.correlate1d(plane, g, axis=0, mode="reflect")
         d2y = ndimage.correlate1d(plane, d2, axis=0, mode="reflect")
-        lk = ndimage.correlate1d(gy, g, axis=1, mode="reflect")
-        d = s * s * (ndimage.correlate1d(gy, d2, axis=1, mode="reflect") +
-                     ndimage.correlate1d(d2y, g, axis=1, mode="reflect"))
-        return d, lk
+        d1y = ndimage.correlate1d(plane, d1, axis=0, mode="reflect")
+        lxx = ndimage.correlate1d(gy, d2, axis=1, mode="reflect")
+        lyy = ndimage.correlate1d(d2y, g, axis=1, mode="reflect")
+        lxy = ndimage.correlate1d(d1y, d1, axis=1, mode="reflect")
+        return s * s * (lxx + lyy), (lxx, lyy, lxy)
 
 
 # ---- fill and region --------------------------------------------------------
@@ -298,9 +330,9 @@ NEIGHBOURS = [(dk, dy, dx, dk < 0 or (dk == 0 and (dy < 0 or (dy == 0 and dx < 0
               if (dk, dy, dx) != (0, 0, 0)]
 
 
-def scale_candidates(planes, lk, k, tau, region):
+def scale_candidates(planes, hess, k, tau, region):
     """Local maxima of D at scale k (planes = D_{k-1}, D_k, D_{k+1}, None
-    where missing), D >= tau, centre in R, round Hessian of L_k."""
+    where missing), D >= tau, centre in R, round exact Hessian of L_k."""
     d = planes[1]
     h, w = d.shape
     ys, xs = np.nonzero((d >= tau) & region)
@@ -316,20 +348,14 @@ def scale_candidates(planes, lk, k, tau, region):
         ok = (v > q) if earlier else (v >= q)
         keep &= ok | ~inside
     ys, xs, v = ys[keep], xs[keep], v[keep]
-    round_ = is_round(lk, ys, xs)
+    round_ = is_round(hess, ys, xs)
     return [(float(v[i]), k, int(ys[i]), int(xs[i])) for i in np.nonzero(round_)[0]]
 
 
-def is_round(lk, ys, xs):
-    """Hessian of L_k by central differences (the border pixel stands in for
-    a missing neighbour): both eigenvalues > 0, smaller / larger >= 0.5."""
-    h, w = lk.shape
-    xm, xp = np.maximum(xs - 1, 0), np.minimum(xs + 1, w - 1)
-    ym, yp = np.maximum(ys - 1, 0), np.minimum(ys + 1, h - 1)
-    c = lk[ys, xs]
-    lxx = lk[ys, xp] - 2.0 * c + lk[ys, xm]
-    lyy = lk[yp, xs] - 2.0 * c + lk[ym, xs]
-    lxy = (lk[yp, xp] - lk[ym, xp] - lk[yp, xm] + lk[ym, xm]) / 4.0
+def is_round(hess, ys, xs):
+    """The exact Hessian of L_k (hess = Lxx, Lyy, Lxy planes) at the
+    candidates: both eigenvalues > 0, smaller / larger >= 0.5."""
+    lxx, lyy, lxy = (p[ys, xs] for p in hess)
     mean, half = (lxx + lyy) / 2.0, (lxx - lyy) / 2.0
     disc = np.sqrt(half * half + lxy * lxy)
     lmax, lmin = mean + disc, mean - disc

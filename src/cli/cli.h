@@ -68,6 +68,10 @@ void cli_csv_field(cli_buf *b, const char *s);
 /* The file name after the last '/'. */
 const char *cli_base_name(const char *path);
 void cli_json_num(cli_buf *b, double v);
+/* The region's shares of the frame by cause (skd_exclusion) as JSON
+ * members: skin_map, fraction, skin_fraction, clipped_fraction and
+ * excluded {not_skin, highlight, too_dark, outside_roi_mask, margin}. */
+void cli_json_exclusion(cli_buf *b, const skd_exclusion *e);
 
 /* Options: each command declares a table and calls cli_parse (options.c).
  * A value comes as `--name value`, `--name=value` or, after a one-letter
@@ -83,7 +87,9 @@ typedef enum cli_kind {
     CLI_SKD,      /* number set as library option `opt`, in its range */
     CLI_ROI,      /* skd_roi field from X,Y,W,H */
     CLI_PAIR,     /* "A,B" into the double fields at offset and offset2 */
-    CLI_CUSTOM    /* parse(value, opts) fills the fields, 1 when valid */
+    CLI_CUSTOM,   /* parse(value, opts) fills the fields, 1 when valid */
+    CLI_SKD_WORD  /* one of `words` (NULL-terminated): library option `opt`
+                     set to the word's index */
 } cli_kind;
 
 enum { CLI_POSITIVE = 1, CLI_WHOLE = 2 };
@@ -101,7 +107,19 @@ typedef struct cli_option {
     unsigned mark;       /* or'ed into cli_args.seen when given */
     int (*parse)(const char *value, void *opts); /* CLI_CUSTOM */
     const char *expect;  /* for messages; default from the kind and range */
+    const char *const *words; /* CLI_SKD_WORD */
 } cli_option;
+
+/* --skin auto|off: SKD_OPT_SKIN 1 or 0 (analyze, compare, batch). */
+extern const char *const cli_skin_words[];
+#define CLI_SKIN_OPTION                                                  \
+    {"--skin", NULL, CLI_SKD_WORD, .opt = SKD_OPT_SKIN,                  \
+     .words = cli_skin_words, .expect = "auto or off"}
+#define CLI_SKIN_HELP                                                    \
+    "  --skin auto|off    measure only skin: the skin map S leaves out\n"  \
+    "                     background, clothing, hair, eyes, lips and deep\n" \
+    "                     shadows (auto, the default); off measures the\n"  \
+    "                     whole frame (docs/skin-map.md)\n"
 
 typedef struct cli_command {
     const char *name; /* in messages */

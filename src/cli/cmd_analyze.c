@@ -27,6 +27,9 @@ static const char analyze_help[] =
     "  --white-ref-gains  correct with per-channel gains on linear RGB (a camera's\n"
     "                     white balance) instead of Bradford adaptation (a\n"
     "                     change of the light's colour); docs/colour.md\n"
+    CLI_SKIN_HELP
+    "  --region-out R.png write the region measured, R: 255 where measured,\n"
+    "                     0 elsewhere (one IMAGE only)\n"
     "  --pore-threshold T pore detection threshold, % contrast (default 10)\n"
     "  --red-delta D      a* above the local (2 mm) background that counts as red (5)\n"
     "  --threads N        threads inside one analysis (default 1); results do not\n"
@@ -41,7 +44,9 @@ static const char analyze_help[] =
     "                     (about a minute once per image size, then analysis\n"
     "                     about 15% faster than without wisdom)\n"
     "  --overlay OUT.png  picture of what was counted: pores circled, red areas\n"
-    "                     tinted, excluded areas darkened (one IMAGE only)\n"
+    "                     tinted, excluded areas darkened, what is not skin\n"
+    "                     grey-blue (one IMAGE only); written also when the\n"
+    "                     region is empty, to show why\n"
     "  --overlay-dir DIR  write DIR/<image name>.overlay.png for every IMAGE\n"
     "  --face             find the face (dlib's landmarks; see --version) and give\n"
     "                     the figures per facial zone too: forehead, nose,\n"
@@ -78,6 +83,7 @@ enum { OUT_TEXT, OUT_JSON, OUT_CSV };
 typedef struct analyze_opts {
     double px_per_mm, pore_threshold, red_delta, threads, max_pixels;
     const char *mask_path, *overlay, *overlay_dir, *out_path, *wisdom;
+    const char *region_out;
     skd_roi roi, white_ref;
     int format, patient, white_ref_gains;
     cli_zone_request zones;
@@ -109,6 +115,8 @@ static const cli_option analyze_options[] = {
     {"--roi", NULL, CLI_ROI, F(roi)},
     {"--white-ref", NULL, CLI_ROI, F(white_ref)},
     {"--white-ref-gains", NULL, CLI_FLAG, F(white_ref_gains), .value = 1},
+    CLI_SKIN_OPTION,
+    {"--region-out", NULL, CLI_STRING, F(region_out)},
     {"--overlay", NULL, CLI_STRING, F(overlay)},
     {"--overlay-dir", NULL, CLI_STRING, F(overlay_dir), .expect = "a folder"},
     {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
@@ -124,7 +132,7 @@ static const cli_command analyze_command = {
     "analyze", analyze_help, analyze_options, CLI_COUNT(analyze_options)};
 
 /* Returns -1 to go on, or the exit code (help shown, usage error). */
-static int parse_args(int argc, char **argv, analyze_opts *o)
+static int parse_args(skd_ctx *ctx, int argc, char **argv, analyze_opts *o)
 {
     cli_args args;
     int rc;
@@ -133,7 +141,7 @@ static int parse_args(int argc, char **argv, analyze_opts *o)
     o->red_delta = 5;
     o->threads = 1;
     o->max_pixels = 100e6;
-    if ((rc = cli_parse(&analyze_command, NULL, argc, argv, o, &args)) >= 0)
+    if ((rc = cli_parse(&analyze_command, ctx, argc, argv, o, &args)) >= 0)
         return rc;
     o->images = args.pos;
     o->n_images = args.npos;
@@ -141,6 +149,8 @@ static int parse_args(int argc, char **argv, analyze_opts *o)
         return cli_usage_error("analyze", "no IMAGE given");
     if (o->overlay && o->n_images > 1)
         return cli_usage_error("analyze", "--overlay takes one IMAGE; use --overlay-dir for several");
+    if (o->region_out && o->n_images > 1)
+        return cli_usage_error("analyze", "--region-out takes one IMAGE");
     return cli_zones_check("analyze", &o->zones, o->n_images);
 }
 
@@ -179,15 +189,55 @@ static int overlay_path(const analyze_opts *o, const char *image, char *buf, siz
     return 0;
 }
 
+/* R as a picture: 255 where measured, 0 elsewhere. */
+static int write_region(skd_ctx *ctx, const skd_analysis *a, const char *path)
+{
+    skd_image *img = NULL;
+    size_t n = (size_t)a->width * a->height;
+    int st = skd_image_create(ctx, a->width, a->height, &img);
+    if (st == SKD_OK) {
+        for (size_t i = 0; i < n; i++)
+            img->rgb[3 * i] = img->rgb[3 * i + 1] = img->rgb[3 * i + 2] =
+                a->region[i] ? 65535 : 0;
+        st = skd_image_write_png(ctx, img, path);
+    }
+    skd_image_free(img);
+    return st;
+}
+
+/* The overlay (with the zones' outlines when there are zones) and the
+ * region file of an analysis (the region stage's only, when the region is
+ * empty); 0 when one could not be written. */
+static int write_pictures(skd_ctx *ctx, const analyze_opts *o,
+                          const skd_image *img, const skd_analysis *a,
+                          const skd_zones *z, const char *path)
+{
+    char ov[4096];
+    int ok = 1, st;
+    if (overlay_path(o, path, ov, sizeof ov) &&
+        (st = write_overlay(ctx, img, a, z, ov)) != SKD_OK) {
+        cli_error("overlay not written: %s (%s)", skd_ctx_message(ctx),
+                  skd_strerror(st));
+        ok = 0;
+    }
+    if (o->region_out && (st = write_region(ctx, a, o->region_out)) != SKD_OK) {
+        cli_error("region not written: %s (%s)", skd_ctx_message(ctx),
+                  skd_strerror(st));
+        ok = 0;
+    }
+    return ok;
+}
+
 /* Decode, measure, draw. Failures are recorded in r, never fatal; returns
- * 0 when an overlay was asked for and could not be written. */
+ * 0 when an overlay or region file was asked for and could not be
+ * written. An empty region still gets its pictures, which show why. */
 static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mask,
                        result *r)
 {
-    int overlay_ok = 1;
+    int pictures_ok = 1;
     skd_image *img = NULL;
+    skd_analysis *shown = NULL;
     skd_region_spec spec = {mask, o->roi, o->white_ref};
-    char ov[4096];
 
     r->status = skd_image_load(ctx, r->path, &img);
     if (r->status == SKD_OK) {
@@ -202,16 +252,16 @@ static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mas
     } else {
         snprintf(r->message, sizeof r->message, "%s", skd_ctx_message(ctx));
     }
-    if (r->status == SKD_OK && overlay_path(o, r->path, ov, sizeof ov)) {
-        int st = write_overlay(ctx, img, r->a, r->zr.z, ov);
-        if (st != SKD_OK) {
-            cli_error("overlay not written: %s (%s)", skd_ctx_message(ctx),
-                      skd_strerror(st));
-            overlay_ok = 0;
-        }
-    }
+    if (r->status == SKD_E_NO_REGION && !r->a &&
+        (o->overlay || o->overlay_dir || o->region_out) &&
+        skd_analyze_region(ctx, img, &spec, &shown) != SKD_OK)
+        shown = NULL;
+    if (r->status == SKD_OK || shown)
+        pictures_ok = write_pictures(ctx, o, img, shown ? shown : r->a,
+                                     shown ? NULL : r->zr.z, r->path);
+    skd_analysis_free(shown);
     skd_image_free(img);
-    return overlay_ok;
+    return pictures_ok;
 }
 
 static void json_metric(cli_buf *b, const char *key, double v, const char *sep)
@@ -221,13 +271,19 @@ static void json_metric(cli_buf *b, const char *key, double v, const char *sep)
     cli_buf_printf(b, "%s", sep);
 }
 
-/* The figures of m as the members "region" ... "redness" of an object;
- * ind is the indentation of the members after the first. */
-static void json_figures(cli_buf *b, const skd_metrics *m, const char *ind)
+/* The figures of m as the members "region" ... "redness" of an object,
+ * with the image's shares by cause in "region" when e is not NULL; ind is
+ * the indentation of the members after the first. */
+static void json_figures(cli_buf *b, const skd_metrics *m,
+                         const skd_exclusion *e, const char *ind)
 {
     cli_buf_printf(b, "\"region\": {\"pixels\": %llu, ",
                    (unsigned long long)m->region_pixels);
-    json_metric(b, "area_cm2", m->area_cm2, "},\n");
+    json_metric(b, "area_cm2", m->area_cm2, e ? ", " : "},\n");
+    if (e) {
+        cli_json_exclusion(b, e);
+        cli_buf_printf(b, "},\n");
+    }
     cli_buf_printf(b, "%s\"texture\": {", ind);
     json_metric(b, "sa", m->sa, ", ");
     json_metric(b, "sq", m->sq, ", ");
@@ -266,7 +322,7 @@ static void json_zones(cli_buf *b, const cli_zone_result *zr)
             continue;
         }
         cli_buf_printf(b, "\"status\": \"ok\",\n        ");
-        json_figures(b, &zr->m[i], "        ");
+        json_figures(b, &zr->m[i], NULL, "        ");
         cli_buf_printf(b, "}");
     }
     cli_buf_printf(b, "}");
@@ -331,6 +387,10 @@ static void emit_json_image(cli_buf *b, const result *r)
         cli_buf_printf(b, "%s\"low_resolution\"", sep);
         sep = ", ";
     }
+    if (a->warnings & SKD_WARN_OVEREXPOSED) {
+        cli_buf_printf(b, "%s\"overexposed\"", sep);
+        sep = ", ";
+    }
     if (r->zr.z && r->zr.z->source == SKD_ZONES_NO_FACE) {
         cli_buf_printf(b, "%s\"no_face\"", sep);
         sep = ", ";
@@ -338,7 +398,7 @@ static void emit_json_image(cli_buf *b, const result *r)
     if (r->zr.z && r->zr.z->faces_found > 1)
         cli_buf_printf(b, "%s\"several_faces\"", sep);
     cli_buf_printf(b, "],\n     ");
-    json_figures(b, m, "     ");
+    json_figures(b, m, &a->exclusion, "     ");
     cli_buf_printf(b, ",\n");
     json_colour(b, &a->colour);
     if (r->zr.z)
@@ -349,8 +409,9 @@ static void emit_json_image(cli_buf *b, const result *r)
 static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
                       const result *res, int n)
 {
-    double tau, delta, s;
+    double tau, delta, s, skin;
     int assumed;
+    skd_ctx_get(ctx, SKD_OPT_SKIN, &skin);
     skd_ctx_get(ctx, SKD_OPT_PORE_THRESHOLD, &tau);
     skd_ctx_get(ctx, SKD_OPT_RED_DELTA, &delta);
     skd_ctx_get(ctx, SKD_OPT_PX_PER_MM, &s);
@@ -369,7 +430,8 @@ static void emit_json(cli_buf *b, const analyze_opts *o, skd_ctx *ctx,
                       "\"pore_radii_mm\": [0.05, 0.25], \"pore_scales\": 7, "
                       "\"pore_min_roundness\": 0.5,\n    \"mask_growth_mm\": 0.25, "
                       "\"fill_sigma_mm\": 1.0, \"region_min_support\": 0.9, "
-                      "\"mask\": ");
+                      "\"highlight_min_sample\": 240, \"skin\": \"%s\", "
+                      "\"mask\": ", skin > 0 ? "auto" : "off");
     if (o->mask_path)
         cli_json_str(b, o->mask_path);
     else
@@ -403,6 +465,15 @@ static void csv_figures(cli_buf *b, const result *r, const skd_metrics *m)
     cli_buf_printf(b, ",%u", m->pore_count);
     for (size_t k = 0; k < sizeof w / sizeof w[0]; k++)
         cli_buf_printf(b, ",%.6g", w[k]);
+    {
+        const skd_exclusion *e = &a->exclusion;
+        const double x[] = {e->region, e->skin, e->clipped, e->not_skin,
+                            e->highlight, e->too_dark, e->outside_roi_mask,
+                            e->margin};
+        cli_buf_printf(b, ",%s", e->skin_map ? "auto" : "off");
+        for (size_t k = 0; k < sizeof x / sizeof x[0]; k++)
+            cli_buf_printf(b, ",%.6g", x[k]);
+    }
     cli_buf_printf(b, ",");
     cli_csv_field(b, a->colour.source);
     if (a->colour.white_ref)
@@ -420,7 +491,10 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
     cli_buf_printf(b, "file,%sstatus,width,height,px_per_mm,scale_source,region_area_cm2,"
                       "sa,sq,ssk,sku,pore_count,pore_density_per_cm2,"
                       "pore_mean_diameter_mm,pore_area_fraction,a_mean,a_median,"
-                      "erythema_index,red_area_fraction,colour_source,"
+                      "erythema_index,red_area_fraction,skin_map,region_fraction,"
+                      "skin_fraction,clipped_fraction,excluded_not_skin,"
+                      "excluded_highlight,excluded_too_dark,"
+                      "excluded_outside_roi_mask,excluded_margin,colour_source,"
                       "white_ref_gain_r,white_ref_gain_g,white_ref_gain_b,"
                       "white_ref_patch_l,error\n",
                    zones ? "zone," : "");
@@ -428,7 +502,7 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
         const result *r = &res[i];
         if (r->status != SKD_OK) {
             cli_csv_field(b, r->path);
-            cli_buf_printf(b, "%s,error,,,,,,,,,,,,,,,,,,,,,,,", zones ? "," : "");
+            cli_buf_printf(b, "%s,error,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,", zones ? "," : "");
             cli_csv_field(b, r->message);
             cli_buf_printf(b, "\n");
             continue;
@@ -446,7 +520,7 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
             if (r->zr.status[z] == SKD_OK)
                 csv_figures(b, r, &r->zr.m[z]);
             else
-                cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,,,,,,no measured "
+                cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,no measured "
                                   "pixel in this zone\n");
         }
     }
@@ -484,6 +558,20 @@ static void emit_text(cli_buf *b, const result *res, int n)
         cli_buf_printf(b, "%s  %ux%u px, %.1f px/mm (%s), region %.2f cm^2\n",
                        r->path, a->width, a->height, a->px_per_mm,
                        a->scale_assumed ? "assumed" : "given", m->area_cm2);
+        {
+            const skd_exclusion *e = &a->exclusion;
+            cli_buf_printf(b, "  Measured  %.1f %% of the frame (skin map %s: skin %.1f %%); "
+                              "left out: not skin %.1f %%, highlight %.1f %%, "
+                              "too dark %.1f %%, outside ROI/mask %.1f %%, margin "
+                              "%.1f %%; clipped channel in %.1f %% of the region%s\n",
+                           100 * e->region, e->skin_map ? "auto" : "off",
+                           100 * e->skin, 100 * e->not_skin, 100 * e->highlight,
+                           100 * e->too_dark, 100 * e->outside_roi_mask,
+                           100 * e->margin, 100 * e->clipped,
+                           a->warnings & SKD_WARN_OVEREXPOSED
+                               ? " (over-exposed: above 2 %)"
+                               : "");
+        }
         cli_buf_printf(b, "  Texture   Sa %.3f  Sq %.3f %% contrast   Ssk %.2f  Sku %.2f\n",
                        m->sa, m->sq, m->ssk, m->sku);
         cli_buf_printf(b, "  Pores     %u found, %.2f /cm^2, mean diameter %.3f mm, "
@@ -523,7 +611,7 @@ int cmd_analyze(int argc, char **argv)
         rc = CLI_EXIT_NOMEM;
         goto done;
     }
-    rc = parse_args(argc, argv, &o);
+    rc = parse_args(ctx, argc, argv, &o);
     if (rc >= 0)
         goto done;
     rc = configure(ctx, &o);
@@ -550,6 +638,10 @@ int cmd_analyze(int argc, char **argv)
         result *r = &res[n++];
         r->path = o.images[i];
         overlays_lost += !analyze_one(ctx, &o, mask, r);
+        if (r->status == SKD_OK && (r->a->warnings & SKD_WARN_OVEREXPOSED))
+            cli_warn("%s: over-exposed: %.1f%% of the measured skin has a "
+                     "clipped channel (kept, but redness reads low there)",
+                     r->path, 100 * r->a->exclusion.clipped);
         if (r->status != SKD_OK) {
             cli_error("%s (%s)", r->message, skd_strerror(r->status));
             failed++;

@@ -28,6 +28,8 @@ static const char batch_help[] =
     "                    reported as assumed)\n"
     "  --pore-threshold T  pore threshold, % contrast (default 10)\n"
     "  --red-delta D     a* above the local 2 mm background: red (5)\n"
+    "  --skin auto|off   measure only skin (the skin map, default) or the\n"
+    "                    whole frame (off); part of the results' key\n"
     "  --bootstrap N     bootstrap resamples (default 2000)\n"
     "  --seed S          bootstrap seed (default 1)\n"
     "  --tile-mm M       tile side in mm (default 5)\n"
@@ -87,6 +89,7 @@ static const cli_option batch_options[] = {
     {"--fft-wisdom", NULL, CLI_STRING, F(wisdom)},
     {"--fft-patient", NULL, CLI_FLAG, F(patient), .value = 1},
     {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
+    CLI_SKIN_OPTION,
     {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM},
     {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
     {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},

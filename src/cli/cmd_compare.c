@@ -68,6 +68,8 @@ static const char compare_help[] =
     "                      floors; the output names the floors used)\n"
     "  --floor-a-uncal A, --floor-ei-uncal E\n"
     "                      a* and EI floors without white references (2.0, 3.0)\n"
+    "  --skin auto|off     measure only skin (the skin map, default) or the\n"
+    "                      whole frame (off)\n"
     "  --floor-sa P        noise floor of Sa and Sq, % of before (default 3)\n"
     "  --floor-pores P     pore density, diameter, area, % of before (5)\n"
     "  --floor-a A         a* mean and median, a* units (0.5)\n"
@@ -117,6 +119,7 @@ typedef struct compare_args {
 #define F(field) .offset = offsetof(compare_args, field)
 
 static const cli_option compare_options[] = {
+    CLI_SKIN_OPTION,
     {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM,
      .flags = CLI_POSITIVE, .mark = MARK_SCALE},
     {"--min-confidence", NULL, CLI_SKD, .opt = SKD_OPT_MIN_CONFIDENCE},
@@ -275,6 +278,17 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         cli_buf_printf(b, "Alignment  shift %.2f, %.2f px, rotation %.2f deg, "
                           "scale %.4f, confidence %.2f\n", t->dx, t->dy,
                        t->rotation_deg, t->scale, t->confidence);
+    for (int k = 0; k < 2; k++) {
+        const skd_exclusion *e = k ? &c->after->exclusion : &c->before->exclusion;
+        cli_buf_printf(b, "%s %.1f%% of the frame measured (skin map %s); left "
+                          "out: not skin %.1f%%, highlight %.1f%%, too dark "
+                          "%.1f%%, outside ROI/mask %.1f%%, margin %.1f%%; "
+                          "clipped %.1f%%\n", k ? "After     " : "Before    ",
+                       100 * e->region, e->skin_map ? "auto" : "off",
+                       100 * e->not_skin, 100 * e->highlight, 100 * e->too_dark,
+                       100 * e->outside_roi_mask, 100 * e->margin,
+                       100 * e->clipped);
+    }
     cli_buf_printf(b, "Common     %.2f cm2 of skin, %u of %u tiles of %g mm "
                       "used for the intervals\n\n", c->common_area_cm2,
                    c->tiles_used, c->tiles_x * c->tiles_y,
@@ -361,6 +375,9 @@ static void json_photo(cli_buf *b, const char *path, const char *mask,
         cli_buf_printf(b, ", \"roi\": null");
     cli_buf_printf(b, ", \"region_cm2\": ");
     cli_json_num(b, an->metrics.area_cm2);
+    cli_buf_printf(b, ", \"region\": {");
+    cli_json_exclusion(b, &an->exclusion);
+    cli_buf_printf(b, "}");
     cli_buf_printf(b, ", \"pores_found\": %zu, \"warnings\": [%s%s%s]}",
                    an->n_pores,
                    an->warnings & SKD_WARN_SCALE_ASSUMED ? "\"scale_assumed\""

@@ -33,6 +33,8 @@ static const char synth_help[] =
     "  --seed N                the skin (waves, pores, patches) and noise [1]\n"
     "  --noise S               sensor noise: Gaussian, S 8-bit levels of\n"
     "                          sRGB per channel, before rounding [1.5]\n"
+    "  --white-balance R,B     gains of linear red and blue against green\n"
+    "                          (the camera's white balance) [1,1]\n"
     "  --exposure E            multiplies linear RGB (2 = one stop over);\n"
     "                          clipped pixels are counted in the truth [1]\n"
     "  --quality Q             JPEG quality 1-100 [92]; PNG is lossless\n"
@@ -140,6 +142,7 @@ static const cli_option synth_options[] = {
     PAIR("--pore-diameter", pore_diameter_min_mm, pore_diameter_max_mm, 0),
     PAIR("--pore-depth", pore_depth_min, pore_depth_max, 0),
     PAIR("--offset", offset_x_mm, offset_y_mm, 0),
+    PAIR("--white-balance", wb_red, wb_blue, 0),
     PAIR("--shift", camera.dx, camera.dy, MARK_TREATMENT),
     {"--width", NULL, CLI_U32, F(p.width), .flags = CLI_POSITIVE},
     {"--height", NULL, CLI_U32, F(p.height), .flags = CLI_POSITIVE},

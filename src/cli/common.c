@@ -199,6 +199,28 @@ void cli_json_num(cli_buf *b, double v)
 }
 
 
+static void exclusion_share(cli_buf *b, const char *key, double v,
+                            const char *sep)
+{
+    cli_buf_printf(b, "\"%s\": ", key);
+    cli_json_num(b, v);
+    cli_buf_printf(b, "%s", sep);
+}
+
+void cli_json_exclusion(cli_buf *b, const skd_exclusion *e)
+{
+    cli_buf_printf(b, "\"skin_map\": \"%s\", ", e->skin_map ? "auto" : "off");
+    exclusion_share(b, "fraction", e->region, ", ");
+    exclusion_share(b, "skin_fraction", e->skin, ", ");
+    exclusion_share(b, "clipped_fraction", e->clipped, ",\n       ");
+    cli_buf_printf(b, "\"excluded\": {");
+    exclusion_share(b, "not_skin", e->not_skin, ", ");
+    exclusion_share(b, "highlight", e->highlight, ", ");
+    exclusion_share(b, "too_dark", e->too_dark, ", ");
+    exclusion_share(b, "outside_roi_mask", e->outside_roi_mask, ", ");
+    exclusion_share(b, "margin", e->margin, "}");
+}
+
 void cli_csv_field(cli_buf *b, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {

@@ -127,6 +127,8 @@ static const char *expected(const cli_option *o, char *buf, size_t cap)
     return buf;
 }
 
+const char *const cli_skin_words[] = {"off", "auto", NULL};
+
 static void *field(void *opts, size_t offset)
 {
     return (char *)opts + offset;
@@ -176,6 +178,12 @@ static int apply(const cli_command *cmd, skd_ctx *ctx, const cli_option *o,
         break;
     case CLI_CUSTOM:
         ok = o->parse(v, opts);
+        break;
+    case CLI_SKD_WORD:
+        for (size_t i = 0; o->words[i]; i++)
+            if (strcmp(v, o->words[i]) == 0)
+                return set_library_option(cmd, ctx, o, name, v, (double)i);
+        ok = 0;
         break;
     case CLI_U32:
     case CLI_U64:

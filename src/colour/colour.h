@@ -224,11 +224,21 @@ static inline float skd_cbrt_fast(float t)
     return y;
 }
 
-/* Pixels too bright or too dark to measure: a sample at or above high,
- * or Y = skd_luminance of the table values (in double) below min_y.
+/* Pixels too bright or too dark to measure: every sample at or above
+ * high (near-white, the colour of the lamp: a specular highlight), or
+ * Y = skd_luminance of the table values (in double) below min_y. A pixel
+ * with one or two samples at or above high is coloured (flushed fair skin
+ * clips red first): it is measured, and only flagged.
  * green_clear is derived: from this green sample on, green's own share of
  * Y reaches min_y (Y is a sum of non-negative terms, rounded
  * monotonically), so Y need not be summed. */
+enum {
+    SKD_CLIP_HIGHLIGHT = 1, /* every sample >= high */
+    SKD_CLIP_DARK = 2,      /* Y < min_y */
+    SKD_CLIP_PARTIAL = 4,   /* one or two samples >= high: kept, counted */
+    SKD_CLIP_EXCLUDED = SKD_CLIP_HIGHLIGHT | SKD_CLIP_DARK
+};
+
 typedef struct skd_clip_rule {
     uint16_t high;
     double min_y;
@@ -240,8 +250,8 @@ skd_clip_rule skd_clip_rule_make(const skd_colour_lut *lut, uint16_t high,
 
 /* The per-pixel planes of one row of 16-bit sRGB samples (n pixels).
  * skd_luminance_row: l = 100 ln(Y) (Y clamped to SKD_Y_FLOOR; l may be
- * NULL) and, when rule is given, clipped[i] = 1 where the rule excludes
- * the pixel, else 0. Y of l is summed in float, its logarithm is
+ * NULL) and, when rule is given, clipped[i] = the SKD_CLIP_* bits of the
+ * pixel (0 when none): HIGHLIGHT and DARK exclude it, PARTIAL does not. Y of l is summed in float, its logarithm is
  * skd_ln_fast. skd_a_star_row: a* in float, as
  * 500 (X/Xn - Y) / (fx^2 + fx fy + fy^2) where both f are cube roots,
  * which avoids the cancellation of fx - fy, and when erythema is not NULL

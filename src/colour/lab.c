@@ -130,9 +130,14 @@ static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
     for (size_t i = 0; i < n; i++) {
         uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
         float r = lin[r16], g = lin[g16], b = lin[b16];
-        uint8_t c = (r16 >= rule->high) | (g16 >= rule->high) | (b16 >= rule->high);
+        unsigned hr = r16 >= rule->high, hg = g16 >= rule->high,
+                 hb = b16 >= rule->high;
+        /* near-white (every channel) is the lamp's colour: specular; one
+         * or two channels clipped is coloured skin, only flagged */
+        uint8_t c = (uint8_t)((hr & hg & hb) * SKD_CLIP_HIGHLIGHT |
+                              ((hr | hg | hb) & !(hr & hg & hb)) * SKD_CLIP_PARTIAL);
         if (g16 < rule->green_clear)
-            c |= skd_luminance(r, g, b) < rule->min_y;
+            c |= (uint8_t)((skd_luminance(r, g, b) < rule->min_y) * SKD_CLIP_DARK);
         lb->r[i] = r;
         lb->g[i] = g;
         lb->b[i] = b;
@@ -251,8 +256,15 @@ static void managed_clipped(const uint16_t *restrict rgb, size_t n,
 {
     for (size_t i = 0; i < n; i++) {
         uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
-        uint8_t c = (r16 >= rule->high) | (g16 >= rule->high) | (b16 >= rule->high);
-        clipped[i] = c | (skd_luminance(lb->r[i], lb->g[i], lb->b[i]) < rule->min_y);
+        unsigned hr = r16 >= rule->high, hg = g16 >= rule->high,
+                 hb = b16 >= rule->high;
+        /* as gather_linear_clipped: near-white is specular, one or two
+         * clipped channels only flagged */
+        uint8_t c = (uint8_t)((hr & hg & hb) * SKD_CLIP_HIGHLIGHT |
+                              ((hr | hg | hb) & !(hr & hg & hb)) * SKD_CLIP_PARTIAL);
+        if (skd_luminance(lb->r[i], lb->g[i], lb->b[i]) < rule->min_y)
+            c |= SKD_CLIP_DARK;
+        clipped[i] = c;
     }
 }
 

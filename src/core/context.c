@@ -44,6 +44,7 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_FLOOR_RED_AREA] = {0.5, 0, 100},
     [SKD_OPT_MIN_CONFIDENCE] = {0.3, 0, 1},
     [SKD_OPT_FFT_MEASURE] = {0, 0, 2},
+    [SKD_OPT_SKIN] = {1, 0, 1},
     [SKD_OPT_FLOOR_A_UNCAL] = {2.0, 0, 100},
     [SKD_OPT_FLOOR_EI_UNCAL] = {3.0, 0, 100},
     [SKD_OPT_MAX_RESIDUAL] = {1.0, 0.01, 1000},

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../colour/colour.h"
+#include "../skin/skin.h"
 #include "metrics.h"
 
 /* The analysis remembers its allocator, because skd_analysis_free takes no
@@ -21,7 +22,7 @@ typedef struct analysis_owner {
 void skd_analysis_free(skd_analysis *a)
 {
     analysis_owner *o = (analysis_owner *)a;
-    void *planes[6];
+    void *planes[7];
     if (!a)
         return;
     planes[0] = a->pores;
@@ -29,8 +30,9 @@ void skd_analysis_free(skd_analysis *a)
     planes[2] = a->red_area;
     planes[3] = a->texture;
     planes[4] = a->a_star;
-    planes[5] = o;
-    for (int i = 0; i < 6; i++)
+    planes[5] = a->cause;
+    planes[6] = o;
+    for (int i = 0; i < 7; i++)
         if (planes[i])
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
@@ -48,10 +50,28 @@ typedef struct run {
     skd_window rect; /* the colour rectangle */
     skd_window win;
     skd_analysis v;
+    uint64_t skin_kept; /* pixels of S */
 } run;
 
-/* How much of the photo the colour pass and the mask cover. */
-enum { WINDOW, COLOUR_WHOLE, WHOLE };
+/* How much of the photo the colour pass and the mask cover; REGION stops
+ * after R (skd_analyze_region). */
+enum { WINDOW, COLOUR_WHOLE, WHOLE, REGION };
+
+/* The skin map S (decided on the whole photo) over the colour rectangle,
+ * in the cause plane where the mask takes the causes from it (compact from
+ * the rectangle's first row, the layout the mask writes the causes in), or
+ * NULL when the skin map is off. No plane of its own: a byte per pixel
+ * less at the peak. */
+static int skin_of_rect(skd_ctx *ctx, run *r, uint8_t **skin)
+{
+    size_t box[4] = {r->rect.x0, r->rect.y0, r->rect.w, r->rect.h};
+    *skin = NULL;
+    if (!r->a->exclusion.skin_map)
+        return SKD_OK;
+    *skin = r->a->cause + r->rect.y0 * r->a->width;
+    return skd_skin_map(ctx, r->img, r->lut, box, *skin, r->rect.w,
+                        &r->skin_kept);
+}
 
 static int rect_is_whole(const run *r)
 {
@@ -72,9 +92,11 @@ static int mask_and_window(skd_ctx *ctx, const skd_region_spec *spec,
     skd_analysis *a = r->a;
     size_t w = a->width, h = a->height;
     size_t reach = skd_window_reach(a->px_per_mm);
-    int st;
-    st = skd_mask_in_rect(ctx, r->img, spec, a->px_per_mm, r->lut, &r->rect,
-                          r->l, a->region);
+    uint8_t *skin;
+    int st = skin_of_rect(ctx, r, &skin);
+    if (st == SKD_OK)
+        st = skd_mask_in_rect_skin(ctx, r->img, spec, a->px_per_mm, r->lut,
+                                   &r->rect, skin, r->l, a->region, a->cause);
     if (st != SKD_OK)
         return st;
     if (whole)
@@ -188,6 +210,44 @@ static int check_image(skd_ctx *ctx, const skd_image *img)
     return SKD_OK;
 }
 
+/* The fill and R only (skd_analyze_region): R back in the photo's layout,
+ * empty when the fill found none. */
+static int region_only(skd_ctx *ctx, run *r)
+{
+    skd_analysis *a = r->a, *v = &r->v;
+    uint64_t region_pixels;
+    float *l = r->l + r->win.y0 * a->width;
+    int st = skd_fill_masked(ctx, l, v->region, v->width, v->height,
+                             SKD_FILL_SIGMA_MM * a->px_per_mm, &region_pixels);
+    if (st == SKD_E_NO_REGION) {
+        memset(v->region, 0, (size_t)v->width * v->height);
+        st = SKD_OK;
+    }
+    if (st == SKD_OK)
+        skd_window_scatter(a->region, a->width, a->height, 1, &r->win, 0);
+    a->metrics.sa = a->metrics.sq = a->metrics.ssk = a->metrics.sku = NAN;
+    a->metrics.pore_density_per_cm2 = a->metrics.pore_mean_diameter_mm = NAN;
+    a->metrics.pore_area_fraction = a->metrics.a_mean = NAN;
+    a->metrics.a_median = a->metrics.erythema_index = NAN;
+    a->metrics.red_area_fraction = NAN;
+    return st;
+}
+
+/* The region empty: the message says which causes took the pixels. */
+static int empty_region(skd_ctx *ctx, run *r)
+{
+    skd_analysis *a = r->a;
+    skd_exclusion *e = &a->exclusion;
+    memset(a->region, 0, (size_t)a->width * a->height);
+    skd_exclusion_finish(a, r->skin_kept);
+    return skd_fail(ctx, SKD_E_NO_REGION,
+                    "no measurable skin: region empty (of the frame: %.1f%% "
+                    "not skin, %.1f%% highlight, %.1f%% too dark, %.1f%% "
+                    "outside ROI/mask, %.1f%% margin around them)",
+                    100 * e->not_skin, 100 * e->highlight, 100 * e->too_dark,
+                    100 * e->outside_roi_mask, 100 * e->margin);
+}
+
 static int analyze(skd_ctx *ctx, const skd_image *img,
                    const skd_region_spec *spec, int mode, skd_analysis **out)
 {
@@ -217,6 +277,7 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
     a->scale_assumed = assumed;
     a->warnings = (assumed ? SKD_WARN_SCALE_ASSUMED : 0u) |
                   (a->px_per_mm < SKD_LOW_RES_PX_PER_MM ? SKD_WARN_LOW_RESOLUTION : 0u);
+    a->exclusion.skin_map = skd_opt(ctx, SKD_OPT_SKIN) > 0;
     n = (size_t)img->width * img->height;
     /* the profile and the white reference, before any plane is made */
     st = skd_colour_for_spec(ctx, img, spec ? &spec->white_ref : NULL,
@@ -229,7 +290,7 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
     r.img = img;
     r.lut = lut;
     r.a = a;
-    if (mode == WINDOW)
+    if (mode == WINDOW || mode == REGION)
         r.rect = skd_mask_colour_rect(img, spec, a->px_per_mm);
     else
         r.rect = (skd_window){0, 0, img->width, img->height};
@@ -240,16 +301,31 @@ static int analyze(skd_ctx *ctx, const skd_image *img,
         a->region = skd_calloc(ctx, n, 1);
         r.l = skd_calloc(ctx, n, sizeof *r.l);
     }
-    if (!lut || !a->region || !r.l)
+    a->cause = skd_malloc(ctx, n);
+    if (!lut || !a->region || !r.l || !a->cause)
         st = SKD_E_NOMEM;
     if (st == SKD_OK)
         st = mask_and_window(ctx, spec, mode == WHOLE, &r);
+    if (st == SKD_OK && mode == REGION) {
+        st = region_only(ctx, &r);
+        if (st == SKD_OK) {
+            a->metrics.region_pixels = skd_exclusion_finish(a, r.skin_kept);
+            a->metrics.area_cm2 = (double)a->metrics.region_pixels /
+                                  (a->px_per_mm * a->px_per_mm * 100.0);
+        }
+        goto out;
+    }
     if (st == SKD_OK)
         st = fill_texture_pores(ctx, &r);
+    if (st == SKD_E_NO_REGION && a->cause)
+        st = empty_region(ctx, &r);
     if (st == SKD_OK)
         st = figures(ctx, &r);
-    if (st == SKD_OK)
+    if (st == SKD_OK) {
         place(&r);
+        skd_exclusion_finish(a, r.skin_kept);
+    }
+out:
     skd_colour_lut_free(ctx, lut);
     skd_dealloc(ctx, r.l);
     skd_dealloc(ctx, r.m);
@@ -265,6 +341,12 @@ int skd_analyze(skd_ctx *ctx, const skd_image *img,
                 const skd_region_spec *spec, skd_analysis **out)
 {
     return analyze(ctx, img, spec, WINDOW, out);
+}
+
+int skd_analyze_region(skd_ctx *ctx, const skd_image *img,
+                       const skd_region_spec *spec, skd_analysis **out)
+{
+    return analyze(ctx, img, spec, REGION, out);
 }
 
 int skd_analyze_whole(skd_ctx *ctx, const skd_image *img,

@@ -117,23 +117,67 @@ skd_window skd_mask_colour_rect(const skd_image *img,
                              skd_mask_grow_reach(px_per_mm), w, h);
 }
 
-/* The rest of M after the excluded pixels of the rectangle `part` of the
- * photo are in m, compact (rows of part->w bytes): growth, user mask,
- * ROI. Within the ROI the result is the whole photo's whenever part holds
- * the ROI grown by the growth's reach (skd_mask_colour_rect). */
+/* The clip bits of the colour pass (SKD_CLIP_*) in m become the
+ * exclusions (1 = excluded) M is grown from: highlights, dark pixels and,
+ * when skin is given, pixels the skin map S left out. cause (may be NULL)
+ * gets each pixel's SKD_CAUSE_* so far, with SKD_CAUSE_CLIPPED added for
+ * the partly clipped ones; S takes precedence over the clip bits (a pixel
+ * that is not skin is reported as not skin whatever its colour). */
+static void exclusions_row(const uint8_t *skin, size_t n, uint8_t *restrict m,
+                           uint8_t *cause)
+{
+    /* skin may be cause itself (the skin map written where its causes
+     * go): each pixel's S is read before its cause is written */
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = m[i], not_skin = skin && !skin[i];
+        if (cause) {
+            unsigned why = not_skin                   ? SKD_CAUSE_NOT_SKIN
+                           : c & SKD_CLIP_HIGHLIGHT ? SKD_CAUSE_HIGHLIGHT
+                           : c & SKD_CLIP_DARK      ? SKD_CAUSE_TOO_DARK
+                                                    : SKD_CAUSE_NONE;
+            cause[i] = (uint8_t)(why | (c & SKD_CLIP_PARTIAL ? SKD_CAUSE_CLIPPED : 0));
+        }
+        m[i] = (uint8_t)((c & SKD_CLIP_EXCLUDED) != 0 || not_skin);
+    }
+}
+
+/* Pixels the user mask or the ROI took out of the rectangle: cause
+ * outside (they were set to 0 in m after the growth). */
+static void mark_outside_row(const uint16_t *restrict mask, size_t n,
+                             uint8_t *restrict cause)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!(mask[3 * i] | mask[3 * i + 1] | mask[3 * i + 2]))
+            cause[i] = SKD_CAUSE_OUTSIDE;
+}
+
+/* The rest of M after the clip bits of the rectangle `part` of the photo
+ * are in m, compact (rows of part->w bytes): exclusions (with the skin map
+ * skin, compact too, when not NULL), growth, user mask, ROI; cause (may be
+ * NULL) in the same layout gets the cause of each exclusion before the
+ * growth. Within the ROI the result is the whole photo's whenever part
+ * holds the ROI grown by the growth's reach (skd_mask_colour_rect). */
 static int finish_part(skd_ctx *ctx, const skd_image *img,
                        const skd_region_spec *spec, double px_per_mm,
-                       const skd_window *part, uint8_t *m)
+                       const skd_window *part, const uint8_t *skin,
+                       uint8_t *m, uint8_t *cause)
 {
     size_t w = img->width, pw = part->w;
-    int st = skd_grow_mask(ctx, m, pw, part->h, SKD_MASK_GROW_MM * px_per_mm, 1);
+    int st;
+    for (size_t j = 0; j < part->h; j++)
+        exclusions_row(skin ? skin + j * pw : NULL, pw, m + j * pw,
+                       cause ? cause + j * pw : NULL);
+    st = skd_grow_mask(ctx, m, pw, part->h, SKD_MASK_GROW_MM * px_per_mm, 1);
     if (st != SKD_OK)
         return st;
     if (spec && spec->mask)
-        for (size_t j = 0; j < part->h; j++)
-            narrow_by_mask_row(spec->mask->rgb +
-                                   3 * ((part->y0 + j) * w + part->x0),
-                               pw, m + j * pw);
+        for (size_t j = 0; j < part->h; j++) {
+            const uint16_t *mrow =
+                spec->mask->rgb + 3 * ((part->y0 + j) * w + part->x0);
+            narrow_by_mask_row(mrow, pw, m + j * pw);
+            if (cause)
+                mark_outside_row(mrow, pw, cause + j * pw);
+        }
     if (roi_given(spec)) {
         rect r = clip_roi(img, &spec->roi);
         /* the ROI's columns in part's, clamped to it */
@@ -145,15 +189,40 @@ static int finish_part(skd_ctx *ctx, const skd_image *img,
         for (size_t j = 0; j < part->h; j++) {
             size_t y = part->y0 + j;
             uint8_t *row = m + j * pw;
+            uint8_t *crow = cause ? cause + j * pw : NULL;
             if (y < r.y0 || y >= r.y1) {
                 memset(row, 0, pw);
+                if (crow)
+                    memset(crow, SKD_CAUSE_OUTSIDE, pw);
                 continue;
             }
             memset(row, 0, left);
             memset(row + right, 0, pw - right);
+            if (crow) {
+                memset(crow, SKD_CAUSE_OUTSIDE, left);
+                memset(crow + right, SKD_CAUSE_OUTSIDE, pw - right);
+            }
         }
     }
     return SKD_OK;
+}
+
+/* skd_window_scatter of the cause plane, with outside (not 0) outside
+ * the rectangle: every pixel there is outside the ROI or the user mask. */
+static void scatter_causes(uint8_t *cause, size_t w, size_t h,
+                           const skd_window *part)
+{
+    skd_window_scatter(cause, w, h, 1, part, 0);
+    for (size_t y = 0; y < h; y++) {
+        uint8_t *row = cause + y * w;
+        if (y < part->y0 || y >= part->y0 + part->h) {
+            memset(row, SKD_CAUSE_OUTSIDE, w);
+            continue;
+        }
+        memset(row, SKD_CAUSE_OUTSIDE, part->x0);
+        memset(row + part->x0 + part->w, SKD_CAUSE_OUTSIDE,
+               w - part->x0 - part->w);
+    }
 }
 
 int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
@@ -163,7 +232,7 @@ int skd_finish_mask(skd_ctx *ctx, const skd_image *img,
     int st = skd_check_region_spec(ctx, img, spec);
     if (st != SKD_OK)
         return st;
-    return finish_part(ctx, img, spec, px_per_mm, &whole, m);
+    return finish_part(ctx, img, spec, px_per_mm, &whole, NULL, m, NULL);
 }
 
 int skd_build_mask(skd_ctx *ctx, const skd_image *img,
@@ -183,6 +252,16 @@ int skd_mask_in_rect(skd_ctx *ctx, const skd_image *img,
                      const skd_colour_lut *lut, const skd_window *part,
                      float *l, uint8_t *m)
 {
+    return skd_mask_in_rect_skin(ctx, img, spec, px_per_mm, lut, part, NULL,
+                                 l, m, NULL);
+}
+
+int skd_mask_in_rect_skin(skd_ctx *ctx, const skd_image *img,
+                          const skd_region_spec *spec, double px_per_mm,
+                          const skd_colour_lut *lut, const skd_window *part,
+                          const uint8_t *skin, float *l, uint8_t *m,
+                          uint8_t *cause)
+{
     skd_clip_rule rule = skd_mask_clip_rule(lut);
     size_t w = img->width, box[4] = {part->x0, part->y0, part->w, part->h};
     /* the excluded pixels in part's compact layout from its first row,
@@ -194,8 +273,12 @@ int skd_mask_in_rect(skd_ctx *ctx, const skd_image *img,
     skd_luminance_rect(ctx, img, lut, &rule, box,
                        l ? l + part->y0 * w + part->x0 : NULL, w, compact,
                        part->w);
-    st = finish_part(ctx, img, spec, px_per_mm, part, compact);
-    if (st == SKD_OK)
+    st = finish_part(ctx, img, spec, px_per_mm, part, skin, compact,
+                     cause ? cause + part->y0 * w : NULL);
+    if (st == SKD_OK) {
         skd_window_scatter(m, w, img->height, 1, part, 0);
+        if (cause)
+            scatter_causes(cause, w, img->height, part);
+    }
     return st;
 }

@@ -12,7 +12,7 @@
 #include "../fft/fft.h"
 
 /* The contract's constants (docs/measurements.md). */
-#define SKD_MASK_HIGH_SAMPLE (250u * 257u) /* >= 250/255 in 16 bits */
+#define SKD_MASK_HIGH_SAMPLE (240u * 257u) /* >= 240/255 in 16 bits */
 #define SKD_MASK_MIN_Y 0.01
 #define SKD_MASK_GROW_MM 0.25
 #define SKD_FILL_SIGMA_MM 1.0
@@ -299,6 +299,27 @@ int skd_mask_in_rect(skd_ctx *ctx, const skd_image *img,
                      const skd_region_spec *spec, double px_per_mm,
                      const skd_colour_lut *lut, const skd_window *part,
                      float *l, uint8_t *m);
+
+/* skd_mask_in_rect with the skin map S (compact over part, may be NULL:
+ * no skin map; it may lie where the causes go, cause + part->y0 * w)
+ * taken out of M before the growth, and the cause plane
+ * (w*h, photo layout, may be NULL) written: outside the ROI/mask outside
+ * part, elsewhere the cause of each exclusion before the growth
+ * (SKD_CAUSE_NONE where none), with SKD_CAUSE_CLIPPED or-ed in on pixels
+ * with one or two clipped channels. */
+#define SKD_CAUSE_CLIPPED 0x80
+int skd_mask_in_rect_skin(skd_ctx *ctx, const skd_image *img,
+                          const skd_region_spec *spec, double px_per_mm,
+                          const skd_colour_lut *lut, const skd_window *part,
+                          const uint8_t *skin, float *l, uint8_t *m,
+                          uint8_t *cause);
+
+/* exclusion.c: the final causes of the analysis (a->cause and a->region
+ * in the photo's layout): pixels of R get none (their clipped flags
+ * counted), excluded pixels without a cause of their own get the margin;
+ * a->exclusion gets the shares and the over-exposure warning is set.
+ * skin_kept is the size of S. Returns the size of R. */
+uint64_t skd_exclusion_finish(skd_analysis *a, uint64_t skin_kept);
 
 /* skd_analyze with the window forced to the whole photo: the reference
  * the window is tested against (test_metrics_window). */

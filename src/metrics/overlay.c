@@ -1,5 +1,6 @@
-/* A picture of what was measured: outside R darkened, red areas tinted,
- * pores circled in cyan (a colour skin never has). */
+/* A picture of what was measured: outside R darkened (what the skin map
+ * left out darkened to grey-blue), red areas tinted, pores circled in cyan
+ * (a colour skin never has). */
 #include <math.h>
 
 #include "metrics.h"
@@ -9,16 +10,28 @@
 #define RING_GAP 1.0      /* ring radius = r_k + this, pixels */
 #define RING_HALF_WIDTH 0.75
 
+/* Not skin: darkened and turned grey-blue (a colour skin never has), so
+ * it reads apart from highlights and dark pixels, which are only
+ * darkened. */
+#define NOT_SKIN_GAIN 0.25
+#define NOT_SKIN_BLUE (0.22 * 65535)
+
 static void shade_row(const uint16_t *restrict src, const uint8_t *restrict region,
-                      const uint8_t *restrict red, size_t n, uint16_t *restrict dst)
+                      const uint8_t *restrict red, const uint8_t *restrict cause,
+                      size_t n, uint16_t *restrict dst)
 {
     for (size_t i = 0; i < n; i++) {
         const uint16_t *s = src + 3 * i;
         uint16_t *d = dst + 3 * i;
-        if (!region[i]) {
+        if (!region[i] && cause && cause[i] == SKD_CAUSE_NOT_SKIN) {
+            uint16_t grey = (uint16_t)((s[0] + s[1] + s[2]) / 3.0 * NOT_SKIN_GAIN);
+            d[0] = grey;
+            d[1] = grey;
+            d[2] = (uint16_t)(grey + NOT_SKIN_BLUE);
+        } else if (!region[i]) {
             for (int c = 0; c < 3; c++)
                 d[c] = (uint16_t)(s[c] * OUTSIDE_GAIN + 0.5);
-        } else if (red[i]) {
+        } else if (red && red[i]) {
             d[0] = (uint16_t)(s[0] * (1 - RED_BLEND) + 65535 * RED_BLEND + 0.5);
             d[1] = (uint16_t)(s[1] * (1 - RED_BLEND) + 0.5);
             d[2] = (uint16_t)(s[2] * (1 - RED_BLEND) + 0.5);
@@ -63,7 +76,7 @@ int skd_render_overlay(skd_ctx *ctx, const skd_image *img,
     if (!out)
         return skd_fail(ctx, SKD_E_INVALID, "overlay: no output pointer");
     *out = NULL;
-    if (!img || !img->rgb || !a || !a->region || !a->red_area)
+    if (!img || !img->rgb || !a || !a->region)
         return skd_fail(ctx, SKD_E_INVALID, "overlay: missing photo or analysis");
     if (img->width != a->width || img->height != a->height)
         return skd_fail(ctx, SKD_E_INVALID,
@@ -75,8 +88,9 @@ int skd_render_overlay(skd_ctx *ctx, const skd_image *img,
         return st;
     w = img->width;
     for (size_t y = 0; y < img->height; y++)
-        shade_row(img->rgb + y * w * 3, a->region + y * w, a->red_area + y * w,
-                  w, o->rgb + y * w * 3);
+        shade_row(img->rgb + y * w * 3, a->region + y * w,
+                  a->red_area ? a->red_area + y * w : NULL,
+                  a->cause ? a->cause + y * w : NULL, w, o->rgb + y * w * 3);
     for (size_t p = 0; p < a->n_pores; p++)
         draw_ring(o, a->pores[p].x, a->pores[p].y, a->pores[p].radius + RING_GAP);
     *out = o;

@@ -1,6 +1,6 @@
 /* The roundness test of a pore candidate: the exact Hessian of L_k =
  * G_sigma_k * l (the derivatives of the continuous transfer functions, as
- * DESIGN.md asks), from the filled luminance itself. It needs no L_k plane
+ * docs/measurements.md asks), from the filled luminance itself. It needs no L_k plane
  * and no inverse transform: the derivatives of L_k are separable sums over
  * the mirror-padded l with the 1-D kernel that a tile's FFT applies and
  * its exact first and second derivatives, a few thousand multiply-adds at
@@ -21,7 +21,7 @@
  * (p = 2) and its first g'(i) = -(1/N) sum_j 2 pi f_j G(f_j)
  * sin(2 pi f_j i) (p = 1), f_j = j/N for j <= N/2 and (j - N)/N above:
  * the derivatives of the continuous transfer functions, exactly what the
- * tile's FFT does for D_k, so that sigma^2 (Lxx + Lyy) = D_k (DESIGN.md:
+ * tile's FFT does for D_k, so that sigma^2 (Lxx + Lyy) = D_k (docs/measurements.md:
  * the roundness test takes the exact Hessian). The sums fold onto
  * 0 <= j <= N/2, the Nyquist bin (even N) counted once (it adds nothing
  * to the sine). */

@@ -10,10 +10,10 @@ void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
 {
     snprintf(buf, cap,
              "skindiff %d.%d analysis; pore_threshold=%.17g; red_delta=%.17g;"
-             " fft_measure=%.17g",
+             " fft_measure=%.17g; skin=%.17g; highlight=near-white",
              SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
              skd_opt(t, SKD_OPT_PORE_THRESHOLD), skd_opt(t, SKD_OPT_RED_DELTA),
-             skd_opt(t, SKD_OPT_FFT_MEASURE));
+             skd_opt(t, SKD_OPT_FFT_MEASURE), skd_opt(t, SKD_OPT_SKIN));
 }
 
 void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)

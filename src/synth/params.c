@@ -30,6 +30,8 @@ void skd_synth_defaults(skd_synth_params *p, uint32_t width, uint32_t height,
     p->red_patch_delta_a = 6;
     p->red_patch_radius_mm = 2.5;
     p->exposure = 1;
+    p->wb_red = 1;
+    p->wb_blue = 1;
     p->noise_sigma = 1.5;
     p->keep_pores = 1;
     p->pore_depth_scale = 1;
@@ -79,6 +81,8 @@ int skd_synth_check_params(skd_ctx *ctx, const skd_synth_params *p)
         return bad(ctx, "red_patches", p->red_patches, 0, 1000);
     RANGE(red_patch_radius_mm, 0.01, 1000);
     RANGE(exposure, 0.001, 1000);
+    RANGE(wb_red, 0.1, 10);
+    RANGE(wb_blue, 0.1, 10);
     RANGE(noise_sigma, 0, 255);
     RANGE(offset_x_mm, -1e6, 1e6);
     RANGE(offset_y_mm, -1e6, 1e6);

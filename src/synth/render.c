@@ -64,6 +64,8 @@ static void colour_pass(const skd_synth_params *p, const skd_synth_session *s,
         double rgb[3], xyz[3], lab[3];
         int clipped = 0;
         skin_rgb(Y0 * exp(m[i] / 100.0), a_star[i], p->b, rgb);
+        rgb[0] *= p->wb_red;
+        rgb[2] *= p->wb_blue;
         for (int c = 0; c < 3; c++) {
             rgb[c] *= p->exposure;
             if (rgb[c] < 0 || rgb[c] > 1) {

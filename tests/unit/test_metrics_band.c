@@ -48,6 +48,7 @@ static void band_case(double s, double wavelength_mm, int m, double want_gain,
     CHECK(fabs(m * period_px / 2 - (double)w) < 1e-9); /* whole half-periods */
     CHECK_NEAR(g, want_gain, 5e-5);
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
+    skd_ctx_set(ctx, SKD_OPT_SKIN, 0); /* a grey wave: the definition, not skin */
     tu_paint(img, wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
     for (size_t x = 0; x < w; x++) {

@@ -106,7 +106,7 @@ static void test_growth_methods(void)
 }
 
 /* The exclusion test takes a shortcut on the green sample; on pixels
- * crowded around Y = 0.01 and the 250/255 limit it must agree with the
+ * crowded around Y = 0.01 and the 240/255 limit it must agree with the
  * definition (radius 0.25 px: no growth, so M is its complement). */
 static void test_exclusion_rule(void)
 {
@@ -127,7 +127,8 @@ static void test_exclusion_rule(void)
     CHECK_STATUS(skd_build_mask(ctx, img, NULL, 1.0, lut, m), SKD_OK);
     for (size_t i = 0; i < n; i++) {
         const uint16_t *p = img->rgb + 3 * i;
-        int is_high = p[0] >= 250 * 257 || p[1] >= 250 * 257 || p[2] >= 250 * 257;
+        /* specular is near-white: every channel >= 240/255 */
+        int is_high = p[0] >= 240 * 257 && p[1] >= 240 * 257 && p[2] >= 240 * 257;
         int is_dark = skd_luminance(lut->linear[p[0]], lut->linear[p[1]],
                                     lut->linear[p[2]]) < 0.01;
         dark += is_dark && !is_high;
@@ -164,10 +165,16 @@ static void test_blobs(double s)
             uint16_t *p = img->rgb + (y * w + x) * 3;
             p[0] = p[1] = p[2] = v;
         }
-    /* Exactly at the thresholds: 250/255 excluded, 249 not; Y just below
-     * 0.01 excluded (sRGB 25/255 is Y 0.0097). */
-    img->rgb[(5 * w + 5) * 3 + 1] = 250 * 257;
-    img->rgb[(5 * w + 100) * 3 + 2] = 249 * 257;
+    /* Exactly at the thresholds: 240/255 in every channel excluded, 239
+     * in one of them not, one or two channels at 255 not (coloured, only
+     * counted as clipped); Y just below 0.01 excluded (sRGB 25/255 is Y
+     * 0.0097). */
+    for (int c = 0; c < 3; c++) {
+        img->rgb[(5 * w + 5) * 3 + c] = 240 * 257;
+        img->rgb[(5 * w + 100) * 3 + c] = (uint16_t)(c == 2 ? 239 * 257 : 65535);
+        img->rgb[(60 * w + 100) * 3 + c] = (uint16_t)(c == 1 ? 150 * 257 : 65535);
+    }
+    img->rgb[(70 * w + 100) * 3] = 65535;
     for (int c = 0; c < 3; c++)
         img->rgb[(80 * w + 10) * 3 + c] = 25 * 257;
     ex[5 * w + 5] = 1;

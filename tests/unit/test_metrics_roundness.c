@@ -287,7 +287,7 @@ static void test_hessian(skd_ctx *ctx, const float *l, double sigma)
            sampled, worst_gap, tol - tail);
     REPORT("  %zu pixels with D >= 10: eigenvalue ratio differs by at most %.4f, "
            "%zu roundness decisions differ", strong, worst_ratio, strong_flips);
-    /* DESIGN.md: within 1% of the eigenvalue ratio where it matters */
+    /* docs/measurements.md: within 1% of the eigenvalue ratio where it matters */
     CHECK(worst_ratio < 0.01);
     CHECK(points > 100000 && sampled > 100);
     CHECK(worst <= tol);

@@ -1,4 +1,4 @@
-/* The roundness test's Hessian is the exact one (DESIGN.md section 3): an
+/* The roundness test's Hessian is the exact one (docs/measurements.md): an
  * elongated Gaussian dip whose Hessian, after the scale's Gaussian, has
  * eigenvalue ratio 0.52 at sigma 0.707 px (the smallest pore scale at 20
  * px/mm) reads 0.52 within 1%, where central differences of L_k read

@@ -32,6 +32,7 @@ static void test_sinusoid(double s, int m, double c)
     double grey[3] = {1, 1, 1}, g, mabs = 0, msq = 0, mq = 0;
     skd_analysis *a = NULL;
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
+    skd_ctx_set(ctx, SKD_OPT_SKIN, 0); /* a grey wave: the definition, not skin */
     tu_paint(img, wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
     /* The band of docs/measurements.md, sigmas 0.05 mm and 1 mm, written here so a
