@@ -216,6 +216,7 @@ STRUCTS = {
     "skd_analysis": SkdAnalysis,
     "skd_point": SkdPoint,
     "skd_zones": SkdZones,
+    "skd_exclusion": SkdExclusion,
     "skd_transform": SkdTransform,
     "skd_change": SkdChange,
     "skd_acquisition": SkdAcquisition,

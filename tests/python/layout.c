@@ -93,6 +93,19 @@ int main(void)
     OFF(skd_analysis, texture);
     OFF(skd_analysis, a_star);
     OFF(skd_analysis, colour);
+    OFF(skd_analysis, exclusion);
+    OFF(skd_analysis, cause);
+
+    SIZE(skd_exclusion);
+    OFF(skd_exclusion, region);
+    OFF(skd_exclusion, skin);
+    OFF(skd_exclusion, not_skin);
+    OFF(skd_exclusion, highlight);
+    OFF(skd_exclusion, too_dark);
+    OFF(skd_exclusion, outside_roi_mask);
+    OFF(skd_exclusion, margin);
+    OFF(skd_exclusion, clipped);
+    OFF(skd_exclusion, skin_map);
 
     SIZE(skd_point);
     OFF(skd_point, x);
