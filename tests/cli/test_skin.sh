@@ -12,7 +12,7 @@ DATA=${3:-}
 HERE=$(cd "$(dirname "$0")" && pwd)
 mkdir -p "$DIR"
 cd "$DIR"
-rm -f ./*.png ./*.json ./*.csv ./*.txt
+rm -rf ./*.png ./*.json ./*.csv ./*.txt ./*.db* arch
 
 . "$HERE/harness.sh"
 PY=/usr/bin/python3
@@ -84,6 +84,17 @@ r = json.load(open(sys.argv[1]))["images"][0]["region"]
 print("--skin off: R %.4f, S %.4f" % (r["fraction"], r["skin_fraction"]))
 assert r["skin_map"] == "off" and r["skin_fraction"] == 1 and r["fraction"] == 1
 PY
+
+# --- batch: the skin setting is part of the results' key ---------------------------
+mkdir -p arch/P1/s1 arch/P1/s2
+expect_rc 0 "$BIN" synth -q arch/P1/s1/front.png --after arch/P1/s2/front.png \
+    --width 300 --height 240
+expect_rc 0 "$BIN" batch arch --db skin.db -j 1 -q --px-per-mm 20
+has err.txt "photos 2 analysed"
+expect_rc 0 "$BIN" batch arch --db skin.db -j 1 -q --px-per-mm 20
+has err.txt "photos 0 analysed"
+expect_rc 0 "$BIN" batch arch --db skin.db -j 1 -q --px-per-mm 20 --skin off
+has err.txt "photos 2 analysed"
 
 # --- the real portraits (test data, never committed) ------------------------------
 if need_shared_data "$DATA" photos/portrait-podium.jpg "real portrait"; then
