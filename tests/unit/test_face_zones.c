@@ -262,6 +262,11 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
     }
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
     skd_ctx_set(ctx, SKD_OPT_TILE_MM, tile_mm);
+    /* The zones' mapping across resolutions, on the whole frame: the skin
+     * map's edges follow its grid of cells and move Sa of these small
+     * zones by 4-8% between the two resolutions (measured at the skin
+     * map's introduction; docs/skin-map.md, known weaknesses). */
+    skd_ctx_set(ctx, SKD_OPT_SKIN, 0);
     CHECK_STATUS(skd_compare(ctx, img, NULL, small, NULL, &c), SKD_OK);
     if (!c)
         goto done;
@@ -292,6 +297,7 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
 done:
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, 0);
     skd_ctx_set(ctx, SKD_OPT_TILE_MM, 5);
+    skd_ctx_set(ctx, SKD_OPT_SKIN, 1);
     skd_comparison_free(c);
     skd_zones_free(z1);
     skd_zones_free(z2);
