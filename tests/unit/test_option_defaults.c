@@ -35,6 +35,7 @@ int main(void)
     want(ctx, SKD_OPT_FLOOR_A_MEAN, "floor a*", 0.5);
     want(ctx, SKD_OPT_FLOOR_ERYTHEMA, "floor EI", 1.0);
     want(ctx, SKD_OPT_FLOOR_RED_AREA, "floor red area points", 0.5);
+    want(ctx, SKD_OPT_MIN_CONFIDENCE, "registration confidence needed", 0.3);
     want(ctx, SKD_OPT_FFT_MEASURE, "FFTW planning (estimate)", 0);
     skd_ctx_free(ctx);
     return check_done("test_option_defaults");
