@@ -150,8 +150,10 @@ typedef enum skd_option {
     SKD_OPT_FACE_PIXELS = 40,    /* face detection image size, pixels; the
                                     photo is reduced by an integer factor
                                     to at most this; default 500000 */
-    SKD_OPT_LANDMARK_RESIDUAL = 41 /* compare: mapped landmarks' RMS
-                                      residual that warns, mm; default 2 */
+    SKD_OPT_LANDMARK_RESIDUAL = 41, /* compare: mapped landmarks' RMS
+                                       residual that warns, mm; default 2 */
+    SKD_OPT_EXACT = 45           /* 1: every filter at full rate (no multi-rate
+                                    Gaussians, DESIGN.md section 8); default 0 */
 } skd_option;
 
 SKD_API int skd_ctx_set(skd_ctx *ctx, skd_option opt, double value);

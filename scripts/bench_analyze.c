@@ -17,7 +17,8 @@
  *
  * Usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] [--repeat R]
  *                            [--measure | --patient] [--wisdom-load F]
- *                            [--wisdom-save F]
+ *                            [--wisdom-save F] [--exact]
+ * --exact: every filter at full rate (SKD_OPT_EXACT), no multi-rate.
  * Prints one JSON object. */
 #include <math.h>
 #include <stdio.h>
@@ -88,7 +89,7 @@ enum {
     T_TOTAL, T_COUNT
 };
 static const char *const stage_name[T_COUNT] = {
-    "decode", "colour", "mask", "fill", "texture_coarse_lowpass",
+    "decode", "colour", "mask", "fill", "texture_coarse",
     "pore_bank_and_texture_fine", "pore_suppression", "statistics", "stages_total"};
 
 /* skd_filter_bank with a stopwatch per stage. */
@@ -96,12 +97,10 @@ static void bank(skd_ctx *ctx, const float *l, size_t w, size_t h, double s,
                  double tau, const uint8_t *region, float *texture,
                  skd_pore **pores, size_t *n_pores, double *t)
 {
-    skd_filter coarse = {SKD_FILTER_GAUSS, SKD_TEXTURE_COARSE_MM * s, 0};
     double radius[SKD_PORE_SCALES];
     skd_cand_list cands = {NULL, 0, 0};
     double t0 = now();
-    int st = skd_fft_filter_planes(ctx, &l, &texture, 1, w, h,
-                                   skd_fft_margin(coarse.s1), &coarse);
+    int st = skd_texture_coarse(ctx, l, w, h, SKD_TEXTURE_COARSE_MM * s, texture);
     if (st != SKD_OK)
         die("texture", ctx, st);
     t[T_TEXTURE] = now() - t0;
@@ -258,7 +257,7 @@ int main(int argc, char **argv)
 {
     const char *path = NULL, *wisdom_load = NULL, *wisdom_save = NULL;
     double s = 20, threads = 1;
-    int repeat = 3, measure = 0, st;
+    int repeat = 3, measure = 0, exact = 0, st;
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--px-per-mm") && i + 1 < argc)
             s = atof(argv[++i]);
@@ -270,6 +269,8 @@ int main(int argc, char **argv)
             measure = 1;
         else if (!strcmp(argv[i], "--patient"))
             measure = 2;
+        else if (!strcmp(argv[i], "--exact"))
+            exact = 1;
         else if (!strcmp(argv[i], "--wisdom-load") && i + 1 < argc)
             wisdom_load = argv[++i];
         else if (!strcmp(argv[i], "--wisdom-save") && i + 1 < argc)
@@ -278,7 +279,8 @@ int main(int argc, char **argv)
             path = argv[i];
         else {
             fprintf(stderr, "usage: bench_analyze IMAGE [--px-per-mm S] [--threads N] "
-                            "[--repeat R] [--measure | --patient] [--wisdom-load F] [--wisdom-save F]\n");
+                            "[--repeat R] [--measure | --patient] [--wisdom-load F] [--wisdom-save F] "
+                            "[--exact]\n");
             return 2;
         }
     }
@@ -289,7 +291,8 @@ int main(int argc, char **argv)
         die("context", NULL, SKD_E_NOMEM);
     if ((st = skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s)) != SKD_OK ||
         (st = skd_ctx_set(ctx, SKD_OPT_THREADS, threads)) != SKD_OK ||
-        (st = skd_ctx_set(ctx, SKD_OPT_FFT_MEASURE, measure)) != SKD_OK)
+        (st = skd_ctx_set(ctx, SKD_OPT_FFT_MEASURE, measure)) != SKD_OK ||
+        (st = skd_ctx_set(ctx, SKD_OPT_EXACT, exact)) != SKD_OK)
         die("options", ctx, st);
     double t_wisdom = 0;
     if (wisdom_load) {

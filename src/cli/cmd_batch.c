@@ -46,7 +46,9 @@ static const char batch_help[] =
     "                    figures may differ in the last digits from a run\n"
     "                    without it, so it is part of the result keys\n"
     "  --fft-patient     with --fft-wisdom: FFTW_PATIENT planning (about a\n"
-    "                    minute once per photo size, then about 15% faster)\n\n"
+    "                    minute once per photo size, then about 15% faster)\n"
+    "  --exact           every filter at full rate (no decimated grids; part\n"
+    "                    of the result keys)\n\n"
     "Exit status: 0 all done, 1 some items failed (error rows; the rest\n"
     "are done), 2 usage or bad manifest, 3 archive or manifest unreadable,\n"
     "6 database error or database in use, 7 out of memory.\n";
@@ -90,6 +92,7 @@ static const cli_option batch_options[] = {
     {"--fft-patient", NULL, CLI_FLAG, F(patient), .value = 1},
     {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
     CLI_SKIN_OPTION,
+    {"--exact", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_EXACT},
     {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM},
     {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
     {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},

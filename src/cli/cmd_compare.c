@@ -81,6 +81,7 @@ static const char compare_help[] =
     "  --pore-threshold T  pore detection threshold, % contrast (default 10)\n"
     "  --red-delta D       a* above the local 2 mm background: red (5)\n"
     "  --threads N         threads inside each analysis (default 1)\n"
+    "  --exact             every filter at full rate (no decimated grids)\n"
     "  --json | --csv      machine-readable output instead of the table\n"
     "  -o FILE             write the output to FILE (atomically)\n"
     "  --report FILE.html  also write a self-contained HTML report\n"
@@ -136,6 +137,7 @@ static const cli_option compare_options[] = {
     {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},
     {"--threads", NULL, CLI_SKD, .opt = SKD_OPT_THREADS, .flags = CLI_WHOLE},
     {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
+    {"--exact", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_EXACT},
     {"--mask-before", NULL, CLI_STRING, F(mask_before)},
     {"--mask-after", NULL, CLI_STRING, F(mask_after)},
     {"--report", NULL, CLI_STRING, F(report)},

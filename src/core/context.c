@@ -63,6 +63,7 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_FACE_PIXELS] = {500000, 10000, 1e9},
     [SKD_OPT_LANDMARK_RESIDUAL] = {2, 0, 1000},
     [SKD_OPT_WHITE_REF_METHOD] = {0, 0, 1},
+    [SKD_OPT_EXACT] = {0, 0, 1},
 };
 
 skd_ctx *skd_ctx_create(void) { return skd_ctx_create_with_allocator(NULL); }

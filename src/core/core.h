@@ -9,7 +9,7 @@
 
 #include "skindiff.h"
 
-#define SKD_OPTION_MAX 42 /* one past the highest skd_option */
+#define SKD_OPTION_MAX 46 /* one past the highest skd_option */
 
 struct skd_fft_cache;
 

@@ -221,4 +221,49 @@ void skd_fft_cache_free(skd_ctx *ctx);
 int skd_fft_wisdom_load(skd_ctx *ctx, const char *path);
 int skd_fft_wisdom_save(skd_ctx *ctx, const char *path);
 
+/* Multi-rate Gaussians (multirate.c, DESIGN.md section 8): G_sigma * plane
+ * for sigma >= 2 px on a grid decimated by D = 2^shift (properly low-passed
+ * first) and interpolated back, within the tolerances section 8 states
+ * (measured by test_fft_multirate and test_multirate_figures).
+ * skd_multirate_shift chooses the shift for a sigma and a plane size: the
+ * largest with sigma / D >= SKD_MULTIRATE_MIN_SIGMA and a coarse plane of
+ * at least SKD_MULTIRATE_MIN_COARSE samples each way, 0 for single rate. */
+#define SKD_MULTIRATE_MIN_SIGMA 4.0
+#define SKD_MULTIRATE_MIN_COARSE 16
+#define SKD_MULTIRATE_MAX_SHIFT 3
+#define SKD_MULTIRATE_MAX_FACTOR 8 /* 2^SKD_MULTIRATE_MAX_SHIFT */
+unsigned skd_multirate_shift(double sigma_px, size_t w, size_t h);
+
+/* A plane decimated by 2^shift: cw x ch samples v (row-major), sample
+ * (i, j) at fine pixel (D i + (D-1)/2, D j + (D-1)/2); xi, xt: the
+ * interpolation table along x. */
+typedef struct skd_coarse {
+    size_t w, h;   /* the fine plane */
+    unsigned shift;
+    size_t cw, ch;
+    float *v;
+    uint32_t *xi;
+    float *xt;
+} skd_coarse;
+
+/* Row y (< h) of the fine plane: w floats, either scratch filled or the
+ * plane's own row. Called on worker threads, possibly more than once for
+ * a row. */
+typedef const float *(*skd_coarse_load)(void *user, size_t y, float *scratch);
+
+/* Decimate the w x h plane that load gives by 2^shift (1..MAX_SHIFT);
+ * margin: how far beyond the plane's end the coarse plane must run where
+ * 2^shift does not divide a size (the filter's margin, skd_fft_margin).
+ * On up to SKD_OPT_THREADS threads; results do not depend on them. */
+int skd_coarse_reduce(skd_ctx *ctx, size_t w, size_t h, unsigned shift,
+                      size_t margin, skd_coarse_load load, void *user,
+                      skd_coarse *c);
+/* Filter the coarse plane so that, interpolated back, it is G_sigma_px
+ * (sigma in fine pixels) of the fine plane. */
+int skd_coarse_gauss(skd_ctx *ctx, skd_coarse *c, double sigma_px);
+/* Fine row y interpolated back into out (w floats); tmp: cw + 2 floats of
+ * scratch. */
+void skd_coarse_row(const skd_coarse *c, size_t y, float *tmp, float *out);
+void skd_coarse_free(skd_ctx *ctx, skd_coarse *c);
+
 #endif

@@ -492,15 +492,14 @@ int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
                     double px_per_mm, double tau, const uint8_t *region,
                     float *texture, skd_pore **pores, size_t *n_pores)
 {
-    skd_filter coarse = {SKD_FILTER_GAUSS, SKD_TEXTURE_COARSE_MM * px_per_mm, 0};
     double radius[SKD_PORE_SCALES];
     skd_cand_list cands = {NULL, 0, 0};
     int st;
 
     *pores = NULL;
     *n_pores = 0;
-    st = skd_fft_filter_planes(ctx, &l, &texture, 1, w, h,
-                               skd_fft_margin(coarse.s1), &coarse);
+    st = skd_texture_coarse(ctx, l, w, h, SKD_TEXTURE_COARSE_MM * px_per_mm,
+                            texture);
     if (st == SKD_OK)
         st = skd_pore_bank(ctx, l, w, h, px_per_mm, tau, region, SKD_PORE_TILE,
                            texture, &cands);

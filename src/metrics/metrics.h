@@ -213,6 +213,12 @@ int skd_pore_candidates(skd_ctx *ctx, const float *l, size_t w, size_t h,
                         double px_per_mm, double tau, const uint8_t *region,
                         size_t tile, skd_cand_list *list);
 
+/* The texture's coarse half, G_sigma * l (w x h) into out: at full rate
+ * with SKD_OPT_EXACT, else at the rate skd_multirate_shift chooses
+ * (coarse.c). */
+int skd_texture_coarse(skd_ctx *ctx, const float *l, size_t w, size_t h,
+                       double sigma_px, float *out);
+
 /* Texture plane T (w*h floats) and the pore list of the filled luminance l
  * (w x h). */
 int skd_filter_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,

@@ -10,10 +10,12 @@ void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
 {
     snprintf(buf, cap,
              "skindiff %d.%d analysis; pore_threshold=%.17g; red_delta=%.17g;"
-             " fft_measure=%.17g; skin=%.17g; highlight=near-white",
+             " fft_measure=%.17g; skin=%.17g; highlight=near-white;"
+             " exact=%.17g",
              SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
              skd_opt(t, SKD_OPT_PORE_THRESHOLD), skd_opt(t, SKD_OPT_RED_DELTA),
-             skd_opt(t, SKD_OPT_FFT_MEASURE), skd_opt(t, SKD_OPT_SKIN));
+             skd_opt(t, SKD_OPT_FFT_MEASURE), skd_opt(t, SKD_OPT_SKIN),
+             skd_opt(t, SKD_OPT_EXACT));
 }
 
 void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)

@@ -287,6 +287,8 @@ static void test_bank_texture(const float *l)
     for (int t = 0; t < 2; t++) {
         tex[t] = malloc(n * sizeof *tex[t]);
         CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_THREADS, t + 1), SKD_OK);
+        /* the full-rate texture (test_multirate checks the multi-rate one) */
+        CHECK_STATUS(skd_ctx_set(ctx[t], SKD_OPT_EXACT, 1), SKD_OK);
         CHECK_STATUS(skd_filter_bank(ctx[t], l, W, H, S, TAU, region, tex[t],
                                      &pores[t], &np[t]), SKD_OK);
     }
