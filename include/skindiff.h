@@ -153,7 +153,7 @@ typedef enum skd_option {
     SKD_OPT_LANDMARK_RESIDUAL = 41, /* compare: mapped landmarks' RMS
                                        residual that warns, mm; default 2 */
     SKD_OPT_EXACT = 45           /* 1: every filter at full rate (no multi-rate
-                                    Gaussians, DESIGN.md section 8); default 0 */
+                                    Gaussians: docs/performance.md); default 0 */
 } skd_option;
 
 SKD_API int skd_ctx_set(skd_ctx *ctx, skd_option opt, double value);
@@ -544,6 +544,29 @@ SKD_API int skd_compare(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *after_spec,
                         skd_comparison **out);
 SKD_API void skd_comparison_free(skd_comparison *c);
+
+/* skd_compare with analyses the caller already has, so that a photo in
+ * several comparisons (a batch's baseline) is analysed once.
+ * before_analysis must be skd_analyze of `before` with before_spec (which
+ * may be NULL; its white reference also serves the acquisition check) at
+ * the context's options; after_analysis (may be NULL) one of `after`. The
+ * registration still reads both photos' pixels, and so do the tiles. The
+ * after photo is measured at the before photo's scale when the registered
+ * scale is within 0.5% of 1 (the registration's accuracy), else at that
+ * scale divided by it: after_analysis is used when it was made at the
+ * before photo's px/mm and the registered scale is within 0.5% of 1;
+ * otherwise the after photo is analysed here (with after_spec, may be
+ * NULL). The comparison borrows the analyses passed in (c->before and, if
+ * used, c->after point to them): they must outlive it, and
+ * skd_comparison_free leaves them to the caller. Same figures as
+ * skd_compare given the same analyses. */
+SKD_API int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
+                                 const skd_region_spec *before_spec,
+                                 skd_analysis *before_analysis,
+                                 const skd_image *after,
+                                 const skd_region_spec *after_spec,
+                                 skd_analysis *after_analysis,
+                                 skd_comparison **out);
 
 /* Only the registration step. */
 SKD_API int skd_register(skd_ctx *ctx, const skd_image *before,

@@ -32,7 +32,8 @@ typedef struct skd_batch_progress {
     uint64_t done;    /* items finished in this phase, skipped included */
     uint64_t skipped; /* of done: already in the database */
     uint64_t failed;  /* of done: error rows written by this run */
-    double elapsed_s; /* seconds since the phase started */
+    double elapsed_s; /* seconds since the work started (photos and
+                         comparisons run together, series by series) */
 } skd_batch_progress;
 
 /* Called from worker threads, one call at a time (under the driver's lock):

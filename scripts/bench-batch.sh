@@ -15,21 +15,26 @@ echo "generating archive (3 patients x 3 sessions x 2 views, $SIZE)..." >&2
 make_archive "$BIN" "$WORK/archive" "$SIZE"
 photos=$(find "$WORK/archive" -name '*.jpg' | wc -l)
 
-run() { # JOBS -> wall seconds
-    local db=$WORK/j$1.db start end
+run() { # JOBS -> "wall_s cpu_s" (CPU: user + system of the batch process)
+    local db=$WORK/j$1.db start end cpu
     rm -f "$db"*
     start=$(date +%s.%N)
-    "$BIN" batch "$WORK/archive" --px-per-mm 20 --db "$db" -j "$1" -q >/dev/null 2>&1 || true
+    /usr/bin/time -f "%U %S" -o "$WORK/time-j$1" \
+        "$BIN" batch "$WORK/archive" --px-per-mm 20 --db "$db" -j "$1" -q >/dev/null 2>&1 || true
     end=$(date +%s.%N)
+    cpu=$(awk '{ print $1 + $2 }' "$WORK/time-j$1")
     "$BIN" export --db "$db" --csv --out-dir "$WORK/export-j$1" >/dev/null
-    awk -v a="$start" -v b="$end" 'BEGIN { print b - a }'
+    awk -v a="$start" -v b="$end" -v c="$cpu" 'BEGIN { print b - a, c }'
 }
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-t1=$(run 1)
-t2=$(run 2)
+read -r t1 c1 <<<"$(run 1)"
+read -r t2 c2 <<<"$(run 2)"
 same=identical
 diff -r "$WORK/export-j1" "$WORK/export-j2" >/dev/null || same=DIFFERENT
-awk -v n="$photos" -v a="$t1" -v b="$t2" -v s="$same" 'BEGIN {
-    printf "batch of %d photos (+ comparisons): -j 1 %.1f s (%.2f photos/s), -j 2 %.1f s (%.2f photos/s): %.2fx; exports %s\n",
-           n, a, n / a, b, n / b, a / b, s }'
+pairs=$(sqlite3 "$WORK/j1.db" 'SELECT COUNT(*) FROM comparisons' 2>/dev/null || echo "?")
+awk -v n="$photos" -v a="$t1" -v b="$t2" -v s="$same" -v ca="$c1" -v cb="$c2" -v p="$pairs" 'BEGIN {
+    printf "batch of %d photos and %s comparisons: CPU per photo %.3f s (-j 1), %.3f s (-j 2)\n",
+           n, p, ca / n, cb / n
+    printf "  -j 1 %.1f s wall (%.2f photos/s), -j 2 %.1f s (%.2f photos/s): %.2fx; exports %s\n",
+           a, n / a, b, n / b, a / b, s }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

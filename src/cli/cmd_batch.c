@@ -112,11 +112,13 @@ static const cli_option batch_options[] = {
 static const cli_command batch_command = {"batch", batch_help, batch_options,
                                           CLI_COUNT(batch_options)};
 
-/* The progress line: "[ 123/4567] 2.7 img/s, ETA 27m, 3 failed". */
+/* The progress line, photos and comparisons together (a worker does a
+ * series' photos and its comparisons in turn):
+ * "photos [ 123/4567] comparisons [ 98/3012] 2.7 img/s, ETA 27m, 3 failed". */
 typedef struct progress {
     int tty;
     double last;
-    skd_batch_phase phase;
+    skd_batch_progress phase[2]; /* latest of photos, comparisons */
     int drawn;
 } progress;
 
@@ -133,26 +135,30 @@ static void fmt_eta(char *buf, size_t cap, double s)
 static void on_progress(void *opaque, const skd_batch_progress *p)
 {
     progress *pr = opaque;
-    const char *unit = p->phase == SKD_PHASE_IMAGES ? "img" : "cmp";
-    uint64_t worked = p->done - p->skipped;
-    double rate = p->elapsed_s > 0 ? worked / p->elapsed_s : 0;
+    const skd_batch_progress *img = &pr->phase[0], *cmp = &pr->phase[1];
+    uint64_t worked;
+    double rate;
     char eta[32] = "--";
-    int width = snprintf(NULL, 0, "%llu", (unsigned long long)p->total);
+    int wi, wc;
+    pr->phase[p->phase == SKD_PHASE_IMAGES ? 0 : 1] = *p;
     if (!pr->tty)
         return;
-    if (pr->phase != p->phase && pr->drawn)
-        fputc('\n', stderr);
-    if (pr->phase == p->phase && p->done < p->total &&
+    if (img->done + cmp->done < img->total + cmp->total &&
         p->elapsed_s - pr->last < 0.25)
         return;
-    pr->phase = p->phase;
     pr->last = p->elapsed_s;
+    worked = img->done - img->skipped;
+    rate = img->elapsed_s > 0 ? worked / img->elapsed_s : 0;
     if (rate > 0)
-        fmt_eta(eta, sizeof eta, (double)(p->total - p->done) / rate);
-    fprintf(stderr, "\r%s [%*llu/%llu] %.1f %s/s, ETA %s, %llu failed\033[K",
-            p->phase == SKD_PHASE_IMAGES ? "photos     " : "comparisons", width,
-            (unsigned long long)p->done, (unsigned long long)p->total, rate,
-            unit, eta, (unsigned long long)p->failed);
+        fmt_eta(eta, sizeof eta, (double)(img->total - img->done) / rate);
+    wi = snprintf(NULL, 0, "%llu", (unsigned long long)img->total);
+    wc = snprintf(NULL, 0, "%llu", (unsigned long long)cmp->total);
+    fprintf(stderr,
+            "\rphotos [%*llu/%llu] comparisons [%*llu/%llu] %.1f img/s, "
+            "ETA %s, %llu failed\033[K",
+            wi, (unsigned long long)img->done, (unsigned long long)img->total,
+            wc, (unsigned long long)cmp->done, (unsigned long long)cmp->total,
+            rate, eta, (unsigned long long)(img->failed + cmp->failed));
     pr->drawn = 1;
 }
 

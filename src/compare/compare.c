@@ -13,7 +13,10 @@ typedef struct comparison_box {
     skd_comparison pub; /* first, so a skd_comparison * is a box * */
     skd_allocator alloc;
     skd_roi white_ref[2]; /* before, after; w == 0: none */
+    unsigned borrowed; /* BORROWED_*: analyses the caller owns */
 } comparison_box;
+
+enum { BORROWED_BEFORE = 1, BORROWED_AFTER = 2 };
 
 void skd_compare_set_white_refs(skd_comparison *c, const skd_roi *before,
                                 const skd_roi *after)
@@ -31,8 +34,10 @@ void skd_comparison_free(skd_comparison *c)
     comparison_box *box = (comparison_box *)c;
     if (!c)
         return;
-    skd_analysis_free(c->before);
-    skd_analysis_free(c->after);
+    if (!(box->borrowed & BORROWED_BEFORE))
+        skd_analysis_free(c->before);
+    if (!(box->borrowed & BORROWED_AFTER))
+        skd_analysis_free(c->after);
     if (c->tile_change)
         box->alloc.free_fn(box->alloc.opaque, c->tile_change);
     if (c->common_before)
@@ -110,7 +115,17 @@ static int find_transform(skd_ctx *ctx, const skd_image *before,
 /* The after photo is analysed at its own scale: when the camera was closer
  * or further away (transform scale s != 1), one mm spans px_per_mm / s of
  * its pixels, and the mm-sized filters and areas must follow, or pore
- * density alone would change by s^2. Thresholds stay the same. */
+ * density alone would change by s^2. Thresholds stay the same. A scale
+ * within SKD_SAME_SCALE of 1 is within the registration's stated accuracy
+ * (0.5%, docs/comparing.md): the photos are taken as equally scaled, so
+ * an analysis of the after photo made on its own (a batch's) serves. */
+#define SKD_SAME_SCALE 0.005
+
+static int same_scale(double scale)
+{
+    return fabs(scale - 1.0) <= SKD_SAME_SCALE;
+}
+
 static int analyze_after(skd_ctx *ctx, const skd_image *after,
                          const skd_region_spec *spec,
                          const skd_analysis *before, double scale,
@@ -119,7 +134,7 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
     double saved = ctx->opt[SKD_OPT_PX_PER_MM];
     int st;
 
-    if (scale == 1.0)
+    if (same_scale(scale))
         return skd_analyze(ctx, after, spec, out);
     ctx->opt[SKD_OPT_PX_PER_MM] = before->px_per_mm / scale;
     st = skd_analyze(ctx, after, spec, out);
@@ -343,6 +358,23 @@ skd_comparison *skd_comparison_new(skd_ctx *ctx)
     return &box->pub;
 }
 
+/* The last steps of both entry points: measure (when st is SKD_OK), then
+ * hand the comparison over or free it. */
+static int measure_and_hand_over(skd_ctx *ctx, skd_comparison *c,
+                                 const skd_image *before,
+                                 const skd_image *after, int st,
+                                 skd_comparison **out)
+{
+    if (st == SKD_OK)
+        st = skd_compare_measured(ctx, c, before, after);
+    if (st != SKD_OK) {
+        skd_comparison_free(c);
+        return st;
+    }
+    *out = c;
+    return SKD_OK;
+}
+
 int skd_compare(skd_ctx *ctx, const skd_image *before,
                 const skd_region_spec *before_spec, const skd_image *after,
                 const skd_region_spec *after_spec, skd_comparison **out)
@@ -364,12 +396,46 @@ int skd_compare(skd_ctx *ctx, const skd_image *before,
     if (st == SKD_OK)
         st = skd_compare_analyze(ctx, before, before_spec, after, after_spec,
                                  c);
-    if (st == SKD_OK)
-        st = skd_compare_measured(ctx, c, before, after);
-    if (st != SKD_OK) {
-        skd_comparison_free(c);
-        return st;
+    return measure_and_hand_over(ctx, c, before, after, st, out);
+}
+
+int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
+                         const skd_region_spec *before_spec,
+                         skd_analysis *before_analysis,
+                         const skd_image *after,
+                         const skd_region_spec *after_spec,
+                         skd_analysis *after_analysis,
+                         skd_comparison **out)
+{
+    comparison_box *box;
+    skd_comparison *c;
+    int st;
+
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!out || !before || !after || !before->rgb || !after->rgb ||
+        !before_analysis)
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "compare: missing photo, analysis or output");
+    *out = NULL;
+    c = skd_comparison_new(ctx);
+    if (!c)
+        return SKD_E_NOMEM;
+    box = (comparison_box *)c;
+    skd_compare_set_white_refs(c, before_spec ? &before_spec->white_ref : NULL,
+                               after_spec ? &after_spec->white_ref : NULL);
+    c->before = before_analysis;
+    box->borrowed = BORROWED_BEFORE;
+    st = find_transform(ctx, before, after, &c->transform);
+    if (st == SKD_OK && after_analysis && same_scale(c->transform.scale) &&
+        after_analysis->px_per_mm == before_analysis->px_per_mm) {
+        c->after = after_analysis;
+        box->borrowed |= BORROWED_AFTER;
+    } else if (st == SKD_OK) {
+        st = analyze_after(ctx, after, after_spec, c->before,
+                           c->transform.scale, &c->after);
+        if (st != SKD_OK)
+            skd_message_prefix(ctx, "after photo");
     }
-    *out = c;
-    return SKD_OK;
+    return measure_and_hand_over(ctx, c, before, after, st, out);
 }

@@ -221,10 +221,10 @@ void skd_fft_cache_free(skd_ctx *ctx);
 int skd_fft_wisdom_load(skd_ctx *ctx, const char *path);
 int skd_fft_wisdom_save(skd_ctx *ctx, const char *path);
 
-/* Multi-rate Gaussians (multirate.c, DESIGN.md section 8): G_sigma * plane
- * for sigma >= 2 px on a grid decimated by D = 2^shift (properly low-passed
- * first) and interpolated back, within the tolerances section 8 states
- * (measured by test_fft_multirate and test_multirate_figures).
+/* Multi-rate Gaussians (multirate.c; docs/performance.md, "Multi-rate
+ * filtering"): G_sigma * plane for sigma >= 2 px on a grid decimated by
+ * D = 2^shift (properly low-passed first) and interpolated back, within
+ * the tolerances docs/performance.md states (measured by test_multirate).
  * skd_multirate_shift chooses the shift for a sigma and a plane size: the
  * largest with sigma / D >= SKD_MULTIRATE_MIN_SIGMA and a coarse plane of
  * at least SKD_MULTIRATE_MIN_COARSE samples each way, 0 for single rate. */

@@ -1,5 +1,6 @@
-/* Multi-rate Gaussians (DESIGN.md section 8): G_sigma * plane for a wide
- * sigma computed on a grid decimated by D = 2^shift and interpolated back.
+/* Multi-rate Gaussians (docs/performance.md, "Multi-rate filtering"):
+ * G_sigma * plane for a wide sigma computed on a grid decimated by
+ * D = 2^shift and interpolated back.
  *
  * Decimation: coarse sample (i, j) sits at the centre of the D x D block
  * of fine pixels (D i + (D-1)/2, D j + (D-1)/2), and is the block's
@@ -159,8 +160,8 @@ static void reduce_chunk(void *arg, size_t chunk, size_t thread)
                                  slots + slot * w);
         }
         for (size_t t = 0; t < j->taps; t++) {
-            size_t slot = (size_t)(y0 + (long long)t + (long long)(j->taps * d)) %
-                          j->taps;
+            size_t slot =
+                (size_t)(y0 + (long long)(t + j->taps * d)) % j->taps;
             const float *restrict r = ring[slot];
             float kt = j->k[t];
             if (t == 0)
@@ -212,7 +213,8 @@ int skd_coarse_reduce(skd_ctx *ctx, size_t w, size_t h, unsigned shift,
     c->v = skd_malloc_array(ctx, cn, sizeof *c->v);
     c->xi = skd_malloc_array(ctx, w, sizeof *c->xi);
     c->xt = skd_malloc_array(ctx, w, sizeof *c->xt);
-    j.scratch = skd_malloc_array(ctx, threads, j.scratch_floats * sizeof(float));
+    j.scratch =
+        skd_malloc_array(ctx, threads, j.scratch_floats * sizeof(float));
     if (!c->v || !c->xi || !c->xt || !j.scratch) {
         skd_dealloc(ctx, j.scratch);
         skd_coarse_free(ctx, c);

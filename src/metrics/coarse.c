@@ -1,8 +1,8 @@
 /* The texture's coarse half, G_1mm * l, at full rate (--exact) or on a
- * decimated grid (DESIGN.md section 8: a Gaussian of sigma >= 2 px may run
- * on a grid decimated by 2^k, low-passed first). At 20 px/mm sigma is
- * 20 px; decimated by 4 the cosine low-pass runs on a sixteenth of the
- * pixels and the plane is read once and written once. */
+ * decimated grid (docs/performance.md, "Multi-rate filtering": a Gaussian
+ * of sigma >= 2 px may run on a grid decimated by 2^k, low-passed first).
+ * At 20 px/mm sigma is 20 px; decimated by 4 the cosine low-pass runs on a
+ * sixteenth of the pixels and the plane is read once and written once. */
 #include "metrics.h"
 
 typedef struct plane_rows {

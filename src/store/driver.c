@@ -1,7 +1,9 @@
-/* The batch driver: plan, lock, then two phases (photos, comparisons) run by
- * N worker threads, each with its own context. Results are written under one
- * mutex, one transaction per item, so the database only ever holds finished
- * items: a killed run resumes by skipping what is there. */
+/* The batch driver: plan, lock, then the series (a patient's view over its
+ * sessions) run by N worker threads, each with its own context; a worker
+ * does a series' photos and comparisons in session order, so each photo is
+ * analysed once. Results are written under one mutex, one transaction per
+ * item, so the database only ever holds finished items: a killed run
+ * resumes by skipping what is there. */
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,25 +38,43 @@ static void *worker(void *arg)
         }
         i = b->next++;
         pthread_mutex_unlock(&b->lock);
-        if (b->phase == SKD_PHASE_IMAGES)
-            skd_batch_image_item(b, w, &b->plan->e[i]);
-        else
-            skd_batch_compare_item(b, w, &b->plan->pairs[i]);
+        skd_batch_series_item(b, w, i);
     }
     skd_ctx_free(w);
     return NULL;
 }
 
-static int run_phase(skd_batch_state *b, skd_batch_phase phase, size_t total,
-                     skd_batch_counts *counts, unsigned jobs)
+/* Where each series starts among the entries and among the pairs (the plan
+ * sorts entries by series and lists pairs series by series). */
+static int find_series(skd_ctx *ctx, const skd_plan *plan, size_t **series,
+                       size_t **pairs, size_t *n_series)
+{
+    size_t n = 0, p = 0;
+    *series = skd_malloc_array(ctx, plan->n + 1, sizeof **series);
+    *pairs = skd_malloc_array(ctx, plan->n + 1, sizeof **pairs);
+    if (!*series || !*pairs)
+        return SKD_E_NOMEM;
+    for (size_t i = 0; i < plan->n; i++) {
+        const skd_entry *a = &plan->e[i], *z = i ? &plan->e[i - 1] : NULL;
+        if (z && !strcmp(a->patient, z->patient) && !strcmp(a->view, z->view))
+            continue;
+        while (p < plan->n_pairs && plan->pairs[p].after < i)
+            p++;
+        (*series)[n] = i;
+        (*pairs)[n++] = p;
+    }
+    (*series)[n] = plan->n;
+    (*pairs)[n] = plan->n_pairs;
+    *n_series = n;
+    return SKD_OK;
+}
+
+static int run_series(skd_batch_state *b, size_t total, unsigned jobs)
 {
     pthread_t tid[MAX_JOBS];
     unsigned started = 0;
-    b->phase = phase;
     b->next = 0;
     b->total = total;
-    b->counts = counts;
-    counts->total = total;
     b->t0 = skd_monotonic_s();
     if (total == 0)
         return SKD_OK;
@@ -154,6 +174,7 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
     char settings[2048], source[4200];
     unsigned jobs;
     double t0 = skd_monotonic_s();
+    size_t *series = NULL, *series_pairs = NULL, n_series = 0;
     int st;
 
     if (!ctx || !sum || !ops)
@@ -215,13 +236,18 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
     utc_now(started, sizeof started);
     st = skd_db_put_run(ctx, &b.db, run_id, started, NULL, source, settings,
                         opt, NULL);
+    if (st == SKD_OK)
+        st = find_series(ctx, &plan, &series, &series_pairs, &n_series);
     if (st == SKD_OK && pthread_mutex_init(&b.lock, NULL) != 0)
         st = skd_fail(ctx, SKD_E_INTERNAL, "cannot create a mutex");
     if (st == SKD_OK) {
-        st = run_phase(&b, SKD_PHASE_IMAGES, plan.n, &sum->images, jobs);
-        if (st == SKD_OK)
-            st = run_phase(&b, SKD_PHASE_COMPARISONS, plan.n_pairs,
-                           &sum->comparisons, jobs);
+        b.series = series;
+        b.series_pairs = series_pairs;
+        b.images = &sum->images;
+        b.comparisons = &sum->comparisons;
+        sum->images.total = plan.n;
+        sum->comparisons.total = plan.n_pairs;
+        st = run_series(&b, n_series, jobs);
         pthread_mutex_destroy(&b.lock);
     }
     sum->elapsed_s = skd_monotonic_s() - t0;
@@ -233,6 +259,8 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
                             settings, &o, sum);
     }
     skd_db_close(&b.db); /* also releases DB.lock */
+    skd_dealloc(ctx, series);
+    skd_dealloc(ctx, series_pairs);
     skd_plan_free(ctx, &plan);
     skd_dealloc(ctx, db_path);
     return st;

@@ -19,9 +19,11 @@ double skd_monotonic_s(void)
 }
 
 /* Record what a worker did and tell the caller. Lock held. */
-static void count_item(skd_batch_state *b, int skipped, int failed, int skipped_failed)
+static void count_item(skd_batch_state *b, skd_batch_phase phase, int skipped,
+                       int failed, int skipped_failed)
 {
-    skd_batch_counts *c = b->counts;
+    skd_batch_counts *c =
+        phase == SKD_PHASE_IMAGES ? b->images : b->comparisons;
     if (skipped) {
         c->skipped++;
         c->skipped_failed += skipped_failed != 0;
@@ -31,7 +33,7 @@ static void count_item(skd_batch_state *b, int skipped, int failed, int skipped_
     }
     if (b->opt->progress) {
         skd_batch_progress p;
-        p.phase = b->phase;
+        p.phase = phase;
         p.total = c->total;
         p.done = c->done + c->skipped;
         p.skipped = c->skipped;
@@ -72,7 +74,10 @@ static void keep_message(skd_ctx *w, skd_entry *e, const char *msg)
     e->message = skd_strdup(w, msg ? msg : "");
 }
 
-void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e)
+/* One photo; its analysis is left in *keep when keep is not NULL and the
+ * ops keep one. */
+static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
+                       void **keep)
 {
     void *data = NULL, *mask = NULL;
     size_t size = 0, mask_size = 0;
@@ -119,7 +124,7 @@ void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e)
         e->status = stored;
         if (stored != SKD_OK)
             keep_message(w, e, stored_msg);
-        count_item(b, 1, 0, stored != SKD_OK);
+        count_item(b, SKD_PHASE_IMAGES, 1, 0, stored != SKD_OK);
     }
     stop = found || b->fatal;
     pthread_mutex_unlock(&b->lock);
@@ -132,7 +137,8 @@ void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e)
         snprintf(msg, sizeof msg, "%s", e->preset_error);
     }
     if (st == SKD_OK) {
-        skd_image_job job = {e->rel_path, data, size, mask, mask_size};
+        skd_image_job job = {e->rel_path, data, size, mask, mask_size, keep,
+                             NULL};
         skd_ctx_set(w, SKD_OPT_PX_PER_MM, e->scale_assumed ? 0 : e->scale);
         w->message[0] = '\0';
         st = b->ops->analyze(b->ops->opaque, w, &job, &res);
@@ -160,7 +166,7 @@ void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e)
     if (!b->fatal && skd_db_put_image(w, &b->db, &row) != SKD_OK)
         set_fatal(b, w);
     if (!b->fatal)
-        count_item(b, 0, st != SKD_OK, 0);
+        count_item(b, SKD_PHASE_IMAGES, 0, st != SKD_OK, 0);
     pthread_mutex_unlock(&b->lock);
 done:
     skd_dealloc(w, data);
@@ -186,8 +192,9 @@ static int reread(skd_ctx *w, const skd_entry *e, void **data, size_t *size,
     return SKD_OK;
 }
 
-void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
-                            const skd_pair *p)
+/* One comparison, given what the series kept of its photos (or NULL). */
+static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
+                         void *before_kept, void *after_kept)
 {
     const skd_entry *be = &b->plan->e[p->before], *ae = &b->plan->e[p->after];
     char key[SKD_HEX_LEN], msg[1024] = "";
@@ -203,7 +210,7 @@ void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
                                      &stored) != SKD_OK)
         set_fatal(b, w);
     if (found && !b->fatal)
-        count_item(b, 1, 0, stored != SKD_OK);
+        count_item(b, SKD_PHASE_COMPARISONS, 1, 0, stored != SKD_OK);
     stop = found || b->fatal;
     pthread_mutex_unlock(&b->lock);
     if (stop)
@@ -228,8 +235,10 @@ void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
         if (st == SKD_OK)
             st = reread(w, ae, &ad, &as, &am, &ams);
         if (st == SKD_OK) {
-            skd_image_job bj = {be->rel_path, bd, bs, bm, bms};
-            skd_image_job aj = {ae->rel_path, ad, as, am, ams};
+            skd_image_job bj = {be->rel_path, bd, bs, bm, bms, NULL,
+                                before_kept};
+            skd_image_job aj = {ae->rel_path, ad, as, am, ams, NULL,
+                                after_kept};
             skd_ctx_set(w, SKD_OPT_PX_PER_MM, be->scale_assumed ? 0 : be->scale);
             w->message[0] = '\0';
             st = b->ops->compare(b->ops->opaque, w, &bj, &aj, &row.c);
@@ -248,7 +257,7 @@ void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
     if (!b->fatal && skd_db_put_cmp(w, &b->db, &row) != SKD_OK)
         set_fatal(b, w);
     if (!b->fatal)
-        count_item(b, 0, st != SKD_OK, 0);
+        count_item(b, SKD_PHASE_COMPARISONS, 0, st != SKD_OK, 0);
     pthread_mutex_unlock(&b->lock);
     skd_dealloc(w, bd);
     skd_dealloc(w, ad);
@@ -256,3 +265,40 @@ void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
     skd_dealloc(w, am);
 }
 
+static void release(skd_batch_state *b, skd_ctx *w, void **kept)
+{
+    if (*kept && b->ops->release)
+        b->ops->release(b->ops->opaque, w, *kept);
+    *kept = NULL;
+}
+
+/* Entries first..last-1 in session order; a photo's comparisons (against
+ * the baseline, first, and the previous one) follow it, so each photo is
+ * analysed once: the baseline's analysis is kept for the whole series,
+ * every other one until the next photo's comparisons are done. A photo
+ * already stored keeps nothing; its comparisons, if not stored either,
+ * then analyse it themselves (a resumed run). */
+void skd_batch_series_item(skd_batch_state *b, skd_ctx *w, size_t series)
+{
+    size_t first = b->series[series], last = b->series[series + 1];
+    size_t pair = b->series_pairs[series], pair_end = b->series_pairs[series + 1];
+    void *base = NULL, *prev = NULL, *cur = NULL;
+    for (size_t j = first; j < last && !b->fatal; j++) {
+        image_item(b, w, &b->plan->e[j], last - first > 1 ? &cur : NULL);
+        for (; pair < pair_end && b->plan->pairs[pair].after == j; pair++) {
+            const skd_pair *p = &b->plan->pairs[pair];
+            compare_item(b, w, p, p->before == first ? base : prev, cur);
+        }
+        if (j == first) {
+            base = cur;
+        } else {
+            if (j - 1 != first)
+                release(b, w, &prev);
+            prev = cur;
+        }
+        cur = NULL;
+    }
+    if (prev != base)
+        release(b, w, &prev);
+    release(b, w, &base);
+}

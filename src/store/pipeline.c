@@ -1,6 +1,6 @@
 /* The real per-item work: decode the bytes already read, analyse, compare.
- * skd_compare analyses both photos again (the API takes images, not
- * analyses): the price of keeping compare self-contained. */
+ * A comparison uses the analyses its series kept (skd_compare_analyses),
+ * so each photo is analysed once. */
 #include <string.h>
 
 #include "store.h"
@@ -26,12 +26,31 @@ static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
     return st;
 }
 
+/* What a photo leaves for the comparisons of its series: its analysis
+ * (the planes are what the tiles read). The photo and its mask are decoded
+ * again for a comparison (about a tenth of an analysis), so a worker holds
+ * up to three analyses (baseline, previous, current), not their photos. */
+typedef struct kept {
+    skd_analysis *a;
+} kept;
+
+static void real_release(void *opaque, skd_ctx *ctx, void *k)
+{
+    kept *kp = k;
+    (void)opaque;
+    if (!kp)
+        return;
+    skd_analysis_free(kp->a);
+    skd_dealloc(ctx, kp);
+}
+
 static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
                         skd_image_result *out)
 {
     skd_image *img, *mask;
     skd_analysis *a = NULL;
     skd_region_spec spec;
+    kept *kp = NULL;
     int st;
     (void)opaque;
     if ((st = decode_job(ctx, job, &img, &mask)) != SKD_OK)
@@ -45,6 +64,11 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
         out->px_per_mm = a->px_per_mm;
         out->scale_assumed = a->scale_assumed;
         out->metrics = a->metrics;
+        if (job->keep && (kp = skd_malloc(ctx, sizeof *kp)) != NULL) {
+            kp->a = a; /* without memory for it, the comparison analyses */
+            a = NULL;
+            *job->keep = kp;
+        }
     } else {
         skd_message_prefix(ctx, job->path);
     }
@@ -54,22 +78,43 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     return st;
 }
 
+/* The photo of a comparison and its analysis: the one the series kept, or
+ * made here. */
+static int photo_for_compare(skd_ctx *ctx, const skd_image_job *job,
+                             int need_analysis, skd_image **img,
+                             skd_image **mask, skd_region_spec *spec,
+                             skd_analysis **own)
+{
+    int st = decode_job(ctx, job, img, mask);
+    *own = NULL;
+    memset(spec, 0, sizeof *spec);
+    spec->mask = *mask;
+    if (st != SKD_OK || !need_analysis)
+        return st;
+    st = skd_analyze(ctx, *img, *mask ? spec : NULL, own);
+    if (st != SKD_OK)
+        skd_message_prefix(ctx, "before photo");
+    return st;
+}
+
 static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
                         const skd_image_job *aj, skd_comparison *out)
 {
     skd_image *bi = NULL, *bm = NULL, *ai = NULL, *am = NULL;
+    skd_analysis *own = NULL;
+    const kept *bk = bj->kept, *ak = aj->kept;
     skd_comparison *c = NULL;
     skd_region_spec bs, as;
     int st;
     (void)opaque;
-    if ((st = decode_job(ctx, bj, &bi, &bm)) != SKD_OK)
-        return st;
-    if ((st = decode_job(ctx, aj, &ai, &am)) == SKD_OK) {
-        memset(&bs, 0, sizeof bs);
+    st = photo_for_compare(ctx, bj, !bk, &bi, &bm, &bs, &own);
+    if (st == SKD_OK)
+        st = decode_job(ctx, aj, &ai, &am);
+    if (st == SKD_OK) {
         memset(&as, 0, sizeof as);
-        bs.mask = bm;
         as.mask = am;
-        st = skd_compare(ctx, bi, bm ? &bs : NULL, ai, am ? &as : NULL, &c);
+        st = skd_compare_analyses(ctx, bi, bm ? &bs : NULL, bk ? bk->a : own,
+                                  ai, am ? &as : NULL, ak ? ak->a : NULL, &c);
         if (st == SKD_OK) {
             *out = *c;
             out->tile_change = NULL;
@@ -79,6 +124,7 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
         }
         skd_comparison_free(c);
     }
+    skd_analysis_free(own);
     skd_image_free(bi);
     skd_image_free(bm);
     skd_image_free(ai);
@@ -86,7 +132,8 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
     return st;
 }
 
-const skd_batch_ops skd_batch_default_ops = {real_analyze, real_compare, NULL};
+const skd_batch_ops skd_batch_default_ops = {real_analyze, real_compare, NULL,
+                                            real_release};
 
 int skd_batch_run(skd_ctx *ctx, const skd_batch_options *opt,
                   skd_batch_summary *summary)

@@ -184,6 +184,13 @@ typedef struct skd_image_job {
     size_t size;
     const void *mask_data; /* NULL: no mask */
     size_t mask_size;
+    /* Each photo is analysed once: when keep is not NULL the analyse
+     * function may leave a handle there (its decoded photo and analysis,
+     * released with ops->release) for the comparisons of the same series;
+     * a comparison gets them in kept (NULL: none, then it decodes and
+     * analyses what it needs). */
+    void **keep;
+    void *kept;
 } skd_image_job;
 
 typedef struct skd_image_result {
@@ -206,6 +213,8 @@ typedef struct skd_batch_ops {
     skd_analyze_fn analyze;
     skd_compare_fn compare;
     void *opaque;
+    /* Frees a handle analyze left in job->keep; NULL when it keeps none. */
+    void (*release)(void *opaque, skd_ctx *ctx, void *kept);
 } skd_batch_ops;
 
 /* One run, shared by its worker threads. */
@@ -217,19 +226,20 @@ typedef struct skd_batch_state {
     skd_db db;
     char cmp_params[SKD_HEX_LEN];
     pthread_mutex_t lock; /* guards everything below and the database */
-    size_t next, total;
-    skd_batch_phase phase;
-    skd_batch_counts *counts;
+    size_t next, total; /* series handed out, of total */
+    const size_t *series;      /* first entry of series i; [total]: n */
+    const size_t *series_pairs; /* first pair of series i; [total]: n_pairs */
+    skd_batch_counts *images, *comparisons;
     double t0;
     int fatal; /* a database error: stop */
     char fatal_msg[1024];
 } skd_batch_state;
 
 double skd_monotonic_s(void);
-/* One photo / one comparison (items.c). */
-void skd_batch_image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e);
-void skd_batch_compare_item(skd_batch_state *b, skd_ctx *w,
-                            const skd_pair *p);
+/* One series (a patient's view over its sessions), in session order: each
+ * photo, then the comparisons it is the after photo of, with the analyses
+ * kept in memory while a later comparison needs them (items.c). */
+void skd_batch_series_item(skd_batch_state *b, skd_ctx *w, size_t series);
 
 /* skd_batch_run with injectable per-item functions (tests). */
 int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,

@@ -99,7 +99,7 @@ grep -q "photos 0 analysed, 18 skipped" third.log && grep -q "comparisons 0 done
 # Progress line only on a terminal (script(1) provides one).
 if command -v script >/dev/null; then
   script -qc "'$BIN' batch arch --db kill.db -j 2" /dev/null > tty.log 2>&1
-  tr '\r' '\n' < tty.log | grep -q 'photos      \[18/18\] [0-9.]* img/s, ETA [^,]*, 0 failed' \
+  tr '\r' '\n' < tty.log | grep -q 'photos \[18/18\] comparisons \[18/18\] [0-9.]* img/s, ETA [^,]*, 0 failed' \
     && ok "progress line on a terminal" || bad "no progress line: $(tr '\r' '\n' < tty.log | head -3)"
   grep -q 'img/s' third.log && bad "progress line written to a non-terminal" || ok "no progress line when not a terminal"
 fi

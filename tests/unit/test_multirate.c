@@ -1,4 +1,4 @@
-/* Multi-rate filtering (DESIGN.md section 8, src/fft/multirate.c): the
+/* Multi-rate filtering (docs/performance.md, src/fft/multirate.c): the
  * texture's 1 mm Gaussian runs on a grid decimated by 2^k unless
  * SKD_OPT_EXACT is set. Checked here against the single-rate path:
  *  - the filtered plane itself, on planes whose sizes 2^k does and does
