@@ -552,9 +552,9 @@ SKD_API void skd_comparison_free(skd_comparison *c);
  * the context's options; after_analysis (may be NULL) one of `after`. The
  * registration still reads both photos' pixels, and so do the tiles. The
  * after photo is measured at the before photo's scale when the registered
- * scale is within 0.5% of 1 (the registration's accuracy), else at that
- * scale divided by it: after_analysis is used when it was made at the
- * before photo's px/mm and the registered scale is within 0.5% of 1;
+ * scale is within 0.2% of 1 (as in skd_compare), else at that scale
+ * divided by it: after_analysis is used when it was made at the before
+ * photo's px/mm and the registered scale is within 0.2% of 1;
  * otherwise the after photo is analysed here (with after_spec, may be
  * NULL). The comparison borrows the analyses passed in (c->before and, if
  * used, c->after point to them): they must outlive it, and

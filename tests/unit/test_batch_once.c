@@ -4,7 +4,7 @@
  * Checked with the real per-item functions wrapped to count calls, on an
  * archive of two series of three sessions (synthetic skin, same camera):
  *  - 6 analyses for 6 photos, and every one of the 6 comparisons gets both
- *    photos' kept analyses (the registered scale is within 0.5% of 1);
+ *    photos' kept analyses (the registered scale is within 0.2% of 1);
  *  - on one thread and on two the stored rows are the same;
  *  - skd_compare_analyses with those analyses gives skd_compare's figures
  *    exactly, borrows the analyses (they outlive the comparison), and
