@@ -35,7 +35,7 @@ __all__ = [
     "NoRegionError", "AlignError", "DatabaseError", "BusyError",
     "InternalError", "WhiteRefError",
 ]
-__version__ = "0.2.1"
+__version__ = "0.3.0"
 
 _LIB = _lib.load()
 
@@ -83,7 +83,7 @@ _WARNINGS = ((1, "scale_assumed"), (2, "low_resolution"), (4, "overexposed"))
 
 
 def library_version():
-    """Version of the loaded libskindiff, e.g. "0.2.1"."""
+    """Version of the loaded libskindiff, e.g. "0.3.0"."""
     return _LIB.skd_version_string().decode()
 
 
