@@ -34,3 +34,17 @@ break_archive() { # DIR
   rm -f "$1/P003/2024-03-13/front.jpg" && ln -s missing.jpg "$1/P003/2024-03-13/front.jpg"
   rm -f "$1/P003/2024-01-11/left.jpg" && mkfifo "$1/P003/2024-01-11/left.png"
 }
+
+# Every table of a results database as CSV and NDJSON in DIR (uses $BIN).
+export_all() { # DB DIR
+  "$BIN" export --db "$1" --csv --out-dir "$2" && "$BIN" export --db "$1" --ndjson --out-dir "$2"
+}
+# Two export folders hold the same bytes.
+same_exports() { # DIR_A DIR_B
+  local t f
+  for t in images comparisons series; do
+    for f in csv ndjson; do
+      cmp -s "$1/$t.$f" "$2/$t.$f" || { echo "  $1/$t.$f differs from $2/$t.$f"; return 1; }
+    done
+  done
+}

@@ -21,18 +21,6 @@ now() { date +%s.%N; }
 make_archive "$BIN" arch || { echo "FAIL: cannot generate the archive"; exit 1; }
 break_archive arch
 
-same_exports() { # DIR_A DIR_B
-  local t
-  for t in images comparisons series; do
-    for f in csv ndjson; do
-      cmp -s "$1/$t.$f" "$2/$t.$f" || { echo "  $1/$t.$f differs from $2/$t.$f"; return 1; }
-    done
-  done
-}
-export_all() { # DB DIR
-  "$BIN" export --db "$1" --csv --out-dir "$2" && "$BIN" export --db "$1" --ndjson --out-dir "$2"
-}
-
 # 1. Uninterrupted reference, -j 1.
 t0=$(now)
 "$BIN" batch arch --db ref.db -j 1 2> ref.log

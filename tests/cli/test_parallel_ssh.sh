@@ -89,17 +89,6 @@ ok "sshd on 127.0.0.1:$PORT, logins skd-host-a and skd-host-b"
 
 make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
 break_archive arch
-export_all() { # DB DIR
-  "$BIN" export --db "$1" --csv --out-dir "$2" && "$BIN" export --db "$1" --ndjson --out-dir "$2"
-}
-same_exports() { # DIR_A DIR_B
-  local t f
-  for t in images comparisons series; do
-    for f in csv ndjson; do
-      cmp -s "$1/$t.$f" "$2/$t.$f" || { echo "  $1/$t.$f differs from $2/$t.$f"; return 1; }
-    done
-  done
-}
 "$BIN" batch arch --db ref.db -j 2 -q 2> ref.log
 export_all ref.db ref || { echo "FAIL: reference run"; exit 1; }
 
