@@ -120,6 +120,16 @@ static void gather_linear_erythema(const uint16_t *restrict rgb, size_t n,
     }
 }
 
+/* Near-white (every channel at or above high) has the lamp's colour: a
+ * specular highlight. One or two clipped channels are coloured skin
+ * (flushed fair skin clips red first): only flagged. */
+static inline uint8_t highlight_flags(const uint16_t *restrict px, uint16_t high)
+{
+    unsigned hr = px[0] >= high, hg = px[1] >= high, hb = px[2] >= high;
+    unsigned all = hr & hg & hb, any = hr | hg | hb;
+    return (uint8_t)(all * SKD_CLIP_HIGHLIGHT | (any & !all) * SKD_CLIP_PARTIAL);
+}
+
 /* The same, with the clip flags; Y only where green does not settle it. */
 static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
                                   const float *restrict lin,
@@ -130,12 +140,7 @@ static void gather_linear_clipped(const uint16_t *restrict rgb, size_t n,
     for (size_t i = 0; i < n; i++) {
         uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
         float r = lin[r16], g = lin[g16], b = lin[b16];
-        unsigned hr = r16 >= rule->high, hg = g16 >= rule->high,
-                 hb = b16 >= rule->high;
-        /* near-white (every channel) is the lamp's colour: specular; one
-         * or two channels clipped is coloured skin, only flagged */
-        uint8_t c = (uint8_t)((hr & hg & hb) * SKD_CLIP_HIGHLIGHT |
-                              ((hr | hg | hb) & !(hr & hg & hb)) * SKD_CLIP_PARTIAL);
+        uint8_t c = highlight_flags(rgb + 3 * i, rule->high);
         if (g16 < rule->green_clear)
             c |= (uint8_t)((skd_luminance(r, g, b) < rule->min_y) * SKD_CLIP_DARK);
         lb->r[i] = r;
@@ -255,13 +260,7 @@ static void managed_clipped(const uint16_t *restrict rgb, size_t n,
                             uint8_t *restrict clipped)
 {
     for (size_t i = 0; i < n; i++) {
-        uint16_t r16 = rgb[3 * i], g16 = rgb[3 * i + 1], b16 = rgb[3 * i + 2];
-        unsigned hr = r16 >= rule->high, hg = g16 >= rule->high,
-                 hb = b16 >= rule->high;
-        /* as gather_linear_clipped: near-white is specular, one or two
-         * clipped channels only flagged */
-        uint8_t c = (uint8_t)((hr & hg & hb) * SKD_CLIP_HIGHLIGHT |
-                              ((hr | hg | hb) & !(hr & hg & hb)) * SKD_CLIP_PARTIAL);
+        uint8_t c = highlight_flags(rgb + 3 * i, rule->high);
         if (skd_luminance(lb->r[i], lb->g[i], lb->b[i]) < rule->min_y)
             c |= SKD_CLIP_DARK;
         clipped[i] = c;
