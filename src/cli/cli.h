@@ -68,6 +68,8 @@ void cli_csv_field(cli_buf *b, const char *s);
 /* The file name after the last '/'. */
 const char *cli_base_name(const char *path);
 void cli_json_num(cli_buf *b, double v);
+/* ",%.6g" of v, or a bare "," (an empty CSV cell) when it is not finite. */
+void cli_csv_num(cli_buf *b, double v);
 /* The region's shares of the frame by cause (skd_exclusion) as JSON
  * members: skin_map, fraction, skin_fraction, clipped_fraction and
  * excluded {not_skin, highlight, too_dark, outside_roi_mask, margin}. */

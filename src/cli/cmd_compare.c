@@ -541,14 +541,6 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_buf_printf(b, "]\n}\n");
 }
 
-static void csv_num(cli_buf *b, double v)
-{
-    if (isfinite(v))
-        cli_buf_printf(b, ",%.6g", v);
-    else
-        cli_buf_printf(b, ",");
-}
-
 /* With zones a last column "zone": "whole" for the rows of the whole
  * common region, then the rows of each zone. */
 static void write_csv(cli_buf *b, const compare_args *a,
@@ -565,15 +557,15 @@ static void write_csv(cli_buf *b, const compare_args *a,
         cli_csv_field(b, a->after);
         cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m), skd_metric_label(m),
                        skd_metric_unit(m));
-        csv_num(b, ch->before);
-        csv_num(b, ch->after);
-        csv_num(b, ch->change);
-        csv_num(b, ch->change_pct);
-        csv_num(b, ch->ci_low);
-        csv_num(b, ch->ci_high);
-        csv_num(b, ch->noise_floor);
+        cli_csv_num(b, ch->before);
+        cli_csv_num(b, ch->after);
+        cli_csv_num(b, ch->change);
+        cli_csv_num(b, ch->change_pct);
+        cli_csv_num(b, ch->ci_low);
+        cli_csv_num(b, ch->ci_high);
+        cli_csv_num(b, ch->noise_floor);
         cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
-        csv_num(b, c->common_area_cm2);
+        cli_csv_num(b, c->common_area_cm2);
         cli_buf_printf(b, ",%u%s,", c->tiles_used, zc ? ",whole" : "");
         cli_csv_field(b, ch->floor_source ? ch->floor_source : "");
         cli_buf_printf(b, ",");

@@ -268,3 +268,11 @@ int cli_wisdom_effort(skd_ctx *ctx, const char *wisdom, int patient,
         return cli_fail_status(ctx, SKD_E_INVALID);
     return -1;
 }
+
+void cli_csv_num(cli_buf *b, double v)
+{
+    if (isfinite(v))
+        cli_buf_printf(b, ",%.6g", v);
+    else
+        cli_buf_printf(b, ",");
+}

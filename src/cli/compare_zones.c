@@ -145,14 +145,6 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
     cli_buf_printf(b, "},\n");
 }
 
-static void csv_num(cli_buf *b, double v)
-{
-    if (isfinite(v))
-        cli_buf_printf(b, ",%.6g", v);
-    else
-        cli_buf_printf(b, ",");
-}
-
 void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
                            const skd_zone_comparison *zc)
 {
@@ -168,15 +160,15 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
             cli_csv_field(b, after);
             cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m),
                            skd_metric_label(m), skd_metric_unit(m));
-            csv_num(b, c->before);
-            csv_num(b, c->after);
-            csv_num(b, c->change);
-            csv_num(b, c->change_pct);
-            csv_num(b, c->ci_low);
-            csv_num(b, c->ci_high);
-            csv_num(b, c->noise_floor);
+            cli_csv_num(b, c->before);
+            cli_csv_num(b, c->after);
+            cli_csv_num(b, c->change);
+            cli_csv_num(b, c->change_pct);
+            cli_csv_num(b, c->ci_low);
+            cli_csv_num(b, c->ci_high);
+            cli_csv_num(b, c->noise_floor);
             cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
-            csv_num(b, ch->area_cm2);
+            cli_csv_num(b, ch->area_cm2);
             cli_buf_printf(b, ",%u,%s,,\n", ch->tiles_used,
                            skd_zone_name((skd_zone)z));
         }
