@@ -3,8 +3,9 @@
 # README.md): compare's figures against the generator's truth in
 # samples/truth.json, each within a tolerance 2-3x the error measured on it
 # (written beside it), the transform against the camera, and the verdicts.
-# The red-area fraction is left out: its definition (local background) is
-# being changed, and the truth with it.
+# The samples' red patches are papule-sized (sigma 0.6 mm, a* +9), so the
+# red-area fraction against its 2 mm local background moves with the
+# simulated treatment (patches at 0.7 of their strength).
 # Usage: test_samples.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
 
@@ -30,6 +31,7 @@ truth = {
     "a_mean": (b["colour"]["a_mean"], a["colour"]["a_mean"]),
     "a_median": (b["colour"]["a_median"], a["colour"]["a_median"]),
     "erythema": (b["colour"]["erythema_index_image"], a["colour"]["erythema_index_image"]),
+    "red_area": (100 * b["colour"]["red_area_fraction"], 100 * a["colour"]["red_area_fraction"]),
 }
 # (kind, tolerance before, tolerance after): the errors measured (JPEG q92
 # smooths texture; the truth's texture is the whole frame less 3 mm, the
@@ -40,13 +42,15 @@ tol = {
     "pore_density": ("rel", 0.013, 0.009),  # +0.52%, +0.36%
     "pore_diameter": ("rel", 0.035, 0.06),  # +1.38%, +2.36%
     "pore_area": ("rel", 0.08, 0.115),   # +3.15%, +4.59%
-    "a_mean": ("abs", 0.17, 0.36),       # +0.066, +0.144
-    "a_median": ("abs", 0.1, 0.5),       # -0.042, +0.217
-    "erythema": ("abs", 0.17, 0.12),     # -0.068, +0.045
+    "a_mean": ("abs", 0.04, 0.45),       # -0.012, +0.189
+    "a_median": ("abs", 0.15, 0.5),      # -0.063, +0.197
+    "erythema": ("abs", 0.4, 0.25),      # -0.169, +0.101
+    "red_area": ("abs", 0.03, 0.2),      # -0.009, -0.075 (percentage points)
 }
 verdict = {"sa": "improved", "sq": "improved", "pore_density": "improved",
            "pore_diameter": "no significant change", "pore_area": "improved",
-           "a_mean": "improved", "a_median": "improved", "erythema": "improved"}
+           "a_mean": "improved", "a_median": "improved", "erythema": "improved",
+           "red_area": "improved"}
 bad = []
 for k, (kind, tb, ta) in tol.items():
     m = c["metrics"][k]
@@ -60,8 +64,8 @@ for k, (kind, tb, ta) in tol.items():
     if m["verdict"] != verdict[k]:
         bad.append("%s verdict %s, want %s" % (k, m["verdict"], verdict[k]))
 cam, tr = t["params"]["camera"], c["transform"]
-# measured: dx +0.0026 px, dy +0.0054 px, rotation -0.00018 deg, scale 1.02 (to 6 digits)
-for f, tl in (("dx", 0.01), ("dy", 0.015), ("rotation_deg", 0.0006), ("scale", 1e-4)):
+# measured: dx -0.0013 px, dy +0.0025 px, rotation -0.00065 deg, scale 1.02 (to 6 digits)
+for f, tl in (("dx", 0.004), ("dy", 0.007), ("rotation_deg", 0.0015), ("scale", 1e-4)):
     if abs(tr[f] - cam[f]) > tl:
         bad.append("transform %s %.6g vs camera %.6g" % (f, tr[f], cam[f]))
 for x in bad:
