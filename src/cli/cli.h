@@ -65,6 +65,13 @@ void cli_json_str(cli_buf *b, const char *s);
 /* s as an RFC 4180 CSV field: quoted when it holds a comma, quote or line
  * break, quotes doubled. */
 void cli_csv_field(cli_buf *b, const char *s);
+/* The image format a file name asks for by its extension (any case):
+ * CLI_IMAGE_PNG (.png), CLI_IMAGE_JPEG (.jpg, .jpeg), 0 for neither. */
+enum { CLI_IMAGE_PNG = 1, CLI_IMAGE_JPEG = 2 };
+int cli_image_kind(const char *path);
+/* Write img as its name's format (PNG unless JPEG; JPEG at quality). */
+int cli_write_image(skd_ctx *ctx, const skd_image *img, const char *path,
+                    int quality);
 /* The file name after the last '/'. */
 const char *cli_base_name(const char *path);
 void cli_json_num(cli_buf *b, double v);
@@ -75,57 +82,68 @@ void cli_csv_num(cli_buf *b, double v);
  * excluded {not_skin, highlight, too_dark, outside_roi_mask, margin}. */
 void cli_json_exclusion(cli_buf *b, const skd_exclusion *e);
 
-/* Options: each command declares a table and calls cli_parse (options.c).
+/* Options. Every option is defined once, in the table of options.c (name,
+ * one-letter alias, hidden older spelling, kind, range, unit, help), so the
+ * same thing has the same name, range and unit in every command. A command
+ * lists the options it takes by name, with where each value goes: a field
+ * of the command's options struct, or a library option on the context.
+ *
  * A value comes as `--name value`, `--name=value` or, after a one-letter
- * alias, `-jVALUE`; an empty value is an error. Numbers: CLI_POSITIVE asks
- * for > 0, otherwise lo < hi asks for [lo, hi]; messages say which. */
+ * alias, `-jVALUE`; an empty value is an error. A number outside its range
+ * is refused naming the flag, the range and the unit ("--px-per-mm: 5000 is
+ * outside 1..1000 px/mm"). Two flags that set one field to different values
+ * (--json and --csv) are a usage error. */
 typedef enum cli_kind {
-    CLI_FLAG,     /* no value: the int field gets `value` */
-    CLI_SKD_FLAG, /* no value: library option `opt` set to 1 */
-    CLI_STRING,   /* const char * field, not empty */
-    CLI_NUMBER,   /* double field */
-    CLI_U32,      /* uint32_t field, digits only */
-    CLI_U64,      /* uint64_t field, digits only */
-    CLI_SKD,      /* number set as library option `opt`, in its range */
-    CLI_ROI,      /* skd_roi field from X,Y,W,H */
-    CLI_PAIR,     /* "A,B" into the double fields at offset and offset2 */
-    CLI_CUSTOM,   /* parse(value, opts) fills the fields, 1 when valid */
-    CLI_SKD_WORD  /* one of `words` (NULL-terminated): library option `opt`
-                     set to the word's index */
+    CLI_FLAG,   /* no value: the int field gets `value`, or library option
+                 * `opt` is set to 1 */
+    CLI_STRING, /* const char * field, not empty */
+    CLI_NUMBER, /* double field or library option, in [lo, hi] */
+    CLI_U32,    /* uint32_t field, digits only, in [lo, hi] */
+    CLI_U64,    /* uint64_t field, digits only */
+    CLI_ROI,    /* skd_roi field from X,Y,W,H */
+    CLI_PAIR,   /* "A,B" into the double fields at offset and offset2 */
+    CLI_CUSTOM, /* parse(value, opts) fills the fields, 1 when valid */
+    CLI_WORD    /* one of the definition's `words`: the int field, or library
+                 * option `opt`, gets the word's index */
 } cli_kind;
 
-enum { CLI_POSITIVE = 1, CLI_WHOLE = 2 };
+enum { CLI_WHOLE = 1 }; /* numbers: whole numbers only */
 
-typedef struct cli_option {
+/* One definition (options.c). */
+typedef struct cli_def {
     const char *name;    /* "--jobs" */
-    const char *alias;   /* another spelling ("-j") or NULL */
+    const char *alias;   /* "-j" or NULL */
+    const char *old;     /* an older spelling, still accepted, not shown */
     cli_kind kind;
+    const char *metavar; /* "N" in "--jobs N"; NULL for flags */
+    double lo, hi;       /* numbers: the accepted range when lo < hi */
+    int flags;           /* CLI_WHOLE */
+    const char *unit;    /* "px/mm", "% contrast", ... or NULL */
+    const char *help;    /* one line for --help */
+    const char *const *words; /* CLI_WORD: the accepted words, NULL-ended */
+} cli_def;
+
+/* The definition of the option called name (or alias, or old), NULL when
+ * there is none. */
+const cli_def *cli_def_find(const char *name);
+
+/* One option of a command: {"--name", where the value goes}. */
+typedef struct cli_option {
+    const char *name;    /* the definition's name */
+    skd_option opt;      /* set this library option (0: the field) */
     size_t offset;       /* of the field in the command's options struct */
     size_t offset2;      /* CLI_PAIR: of the second field */
-    double lo, hi;       /* numbers: the range when lo < hi */
-    int flags;           /* numbers: CLI_POSITIVE, CLI_WHOLE */
-    int value;           /* CLI_FLAG */
-    skd_option opt;      /* CLI_SKD, CLI_SKD_FLAG */
+    int value;           /* CLI_FLAG: what the field gets */
     unsigned mark;       /* or'ed into cli_args.seen when given */
     int (*parse)(const char *value, void *opts); /* CLI_CUSTOM */
-    const char *expect;  /* for messages; default from the kind and range */
-    const char *const *words; /* CLI_SKD_WORD */
+    const char *expect;  /* CLI_CUSTOM: what the value should be */
+    const char *help;    /* this command's help line, else the definition's */
 } cli_option;
 
-/* --skin auto|off: SKD_OPT_SKIN 1 or 0 (analyze, compare, batch). */
-extern const char *const cli_skin_words[];
-#define CLI_SKIN_OPTION                                                  \
-    {"--skin", NULL, CLI_SKD_WORD, .opt = SKD_OPT_SKIN,                  \
-     .words = cli_skin_words, .expect = "auto or off"}
-#define CLI_SKIN_HELP                                                    \
-    "  --skin auto|off    measure only skin: the skin map S leaves out\n"  \
-    "                     background, clothing, hair, eyes, lips and deep\n" \
-    "                     shadows (auto, the default); off measures the\n"  \
-    "                     whole frame (docs/skin-map.md)\n"
-
 typedef struct cli_command {
-    const char *name; /* in messages */
-    const char *help; /* printed for -h, --help */
+    const char *name;  /* in messages */
+    const char *usage; /* --help before the options: usage, what it does */
+    const char *tail;  /* --help after the options; ends with an example */
     const cli_option *options;
     size_t n_options;
 } cli_command;
@@ -140,14 +158,27 @@ typedef struct cli_args {
 } cli_args;
 
 /* Walk argv[1..argc): fill opts (and library options on ctx, which may be
- * NULL without CLI_SKD*), collect the other arguments ("-" is one; so is
- * all after "--"). Returns -1 to go on, or the exit code: CLI_EXIT_OK
+ * NULL when no option sets one), collect the other arguments ("-" is one;
+ * so is all after "--"). Returns -1 to go on, or the exit code: CLI_EXIT_OK
  * after -h/--help, CLI_EXIT_USAGE after an error (reported, naming the
- * command and the option). */
+ * command and the option). The hidden --help-options prints the command's
+ * table with each definition, for the tests. */
 int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
               void *opts, cli_args *args);
 
-/* 1 when stdout is a terminal (human output by default). */
+/* The --help text: usage, the options (from the table), the tail. */
+void cli_print_help(const cli_command *cmd, FILE *f);
+
+/* File arguments with folders expanded (with recursive set): every photo
+ * (.jpg .jpeg .png .heic .heif .tif .tiff) under a folder at any depth,
+ * hidden entries skipped, sorted by name. Other arguments are kept as
+ * given. Returns -1 to go on, or an exit code (reported). */
+typedef struct cli_paths {
+    char **path; /* owned; free with cli_paths_free */
+    size_t n, cap;
+} cli_paths;
+int cli_paths_collect(cli_paths *p, char **args, int n, int recursive);
+void cli_paths_free(cli_paths *p);
 
 /* Facial zones (zones.c): which route the command line asks for. */
 typedef struct cli_zone_request {

@@ -1,78 +1,29 @@
 /* skindiff analyze: the three measurements of one or more photos. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 
-static const char analyze_help[] =
+static const char analyze_usage[] =
     "Usage: skindiff analyze IMAGE... [OPTIONS]\n"
     "\n"
     "Measure texture roughness, pores and redness of skin photos (PNG, JPEG,\n"
     "and HEIC/HEIF and TIFF when the build reads them: skindiff --version).\n"
-    "Lower is better for every figure.\n"
-    "\n"
-    "Options:\n"
-    "  --px-per-mm X      image scale in pixels per millimetre. Without it 20 px/mm\n"
-    "                     is assumed (and said so): sizes, areas and densities are\n"
-    "                     only as right as the scale. Below 10 px/mm pores are\n"
-    "                     unreliable.\n"
-    "  --mask M.png       analyse only where the mask is non-zero (same size)\n"
-    "  --roi X,Y,W,H      analyse only this rectangle (pixels)\n"
-    "  --white-ref X,Y,W,H a neutral patch (grey card) in the photo: colour is\n"
-    "                     adapted (Bradford) so the patch is neutral before\n"
-    "                     anything is measured; the correction is reported. A\n"
-    "                     patch that is clipped, too dark (L* < 15), too small\n"
-    "                     (< 400 px) or not uniform is refused\n"
-    "  --white-ref-gains  correct with per-channel gains on linear RGB (a camera's\n"
-    "                     white balance) instead of Bradford adaptation (a\n"
-    "                     change of the light's colour); docs/colour.md\n"
-    CLI_SKIN_HELP
-    "  --region-out R.png write the region measured, R: 255 where measured,\n"
-    "                     0 elsewhere (one IMAGE only)\n"
-    "  --pore-threshold T pore detection threshold, % contrast (default 10)\n"
-    "  --red-delta D      a* above the local (2 mm) background that counts as red (5)\n"
-    "  --threads N        threads inside one analysis (default 1); results do not\n"
-    "                     depend on it\n"
-    "  --max-pixels N     refuse larger images (default 100000000)\n"
-    "  --fft-wisdom FILE  plan FFTs with FFTW_MEASURE and keep the plans in FILE:\n"
-    "                     loaded when it exists, saved (atomically) after the\n"
-    "                     run. The first run on a new image size plans for\n"
-    "                     seconds; later runs are a little faster. Figures may\n"
-    "                     differ from a run without it in the last digits.\n"
-    "  --fft-patient      with --fft-wisdom: plan with FFTW_PATIENT instead\n"
-    "                     (about a minute once per image size, then analysis\n"
-    "                     about 15% faster than without wisdom)\n"
-    "  --exact            every filter at full rate: the wide Gaussians are not\n"
-    "                     run on a decimated grid (slower; Sa and Sq differ by\n"
-    "                     under 0.2%, the other figures not at all)\n"
-    "  --overlay OUT.png  picture of what was counted: pores circled, red areas\n"
-    "                     tinted, excluded areas darkened, what is not skin\n"
-    "                     grey-blue (one IMAGE only); written also when the\n"
-    "                     region is empty, to show why\n"
-    "  --overlay-dir DIR  write DIR/<image name>.overlay.png for every IMAGE\n"
-    "  --face             find the face (dlib's landmarks; see --version) and give\n"
-    "                     the figures per facial zone too: forehead, nose,\n"
-    "                     left_cheek, right_cheek, chin (the subject's left and\n"
-    "                     right), outlined in the overlay. No face: one region.\n"
-    "  --landmarks F.json the face's 68 landmarks from a file instead of dlib\n"
-    "                     (format in docs/zones.md; one IMAGE)\n"
-    "  --zones Z.png      zones from a label image instead: 0 none, 1 forehead,\n"
-    "                     2 nose, 3 left_cheek, 4 right_cheek, 5 chin (one IMAGE)\n"
-    "  --zones-out Z.png  write the zones measured as such a label image\n"
-    "  --json             JSON document (schema_version 1) for scripts\n"
-    "  --csv              CSV, one row per image\n"
-    "  -o FILE            write the output to FILE (atomically) instead of stdout\n"
-    "  -h, --help         this help\n"
-    "\n"
+    "Lower is better for every figure.\n";
+
+static const char analyze_tail[] =
     "Figures (definitions in docs/measurements.md):\n"
     "  Texture  Sa, Sq      mean / RMS deviation of the 0.05-1 mm relief band of\n"
     "                       log-luminance, in % contrast (exposure-independent)\n"
     "           Ssk, Sku    skewness and kurtosis of that band (shape, no unit)\n"
-    "  Pores    count, density (/cm^2), mean diameter (mm), area fraction (%):\n"
-    "           round dark spots 0.1-0.5 mm across, at least T % contrast\n"
-    "  Redness  a* mean and median (CIELAB D65), erythema index\n"
-    "           (100 log10 R/G, exposure-independent), red area fraction (%)\n"
+    "  Pores    count, density (pores/cm²), mean diameter (mm), area (% of the\n"
+    "           skin): round dark spots 0.1-0.5 mm across, at least T % contrast\n"
+    "  Redness  a* mean and median (CIELAB D65), erythema index (EI,\n"
+    "           100 log10 R/G, exposure-independent), red area (% of the skin)\n"
     "\n"
     "Exit status: 0 all measured, 1 some images failed (the rest are reported),\n"
     "2 usage error, 3 the input could not be read or measured, 5 output not\n"
@@ -82,13 +33,14 @@ static const char analyze_help[] =
     "  skindiff analyze cheek.jpg --px-per-mm 25 --overlay cheek-pores.png\n";
 
 enum { OUT_TEXT, OUT_JSON, OUT_CSV };
+enum { MARK_SCALE = 1 };
 
 typedef struct analyze_opts {
-    double px_per_mm, pore_threshold, red_delta, threads, max_pixels;
     const char *mask_path, *overlay, *overlay_dir, *out_path, *wisdom;
     const char *region_out;
     skd_roi roi, white_ref;
-    int format, patient, white_ref_gains, exact;
+    int format, patient, excel;
+    int scale_given;
     cli_zone_request zones;
     char **images; /* argv entries that are not options */
     int n_images;
@@ -106,34 +58,37 @@ typedef struct result {
 #define F(field) .offset = offsetof(analyze_opts, field)
 
 static const cli_option analyze_options[] = {
-    {"--px-per-mm", NULL, CLI_NUMBER, F(px_per_mm), .flags = CLI_POSITIVE},
-    {"--pore-threshold", NULL, CLI_NUMBER, F(pore_threshold),
-     .flags = CLI_POSITIVE},
-    {"--red-delta", NULL, CLI_NUMBER, F(red_delta), .flags = CLI_POSITIVE},
-    {"--threads", NULL, CLI_NUMBER, F(threads), .lo = 1, .hi = 256},
-    {"--max-pixels", NULL, CLI_NUMBER, F(max_pixels), .lo = 1, .hi = HUGE_VAL},
-    {"--fft-wisdom", NULL, CLI_STRING, F(wisdom)},
-    {"--fft-patient", NULL, CLI_FLAG, F(patient), .value = 1},
-    {"--exact", NULL, CLI_FLAG, F(exact), .value = 1},
-    {"--mask", NULL, CLI_STRING, F(mask_path)},
-    {"--roi", NULL, CLI_ROI, F(roi)},
-    {"--white-ref", NULL, CLI_ROI, F(white_ref)},
-    {"--white-ref-gains", NULL, CLI_FLAG, F(white_ref_gains), .value = 1},
-    CLI_SKIN_OPTION,
-    {"--region-out", NULL, CLI_STRING, F(region_out)},
-    {"--overlay", NULL, CLI_STRING, F(overlay)},
-    {"--overlay-dir", NULL, CLI_STRING, F(overlay_dir), .expect = "a folder"},
-    {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
-    {"--landmarks", NULL, CLI_STRING, F(zones.landmarks)},
-    {"--zones", NULL, CLI_STRING, F(zones.labels)},
-    {"--zones-out", NULL, CLI_STRING, F(zones.zones_out)},
-    {"--output", "-o", CLI_STRING, F(out_path)},
-    {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
-    {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
+    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM, .mark = MARK_SCALE},
+    {"--mask", F(mask_path)},
+    {"--roi", F(roi)},
+    {"--white-ref", F(white_ref)},
+    {"--white-ref-gains", .opt = SKD_OPT_WHITE_REF_METHOD},
+    {"--skin", .opt = SKD_OPT_SKIN},
+    {"--region-out", F(region_out)},
+    {"--pore-threshold", .opt = SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", .opt = SKD_OPT_RED_DELTA},
+    {"--max-pixels", .opt = SKD_OPT_MAX_PIXELS},
+    {"--threads", .opt = SKD_OPT_THREADS},
+    {"--fft-wisdom", F(wisdom)},
+    {"--fft-patient", F(patient), .value = 1},
+    {"--exact", .opt = SKD_OPT_EXACT},
+    {"--overlay", F(overlay)},
+    {"--overlay-dir", F(overlay_dir)},
+    {"--face", F(zones.face), .value = 1},
+    {"--landmarks", F(zones.landmarks)},
+    {"--zones", F(zones.labels)},
+    {"--zones-out", F(zones.zones_out)},
+    {"--json", F(format), .value = OUT_JSON},
+    {"--csv", F(format), .value = OUT_CSV},
+    {"--excel", F(excel), .value = 1},
+    {"--output", F(out_path)},
 };
 
 static const cli_command analyze_command = {
-    "analyze", analyze_help, analyze_options, CLI_COUNT(analyze_options)};
+    "analyze", analyze_usage, analyze_tail, analyze_options,
+    CLI_COUNT(analyze_options)};
+
+static int check_overlays(const analyze_opts *o);
 
 /* Returns -1 to go on, or the exit code (help shown, usage error). */
 static int parse_args(skd_ctx *ctx, int argc, char **argv, analyze_opts *o)
@@ -141,35 +96,24 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, analyze_opts *o)
     cli_args args;
     int rc;
     memset(o, 0, sizeof *o);
-    o->pore_threshold = 10;
-    o->red_delta = 5;
-    o->threads = 1;
-    o->max_pixels = 100e6;
     if ((rc = cli_parse(&analyze_command, ctx, argc, argv, o, &args)) >= 0)
         return rc;
     o->images = args.pos;
     o->n_images = args.npos;
+    o->scale_given = (args.seen & MARK_SCALE) != 0;
     if (o->n_images == 0)
         return cli_usage_error("analyze", "no IMAGE given");
     if (o->overlay && o->n_images > 1)
         return cli_usage_error("analyze", "--overlay takes one IMAGE; use --overlay-dir for several");
     if (o->region_out && o->n_images > 1)
         return cli_usage_error("analyze", "--region-out takes one IMAGE");
-    return cli_zones_check("analyze", &o->zones, o->n_images);
-}
-
-static int configure(skd_ctx *ctx, const analyze_opts *o)
-{
-    int st = SKD_OK;
-    if (o->px_per_mm > 0)
-        st = skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, o->px_per_mm);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_PORE_THRESHOLD, o->pore_threshold);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_RED_DELTA, o->red_delta);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_THREADS, o->threads);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_MAX_PIXELS, o->max_pixels);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_WHITE_REF_METHOD, o->white_ref_gains);
-    if (st == SKD_OK) st = skd_ctx_set(ctx, SKD_OPT_EXACT, o->exact);
-    return st;
+    if (o->excel && o->format != OUT_CSV)
+        return cli_usage_error("analyze", "--excel goes with --csv");
+    if (o->overlay && !cli_image_kind(o->overlay))
+        return cli_usage_error("analyze", "--overlay %s: the name must end in "
+                               ".png, .jpg or .jpeg", o->overlay);
+    rc = cli_zones_check("analyze", &o->zones, o->n_images);
+    return rc >= 0 ? rc : check_overlays(o);
 }
 
 static int write_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis *a,
@@ -180,18 +124,69 @@ static int write_overlay(skd_ctx *ctx, const skd_image *img, const skd_analysis 
     if (st == SKD_OK && z)
         st = skd_draw_zone_outlines(ctx, ov, z);
     if (st == SKD_OK)
-        st = skd_image_write_png(ctx, ov, path);
+        st = cli_write_image(ctx, ov, path, 92);
     skd_image_free(ov);
     return st;
 }
 
+/* --overlay-dir names: the last three parts of the photo's path
+ * (patient_session_view in an archive) joined by '_', so two sessions'
+ * cheek.jpg do not overwrite each other. */
 static int overlay_path(const analyze_opts *o, const char *image, char *buf, size_t n)
 {
+    const char *start = image + strlen(image);
+    size_t len, at;
+    int parts = 0;
     if (o->overlay)
         return snprintf(buf, n, "%s", o->overlay) < (int)n;
-    if (o->overlay_dir)
-        return snprintf(buf, n, "%s/%s.overlay.png", o->overlay_dir, cli_base_name(image)) < (int)n;
-    return 0;
+    if (!o->overlay_dir)
+        return 0;
+    while (start > image && parts < 3) {
+        start--;
+        if (start > image && start[-1] == '/' && ++parts == 3)
+            break;
+    }
+    while (*start == '/' || (start[0] == '.' && start[1] == '/'))
+        start += start[0] == '.' ? 2 : 1;
+    at = (size_t)snprintf(buf, n, "%s/", o->overlay_dir);
+    len = strlen(start);
+    if (at >= n || at + len + sizeof ".overlay.png" > n)
+        return 0;
+    for (size_t i = 0; i < len; i++)
+        buf[at + i] = start[i] == '/' ? '_' : start[i];
+    memcpy(buf + at + len, ".overlay.png", sizeof ".overlay.png");
+    return 1;
+}
+
+/* Before any work: the overlay folder exists and takes files, and no two
+ * photos would get the same overlay name. Returns -1 or the exit code. */
+static int check_overlays(const analyze_opts *o)
+{
+    struct stat st;
+    char a[4096], b[4096];
+    if (!o->overlay_dir)
+        return -1;
+    if (stat(o->overlay_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        cli_error("--overlay-dir %s: no such folder", o->overlay_dir);
+        return CLI_EXIT_OUTPUT;
+    }
+    if (access(o->overlay_dir, W_OK | X_OK) != 0) {
+        cli_error("--overlay-dir %s: cannot write there: %s", o->overlay_dir,
+                  strerror(errno));
+        return CLI_EXIT_OUTPUT;
+    }
+    for (int i = 0; i < o->n_images; i++) {
+        if (!overlay_path(o, o->images[i], a, sizeof a)) {
+            cli_error("%s: path too long for an overlay name", o->images[i]);
+            return CLI_EXIT_OUTPUT;
+        }
+        for (int j = 0; j < i; j++)
+            if (overlay_path(o, o->images[j], b, sizeof b) && !strcmp(a, b))
+                return cli_usage_error("analyze", "%s and %s would both get "
+                                       "the overlay %s", o->images[j],
+                                       o->images[i], a);
+    }
+    return -1;
 }
 
 /* R as a picture: 255 where measured, 0 elsewhere. */
@@ -221,13 +216,13 @@ static int write_pictures(skd_ctx *ctx, const analyze_opts *o,
     int ok = 1, st;
     if (overlay_path(o, path, ov, sizeof ov) &&
         (st = write_overlay(ctx, img, a, z, ov)) != SKD_OK) {
-        cli_error("overlay not written: %s (%s)", skd_ctx_message(ctx),
-                  skd_strerror(st));
+        cli_error("overlay not written: %s", *skd_ctx_message(ctx)
+                      ? skd_ctx_message(ctx) : skd_strerror(st));
         ok = 0;
     }
     if (o->region_out && (st = write_region(ctx, a, o->region_out)) != SKD_OK) {
-        cli_error("region not written: %s (%s)", skd_ctx_message(ctx),
-                  skd_strerror(st));
+        cli_error("region not written: %s", *skd_ctx_message(ctx)
+                      ? skd_ctx_message(ctx) : skd_strerror(st));
         ok = 0;
     }
     return ok;
@@ -560,7 +555,7 @@ static void emit_text(cli_buf *b, const result *res, int n)
             continue; /* reported on stderr */
         const skd_analysis *a = r->a;
         const skd_metrics *m = &a->metrics;
-        cli_buf_printf(b, "%s  %ux%u px, %.1f px/mm (%s), region %.2f cm^2\n",
+        cli_buf_printf(b, "%s  %ux%u px, %.1f px/mm (%s), region %.2f cm²\n",
                        r->path, a->width, a->height, a->px_per_mm,
                        a->scale_assumed ? "assumed" : "given", m->area_cm2);
         {
@@ -579,7 +574,7 @@ static void emit_text(cli_buf *b, const result *res, int n)
         }
         cli_buf_printf(b, "  Texture   Sa %.3f  Sq %.3f %% contrast   Ssk %.2f  Sku %.2f\n",
                        m->sa, m->sq, m->ssk, m->sku);
-        cli_buf_printf(b, "  Pores     %u found, %.2f /cm^2, mean diameter %.3f mm, "
+        cli_buf_printf(b, "  Pores     %u found, %.2f pores/cm², mean diameter %.3f mm, "
                           "area %.2f %%\n",
                        m->pore_count, m->pore_density_per_cm2,
                        m->pore_mean_diameter_mm, 100 * m->pore_area_fraction);
@@ -604,6 +599,7 @@ int cmd_analyze(int argc, char **argv)
 {
     analyze_opts o;
     int rc, failed = 0, n = 0, last_status = SKD_OK, overlays_lost = 0;
+    double scale = 0;
     skd_ctx *ctx;
     skd_image *mask = NULL;
     result *res;
@@ -619,11 +615,6 @@ int cmd_analyze(int argc, char **argv)
     rc = parse_args(ctx, argc, argv, &o);
     if (rc >= 0)
         goto done;
-    rc = configure(ctx, &o);
-    if (rc != SKD_OK) {
-        rc = cli_fail_status(ctx, rc);
-        goto done;
-    }
     if ((rc = cli_wisdom_effort(ctx, o.wisdom, o.patient, "analyze")) >= 0)
         goto done;
     if (o.mask_path && (rc = skd_image_load(ctx, o.mask_path, &mask)) != SKD_OK) {
@@ -632,12 +623,13 @@ int cmd_analyze(int argc, char **argv)
     }
     if (o.wisdom)
         cli_wisdom_load(ctx, o.wisdom);
-    if (o.px_per_mm <= 0)
+    skd_ctx_get(ctx, SKD_OPT_PX_PER_MM, &scale);
+    if (!o.scale_given)
         cli_warn("no --px-per-mm given: assuming 20 px/mm; sizes, areas and "
                  "densities are only as right as that guess");
-    else if (o.px_per_mm < 10)
+    else if (scale < 10)
         cli_warn("%.3g px/mm is below 10 px/mm: pores of 0.1-0.5 mm are too small "
-                 "to measure reliably", o.px_per_mm);
+                 "to measure reliably", scale);
 
     for (int i = 0; i < o.n_images; i++) {
         result *r = &res[n++];
@@ -648,7 +640,7 @@ int cmd_analyze(int argc, char **argv)
                      "clipped channel (kept, but redness reads low there)",
                      r->path, 100 * r->a->exclusion.clipped);
         if (r->status != SKD_OK) {
-            cli_error("%s (%s)", r->message, skd_strerror(r->status));
+            cli_error("%s", *r->message ? r->message : skd_strerror(r->status));
             failed++;
             last_status = r->status;
         }
@@ -658,8 +650,11 @@ int cmd_analyze(int argc, char **argv)
         cli_wisdom_save(ctx, o.wisdom);
     if (o.format == OUT_JSON)
         emit_json(&out, &o, ctx, res, n);
-    else if (o.format == OUT_CSV)
+    else if (o.format == OUT_CSV) {
+        if (o.excel)
+            cli_buf_printf(&out, "\xEF\xBB\xBF"); /* UTF-8 BOM for Excel */
         emit_csv(&out, res, n, cli_zones_wanted(&o.zones));
+    }
     else
         emit_text(&out, res, n);
     rc = cli_buf_emit(ctx, &out, o.out_path);

@@ -6,52 +6,24 @@
 #include "cli.h"
 #include "skindiff_batch.h"
 
-static const char batch_help[] =
+static const char batch_usage[] =
     "Usage: skindiff batch [OPTIONS] ARCHIVE\n"
     "       skindiff batch [OPTIONS] --manifest FILE.csv\n\n"
     "Analyse every photo ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png}\n"
     "(and .heic, .heif, .tif, .tiff: skindiff --version lists what is read)\n"
     "and compare each later session of a patient+view with the first\n"
     "(baseline) and the previous one. Results go to an SQLite database;\n"
-    "a re-run skips finished work, a killed run resumes.\n\n"
-    "Input and output:\n"
-    "  --manifest FILE   CSV: patient,session,view,path[,px_per_mm][,mask]\n"
-    "                    (paths relative to the manifest's folder)\n"
-    "  --db FILE         results database (default: skindiff.db in ARCHIVE\n"
-    "                    or beside the manifest; skindiff.shard-K-of-N.db\n"
-    "                    with --shard)\n"
-    "  -j, --jobs N      worker threads (default: online CPUs)\n"
-    "  --shard K/N       only patients of shard K of N (1 <= K <= N)\n"
-    "  -q, --quiet       no progress line\n\n"
-    "Measurement (all part of the result keys):\n"
-    "  --px-per-mm S     scale where the manifest gives none (default 20,\n"
-    "                    reported as assumed)\n"
-    "  --pore-threshold T  pore threshold, % contrast (default 10)\n"
-    "  --red-delta D     a* above the local 2 mm background: red (5)\n"
-    "  --skin auto|off   measure only skin (the skin map, default) or the\n"
-    "                    whole frame (off); part of the results' key\n"
-    "  --bootstrap N     bootstrap resamples (default 2000)\n"
-    "  --seed S          bootstrap seed (default 1)\n"
-    "  --tile-mm M       tile side in mm (default 5)\n"
-    "  --floor-sa P, --floor-pores P   noise floors, % (default 3, 5)\n"
-    "  --floor-a-mean A, --floor-erythema E, --floor-red-area P\n"
-    "                    noise floors (default 0.5, 1.0, 0.5)\n"
-    "  --floors FILE     floors measured by 'skindiff repeatability'\n"
-    "  --min-confidence C  registration confidence needed (0..1)\n"
-    "  --assume-aligned  skip registration\n"
-    "  --max-pixels N    decode limit (default 100e6)\n\n"
-    "Speed:\n"
-    "  --fft-wisdom FILE plan FFTs with FFTW_MEASURE and keep the plans in\n"
-    "                    FILE (loaded when it exists, saved after the run);\n"
-    "                    figures may differ in the last digits from a run\n"
-    "                    without it, so it is part of the result keys\n"
-    "  --fft-patient     with --fft-wisdom: FFTW_PATIENT planning (about a\n"
-    "                    minute once per photo size, then about 15% faster)\n"
-    "  --exact           every filter at full rate (no decimated grids; part\n"
-    "                    of the result keys)\n\n"
+    "a re-run skips finished work, a killed run resumes. Every measurement\n"
+    "option is part of the result keys.\n";
+
+static const char batch_tail[] =
     "Exit status: 0 all done, 1 some items failed (error rows; the rest\n"
     "are done), 2 usage or bad manifest, 3 archive or manifest unreadable,\n"
-    "6 database error or database in use, 7 out of memory.\n";
+    "6 database error or database in use, 7 out of memory.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff batch /data/clinic --px-per-mm 25 --db clinic.db -j 4\n"
+    "  skindiff export --db clinic.db --csv --table series -o series.csv\n";
 
 typedef struct batch_args {
     skd_batch_options o;
@@ -81,36 +53,42 @@ static int parse_shard(const char *s, void *args)
 #define F(field) .offset = offsetof(batch_args, field)
 
 static const cli_option batch_options[] = {
-    {"--manifest", NULL, CLI_STRING, F(o.manifest)},
-    {"--db", NULL, CLI_STRING, F(o.db_path)},
-    {"--jobs", "-j", CLI_NUMBER, F(jobs), .lo = 1, .hi = 256,
-     .flags = CLI_WHOLE},
-    {"--shard", NULL, CLI_CUSTOM, .parse = parse_shard,
-     .expect = "K/N with 1 <= K <= N"},
-    {"--quiet", "-q", CLI_FLAG, F(quiet), .value = 1},
-    {"--fft-wisdom", NULL, CLI_STRING, F(wisdom)},
-    {"--fft-patient", NULL, CLI_FLAG, F(patient), .value = 1},
-    {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
-    CLI_SKIN_OPTION,
-    {"--exact", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_EXACT},
-    {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM},
-    {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
-    {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},
-    {"--bootstrap", NULL, CLI_SKD, .opt = SKD_OPT_BOOTSTRAP_N},
-    {"--seed", NULL, CLI_SKD, .opt = SKD_OPT_SEED},
-    {"--tile-mm", NULL, CLI_SKD, .opt = SKD_OPT_TILE_MM},
-    {"--floors", NULL, CLI_STRING, F(floors)},
-    {"--floor-sa", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_SA},
-    {"--floor-pores", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_PORES},
-    {"--floor-a-mean", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_MEAN},
-    {"--floor-erythema", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_ERYTHEMA},
-    {"--floor-red-area", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_RED_AREA},
-    {"--min-confidence", NULL, CLI_SKD, .opt = SKD_OPT_MIN_CONFIDENCE},
-    {"--max-pixels", NULL, CLI_SKD, .opt = SKD_OPT_MAX_PIXELS},
+    {NULL, .help = "Input and output"},
+    {"--manifest", F(o.manifest)},
+    {"--db", F(o.db_path),
+     .help = "results database (default: skindiff.db in ARCHIVE or beside "
+             "the manifest; skindiff.shard-K-of-N.db with --shard)"},
+    {"--jobs", F(jobs)},
+    {"--shard", .parse = parse_shard, .expect = "K/N with 1 <= K <= N"},
+    {"--quiet", F(quiet), .value = 1},
+    {NULL, .help = "Measurement"},
+    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM,
+     .help = "scale where the manifest gives none; without either 20 px/mm "
+             "is assumed (and said so)"},
+    {"--pore-threshold", .opt = SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", .opt = SKD_OPT_RED_DELTA},
+    {"--max-pixels", .opt = SKD_OPT_MAX_PIXELS},
+    {"--skin", .opt = SKD_OPT_SKIN},
+    {NULL, .help = "Comparison"},
+    {"--assume-aligned", .opt = SKD_OPT_ASSUME_ALIGNED},
+    {"--min-confidence", .opt = SKD_OPT_MIN_CONFIDENCE},
+    {"--tile-mm", .opt = SKD_OPT_TILE_MM},
+    {"--bootstrap", .opt = SKD_OPT_BOOTSTRAP_N},
+    {"--seed", .opt = SKD_OPT_SEED},
+    {"--floors", F(floors)},
+    {"--floor-sa", .opt = SKD_OPT_FLOOR_SA},
+    {"--floor-pores", .opt = SKD_OPT_FLOOR_PORES},
+    {"--floor-a-mean", .opt = SKD_OPT_FLOOR_A_MEAN},
+    {"--floor-erythema", .opt = SKD_OPT_FLOOR_ERYTHEMA},
+    {"--floor-red-area", .opt = SKD_OPT_FLOOR_RED_AREA},
+    {NULL, .help = "Speed"},
+    {"--fft-wisdom", F(wisdom)},
+    {"--fft-patient", F(patient), .value = 1},
+    {"--exact", .opt = SKD_OPT_EXACT},
 };
 
-static const cli_command batch_command = {"batch", batch_help, batch_options,
-                                          CLI_COUNT(batch_options)};
+static const cli_command batch_command = {
+    "batch", batch_usage, batch_tail, batch_options, CLI_COUNT(batch_options)};
 
 /* The progress line, photos and comparisons together (a worker does a
  * series' photos and its comparisons in turn):

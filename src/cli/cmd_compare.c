@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-static const char compare_help[] =
+static const char compare_usage[] =
     "Usage: skindiff compare BEFORE AFTER [OPTIONS]\n"
     "\n"
     "Compare two photos of the same skin taken at different sessions. The\n"
@@ -33,76 +33,19 @@ static const char compare_help[] =
     "  acquisition  what differs between the photos besides the skin: the\n"
     "               exposure and colour of the common skin, the white\n"
     "               references, sharpness, the share of each photo compared\n"
-    "               and the alignment residual. See docs/comparing.md.\n"
-    "\n"
-    "Options\n"
-    "  --px-per-mm X       scale of the photos (default: 20 px/mm, assumed,\n"
-    "                      with a warning; sizes and densities depend on it)\n"
-    "  --mask-before M.png, --mask-after M.png\n"
-    "                      measure only where the mask is non-zero (same size\n"
-    "                      as its photo)\n"
-    "  --roi x,y,w,h       rectangle of the BEFORE photo to measure (pixels);\n"
-    "                      the after photo follows through the alignment\n"
-    "  --white-ref-before x,y,w,h, --white-ref-after x,y,w,h\n"
-    "                      a neutral patch (grey card) in each photo: with\n"
-    "                      both, colour is calibrated; without, a* and EI are\n"
-    "                      'uncalibrated colour' (floors 2.0 and 3.0)\n"
-    "  --align-roi x,y,w,h align on this rectangle of the BEFORE photo only\n"
-    "                      (a part of the face that moved as one piece)\n"
-    "  --min-confidence C  registration confidence needed, 0..1 (default 0.3)\n"
-    "  --assume-aligned    the photos are already aligned: skip registration\n"
-    "  --max-residual P    median tile residual to accept an alignment, px (1)\n"
-    "  --max-tile-shift P  tiles whose residual is larger leave the interval (2)\n"
-    "  --max-exposure P    |exposure change| before texture and pore verdicts\n"
-    "                      are inconclusive, % (20)\n"
-    "  --max-light-b B     |b* change| of the skin, without white references,\n"
-    "                      before a* and EI verdicts are inconclusive (1.5)\n"
-    "  --max-light-ref R   |a*| or |b*| change of the white references before\n"
-    "                      a* and EI verdicts are inconclusive (0.5)\n"
-    "  --max-sharpness P   |sharpness change| before texture and pore\n"
-    "                      verdicts are inconclusive, % (25)\n"
-    "  --min-pores N       pores needed in each photo for a pore verdict (30)\n"
-    "  --acquisition-check 0|1  0: report the check, never act on it (1)\n"
-    "  --floors FILE       noise floors measured by 'skindiff repeatability'\n"
-    "                      (replace the booth defaults and the uncalibrated\n"
-    "                      floors; the output names the floors used)\n"
-    "  --floor-a-uncal A, --floor-ei-uncal E\n"
-    "                      a* and EI floors without white references (2.0, 3.0)\n"
-    "  --skin auto|off     measure only skin (the skin map, default) or the\n"
-    "                      whole frame (off)\n"
-    "  --floor-sa P        noise floor of Sa and Sq, % of before (default 3)\n"
-    "  --floor-pores P     pore density, diameter, area, % of before (5)\n"
-    "  --floor-a A         a* mean and median, a* units (0.5)\n"
-    "  --floor-ei E        erythema index, EI units (1.0)\n"
-    "  --floor-red-area P  red-area fraction, percentage points (0.5)\n"
-    "  --tile-mm T         tile side in mm (default 5)\n"
-    "  --bootstrap N       bootstrap resamples (default 2000)\n"
-    "  --seed S            bootstrap seed (default 1): same seed, same output\n"
-    "  --pore-threshold T  pore detection threshold, % contrast (default 10)\n"
-    "  --red-delta D       a* above the local 2 mm background: red (5)\n"
-    "  --threads N         threads inside each analysis (default 1)\n"
-    "  --exact             every filter at full rate (no decimated grids)\n"
-    "  --json | --csv      machine-readable output instead of the table\n"
-    "  -o FILE             write the output to FILE (atomically)\n"
-    "  --report FILE.html  also write a self-contained HTML report\n"
-    "  --face              find the face in both photos (dlib) and give every\n"
-    "                      change also per facial zone (forehead, nose,\n"
-    "                      left_cheek, right_cheek, chin: the subject's left\n"
-    "                      and right); the before photo's zones are mapped onto\n"
-    "                      the after photo through the alignment\n"
-    "  --landmarks F.json  the before photo's 68 landmarks instead of dlib\n"
-    "  --zones Z.png       the before photo's zones as a label image instead\n"
-    "                      (docs/zones.md)\n"
-    "  --landmarks-after F.json  the after photo's landmarks: checked against\n"
-    "                      the alignment (with --face dlib finds them)\n"
-    "\n"
-    "Units: texture in percent contrast, pore density per cm^2, diameters in\n"
+    "               and the alignment residual. See docs/comparing.md.\n";
+
+static const char compare_tail[] =
+    "Units: texture in percent contrast, pore density per cm², diameters in\n"
     "mm, pore and red area in percent of the skin compared, redness in\n"
     "CIELAB a* and erythema index (EI).\n"
     "\n"
     "Exit status: 0 done; 2 bad command line; 3 a photo or mask cannot be\n"
     "read, or no skin in common; 4 the photos cannot be aligned; 5 an output\n"
-    "cannot be written.\n";
+    "cannot be written.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff compare before.jpg after.jpg --px-per-mm 25 --report visit2.html\n";
 
 enum { OUT_TABLE, OUT_JSON, OUT_CSV };
 enum { MARK_SCALE = 1 };
@@ -112,7 +55,7 @@ typedef struct compare_args {
     const char *mask_before, *mask_after;
     const char *out, *report, *floors;
     skd_roi roi, white_before, white_after, align_roi;
-    int format;
+    int format, excel;
     int scale_given;
     cli_zone_request zones;
 } compare_args;
@@ -120,54 +63,61 @@ typedef struct compare_args {
 #define F(field) .offset = offsetof(compare_args, field)
 
 static const cli_option compare_options[] = {
-    CLI_SKIN_OPTION,
-    {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM,
-     .flags = CLI_POSITIVE, .mark = MARK_SCALE},
-    {"--min-confidence", NULL, CLI_SKD, .opt = SKD_OPT_MIN_CONFIDENCE},
-    {"--floor-sa", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_SA},
-    {"--floor-pores", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_PORES},
-    {"--floor-a", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_MEAN},
-    {"--floor-ei", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_ERYTHEMA},
-    {"--floor-red-area", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_RED_AREA},
-    {"--tile-mm", NULL, CLI_SKD, .opt = SKD_OPT_TILE_MM},
-    {"--bootstrap", NULL, CLI_SKD, .opt = SKD_OPT_BOOTSTRAP_N,
-     .flags = CLI_WHOLE},
-    {"--seed", NULL, CLI_SKD, .opt = SKD_OPT_SEED, .flags = CLI_WHOLE},
-    {"--pore-threshold", NULL, CLI_SKD, .opt = SKD_OPT_PORE_THRESHOLD},
-    {"--red-delta", NULL, CLI_SKD, .opt = SKD_OPT_RED_DELTA},
-    {"--threads", NULL, CLI_SKD, .opt = SKD_OPT_THREADS, .flags = CLI_WHOLE},
-    {"--assume-aligned", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_ASSUME_ALIGNED},
-    {"--exact", NULL, CLI_SKD_FLAG, .opt = SKD_OPT_EXACT},
-    {"--mask-before", NULL, CLI_STRING, F(mask_before)},
-    {"--mask-after", NULL, CLI_STRING, F(mask_after)},
-    {"--report", NULL, CLI_STRING, F(report)},
-    {"--floors", NULL, CLI_STRING, F(floors)},
-    {"-o", NULL, CLI_STRING, F(out)},
-    {"--roi", NULL, CLI_ROI, F(roi)},
-    {"--face", NULL, CLI_FLAG, F(zones.face), .value = 1},
-    {"--landmarks", NULL, CLI_STRING, F(zones.landmarks)},
-    {"--zones", NULL, CLI_STRING, F(zones.labels)},
-    {"--white-ref-before", NULL, CLI_ROI, F(white_before)},
-    {"--white-ref-after", NULL, CLI_ROI, F(white_after)},
-    {"--align-roi", NULL, CLI_ROI, F(align_roi)},
-    {"--max-residual", NULL, CLI_SKD, .opt = SKD_OPT_MAX_RESIDUAL},
-    {"--max-tile-shift", NULL, CLI_SKD, .opt = SKD_OPT_MAX_TILE_SHIFT},
-    {"--max-exposure", NULL, CLI_SKD, .opt = SKD_OPT_MAX_EXPOSURE_PCT},
-    {"--max-light-b", NULL, CLI_SKD, .opt = SKD_OPT_MAX_LIGHT_B},
-    {"--max-sharpness", NULL, CLI_SKD, .opt = SKD_OPT_MAX_SHARPNESS_PCT},
-    {"--max-light-ref", NULL, CLI_SKD, .opt = SKD_OPT_MAX_LIGHT_REF},
-    {"--min-pores", NULL, CLI_SKD, .opt = SKD_OPT_MIN_PORES},
-    {"--acquisition-check", NULL, CLI_SKD, .opt = SKD_OPT_ACQ_CHECK,
-     .flags = CLI_WHOLE},
-    {"--floor-a-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_A_UNCAL},
-    {"--floor-ei-uncal", NULL, CLI_SKD, .opt = SKD_OPT_FLOOR_EI_UNCAL},
-    {"--landmarks-after", NULL, CLI_STRING, F(zones.landmarks_after)},
-    {"--json", NULL, CLI_FLAG, F(format), .value = OUT_JSON},
-    {"--csv", NULL, CLI_FLAG, F(format), .value = OUT_CSV},
+    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM, .mark = MARK_SCALE,
+     .help = "scale of the before photo; the after photo's follows from the "
+             "alignment. Without it 20 px/mm is assumed (and said so)"},
+    {"--mask-before", F(mask_before)},
+    {"--mask-after", F(mask_after)},
+    {"--roi", F(roi), .help = "rectangle of the BEFORE photo to measure; the "
+                              "after photo follows through the alignment"},
+    {"--assume-aligned", .opt = SKD_OPT_ASSUME_ALIGNED},
+    {"--min-confidence", .opt = SKD_OPT_MIN_CONFIDENCE},
+    {"--floor-sa", .opt = SKD_OPT_FLOOR_SA},
+    {"--floor-pores", .opt = SKD_OPT_FLOOR_PORES},
+    {"--floor-a-mean", .opt = SKD_OPT_FLOOR_A_MEAN},
+    {"--floor-erythema", .opt = SKD_OPT_FLOOR_ERYTHEMA},
+    {"--floor-red-area", .opt = SKD_OPT_FLOOR_RED_AREA},
+    {"--tile-mm", .opt = SKD_OPT_TILE_MM},
+    {"--bootstrap", .opt = SKD_OPT_BOOTSTRAP_N},
+    {"--seed", .opt = SKD_OPT_SEED},
+    {"--pore-threshold", .opt = SKD_OPT_PORE_THRESHOLD},
+    {"--red-delta", .opt = SKD_OPT_RED_DELTA},
+    {"--threads", .opt = SKD_OPT_THREADS},
+    {"--exact", .opt = SKD_OPT_EXACT},
+    {"--skin", .opt = SKD_OPT_SKIN},
+    {"--face", F(zones.face), .value = 1,
+     .help = "find the face in both photos (dlib) and give every change "
+             "also per facial zone; the before photo's zones are mapped onto "
+             "the after photo through the alignment"},
+    {"--landmarks", F(zones.landmarks),
+     .help = "the before photo's 68 landmarks instead of dlib"},
+    {"--zones", F(zones.labels),
+     .help = "the before photo's zones as a label image instead"},
+    {"--floors", F(floors)},
+    {"--white-ref-before", F(white_before)},
+    {"--white-ref-after", F(white_after)},
+    {"--align-roi", F(align_roi)},
+    {"--max-residual", .opt = SKD_OPT_MAX_RESIDUAL},
+    {"--max-tile-shift", .opt = SKD_OPT_MAX_TILE_SHIFT},
+    {"--max-exposure", .opt = SKD_OPT_MAX_EXPOSURE_PCT},
+    {"--max-light-b", .opt = SKD_OPT_MAX_LIGHT_B},
+    {"--max-sharpness", .opt = SKD_OPT_MAX_SHARPNESS_PCT},
+    {"--max-light-ref", .opt = SKD_OPT_MAX_LIGHT_REF},
+    {"--min-pores", .opt = SKD_OPT_MIN_PORES},
+    {"--acquisition-check", .opt = SKD_OPT_ACQ_CHECK},
+    {"--floor-a-uncal", .opt = SKD_OPT_FLOOR_A_UNCAL},
+    {"--floor-ei-uncal", .opt = SKD_OPT_FLOOR_EI_UNCAL},
+    {"--landmarks-after", F(zones.landmarks_after)},
+    {"--json", F(format), .value = OUT_JSON},
+    {"--csv", F(format), .value = OUT_CSV},
+    {"--excel", F(excel), .value = 1},
+    {"--output", F(out)},
+    {"--report", F(report)},
 };
 
 static const cli_command compare_command = {
-    "compare", compare_help, compare_options, CLI_COUNT(compare_options)};
+    "compare", compare_usage, compare_tail, compare_options,
+    CLI_COUNT(compare_options)};
 
 /* Returns -1 to go on, else the exit code. */
 static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
@@ -186,6 +136,8 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
     if (a->floors && (rc = cli_floors_load(ctx, a->floors)) >= 0)
         return rc;
     a->scale_given = (args.seen & MARK_SCALE) != 0;
+    if (a->excel && a->format != OUT_CSV)
+        return cli_usage_error("compare", "--excel goes with --csv");
     return cli_zones_check("compare", &a->zones, 1);
 }
 
@@ -653,8 +605,11 @@ static int run(skd_ctx *ctx, const compare_args *a)
     }
     if (a->format == OUT_JSON)
         write_json(&out, ctx, a, c, zc);
-    else if (a->format == OUT_CSV)
+    else if (a->format == OUT_CSV) {
+        if (a->excel)
+            cli_buf_printf(&out, "\xEF\xBB\xBF"); /* UTF-8 BOM for Excel */
         write_csv(&out, a, c, zc);
+    }
     else
         write_table(&out, ctx, a, c, zc);
     code = cli_buf_emit(ctx, &out, a->out);

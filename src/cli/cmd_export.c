@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "skindiff_batch.h"
 
-static const char export_help[] =
+static const char export_usage[] =
     "Usage: skindiff export --db FILE [--csv|--ndjson] [--table T] [-o FILE]\n"
     "       skindiff export --db FILE [--csv|--ndjson] --out-dir DIR\n\n"
     "Tables (--table, default images):\n"
@@ -20,9 +20,14 @@ static const char export_help[] =
     "Rows sorted by patient, view, session, kind; numbers as %.6g; missing\n"
     "values empty (CSV) or null (NDJSON). -o and --out-dir files are\n"
     "written atomically; --out-dir writes images, comparisons and series\n"
-    "(.csv or .ndjson). Default output: standard output, CSV.\n\n"
+    "(.csv or .ndjson). Default output: standard output, CSV.\n";
+
+static const char export_tail[] =
     "Exit status: 0 done, 2 usage, 5 output not written, 6 database\n"
-    "error.\n";
+    "error.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff export --db clinic.db --csv --table series -o series.csv\n";
 
 /* opaque: an int that receives errno when a write fails. */
 static int stdout_write(void *opaque, const void *data, size_t size)
@@ -40,7 +45,7 @@ typedef struct export_args {
     int format; /* skd_export_format */
 } export_args;
 
-enum { MARK_TABLE = 1, MARK_CSV = 2, MARK_NDJSON = 4 };
+enum { MARK_TABLE = 1 };
 
 static int parse_table(const char *s, void *args)
 {
@@ -55,19 +60,18 @@ static int parse_table(const char *s, void *args)
 #define F(field) .offset = offsetof(export_args, field)
 
 static const cli_option export_options[] = {
-    {"--db", NULL, CLI_STRING, F(db)},
-    {"--table", NULL, CLI_CUSTOM, .parse = parse_table, .mark = MARK_TABLE,
+    {"--db", F(db)},
+    {"--table", .parse = parse_table, .mark = MARK_TABLE,
      .expect = "images, comparisons or series"},
-    {"--output", "-o", CLI_STRING, F(out)},
-    {"--out-dir", NULL, CLI_STRING, F(dir), .expect = "a folder"},
-    {"--csv", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_CSV,
-     .mark = MARK_CSV},
-    {"--ndjson", NULL, CLI_FLAG, F(format), .value = SKD_EXPORT_NDJSON,
-     .mark = MARK_NDJSON},
+    {"--csv", F(format), .value = SKD_EXPORT_CSV},
+    {"--ndjson", F(format), .value = SKD_EXPORT_NDJSON},
+    {"--output", F(out)},
+    {"--out-dir", F(dir)},
 };
 
 static const cli_command export_command = {
-    "export", export_help, export_options, CLI_COUNT(export_options)};
+    "export", export_usage, export_tail, export_options,
+    CLI_COUNT(export_options)};
 
 /* Returns -1 to go on, or the exit code (help shown, usage error). */
 static int parse_args(int argc, char **argv, export_args *a)
@@ -79,8 +83,6 @@ static int parse_args(int argc, char **argv, export_args *a)
     if (args.npos)
         return cli_usage_error("export", "unexpected argument '%s'",
                                args.pos[0]);
-    if ((args.seen & MARK_CSV) && (args.seen & MARK_NDJSON))
-        return cli_usage_error("export", "--csv or --ndjson, not both");
     if (!a->db)
         return cli_usage_error("export", "--db FILE is required");
     if (a->dir && (a->out || (args.seen & MARK_TABLE)))

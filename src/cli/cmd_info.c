@@ -6,23 +6,18 @@
 
 enum info_format { INFO_TEXT, INFO_JSON, INFO_CSV };
 
-static const char info_help[] =
+static const char info_usage[] =
     "Usage: skindiff info [OPTIONS] IMAGE...\n"
+    "       skindiff info -r [OPTIONS] FOLDER...\n"
     "\n"
     "Show what the decoder sees in image files (PNG, JPEG, and HEIC/HEIF and\n"
     "TIFF when the build reads them: skindiff --version): size, orientation,\n"
     "bit depth, colour type, coding, EXIF orientation and colour source.\n"
     "Only headers are read (no pixels are decoded), so it is quick on a\n"
     "whole archive; a file that passes here can still fail to decode if\n"
-    "its image data is damaged further in.\n"
-    "\n"
-    "Options:\n"
-    "  --json             a JSON array, one object per file\n"
-    "  --csv              CSV with a header row, one row per file\n"
-    "  -o, --output FILE  write there (atomically) instead of stdout\n"
-    "  --max-pixels N     pixel limit applied to each file (default 100e6)\n"
-    "  -h, --help         this help\n"
-    "\n"
+    "its image data is damaged further in.\n";
+
+static const char info_tail[] =
     "Fields:\n"
     "  width x height     as displayed, after EXIF orientation; \"stored\"\n"
     "                     is the size coded in the file (differs for 5..8)\n"
@@ -43,6 +38,7 @@ static const char info_help[] =
     "    photo.jpg: JPEG 3024x4032 (stored 4032x3024), 8-bit ycbcr,\n"
     "    progressive, EXIF orientation 6, colour icc: Display P3\n"
     "  skindiff info --csv -o inventory.csv archive/*/*/*.jpg\n"
+    "  skindiff info -r archive          (every photo under archive/)\n"
     "\n"
     "A file that cannot be read prints \"FILE: error: MESSAGE\" on stderr\n"
     "(and an \"error\" field in JSON/CSV); the others are still listed.\n"
@@ -134,24 +130,27 @@ static void csv_row(cli_buf *b, const char *path, const skd_image_info *in,
 
 typedef struct info_args {
     int format; /* enum info_format */
+    int recursive;
     const char *output;
 } info_args;
 
 #define F(field) .offset = offsetof(info_args, field)
 
 static const cli_option info_options[] = {
-    {"--json", NULL, CLI_FLAG, F(format), .value = INFO_JSON},
-    {"--csv", NULL, CLI_FLAG, F(format), .value = INFO_CSV},
-    {"--output", "-o", CLI_STRING, F(output)},
-    {"--max-pixels", NULL, CLI_SKD, .opt = SKD_OPT_MAX_PIXELS},
+    {"--recursive", F(recursive), .value = 1},
+    {"--json", F(format), .value = INFO_JSON},
+    {"--csv", F(format), .value = INFO_CSV},
+    {"--output", F(output)},
+    {"--max-pixels", .opt = SKD_OPT_MAX_PIXELS},
 };
 
-static const cli_command info_command = {"info", info_help, info_options,
-                                         CLI_COUNT(info_options)};
+static const cli_command info_command = {
+    "info", info_usage, info_tail, info_options, CLI_COUNT(info_options)};
 
 int cmd_info(int argc, char **argv)
 {
-    info_args a = {INFO_TEXT, NULL};
+    info_args a = {INFO_TEXT, 0, NULL};
+    cli_paths files = {0};
     cli_args args;
     int failed = 0, rc;
     skd_ctx *ctx;
@@ -164,10 +163,15 @@ int cmd_info(int argc, char **argv)
     rc = cli_parse(&info_command, ctx, argc, argv, &a, &args);
     if (rc < 0 && args.npos == 0)
         rc = cli_usage_error("info", "no image files given");
+    if (rc < 0)
+        rc = cli_paths_collect(&files, args.pos, args.npos, a.recursive);
     if (rc >= 0) {
+        cli_paths_free(&files);
         skd_ctx_free(ctx);
         return rc;
     }
+    if (files.n == 0)
+        cli_warn("no photos (.jpg, .jpeg, .png) found");
 
     if (a.format == INFO_JSON)
         cli_buf_printf(&b, "[\n");
@@ -176,8 +180,8 @@ int cmd_info(int argc, char **argv)
                            "stored_height,bit_depth,channels,colour_type,"
                            "coding,exif_orientation,icc_profile,"
                            "colour_source,error\n");
-    for (int k = 0; k < args.npos; k++) {
-        const char *path = args.pos[k];
+    for (size_t k = 0; k < files.n; k++) {
+        const char *path = files.path[k];
         const char *error = NULL;
         skd_image_info info;
         int st = skd_probe_file(ctx, path, &info);
@@ -201,6 +205,7 @@ int cmd_info(int argc, char **argv)
         cli_buf_printf(&b, "\n]\n");
     rc = cli_buf_emit(ctx, &b, a.output);
     cli_buf_free(&b);
+    cli_paths_free(&files);
     skd_ctx_free(ctx);
     if (rc != CLI_EXIT_OK)
         return rc;

@@ -3,17 +3,23 @@
 #include "cli.h"
 #include "skindiff_batch.h"
 
-static const char merge_help[] =
+static const char merge_usage[] =
     "Usage: skindiff merge OUT.db SHARD.db...\n\n"
     "Copy the rows of every shard database into OUT.db (created if\n"
     "missing). Rows already in OUT.db are kept (INSERT OR IGNORE on the\n"
     "unique keys), so merging twice changes nothing. All shards go in one\n"
     "transaction: on any failure OUT.db is left as it was. Databases of\n"
-    "another schema version are refused.\n\n"
-    "Exit status: 0 merged, 2 usage, 3 a shard is missing, 6 database\n"
-    "error or OUT.db in use by a running batch.\n";
+    "another schema version are refused.\n";
 
-static const cli_command merge_command = {"merge", merge_help, NULL, 0};
+static const char merge_tail[] =
+    "Exit status: 0 merged, 2 usage, 3 a shard is missing, 6 database\n"
+    "error or OUT.db in use by a running batch.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff merge clinic.db skindiff.shard-*-of-8.db\n";
+
+static const cli_command merge_command = {"merge", merge_usage, merge_tail,
+                                          NULL, 0};
 
 int cmd_merge(int argc, char **argv)
 {

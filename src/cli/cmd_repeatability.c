@@ -9,7 +9,7 @@
 
 #include "cli.h"
 
-static const char repeatability_help[] =
+static const char repeatability_usage[] =
     "Usage: skindiff repeatability ARCHIVE [OPTIONS]\n"
     "\n"
     "Measure this clinic's photo-to-photo noise from repeat shots: every\n"
@@ -20,15 +20,15 @@ static const char repeatability_help[] =
     "(SEM), and MDC95 = 1.96 * sqrt(2) * SEM is the smallest change two\n"
     "sessions can show by themselves: the noise floor. Sa and pore density\n"
     "are taken in percent of each group's mean, red area in percentage\n"
-    "points, a* and EI in their units.\n"
-    "\n"
-    "Options\n"
-    "  --px-per-mm X   scale of the photos (default 20, assumed)\n"
-    "  -o FILE         write the floors file (JSON) to FILE; compare and\n"
-    "                  batch read it with --floors FILE\n"
-    "\n"
+    "points, a* and EI in their units.\n";
+
+static const char repeatability_tail[] =
     "Exit status: 0 done; 2 bad command line; 3 fewer than one group of two\n"
-    "readable photos; 5 the output cannot be written.\n";
+    "readable photos; 5 the output cannot be written.\n"
+    "\n"
+    "Example:\n"
+    "  skindiff repeatability repeats/ --px-per-mm 25 -o floors.json\n"
+    "  skindiff compare before.jpg after.jpg --floors floors.json\n";
 
 enum { N_FIG = 5 };
 static const char *const fig_keys[N_FIG] = {"sa_pct", "pores_pct", "a",
@@ -40,12 +40,13 @@ typedef struct rep_args {
 
 #define F(field) .offset = offsetof(rep_args, field)
 static const cli_option rep_options[] = {
-    {"--px-per-mm", NULL, CLI_SKD, .opt = SKD_OPT_PX_PER_MM,
-     .flags = CLI_POSITIVE},
-    {"-o", NULL, CLI_STRING, F(out)},
+    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM},
+    {"--output", F(out), .help = "write the floors file (JSON) to FILE; "
+                                 "compare and batch read it with --floors"},
 };
 static const cli_command rep_command = {
-    "repeatability", repeatability_help, rep_options, CLI_COUNT(rep_options)};
+    "repeatability", repeatability_usage, repeatability_tail, rep_options,
+    CLI_COUNT(rep_options)};
 
 /* Pooled sums over groups: sum of squared deviations and degrees of
  * freedom. */

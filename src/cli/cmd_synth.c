@@ -3,11 +3,10 @@
  * and write the truth as JSON. */
 #include <stddef.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 
-static const char synth_help[] =
+static const char synth_usage[] =
     "Usage: skindiff synth OUT.{png,jpg} [--after AFTER.{png,jpg}]\n"
     "                      [--truth TRUTH.json] [OPTIONS]\n"
     "\n"
@@ -24,56 +23,9 @@ static const char synth_help[] =
     "The same --seed gives the same relief and pores whatever the size,\n"
     "offset or camera (red patches are placed inside the before frame).\n"
     "Use PNG when the truth must hold to the pixel: JPEG compression\n"
-    "smooths texture and colour a little.\n"
-    "\n"
-    "Photo (defaults in brackets):\n"
-    "  --width N, --height N   size in pixels [1200 x 900]\n"
-    "  --px-per-mm S           scale of the before photo, px/mm [20]\n"
-    "  --offset X,Y            skin point (mm) at the before photo's centre [0,0]\n"
-    "  --seed N                the skin (waves, pores, patches) and noise [1]\n"
-    "  --noise S               sensor noise: Gaussian, S 8-bit levels of\n"
-    "                          sRGB per channel, before rounding [1.5]\n"
-    "  --white-balance R,B     gains of linear red and blue against green\n"
-    "                          (the camera's white balance) [1,1]\n"
-    "  --exposure E            multiplies linear RGB (2 = one stop over);\n"
-    "                          clipped pixels are counted in the truth [1]\n"
-    "  --quality Q             JPEG quality 1-100 [92]; PNG is lossless\n"
-    "\n"
-    "Skin:\n"
-    "  --L L, --a A, --b B     base colour, CIELAB D65 [62, 14, 16]\n"
-    "  --relief R              RMS of the relief in l, percent contrast: 256\n"
-    "                          plane waves, wavelengths 0.15-0.8 mm [4]\n"
-    "  --pore-density D        expected pores per cm^2 [60]\n"
-    "  --pore-diameter MIN,MAX pore diameters in mm, uniform [0.12,0.4]\n"
-    "  --pore-depth MIN,MAX    fraction darker at a pore's centre, uniform;\n"
-    "                          depth d is a dip A = -100 ln(1-d) in l and a\n"
-    "                          LoG strength D = A/2 (detected at D >= 10)\n"
-    "                          [0.28,0.45]\n"
-    "  --red-patches N         Gaussian blobs raising a*, centres in the\n"
-    "                          before frame [6]\n"
-    "  --red-delta A           a* increase at a patch centre [6]\n"
-    "  --red-radius R          patch radius (Gaussian sigma), mm [2.5]\n"
-    "\n"
-    "Treatment (the after photo; same skin, same pores):\n"
-    "  --keep-pores F          fraction of pores still there, 0-1 [1]\n"
-    "  --pore-depth-scale F    multiplies every pore's dip A in l [1]\n"
-    "  --relief-scale F        multiplies the relief [1]\n"
-    "  --delta-a D             change of the base a* [0]\n"
-    "  --red-scale F           multiplies the patches' a* increase [1]\n"
-    "  --after-seed N          sensor noise of the after photo [2]\n"
-    "Second camera (after pixel p_a shows before pixel\n"
-    "  p_b = S R(theta) (p_a - c) + c + (DX, DY), c the image centre,\n"
-    "  R(theta) = [[cos, -sin], [sin, cos]] on (x, y) with y down):\n"
-    "  --shift DX,DY           pixels [0,0]\n"
-    "  --rotate DEG            theta, degrees [0]\n"
-    "  --scale S               S > 1: the after photo sees more skin, at\n"
-    "                          px-per-mm / S [1]\n"
-    "\n"
-    "Output:\n"
-    "  --truth FILE            ground truth JSON (\"-\": standard output)\n"
-    "  -q, --quiet             no summary line\n"
-    "  -h, --help              this help\n"
-    "\n"
+    "smooths texture and colour a little.\n";
+
+static const char synth_tail[] =
     "The truth holds, per photo: each pore (centre in that photo's pixels,\n"
     "diameter, depth, A, strength), the pore count and density in the\n"
     "frame, the relief RMS, the expected texture Sa/Sq of the noiseless\n"
@@ -96,68 +48,57 @@ typedef struct synth_args {
     int quiet;
 } synth_args;
 
-static const char *extension(const char *path)
-{
-    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
-    return dot && (!slash || dot > slash) ? dot : "";
-}
-
-/* 1 PNG, 2 JPEG, 0 neither. */
-static int image_kind(const char *path)
-{
-    const char *e = extension(path);
-    if (!strcasecmp(e, ".png"))
-        return 1;
-    if (!strcasecmp(e, ".jpg") || !strcasecmp(e, ".jpeg"))
-        return 2;
-    return 0;
-}
-
 enum { MARK_TREATMENT = 1 }; /* options that change only the after photo */
 
 #define F(field) .offset = offsetof(synth_args, field)
-#define NUM(name, field, m) {name, NULL, CLI_NUMBER, F(p.field), .mark = m}
+#define NUM(name, field, m) {name, F(p.field), .mark = m}
 #define PAIR(name, first, second, m)                                         \
-    {name, NULL, CLI_PAIR, F(p.first),                                       \
-     .offset2 = offsetof(synth_args, p.second), .mark = m}
+    {name, F(p.first), .offset2 = offsetof(synth_args, p.second), .mark = m}
 
 static const cli_option synth_options[] = {
+    {NULL, .help = "Photo"},
+    {"--width", F(p.width)},
+    {"--height", F(p.height)},
     NUM("--px-per-mm", px_per_mm, 0),
-    NUM("--relief", relief_rms, 0),
-    NUM("--pore-density", pore_density_per_cm2, 0),
+    PAIR("--offset", offset_x_mm, offset_y_mm, 0),
+    {"--seed", F(p.seed), .help = "the skin (waves, pores, patches) and the "
+                                  "noise (default 1)"},
+    NUM("--noise", noise_sigma, 0),
+    PAIR("--white-balance", wb_red, wb_blue, 0),
+    NUM("--exposure", exposure, 0),
+    {"--quality", F(quality)},
+    {NULL, .help = "Skin"},
     NUM("--L", L, 0),
     NUM("--a", a, 0),
     NUM("--b", b, 0),
-    NUM("--red-delta", red_patch_delta_a, 0),
+    NUM("--relief", relief_rms, 0),
+    NUM("--pore-density", pore_density_per_cm2, 0),
+    PAIR("--pore-diameter", pore_diameter_min_mm, pore_diameter_max_mm, 0),
+    PAIR("--pore-depth", pore_depth_min, pore_depth_max, 0),
+    {"--red-patches", F(p.red_patches)},
+    NUM("--red-patch-delta", red_patch_delta_a, 0),
     NUM("--red-radius", red_patch_radius_mm, 0),
-    NUM("--noise", noise_sigma, 0),
-    NUM("--exposure", exposure, 0),
+    {NULL, .help = "Treatment (the after photo; same skin, same pores)"},
     NUM("--keep-pores", keep_pores, MARK_TREATMENT),
     NUM("--pore-depth-scale", pore_depth_scale, MARK_TREATMENT),
     NUM("--relief-scale", relief_scale, MARK_TREATMENT),
     NUM("--delta-a", delta_a, MARK_TREATMENT),
     NUM("--red-scale", red_patch_scale, MARK_TREATMENT),
+    {"--after-seed", F(p.after_noise_seed), .mark = MARK_TREATMENT},
+    {NULL, .help = "Second camera (after pixel p_a shows before pixel "
+                   "p_b = S R(theta) (p_a - c) + c + (DX, DY), c the image "
+                   "centre, y down)"},
+    PAIR("--shift", camera.dx, camera.dy, MARK_TREATMENT),
     NUM("--rotate", camera.rotation_deg, MARK_TREATMENT),
     NUM("--scale", camera.scale, MARK_TREATMENT),
-    PAIR("--pore-diameter", pore_diameter_min_mm, pore_diameter_max_mm, 0),
-    PAIR("--pore-depth", pore_depth_min, pore_depth_max, 0),
-    PAIR("--offset", offset_x_mm, offset_y_mm, 0),
-    PAIR("--white-balance", wb_red, wb_blue, 0),
-    PAIR("--shift", camera.dx, camera.dy, MARK_TREATMENT),
-    {"--width", NULL, CLI_U32, F(p.width), .flags = CLI_POSITIVE},
-    {"--height", NULL, CLI_U32, F(p.height), .flags = CLI_POSITIVE},
-    {"--red-patches", NULL, CLI_U32, F(p.red_patches)},
-    {"--seed", NULL, CLI_U64, F(p.seed)},
-    {"--after-seed", NULL, CLI_U64, F(p.after_noise_seed),
-     .mark = MARK_TREATMENT},
-    {"--quality", NULL, CLI_U32, F(quality), .lo = 1, .hi = 100},
-    {"--quiet", "-q", CLI_FLAG, F(quiet), .value = 1},
-    {"--after", NULL, CLI_STRING, F(after)},
-    {"--truth", NULL, CLI_STRING, F(truth)},
+    {NULL, .help = "Output"},
+    {"--after", F(after)},
+    {"--truth", F(truth)},
+    {"--quiet", F(quiet), .value = 1},
 };
 
-static const cli_command synth_command = {"synth", synth_help, synth_options,
-                                          CLI_COUNT(synth_options)};
+static const cli_command synth_command = {
+    "synth", synth_usage, synth_tail, synth_options, CLI_COUNT(synth_options)};
 
 /* Returns -1 to go on, or the exit code (help shown, usage error). */
 static int parse_args(int argc, char **argv, synth_args *a)
@@ -174,10 +115,10 @@ static int parse_args(int argc, char **argv, synth_args *a)
     if (args.npos == 0)
         return cli_usage_error("synth", "no output image given");
     a->out = args.pos[0];
-    if (!image_kind(a->out))
+    if (!cli_image_kind(a->out))
         return cli_usage_error("synth", "%s: the name must end in .png, .jpg "
                                "or .jpeg", a->out);
-    if (a->after && !image_kind(a->after))
+    if (a->after && !cli_image_kind(a->after))
         return cli_usage_error("synth", "%s: the name must end in .png, .jpg "
                                "or .jpeg", a->after);
     if ((args.seen & MARK_TREATMENT) && !a->after)
@@ -189,8 +130,7 @@ static int parse_args(int argc, char **argv, synth_args *a)
 static int write_image(skd_ctx *ctx, const skd_image *img, const char *path,
                        int quality)
 {
-    int st = image_kind(path) == 1 ? skd_image_write_png(ctx, img, path)
-                                   : skd_image_write_jpeg(ctx, img, path, quality);
+    int st = cli_write_image(ctx, img, path, quality);
     if (st != SKD_OK) {
         cli_fail_status(ctx, st);
         return CLI_EXIT_OUTPUT;
@@ -198,7 +138,7 @@ static int write_image(skd_ctx *ctx, const skd_image *img, const char *path,
     return CLI_EXIT_OK;
 }
 
-/* "before.png: 1200x900 px, 60.0 x 45.0 mm, 1598 pores (59.2/cm^2)". */
+/* "before.png: 1200x900 px at 20 px/mm (60.0 x 45.0 mm)". */
 static void summary(const char *path, const skd_synth_params *p, double scale)
 {
     printf("%s: %ux%u px at %g px/mm (%.1f x %.1f mm)\n", path,

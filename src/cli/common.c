@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -63,13 +64,12 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
+/* The context's message says what failed and why; the status name would
+ * only repeat it ("cannot open: No such file (input/output error)"). */
 int cli_fail_status(skd_ctx *ctx, int status)
 {
     const char *msg = skd_ctx_message(ctx);
-    if (msg && *msg)
-        cli_error("%s (%s)", msg, skd_strerror(status));
-    else
-        cli_error("%s", skd_strerror(status));
+    cli_error("%s", msg && *msg ? msg : skd_strerror(status));
     return cli_exit_for_status(status);
 }
 
@@ -275,4 +275,28 @@ void cli_csv_num(cli_buf *b, double v)
         cli_buf_printf(b, ",%.6g", v);
     else
         cli_buf_printf(b, ",");
+}
+
+static const char *extension(const char *path)
+{
+    const char *slash = strrchr(path, '/'), *dot = strrchr(path, '.');
+    return dot && (!slash || dot > slash) ? dot : "";
+}
+
+int cli_image_kind(const char *path)
+{
+    const char *e = extension(path);
+    if (!strcasecmp(e, ".png"))
+        return CLI_IMAGE_PNG;
+    if (!strcasecmp(e, ".jpg") || !strcasecmp(e, ".jpeg"))
+        return CLI_IMAGE_JPEG;
+    return 0;
+}
+
+int cli_write_image(skd_ctx *ctx, const skd_image *img, const char *path,
+                    int quality)
+{
+    if (cli_image_kind(path) == CLI_IMAGE_JPEG)
+        return skd_image_write_jpeg(ctx, img, path, quality);
+    return skd_image_write_png(ctx, img, path);
 }

@@ -19,6 +19,7 @@ static const command commands[] = {
     {"synth", cmd_synth, "render synthetic skin with known ground truth"},
     {"repeatability", cmd_repeatability,
      "noise floors from repeat shots of the same skin"},
+    {"analyse", cmd_analyze, NULL}, /* British spelling, not listed */
 };
 
 static void usage(FILE *f)
@@ -28,11 +29,14 @@ static void usage(FILE *f)
             "Usage: skindiff COMMAND [OPTIONS] ...\n\nCommands:\n",
             skd_version_string());
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
+        if (commands[i].summary)
+            fprintf(f, "  %-13s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nRun 'skindiff COMMAND --help' for the options of a command.\n"
-               "Units: lengths mm, areas cm^2, colour CIELAB (D65), texture and "
+               "Units: lengths mm, areas cm², colour CIELAB (D65), texture and "
                "pore strength\nin percent contrast. Lower is better for every "
-               "figure. See README.md.\n");
+               "figure. See README.md.\n\n"
+               "Example:\n  skindiff compare before.jpg after.jpg --px-per-mm 25 "
+               "--report visit2.html\n");
 }
 
 int main(int argc, char **argv)

@@ -1,257 +1,265 @@
-/* One option parser for every command: each declares a table of its
- * options, cli_parse walks argv with it and reports usage errors the same
- * way everywhere ("NAME: 'VALUE' is not WHAT", "NAME needs WHAT"; exit
- * status 2). */
-#include <ctype.h>
-#include <errno.h>
+/* Every option of every command, defined once: the same name, range and
+ * unit wherever it appears. A command's table (cmd_*.c) lists the names it
+ * takes and where each value goes; parse.c walks argv with it.
+ *
+ * To add an option: one line here (keep the groups), one entry in the
+ * command's table. Ranges of library options must lie inside the library's
+ * (test_cli_options.sh checks). Units are written one way: mm, cm², px/mm,
+ * % contrast, a*, EI, percentage points. */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-static int takes_value(const cli_option *o)
+#define SEED_MAX 9007199254740992.0 /* 2^53: exact in a double */
+
+static const char *const skin_words[] = {"off", "auto", NULL};
+
+static const cli_def defs[] = {
+    /* Inputs and outputs */
+    {"--output", "-o", NULL, CLI_STRING, "FILE", .help =
+     "write the output to FILE (atomically) instead of standard output"},
+    {"--json", NULL, NULL, CLI_FLAG, .help = "JSON for scripts"},
+    {"--csv", NULL, NULL, CLI_FLAG, .help = "CSV for spreadsheets"},
+    {"--ndjson", NULL, NULL, CLI_FLAG, .help = "newline-delimited JSON"},
+    {"--excel", NULL, NULL, CLI_FLAG, .help =
+     "CSV starts with a UTF-8 byte order mark, so Excel reads it as UTF-8"},
+    {"--long", NULL, NULL, CLI_FLAG, .help =
+     "tidy rows: one figure per row (patient, session, view, zone, metric, "
+     "value, unit, ...)"},
+    {"--quiet", "-q", NULL, CLI_FLAG, .help = "no progress or summary line"},
+    {"--recursive", "-r", NULL, CLI_FLAG, .help =
+     "arguments may be folders: every photo in them, at any depth"},
+    {"--mask", NULL, NULL, CLI_STRING, "M.png", .help =
+     "measure only where the mask is non-zero (same size as the photo)"},
+    {"--mask-before", NULL, NULL, CLI_STRING, "M.png", .help =
+     "mask of the before photo (non-zero = measure)"},
+    {"--mask-after", NULL, NULL, CLI_STRING, "M.png", .help =
+     "mask of the after photo (non-zero = measure)"},
+    {"--roi", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px", .help =
+     "measure only this rectangle"},
+    {"--overlay", NULL, NULL, CLI_STRING, "OUT.png", .help =
+     "picture of what was counted: pores circled, red areas tinted, what "
+     "was not measured darkened (.png or .jpg)"},
+    {"--region-out", NULL, NULL, CLI_STRING, "R.png", .help =
+     "write the region measured, R: 255 where measured, 0 elsewhere (one "
+     "IMAGE only)"},
+    {"--overlay-dir", NULL, NULL, CLI_STRING, "DIR", .help =
+     "an overlay for every photo, named after its path"},
+    {"--report", NULL, NULL, CLI_STRING, "FILE.html", .help =
+     "also write a self-contained HTML report"},
+    {"--title", NULL, NULL, CLI_STRING, "TEXT", .help = "the report's title"},
+    {"--patient", NULL, NULL, CLI_STRING, "NAME", .help =
+     "patient name or number, shown on the report"},
+    {"--site", NULL, NULL, CLI_STRING, "TEXT", .help =
+     "treated site (\"left cheek\"), shown on the report"},
+    {"--manifest", NULL, NULL, CLI_STRING, "FILE.csv", .help =
+     "CSV: patient,session,view,path[,px_per_mm][,mask][,session_order] "
+     "(paths relative to the manifest's folder)"},
+    {"--db", NULL, NULL, CLI_STRING, "FILE", .help = "results database"},
+    {"--params", NULL, NULL, CLI_STRING, "HASH", .help =
+     "export the results of this parameter set (a prefix of its hash is "
+     "enough; default: the latest)"},
+    {"--table", NULL, NULL, CLI_CUSTOM, "NAME", .help =
+     "images, comparisons or series"},
+    {"--out-dir", NULL, NULL, CLI_STRING, "DIR", .help =
+     "write every table to DIR"},
+    {"--shard", NULL, NULL, CLI_CUSTOM, "K/N", .help =
+     "only the patients of shard K of N (1 <= K <= N)"},
+
+    /* Colour (docs/colour.md) */
+    {"--white-ref", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px", .help =
+     "a neutral patch (grey card) in the photo: colour is adapted (Bradford) "
+     "so the patch is neutral before anything is measured; the correction "
+     "is reported. A patch that is clipped, too dark (L* < 15), too small "
+     "(< 400 px) or not uniform is refused"},
+    {"--white-ref-gains", NULL, NULL, CLI_FLAG, .help =
+     "correct with per-channel gains on linear RGB (a camera's white "
+     "balance) instead of Bradford adaptation (a change of the light's "
+     "colour)"},
+
+    /* Scale and measurement */
+    {"--px-per-mm", NULL, NULL, CLI_NUMBER, "X", 1, 1000, .unit = "px/mm",
+     .help = "scale of the photo; without it 20 px/mm is assumed (and said "
+             "so). Below 10 px/mm pores are unreliable"},
+    {"--pore-threshold", NULL, NULL, CLI_NUMBER, "T", 0.01, 1000,
+     .unit = "% contrast", .help = "pore detection threshold (default 10)"},
+    {"--red-delta", NULL, NULL, CLI_NUMBER, "D", 0.01, 100, .unit = "a*",
+     .help = "a* above the local (2 mm) background that counts as red area "
+             "(default 5)"},
+    {"--max-pixels", NULL, NULL, CLI_NUMBER, "N", 1, 1e12, CLI_WHOLE,
+     .unit = "pixels", .help = "refuse larger photos (default 100000000)"},
+
+    {"--skin", NULL, NULL, CLI_WORD, "auto|off", .words = skin_words,
+     .help = "measure only skin: the skin map leaves out background, "
+             "clothing, hair, eyes, lips and deep shadows (auto, the "
+             "default); off measures the whole frame (docs/skin-map.md)"},
+
+    /* Facial zones (docs/zones.md) */
+    {"--face", NULL, NULL, CLI_FLAG, .help =
+     "find the face (dlib's landmarks; see --version) and give the figures "
+     "per facial zone too: forehead, nose, left_cheek, right_cheek, chin "
+     "(the subject's left and right), outlined in the overlay. No face: one "
+     "region"},
+    {"--landmarks", NULL, NULL, CLI_STRING, "F.json", .help =
+     "the face's 68 landmarks from a file instead of dlib (format in "
+     "docs/zones.md; one IMAGE)"},
+    {"--zones", NULL, NULL, CLI_STRING, "Z.png", .help =
+     "zones from a label image instead: 0 none, 1 forehead, 2 nose, "
+     "3 left_cheek, 4 right_cheek, 5 chin (one IMAGE)"},
+    {"--landmarks-after", NULL, NULL, CLI_STRING, "F.json", .help =
+     "the after photo's landmarks: checked against the alignment (with "
+     "--face dlib finds them)"},
+    {"--zones-out", NULL, NULL, CLI_STRING, "Z.png", .help =
+     "write the zones measured as such a label image"},
+
+    /* Comparison */
+    {"--assume-aligned", NULL, NULL, CLI_FLAG, .help =
+     "the photos are already aligned: skip registration"},
+    {"--min-confidence", NULL, NULL, CLI_NUMBER, "C", 0, 1, .help =
+     "registration confidence needed (default 0.3)"},
+    {"--tile-mm", NULL, NULL, CLI_NUMBER, "T", 0.5, 100, .unit = "mm",
+     .help = "tile side for the interval (default 5)"},
+    {"--bootstrap", NULL, NULL, CLI_NUMBER, "N", 100, 1e6, CLI_WHOLE,
+     .unit = "resamples", .help = "bootstrap resamples (default 2000)"},
+    {"--seed", NULL, NULL, CLI_U64, "S", 0, SEED_MAX, .help =
+     "random seed: the same seed gives the same output (default 1)"},
+    {"--floor-sa", NULL, NULL, CLI_NUMBER, "P", 0, 100, .unit = "%",
+     .help = "noise floor of Sa and Sq, % of before (default 3)"},
+    {"--floor-pores", NULL, NULL, CLI_NUMBER, "P", 0, 100, .unit = "%",
+     .help = "noise floor of the pore figures, % of before (default 5)"},
+    {"--floor-a-mean", NULL, "--floor-a", CLI_NUMBER, "A", 0, 100,
+     .unit = "a*", .help = "noise floor of a* mean and median (default 0.5)"},
+    {"--floor-erythema", NULL, "--floor-ei", CLI_NUMBER, "E", 0, 100,
+     .unit = "EI", .help = "noise floor of the erythema index (default 1.0)"},
+    {"--floor-red-area", NULL, NULL, CLI_NUMBER, "P", 0, 100,
+     .unit = "percentage points",
+     .help = "noise floor of the red-area fraction (default 0.5)"},
+
+    /* Same skin, different day (docs/comparing.md): the library's ranges */
+    {"--floors", NULL, NULL, CLI_STRING, "FILE", .help =
+     "noise floors measured by 'skindiff repeatability'"},
+    {"--white-ref-before", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px",
+     .help = "a neutral patch in the before photo (see --white-ref)"},
+    {"--white-ref-after", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px",
+     .help = "a neutral patch in the after photo"},
+    {"--align-roi", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px", .help =
+     "align on this rectangle of the before photo only (faces move)"},
+    {"--max-residual", NULL, NULL, CLI_NUMBER, "PX", 0.01, 1000, .unit = "px", .help =
+     "median per-tile registration residual above which the alignment is "
+     "refused (default 1)"},
+    {"--max-tile-shift", NULL, NULL, CLI_NUMBER, "PX", 0.01, 1000, .unit = "px", .help =
+     "tiles whose local shift is larger are left out of the interval "
+     "(default 2)"},
+    {"--max-exposure", NULL, NULL, CLI_NUMBER, "P", 0.01, 1000, .unit = "%", .help =
+     "exposure change above which texture and pore verdicts are "
+     "inconclusive (default 20)"},
+    {"--max-light-b", NULL, NULL, CLI_NUMBER, "B", 0.01, 100, .unit = "b*", .help =
+     "b* change of the skin, without white references, above which a* "
+     "and EI verdicts are inconclusive (default 1.5)"},
+    {"--max-sharpness", NULL, NULL, CLI_NUMBER, "P", 0.01, 1000, .unit = "%", .help =
+     "sharpness change above which texture and pore verdicts are "
+     "inconclusive (default 25)"},
+    {"--max-light-ref", NULL, NULL, CLI_NUMBER, "D", 0.01, 100,
+     .unit = "a*/b*", .help =
+     "a* or b* change of the white references above which a* and EI "
+     "verdicts are inconclusive (default 0.5)"},
+    {"--min-pores", NULL, NULL, CLI_NUMBER, "N", 0, 1e9, CLI_WHOLE,
+     .unit = "pores",
+     .help = "pores needed in each photo for a pore verdict (default 30)"},
+    {"--acquisition-check", NULL, NULL, CLI_NUMBER, "N", 0, 1, CLI_WHOLE,
+     .help = "1: act on the acquisition check (default); 0: report it, never act "
+     "on it"},
+    {"--floor-a-uncal", NULL, NULL, CLI_NUMBER, "A", 0, 100, .unit = "a*", .help =
+     "a* floor without a white reference in both photos (default 2.0)"},
+    {"--floor-ei-uncal", NULL, NULL, CLI_NUMBER, "E", 0, 100, .unit = "EI", .help =
+     "erythema-index floor without a white reference in both photos "
+     "(default 3.0)"},
+
+    /* Speed */
+    {"--threads", NULL, NULL, CLI_NUMBER, "N", 1, 256, CLI_WHOLE,
+     .unit = "threads", .help =
+     "threads inside one analysis (default 1); figures do not depend on it"},
+    {"--jobs", "-j", NULL, CLI_NUMBER, "N", 1, 256, CLI_WHOLE,
+     .unit = "threads", .help = "worker threads (default: online CPUs)"},
+    {"--fft-wisdom", NULL, NULL, CLI_STRING, "FILE", .help =
+     "plan FFTs with FFTW_MEASURE and keep the plans in FILE (loaded when "
+     "it exists, saved after the run); figures may differ in the last "
+     "digits from a run without it"},
+    {"--fft-patient", NULL, NULL, CLI_FLAG, .help =
+     "with --fft-wisdom: FFTW_PATIENT planning (about a minute once per "
+     "photo size, then about 15% faster)"},
+    {"--exact", NULL, NULL, CLI_FLAG, .help =
+     "every filter at full rate: the wide Gaussians are not run on a "
+     "decimated grid (slower; Sa and Sq differ by under 0.2%, the other "
+     "figures not at all)"},
+
+    /* synth: the photo, the skin, the treatment, the second camera */
+    {"--after", NULL, NULL, CLI_STRING, "AFTER.png", .help =
+     "also render the skin after the treatment, by the second camera"},
+    {"--truth", NULL, NULL, CLI_STRING, "FILE", .help =
+     "ground truth JSON (\"-\": standard output)"},
+    {"--width", NULL, NULL, CLI_U32, "N", 1, 1e6, .unit = "px",
+     .help = "photo width (default 1200)"},
+    {"--height", NULL, NULL, CLI_U32, "N", 1, 1e6, .unit = "px",
+     .help = "photo height (default 900)"},
+    {"--offset", NULL, NULL, CLI_PAIR, "X,Y", .unit = "mm", .help =
+     "skin point at the before photo's centre (default 0,0)"},
+    {"--noise", NULL, NULL, CLI_NUMBER, "S", 0, 255, .unit = "8-bit levels",
+     .help = "Gaussian sensor noise per sRGB channel (default 1.5)"},
+    {"--exposure", NULL, NULL, CLI_NUMBER, "E", 0.001, 1000, .help =
+     "multiplies linear RGB (2 = one stop over; default 1)"},
+    {"--quality", NULL, NULL, CLI_U32, "Q", 1, 100, .help =
+     "JPEG quality (default 92); PNG is lossless"},
+    {"--L", NULL, NULL, CLI_NUMBER, "L", 1, 100, .unit = "L*",
+     .help = "base lightness, CIELAB D65 (default 62)"},
+    {"--a", NULL, NULL, CLI_NUMBER, "A", -128, 127, .unit = "a*",
+     .help = "base a* (default 14)"},
+    {"--b", NULL, NULL, CLI_NUMBER, "B", -128, 127, .unit = "b*",
+     .help = "base b* (default 16)"},
+    {"--relief", NULL, NULL, CLI_NUMBER, "R", 0, 30, .unit = "% contrast",
+     .help = "RMS of the relief: 256 plane waves, 0.15-0.8 mm (default 4)"},
+    {"--pore-density", NULL, NULL, CLI_NUMBER, "D", 0, 10000,
+     .unit = "pores/cm²", .help = "expected pores (default 60)"},
+    {"--pore-diameter", NULL, NULL, CLI_PAIR, "MIN,MAX", .unit = "mm",
+     .help = "pore diameters, uniform (default 0.12,0.4)"},
+    {"--pore-depth", NULL, NULL, CLI_PAIR, "MIN,MAX", .help =
+     "fraction darker at a pore's centre, uniform; depth d is a dip "
+     "A = -100 ln(1-d) in l and a LoG strength A/2 (default 0.28,0.45)"},
+    {"--red-patches", NULL, NULL, CLI_U32, "N", 0, 1000, .help =
+     "Gaussian blobs raising a*, centres in the before frame (default 6)"},
+    {"--red-patch-delta", NULL, "--red-delta", CLI_NUMBER, "A", -100, 100,
+     .unit = "a*", .help = "a* increase at a patch centre (default 6)"},
+    {"--red-radius", NULL, NULL, CLI_NUMBER, "R", 0.01, 1000, .unit = "mm",
+     .help = "patch radius, Gaussian sigma (default 2.5)"},
+    {"--keep-pores", NULL, NULL, CLI_NUMBER, "F", 0, 1, .help =
+     "fraction of pores still there (default 1)"},
+    {"--pore-depth-scale", NULL, NULL, CLI_NUMBER, "F", 0, 10, .help =
+     "multiplies every pore's dip in l (default 1)"},
+    {"--relief-scale", NULL, NULL, CLI_NUMBER, "F", 0, 100, .help =
+     "multiplies the relief (default 1)"},
+    {"--delta-a", NULL, NULL, CLI_NUMBER, "D", -100, 100, .unit = "a*",
+     .help = "change of the base a* (default 0)"},
+    {"--red-scale", NULL, NULL, CLI_NUMBER, "F", 0, 100, .help =
+     "multiplies the patches' a* increase (default 1)"},
+    {"--after-seed", NULL, NULL, CLI_U64, "N", .help =
+     "sensor noise of the after photo (default 2)"},
+    {"--shift", NULL, NULL, CLI_PAIR, "DX,DY", .unit = "px", .help =
+     "second camera's shift (default 0,0)"},
+    {"--rotate", NULL, NULL, CLI_NUMBER, "DEG", -36000, 36000, .unit = "degrees",
+     .help = "second camera's rotation (default 0)"},
+    {"--white-balance", NULL, NULL, CLI_PAIR, "R,B", .help =
+     "gains of linear red and blue against green (the camera's white "
+     "balance; default 1,1)"},
+    {"--scale", NULL, NULL, CLI_NUMBER, "S", 0.1, 10, .help =
+     "second camera's zoom: S > 1 sees more skin, at px-per-mm / S "
+     "(default 1)"},
+};
+
+const cli_def *cli_def_find(const char *name)
 {
-    return o->kind != CLI_FLAG && o->kind != CLI_SKD_FLAG;
-}
-
-/* Length of o's name or alias at the start of arg, 0 when neither is
- * there. A value follows after '=', or directly after a short alias. */
-static size_t match(const cli_option *o, const char *arg)
-{
-    const char *names[] = {o->name, o->alias};
-    for (size_t k = 0; k < 2; k++) {
-        size_t n = names[k] ? strlen(names[k]) : 0;
-        if (n == 0 || strncmp(arg, names[k], n) != 0)
-            continue;
-        if (arg[n] == '\0' || (takes_value(o) && (arg[n] == '=' || n == 2)))
-            return n;
-    }
-    return 0;
-}
-
-/* A finite number and nothing after it. */
-static int parse_double(const char *s, double *out)
-{
-    char *end;
-    if (!s || !*s)
-        return 0;
-    errno = 0;
-    *out = strtod(s, &end);
-    return errno == 0 && *end == '\0' && isfinite(*out);
-}
-
-/* X,Y,W,H in pixels with W,H > 0. */
-static int parse_roi(const char *s, skd_roi *roi)
-{
-    unsigned long v[4];
-    char *end;
-    const char *p = s;
-    for (int i = 0; i < 4; i++) {
-        errno = 0;
-        v[i] = strtoul(p, &end, 10);
-        if (errno || end == p || v[i] > 0xFFFFFFFFul)
-            return 0;
-        if (i < 3 && *end != ',')
-            return 0;
-        p = end + 1;
-    }
-    if (*end != '\0' || v[2] == 0 || v[3] == 0)
-        return 0;
-    roi->x = (uint32_t)v[0];
-    roi->y = (uint32_t)v[1];
-    roi->w = (uint32_t)v[2];
-    roi->h = (uint32_t)v[3];
-    return 1;
-}
-
-/* Digits (strtoull's, without a minus or leading space). */
-static int parse_whole(const char *s, uint64_t max, uint64_t *out)
-{
-    char *end;
-    unsigned long long v;
-    if (!*s || *s == '-' || isspace((unsigned char)*s))
-        return 0;
-    errno = 0;
-    v = strtoull(s, &end, 10);
-    if (errno || *end || v > max)
-        return 0;
-    *out = v;
-    return 1;
-}
-
-/* "A,B" into two numbers. */
-static int parse_pair(const char *s, double *a, double *b)
-{
-    const char *comma = strchr(s, ',');
-    char first[64];
-    size_t n;
-    if (!comma || (n = (size_t)(comma - s)) == 0 || n >= sizeof first)
-        return 0;
-    memcpy(first, s, n);
-    first[n] = '\0';
-    return parse_double(first, a) && parse_double(comma + 1, b);
-}
-
-static int in_range(const cli_option *o, double x)
-{
-    if ((o->flags & CLI_WHOLE) && x != floor(x))
-        return 0;
-    if ((o->flags & CLI_POSITIVE) && !(x > 0))
-        return 0;
-    return !(o->lo < o->hi) || (x >= o->lo && x <= o->hi);
-}
-
-/* What the value of o should be, for messages. */
-static const char *expected(const cli_option *o, char *buf, size_t cap)
-{
-    int whole = o->kind == CLI_U32 || o->kind == CLI_U64 ||
-                (o->flags & CLI_WHOLE);
-    const char *what = whole ? "whole number" : "number";
-    if (o->expect)
-        return o->expect;
-    if (o->kind == CLI_STRING)
-        return "a file name";
-    if (o->kind == CLI_ROI)
-        return "X,Y,W,H in pixels with W,H > 0";
-    if (o->kind == CLI_PAIR)
-        return "two numbers A,B";
-    if (o->flags & CLI_POSITIVE)
-        snprintf(buf, cap, "a positive %s", what);
-    else if (o->lo < o->hi && isfinite(o->hi))
-        snprintf(buf, cap, "a %s %.15g-%.15g", what, o->lo, o->hi);
-    else if (o->lo < o->hi)
-        snprintf(buf, cap, "a %s >= %.15g", what, o->lo);
-    else
-        snprintf(buf, cap, "a %s", what);
-    return buf;
-}
-
-const char *const cli_skin_words[] = {"off", "auto", NULL};
-
-static void *field(void *opts, size_t offset)
-{
-    return (char *)opts + offset;
-}
-
-/* A number for the library: it keeps the range, and says it when the
- * value is outside ("option N: value V outside [LO, HI]"). */
-static int set_library_option(const cli_command *cmd, skd_ctx *ctx,
-                              const cli_option *o, const char *name,
-                              const char *v, double x)
-{
-    const char *range;
-    if (skd_ctx_set(ctx, o->opt, x) == SKD_OK)
-        return -1;
-    range = strrchr(skd_ctx_message(ctx), '[');
-    return cli_usage_error(cmd->name, "%s: '%s' is not a %snumber in %s", name,
-                           v, o->flags & CLI_WHOLE ? "whole " : "",
-                           range ? range : "the library's range");
-}
-
-/* Store the value v of option o; -1 when done, else the exit code (the
- * usage error is reported). */
-static int apply(const cli_command *cmd, skd_ctx *ctx, const cli_option *o,
-                 const char *name, const char *v, void *opts)
-{
-    char buf[96];
-    void *f = field(opts, o->offset);
-    uint64_t u = 0;
-    double x = 0;
-    int ok;
-
-    switch (o->kind) {
-    case CLI_FLAG:
-        *(int *)f = o->value;
-        return -1;
-    case CLI_SKD_FLAG:
-        return set_library_option(cmd, ctx, o, name, "", 1);
-    case CLI_STRING:
-        *(const char **)f = v;
-        ok = *v != '\0';
-        break;
-    case CLI_ROI:
-        ok = parse_roi(v, f);
-        break;
-    case CLI_PAIR:
-        ok = parse_pair(v, f, field(opts, o->offset2));
-        break;
-    case CLI_CUSTOM:
-        ok = o->parse(v, opts);
-        break;
-    case CLI_SKD_WORD:
-        for (size_t i = 0; o->words[i]; i++)
-            if (strcmp(v, o->words[i]) == 0)
-                return set_library_option(cmd, ctx, o, name, v, (double)i);
-        ok = 0;
-        break;
-    case CLI_U32:
-    case CLI_U64:
-        ok = parse_whole(v, o->kind == CLI_U32 ? UINT32_MAX : UINT64_MAX, &u) &&
-             in_range(o, (double)u);
-        if (ok && o->kind == CLI_U32)
-            *(uint32_t *)f = (uint32_t)u;
-        else if (ok)
-            *(uint64_t *)f = u;
-        break;
-    default: /* CLI_NUMBER, CLI_SKD */
-        ok = parse_double(v, &x) && in_range(o, x);
-        if (ok && o->kind == CLI_SKD)
-            return set_library_option(cmd, ctx, o, name, v, x);
-        if (ok)
-            *(double *)f = x;
-        break;
-    }
-    if (ok)
-        return -1;
-    return cli_usage_error(cmd->name, "%s: '%s' is not %s", name, v,
-                           expected(o, buf, sizeof buf));
-}
-
-int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
-              void *opts, cli_args *args)
-{
-    int only_positional = 0;
-    args->pos = argv + 1;
-    args->npos = 0;
-    args->seen = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *arg = argv[i], *v = NULL;
-        const cli_option *o = NULL;
-        char name[64];
-        size_t n = 0;
-        int rc;
-        if (only_positional || arg[0] != '-' || arg[1] == '\0') {
-            args->pos[args->npos++] = argv[i]; /* never ahead of i */
-            continue;
-        }
-        if (!strcmp(arg, "--")) {
-            only_positional = 1;
-            continue;
-        }
-        if (!strcmp(arg, "-h") || !strcmp(arg, "--help")) {
-            fputs(cmd->help, stdout);
-            return CLI_EXIT_OK;
-        }
-        for (size_t k = 0; k < cmd->n_options && !o; k++)
-            if ((n = match(&cmd->options[k], arg)) > 0)
-                o = &cmd->options[k];
-        if (!o)
-            return cli_usage_error(cmd->name, "unknown option '%s'", arg);
-        snprintf(name, sizeof name, "%.*s", (int)n, arg);
-        if (takes_value(o)) {
-            v = arg[n] == '=' ? arg + n + 1 : arg[n] ? arg + n : NULL;
-            if (!v && i + 1 >= argc) {
-                char buf[96];
-                return cli_usage_error(cmd->name, "%s needs %s", name,
-                                       expected(o, buf, sizeof buf));
-            }
-            if (!v)
-                v = argv[++i];
-        }
-        if ((rc = apply(cmd, ctx, o, name, v, opts)) >= 0)
-            return rc;
-        args->seen |= o->mark;
-    }
-    return -1;
+    for (size_t i = 0; i < CLI_COUNT(defs); i++)
+        if (!strcmp(defs[i].name, name))
+            return &defs[i];
+    return NULL;
 }

@@ -100,8 +100,8 @@ int skd_synth_check_params(skd_ctx *ctx, const skd_synth_params *p)
     /* Near the hard-core limit the candidate count explodes. */
     if (p->pore_density_per_cm2 > 0.95 * max_density)
         return skd_fail(ctx, SKD_E_INVALID,
-                        "synth: pore density %g/cm^2 too high for diameters "
-                        "%g-%g mm (spacing >= %g x radius): at most %.1f/cm^2",
+                        "synth: pore density %g pores/cm² too high for diameters "
+                        "%g-%g mm (spacing >= %g x radius): at most %.1f pores/cm²",
                         p->pore_density_per_cm2, p->pore_diameter_min_mm,
                         p->pore_diameter_max_mm, SKD_SYNTH_HARDCORE,
                         0.95 * max_density);

@@ -57,11 +57,11 @@ differ an-eq.json an-default.json
 has an-eq.json '"pore_threshold": 8'
 exits 0 "$BIN" analyze --px-per-mm 20 --json -- -dash.png
 has out.txt '"file": "-dash.png"'
-usage analyze a.png --px-per-mm @ "--px-per-mm needs a positive number"
+usage analyze a.png --px-per-mm @ "--px-per-mm needs a number 1..1000 px/mm"
 usage analyze a.png --mask= @ "--mask: '' is not a file name"
 usage analyze a.png --bogus @ "unknown option '--bogus'"
-usage analyze a.png --threads x @ "--threads: 'x' is not a number 1-256"
-usage analyze a.png --pore-threshold=0 @ "--pore-threshold: '0' is not a positive number"
+usage analyze a.png --threads x @ "--threads: 'x' is not a whole number 1..256 threads"
+usage analyze a.png --pore-threshold=0 @ "--pore-threshold: 0 is outside 0.01..1000 % contrast"
 usage analyze a.png --roi 1,2,3 @ "--roi: '1,2,3' is not X,Y,W,H in pixels with W,H > 0"
 usage analyze a.png --json=1 @ "unknown option '--json=1'"
 exits 0 "$BIN" analyze a.png --help
@@ -78,13 +78,13 @@ has cmp-eq.json '"tile_mm": 4'
 has cmp-eq.json '"seed": 7'
 has cmp-eq.json '"assume_aligned": true'
 exits 0 "$BIN" compare "${base[@]}" -- a.png -dash.png
-usage compare a.png b.png --tile-mm @ "--tile-mm needs a number"
+usage compare a.png b.png --tile-mm @ "--tile-mm needs a number 0.5..100 mm"
 usage compare a.png b.png --frobnicate @ "unknown option '--frobnicate'"
-usage compare a.png b.png --bootstrap 12.5 @ "--bootstrap: '12.5' is not a whole number"
-usage compare a.png b.png --tile-mm=0.1 @ "--tile-mm: '0.1' is not a number in [0.5, 100]"
-usage compare a.png b.png --px-per-mm 0 @ "--px-per-mm: '0' is not a positive number"
+usage compare a.png b.png --bootstrap 12.5 @ "--bootstrap: '12.5' is not a whole number 100..1000000 resamples"
+usage compare a.png b.png --tile-mm=0.1 @ "--tile-mm: 0.1 is outside 0.5..100 mm"
+usage compare a.png b.png --px-per-mm 0 @ "--px-per-mm: 0 is outside 1..1000 px/mm"
 usage compare a.png b.png --seed abc @ "--seed: 'abc' is not a whole number"
-usage compare a.png b.png --px-per-mm=2000 @ "--px-per-mm: '2000' is not a number in [0, 1000]"
+usage compare a.png b.png --px-per-mm=2000 @ "--px-per-mm: 2000 is outside 1..1000 px/mm"
 usage compare a.png @ "need two photos: BEFORE AFTER"
 usage compare a.png b.png a.png @ "too many files: 'a.png'"
 
@@ -102,11 +102,11 @@ done
 same eq.csv sp.csv
 same eq.csv att.csv
 differ eq.csv default.csv
-usage batch arch --db x.db --jobs @ "--jobs needs a whole number 1-256"
-usage batch arch --db x.db -j0 @ "-j: '0' is not a whole number 1-256"
+usage batch arch --db x.db --jobs @ "--jobs needs a whole number 1..256 threads"
+usage batch arch --db x.db -j0 @ "-j: 0 is outside 1..256 threads"
 usage batch arch --db x.db --bogus @ "unknown option '--bogus'"
 usage batch arch --db x.db --tile-mm abc @ "--tile-mm: 'abc' is not a number"
-usage batch arch --db x.db --tile-mm=0.1 @ "--tile-mm: '0.1' is not a number in [0.5, 100]"
+usage batch arch --db x.db --tile-mm=0.1 @ "--tile-mm: 0.1 is outside 0.5..100 mm"
 usage batch arch --shard=3/2 @ "--shard: '3/2' is not K/N with 1 <= K <= N"
 [ ! -e x.db ]; verdict $? "a usage error created a database"
 
@@ -139,8 +139,8 @@ exits 0 "$BIN" info -- -dash.png
 has out.txt "-dash.png: PNG 240x200"
 usage info a.png --output @ "--output needs a file name"
 usage info --frobnicate a.png @ "unknown option '--frobnicate'"
-usage info --max-pixels=abc a.png @ "--max-pixels: 'abc' is not a number"
-usage info --max-pixels 0.5 a.png @ "--max-pixels: '0.5' is not a number in [1, 1e+12]"
+usage info --max-pixels=abc a.png @ "--max-pixels: 'abc' is not a whole number"
+usage info --max-pixels 0.5 a.png @ "--max-pixels: '0.5' is not a whole number 1..1000000000000 pixels"
 
 # --- synth -----------------------------------------------------------------------
 exits 0 "$BIN" synth s-eq.png --width=60 --height=40 --seed=9 --shift=2,1 --after=s-eq-after.png -q
@@ -151,11 +151,11 @@ same s-eq-after.png s-sp-after.png
 differ s-eq.png s-default.png
 exits 0 "$BIN" synth --width 20 --height 20 -q -- -dash-synth.png
 [ -s ./-dash-synth.png ]; verdict $? "synth -- -dash-synth.png wrote nothing"
-usage synth x.png --width @ "--width needs a positive whole number"
+usage synth x.png --width @ "--width needs a whole number 1..1000000 px"
 usage synth x.png --frobnicate @ "unknown option '--frobnicate'"
-usage synth x.png --width=0 @ "--width: '0' is not a positive whole number"
+usage synth x.png --width=0 @ "--width: 0 is outside 1..1000000 px"
 usage synth x.png --relief lots @ "--relief: 'lots' is not a number"
-usage synth x.png --quality 101 @ "--quality: '101' is not a whole number 1-100"
+usage synth x.png --quality 101 @ "--quality: 101 is outside 1..100"
 usage synth x.png --seed=-1 @ "--seed: '-1' is not a whole number"
 usage synth x.png --pore-depth 0.3 @ "--pore-depth: '0.3' is not two numbers A,B"
 [ ! -e x.png ]; verdict $? "x.png written despite the errors"

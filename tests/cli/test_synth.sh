@@ -20,7 +20,7 @@ py() { # py SCRIPT ARGS...: python3 check, its stdout appended to the log
 expect_rc 0 "$BIN" synth --help
 for word in --after --truth --px-per-mm --relief --pore-density --pore-depth \
     --pore-diameter --red-patches --noise --exposure --keep-pores --shift \
-    --rotate --scale "percent contrast" "CIELAB"; do
+    --rotate --scale "% contrast" "CIELAB"; do
     has out.txt "$word"
 done
 
@@ -174,7 +174,7 @@ expect_rc 2 "$BIN" synth x.png --quality 101
 expect_rc 2 "$BIN" synth x.png --pore-depth 0.5,0.3
 has err.txt "pore_depth_max"
 expect_rc 2 "$BIN" synth x.png --px-per-mm 0
-has err.txt "px_per_mm"
+has err.txt "--px-per-mm: 0 is outside 1..1000 px/mm"
 expect_rc 2 "$BIN" synth x.png --pore-density 5000
 has err.txt "too high"
 expect_rc 2 "$BIN" synth a.png b.png
