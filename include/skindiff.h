@@ -785,6 +785,20 @@ SKD_API int skd_report_html_zones(skd_ctx *ctx, const skd_comparison *c,
                                   const skd_zone_comparison *zc,
                                   const char *path);
 
+/* ---- CSV cells ---------------------------------------------------------- */
+
+/* s as one CSV cell, the way every CSV of skindiff is written: RFC 4180
+ * quoting (quoted when it holds a comma, quote, CR or LF or starts or ends
+ * with a space; quotes doubled), and a leading apostrophe when a
+ * spreadsheet would evaluate it (it starts with = + @ tab CR, or with '-'
+ * and is not a number) or when it starts with an apostrophe, so that
+ * removing one leading apostrophe gives s back. Writes at most cap bytes
+ * including the terminating NUL into out (which may be NULL when cap is 0)
+ * and returns the cell's length, like snprintf. s NULL is "". */
+SKD_API size_t skd_csv_cell(const char *s, char *out, size_t cap);
+/* 1 when skd_csv_cell puts an apostrophe in front of s. */
+SKD_API int skd_csv_needs_apostrophe(const char *s);
+
 #ifdef __cplusplus
 }
 #endif

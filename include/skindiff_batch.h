@@ -89,19 +89,27 @@ SKD_API unsigned skd_batch_shard_of(const char *patient, unsigned n);
 typedef enum skd_export_table {
     SKD_TABLE_IMAGES = 1,      /* one row per photo */
     SKD_TABLE_COMPARISONS = 2, /* one row per comparison, all metrics */
-    SKD_TABLE_SERIES = 3       /* per patient+view+session, vs baseline */
+    SKD_TABLE_SERIES = 3,      /* per patient+view+session, vs baseline */
+    SKD_TABLE_IMAGES_LONG = 4, /* tidy: one row per photo and figure, with
+                                * zone, metric, value and unit */
+    SKD_TABLE_COMPARISONS_LONG = 5 /* tidy: one row per comparison and
+                                    * metric: before, after, change, interval,
+                                    * floor, verdict, unit */
 } skd_export_table;
 
 typedef enum skd_export_format {
     SKD_EXPORT_CSV = 1,
-    SKD_EXPORT_NDJSON = 2
+    SKD_EXPORT_NDJSON = 2,
+    SKD_EXPORT_CSV_EXCEL = 3 /* CSV after a UTF-8 byte order mark */
 } skd_export_format;
 
 /* Receives the export text in pieces; returns 0 on success. */
 typedef int (*skd_write_fn)(void *opaque, const void *data, size_t size);
 
 /* Export a table in a fixed order (patient, view, session, kind, keys) with
- * numbers as %.6g, missing values empty (CSV) or null (NDJSON). */
+ * numbers as %.6g, missing values empty (CSV) or null (NDJSON). Columns:
+ * identifying ones first, hashes last. CSV text cells are written by
+ * skd_csv_cell (a spreadsheet never evaluates them). */
 SKD_API int skd_export_write(skd_ctx *ctx, const char *db_path,
                              skd_export_table table, skd_export_format fmt,
                              skd_write_fn write, void *opaque);
@@ -109,7 +117,8 @@ SKD_API int skd_export_write(skd_ctx *ctx, const char *db_path,
 SKD_API int skd_export_file(skd_ctx *ctx, const char *db_path,
                             skd_export_table table, skd_export_format fmt,
                             const char *path);
-/* Table name ("images", "comparisons", "series"), NULL if unknown. */
+/* Table name ("images", "comparisons", "series", "images_long",
+ * "comparisons_long"), NULL if unknown. */
 SKD_API const char *skd_export_table_name(skd_export_table table);
 
 /* The SELECT statement skd_export_write runs for a table (columns and row

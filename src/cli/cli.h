@@ -62,8 +62,9 @@ int cli_buf_emit(skd_ctx *ctx, const cli_buf *b, const char *path);
 /* JSON helpers writing into a cli_buf. Numbers that are not finite are
  * written as null. */
 void cli_json_str(cli_buf *b, const char *s);
-/* s as an RFC 4180 CSV field: quoted when it holds a comma, quote or line
- * break, quotes doubled. */
+/* s as a CSV cell (skd_csv_cell: RFC 4180 quoting, and an apostrophe in
+ * front of what a spreadsheet would evaluate). Every CSV cell of text the
+ * tool writes goes through here. */
 void cli_csv_field(cli_buf *b, const char *s);
 /* The image format a file name asks for by its extension (any case):
  * CLI_IMAGE_PNG (.png), CLI_IMAGE_JPEG (.jpg, .jpeg), 0 for neither. */

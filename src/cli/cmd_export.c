@@ -17,10 +17,19 @@ static const char export_usage[] =
     "               floor, verdict\n"
     "  series       one row per patient+view+session: figures and change\n"
     "               from the baseline session with interval and verdict\n\n"
-    "Rows sorted by patient, view, session, kind; numbers as %.6g; missing\n"
-    "values empty (CSV) or null (NDJSON). -o and --out-dir files are\n"
-    "written atomically; --out-dir writes images, comparisons and series\n"
-    "(.csv or .ndjson). Default output: standard output, CSV.\n";
+    "With --long, images and comparisons come as tidy rows (one figure per\n"
+    "row: patient, session, view, zone, metric, value, unit, ...) for R and\n"
+    "pandas.\n\n"
+    "Rows sorted by patient, view, session, kind; identifying columns first,\n"
+    "hashes last; numbers as %.6g; missing values empty (CSV) or null\n"
+    "(NDJSON). A text cell a spreadsheet would evaluate (starting with = + @\n"
+    "- tab or CR) or starting with ' gets a ' in front: strip one leading '\n"
+    "to read the value back. Shares of area are fractions 0..1 in columns\n"
+    "named *_fraction; compare's pore_area and red_area are % of area, their\n"
+    "changes percentage points. -o and --out-dir files are written\n"
+    "atomically; --out-dir writes images, comparisons and series (.csv or\n"
+    ".ndjson; with --long also images_long and comparisons_long). Default\n"
+    "output: standard output, CSV.\n";
 
 static const char export_tail[] =
     "Exit status: 0 done, 2 usage, 5 output not written, 6 database\n"
@@ -43,6 +52,7 @@ typedef struct export_args {
     const char *db, *out, *dir;
     skd_export_table table;
     int format; /* skd_export_format */
+    int excel, long_form;
 } export_args;
 
 enum { MARK_TABLE = 1 };
@@ -65,6 +75,8 @@ static const cli_option export_options[] = {
      .expect = "images, comparisons or series"},
     {"--csv", F(format), .value = SKD_EXPORT_CSV},
     {"--ndjson", F(format), .value = SKD_EXPORT_NDJSON},
+    {"--excel", F(excel), .value = 1},
+    {"--long", F(long_form), .value = 1},
     {"--output", F(out)},
     {"--out-dir", F(dir)},
 };
@@ -88,6 +100,17 @@ static int parse_args(int argc, char **argv, export_args *a)
     if (a->dir && (a->out || (args.seen & MARK_TABLE)))
         return cli_usage_error("export", "--out-dir writes every table: no "
                                "-o or --table with it");
+    if (a->excel && a->format != SKD_EXPORT_CSV)
+        return cli_usage_error("export", "--excel goes with --csv");
+    if (a->long_form && a->table == SKD_TABLE_SERIES)
+        return cli_usage_error("export", "--long: the series table has no "
+                               "long form (use images or comparisons)");
+    if (a->excel)
+        a->format = SKD_EXPORT_CSV_EXCEL;
+    if (a->long_form && a->table == SKD_TABLE_IMAGES)
+        a->table = SKD_TABLE_IMAGES_LONG;
+    else if (a->long_form)
+        a->table = SKD_TABLE_COMPARISONS_LONG;
     return -1;
 }
 
@@ -115,11 +138,13 @@ int cmd_export(int argc, char **argv)
             skd_ctx_free(ctx);
             return CLI_EXIT_OUTPUT;
         }
-        for (int t = SKD_TABLE_IMAGES; t <= SKD_TABLE_SERIES && !code; t++) {
+        /* the wide tables, and with --long the tidy ones too */
+        int last = a.long_form ? SKD_TABLE_COMPARISONS_LONG : SKD_TABLE_SERIES;
+        for (int t = SKD_TABLE_IMAGES; t <= last && !code; t++) {
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", a.dir,
                      skd_export_table_name((skd_export_table)t),
-                     a.format == SKD_EXPORT_CSV ? "csv" : "ndjson");
+                     a.format == SKD_EXPORT_NDJSON ? "ndjson" : "csv");
             st = skd_export_file(ctx, a.db, (skd_export_table)t, a.format,
                                  path);
             if (st != SKD_OK)

@@ -223,14 +223,16 @@ void cli_json_exclusion(cli_buf *b, const skd_exclusion *e)
 
 void cli_csv_field(cli_buf *b, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        cli_buf_printf(b, "%s", s);
+    char small[1024], *cell = small;
+    size_t n = skd_csv_cell(s, NULL, 0);
+    if (n >= sizeof small && !(cell = malloc(n + 1))) {
+        b->failed = 1;
         return;
     }
-    cli_buf_printf(b, "\"");
-    for (; *s; s++)
-        cli_buf_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    cli_buf_printf(b, "\"");
+    skd_csv_cell(s, cell, n + 1);
+    cli_buf_printf(b, "%s", cell);
+    if (cell != small)
+        free(cell);
 }
 
 const char *cli_base_name(const char *path)

@@ -1,6 +1,8 @@
 /* Export a results table as CSV or NDJSON. Fixed row order (patient, view,
  * session, kind), numbers as %.6g, no timestamps: the same database always
- * gives the same bytes, whatever the -j or the order the work was done in. */
+ * gives the same bytes, whatever the -j or the order the work was done in.
+ * Identifying columns come first and hashes last; text cells go through
+ * skd_csv_cell, so a spreadsheet never evaluates a patient's name. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,17 +10,90 @@
 #include "../io/io.h"
 #include "store.h"
 
+/* Identifying columns first, then status and figures, hashes last. */
 static const char images_query[] =
-    "SELECT patient, session, view, path, content_sha256, params_hash,"
-    " image_key, status, error_code, error_name, error_message, width, height,"
-    " px_per_mm, scale_source, sa, sq, ssk, sku, pore_count,"
-    " pore_density_per_cm2, pore_mean_diameter_mm, pore_area_fraction,"
-    " a_mean, a_median, erythema_index, red_area_fraction, area_cm2"
+    "SELECT patient, session, view, path, status, error_code, error_name,"
+    " error_message, width, height, px_per_mm, scale_source, sa, sq, ssk, sku,"
+    " pore_count, pore_density_per_cm2, pore_mean_diameter_mm,"
+    " pore_area_fraction, a_mean, a_median, erythema_index,"
+    " red_area_fraction, area_cm2, content_sha256, params_hash, image_key"
     " FROM images ORDER BY patient, view, session";
 
+#define CMP_METRIC(m)                                                          \
+    " " m "_before, " m "_after, " m "_change, " m "_change_pct, " m          \
+    "_ci_low, " m "_ci_high, " m "_noise_floor, " m "_verdict,"
+
 static const char comparisons_query[] =
-    "SELECT * FROM comparisons"
+    "SELECT patient, view, session_before, session_after, kind, status,"
+    " error_code, error_name, error_message, dx, dy, rotation_deg, scale,"
+    " confidence, common_area_cm2, px_per_mm, tiles_used," CMP_METRIC("sa")
+    CMP_METRIC("sq") CMP_METRIC("pore_density") CMP_METRIC("pore_diameter")
+    CMP_METRIC("pore_area") CMP_METRIC("a_mean") CMP_METRIC("a_median")
+    CMP_METRIC("erythema") CMP_METRIC("red_area")
+    " before_key, after_key, params_hash, comparison_key"
+    " FROM comparisons"
     " ORDER BY patient, view, session_after, kind, session_before";
+
+/* Tidy ("long") tables for R and pandas: one figure per row, with its
+ * unit. zone is "whole" (all of the measured region R). */
+#define IMG_METRIC(col, unit, ord) " SELECT '" col "', '" unit "', " #ord
+static const char images_long_query[] =
+    "WITH m(metric, unit, ord) AS (" IMG_METRIC("sa", "% contrast", 1)
+    " UNION ALL" IMG_METRIC("sq", "% contrast", 2)
+    " UNION ALL" IMG_METRIC("ssk", "1", 3)
+    " UNION ALL" IMG_METRIC("sku", "1", 4)
+    " UNION ALL" IMG_METRIC("pore_count", "count", 5)
+    " UNION ALL" IMG_METRIC("pore_density_per_cm2", "pores/cm²", 6)
+    " UNION ALL" IMG_METRIC("pore_mean_diameter_mm", "mm", 7)
+    " UNION ALL" IMG_METRIC("pore_area_fraction", "fraction", 8)
+    " UNION ALL" IMG_METRIC("a_mean", "a*", 9)
+    " UNION ALL" IMG_METRIC("a_median", "a*", 10)
+    " UNION ALL" IMG_METRIC("erythema_index", "EI", 11)
+    " UNION ALL" IMG_METRIC("red_area_fraction", "fraction", 12)
+    " UNION ALL" IMG_METRIC("area_cm2", "cm²", 13) ")"
+    " SELECT i.patient, i.session, i.view, 'whole' AS zone, m.metric,"
+    " CASE m.metric WHEN 'sa' THEN i.sa WHEN 'sq' THEN i.sq"
+    " WHEN 'ssk' THEN i.ssk WHEN 'sku' THEN i.sku"
+    " WHEN 'pore_count' THEN i.pore_count"
+    " WHEN 'pore_density_per_cm2' THEN i.pore_density_per_cm2"
+    " WHEN 'pore_mean_diameter_mm' THEN i.pore_mean_diameter_mm"
+    " WHEN 'pore_area_fraction' THEN i.pore_area_fraction"
+    " WHEN 'a_mean' THEN i.a_mean WHEN 'a_median' THEN i.a_median"
+    " WHEN 'erythema_index' THEN i.erythema_index"
+    " WHEN 'red_area_fraction' THEN i.red_area_fraction"
+    " WHEN 'area_cm2' THEN i.area_cm2 END AS value, m.unit, i.px_per_mm,"
+    " i.scale_source, i.path, i.params_hash, i.image_key"
+    " FROM images i CROSS JOIN m WHERE i.status = 'ok'"
+    " ORDER BY i.patient, i.view, i.session, m.ord";
+
+#define CMP_CASE(stat)                                                         \
+    " CASE m.metric WHEN 'sa' THEN c.sa_" stat " WHEN 'sq' THEN c.sq_" stat     \
+    " WHEN 'pore_density' THEN c.pore_density_" stat                          \
+    " WHEN 'pore_diameter' THEN c.pore_diameter_" stat                        \
+    " WHEN 'pore_area' THEN c.pore_area_" stat                                \
+    " WHEN 'a_mean' THEN c.a_mean_" stat " WHEN 'a_median' THEN c.a_median_"   \
+    stat " WHEN 'erythema' THEN c.erythema_" stat                             \
+    " WHEN 'red_area' THEN c.red_area_" stat " END AS " stat
+static const char comparisons_long_query[] =
+    "WITH m(metric, unit, change_unit, ord) AS ("
+    " SELECT 'sa', '% contrast', '% contrast', 1"
+    " UNION ALL SELECT 'sq', '% contrast', '% contrast', 2"
+    " UNION ALL SELECT 'pore_density', 'pores/cm²', 'pores/cm²', 3"
+    " UNION ALL SELECT 'pore_diameter', 'mm', 'mm', 4"
+    " UNION ALL SELECT 'pore_area', '% of area', 'percentage points', 5"
+    " UNION ALL SELECT 'a_mean', 'a*', 'a*', 6"
+    " UNION ALL SELECT 'a_median', 'a*', 'a*', 7"
+    " UNION ALL SELECT 'erythema', 'EI', 'EI', 8"
+    " UNION ALL SELECT 'red_area', '% of area', 'percentage points', 9)"
+    " SELECT c.patient, c.view, c.session_before, c.session_after, c.kind,"
+    " 'whole' AS zone, m.metric, m.unit," CMP_CASE("before") ","
+    CMP_CASE("after") "," CMP_CASE("change") ", m.change_unit,"
+    CMP_CASE("change_pct") "," CMP_CASE("ci_low") "," CMP_CASE("ci_high") ","
+    CMP_CASE("noise_floor") "," CMP_CASE("verdict") ","
+    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
+    " FROM comparisons c CROSS JOIN m WHERE c.status = 'ok'"
+    " ORDER BY c.patient, c.view, c.session_after, c.kind, c.session_before,"
+    " m.ord";
 
 /* Each photo with its change from the baseline (first) session of its
  * patient+view; the comparison counts only if it was made from the photos
@@ -59,6 +134,8 @@ const char *skd_export_sql(skd_export_table t)
     case SKD_TABLE_IMAGES: return images_query;
     case SKD_TABLE_COMPARISONS: return comparisons_query;
     case SKD_TABLE_SERIES: return series_query;
+    case SKD_TABLE_IMAGES_LONG: return images_long_query;
+    case SKD_TABLE_COMPARISONS_LONG: return comparisons_long_query;
     }
     return NULL;
 }
@@ -69,12 +146,15 @@ const char *skd_export_table_name(skd_export_table t)
     case SKD_TABLE_IMAGES: return "images";
     case SKD_TABLE_COMPARISONS: return "comparisons";
     case SKD_TABLE_SERIES: return "series";
+    case SKD_TABLE_IMAGES_LONG: return "images_long";
+    case SKD_TABLE_COMPARISONS_LONG: return "comparisons_long";
     }
     return NULL;
 }
 
 /* Output buffered in 64 KiB pieces. */
 typedef struct out {
+    skd_ctx *ctx;
     skd_write_fn write;
     void *opaque;
     char buf[65536];
@@ -112,20 +192,20 @@ static void put_number(out *o, sqlite3_stmt *s, int i)
     puts_(o, num);
 }
 
+/* Text cells through skd_csv_cell, like every CSV skindiff writes
+ * (quoting, and the apostrophe that keeps spreadsheets from evaluating). */
 static void csv_text(out *o, const char *t)
 {
-    if (!t[strcspn(t, ",\"\r\n")] && t[0] != ' ' &&
-        (!t[0] || t[strlen(t) - 1] != ' ')) {
-        puts_(o, t);
+    char small[1024], *cell = small;
+    size_t n = skd_csv_cell(t, NULL, 0);
+    if (n >= sizeof small && !(cell = skd_malloc(o->ctx, n + 1))) {
+        o->failed = 1;
         return;
     }
-    put(o, "\"", 1);
-    for (; *t; t++) {
-        put(o, t, 1);
-        if (*t == '"')
-            put(o, "\"", 1); /* a quote inside quotes is doubled */
-    }
-    put(o, "\"", 1);
+    skd_csv_cell(t, cell, n + 1);
+    put(o, cell, n);
+    if (cell != small)
+        skd_dealloc(o->ctx, cell);
 }
 
 static void json_text(out *o, const char *t)
@@ -185,12 +265,13 @@ int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
                      skd_export_format fmt, skd_write_fn write, void *opaque)
 {
     const char *sql = skd_export_sql(table);
+    int csv = fmt == SKD_EXPORT_CSV || fmt == SKD_EXPORT_CSV_EXCEL;
     sqlite3_stmt *s = NULL;
     skd_db db;
     out *o;
     int st, rc, first = 1;
     if (!ctx || !db_path || !write || !sql ||
-        (fmt != SKD_EXPORT_CSV && fmt != SKD_EXPORT_NDJSON))
+        (!csv && fmt != SKD_EXPORT_NDJSON))
         return ctx ? skd_fail(ctx, SKD_E_INVALID, "export: bad arguments")
                    : SKD_E_INVALID;
     if ((st = skd_db_open_readonly(ctx, db_path, &db)) != SKD_OK)
@@ -199,14 +280,17 @@ int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
         skd_db_close(&db);
         return SKD_E_NOMEM;
     }
+    o->ctx = ctx;
     o->write = write;
     o->opaque = opaque;
     o->len = 0;
     o->failed = 0;
+    if (fmt == SKD_EXPORT_CSV_EXCEL)
+        puts_(o, "\xEF\xBB\xBF"); /* UTF-8 byte order mark, for Excel */
     if (sqlite3_prepare_v2(db.db, sql, -1, &s, NULL) != SQLITE_OK)
         st = skd_db_fail(ctx, db.db, db_path, "cannot read the results");
     while (st == SKD_OK && !o->failed && (rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (fmt == SKD_EXPORT_CSV) {
+        if (csv) {
             if (first)
                 row_csv(o, s, 1);
             row_csv(o, s, 0);
@@ -217,7 +301,7 @@ int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
     }
     if (st == SKD_OK && !o->failed && rc != SQLITE_DONE)
         st = skd_db_fail(ctx, db.db, db_path, "cannot read the results");
-    if (st == SKD_OK && first && fmt == SKD_EXPORT_CSV)
+    if (st == SKD_OK && first && csv)
         row_csv(o, s, 1); /* an empty table still has its header */
     if (st == SKD_OK)
         flush(o);
