@@ -18,7 +18,7 @@ extern "C" {
 
 /* Version of the database layout (PRAGMA user_version). Merging refuses
  * databases of another version. */
-#define SKD_DB_SCHEMA_VERSION 1
+#define SKD_DB_SCHEMA_VERSION 2
 
 typedef enum skd_batch_phase {
     SKD_PHASE_IMAGES = 1,     /* analysing photos */
@@ -46,13 +46,28 @@ typedef struct skd_batch_options {
      * jpeg,png}, or a manifest CSV (then archive must be NULL). */
     const char *archive;
     const char *manifest;
-    /* Results database; NULL: "skindiff.db" in the archive folder, or
-     * beside the manifest ("skindiff.shard-K-of-N.db" with a shard). */
+    /* Results database; NULL: "skindiff.db" in the current folder
+     * ("skindiff.shard-K-of-N.db" with a shard), never inside the archive.
+     * Results of other settings are kept side by side in it (per parameter
+     * set), never replaced. */
     const char *db_path;
     unsigned jobs;            /* worker threads; 0: online CPUs */
     unsigned shard_k, shard_n; /* 1 <= k <= n; n == 0: no sharding */
     skd_batch_progress_fn progress; /* may be NULL */
-    void *progress_opaque;
+    void *progress_opaque;          /* passed to every callback */
+    /* Called before any work, once per patient+view, with its sessions in
+     * the order used (the first is the baseline): the manifest's
+     * session_order where given, else natural order (visit2 < visit10, ISO
+     * dates in time order). Strings valid during the call. May be NULL. */
+    void (*session_order)(void *opaque, const char *patient,
+                          const char *view, const char *const *sessions,
+                          size_t n);
+    /* Called for every item of this run that is an error row (failed now,
+     * or a stored failure skipped), under the driver's lock: item is
+     * "patient/session/view" or "patient/view session -> session". May be
+     * NULL. */
+    void (*failed)(void *opaque, skd_batch_phase phase, const char *item,
+                   const char *message);
 } skd_batch_options;
 
 /* Counts of one run. "done" items were processed by this run (ok or
@@ -66,6 +81,7 @@ typedef struct skd_batch_summary {
     skd_batch_counts images, comparisons;
     double elapsed_s;
     char db_path[4096]; /* the database used */
+    uint64_t scale_assumed; /* photos measured at the assumed 20 px/mm */
 } skd_batch_summary;
 
 /* Run a batch. The options of ctx (scale, thresholds, floors, bootstrap,
@@ -126,6 +142,32 @@ SKD_API const char *skd_export_table_name(skd_export_table table);
  * full precision (the Python package's read_store). Static string, NULL if
  * the table is unknown. */
 SKD_API const char *skd_export_sql(skd_export_table table);
+
+/* A parameter set of a results database: the settings of the runs that
+ * made its rows. Results of other settings are stored side by side. */
+typedef struct skd_param_set {
+    char param_set[65];   /* hash of all the settings (the comparisons') */
+    char image_set[65];   /* hash of the settings that change a photo's
+                           * figures (the images') */
+    char last_run_utc[32]; /* start of the latest run with these settings */
+    char settings[1024];   /* the settings, as text */
+    uint64_t images, comparisons; /* rows stored with them */
+} skd_param_set;
+
+/* The parameter sets of a database, latest first: the first is what the
+ * export shows by default. *out is owned by the caller: skd_free(ctx,
+ * *out); *n may be 0 (a database without recorded runs). */
+SKD_API int skd_param_sets(skd_ctx *ctx, const char *db_path,
+                           skd_param_set **out, size_t *n);
+/* skd_export_write / skd_export_file for one parameter set (param_set as
+ * listed by skd_param_sets; NULL: the latest). */
+SKD_API int skd_export_write_set(skd_ctx *ctx, const char *db_path,
+                                 skd_export_table table,
+                                 skd_export_format fmt, const char *param_set,
+                                 skd_write_fn write, void *opaque);
+SKD_API int skd_export_file_set(skd_ctx *ctx, const char *db_path,
+                                skd_export_table table, skd_export_format fmt,
+                                const char *param_set, const char *path);
 
 /* Merge shard databases into out_db (created if missing): rows are copied
  * with INSERT OR IGNORE on their unique keys, in one transaction, so a

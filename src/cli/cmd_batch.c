@@ -29,8 +29,11 @@ typedef struct batch_args {
     skd_batch_options o;
     double jobs;
     int quiet, patient;
+    int scale_given;
     const char *wisdom, *floors;
 } batch_args;
+
+enum { MARK_SCALE = 1 };
 
 /* "K/N" with 1 <= K <= N. */
 static int parse_shard(const char *s, void *args)
@@ -62,7 +65,7 @@ static const cli_option batch_options[] = {
     {"--shard", .parse = parse_shard, .expect = "K/N with 1 <= K <= N"},
     {"--quiet", F(quiet), .value = 1},
     {NULL, .help = "Measurement"},
-    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM,
+    {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM, .mark = MARK_SCALE,
      .help = "scale where the manifest gives none; without either 20 px/mm "
              "is assumed (and said so)"},
     {"--pore-threshold", .opt = SKD_OPT_PORE_THRESHOLD},
@@ -92,13 +95,75 @@ static const cli_command batch_command = {
 
 /* The progress line, photos and comparisons together (a worker does a
  * series' photos and its comparisons in turn):
- * "photos [ 123/4567] comparisons [ 98/3012] 2.7 img/s, ETA 27m, 3 failed". */
+ * "photos [ 123/4567] comparisons [ 98/3012] 2.7 img/s, ETA 27m, 3 failed",
+ * and what the end of the run lists: the session orders and the failed
+ * items. */
+enum { SHOWN = 20 }; /* series orders and failures listed in full */
 typedef struct progress {
-    int tty;
+    int tty, quiet;
     double last;
     skd_batch_progress phase[2]; /* latest of photos, comparisons */
     int drawn;
+    size_t n_series;
+    int order_done; /* the "... more series" line is out */
+    size_t n_failed;
+    char *failed[SHOWN];
 } progress;
+
+static void on_session_order(void *opaque, const char *patient,
+                             const char *view, const char *const *sessions,
+                             size_t n)
+{
+    progress *pr = opaque;
+    if (pr->quiet)
+        return;
+    if (pr->n_series == 0)
+        fprintf(stderr, "batch: session order (the first is the baseline):\n");
+    if (pr->n_series++ < SHOWN) {
+        fprintf(stderr, "  %s %s:", patient, view);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "%s %s", i ? " <" : "", sessions[i]);
+        fputc('\n', stderr);
+    }
+}
+
+static void on_failed(void *opaque, skd_batch_phase phase, const char *item,
+                      const char *message)
+{
+    progress *pr = opaque;
+    (void)phase;
+    if (pr->n_failed < SHOWN) {
+        size_t n = strlen(item) + strlen(message) + 3;
+        char *s = malloc(n);
+        if (s)
+            snprintf(s, n, "%s: %s", item, message);
+        pr->failed[pr->n_failed] = s;
+    }
+    pr->n_failed++;
+}
+
+static void end_order(progress *pr)
+{
+    if (pr->n_series > SHOWN && !pr->quiet && !pr->order_done)
+        fprintf(stderr, "  ... and %zu more series (skindiff export --table "
+                        "series lists every order)\n", pr->n_series - SHOWN);
+    pr->order_done = 1;
+}
+
+/* After the summary: what failed, so nobody has to dig for it. */
+static void list_failed(progress *pr)
+{
+    size_t shown = pr->n_failed < SHOWN ? pr->n_failed : SHOWN;
+    if (pr->n_failed)
+        fprintf(stderr, "batch: %zu item(s) failed:\n", pr->n_failed);
+    for (size_t i = 0; i < shown; i++) {
+        fprintf(stderr, "  %s\n", pr->failed[i] ? pr->failed[i] : "?");
+        free(pr->failed[i]);
+    }
+    if (pr->n_failed > shown)
+        fprintf(stderr, "  ... and %zu more (skindiff export lists every "
+                        "error row)\n", pr->n_failed - shown);
+}
 
 static void fmt_eta(char *buf, size_t cap, double s)
 {
@@ -119,6 +184,7 @@ static void on_progress(void *opaque, const skd_batch_progress *p)
     char eta[32] = "--";
     int wi, wc;
     pr->phase[p->phase == SKD_PHASE_IMAGES ? 0 : 1] = *p;
+    end_order(pr);
     if (!pr->tty)
         return;
     if (img->done + cmp->done < img->total + cmp->total &&
@@ -154,6 +220,7 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, batch_args *a)
     if (a->floors && (rc = cli_floors_load(ctx, a->floors)) >= 0)
         return rc;
     a->o.jobs = (unsigned)a->jobs;
+    a->scale_given = (args.seen & MARK_SCALE) != 0;
     if (!a->o.archive == !a->o.manifest)
         return cli_usage_error("batch", "give an archive folder or --manifest "
                                         "FILE (one of them)");
@@ -180,8 +247,15 @@ int cmd_batch(int argc, char **argv)
         return code;
     }
     pr.tty = !a.quiet && isatty(STDERR_FILENO);
+    pr.quiet = a.quiet;
     a.o.progress = on_progress;
     a.o.progress_opaque = &pr;
+    a.o.session_order = on_session_order;
+    a.o.failed = on_failed;
+    if (!a.scale_given && a.o.archive)
+        cli_warn("no --px-per-mm given: assuming 20 px/mm for every photo; "
+                 "sizes, areas and densities are only as right as that "
+                 "guess");
     if (a.wisdom)
         cli_wisdom_load(ctx, a.wisdom);
     st = skd_batch_run(ctx, &a.o, &sum);
@@ -189,8 +263,11 @@ int cmd_batch(int argc, char **argv)
         cli_wisdom_save(ctx, a.wisdom);
     if (pr.drawn)
         fputc('\n', stderr);
+    end_order(&pr);
     if (st != SKD_OK) {
         code = cli_fail_status(ctx, st);
+        for (size_t i = 0; i < pr.n_failed && i < SHOWN; i++)
+            free(pr.failed[i]);
         skd_ctx_free(ctx);
         return code;
     }
@@ -208,6 +285,12 @@ int cmd_batch(int argc, char **argv)
             (unsigned long long)sum.comparisons.skipped_failed,
             (unsigned long long)sum.comparisons.failed, sum.elapsed_s,
             sum.db_path);
+    if (sum.scale_assumed && a.o.manifest)
+        cli_warn("%llu photo(s) had no scale (no px_per_mm in the manifest, "
+                 "no --px-per-mm): 20 px/mm assumed; their sizes, areas and "
+                 "densities are only as right as that guess",
+                 (unsigned long long)sum.scale_assumed);
+    list_failed(&pr);
     skd_ctx_free(ctx);
     if (sum.images.failed + sum.images.skipped_failed + sum.comparisons.failed +
         sum.comparisons.skipped_failed)

@@ -53,6 +53,7 @@ typedef struct export_args {
     skd_export_table table;
     int format; /* skd_export_format */
     int excel, long_form;
+    const char *params; /* --params: a prefix of a parameter set's hash */
 } export_args;
 
 enum { MARK_TABLE = 1 };
@@ -70,11 +71,13 @@ static int parse_table(const char *s, void *args)
 #define F(field) .offset = offsetof(export_args, field)
 
 static const cli_option export_options[] = {
-    {"--db", F(db)},
+    {"--db", F(db), .help = "results database (default: skindiff.db, "
+                            "where batch puts it)"},
     {"--table", .parse = parse_table, .mark = MARK_TABLE,
      .expect = "images, comparisons or series"},
     {"--csv", F(format), .value = SKD_EXPORT_CSV},
     {"--ndjson", F(format), .value = SKD_EXPORT_NDJSON},
+    {"--params", F(params)},
     {"--excel", F(excel), .value = 1},
     {"--long", F(long_form), .value = 1},
     {"--output", F(out)},
@@ -96,7 +99,7 @@ static int parse_args(int argc, char **argv, export_args *a)
         return cli_usage_error("export", "unexpected argument '%s'",
                                args.pos[0]);
     if (!a->db)
-        return cli_usage_error("export", "--db FILE is required");
+        a->db = "skindiff.db"; /* where batch puts it by default */
     if (a->dir && (a->out || (args.seen & MARK_TABLE)))
         return cli_usage_error("export", "--out-dir writes every table: no "
                                "-o or --table with it");
@@ -114,6 +117,49 @@ static int parse_args(int argc, char **argv, export_args *a)
     return -1;
 }
 
+/* The parameter set to export: --params (a unique prefix) or the latest,
+ * named on stderr with the others the database holds. *chosen is NULL for
+ * a database without recorded runs. Returns -1 or the exit code. */
+static int choose_set(skd_ctx *ctx, const export_args *a, char chosen[65])
+{
+    skd_param_set *sets = NULL;
+    size_t n = 0, pick = 0, matches = 0;
+    int st = skd_param_sets(ctx, a->db, &sets, &n);
+    chosen[0] = '\0';
+    if (st != SKD_OK)
+        return cli_fail_status(ctx, st);
+    for (size_t i = 0; a->params && i < n; i++)
+        if (!strncmp(sets[i].param_set, a->params, strlen(a->params)))
+            pick = i, matches++;
+    if (a->params && matches != 1) {
+        cli_error("--params %s: %s parameter set of %s starts so", a->params,
+                  matches ? "more than one" : "no", a->db);
+        for (size_t i = 0; i < n; i++)
+            fprintf(stderr, "  %.12s  last run %s, %llu photo row(s), %llu "
+                            "comparison row(s)\n", sets[i].param_set,
+                    sets[i].last_run_utc, (unsigned long long)sets[i].images,
+                    (unsigned long long)sets[i].comparisons);
+        skd_free(ctx, sets);
+        return CLI_EXIT_USAGE;
+    }
+    if (n) {
+        snprintf(chosen, 65, "%s", sets[pick].param_set);
+        fprintf(stderr, "export: parameter set %.12s (last run %s)%s\n",
+                sets[pick].param_set, sets[pick].last_run_utc,
+                n == 1 ? ""
+                : a->params ? ", chosen with --params"
+                            : ", the latest; --params chooses another");
+    }
+    for (size_t i = 0; n > 1 && i < n; i++)
+        fprintf(stderr, "  %c %.12s  last run %s, %llu photo row(s), %llu "
+                        "comparison row(s)\n", i == pick ? '*' : ' ',
+                sets[i].param_set, sets[i].last_run_utc,
+                (unsigned long long)sets[i].images,
+                (unsigned long long)sets[i].comparisons);
+    skd_free(ctx, sets);
+    return -1;
+}
+
 static int export_status(skd_ctx *ctx, int st)
 {
     cli_fail_status(ctx, st);
@@ -124,6 +170,7 @@ int cmd_export(int argc, char **argv)
 {
     export_args a = {.table = SKD_TABLE_IMAGES, .format = SKD_EXPORT_CSV};
     int st, code;
+    char set[65];
     skd_ctx *ctx;
     if ((code = parse_args(argc, argv, &a)) >= 0)
         return code;
@@ -132,6 +179,11 @@ int cmd_export(int argc, char **argv)
         cli_error("out of memory");
         return CLI_EXIT_NOMEM;
     }
+    if ((code = choose_set(ctx, &a, set)) >= 0) {
+        skd_ctx_free(ctx);
+        return code;
+    }
+    code = CLI_EXIT_OK;
     if (a.dir) {
         if (mkdir(a.dir, 0777) != 0 && errno != EEXIST) {
             cli_error("%s: cannot create folder: %s", a.dir, strerror(errno));
@@ -145,18 +197,20 @@ int cmd_export(int argc, char **argv)
             snprintf(path, sizeof path, "%s/%s.%s", a.dir,
                      skd_export_table_name((skd_export_table)t),
                      a.format == SKD_EXPORT_NDJSON ? "ndjson" : "csv");
-            st = skd_export_file(ctx, a.db, (skd_export_table)t, a.format,
-                                 path);
+            st = skd_export_file_set(ctx, a.db, (skd_export_table)t,
+                                     a.format, *set ? set : NULL, path);
             if (st != SKD_OK)
                 code = export_status(ctx, st);
         }
     } else if (a.out && strcmp(a.out, "-")) {
-        st = skd_export_file(ctx, a.db, a.table, a.format, a.out);
+        st = skd_export_file_set(ctx, a.db, a.table, a.format,
+                                 *set ? set : NULL, a.out);
         if (st != SKD_OK)
             code = export_status(ctx, st);
     } else {
         int err = 0;
-        st = skd_export_write(ctx, a.db, a.table, a.format, stdout_write, &err);
+        st = skd_export_write_set(ctx, a.db, a.table, a.format,
+                                  *set ? set : NULL, stdout_write, &err);
         if (st == SKD_OK && fflush(stdout) != 0)
             err = errno ? errno : EIO;
         if (err) {

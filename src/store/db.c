@@ -33,7 +33,7 @@ static int prepare(skd_ctx *ctx, skd_db *db, const char *path,
 static int put_cmp_sql(char *buf, size_t cap)
 {
     size_t n;
-    int cols = 21 + 8 * SKD_METRIC_COUNT;
+    int cols = 22 + 8 * SKD_METRIC_COUNT;
     int w = snprintf(buf, cap,
                      "INSERT OR REPLACE INTO comparisons (patient, view,"
                      " session_before, session_after, kind, before_key,"
@@ -52,6 +52,10 @@ static int put_cmp_sql(char *buf, size_t cap)
                               " %s_verdict",
                               c, c, c, c, c, c, c, c);
     }
+    if (w < 0 || (size_t)w >= cap)
+        return 0;
+    n = (size_t)w;
+    w = (int)n + snprintf(buf + n, cap - n, ", param_set");
     for (int i = 0; i < cols; i++) {
         if (w < 0 || (size_t)w >= cap)
             return 0;
@@ -96,9 +100,10 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
         st = skd_db_schema(ctx, db->db, path);
     if (st == SKD_OK)
         st = prepare(ctx, db, path,
-                     "SELECT status, error_code, error_message FROM images"
+                     "SELECT status, error_code, error_message, session_index"
+                     " FROM images"
                      " WHERE patient = ? AND session = ? AND view = ?"
-                     " AND image_key = ?" RETRIED,
+                     " AND image_key = ? AND image_set = ?" RETRIED,
                      &db->find_image);
     if (st == SKD_OK)
         st = prepare(ctx, db, path,
@@ -108,15 +113,21 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
                      " px_per_mm, scale_source, sa, sq, ssk, sku, pore_count,"
                      " pore_density_per_cm2, pore_mean_diameter_mm,"
                      " pore_area_fraction, a_mean, a_median, erythema_index,"
-                     " red_area_fraction, area_cm2) VALUES (?, ?, ?, ?, ?, ?,"
-                     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                     " ?, ?, ?, ?)",
+                     " red_area_fraction, area_cm2, image_set, session_index)"
+                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      &db->put_image);
+    if (st == SKD_OK)
+        st = prepare(ctx, db, path,
+                     "UPDATE images SET session_index = ? WHERE patient = ?"
+                     " AND session = ? AND view = ? AND image_set = ?",
+                     &db->set_index);
     if (st == SKD_OK)
         st = prepare(ctx, db, path,
                      "SELECT status FROM comparisons WHERE patient = ? AND"
                      " view = ? AND session_before = ? AND session_after = ?"
-                     " AND kind = ? AND comparison_key = ?" RETRIED,
+                     " AND kind = ? AND comparison_key = ? AND param_set = ?"
+                     RETRIED,
                      &db->find_cmp);
     if (st == SKD_OK && !put_cmp_sql(sql, sizeof sql))
         st = skd_fail(ctx, SKD_E_INTERNAL, "comparison insert too long");
@@ -146,7 +157,9 @@ int skd_db_open_readonly(skd_ctx *ctx, const char *path, skd_db *db)
     else
         version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
-    if (st == SKD_OK && version != SKD_DB_SCHEMA_VERSION)
+    if (st == SKD_OK && version == 1) /* upgraded in place when writable */
+        st = skd_db_schema(ctx, db->db, path);
+    else if (st == SKD_OK && version != SKD_DB_SCHEMA_VERSION)
         st = skd_fail(ctx, SKD_E_DB,
                       "%s: database schema version %d, this skindiff reads %d",
                       path, version, SKD_DB_SCHEMA_VERSION);
@@ -161,6 +174,7 @@ void skd_db_close(skd_db *db)
     sqlite3_finalize(db->put_image);
     sqlite3_finalize(db->find_cmp);
     sqlite3_finalize(db->put_cmp);
+    sqlite3_finalize(db->set_index);
     sqlite3_close(db->db);
     skd_db_unlock(db->lock_fd);
     memset(db, 0, sizeof *db);
@@ -197,21 +211,24 @@ static int step_done(skd_ctx *ctx, sqlite3 *db, sqlite3_stmt *s,
 
 int skd_db_find_image(skd_ctx *ctx, skd_db *db, const skd_entry *e,
                       const char *key, int *found, int *status,
-                      char **message)
+                      char **message, unsigned *index)
 {
     sqlite3_stmt *s = db->find_image;
     int rc;
     *found = 0;
+    *index = 0;
     *status = SKD_OK;
     *message = NULL;
     bind_text(s, 1, e->patient);
     bind_text(s, 2, e->session);
     bind_text(s, 3, e->view);
     bind_text(s, 4, key);
+    bind_text(s, 5, db->image_set);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         const char *msg = (const char *)sqlite3_column_text(s, 2);
         *found = 1;
+        *index = (unsigned)sqlite3_column_int64(s, 3);
         if (strcmp((const char *)sqlite3_column_text(s, 0), "ok") != 0) {
             *status = sqlite3_column_int(s, 1);
             if (*status == SKD_OK)
@@ -291,7 +308,26 @@ int skd_db_put_image(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
         bind_real(s, 27, m->red_area_fraction);
         bind_real(s, 28, m->area_cm2);
     }
+    bind_text(s, 29, db->image_set);
+    sqlite3_bind_int64(s, 30, e->session_index);
     st = step_done(ctx, db->db, s, "cannot store a photo's results");
+    return end(ctx, db, st);
+}
+
+/* A stored photo whose place in its series changed (a session was added
+ * before it): the new place, so the export's order stays right. */
+int skd_db_set_index(skd_ctx *ctx, skd_db *db, const skd_entry *e)
+{
+    sqlite3_stmt *s = db->set_index;
+    int st;
+    if ((st = begin(ctx, db)) != SKD_OK)
+        return st;
+    sqlite3_bind_int64(s, 1, e->session_index);
+    bind_text(s, 2, e->patient);
+    bind_text(s, 3, e->session);
+    bind_text(s, 4, e->view);
+    bind_text(s, 5, db->image_set);
+    st = step_done(ctx, db->db, s, "cannot store a session's place");
     return end(ctx, db, st);
 }
 
@@ -315,6 +351,7 @@ int skd_db_find_cmp(skd_ctx *ctx, skd_db *db, const skd_entry *before,
     *status = SKD_OK;
     bind_pair(s, before, after, kind);
     bind_text(s, 6, key);
+    bind_text(s, 7, db->param_set);
     rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *found = 1;
@@ -368,6 +405,7 @@ int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
             bind_text(s, i + 7, skd_db_verdict_name(ch->verdict));
         }
     }
+    bind_text(s, 22 + 8 * SKD_METRIC_COUNT, db->param_set);
     st = step_done(ctx, db->db, s, "cannot store a comparison");
     return end(ctx, db, st);
 }
@@ -382,7 +420,7 @@ int skd_db_put_run(skd_ctx *ctx, skd_db *db, const char *run_id,
     int st;
     if (sqlite3_prepare_v2(db->db,
                            "INSERT OR REPLACE INTO runs VALUES (?, ?, ?, ?, ?,"
-                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                            -1, &s, NULL) != SQLITE_OK)
         return skd_db_fail(ctx, db->db, sqlite3_db_filename(db->db, "main"),
                            "cannot record the run");
@@ -406,6 +444,8 @@ int skd_db_put_run(skd_ctx *ctx, skd_db *db, const char *run_id,
         sqlite3_bind_int64(s, 15, (sqlite3_int64)sum->comparisons.skipped);
         sqlite3_bind_int64(s, 16, (sqlite3_int64)sum->comparisons.failed);
     }
+    bind_text(s, 17, db->image_set);
+    bind_text(s, 18, db->param_set);
     st = sqlite3_step(s) == SQLITE_DONE
              ? SKD_OK
              : skd_db_fail(ctx, db->db, sqlite3_db_filename(db->db, "main"),

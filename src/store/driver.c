@@ -92,40 +92,43 @@ static int run_series(skd_batch_state *b, size_t total, unsigned jobs)
     return SKD_OK;
 }
 
+/* In the current folder, never inside the archive: an archive is often
+ * read-only, shared, or copied elsewhere without its results. */
 int skd_batch_default_db(skd_ctx *ctx, const skd_batch_options *opt,
                          char **out)
 {
     char name[96] = "skindiff.db";
-    const char *base = opt->archive;
-    size_t dir_len;
     *out = NULL;
     if (opt->db_path)
         return (*out = skd_strdup(ctx, opt->db_path)) ? SKD_OK : SKD_E_NOMEM;
+    if (!opt->archive && !opt->manifest)
+        return skd_fail(ctx, SKD_E_INVALID, "no archive or manifest given");
     if (opt->shard_n)
         snprintf(name, sizeof name, "skindiff.shard-%u-of-%u.db", opt->shard_k,
                  opt->shard_n);
-    if (opt->manifest) {
-        const char *slash = strrchr(opt->manifest, '/');
-        base = opt->manifest;
-        dir_len = slash ? (size_t)(slash - base) + (slash == base) : 0;
-    } else if (base) {
-        dir_len = strlen(base);
-        while (dir_len > 1 && base[dir_len - 1] == '/')
-            dir_len--;
-    } else {
-        return skd_fail(ctx, SKD_E_INVALID, "no archive or manifest given");
-    }
-    if (!(*out = skd_malloc(ctx, dir_len + strlen(name) + 2)))
+    return (*out = skd_strdup(ctx, name)) ? SKD_OK : SKD_E_NOMEM;
+}
+
+/* Tell the caller each patient+view's sessions in the order used. */
+static int report_order(skd_ctx *ctx, const skd_batch_options *opt,
+                        const skd_plan *plan)
+{
+    const char **names;
+    size_t i, j;
+    if (!opt->session_order || plan->n == 0)
+        return SKD_OK;
+    if (!(names = skd_malloc_array(ctx, plan->n, sizeof *names)))
         return SKD_E_NOMEM;
-    if (dir_len == 0) {
-        strcpy(*out, name);
-    } else {
-        memcpy(*out, base, dir_len);
-        (*out)[dir_len] = '\0';
-        if ((*out)[dir_len - 1] != '/')
-            strcat(*out, "/");
-        strcat(*out, name);
+    for (i = 0; i < plan->n; i = j) {
+        const skd_entry *e = &plan->e[i];
+        for (j = i; j < plan->n && !strcmp(plan->e[j].patient, e->patient) &&
+                    !strcmp(plan->e[j].view, e->view);
+             j++)
+            names[j - i] = plan->e[j].session;
+        opt->session_order(opt->progress_opaque, e->patient, e->view, names,
+                           j - i);
     }
+    skd_dealloc(ctx, names);
     return SKD_OK;
 }
 
@@ -165,6 +168,29 @@ static void make_run_id(char out[33])
         snprintf(out + 2 * i, 3, "%02x", r[i]);
 }
 
+/* The run's parameter sets: the image set covers what changes a photo's
+ * figures (analysis settings and the scale given for photos without their
+ * own), the full set adds the comparison settings. Results are stored per
+ * set, so a run with other settings adds rows beside the earlier ones.
+ * settings holds the comparison settings and receives all of them. */
+static void param_sets(const skd_ctx *ctx, char *settings, size_t cap,
+                       skd_db *db)
+{
+    size_t n = strlen(settings);
+    double s = skd_opt(ctx, SKD_OPT_PX_PER_MM);
+    char image[1024];
+    size_t k;
+    skd_image_settings(ctx, image, sizeof image);
+    k = strlen(image);
+    if (s > 0)
+        snprintf(image + k, sizeof image - k, "; px_per_mm=%.17g", s);
+    else
+        snprintf(image + k, sizeof image - k, "; px_per_mm assumed");
+    skd_sha256_hex(image, strlen(image), db->image_set);
+    snprintf(settings + n, cap - n, "\n%s", image);
+    skd_sha256_hex(settings, strlen(settings), db->param_set);
+}
+
 int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
                       const skd_batch_ops *ops, skd_batch_summary *sum)
 {
@@ -200,6 +226,8 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
     if (st == SKD_OK)
         st = skd_plan_finish(ctx, &plan);
     if (st == SKD_OK)
+        st = report_order(ctx, opt, &plan);
+    if (st == SKD_OK)
         st = skd_batch_default_db(ctx, opt, &db_path);
     if (st == SKD_OK) {
         snprintf(sum->db_path, sizeof sum->db_path, "%s", db_path);
@@ -224,12 +252,7 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
     b.plan = &plan;
     skd_cmp_settings(ctx, settings, sizeof settings);
     skd_sha256_hex(settings, strlen(settings), b.cmp_params);
-    {
-        size_t n = strlen(settings);
-        snprintf(settings + n, sizeof settings - n, "\n");
-        n = strlen(settings);
-        skd_image_settings(ctx, settings + n, sizeof settings - n);
-    }
+    param_sets(ctx, settings, sizeof settings, &b.db);
     snprintf(source, sizeof source, "%s%s", opt->manifest ? "manifest " : "",
              opt->manifest ? opt->manifest : opt->archive);
     make_run_id(run_id);
@@ -251,6 +274,8 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
         pthread_mutex_destroy(&b.lock);
     }
     sum->elapsed_s = skd_monotonic_s() - t0;
+    for (size_t i = 0; i < plan.n; i++)
+        sum->scale_assumed += plan.e[i].scale_assumed != 0;
     if (st == SKD_OK) {
         skd_batch_options o = *opt;
         o.jobs = jobs;

@@ -10,14 +10,32 @@
 #include "../io/io.h"
 #include "store.h"
 
+/* Every table shows one parameter set: by default the latest run's (these
+ * subqueries; a database without runs: the last row's), or the one asked
+ * for, whose hash then replaces them (skd_export_write_set). */
+#define LATEST_IMAGE_SET                                                       \
+    "COALESCE((SELECT image_set FROM runs WHERE image_set IS NOT NULL"         \
+    " ORDER BY started_utc DESC, rowid DESC LIMIT 1),"                         \
+    " (SELECT image_set FROM images ORDER BY rowid DESC LIMIT 1))"
+#define LATEST_PARAM_SET                                                       \
+    "COALESCE((SELECT param_set FROM runs WHERE param_set IS NOT NULL"         \
+    " ORDER BY started_utc DESC, rowid DESC LIMIT 1),"                         \
+    " (SELECT param_set FROM comparisons ORDER BY rowid DESC LIMIT 1))"
+/* A comparison's place: that of its after photo in the series. */
+#define AFTER_INDEX(c)                                                         \
+    "COALESCE((SELECT x.session_index FROM images x WHERE x.patient = " c    \
+    ".patient AND x.view = " c ".view AND x.session = " c ".session_after"    \
+    " AND x.image_set = " LATEST_IMAGE_SET "), 0)"
+
 /* Identifying columns first, then status and figures, hashes last. */
 static const char images_query[] =
     "SELECT patient, session, view, path, status, error_code, error_name,"
     " error_message, width, height, px_per_mm, scale_source, sa, sq, ssk, sku,"
     " pore_count, pore_density_per_cm2, pore_mean_diameter_mm,"
     " pore_area_fraction, a_mean, a_median, erythema_index,"
-    " red_area_fraction, area_cm2, content_sha256, params_hash, image_key"
-    " FROM images ORDER BY patient, view, session";
+    " red_area_fraction, area_cm2, content_sha256, params_hash, image_key,"
+    " image_set FROM images WHERE image_set = " LATEST_IMAGE_SET
+    " ORDER BY patient, view, COALESCE(session_index, 0), session";
 
 #define CMP_METRIC(m)                                                          \
     " " m "_before, " m "_after, " m "_change, " m "_change_pct, " m          \
@@ -30,9 +48,10 @@ static const char comparisons_query[] =
     CMP_METRIC("sq") CMP_METRIC("pore_density") CMP_METRIC("pore_diameter")
     CMP_METRIC("pore_area") CMP_METRIC("a_mean") CMP_METRIC("a_median")
     CMP_METRIC("erythema") CMP_METRIC("red_area")
-    " before_key, after_key, params_hash, comparison_key"
-    " FROM comparisons"
-    " ORDER BY patient, view, session_after, kind, session_before";
+    " before_key, after_key, params_hash, comparison_key, param_set"
+    " FROM comparisons c WHERE param_set = " LATEST_PARAM_SET
+    " ORDER BY patient, view, " AFTER_INDEX("c") ", session_after, kind,"
+    " session_before";
 
 /* Tidy ("long") tables for R and pandas: one figure per row, with its
  * unit. zone is "whole" (all of the measured region R). */
@@ -64,7 +83,9 @@ static const char images_long_query[] =
     " WHEN 'area_cm2' THEN i.area_cm2 END AS value, m.unit, i.px_per_mm,"
     " i.scale_source, i.path, i.params_hash, i.image_key"
     " FROM images i CROSS JOIN m WHERE i.status = 'ok'"
-    " ORDER BY i.patient, i.view, i.session, m.ord";
+    " AND i.image_set = " LATEST_IMAGE_SET
+    " ORDER BY i.patient, i.view, COALESCE(i.session_index, 0), i.session,"
+    " m.ord";
 
 #define CMP_CASE(stat)                                                         \
     " CASE m.metric WHEN 'sa' THEN c.sa_" stat " WHEN 'sq' THEN c.sq_" stat     \
@@ -92,20 +113,23 @@ static const char comparisons_long_query[] =
     CMP_CASE("noise_floor") "," CMP_CASE("verdict") ","
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
     " FROM comparisons c CROSS JOIN m WHERE c.status = 'ok'"
-    " ORDER BY c.patient, c.view, c.session_after, c.kind, c.session_before,"
-    " m.ord";
+    " AND c.param_set = " LATEST_PARAM_SET
+    " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
+    " c.kind, c.session_before, m.ord";
 
 /* Each photo with its change from the baseline (first) session of its
  * patient+view; the comparison counts only if it was made from the photos
  * now stored (keys match). */
 static const char series_query[] =
     "WITH img AS (SELECT *,"
-    " DENSE_RANK() OVER w AS session_index,"
+    " DENSE_RANK() OVER w AS series_index,"
     " FIRST_VALUE(session) OVER w AS baseline_session,"
     " FIRST_VALUE(image_key) OVER w AS baseline_key"
-    " FROM images WINDOW w AS (PARTITION BY patient, view ORDER BY session"
+    " FROM images WHERE image_set = " LATEST_IMAGE_SET
+    " WINDOW w AS (PARTITION BY patient, view"
+    " ORDER BY COALESCE(session_index, 0), session"
     " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW))"
-    " SELECT i.patient, i.view, i.session, i.session_index,"
+    " SELECT i.patient, i.view, i.session, i.series_index AS session_index,"
     " i.baseline_session, i.status AS image_status,"
     " i.error_message AS image_error, i.px_per_mm, i.sa,"
     " i.pore_density_per_cm2, i.pore_mean_diameter_mm, i.a_mean,"
@@ -126,7 +150,8 @@ static const char series_query[] =
     " AND c.session_after = i.session"
     " AND c.kind IN ('baseline', 'baseline+previous')"
     " AND c.before_key = i.baseline_key AND c.after_key = i.image_key"
-    " ORDER BY i.patient, i.view, i.session";
+    " AND c.param_set = " LATEST_PARAM_SET
+    " ORDER BY i.patient, i.view, i.series_index, i.session";
 
 const char *skd_export_sql(skd_export_table t)
 {
@@ -261,10 +286,75 @@ static void row_json(out *o, sqlite3_stmt *s)
     puts_(o, "}\n");
 }
 
+/* sql with every "from" replaced by "to" (ctx-allocated). */
+static char *replace_all(skd_ctx *ctx, const char *sql, const char *from,
+                         const char *to)
+{
+    size_t nf = strlen(from), nt = strlen(to), count = 0, n;
+    const char *p;
+    char *res, *w;
+    for (p = sql; (p = strstr(p, from)) != NULL; p += nf)
+        count++;
+    n = strlen(sql) + count * nt + 1; /* bounded: small static queries */
+    if (!(res = skd_malloc(ctx, n)))
+        return NULL;
+    for (w = res, p = sql;;) {
+        const char *hit = strstr(p, from);
+        size_t k = hit ? (size_t)(hit - p) : strlen(p);
+        memcpy(w, p, k);
+        w += k;
+        if (!hit)
+            break;
+        memcpy(w, to, nt);
+        w += nt;
+        p = hit + nf;
+    }
+    *w = '\0';
+    return res;
+}
+
+static int is_hex64(const char *s)
+{
+    size_t i;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == 64;
+}
+
+/* The query of table for the set param_set: its image set is looked up in
+ * the runs, both hashes go in as literals (hex digits only, checked). */
+static int query_for_set(skd_ctx *ctx, const char *sql, const char *param,
+                         char **query)
+{
+    char lit_p[80], lit_i[200], *a;
+    if (!is_hex64(param) && strcmp(param, "schema1") != 0)
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "export: '%s' is not a parameter set", param);
+    snprintf(lit_p, sizeof lit_p, "'%s'", param);
+    snprintf(lit_i, sizeof lit_i,
+             "(SELECT image_set FROM runs WHERE param_set = '%s' LIMIT 1)",
+             param);
+    if (!(a = replace_all(ctx, sql, LATEST_PARAM_SET, lit_p)))
+        return SKD_E_NOMEM;
+    *query = replace_all(ctx, a, LATEST_IMAGE_SET, lit_i);
+    skd_dealloc(ctx, a);
+    return *query ? SKD_OK : SKD_E_NOMEM;
+}
+
 int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
                      skd_export_format fmt, skd_write_fn write, void *opaque)
 {
+    return skd_export_write_set(ctx, db_path, table, fmt, NULL, write, opaque);
+}
+
+int skd_export_write_set(skd_ctx *ctx, const char *db_path,
+                         skd_export_table table, skd_export_format fmt,
+                         const char *param_set, skd_write_fn write,
+                         void *opaque)
+{
     const char *sql = skd_export_sql(table);
+    char *chosen = NULL;
     int csv = fmt == SKD_EXPORT_CSV || fmt == SKD_EXPORT_CSV_EXCEL;
     sqlite3_stmt *s = NULL;
     skd_db db;
@@ -274,10 +364,18 @@ int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
         (!csv && fmt != SKD_EXPORT_NDJSON))
         return ctx ? skd_fail(ctx, SKD_E_INVALID, "export: bad arguments")
                    : SKD_E_INVALID;
-    if ((st = skd_db_open_readonly(ctx, db_path, &db)) != SKD_OK)
+    if (param_set && sql) {
+        if ((st = query_for_set(ctx, sql, param_set, &chosen)) != SKD_OK)
+            return st;
+        sql = chosen;
+    }
+    if ((st = skd_db_open_readonly(ctx, db_path, &db)) != SKD_OK) {
+        skd_dealloc(ctx, chosen);
         return st;
+    }
     if (!(o = skd_malloc(ctx, sizeof *o))) {
         skd_db_close(&db);
+        skd_dealloc(ctx, chosen);
         return SKD_E_NOMEM;
     }
     o->ctx = ctx;
@@ -310,6 +408,7 @@ int skd_export_write(skd_ctx *ctx, const char *db_path, skd_export_table table,
     sqlite3_finalize(s);
     skd_db_close(&db);
     skd_dealloc(ctx, o);
+    skd_dealloc(ctx, chosen);
     return st;
 }
 
@@ -326,6 +425,13 @@ static int file_write(void *opaque, const void *data, size_t size)
 int skd_export_file(skd_ctx *ctx, const char *db_path, skd_export_table table,
                     skd_export_format fmt, const char *path)
 {
+    return skd_export_file_set(ctx, db_path, table, fmt, NULL, path);
+}
+
+int skd_export_file_set(skd_ctx *ctx, const char *db_path,
+                        skd_export_table table, skd_export_format fmt,
+                        const char *param_set, const char *path)
+{
     skd_atomic_file af;
     file_sink sink;
     int st;
@@ -334,7 +440,8 @@ int skd_export_file(skd_ctx *ctx, const char *db_path, skd_export_table table,
     if ((st = skd_atomic_open(ctx, path, &af)) != SKD_OK)
         return st;
     sink.fp = af.fp;
-    st = skd_export_write(ctx, db_path, table, fmt, file_write, &sink);
+    st = skd_export_write_set(ctx, db_path, table, fmt, param_set, file_write,
+                              &sink);
     if (st != SKD_OK) {
         if (st == SKD_E_IO)
             skd_fail(ctx, SKD_E_IO, "%s: cannot write output", path);

@@ -43,6 +43,20 @@ static void count_item(skd_batch_state *b, skd_batch_phase phase, int skipped,
     }
 }
 
+/* Tell the caller about an error row of this run. Lock held. */
+static void report_failed(skd_batch_state *b, skd_batch_phase phase,
+                          const char *item, const char *message)
+{
+    if (b->opt->failed)
+        b->opt->failed(b->opt->progress_opaque, phase, item,
+                       message && *message ? message : "failed");
+}
+
+static void image_item_name(const skd_entry *e, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s/%s/%s", e->patient, e->session, e->view);
+}
+
 static void set_fatal(skd_batch_state *b, skd_ctx *w)
 {
     if (!b->fatal) {
@@ -84,8 +98,9 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     char mask_sha[SKD_HEX_LEN], params[SKD_HEX_LEN];
     const char *source;
     int st = SKD_OK, found = 0, stored = SKD_OK, stop;
+    unsigned stored_index = 0;
     char *stored_msg = NULL;
-    char msg[1024] = "";
+    char msg[1024] = "", name[1024];
     skd_image_row row;
     skd_image_result res;
 
@@ -118,12 +133,18 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     pthread_mutex_lock(&b->lock);
     if (!b->fatal &&
         skd_db_find_image(w, &b->db, e, e->image_key, &found, &stored,
-                          &stored_msg) != SKD_OK)
+                          &stored_msg, &stored_index) != SKD_OK)
+        set_fatal(b, w);
+    if (found && !b->fatal && stored_index != e->session_index &&
+        skd_db_set_index(w, &b->db, e) != SKD_OK)
         set_fatal(b, w);
     if (found && !b->fatal) {
         e->status = stored;
-        if (stored != SKD_OK)
+        if (stored != SKD_OK) {
             keep_message(w, e, stored_msg);
+            image_item_name(e, name, sizeof name);
+            report_failed(b, SKD_PHASE_IMAGES, name, stored_msg);
+        }
         count_item(b, SKD_PHASE_IMAGES, 1, 0, stored != SKD_OK);
     }
     stop = found || b->fatal;
@@ -165,6 +186,10 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     pthread_mutex_lock(&b->lock);
     if (!b->fatal && skd_db_put_image(w, &b->db, &row) != SKD_OK)
         set_fatal(b, w);
+    if (!b->fatal && st != SKD_OK) {
+        image_item_name(e, name, sizeof name);
+        report_failed(b, SKD_PHASE_IMAGES, name, msg);
+    }
     if (!b->fatal)
         count_item(b, SKD_PHASE_IMAGES, 0, st != SKD_OK, 0);
     pthread_mutex_unlock(&b->lock);
@@ -197,7 +222,7 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
                          void *before_kept, void *after_kept)
 {
     const skd_entry *be = &b->plan->e[p->before], *ae = &b->plan->e[p->after];
-    char key[SKD_HEX_LEN], msg[1024] = "";
+    char key[SKD_HEX_LEN], msg[1024] = "", name[1024];
     void *bd = NULL, *ad = NULL, *bm = NULL, *am = NULL;
     size_t bs = 0, as = 0, bms = 0, ams = 0;
     int st = SKD_OK, found = 0, stored = SKD_OK, stop;
@@ -205,10 +230,15 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
 
     memset(&row, 0, sizeof row);
     skd_key_of(be->image_key, ae->image_key, b->cmp_params, key);
+    snprintf(name, sizeof name, "%s/%s %s -> %s", be->patient, be->view,
+             be->session, ae->session);
     pthread_mutex_lock(&b->lock);
     if (!b->fatal && skd_db_find_cmp(w, &b->db, be, ae, p->kind, key, &found,
                                      &stored) != SKD_OK)
         set_fatal(b, w);
+    if (found && !b->fatal && stored != SKD_OK)
+        report_failed(b, SKD_PHASE_COMPARISONS, name,
+                      "failed in an earlier run");
     if (found && !b->fatal)
         count_item(b, SKD_PHASE_COMPARISONS, 1, 0, stored != SKD_OK);
     stop = found || b->fatal;
@@ -256,6 +286,8 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
     pthread_mutex_lock(&b->lock);
     if (!b->fatal && skd_db_put_cmp(w, &b->db, &row) != SKD_OK)
         set_fatal(b, w);
+    if (!b->fatal && st != SKD_OK)
+        report_failed(b, SKD_PHASE_COMPARISONS, name, msg);
     if (!b->fatal)
         count_item(b, SKD_PHASE_COMPARISONS, 0, st != SKD_OK, 0);
     pthread_mutex_unlock(&b->lock);

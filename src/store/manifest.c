@@ -1,4 +1,5 @@
-/* Manifest CSV: patient,session,view,path[,px_per_mm][,mask]. RFC 4180
+/* Manifest CSV: patient,session,view,path[,px_per_mm][,mask]
+ * [,session_order]. RFC 4180
  * quoting (fields in double quotes, "" for a quote, line breaks allowed
  * inside quotes), CRLF or LF, an optional UTF-8 BOM, blank lines skipped.
  * Every problem is reported with the file name and line number. */
@@ -9,9 +10,11 @@
 
 #include "store.h"
 
-enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK, NCOL };
+enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK,
+       COL_ORDER, NCOL };
 static const char *const col_names[NCOL] = {"patient", "session", "view",
-                                             "path", "px_per_mm", "mask"};
+                                             "path", "px_per_mm", "mask",
+                                             "session_order"};
 #define MAX_FIELDS 32
 
 typedef struct csv {
@@ -119,7 +122,8 @@ static int parse_header(skd_ctx *ctx, const csv *c, const char *name,
         if (k == NCOL)
             return skd_fail(ctx, SKD_E_INVALID,
                             "%s:%zu: unknown column '%s' (expected patient,"
-                            "session,view,path[,px_per_mm][,mask])",
+                            "session,view,path[,px_per_mm][,mask]"
+                            "[,session_order])",
                             name, line, c->field[i]);
         if (col[k] >= 0)
             return skd_fail(ctx, SKD_E_INVALID, "%s:%zu: column '%s' twice",
@@ -130,7 +134,8 @@ static int parse_header(skd_ctx *ctx, const csv *c, const char *name,
         if (col[k] < 0)
             return skd_fail(ctx, SKD_E_INVALID,
                             "%s:%zu: header lacks column '%s' (expected "
-                            "patient,session,view,path[,px_per_mm][,mask])",
+                            "patient,session,view,path[,px_per_mm][,mask]"
+                            "[,session_order])",
                             name, line, col_names[k]);
     return SKD_OK;
 }
@@ -155,7 +160,7 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
                    skd_plan *plan)
 {
     const char *v[NCOL] = {0};
-    double scale = 0;
+    double scale = 0, order = 0;
     char *path, *mask = NULL;
     int st;
     if (c->n_fields != n_header)
@@ -179,6 +184,15 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
                             "(0, 1000]",
                             name, line, v[COL_SCALE]);
     }
+    if (v[COL_ORDER] && v[COL_ORDER][0]) {
+        char *end;
+        errno = 0;
+        order = strtod(v[COL_ORDER], &end);
+        if (errno || *end || !isfinite(order))
+            return skd_fail(ctx, SKD_E_INVALID,
+                            "%s:%zu: session_order '%s' is not a number",
+                            name, line, v[COL_ORDER]);
+    }
     if (!skd_plan_wants(plan, v[COL_PATIENT]))
         return SKD_OK; /* another shard's row (checked all the same) */
     if (!(path = resolve(ctx, dir, v[COL_PATH])))
@@ -189,8 +203,11 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
     }
     st = skd_plan_add(ctx, plan, v[COL_PATIENT], v[COL_SESSION], v[COL_VIEW],
                       path, v[COL_PATH], mask, scale);
-    if (st == SKD_OK)
+    if (st == SKD_OK) {
         plan->e[plan->n - 1].line = line;
+        plan->e[plan->n - 1].session_order = order;
+        plan->e[plan->n - 1].has_order = v[COL_ORDER] && v[COL_ORDER][0];
+    }
     skd_dealloc(ctx, path);
     skd_dealloc(ctx, mask);
     return st;

@@ -87,6 +87,50 @@ void skd_plan_shard(skd_ctx *ctx, skd_plan *plan, unsigned k, unsigned n)
     plan->n = w;
 }
 
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Natural order: runs of digits compare as numbers (any length: leading
+ * zeros skipped, then the longer run is larger, then digit by digit), the
+ * rest byte by byte. Equal under it ("01" and "1"): 0. */
+static int natural_cmp(const char *a, const char *b)
+{
+    while (*a && *b) {
+        if (is_digit(*a) && is_digit(*b)) {
+            const char *ea = a, *eb = b;
+            size_t na, nb;
+            while (*a == '0' && is_digit(a[1]))
+                a++;
+            while (*b == '0' && is_digit(b[1]))
+                b++;
+            for (ea = a; is_digit(*ea); ea++)
+                ;
+            for (eb = b; is_digit(*eb); eb++)
+                ;
+            na = (size_t)(ea - a);
+            nb = (size_t)(eb - b);
+            if (na != nb)
+                return na < nb ? -1 : 1;
+            for (; a < ea; a++, b++)
+                if (*a != *b)
+                    return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+            continue;
+        }
+        if (*a != *b)
+            return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+        a++, b++;
+    }
+    return *a ? 1 : *b ? -1 : 0;
+}
+
+int skd_session_cmp(const skd_entry *a, const skd_entry *b)
+{
+    int c;
+    if (a->has_order && b->has_order && a->session_order != b->session_order)
+        return a->session_order < b->session_order ? -1 : 1;
+    c = natural_cmp(a->session, b->session);
+    return c ? c : strcmp(a->session, b->session);
+}
+
 static int entry_cmp(const void *pa, const void *pb)
 {
     const skd_entry *a = pa, *b = pb;
@@ -94,7 +138,7 @@ static int entry_cmp(const void *pa, const void *pb)
     if (!c)
         c = strcmp(a->view, b->view);
     if (!c)
-        c = strcmp(a->session, b->session);
+        c = skd_session_cmp(a, b);
     if (!c)
         c = strcmp(a->rel_path, b->rel_path);
     return c;
@@ -120,7 +164,9 @@ int skd_plan_finish(skd_ctx *ctx, skd_plan *plan)
     if (!plan->pairs)
         return SKD_E_NOMEM;
     for (i = 0; i < plan->n; i = j) {
+        plan->e[i].session_index = 1;
         for (j = i + 1; j < plan->n && same_series(&plan->e[i], &plan->e[j]); j++) {
+            plan->e[j].session_index = (unsigned)(j - i + 1);
             skd_pair *p = &plan->pairs[np++];
             p->before = i;
             p->after = j;

@@ -34,7 +34,8 @@ static const char runs_sql[] =
     "settings TEXT, images_total INTEGER, images_done INTEGER,"
     "images_skipped INTEGER, images_failed INTEGER,"
     "comparisons_total INTEGER, comparisons_done INTEGER,"
-    "comparisons_skipped INTEGER, comparisons_failed INTEGER)";
+    "comparisons_skipped INTEGER, comparisons_failed INTEGER,"
+    "image_set TEXT, param_set TEXT)";
 
 static const char images_sql[] =
     "CREATE TABLE IF NOT EXISTS images ("
@@ -48,7 +49,8 @@ static const char images_sql[] =
     "pore_density_per_cm2 REAL, pore_mean_diameter_mm REAL,"
     "pore_area_fraction REAL, a_mean REAL, a_median REAL,"
     "erythema_index REAL, red_area_fraction REAL, area_cm2 REAL,"
-    "UNIQUE (patient, session, view))";
+    "image_set TEXT NOT NULL DEFAULT '', session_index INTEGER,"
+    "UNIQUE (patient, session, view, image_set))";
 
 /* CREATE TABLE comparisons: the fixed columns, then eight per metric. */
 static int comparisons_sql(char *buf, size_t cap)
@@ -78,8 +80,9 @@ static int comparisons_sql(char *buf, size_t cap)
     if (w > 0 && (size_t)w < cap - n) {
         n += (size_t)w;
         w = snprintf(buf + n, cap - n,
-                     ", UNIQUE (patient, view, session_before, session_after,"
-                     " kind))");
+                     ", param_set TEXT NOT NULL DEFAULT '',"
+                     " UNIQUE (patient, view, session_before, session_after,"
+                     " kind, param_set))");
     }
     return w > 0 && (size_t)w < cap - n;
 }
@@ -124,6 +127,42 @@ static int user_version(skd_ctx *ctx, sqlite3 *db, const char *path,
     return st;
 }
 
+/* Schema 1 kept one result per photo position: a re-run with other
+ * settings replaced it. Schema 2 keys rows by parameter set too, so results
+ * of other settings stay side by side. The old rows become the set
+ * "schema1". */
+static int migrate_from_1(skd_ctx *ctx, sqlite3 *db, const char *path,
+                          const char *cmp_sql)
+{
+    int st = exec(ctx, db, path, "BEGIN IMMEDIATE");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path,
+                  "ALTER TABLE images RENAME TO images_v1;"
+                  " ALTER TABLE comparisons RENAME TO comparisons_v1;"
+                  " ALTER TABLE runs ADD COLUMN image_set TEXT;"
+                  " ALTER TABLE runs ADD COLUMN param_set TEXT;"
+                  " UPDATE runs SET image_set = 'schema1',"
+                  " param_set = 'schema1'");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, images_sql);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, cmp_sql);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path,
+                  "INSERT INTO images SELECT *, 'schema1', NULL"
+                  " FROM images_v1;"
+                  " INSERT INTO comparisons SELECT *, 'schema1'"
+                  " FROM comparisons_v1;"
+                  " DROP TABLE images_v1; DROP TABLE comparisons_v1;"
+                  " PRAGMA user_version = " SKD_STRINGIFY(
+                      SKD_DB_SCHEMA_VERSION));
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, "COMMIT");
+    if (st != SKD_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
 int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
 {
     char sql[4096];
@@ -133,6 +172,10 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
         return st;
     if (version == SKD_DB_SCHEMA_VERSION)
         return SKD_OK;
+    if (!comparisons_sql(sql, sizeof sql))
+        return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
+    if (version == 1)
+        return migrate_from_1(ctx, db, path, sql);
     if (version != 0 || objects != 0)
         return skd_fail(ctx, SKD_E_DB,
                         "%s: database schema version %d, this skindiff uses "
@@ -140,8 +183,6 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
                         path, version, SKD_DB_SCHEMA_VERSION,
                         version == 0 ? "not a skindiff results database"
                                      : "use a skindiff of that version");
-    if (!comparisons_sql(sql, sizeof sql))
-        return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
     if ((st = exec(ctx, db, path, "BEGIN IMMEDIATE")) != SKD_OK)
         return st;
     if ((st = exec(ctx, db, path, runs_sql)) == SKD_OK &&

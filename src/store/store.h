@@ -36,6 +36,9 @@ typedef struct skd_entry {
     char *rel_path;  /* as stored: relative to the archive / manifest */
     char *mask_path; /* NULL: no mask */
     double px_per_mm; /* from the manifest; 0: none */
+    double session_order; /* from the manifest (session_order column) */
+    int has_order;        /* session_order was given */
+    unsigned session_index; /* 1-based place in its patient+view series */
     char *preset_error; /* the walker's objection (duplicate view), or NULL */
     size_t line;        /* manifest line, 0 for the walker */
     /* Filled by the image phase. */
@@ -81,9 +84,14 @@ int skd_plan_add(skd_ctx *ctx, skd_plan *plan, const char *patient,
                  const char *rel_path, const char *mask_path, double px_per_mm);
 /* Keep only patients of shard k of n (n == 0: keep all). */
 void skd_plan_shard(skd_ctx *ctx, skd_plan *plan, unsigned k, unsigned n);
-/* Sort by (patient, view, session) with strcmp and list the comparisons:
+/* Session order: the manifest's session_order when both have one, else
+ * natural order (digit runs compared as numbers, so visit2 < visit10 and
+ * ISO dates 2024-03-18 < 2024-10-02 sort in time), ties by bytes. */
+int skd_session_cmp(const skd_entry *a, const skd_entry *b);
+/* Sort by (patient, view, session order) and list the comparisons:
  * for each patient+view, every later session against the first and the
- * previous one (the second session once, as "baseline+previous"). */
+ * previous one (the second session once, as "baseline+previous"). Sets
+ * every entry's session_index. */
 int skd_plan_finish(skd_ctx *ctx, skd_plan *plan);
 
 /* Walk ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png} (extensions in any
@@ -106,6 +114,11 @@ typedef struct skd_db {
     struct sqlite3 *db;
     int lock_fd; /* DB.lock, flock()ed for the whole run; -1 if none */
     struct sqlite3_stmt *find_image, *put_image, *find_cmp, *put_cmp;
+    struct sqlite3_stmt *set_index;
+    /* The run's parameter sets: rows are found and stored within them, so
+     * results of other settings stay side by side (skd_param_sets). */
+    char image_set[SKD_HEX_LEN]; /* the analysis settings */
+    char param_set[SKD_HEX_LEN]; /* those and the comparison settings */
 } skd_db;
 
 /* Take DB.lock (exclusive, non-blocking): SKD_E_BUSY if another run holds
@@ -151,12 +164,15 @@ typedef struct skd_cmp_row {
     skd_comparison c; /* scalar members only */
 } skd_cmp_row;
 
-/* Look up the stored row of a photo position: *found = 1 when it has this
- * key; then *status and *message (owned by ctx-allocated string, free with
- * skd_dealloc) describe it. */
+/* Look up the stored row of a photo position in the run's image set:
+ * *found = 1 when it has this key; then *status and *message (owned by
+ * ctx-allocated string, free with skd_dealloc) describe it, and *index is
+ * its stored session_index. */
 int skd_db_find_image(skd_ctx *ctx, skd_db *db, const skd_entry *e,
                       const char *key, int *found, int *status,
-                      char **message);
+                      char **message, unsigned *index);
+/* Store e->session_index for a photo already in the database. */
+int skd_db_set_index(skd_ctx *ctx, skd_db *db, const skd_entry *e);
 int skd_db_put_image(skd_ctx *ctx, skd_db *db, const skd_image_row *row);
 int skd_db_find_cmp(skd_ctx *ctx, skd_db *db, const skd_entry *before,
                     const skd_entry *after, skd_cmp_kind kind,

@@ -56,7 +56,8 @@ rerun() {
     if grep -q "photos $photos analysed" err.txt && grep -q "comparisons $cmps done" err.txt; then ok
     else bad "$name ($*): want $photos photos analysed, $cmps comparisons done; got: $(cat err.txt)"; fi
 }
-img() { q "$1.db" "select $2 from images where session='s1'"; }
+# The latest run's row (results of other settings are kept beside it).
+img() { q "$1.db" "select $2 from images where session='s1' order by rowid desc limit 1"; }
 
 # Nothing changed, or only the thread count: no work.
 rerun same 0 0 -j 1 --px-per-mm 20
@@ -85,7 +86,9 @@ rerun aligned 0 1 -j 1 --px-per-mm 20 --assume-aligned
     || bad "red delta 4: red area $(img red_delta red_area_fraction) = base"
 [ "$(img px_per_mm px_per_mm)" = 25.0 ] && ok || bad "px/mm 25 stored as $(img px_per_mm px_per_mm)"
 [ "$(img assumed_scale scale_source)" = assumed ] && ok || bad "scale source $(img assumed_scale scale_source)"
-[ "$(q tile.db 'select count(*) from comparisons')" = 1 ] && ok || bad "tile: comparisons rows"
+# Both settings' comparisons are kept, side by side, and the photos once.
+[ "$(q tile.db 'select count(*) from comparisons')" = 2 ] && ok || bad "tile: comparisons rows"
+[ "$(q tile.db 'select count(*) from images')" = 2 ] && ok || bad "tile: photo rows"
 
 # The mask (a manifest column) is a key ingredient too.
 cp man.db masked.db

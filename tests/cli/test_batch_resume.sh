@@ -110,12 +110,13 @@ mkdir -p man
 printf 'patient,session,view,path,px_per_mm\nP1,s1,front,../arch/P001/2024-01-11/front.jpg,20\nP1,s2,front,../arch/P001/2024-02-12/front.jpg,abc\n' > man/list.csv
 "$BIN" batch --manifest man/list.csv 2> man.log
 rc=$?
-[ $rc -eq 2 ] && grep -q "list.csv:3: px_per_mm 'abc'" man.log && [ ! -e man/skindiff.db ] \
+[ $rc -eq 2 ] && grep -q "list.csv:3: px_per_mm 'abc'" man.log && [ ! -e skindiff.db ] \
   && ok "bad manifest row: exit 2 with line number, no database" || bad "manifest: exit $rc, $(cat man.log)"
 printf 'patient,session,view,path\nP1,s1,front,../arch/P001/2024-01-11/front.jpg\nP1,s2,front,"../arch/P001/2024-02-12/front.jpg"\n' > man/list.csv
 "$BIN" batch --manifest man/list.csv -q 2> man.log
 rc=$?
-[ $rc -eq 0 ] && [ -e man/skindiff.db ] && ok "manifest run, database beside the manifest" \
+[ $rc -eq 0 ] && [ -e skindiff.db ] && [ ! -e man/skindiff.db ] \
+  && ok "manifest run, database in the current folder" \
   || bad "manifest run: exit $rc, $(cat man.log)"
 
 exit $fail

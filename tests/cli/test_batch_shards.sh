@@ -27,29 +27,29 @@ export_all ref.db ref
 # Shards: P001 is shard 2 of 2, P002 and P003 shard 1 (SHA-256 of the id).
 "$BIN" batch arch --shard 1/2 -j 2 -q 2> s1.log
 "$BIN" batch arch --shard 2/2 -j 2 -q 2> s2.log
-[ -f arch/skindiff.shard-1-of-2.db ] && [ -f arch/skindiff.shard-2-of-2.db ] \
+[ -f skindiff.shard-1-of-2.db ] && [ -f skindiff.shard-2-of-2.db ] \
   && ok "default shard databases" || bad "shard databases missing"
-grep -q "results in arch/skindiff.shard-2-of-2.db" s2.log && grep -q "photos 6 analysed" s2.log \
+grep -q "results in skindiff.shard-2-of-2.db" s2.log && grep -q "photos 6 analysed" s2.log \
   && ok "shard 2/2 holds P001 only" || bad "shard 2/2: $(cat s2.log)"
-"$BIN" merge merged.db arch/skindiff.shard-1-of-2.db arch/skindiff.shard-2-of-2.db || bad "merge failed"
+"$BIN" merge merged.db skindiff.shard-1-of-2.db skindiff.shard-2-of-2.db || bad "merge failed"
 export_all merged.db merged
 same_exports ref merged && ok "two shards merged equal one run" || bad "merged shards differ"
-"$BIN" merge merged.db arch/skindiff.shard-2-of-2.db || bad "second merge failed"
+"$BIN" merge merged.db skindiff.shard-2-of-2.db || bad "second merge failed"
 export_all merged.db merged2
 same_exports ref merged2 && ok "merging again changes nothing" || bad "merge not idempotent"
 # A shard a run is still writing (its lock held, here by this shell with
 # flock(1)) is refused, naming the shard; OUT.db stays as it was.
 if command -v flock >/dev/null; then
-  exec 9<>arch/skindiff.shard-1-of-2.db.lock
+  exec 9<>skindiff.shard-1-of-2.db.lock
   flock -n 9 || bad "test could not take the shard's lock"
   sum_before=$(cksum < merged.db)
-  "$BIN" merge merged.db arch/skindiff.shard-2-of-2.db arch/skindiff.shard-1-of-2.db 2> busy.log
+  "$BIN" merge merged.db skindiff.shard-2-of-2.db skindiff.shard-1-of-2.db 2> busy.log
   rc=$?
   exec 9>&-
   [ $rc -eq 6 ] && grep -q "skindiff.shard-1-of-2.db is in use" busy.log \
     && grep -q "merge it when that run has finished" busy.log && [ "$(cksum < merged.db)" = "$sum_before" ] \
     && ok "shard in use refused, OUT.db unchanged" || bad "merge of a busy shard: exit $rc, $(cat busy.log)"
-  "$BIN" merge merged.db arch/skindiff.shard-1-of-2.db arch/skindiff.shard-1-of-2.db \
+  "$BIN" merge merged.db skindiff.shard-1-of-2.db skindiff.shard-1-of-2.db \
     && ok "a shard named twice merges" || bad "a shard named twice: $(cat busy.log)"
 fi
 "$BIN" batch arch --shard 3/2 -q 2> /dev/null
@@ -60,7 +60,7 @@ cp ref.db other.db
 if command -v sqlite3 >/dev/null; then
   sqlite3 other.db 'PRAGMA user_version = 7;'
   sum_before=$(cksum < merged.db)
-  "$BIN" merge merged.db arch/skindiff.shard-1-of-2.db other.db 2> refuse.log
+  "$BIN" merge merged.db skindiff.shard-1-of-2.db other.db 2> refuse.log
   rc=$?
   [ $rc -eq 6 ] && grep -q "schema version 7" refuse.log && [ "$(cksum < merged.db)" = "$sum_before" ] \
     && ok "other schema version refused, OUT.db unchanged" || bad "merge refusal: exit $rc, $(cat refuse.log)"

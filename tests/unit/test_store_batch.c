@@ -569,6 +569,7 @@ static void test_manifest_runs(skd_ctx *ctx)
     memset(&o, 0, sizeof o);
     memset(&f, 0, sizeof f);
     o.manifest = bad;
+    o.db_path = db;
     CHECK_STATUS(skd_batch_run_ops(ctx, &o, ops_for(&f), &s), SKD_E_INVALID);
     REPORT("bad manifest: %s", skd_ctx_message(ctx));
     CHECK(strstr(skd_ctx_message(ctx), "bad.csv:3: px_per_mm 'abc'") != NULL);
@@ -576,7 +577,7 @@ static void test_manifest_runs(skd_ctx *ctx)
 
     o.manifest = man;
     CHECK_STATUS(skd_batch_run_ops(ctx, &o, ops_for(&f), &s), SKD_OK);
-    CHECK(!strcmp(s.db_path, db)); /* default: beside the manifest */
+    CHECK(!strcmp(s.db_path, db));
     CHECK(s.images.total == 4 && s.images.failed == 0);
     /* 2024-03 is at another scale: its two comparisons are error rows. */
     CHECK(s.comparisons.total == 3 && s.comparisons.failed == 2);
@@ -628,20 +629,21 @@ static void test_default_db(skd_ctx *ctx)
     skd_batch_options o;
     char *p;
     memset(&o, 0, sizeof o);
+    /* In the current folder, never inside the archive. */
     o.archive = "/data/clinic/";
     CHECK_STATUS(skd_batch_default_db(ctx, &o, &p), SKD_OK);
-    CHECK(!strcmp(p, "/data/clinic/skindiff.db"));
+    CHECK(!strcmp(p, "skindiff.db"));
     skd_free(ctx, p);
     o.shard_k = 2;
     o.shard_n = 4;
     CHECK_STATUS(skd_batch_default_db(ctx, &o, &p), SKD_OK);
-    CHECK(!strcmp(p, "/data/clinic/skindiff.shard-2-of-4.db"));
+    CHECK(!strcmp(p, "skindiff.shard-2-of-4.db"));
     skd_free(ctx, p);
     o.shard_n = 0;
     o.archive = NULL;
     o.manifest = "lists/m.csv";
     CHECK_STATUS(skd_batch_default_db(ctx, &o, &p), SKD_OK);
-    CHECK(!strcmp(p, "lists/skindiff.db"));
+    CHECK(!strcmp(p, "skindiff.db"));
     skd_free(ctx, p);
     o.manifest = "m.csv";
     CHECK_STATUS(skd_batch_default_db(ctx, &o, &p), SKD_OK);
