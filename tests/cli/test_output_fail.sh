@@ -202,7 +202,9 @@ fi
 mkdir -p adir
 expect_out_fail "is a directory" adir "${A[@]}" --json -o adir skin.png
 [ -d adir ] && [ -z "$(ls -A adir)" ] && ok || bad "adir changed"
-expect_out_fail "is a directory" adir "${A[@]}" --overlay adir skin.png
+# (an overlay's name must say its format: a folder named like a PNG)
+mkdir -p adir.png
+expect_out_fail "is a directory" adir.png "${A[@]}" --overlay adir.png skin.png
 expect_out_fail "No such file or directory" nodir/out.json "${A[@]}" --json -o nodir/out.json skin.png
 absent nodir
 no_temp .
