@@ -31,7 +31,11 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_usage_error(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Report a failed library call: "skindiff: <ctx message> (<strerror>)". */
+/* Report a failure: "skindiff: error: <message>", with the status's name
+ * in brackets where it adds something (damaged data, limits). */
+void cli_error_status(const char *msg, int status);
+/* The same for a failed library call, with the context's message; returns
+ * the exit code. */
 int cli_fail_status(skd_ctx *ctx, int status);
 
 /* FFTW wisdom as a cache (--fft-wisdom): a missing file is the first run

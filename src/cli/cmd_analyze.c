@@ -208,6 +208,15 @@ static int write_region(skd_ctx *ctx, const skd_analysis *a, const char *path)
 /* The overlay (with the zones' outlines when there are zones) and the
  * region file of an analysis (the region stage's only, when the region is
  * empty); 0 when one could not be written. */
+/* "overlay not written: why", with the status name where it adds to it. */
+static void picture_failed(skd_ctx *ctx, const char *what, int st)
+{
+    char msg[600];
+    snprintf(msg, sizeof msg, "%s not written: %s", what,
+             *skd_ctx_message(ctx) ? skd_ctx_message(ctx) : skd_strerror(st));
+    cli_error_status(msg, st);
+}
+
 static int write_pictures(skd_ctx *ctx, const analyze_opts *o,
                           const skd_image *img, const skd_analysis *a,
                           const skd_zones *z, const char *path)
@@ -216,13 +225,11 @@ static int write_pictures(skd_ctx *ctx, const analyze_opts *o,
     int ok = 1, st;
     if (overlay_path(o, path, ov, sizeof ov) &&
         (st = write_overlay(ctx, img, a, z, ov)) != SKD_OK) {
-        cli_error("overlay not written: %s", *skd_ctx_message(ctx)
-                      ? skd_ctx_message(ctx) : skd_strerror(st));
+        picture_failed(ctx, "overlay", st);
         ok = 0;
     }
     if (o->region_out && (st = write_region(ctx, a, o->region_out)) != SKD_OK) {
-        cli_error("region not written: %s", *skd_ctx_message(ctx)
-                      ? skd_ctx_message(ctx) : skd_strerror(st));
+        picture_failed(ctx, "region", st);
         ok = 0;
     }
     return ok;
@@ -640,7 +647,7 @@ int cmd_analyze(int argc, char **argv)
                      "clipped channel (kept, but redness reads low there)",
                      r->path, 100 * r->a->exclusion.clipped);
         if (r->status != SKD_OK) {
-            cli_error("%s", *r->message ? r->message : skd_strerror(r->status));
+            cli_error_status(r->message, r->status);
             failed++;
             last_status = r->status;
         }

@@ -64,12 +64,29 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     return CLI_EXIT_USAGE;
 }
 
-/* The context's message says what failed and why; the status name would
- * only repeat it ("cannot open: No such file (input/output error)"). */
+/* The message says what failed and why. For most statuses their name
+ * would only repeat it ("cannot open: No such file (input/output error)");
+ * for damaged data, limits and the like the decoder's words can be cryptic
+ * ("premature end of data segment"), so the name follows in brackets. */
+void cli_error_status(const char *msg, int status)
+{
+    const char *name = skd_strerror(status);
+    int adds = status == SKD_E_CORRUPT || status == SKD_E_UNSUPPORTED ||
+               status == SKD_E_LIMIT || status == SKD_E_NO_REGION ||
+               status == SKD_E_INTERNAL;
+    /* "truncated JPEG data: ..." says it already */
+    const char *key = status == SKD_E_CORRUPT ? "truncated" : name;
+    if (!msg || !*msg)
+        cli_error("%s", name);
+    else if (adds && !strstr(msg, key))
+        cli_error("%s (%s)", msg, name);
+    else
+        cli_error("%s", msg);
+}
+
 int cli_fail_status(skd_ctx *ctx, int status)
 {
-    const char *msg = skd_ctx_message(ctx);
-    cli_error("%s", msg && *msg ? msg : skd_strerror(status));
+    cli_error_status(skd_ctx_message(ctx), status);
     return cli_exit_for_status(status);
 }
 
