@@ -90,6 +90,14 @@ static const cli_command analyze_command = {
 
 static int check_overlays(const analyze_opts *o);
 
+/* A device or FIFO (/dev/stdout, a pipe) has no extension to go by: it
+ * gets PNG. */
+static int is_stream(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode));
+}
+
 /* Returns -1 to go on, or the exit code (help shown, usage error). */
 static int parse_args(skd_ctx *ctx, int argc, char **argv, analyze_opts *o)
 {
@@ -109,7 +117,7 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, analyze_opts *o)
         return cli_usage_error("analyze", "--region-out takes one IMAGE");
     if (o->excel && o->format != OUT_CSV)
         return cli_usage_error("analyze", "--excel goes with --csv");
-    if (o->overlay && !cli_image_kind(o->overlay))
+    if (o->overlay && !cli_image_kind(o->overlay) && !is_stream(o->overlay))
         return cli_usage_error("analyze", "--overlay %s: the name must end in "
                                ".png, .jpg or .jpeg", o->overlay);
     rc = cli_zones_check("analyze", &o->zones, o->n_images);

@@ -40,13 +40,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         e->rel_path);
             FUZZ_ASSERT(e->px_per_mm == 0 ||
                         (isfinite(e->px_per_mm) && e->px_per_mm > 0));
-            if (i > 0) { /* sorted by (patient, view, session) */
+            if (i > 0) { /* sorted by (patient, view, session order) */
                 const skd_entry *d = &plan.e[i - 1];
                 int c = strcmp(d->patient, e->patient);
                 if (!c)
                     c = strcmp(d->view, e->view);
                 if (!c)
-                    c = strcmp(d->session, e->session);
+                    c = skd_session_cmp(d, e);
                 FUZZ_ASSERT(c <= 0);
             }
         }
@@ -57,8 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             FUZZ_ASSERT(!strcmp(plan.e[p->before].patient,
                                 plan.e[p->after].patient) &&
                         !strcmp(plan.e[p->before].view, plan.e[p->after].view));
-            FUZZ_ASSERT(strcmp(plan.e[p->before].session,
-                               plan.e[p->after].session) < 0);
+            FUZZ_ASSERT(skd_session_cmp(&plan.e[p->before],
+                                        &plan.e[p->after]) < 0);
         }
     }
     skd_plan_free(ctx, &plan);
