@@ -38,7 +38,8 @@ seen = {}
 for c in cmds:
     rows = [l.split('\t') for l in open('table-%s.tsv' % c).read().splitlines()]
     names = {r[0] for r in rows}
-    listed = set(re.findall(r'(?<![\w-])(--[a-zA-Z][\w-]*)', open('opts-%s.txt' % c).read()))
+    # the option that starts each line of the options section
+    listed = set(re.findall(r'^  (?:-\w, )?(--[a-zA-Z][\w-]*)', open('opts-%s.txt' % c).read(), flags=re.M))
     for r in rows:
         name, alias, old, kind, lo, hi, whole, unit, dest, lib = r
         if name not in listed:
@@ -88,8 +89,9 @@ mkdir -p arch/P1/s1 arch/P1/s2 arch/.hidden
 cp a.png arch/P1/s1/cheek.png; cp a.png arch/P1/s2/cheek.png
 cp a.png arch/.hidden/x.png; echo text > arch/P1/notes.txt
 expect_rc 0 "$BIN" info -r arch
-printf 'arch/P1/s1/cheek.png: PNG 120x100, 8-bit rgb, non-interlaced\narch/P1/s2/cheek.png: PNG 120x100, 8-bit rgb, non-interlaced\n' > want.txt
-cmp -s out.txt want.txt && ok || { bad "info -r listing"; diff out.txt want.txt >&2; }
+cut -d: -f1 out.txt > got.txt
+printf 'arch/P1/s1/cheek.png\narch/P1/s2/cheek.png\n' > want.txt
+cmp -s got.txt want.txt && ok || { bad "info -r listing"; diff got.txt want.txt >&2; }
 
 # --overlay-dir: two sessions' cheek.png get their own overlays; the
 # overlay's format follows its extension; a folder missing is refused first
