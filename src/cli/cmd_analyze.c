@@ -213,9 +213,6 @@ static int write_region(skd_ctx *ctx, const skd_analysis *a, const char *path)
     return st;
 }
 
-/* The overlay (with the zones' outlines when there are zones) and the
- * region file of an analysis (the region stage's only, when the region is
- * empty); 0 when one could not be written. */
 /* "overlay not written: why", with the status name where it adds to it. */
 static void picture_failed(skd_ctx *ctx, const char *what, int st)
 {
@@ -225,6 +222,9 @@ static void picture_failed(skd_ctx *ctx, const char *what, int st)
     cli_error_status(msg, st);
 }
 
+/* The overlay (with the zones' outlines when there are zones) and the
+ * region file of an analysis (the region stage's only, when the region is
+ * empty); 0 when one could not be written. */
 static int write_pictures(skd_ctx *ctx, const analyze_opts *o,
                           const skd_image *img, const skd_analysis *a,
                           const skd_zones *z, const char *path)
