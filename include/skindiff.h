@@ -799,6 +799,38 @@ SKD_API size_t skd_csv_cell(const char *s, char *out, size_t cap);
 /* 1 when skd_csv_cell puts an apostrophe in front of s. */
 SKD_API int skd_csv_needs_apostrophe(const char *s);
 
+/* ---- report details ------------------------------------------------------ */
+
+/* When the photo at path was taken, from its EXIF DateTimeOriginal (JPEG
+ * APP1, PNG eXIf), as "YYYY-MM-DD HH:MM" (camera local time) into out
+ * (cap >= 17). SKD_E_FORMAT when the file has none; the caller may fall
+ * back to the file's date and must then say so. Reads at most 256 KiB. */
+SKD_API int skd_capture_date(skd_ctx *ctx, const char *path, char *out,
+                             size_t cap);
+
+/* What the report says about the visit. Every member may be NULL (not
+ * shown); strings are copied into the report, not kept. */
+typedef struct skd_report_info {
+    const char *title;       /* heading; NULL: "Skin comparison" */
+    const char *patient;     /* name or number */
+    const char *site;        /* treated site, e.g. "left cheek" */
+    const char *before_date; /* capture dates, as shown */
+    const char *after_date;
+    const char *date_source; /* where the dates come from, e.g. "EXIF
+                              * DateTimeOriginal" or "file dates" */
+    const struct skd_zones *zones; /* the before photo's facial zones */
+    const struct skd_zone_comparison *zc; /* their changes (compare_zones) */
+} skd_report_info;
+
+/* skd_report_html with the visit's details (info may be NULL). */
+SKD_API int skd_report_html_info(skd_ctx *ctx, const skd_comparison *c,
+                                 const skd_image *before,
+                                 const skd_image *after,
+                                 const char *before_name,
+                                 const char *after_name,
+                                 const skd_report_info *info,
+                                 const char *path);
+
 #ifdef __cplusplus
 }
 #endif

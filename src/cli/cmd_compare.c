@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cli.h"
 
@@ -55,6 +56,7 @@ typedef struct compare_args {
     const char *mask_before, *mask_after;
     const char *out, *report, *floors;
     skd_roi roi, white_before, white_after, align_roi;
+    const char *title, *patient, *site;
     int format, excel;
     int scale_given;
     cli_zone_request zones;
@@ -113,6 +115,9 @@ static const cli_option compare_options[] = {
     {"--excel", F(excel), .value = 1},
     {"--output", F(out)},
     {"--report", F(report)},
+    {"--title", F(title)},
+    {"--patient", F(patient)},
+    {"--site", F(site)},
 };
 
 static const cli_command compare_command = {
@@ -138,6 +143,9 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
     a->scale_given = (args.seen & MARK_SCALE) != 0;
     if (a->excel && a->format != OUT_CSV)
         return cli_usage_error("compare", "--excel goes with --csv");
+    if ((a->title || a->patient || a->site) && !a->report)
+        return cli_usage_error("compare", "--title, --patient and --site "
+                                          "go with --report FILE.html");
     return cli_zones_check("compare", &a->zones, 1);
 }
 
@@ -557,6 +565,47 @@ static int load(skd_ctx *ctx, const char *path, skd_image **img)
     return st;
 }
 
+/* A photo's capture date: EXIF DateTimeOriginal, else the file's
+ * modification date. Returns 1 for EXIF, 0 for the file date, -1 none. */
+static int capture_date(skd_ctx *ctx, const char *path, char *out, size_t cap)
+{
+    struct stat st;
+    struct tm tm;
+    if (skd_capture_date(ctx, path, out, cap) == SKD_OK)
+        return 1;
+    if (stat(path, &st) != 0 || !localtime_r(&st.st_mtime, &tm))
+        return -1;
+    strftime(out, cap, "%Y-%m-%d %H:%M", &tm);
+    return 0;
+}
+
+static int write_report(skd_ctx *ctx, const compare_args *a,
+                        const skd_comparison *c, const skd_image *before,
+                        const skd_image *after, const skd_zones *zb,
+                        const skd_zone_comparison *zc)
+{
+    char bd[48] = "", ad[48] = "", bl[80], al[80];
+    int be = capture_date(ctx, a->before, bd, sizeof bd);
+    int ae = capture_date(ctx, a->after, ad, sizeof ad);
+    skd_report_info info = {a->title, a->patient, a->site, NULL, NULL, NULL,
+                            zb, zc};
+    if (be >= 0 && ae >= 0 && be == ae) {
+        info.before_date = bd;
+        info.after_date = ad;
+        info.date_source = be ? "EXIF DateTimeOriginal"
+                              : "file dates: the photos carry no EXIF date";
+    } else { /* one from EXIF, one from the file, or one unknown: say each */
+        snprintf(bl, sizeof bl, "%s (%s)", be >= 0 ? bd : "unknown",
+                 be > 0 ? "EXIF" : "file date");
+        snprintf(al, sizeof al, "%s (%s)", ae >= 0 ? ad : "unknown",
+                 ae > 0 ? "EXIF" : "file date");
+        info.before_date = bl;
+        info.after_date = al;
+    }
+    return skd_report_html_info(ctx, c, before, after, cli_base_name(a->before),
+                                cli_base_name(a->after), &info, a->report);
+}
+
 static int run(skd_ctx *ctx, const compare_args *a)
 {
     skd_image *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
@@ -614,9 +663,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
         write_table(&out, ctx, a, c, zc);
     code = cli_buf_emit(ctx, &out, a->out);
     if (code == CLI_EXIT_OK && a->report) {
-        st = skd_report_html_zones(ctx, c, before, after,
-                                   cli_base_name(a->before),
-                                   cli_base_name(a->after), zb, zc, a->report);
+        st = write_report(ctx, a, c, before, after, zb, zc);
         if (st != SKD_OK) {
             cli_fail_status(ctx, st);
             code = st == SKD_E_NOMEM ? CLI_EXIT_NOMEM : CLI_EXIT_OUTPUT;

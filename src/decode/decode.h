@@ -184,6 +184,12 @@ int skd_exif_orientation(const uint8_t *tiff, size_t size);
  * RGB). One pointer of each kind is followed, bounds-checked. */
 void skd_exif_colour(const uint8_t *tiff, size_t size, int *space, int *r03);
 
+/* EXIF DateTimeOriginal of TIFF-structured EXIF data as "YYYY-MM-DD HH:MM"
+ * into out (cap >= 17): 1 when found and well formed, else 0. Follows only
+ * the IFD0 -> Exif IFD offset; never reads outside tiff. */
+int skd_exif_date_original(const uint8_t *tiff, size_t size, char *out,
+                           size_t cap);
+
 /* Displayed size for stored size and orientation (5..8 swap). */
 void skd_oriented_size(int orientation, uint32_t w, uint32_t h,
                        uint32_t *ow, uint32_t *oh);

@@ -39,24 +39,71 @@ static int picture(skd_buf *b, const skd_rgb8 *p, const char *alt,
     return st;
 }
 
-static void header(skd_buf *b, const char *before_name,
-                   const char *after_name)
+/* One "key: value" of the header, when value is given. */
+static void visit_item(skd_buf *b, const char *k, const char *v)
 {
+    if (!v || !*v)
+        return;
+    skd_buf_puts(b, "<div><span class=\"k\">");
+    skd_buf_html(b, k);
+    skd_buf_puts(b, "</span> ");
+    skd_buf_html(b, v);
+    skd_buf_puts(b, "</div>");
+}
+
+static void header(skd_buf *b, const char *before_name,
+                   const char *after_name, const skd_report_info *info)
+{
+    const char *title = info->title && *info->title ? info->title
+                                                    : "Skin comparison";
+    char dates[160] = "";
     skd_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
                      "<meta charset=\"utf-8\">\n<meta name=\"viewport\" "
                      "content=\"width=device-width,initial-scale=1\">\n"
-                     "<title>Skin comparison: ");
+                     "<title>");
+    skd_buf_html(b, title);
+    skd_buf_puts(b, ": ");
     skd_buf_html(b, before_name);
     skd_buf_puts(b, " &rarr; ");
     skd_buf_html(b, after_name);
     skd_buf_printf(b, "</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-                       "<main>\n<header><div><h1>Skin comparison</h1>"
-                       "<p class=\"files\">Before <b>", skd_report_css);
+                       "<main>\n<header><div><h1>", skd_report_css);
+    skd_buf_html(b, title);
+    skd_buf_puts(b, "</h1><div class=\"visit\">");
+    visit_item(b, "Patient", info->patient);
+    visit_item(b, "Site", info->site);
+    if (info->before_date || info->after_date)
+        snprintf(dates, sizeof dates, "%s \xe2\x86\x92 %s%s%s%s",
+                 info->before_date ? info->before_date : "?",
+                 info->after_date ? info->after_date : "?",
+                 info->date_source ? " (" : "",
+                 info->date_source ? info->date_source : "",
+                 info->date_source ? ")" : "");
+    visit_item(b, "Taken", dates);
+    skd_buf_puts(b, "</div><p class=\"files\">Before <b>");
     skd_buf_html(b, before_name);
     skd_buf_puts(b, "</b> &rarr; after <b>");
     skd_buf_html(b, after_name);
     skd_buf_printf(b, "</b></p></div><div class=\"tool\">skindiff %s</div>"
                        "</header>\n", skd_version_string());
+}
+
+/* Below this registration confidence the banner warns (compare refuses
+ * below --min-confidence, 0.15 by default; related pairs usually score
+ * above 0.8, see docs/comparing.md). */
+#define LOW_CONFIDENCE 0.5
+
+static void banner(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
+{
+    if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0 ||
+        !(c->transform.confidence < LOW_CONFIDENCE))
+        return;
+    skd_buf_printf(b, "<p class=\"banner\"><b>The photos may not line up "
+                       "well</b> (alignment confidence %.2f, below %.1f). The "
+                       "skin compared may not be exactly the same skin in "
+                       "both photos: read every change below with caution, "
+                       "and retake the photos the same way if you can.</p>\n",
+                    c->transform.confidence, LOW_CONFIDENCE);
 }
 
 static void fact(skd_buf *b, const char *k, const char *v, const char *d)
@@ -277,7 +324,8 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         "the alignment only decides which skin is shared.</p>"
         "<p><b>Texture</b> is in percent contrast of the fine relief "
         "(0.05&ndash;1 mm); <b>redness</b> in CIELAB a* and the erythema "
-        "index; <b>areas</b> in percent of the skin compared.</p></div><div>"
+        "index; <b>areas</b> in percent of the skin compared, and their "
+        "changes in percentage points (see Units).</p></div><div>"
         "<p><b>95%% interval</b>: from %g resamples of the %u tiles of %g mm. "
         "It shows how evenly the change is spread over the skin. It cannot "
         "see differences between the two photo sessions (light, camera, "
@@ -315,16 +363,48 @@ static void acquisition(skd_buf *b, const skd_comparison *c)
                     q->residual_max_px, q->tiles_dropped);
 }
 
-/* zones and zc may be NULL (no zones). */
+static void glossary(skd_buf *b)
+{
+    static const char *const units[][2] = {
+        {"% contrast", "texture: how much the brightness of the fine relief "
+                       "(0.05\xe2\x80\x93" "1 mm) varies, in percent; not "
+                       "changed by the exposure"},
+        {"/cm\xc2\xb2", "pores per square centimetre of skin"},
+        {"mm", "millimetres (pore diameter)"},
+        {"a*", "CIELAB a*: how red versus green the skin colour is"},
+        {"EI", "erythema index, 100\xc2\xb7log10(R/G) of the light the skin "
+               "returns: redness not changed by the exposure"},
+        {"% of area", "share of the skin compared, in percent"},
+        {"percentage points (pp)", "the difference between two percentages: "
+                                  "from 5% to 4% of the area is \xe2\x88\x92"
+                                  "1 pp, which is \xe2\x88\x92" "20% of "
+                                  "before"},
+        {"% of before", "a change relative to the before value"},
+        {"cm\xc2\xb2", "square centimetres"},
+        {"px/mm", "pixels per millimetre: the photo's scale"},
+    };
+    skd_buf_puts(b, "<h2>Units</h2>\n<dl class=\"glossary\">");
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        skd_buf_puts(b, "<dt>");
+        skd_buf_html(b, units[i][0]);
+        skd_buf_puts(b, "</dt><dd>");
+        skd_buf_html(b, units[i][1]);
+        skd_buf_puts(b, "</dd>");
+    }
+    skd_buf_puts(b, "</dl>\n");
+}
+
+/* info->zones and info->zc may be NULL (no zones). */
 static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                  const skd_image *before, const skd_image *after,
                  const char *before_name, const char *after_name,
-                 const skd_zones *zones, const skd_zone_comparison *zc)
+                 const skd_report_info *info)
 {
     skd_rgb8 before8 = {0};
     int st;
 
-    header(b, before_name, after_name);
+    header(b, before_name, after_name, info);
+    banner(b, ctx, c);
     skd_report_cards(b, c);
     facts(b, ctx, c);
     notes(b, ctx, c);
@@ -334,18 +414,20 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
         st = photos(b, ctx, c, before, after, &before8);
     skd_rgb8_free(ctx, &before8);
     if (st == SKD_OK)
-        st = overlays(b, ctx, c, before, after, zones);
+        st = overlays(b, ctx, c, before, after, info->zones);
     if (st == SKD_OK)
         st = maps(b, ctx, c, before);
     if (st != SKD_OK)
         return st;
     skd_buf_puts(b, "<h2>All measurements</h2>\n");
     skd_report_table(b, c);
-    if (zc)
-        skd_report_zone_table(b, zc);
+    if (info->zc)
+        skd_report_zone_table(b, info->zc);
     howto(b, ctx, c);
+    glossary(b);
     skd_buf_printf(b, "<footer>Made by skindiff %s. Figures follow the "
-                       "definitions in its README. Not a diagnosis."
+                       "definitions in its docs/measurements.md. Not a "
+                       "diagnosis."
                        "</footer>\n</main>\n</body>\n</html>\n",
                     skd_version_string());
     if (b->failed)
@@ -353,17 +435,19 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     return SKD_OK;
 }
 
-static int report(skd_ctx *ctx, const skd_comparison *c,
-                  const skd_image *before, const skd_image *after,
-                  const char *before_name, const char *after_name,
-                  const skd_zones *zones, const skd_zone_comparison *zc,
-                  const char *path)
+int skd_report_html_info(skd_ctx *ctx, const skd_comparison *c,
+                         const skd_image *before, const skd_image *after,
+                         const char *before_name, const char *after_name,
+                         const skd_report_info *info, const char *path)
 {
+    static const skd_report_info none = {0};
     skd_buf b;
     int st;
 
     if (!ctx)
         return SKD_E_INVALID;
+    if (!info)
+        info = &none;
     if (!c || !before || !after || !path || !c->before || !c->after ||
         !c->common_before || !c->tile_change)
         return skd_fail(ctx, SKD_E_INVALID, "report: missing comparison, "
@@ -373,13 +457,13 @@ static int report(skd_ctx *ctx, const skd_comparison *c,
         after->width != c->after->width || after->height != c->after->height)
         return skd_fail(ctx, SKD_E_INVALID, "report: the photos are not the "
                                             "ones compared");
-    if (zones && (zones->width != before->width ||
-                  zones->height != before->height))
+    if (info->zones && (info->zones->width != before->width ||
+                        info->zones->height != before->height))
         return skd_fail(ctx, SKD_E_INVALID, "report: the zones are not the "
                                             "before photo's");
     skd_buf_init(&b, ctx);
     st = build(&b, ctx, c, before, after, before_name ? before_name : "before",
-               after_name ? after_name : "after", zones, zc);
+               after_name ? after_name : "after", info);
     if (st == SKD_OK)
         st = skd_write_file_atomic(ctx, path, b.data, b.len);
     skd_buf_free(&b);
@@ -391,8 +475,8 @@ int skd_report_html(skd_ctx *ctx, const skd_comparison *c,
                     const char *before_name, const char *after_name,
                     const char *path)
 {
-    return report(ctx, c, before, after, before_name, after_name, NULL, NULL,
-                  path);
+    return skd_report_html_info(ctx, c, before, after, before_name,
+                                after_name, NULL, path);
 }
 
 int skd_report_html_zones(skd_ctx *ctx, const skd_comparison *c,
@@ -401,6 +485,9 @@ int skd_report_html_zones(skd_ctx *ctx, const skd_comparison *c,
                           const skd_zones *zones,
                           const skd_zone_comparison *zc, const char *path)
 {
-    return report(ctx, c, before, after, before_name, after_name, zones, zc,
-                  path);
+    skd_report_info info = {0};
+    info.zones = zones;
+    info.zc = zc;
+    return skd_report_html_info(ctx, c, before, after, before_name,
+                                after_name, &info, path);
 }

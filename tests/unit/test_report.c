@@ -92,25 +92,25 @@ static void check_table(const char *html, const skd_comparison *c)
         const skd_change *ch = &c->change[m];
         char s[64], lo[32], hi[32], row[160];
         skd_metric_format(s, sizeof s, m, ch->before, 0);
-        snprintf(row, sizeof row, "<td>%s&nbsp;", s);
+        snprintf(row, sizeof row, "\">%s&nbsp;", s);
         all &= has(html, row);
         skd_metric_format(s, sizeof s, m, ch->after, 0);
-        snprintf(row, sizeof row, "<td>%s&nbsp;", s);
+        snprintf(row, sizeof row, "\">%s&nbsp;", s);
         all &= has(html, row);
         skd_metric_format(s, sizeof s, m, ch->change, 1);
-        snprintf(row, sizeof row, "<td>%s&nbsp;", s);
+        snprintf(row, sizeof row, "\">%s&nbsp;", s);
         all &= has(html, row);
         skd_report_percent(s, sizeof s, ch->change_pct);
-        snprintf(row, sizeof row, "<td>%s", s);
+        snprintf(row, sizeof row, "\">%s", s);
         all &= has(html, row);
         if (isfinite(ch->ci_low)) {
             skd_metric_format(lo, sizeof lo, m, ch->ci_low, 1);
             skd_metric_format(hi, sizeof hi, m, ch->ci_high, 1);
-            snprintf(row, sizeof row, "<td>%s to %s&nbsp;", lo, hi);
+            snprintf(row, sizeof row, "\">%s to %s&nbsp;", lo, hi);
             all &= has(html, row);
         }
         skd_metric_format(s, sizeof s, m, ch->noise_floor, 0);
-        snprintf(row, sizeof row, "<td>%s&nbsp;", s);
+        snprintf(row, sizeof row, "\">%s&nbsp;", s);
         all &= has(html, row);
         snprintf(row, sizeof row, ">%s</span></td></tr>",
                  skd_verdict_name(ch->verdict));
@@ -210,6 +210,46 @@ int main(void)
         check_table(html, c);
         check_first_image(ctx, html);
         CHECK(n < 4000000);
+    }
+
+    /* The visit's details, one card per question, units, and the banner
+     * when the alignment is weak. */
+    {
+        skd_report_info info = {"Peel <3>", "P-0042 & co", "left cheek",
+                                "2024-03-18 10:22", "2024-04-20 09:05",
+                                "EXIF DateTimeOriginal", NULL, NULL};
+        double conf = c->transform.confidence;
+        free(html);
+        html = NULL;
+        CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
+                                          "a.jpg", &info, path), SKD_OK);
+        html = slurp(path, &n);
+        CHECK(html && has(html, "<h1>Peel &lt;3&gt;</h1>") &&
+              has(html, "P-0042 &amp; co") && has(html, "left cheek") &&
+              has(html, "2024-03-18 10:22 \xe2\x86\x92 2024-04-20 09:05 "
+                        "(EXIF DateTimeOriginal)"));
+        CHECK(html && count(html, "<div class=\"card ") == 3);
+        CHECK(html && has(html, "<h2>Units</h2>") &&
+              has(html, "percentage points (pp)"));
+        CHECK(html && !has(html, "class=\"banner\"")); /* assumed aligned */
+        skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 0);
+        c->transform.confidence = 0.3;
+        free(html);
+        html = NULL;
+        CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
+                                          "a.jpg", NULL, path), SKD_OK);
+        html = slurp(path, &n);
+        CHECK(html && has(html, "class=\"banner\"") &&
+              has(html, "alignment confidence 0.30"));
+        c->transform.confidence = 0.9;
+        free(html);
+        html = NULL;
+        CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
+                                          "a.jpg", NULL, path), SKD_OK);
+        html = slurp(path, &n);
+        CHECK(html && !has(html, "class=\"banner\""));
+        c->transform.confidence = conf;
+        skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 1);
     }
 
     /* the wrong photos, or nowhere to write: an error and no file */
