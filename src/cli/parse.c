@@ -132,9 +132,18 @@ static const char *expected(const entry *e, char *buf, size_t cap)
         return "two numbers A,B";
     case CLI_CUSTOM:
         return e->o->expect ? e->o->expect : d->help;
-    case CLI_WORD:
-        snprintf(buf, cap, "one of %s", d->metavar);
+    case CLI_WORD: { /* "auto|off" -> "auto or off" */
+        size_t n = 0;
+        for (const char *p = d->metavar; *p && n + 5 < cap; p++)
+            if (*p == '|') {
+                memcpy(buf + n, " or ", 4);
+                n += 4;
+            } else {
+                buf[n++] = *p;
+            }
+        buf[n] = '\0';
         return buf;
+    }
     default:
         range_text(d, range, sizeof range);
         snprintf(buf, cap, "a %s%s%s", whole(d) ? "whole number" : "number",
@@ -283,7 +292,7 @@ static int dump_options(const cli_command *cmd)
                   : has_range(e.d) || e.d->kind == CLI_FLAG ||
                           e.d->kind == CLI_WORD
                       ? "library-ok"
-                                                            : "library-range";
+                      : "library-range";
             skd_ctx_free(ctx);
         }
         printf("%s\t%s\t%s\t%s\t%.16g\t%.16g\t%d\t%s\t%s\t%s\n", e.d->name,
