@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "lab_paint.h"
 
 #define W 240
 #define H 180
@@ -43,16 +44,6 @@ static void invert(const double a[3][3], double inv[3][3])
             int r0 = (j + 1) % 3, r1 = (j + 2) % 3, c0 = (i + 1) % 3, c1 = (i + 2) % 3;
             inv[i][j] = (a[r0][c0] * a[r1][c1] - a[r0][c1] * a[r1][c0]) / det;
         }
-}
-
-static double srgb_decode(double v)
-{
-    return v <= 0.04045 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4);
-}
-
-static double srgb_encode(double v)
-{
-    return v <= 0.0031308 ? 12.92 * v : 1.055 * pow(v, 1 / 2.4) - 0.055;
 }
 
 /* The expected adaptation for a patch of mean linear sRGB p. */
@@ -98,13 +89,13 @@ int main(void)
     if (!img)
         return check_done("test_white_ref_bradford");
     for (int c = 0; c < 3; c++)
-        v[c] = (uint16_t)lround(65535 * srgb_encode(card_lin[c]));
+        v[c] = (uint16_t)lround(65535 * test_srgb_encode(card_lin[c]));
     for (uint32_t y = card.y; y < card.y + card.h; y++)
         for (uint32_t x = card.x; x < card.x + card.w; x++)
             memcpy(img->rgb + 3 * ((size_t)y * W + x), v, sizeof v);
     /* the patch's mean linear colour, as the 16-bit samples decode */
     for (int c = 0; c < 3; c++)
-        p[c] = srgb_decode(v[c] / 65535.0);
+        p[c] = test_srgb_decode(v[c] / 65535.0);
     bradford_expected(p, want);
 
     memset(&spec, 0, sizeof spec);
