@@ -8,5 +8,5 @@ SKD=${SKD:-build/skindiff}
 $SKD synth samples/before.jpg --after samples/after.jpg --truth samples/truth.json \
     --width 1200 --height 900 --px-per-mm 20 --seed 2026 \
     --keep-pores 0.6 --relief-scale 0.7 --delta-a -3 --red-scale 0.7 \
-    --red-patches 30 --red-radius 0.6 --red-delta 9 \
+    --red-patches 30 --red-radius 0.6 --red-patch-delta 9 \
     --after-seed 7 --shift 24,-15 --rotate 3 --scale 1.02 --quality 92

@@ -251,7 +251,7 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
                        100 * e->outside_roi_mask, 100 * e->margin,
                        100 * e->clipped);
     }
-    cli_buf_printf(b, "Common     %.2f cm2 of skin, %u of %u tiles of %g mm "
+    cli_buf_printf(b, "Common     %.2f cm² of skin, %u of %u tiles of %g mm "
                       "used for the intervals\n\n", c->common_area_cm2,
                    c->tiles_used, c->tiles_x * c->tiles_y,
                    opt(ctx, SKD_OPT_TILE_MM));

@@ -69,7 +69,7 @@ void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc)
     for (int z = 0; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
         const char *note = zone_note(ch);
-        cli_buf_printf(b, "  %-12s %6.2f cm2, %3u tiles", skd_zone_name((skd_zone)z),
+        cli_buf_printf(b, "  %-12s %6.2f cm², %3u tiles", skd_zone_name((skd_zone)z),
                        ch->area_cm2, ch->tiles_used);
         if (note && !ch->measured) {
             cli_buf_printf(b, "  %s\n", note);

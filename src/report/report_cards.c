@@ -65,8 +65,10 @@ static const char *verdict_word(skd_verdict v)
 }
 
 /* "3.45 → 2.37 % contrast: −1.08 % contrast (−31.4% of before)"; a share of
- * area changes by percentage points, written out. */
-static void figure_line(skd_buf *b, const skd_comparison *c, skd_metric_id m)
+ * area changes by percentage points, written out. An inconclusive figure
+ * gives its reason unless the card already said it (said). */
+static void figure_line(skd_buf *b, const skd_comparison *c, skd_metric_id m,
+                        const char *said)
 {
     const skd_change *ch = &c->change[m];
     char num[64], pct[32];
@@ -86,7 +88,8 @@ static void figure_line(skd_buf *b, const skd_comparison *c, skd_metric_id m)
         skd_buf_printf(b, " <span class=\"u\">(%s%% of before)</span>", pct);
     }
     skd_buf_printf(b, ": <b>%s</b>", verdict_word(ch->verdict));
-    if (ch->verdict == SKD_INCONCLUSIVE && ch->reason[0]) {
+    if (ch->verdict == SKD_INCONCLUSIVE && ch->reason[0] &&
+        strcmp(ch->reason, said) != 0) { /* not what the card said */
         skd_buf_puts(b, " (");
         skd_buf_html(b, ch->reason);
         skd_buf_puts(b, ")");
@@ -127,9 +130,14 @@ static void card(skd_buf *b, const skd_comparison *c, const question *q)
     else
         skd_buf_puts(b, "The change is larger than photo sessions vary on "
                          "their own, and consistent across the skin.");
+    if (c->change[q->main].floor_source &&
+        strstr(c->change[q->main].floor_source, "uncalibrated"))
+        skd_buf_puts(b, " No white reference in both photos: the colour is "
+                         "not calibrated, so only a larger change counts.");
     skd_buf_puts(b, "</p><ul>");
     for (int i = 0; i < q->n_detail; i++)
-        figure_line(b, c, q->detail[i]);
+        figure_line(b, c, q->detail[i],
+                    say == SAY_UNSURE ? c->change[q->main].reason : "");
     skd_buf_puts(b, "</ul></div>\n");
 }
 

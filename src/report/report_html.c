@@ -332,7 +332,11 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         "focus); the <b>noise floor</b> stands for those.</p>"
         "<p><b>Improved / worsened</b>: the whole interval is below / above "
         "zero <i>and</i> the change is at least the noise floor. Otherwise: "
-        "<b>no significant change</b>.</p></div></div>\n",
+        "<b>no significant change</b>. <b>Inconclusive</b> (\"cannot "
+        "tell\"): the photos differ in more than the skin (exposure, light, "
+        "focus, skin that moved, too few pores), and the reason is given. "
+        "Without a white reference in both photos, redness is judged against "
+        "wider floors (uncalibrated colour).</p></div></div>\n",
         c->common_area_cm2, skd_opt(ctx, SKD_OPT_BOOTSTRAP_N), c->tiles_used,
         skd_opt(ctx, SKD_OPT_TILE_MM));
 }
