@@ -169,8 +169,12 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
             cli_csv_num(b, c->noise_floor);
             cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
             cli_csv_num(b, ch->area_cm2);
-            cli_buf_printf(b, ",%u,%s,,\n", ch->tiles_used,
+            cli_buf_printf(b, ",%u,%s,", ch->tiles_used,
                            skd_zone_name((skd_zone)z));
+            cli_csv_field(b, c->floor_source ? c->floor_source : "");
+            cli_buf_printf(b, ",");
+            cli_csv_field(b, c->reason);
+            cli_buf_printf(b, "\n");
         }
     }
 }
