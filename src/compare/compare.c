@@ -49,42 +49,6 @@ void skd_comparison_free(skd_comparison *c)
     box->alloc.free_fn(box->alloc.opaque, box);
 }
 
-/* Registration on a rectangle of the before photo (SKD_OPT_ALIGN_ROI_*):
- * the after photo is registered onto a copy of that part, and the shift
- * is carried back to the whole photo's frame (the transform is centred on
- * each photo's middle). */
-static int register_part(skd_ctx *ctx, const skd_image *before,
-                         const skd_image *after, skd_transform *t)
-{
-    uint32_t x0 = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_X);
-    uint32_t y0 = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_Y);
-    uint32_t w = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_W);
-    uint32_t h = (uint32_t)skd_opt(ctx, SKD_OPT_ALIGN_ROI_H);
-    skd_image *part = NULL;
-    int st;
-    if (w == 0 || h == 0)
-        return skd_register(ctx, before, after, t);
-    if (x0 >= before->width || y0 >= before->height ||
-        w > before->width - x0 || h > before->height - y0)
-        return skd_fail(ctx, SKD_E_INVALID, "align ROI %ux%u+%u+%u is not "
-                        "inside the %ux%u before photo", w, h, x0, y0,
-                        before->width, before->height);
-    st = skd_image_create(ctx, w, h, &part);
-    if (st != SKD_OK)
-        return st;
-    for (uint32_t y = 0; y < h; y++)
-        memcpy(part->rgb + (size_t)y * w * 3,
-               before->rgb + ((size_t)(y0 + y) * before->width + x0) * 3,
-               (size_t)w * 3 * sizeof *part->rgb);
-    st = skd_register(ctx, part, after, t);
-    skd_image_free(part);
-    if (st == SKD_OK) {
-        t->dx += x0 + (w - 1.0) / 2.0 - (before->width - 1.0) / 2.0;
-        t->dy += y0 + (h - 1.0) / 2.0 - (before->height - 1.0) / 2.0;
-    }
-    return st;
-}
-
 static int find_transform(skd_ctx *ctx, const skd_image *before,
                           const skd_image *after, skd_transform *t)
 {
@@ -98,7 +62,7 @@ static int find_transform(skd_ctx *ctx, const skd_image *before,
         t->confidence = 1;
         return SKD_OK;
     }
-    st = register_part(ctx, before, after, t);
+    st = skd_register_part(ctx, before, after, t);
     if (st != SKD_OK)
         return st;
     if (!(t->confidence >= min_conf))
@@ -184,17 +148,37 @@ static int common_region(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
     return SKD_OK;
 }
 
+/* Whether tile t of g answers for the alignment: every tile, or with an
+ * align ROI (SKD_OPT_ALIGN_ROI_*) the tiles whose centre lies in it, the
+ * part the user said moved as one piece. */
+static int tile_in_align_part(const skd_ctx *ctx, const skd_tile_grid *g,
+                              size_t t)
+{
+    double w = skd_opt(ctx, SKD_OPT_ALIGN_ROI_W);
+    double h = skd_opt(ctx, SKD_OPT_ALIGN_ROI_H);
+    double x0 = skd_opt(ctx, SKD_OPT_ALIGN_ROI_X);
+    double y0 = skd_opt(ctx, SKD_OPT_ALIGN_ROI_Y);
+    double cx = ((double)(t % g->tiles_x) + 0.5) * g->tile_px - 0.5;
+    double cy = ((double)(t / g->tiles_x) + 0.5) * g->tile_px - 0.5;
+    if (w == 0 || h == 0 || skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
+        return 1;
+    return cx >= x0 - 0.5 && cx < x0 + w - 0.5 && cy >= y0 - 0.5 &&
+           cy < y0 + h - 0.5;
+}
+
 /* Per-tile residuals; tiles whose residual is above the limit leave the
- * grid (they compare skin that moved). A registered pair whose median
- * residual is not below SKD_OPT_MAX_RESIDUAL is refused; assumed aligned,
- * the acquisition check reports it. */
+ * grid (they compare skin that moved). The median is taken over the tiles
+ * the alignment answers for (tile_in_align_part): with an align ROI the
+ * rest of the face may have moved, and its tiles are only left out. A
+ * registered pair whose median residual is not below SKD_OPT_MAX_RESIDUAL
+ * is refused; assumed aligned, the acquisition check reports it. */
 static int residuals(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
                      skd_tile_grid *g)
 {
     skd_acquisition *q = &c->acquisition;
     double drop = skd_opt(ctx, SKD_OPT_MAX_TILE_SHIFT);
     float *sorted;
-    size_t n = 0;
+    size_t n = 0, n_part = 0;
     int st;
     c->tile_residual = skd_malloc_array(ctx, g->n_tiles ? g->n_tiles : 1,
                                         sizeof *c->tile_residual);
@@ -210,7 +194,11 @@ static int residuals(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
         float r = c->tile_residual[t];
         if (isnan(r))
             continue;
-        sorted[n++] = r;
+        n++;
+        if (!(r <= q->residual_max_px))
+            q->residual_max_px = r;
+        if (tile_in_align_part(ctx, g, t))
+            sorted[n_part++] = r;
         if (!(r <= drop)) {
             g->used[t] = 0;
             g->n_used--;
@@ -218,20 +206,20 @@ static int residuals(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
         }
     }
     q->tiles_measured = (uint32_t)n;
-    if (n > 0) {
-        q->residual_median_px = skd_median_float(sorted, n);
-        q->residual_max_px = sorted[0];
-        for (size_t i = 1; i < n; i++)
-            if (sorted[i] > q->residual_max_px)
-                q->residual_max_px = sorted[i];
-    }
+    if (n_part == 0) /* an align ROI smaller than a tile: all tiles */
+        for (size_t t = 0; t < g->n_tiles; t++)
+            if (!isnan(c->tile_residual[t]))
+                sorted[n_part++] = c->tile_residual[t];
+    if (n_part > 0)
+        q->residual_median_px = skd_median_float(sorted, n_part);
     skd_dealloc(ctx, sorted);
     if (st == SKD_OK && skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) == 0 && n > 0 &&
         !(q->residual_median_px < skd_opt(ctx, SKD_OPT_MAX_RESIDUAL)))
         st = skd_fail(ctx, SKD_E_ALIGN,
                       "cannot align: the skin moved between the photos (after "
-                      "the best similarity transform, 5 mm patches are still "
+                      "the best similarity transform, 5 mm patches %sare still "
                       "%.1f px apart, median; the limit is %.1f px)",
+                      n_part < n ? "of the align ROI " : "",
                       q->residual_median_px, skd_opt(ctx, SKD_OPT_MAX_RESIDUAL));
     return st;
 }

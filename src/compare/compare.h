@@ -205,6 +205,14 @@ void skd_pore_count_judge(const skd_ctx *ctx, skd_change *change,
 void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,
                             const skd_metrics *ma);
 
+/* ---- registration on a part ------------------------------------------ */
+
+/* skd_register, restricted to the rectangle SKD_OPT_ALIGN_ROI_* of the
+ * before photo when its width and height are set (align_part.c); t is
+ * the whole photos' transform. */
+int skd_register_part(skd_ctx *ctx, const skd_image *before,
+                      const skd_image *after, skd_transform *t);
+
 /* ---- the whole comparison -------------------------------------------- */
 
 /* An empty result that remembers ctx's allocator (skd_comparison_free
