@@ -511,6 +511,25 @@ typedef struct skd_acquisition {
                                   is judged only within 5% of 1 */
 } skd_acquisition;
 
+/* Several photos of the same view in one session (replicates,
+ * skd_compare_sessions): their spread is this pair's photo-to-photo noise
+ * (docs/comparing.md, "Replicates"). */
+typedef struct skd_replicates {
+    uint32_t n_before, n_after; /* photos per session */
+    /* Degrees of freedom of the spread: the sum over both sessions of
+     * (photos - 1) whose metric was measured; 0: no replicates, the floors
+     * are the options' (booth defaults, uncalibrated or a floors file). */
+    uint32_t df[SKD_METRIC_COUNT];
+    /* Pooled within-session standard deviation of one photo's figure:
+     * percent of the figure for Sa, Sq and the pore figures, the metric's
+     * unit for a*, EI and red area; NaN where df is 0. */
+    double sd[SKD_METRIC_COUNT];
+    /* The floor they give, t(0.975, df) * sqrt(2) * sd (the 95% bound of
+     * the difference between two single photos of unchanged skin), in the
+     * metric's unit at the pair's before figure; NaN where df is 0. */
+    double floor[SKD_METRIC_COUNT];
+} skd_replicates;
+
 typedef struct skd_comparison {
     skd_transform transform;
     double common_area_cm2;
@@ -530,6 +549,9 @@ typedef struct skd_comparison {
     skd_acquisition acquisition;
     /* Per-tile residual (px), tiles_x*tiles_y, NaN where not measured. */
     float *tile_residual;
+    /* Added in 0.3: the sessions' replicates (skd_compare_sessions); one
+     * photo per session (n_before = n_after = 1) without them. */
+    skd_replicates replicates;
 } skd_comparison;
 
 /* Register, restrict to the common region, tile, bootstrap and judge.
@@ -567,6 +589,35 @@ SKD_API int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
                                  const skd_region_spec *after_spec,
                                  skd_analysis *after_analysis,
                                  skd_comparison **out);
+
+/* One photo of a session: the photo, its region spec (may be NULL) and,
+ * optionally, its analysis at the context's options (borrowed, as in
+ * skd_compare_analyses; NULL: analysed here). */
+typedef struct skd_session_photo {
+    const skd_image *image;
+    const skd_region_spec *spec;
+    skd_analysis *analysis;
+} skd_session_photo;
+
+/* Compare two sessions that each have one or more photos of the same view
+ * (replicates, taken minutes apart). The change, its interval and the
+ * acquisition check are those of the first photos of both sessions
+ * (skd_compare_analyses of before[0] and after[0]). Every other photo is
+ * compared with its own session's first photo; the pooled spread of
+ * those within-session changes is this pair's photo-to-photo noise, and
+ * its floor (c->replicates.floor) replaces the options' floors for each
+ * metric it measured (floor_source "replicates"). Without white
+ * references in both first photos, a* and EI keep at least the
+ * uncalibrated floors (a session's replicates share one light and cannot
+ * see a change of light between the sessions). Inconclusive verdicts stay
+ * inconclusive. n_before, n_after >= 1; with one photo each this is
+ * skd_compare_analyses. A replicate that cannot be aligned with its
+ * session's first photo fails the call (SKD_E_ALIGN, the message names
+ * it). The analyses passed in are borrowed and must outlive *out. */
+SKD_API int skd_compare_sessions(skd_ctx *ctx, const skd_session_photo *before,
+                                 size_t n_before,
+                                 const skd_session_photo *after,
+                                 size_t n_after, skd_comparison **out);
 
 /* Only the registration step. */
 SKD_API int skd_register(skd_ctx *ctx, const skd_image *before,

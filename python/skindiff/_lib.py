@@ -183,6 +183,16 @@ class SkdAcquisition(ctypes.Structure):
 SKD_METRIC_COUNT = 9
 
 
+class SkdReplicates(ctypes.Structure):
+    _fields_ = [
+        ("n_before", ctypes.c_uint32),
+        ("n_after", ctypes.c_uint32),
+        ("df", ctypes.c_uint32 * SKD_METRIC_COUNT),
+        ("sd", ctypes.c_double * SKD_METRIC_COUNT),
+        ("floor", ctypes.c_double * SKD_METRIC_COUNT),
+    ]
+
+
 class SkdComparison(ctypes.Structure):
     _fields_ = [
         ("transform", SkdTransform),
@@ -201,6 +211,7 @@ class SkdComparison(ctypes.Structure):
         ("common_after", ctypes.POINTER(ctypes.c_uint8)),
         ("acquisition", SkdAcquisition),
         ("tile_residual", ctypes.POINTER(ctypes.c_float)),
+        ("replicates", SkdReplicates),
     ]
 
 
@@ -221,6 +232,7 @@ STRUCTS = {
     "skd_change": SkdChange,
     "skd_acquisition": SkdAcquisition,
     "skd_comparison": SkdComparison,
+    "skd_replicates": SkdReplicates,
 }
 
 _ctx_p = ctypes.c_void_p

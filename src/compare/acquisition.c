@@ -147,8 +147,7 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
  * moves with it). A residual (skin that moved) affects everything. */
 static int affected(unsigned flag, skd_metric_id m)
 {
-    int colour = m == SKD_METRIC_A_MEAN || m == SKD_METRIC_A_MEDIAN ||
-                 m == SKD_METRIC_ERYTHEMA;
+    int colour = skd_metric_colour(m);
     if (flag == SKD_ACQ_LIGHT)
         return colour;
     if (flag == SKD_ACQ_MOVED)

@@ -344,6 +344,9 @@ skd_comparison *skd_comparison_new(skd_ctx *ctx)
     if (!box)
         return NULL;
     box->alloc = ctx->alloc;
+    box->pub.replicates.n_before = box->pub.replicates.n_after = 1;
+    for (int m = 0; m < SKD_METRIC_COUNT; m++)
+        box->pub.replicates.sd[m] = box->pub.replicates.floor[m] = NAN;
     return &box->pub;
 }
 

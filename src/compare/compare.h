@@ -164,6 +164,19 @@ void skd_change_judge(const skd_ctx *ctx, skd_change *ch, skd_metric_id m,
                       const skd_metrics *mb, const skd_metrics *ma, double lo,
                       double hi, int calibrated);
 
+/* Whether metric m's floors are a percentage of its before figure (Sa,
+ * Sq, the pore figures), and whether it is a colour figure (a*, EI). */
+int skd_metric_relative_floor(skd_metric_id m);
+int skd_metric_colour(skd_metric_id m);
+
+/* A new floor for a judged change: the verdict is judged again unless it
+ * is inconclusive; with replicates != 0 the source becomes "replicates". */
+void skd_change_refloor(skd_change *ch, double floor, int replicates);
+
+/* Student's t quantile 0.975 at df >= 1 degrees of freedom (replicates.c):
+ * a table to 30, then its Cornish-Fisher expansion (within 1e-3). */
+double skd_t975(uint32_t df);
+
 /* Fill one skd_change from the two figures, the interval and the floor. */
 void skd_change_fill(skd_change *c, double before, double after, double lo,
                      double hi, double floor);

@@ -7,12 +7,25 @@
 #define SOURCE_BOOTH "booth defaults"
 #define SOURCE_UNCAL "uncalibrated colour"
 #define SOURCE_FILE "floors file"
+#define SOURCE_REPLICATES "replicates"
+
+int skd_metric_relative_floor(skd_metric_id m)
+{
+    return m == SKD_METRIC_SA || m == SKD_METRIC_SQ ||
+           m == SKD_METRIC_PORE_DENSITY || m == SKD_METRIC_PORE_DIAMETER ||
+           m == SKD_METRIC_PORE_AREA;
+}
+
+int skd_metric_colour(skd_metric_id m)
+{
+    return m == SKD_METRIC_A_MEAN || m == SKD_METRIC_A_MEDIAN ||
+           m == SKD_METRIC_ERYTHEMA;
+}
 
 double skd_noise_floor(const skd_ctx *ctx, skd_metric_id m, double before,
                        int calibrated, const char **source)
 {
-    int colour = m == SKD_METRIC_A_MEAN || m == SKD_METRIC_A_MEDIAN ||
-                 m == SKD_METRIC_ERYTHEMA;
+    int colour = skd_metric_colour(m);
     if (source)
         *source = skd_opt(ctx, SKD_OPT_FLOOR_SOURCE) == 1
                       ? SOURCE_FILE
@@ -84,4 +97,13 @@ void skd_change_judge(const skd_ctx *ctx, skd_change *ch, skd_metric_id m,
     skd_change_fill(ch, vb, va, ch->ci_low, ch->ci_high, floor);
     ch->floor_source = source;
     ch->reason[0] = '\0';
+}
+
+void skd_change_refloor(skd_change *ch, double floor, int replicates)
+{
+    ch->noise_floor = floor;
+    if (replicates)
+        ch->floor_source = SOURCE_REPLICATES;
+    if (ch->verdict != SKD_INCONCLUSIVE)
+        ch->verdict = skd_judge(ch->change, ch->ci_low, ch->ci_high, floor);
 }

@@ -179,6 +179,14 @@ int main(void)
     OFF(skd_comparison, common_after);
     OFF(skd_comparison, acquisition);
     OFF(skd_comparison, tile_residual);
+    OFF(skd_comparison, replicates);
+
+    SIZE(skd_replicates);
+    OFF(skd_replicates, n_before);
+    OFF(skd_replicates, n_after);
+    OFF(skd_replicates, df);
+    OFF(skd_replicates, sd);
+    OFF(skd_replicates, floor);
 
     printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
     return 0;
