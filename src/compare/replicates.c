@@ -1,8 +1,8 @@
 /* Replicates: several photos of the same view per session. Each photo is
  * compared with its own session's first photo; the pooled spread of those
  * within-session changes is this pair's photo-to-photo noise, and the
- * floor it gives replaces the assumed one (DESIGN.md section 4,
- * docs/comparing.md "Replicates"). */
+ * floor it gives replaces the assumed one (docs/comparing.md,
+ * "Replicates"). */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# compare over the registration range of DESIGN.md section 4 through the CLI:
+# compare over the registration range (docs/comparing.md) through the CLI:
 # synthetic pairs zoomed 0.7 and 1.4 and turned +-30 degrees are accepted
 # with the camera's transform; --align-roi on the top quarter of the before
 # photo gives the same transform; a refused pair's hint names --align-roi,

@@ -1,5 +1,5 @@
 /* The whole comparison (skd_compare: registration, per-tile residual
- * acceptance, figures) over the registration range of DESIGN.md section 4:
+ * acceptance, figures) over the registration range of docs/comparing.md:
  * zoom 0.7-1.4 and rotation +-30 degrees, on the library's synthetic skin
  * (skd_synth: the after photo rendered through the camera, no resampling)
  * with no treatment. Each pair must be accepted with the camera's
