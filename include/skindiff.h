@@ -745,12 +745,21 @@ typedef struct skd_zones {
 SKD_API const char *skd_landmarks_backend(void);
 
 /* Find the largest face with dlib and build its zones. No face gives zones
- * with source SKD_ZONES_NO_FACE and SKD_OK. The model (95 MB, seconds to
- * load) is loaded on the first call and kept by ctx until skd_ctx_free.
- * SKD_E_UNSUPPORTED when the build has no dlib or the model file is
- * missing. */
+ * with source SKD_ZONES_NO_FACE and SKD_OK. The model (95 MB, 0.3-0.5 s of
+ * CPU to load) is loaded on the first call, or by skd_face_preload, and
+ * kept by ctx until skd_ctx_free. SKD_E_UNSUPPORTED when the build has no
+ * dlib or the model file is missing. */
 SKD_API int skd_zones_detect(skd_ctx *ctx, const skd_image *img,
                              skd_zones **out);
+
+/* Starts loading the face model of ctx on a thread of its own and returns
+ * at once, so that it loads while the photo is decoded and analysed; the
+ * next skd_zones_detect on ctx waits for it (and reports a failed load).
+ * Call it as soon as you know faces are wanted. SKD_OK also when the
+ * model is loaded or loading already; SKD_E_UNSUPPORTED when the build has
+ * no dlib. The thread touches nothing of ctx but the model; skd_ctx_free
+ * waits for it. */
+SKD_API int skd_face_preload(skd_ctx *ctx);
 
 /* Zones of a width x height photo from 68 landmarks (photo pixels). */
 SKD_API int skd_zones_from_landmarks(skd_ctx *ctx, uint32_t width,

@@ -2,6 +2,7 @@
 #ifndef SKD_CORE_H
 #define SKD_CORE_H
 
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -95,6 +96,17 @@ typedef void (*skd_chunk_fn)(void *arg, size_t chunk, size_t thread);
 void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
                          void *arg);
 size_t skd_parallel_threads(const skd_ctx *ctx, size_t n_chunks);
+
+/* One job on a thread of its own beside the caller's work (the face model
+ * loads while the photo is analysed). When no thread can start, the job
+ * runs in skd_task_start before it returns, so it is done either way. */
+typedef struct skd_task {
+    pthread_t tid;
+    int on_thread; /* 1 while a thread runs the job and is not joined */
+} skd_task;
+void skd_task_start(skd_task *t, void *(*job)(void *), void *arg);
+/* Waits for the job; nothing when it ran in skd_task_start or was joined. */
+void skd_task_join(skd_task *t);
 
 /* Index of the first non-zero byte of p[i..n), or n: zeros are skipped a
  * word at a time (masks are mostly long runs). Always inlined, so that the

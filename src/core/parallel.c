@@ -3,7 +3,8 @@
  * chunks are the caller's (fixed sizes, independent of the thread count)
  * and are handed out one at a time, so a result written per chunk, or
  * partial sums combined in chunk order, do not depend on how many threads
- * ran or which one took which chunk. */
+ * ran or which one took which chunk. A task is one job on a thread of its
+ * own beside the caller. */
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -83,4 +84,18 @@ void skd_parallel_chunks(const skd_ctx *ctx, size_t n_chunks, skd_chunk_fn fn,
         wk[t].thread = t;
     }
     skd_run_parallel(run_chunks, wk, sizeof wk[0], n);
+}
+
+void skd_task_start(skd_task *t, void *(*job)(void *), void *arg)
+{
+    t->on_thread = pthread_create(&t->tid, NULL, job, arg) == 0;
+    if (!t->on_thread)
+        job(arg);
+}
+
+void skd_task_join(skd_task *t)
+{
+    if (t->on_thread)
+        pthread_join(t->tid, NULL);
+    t->on_thread = 0;
 }

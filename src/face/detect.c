@@ -1,5 +1,6 @@
 /* Face landmarks with dlib: the photo reduced to grey at the detection
- * size, the model loaded once per context, the points scaled back to the
+ * size, the model loaded once per context (on a task of its own, beside
+ * the analysis or the face detection), the points scaled back to the
  * photo. Without dlib in the build every call says so. */
 #include <math.h>
 
@@ -45,56 +46,144 @@ static void reduce_grey(const skd_image *img, size_t k, uint8_t *grey,
         }
 }
 
-static int load_model(skd_ctx *ctx)
+/* The context's face model: the detector, made at once, and the shape
+ * predictor, loaded on a task beside the caller's work (skd_face_preload,
+ * or the face detection itself). Kept by the context until skd_ctx_free,
+ * which frees it through face_cache_free (a registered cleanup). */
+typedef struct face_cache {
+    skd_allocator alloc;
+    void *dlib;
+    skd_task loader;
+    int loading; /* the loader started and was not joined yet */
+    int loaded;  /* the predictor is in */
+    int load_status; /* SKD_DLIB_*, the loader's, read after the join */
+    char load_msg[256];
+} face_cache;
+
+static void face_cache_free(void *p)
 {
+    face_cache *c = p;
+    if (!c)
+        return;
+    skd_task_join(&c->loader);
+    skd_dlib_free(c->dlib);
+    c->alloc.free_fn(c->alloc.opaque, c);
+}
+
+static int face_cache_of(skd_ctx *ctx, face_cache **out)
+{
+    face_cache *c;
     char msg[256] = "";
-    void *model = NULL;
     int st;
-    if (ctx->face_model)
+    if ((*out = ctx->face_model))
         return SKD_OK;
-    st = skd_dlib_load(SKD_DLIB_MODEL, &model, msg, sizeof msg);
-    if (st == SKD_DLIB_NOMEM)
-        return skd_fail(ctx, SKD_E_NOMEM, "face model: %s", msg);
-    if (st != SKD_DLIB_OK)
-        return skd_fail(ctx, SKD_E_UNSUPPORTED,
-                        "face model %s cannot be loaded (%s); install "
-                        "libdlib-data, or give landmarks or zones instead",
-                        SKD_DLIB_MODEL, msg);
-    ctx->face_model = model;
-    ctx->face_model_free = skd_dlib_free;
+    if (!(c = skd_calloc(ctx, 1, sizeof *c)))
+        return SKD_E_NOMEM;
+    c->alloc = ctx->alloc;
+    st = skd_dlib_new(&c->dlib, msg, sizeof msg);
+    if (st != SKD_DLIB_OK) {
+        c->alloc.free_fn(c->alloc.opaque, c);
+        return skd_fail(ctx, st == SKD_DLIB_NOMEM ? SKD_E_NOMEM : SKD_E_INTERNAL,
+                        "face detector: %s", msg);
+    }
+    ctx->face_model = *out = c;
+    ctx->face_model_free = face_cache_free;
     return SKD_OK;
+}
+
+static void *load_predictor(void *p)
+{
+    face_cache *c = p;
+    c->load_status = skd_dlib_load_predictor(c->dlib, SKD_DLIB_MODEL,
+                                             c->load_msg, sizeof c->load_msg);
+    return NULL;
+}
+
+static void start_loading(face_cache *c)
+{
+    if (c->loaded || c->loading)
+        return;
+    c->loading = 1;
+    c->load_msg[0] = 0;
+    skd_task_start(&c->loader, load_predictor, c);
+}
+
+/* Waits for the predictor; a failed load is reported here and tried again
+ * on the next call. */
+static int finish_loading(skd_ctx *ctx, face_cache *c)
+{
+    if (c->loading) {
+        skd_task_join(&c->loader);
+        c->loading = 0;
+        c->loaded = c->load_status == SKD_DLIB_OK;
+    }
+    if (c->loaded)
+        return SKD_OK;
+    if (c->load_status == SKD_DLIB_NOMEM)
+        return skd_fail(ctx, SKD_E_NOMEM, "face model: %s", c->load_msg);
+    return skd_fail(ctx, SKD_E_UNSUPPORTED,
+                    "face model %s cannot be loaded (%s); install "
+                    "libdlib-data, or give landmarks or zones instead",
+                    SKD_DLIB_MODEL, c->load_msg);
+}
+
+int skd_face_preload(skd_ctx *ctx)
+{
+    face_cache *c;
+    int st;
+    if (!ctx)
+        return SKD_E_INVALID;
+    if ((st = face_cache_of(ctx, &c)) != SKD_OK)
+        return st;
+    start_loading(c);
+    return SKD_OK;
+}
+
+static int dlib_status(skd_ctx *ctx, int st, const char *what, const char *msg)
+{
+    if (st == SKD_DLIB_OK)
+        return SKD_OK;
+    return skd_fail(ctx, st == SKD_DLIB_NOMEM ? SKD_E_NOMEM : SKD_E_INTERNAL,
+                    "%s: %s", what, msg);
 }
 
 int skd_face_find(skd_ctx *ctx, const skd_image *img, skd_face_found *out)
 {
     skd_dlib_face f;
     char msg[256] = "";
+    face_cache *c;
     size_t k, gw, gh;
     uint8_t *grey;
     int st;
 
     out->n_faces = 0;
-    if ((st = load_model(ctx)) != SKD_OK)
+    if ((st = face_cache_of(ctx, &c)) != SKD_OK)
         return st;
+    /* The predictor loads while this thread looks for the face. */
+    start_loading(c);
     k = reduction(img->width, img->height, skd_opt(ctx, SKD_OPT_FACE_PIXELS));
     gw = img->width / k;
     gh = img->height / k;
     if (gw == 0 || gh == 0)
-        return SKD_OK;
+        return finish_loading(ctx, c);
     grey = skd_malloc_array(ctx, gw, gh);
     if (!grey)
         return SKD_E_NOMEM;
     reduce_grey(img, k, grey, gw, gh);
-    st = skd_dlib_find(ctx->face_model, grey, gw, gh, SKD_FACE_MIN_CONFIDENCE,
-                       &f, msg, sizeof msg);
+    st = dlib_status(ctx, skd_dlib_detect(c->dlib, grey, gw, gh,
+                                          SKD_FACE_MIN_CONFIDENCE, &f, msg,
+                                          sizeof msg),
+                     "face detection", msg);
+    if (st == SKD_OK)
+        st = finish_loading(ctx, c);
+    if (st == SKD_OK && f.n_faces)
+        st = dlib_status(ctx, skd_dlib_landmarks(c->dlib, grey, gw, gh, &f,
+                                                 msg, sizeof msg),
+                         "face landmarks", msg);
     skd_dealloc(ctx, grey);
-    if (st == SKD_DLIB_NOMEM)
-        return skd_fail(ctx, SKD_E_NOMEM, "face detection: %s", msg);
-    if (st != SKD_DLIB_OK)
-        return skd_fail(ctx, SKD_E_INTERNAL, "face detection: %s", msg);
+    if (st != SKD_OK || !f.n_faces)
+        return st;
     out->n_faces = (uint32_t)f.n_faces;
-    if (!f.n_faces)
-        return SKD_OK;
     out->confidence = f.confidence;
     /* Pixel (i, j) of the reduced image averages photo pixels
      * [k i, k i + k): its centre is at k i + (k - 1) / 2. */
@@ -108,6 +197,14 @@ int skd_face_find(skd_ctx *ctx, const skd_image *img, skd_face_found *out)
 }
 
 #else
+
+int skd_face_preload(skd_ctx *ctx)
+{
+    if (!ctx)
+        return SKD_E_INVALID;
+    return skd_fail(ctx, SKD_E_UNSUPPORTED,
+                    "this build has no face landmarks (dlib)");
+}
 
 int skd_face_find(skd_ctx *ctx, const skd_image *img, skd_face_found *out)
 {

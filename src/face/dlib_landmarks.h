@@ -21,15 +21,28 @@ typedef struct skd_dlib_face {
     double x[SKD_DLIB_POINTS], y[SKD_DLIB_POINTS]; /* its landmarks */
 } skd_dlib_face;
 
-/* Loads the detector and the shape predictor at path into *out (free with
- * skd_dlib_free). On failure msg gets the reason. */
-int skd_dlib_load(const char *path, void **out, char *msg, size_t msg_size);
+/* A model holding the face detector (built in: milliseconds) and no shape
+ * predictor yet; free with skd_dlib_free. On failure msg gets the reason. */
+int skd_dlib_new(void **out, char *msg, size_t msg_size);
 void skd_dlib_free(void *model);
 
-/* Faces in an 8-bit grey image (width x height, rows packed). */
-int skd_dlib_find(void *model, const unsigned char *grey, size_t width,
-                  size_t height, double min_confidence, skd_dlib_face *face,
-                  char *msg, size_t msg_size);
+/* Loads the shape predictor at path into model (half a second). It touches
+ * only the predictor, so it may run on another thread while that thread's
+ * owner detects faces with skd_dlib_detect. */
+int skd_dlib_load_predictor(void *model, const char *path, char *msg,
+                            size_t msg_size);
+
+/* Faces in an 8-bit grey image (width x height, rows packed): fills
+ * n_faces, confidence and box of face. Uses the detector only. */
+int skd_dlib_detect(void *model, const unsigned char *grey, size_t width,
+                    size_t height, double min_confidence, skd_dlib_face *face,
+                    char *msg, size_t msg_size);
+
+/* The 68 landmarks (x, y) of the face in face->box, from the predictor
+ * (loaded first with skd_dlib_load_predictor). */
+int skd_dlib_landmarks(void *model, const unsigned char *grey, size_t width,
+                       size_t height, skd_dlib_face *face, char *msg,
+                       size_t msg_size);
 
 #ifdef __cplusplus
 }
