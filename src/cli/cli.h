@@ -204,6 +204,10 @@ typedef struct cli_zone_result {
 } cli_zone_result;
 
 int cli_zones_wanted(const cli_zone_request *q);
+/* With --face, starts loading dlib's model now, so that it loads while the
+ * photos are decoded and analysed (a failure is reported where the face
+ * is looked for). */
+void cli_zones_prepare(skd_ctx *ctx, const cli_zone_request *q);
 /* Usage checks; -1 to go on, else the exit code. */
 int cli_zones_check(const char *cmd, const cli_zone_request *q, int n_images);
 /* Zones of img, their figures over a, and --zones-out written. */

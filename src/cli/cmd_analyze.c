@@ -630,6 +630,7 @@ int cmd_analyze(int argc, char **argv)
     rc = parse_args(ctx, argc, argv, &o);
     if (rc >= 0)
         goto done;
+    cli_zones_prepare(ctx, &o.zones);
     if ((rc = cli_wisdom_effort(ctx, o.wisdom, o.patient, "analyze")) >= 0)
         goto done;
     if (o.mask_path && (rc = skd_image_load(ctx, o.mask_path, &mask)) != SKD_OK) {

@@ -692,8 +692,10 @@ int cmd_compare(int argc, char **argv)
     }
     memset(&a, 0, sizeof a);
     code = parse_args(ctx, argc, argv, &a);
-    if (code < 0)
+    if (code < 0) {
+        cli_zones_prepare(ctx, &a.zones);
         code = run(ctx, &a);
+    }
     skd_ctx_free(ctx);
     return code;
 }

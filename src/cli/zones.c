@@ -10,6 +10,12 @@ int cli_zones_wanted(const cli_zone_request *q)
     return q->face || q->landmarks || q->labels;
 }
 
+void cli_zones_prepare(skd_ctx *ctx, const cli_zone_request *q)
+{
+    if (q->face)
+        (void)skd_face_preload(ctx);
+}
+
 int cli_zones_check(const char *cmd, const cli_zone_request *q, int n_images)
 {
     if ((q->face != 0) + (q->landmarks != NULL) + (q->labels != NULL) > 1)
