@@ -10,6 +10,8 @@
 
 static const char compare_usage[] =
     "Usage: skindiff compare BEFORE AFTER [OPTIONS]\n"
+    "       skindiff compare --before A [--before B ...] --after C\n"
+    "                        [--after D ...] [OPTIONS]\n"
     "\n"
     "Compare two photos of the same skin taken at different sessions. The\n"
     "after photo is aligned onto the before photo (shift, rotation, zoom);\n"
@@ -31,6 +33,10 @@ static const char compare_usage[] =
     "               reason) when the photos differ in more than the skin\n"
     "               (exposure, light, focus, skin that moved, too few\n"
     "               pores). Fewer than 2 usable tiles give no interval.\n"
+    "  replicates   several photos per session (--before/--after repeated):\n"
+    "               the first of each are compared; the others, each against\n"
+    "               its session's first, measure this pair's photo-to-photo\n"
+    "               noise, and that floor replaces the assumed one.\n"
     "  acquisition  what differs between the photos besides the skin: the\n"
     "               exposure and colour of the common skin, the white\n"
     "               references, sharpness, the share of each photo compared\n"
@@ -50,9 +56,13 @@ static const char compare_tail[] =
 
 enum { OUT_TABLE, OUT_JSON, OUT_CSV };
 enum { MARK_SCALE = 1 };
+#define MAX_REPLICATES 16 /* photos per session */
 
 typedef struct compare_args {
     const char *before, *after;
+    /* --before / --after, in order: [0] before, [1] after */
+    const char *photos[2][MAX_REPLICATES];
+    size_t n_photos[2];
     const char *mask_before, *mask_after;
     const char *out, *report, *floors;
     skd_roi roi, white_before, white_after, align_roi;
@@ -63,6 +73,17 @@ typedef struct compare_args {
 } compare_args;
 
 #define F(field) .offset = offsetof(compare_args, field)
+
+static int add_photo(compare_args *a, int session, const char *path)
+{
+    if (!*path || a->n_photos[session] >= MAX_REPLICATES)
+        return 0;
+    a->photos[session][a->n_photos[session]++] = path;
+    return 1;
+}
+
+static int add_before(const char *v, void *opts) { return add_photo(opts, 0, v); }
+static int add_after(const char *v, void *opts) { return add_photo(opts, 1, v); }
 
 static const cli_option compare_options[] = {
     {"--px-per-mm", .opt = SKD_OPT_PX_PER_MM, .mark = MARK_SCALE,
@@ -96,6 +117,8 @@ static const cli_option compare_options[] = {
     {"--zones", F(zones.labels),
      .help = "the before photo's zones as a label image instead"},
     {"--floors", F(floors)},
+    {"--before", .parse = add_before},
+    {"--after", .parse = add_after},
     {"--white-ref-before", F(white_before)},
     {"--white-ref-after", F(white_after)},
     {"--align-roi", F(align_roi)},
@@ -131,13 +154,25 @@ static int parse_args(skd_ctx *ctx, int argc, char **argv, compare_args *a)
     int rc = cli_parse(&compare_command, ctx, argc, argv, a, &args);
     if (rc >= 0)
         return rc;
-    if (args.npos < 2)
-        return cli_usage_error("compare", "need two photos: BEFORE AFTER");
-    if (args.npos > 2)
-        return cli_usage_error("compare", "too many files: '%s' (compare "
-                               "takes BEFORE and AFTER)", args.pos[2]);
-    a->before = args.pos[0];
-    a->after = args.pos[1];
+    if (a->n_photos[0] || a->n_photos[1]) {
+        if (args.npos > 0)
+            return cli_usage_error("compare", "'%s': with --before and "
+                                   "--after, give every photo through them",
+                                   args.pos[0]);
+        if (!a->n_photos[0] || !a->n_photos[1])
+            return cli_usage_error("compare", "need at least one --before "
+                                   "and one --after photo");
+        a->before = a->photos[0][0];
+        a->after = a->photos[1][0];
+    } else {
+        if (args.npos < 2)
+            return cli_usage_error("compare", "need two photos: BEFORE AFTER");
+        if (args.npos > 2)
+            return cli_usage_error("compare", "too many files: '%s' (compare "
+                                   "takes BEFORE and AFTER)", args.pos[2]);
+        a->before = args.pos[0];
+        a->after = args.pos[1];
+    }
     if (a->floors && (rc = cli_floors_load(ctx, a->floors)) >= 0)
         return rc;
     a->scale_given = (args.seen & MARK_SCALE) != 0;
@@ -193,8 +228,21 @@ static void rcell(cli_buf *b, const char *s, int width)
 }
 
 /* Which floors judged the verdicts, in words. */
+static int has_replicates(const skd_comparison *c)
+{
+    for (int m = 0; m < SKD_METRIC_COUNT; m++)
+        if (c->replicates.df[m] > 0)
+            return 1;
+    return 0;
+}
+
 static const char *floors_source(const skd_ctx *ctx, const skd_comparison *c)
 {
+    if (has_replicates(c))
+        return c->acquisition.colour_calibrated
+                   ? "replicates"
+                   : "replicates; a* and EI at least the uncalibrated colour "
+                     "floors";
     if (opt(ctx, SKD_OPT_FLOOR_SOURCE) == 1)
         return "floors file";
     return c->acquisition.colour_calibrated
@@ -225,6 +273,29 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
     cli_buf_printf(b, "  residual   median %.2f px, largest %.2f px over %u "
                       "tiles; %u tile(s) left out\n", q->residual_median_px,
                    q->residual_max_px, q->tiles_measured, q->tiles_dropped);
+}
+
+/* The replicates' spread and floors (only when there are replicates). */
+static void write_replicates(cli_buf *b, const skd_comparison *c)
+{
+    const skd_replicates *r = &c->replicates;
+    if (!has_replicates(c))
+        return;
+    cli_buf_printf(b, "\nReplicates (%u before, %u after): photo-to-photo "
+                      "noise of this pair\n", r->n_before, r->n_after);
+    for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+        skd_metric_id id = (skd_metric_id)m;
+        char fl[32];
+        if (r->df[m] == 0)
+            continue;
+        skd_metric_format(fl, sizeof fl, id, r->floor[m], 0);
+        cell(b, "", 2);
+        cell(b, skd_metric_label(id), 20);
+        /* Sa, Sq and the pore figures spread in percent of the figure */
+        cli_buf_printf(b, "SD %.3g%s over %u degree(s) of freedom: floor %s "
+                          "%s\n", r->sd[m], m <= SKD_METRIC_PORE_AREA ? "%" : "",
+                       r->df[m], fl, skd_metric_unit(id));
+    }
 }
 
 static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
@@ -302,6 +373,7 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
                       "least the noise floor (in the figure's unit). Floors: "
                       "%s.\n", floors_source(ctx, c));
     write_acquisition(b, c);
+    write_replicates(b, c);
     if (zc)
         cli_compare_zones_table(b, zc);
 }
@@ -415,6 +487,40 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
     cli_buf_printf(b, "]}");
 }
 
+/* "replicates": the photos of each session and, per metric, the spread
+ * and the floor it gave (null without replicates). */
+static void json_replicates(cli_buf *b, const compare_args *a,
+                            const skd_comparison *c)
+{
+    const skd_replicates *r = &c->replicates;
+    cli_buf_printf(b, "{");
+    for (int k = 0; k < 2; k++) {
+        size_t n = a->n_photos[k] ? a->n_photos[k] : 1;
+        cli_buf_printf(b, "%s\"%s\": [", k ? ", " : "", k ? "after" : "before");
+        for (size_t j = 0; j < n; j++) {
+            cli_buf_printf(b, "%s", j ? ", " : "");
+            cli_json_str(b, a->n_photos[k] ? a->photos[k][j]
+                                           : k ? a->after : a->before);
+        }
+        cli_buf_printf(b, "]");
+    }
+    cli_buf_printf(b, ", \"metrics\": {");
+    for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+        cli_buf_printf(b, "%s", m ? ", " : "");
+        json_key(b, skd_metric_key((skd_metric_id)m));
+        cli_buf_printf(b, "{\"df\": %u, \"sd\": ", r->df[m]);
+        cli_json_num(b, r->sd[m]);
+        cli_buf_printf(b, ", \"sd_unit\": ");
+        cli_json_str(b, m <= SKD_METRIC_PORE_AREA
+                            ? "% of the figure"
+                            : skd_metric_unit((skd_metric_id)m));
+        cli_buf_printf(b, ", \"floor\": ");
+        cli_json_num(b, r->floor[m]);
+        cli_buf_printf(b, "}");
+    }
+    cli_buf_printf(b, "}}");
+}
+
 static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
                        const skd_comparison *c, const skd_zone_comparison *zc)
 {
@@ -491,6 +597,8 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         cli_compare_zones_json(b, zc);
     cli_buf_printf(b, "  \"acquisition\": ");
     json_acquisition(b, &c->acquisition);
+    cli_buf_printf(b, ",\n  \"replicates\": ");
+    json_replicates(b, a, c);
     cli_buf_printf(b, ",\n  \"notes\": [");
     if (c->tiles_used < 2)
         cli_buf_printf(b, "\"fewer than 2 tiles covered in both photos: no "
@@ -606,6 +714,41 @@ static int write_report(skd_ctx *ctx, const compare_args *a,
                                 cli_base_name(a->after), &info, a->report);
 }
 
+/* skd_compare, or with replicates skd_compare_sessions: the first photos
+ * carry the specs (ROI, masks, white references); the other photos are
+ * measured over their whole skin. *code is set when a replicate cannot be
+ * read. */
+static int compare_sessions(skd_ctx *ctx, const compare_args *a,
+                            const skd_image *before,
+                            const skd_region_spec *sb, const skd_image *after,
+                            const skd_region_spec *sa, skd_comparison **c,
+                            int *code)
+{
+    skd_session_photo s[2][MAX_REPLICATES];
+    skd_image *extra[2][MAX_REPLICATES] = {{NULL}};
+    size_t n[2] = {a->n_photos[0], a->n_photos[1]};
+    int st = SKD_OK;
+    if (n[0] <= 1 && n[1] <= 1)
+        return skd_compare(ctx, before, sb, after, sa, c);
+    memset(s, 0, sizeof s);
+    s[0][0] = (skd_session_photo){before, sb, NULL};
+    s[1][0] = (skd_session_photo){after, sa, NULL};
+    for (int k = 0; k < 2 && *code == CLI_EXIT_OK; k++)
+        for (size_t j = 1; j < n[k]; j++) {
+            if (load(ctx, a->photos[k][j], &extra[k][j])) {
+                *code = CLI_EXIT_INPUT;
+                break;
+            }
+            s[k][j].image = extra[k][j];
+        }
+    if (*code == CLI_EXIT_OK)
+        st = skd_compare_sessions(ctx, s[0], n[0], s[1], n[1], c);
+    for (int k = 0; k < 2; k++)
+        for (size_t j = 1; j < n[k]; j++)
+            skd_image_free(extra[k][j]);
+    return st;
+}
+
 static int run(skd_ctx *ctx, const compare_args *a)
 {
     skd_image *before = NULL, *after = NULL, *mb = NULL, *ma = NULL;
@@ -633,7 +776,9 @@ static int run(skd_ctx *ctx, const compare_args *a)
         skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_W, a->align_roi.w);
         skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_H, a->align_roi.h);
     }
-    st = skd_compare(ctx, before, &sb, after, &sa, &c);
+    st = compare_sessions(ctx, a, before, &sb, after, &sa, &c, &code);
+    if (code != CLI_EXIT_OK)
+        goto done;
     if (st != SKD_OK) {
         code = report_failure(ctx, st);
         goto done;

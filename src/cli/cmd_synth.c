@@ -92,7 +92,8 @@ static const cli_option synth_options[] = {
     NUM("--rotate", camera.rotation_deg, MARK_TREATMENT),
     NUM("--scale", camera.scale, MARK_TREATMENT),
     {NULL, .help = "Output"},
-    {"--after", F(after)},
+    {"--after", F(after), .help = "also render the skin after the treatment, "
+                                  "by the second camera"},
     {"--truth", F(truth)},
     {"--quiet", F(quiet), .value = 1},
 };

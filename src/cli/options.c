@@ -137,6 +137,10 @@ static const cli_def defs[] = {
      .help = "noise floor of the red-area fraction (default 0.5)"},
 
     /* Same skin, different day (docs/comparing.md): the library's ranges */
+    {"--before", NULL, NULL, CLI_STRING, "PHOTO", .help =
+     "a photo of the before session instead of BEFORE; repeat it for "
+     "replicates (several shots of the same view): their spread gives the "
+     "noise floors"},
     {"--floors", NULL, NULL, CLI_STRING, "FILE", .help =
      "noise floors measured by 'skindiff repeatability'"},
     {"--white-ref-before", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px",
@@ -195,8 +199,9 @@ static const cli_def defs[] = {
      "figures not at all)"},
 
     /* synth: the photo, the skin, the treatment, the second camera */
-    {"--after", NULL, NULL, CLI_STRING, "AFTER.png", .help =
-     "also render the skin after the treatment, by the second camera"},
+    {"--after", NULL, NULL, CLI_STRING, "PHOTO", .help =
+     "a photo of the after session instead of AFTER; repeat it for "
+     "replicates"},
     {"--truth", NULL, NULL, CLI_STRING, "FILE", .help =
      "ground truth JSON (\"-\": standard output)"},
     {"--width", NULL, NULL, CLI_U32, "N", 1, 1e6, .unit = "px",

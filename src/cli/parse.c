@@ -192,7 +192,11 @@ static int apply(const cli_command *cmd, skd_ctx *ctx, const entry *e,
             return store_number(cmd, ctx, e, name, 1, opts);
         *(int *)field(opts, e->o->offset) = e->o->value;
         return -1;
-    case CLI_STRING:
+    case CLI_STRING: /* a command's parse collects repeats (compare --before) */
+        if (e->o->parse) {
+            ok = *v != '\0' && e->o->parse(v, opts);
+            break;
+        }
         *(const char **)field(opts, e->o->offset) = v;
         ok = *v != '\0';
         break;
