@@ -8,9 +8,14 @@
  *   - the same pipeline stage by stage, calling the library's own stage
  *     functions in skd_analyze's order, and checks that it gives the same
  *     figures (so the breakdown cannot drift from the real thing).
- * Stages: "colour" is the colour table and the luminance plane (with the
- * clip flags); the a* plane is made by the first pass of "statistics",
- * which reads the erythema values from the photo too.
+ * Stages: "colour_management" makes the colour table from the photo's
+ * profile (LittleCMS), "skin_map" decides S, "colour_and_exclusions" is
+ * the luminance plane with the clip flags, S and the other causes, and
+ * the 0.25 mm growth; the a* plane is made by the first pass of
+ * "statistics", which reads the erythema values from the photo too;
+ * "red_area" is the 2 mm local background and the red test. "face_zones"
+ * (dlib's face detection and landmarks, as `analyze --face` runs them) is
+ * timed after the rest and is not in stages_total.
  * Each figure is the minimum over --repeat runs after one warm-up run (which
  * pays FFTW planning and is reported as first_run_s). Times are CPU seconds
  * of the process unless named *_wall_s.
@@ -30,6 +35,7 @@
 
 #include "colour/colour.h"
 #include "metrics/metrics.h"
+#include "skin/skin.h"
 #include "skindiff.h"
 #include "bench_util.h"
 
@@ -85,12 +91,14 @@ static double plain_jpeg_decode(const char *path)
 }
 
 enum {
-    T_DECODE, T_COLOUR, T_MASK, T_FILL, T_TEXTURE, T_PORES, T_NMS, T_STATS,
-    T_TOTAL, T_COUNT
+    T_DECODE, T_CMS, T_SKIN, T_COLOUR, T_MASK, T_FILL, T_TEXTURE, T_PORES,
+    T_NMS, T_STATS, T_RED, T_TOTAL, T_ZONES, T_COUNT
 };
 static const char *const stage_name[T_COUNT] = {
-    "decode", "colour", "mask", "fill", "texture_coarse",
-    "pore_bank_and_texture_fine", "pore_suppression", "statistics", "stages_total"};
+    "decode", "colour_management", "skin_map", "colour_and_exclusions",
+    "analysis_window", "fill", "texture_coarse", "pore_bank_and_texture_fine",
+    "pore_suppression", "statistics", "red_area", "stages_total",
+    "face_zones"};
 
 /* skd_filter_bank with a stopwatch per stage. */
 static void bank(skd_ctx *ctx, const float *l, size_t w, size_t h, double s,
@@ -119,13 +127,32 @@ static void bank(skd_ctx *ctx, const float *l, size_t w, size_t h, double s,
     skd_cand_list_free(ctx, &cands);
 }
 
-/* The pipeline of skd_analyze, stage by stage; *m gets its figures. */
+/* The face zones as `analyze --face` finds them (dlib: the photo reduced
+ * to grey, the detector, the landmarks); not part of analyze without
+ * --face, so not in stages_total. 0 when the build has no dlib. */
+static double zones_seconds(skd_ctx *ctx, const skd_image *img)
+{
+    skd_zones *z = NULL;
+    double t0 = now();
+    int st;
+    if (!skd_landmarks_backend())
+        return 0;
+    st = skd_zones_detect(ctx, img, &z);
+    if (st != SKD_OK)
+        die("zones", ctx, st);
+    skd_zones_free(z);
+    return now() - t0;
+}
+
+/* The pipeline of skd_analyze (analyze.c, no ROI or mask: the colour
+ * rectangle is the photo), stage by stage; *m gets its figures. */
 static void staged(skd_ctx *ctx, const char *path, double s, double *t,
                    skd_metrics *m)
 {
     skd_image *img;
     skd_analysis a;
-    uint64_t region_pixels;
+    skd_colour_lut *lut;
+    uint64_t region_pixels, skin_kept = 0;
     double t0 = now(), tall = t0;
     int st = skd_image_load(ctx, path, &img);
     if (st != SKD_OK)
@@ -137,21 +164,38 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     a.width = img->width;
     a.height = img->height;
     a.px_per_mm = s;
+    a.exclusion.skin_map = skd_opt(ctx, SKD_OPT_SKIN) > 0;
     a.region = skd_malloc(ctx, n);
+    a.cause = skd_malloc(ctx, n);
     float *l = skd_malloc_array(ctx, n, sizeof(float));
+    if (!a.region || !a.cause || !l)
+        die("planes", ctx, SKD_E_NOMEM);
 
     t0 = now();
-    skd_colour_lut *lut = skd_colour_lut_create(ctx);
-    skd_clip_rule rule = skd_mask_clip_rule(lut);
-    skd_luminance_plane(ctx, img, lut, &rule, l, a.region);
+    if ((st = skd_colour_for_spec(ctx, img, NULL, &a.colour, &lut)) != SKD_OK)
+        die("colour management", ctx, st);
+    t[T_CMS] = now() - t0;
+
+    t0 = now();
+    skd_window rect = skd_mask_colour_rect(img, NULL, s);
+    uint8_t *skin = NULL;
+    if (a.exclusion.skin_map) {
+        size_t box[4] = {rect.x0, rect.y0, rect.w, rect.h};
+        skin = a.cause + rect.y0 * w;
+        if ((st = skd_skin_map(ctx, img, lut, box, skin, rect.w, &skin_kept)) != SKD_OK)
+            die("skin map", ctx, st);
+    }
+    t[T_SKIN] = now() - t0;
+
+    t0 = now();
+    if ((st = skd_mask_in_rect_skin(ctx, img, NULL, s, lut, &rect, skin, l,
+                                    a.region, a.cause)) != SKD_OK)
+        die("mask", ctx, st);
     t[T_COLOUR] = now() - t0;
 
+    /* the analysis window, and l and M moved into its layout */
     t0 = now();
-    if ((st = skd_finish_mask(ctx, img, NULL, s, a.region)) != SKD_OK)
-        die("mask", ctx, st);
-    /* the analysis window, and l and M moved into its layout, as in
-     * skd_analyze (analyze.c) */
-    skd_window win = skd_window_of_mask(a.region, w, h, skd_window_reach(s));
+    skd_window win = skd_window_of_mask_in(a.region, w, h, &rect, skd_window_reach(s));
     skd_window_gather(l, w, sizeof *l, &win);
     skd_window_gather(a.region, w, 1, &win);
     skd_analysis v;
@@ -165,6 +209,8 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
 
     t0 = now();
     uint8_t *mw = skd_malloc(ctx, win.w * win.h); /* M, for the red background */
+    if (!mw)
+        die("mask copy", ctx, SKD_E_NOMEM);
     memcpy(mw, v.region, win.w * win.h);
     st = skd_fill_masked(ctx, lw, v.region, win.w, win.h, SKD_FILL_SIGMA_MM * s,
                          &region_pixels);
@@ -174,39 +220,49 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
 
     a.texture = skd_calloc(ctx, n, sizeof(float));
     v.texture = a.texture + win.y0 * w;
-    bank(ctx, lw, win.w, win.h, s, 10.0, v.region, v.texture, &v.pores,
-         &v.n_pores, t);
+    bank(ctx, lw, win.w, win.h, s, skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), v.region,
+         v.texture, &v.pores, &v.n_pores, t);
 
     /* a* comes after the bank, in l's plane, made by the first pass of
      * the statistics, which also reads the erythema values from the photo,
-     * as in skd_analyze; then the planes go back to the photo's layout */
+     * as in skd_analyze */
     t0 = now();
     v.a_star = lw;
     a.red_area = skd_calloc(ctx, n, 1);
     v.red_area = a.red_area + win.y0 * w;
     skd_photo_samples photo = {img->rgb + 3 * (win.y0 * w + win.x0), w,
-                               lut->log10_linear};
+                               lut->log10_linear, lut};
     if ((st = skd_window_figures(ctx, &v, &photo, lut, NULL)) != SKD_OK)
         die("statistics", ctx, st);
+    t[T_STATS] = now() - t0;
+    t0 = now();
     uint64_t red;
     if ((st = skd_red_area_local(ctx, v.a_star, mw, v.region, win.w, win.h,
-                                 SKD_RED_BACKGROUND_SIGMA_MM * s, 5.0,
-                                 v.red_area, &red)) != SKD_OK)
+                                 SKD_RED_BACKGROUND_SIGMA_MM * s,
+                                 skd_opt(ctx, SKD_OPT_RED_DELTA), v.red_area,
+                                 &red)) != SKD_OK)
         die("red area", ctx, st);
     v.metrics.red_area_fraction = (double)red / (double)v.metrics.region_pixels;
+    t[T_RED] = now() - t0;
+    /* the planes back in the photo's layout: statistics' share */
+    t0 = now();
     skd_dealloc(ctx, mw);
-    *m = v.metrics;
     skd_window_scatter(a.region, w, h, 1, &win, 0);
     skd_window_scatter(a.texture, w, h, sizeof(float), &win, 0);
     skd_window_scatter(a.red_area, w, h, 1, &win, 0);
     skd_window_scatter(l, w, h, sizeof *l, &win, 1);
     a.a_star = l;
     a.pores = v.pores;
-    t[T_STATS] = now() - t0;
-    skd_dealloc(ctx, lut);
+    a.metrics = v.metrics;
+    skd_exclusion_finish(&a, skin_kept);
+    *m = v.metrics;
+    skd_colour_lut_free(ctx, lut);
+    t[T_STATS] += now() - t0;
     t[T_TOTAL] = now() - tall;
+    t[T_ZONES] = zones_seconds(ctx, img);
 
     skd_dealloc(ctx, a.region);
+    skd_dealloc(ctx, a.cause);
     skd_dealloc(ctx, a.red_area);
     skd_dealloc(ctx, a.texture);
     skd_dealloc(ctx, a.a_star);
@@ -307,6 +363,14 @@ int main(int argc, char **argv)
     double best_wall = INFINITY;
     double best_plain = INFINITY, t[T_COUNT], best[T_COUNT];
     double first = public_run(ctx, path, &first_analyze, &first_wall, &pub);
+    {
+        /* the warm-up of the zones: dlib's model is loaded once per context */
+        skd_image *img;
+        if ((st = skd_image_load(ctx, path, &img)) != SKD_OK)
+            die(path, ctx, st);
+        zones_seconds(ctx, img);
+        skd_image_free(img);
+    }
     if (wisdom_save && (st = skd_wisdom_save(ctx, wisdom_save)) != SKD_OK)
         die("wisdom", ctx, st);
     for (int k = 0; k < T_COUNT; k++)
