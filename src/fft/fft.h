@@ -264,6 +264,15 @@ int skd_coarse_gauss(skd_ctx *ctx, skd_coarse *c, double sigma_px);
 /* Fine row y interpolated back into out (w floats); tmp: cw + 2 floats of
  * scratch. */
 void skd_coarse_row(const skd_coarse *c, size_t y, float *tmp, float *out);
+/* The same values at single pixels of fine row y (where only a few of a
+ * row's pixels are wanted): skd_coarse_line_at sets up the row, then
+ * skd_coarse_at gives pixel x of it, equal to skd_coarse_row's out[x]. */
+typedef struct skd_coarse_line {
+    const float *a, *b; /* the coarse rows above and below */
+    float s, t;         /* their weights */
+} skd_coarse_line;
+void skd_coarse_line_at(const skd_coarse *c, size_t y, skd_coarse_line *ln);
+float skd_coarse_at(const skd_coarse *c, const skd_coarse_line *ln, size_t x);
 void skd_coarse_free(skd_ctx *ctx, skd_coarse *c);
 
 #endif

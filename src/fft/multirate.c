@@ -267,20 +267,45 @@ static const float *coarse_row(const skd_coarse *c, long long i)
     return c->v + skd_fft_reflect(i, c->ch) * c->cw;
 }
 
-/* Vertical interpolation for fine row y into tmp (cw + 2: one mirrored
- * sample at each end). */
-static void vertical(const skd_coarse *c, size_t y, float *restrict tmp)
+void skd_coarse_line_at(const skd_coarse *c, size_t y, skd_coarse_line *ln)
 {
     double d = (double)(1u << c->shift);
     double v = ((double)y - 0.5 * (d - 1.0)) / d;
     double f = floor(v);
-    float t = (float)(v - f), s = 1.0f - t;
-    const float *restrict a = coarse_row(c, (long long)f);
-    const float *restrict b = coarse_row(c, (long long)f + 1);
+    ln->t = (float)(v - f);
+    ln->s = 1.0f - ln->t;
+    ln->a = coarse_row(c, (long long)f);
+    ln->b = coarse_row(c, (long long)f + 1);
+}
+
+/* Vertical interpolation for fine row y into tmp (cw + 2: one mirrored
+ * sample at each end). */
+static void vertical(const skd_coarse *c, size_t y, float *restrict tmp)
+{
+    skd_coarse_line ln;
+    skd_coarse_line_at(c, y, &ln);
+    const float *restrict a = ln.a, *restrict b = ln.b;
+    float s = ln.s, t = ln.t;
     for (size_t x = 0; x < c->cw; x++)
         tmp[x + 1] = s * a[x] + t * b[x];
     tmp[0] = tmp[1];
     tmp[c->cw + 1] = tmp[c->cw];
+}
+
+/* tmp[i] of vertical() at padded index i: coarse column i - 1, the end
+ * samples repeated. */
+static float vertical_at(const skd_coarse *c, const skd_coarse_line *ln,
+                         size_t i)
+{
+    size_t j = i == 0 ? 0 : i - 1 < c->cw ? i - 1 : c->cw - 1;
+    return ln->s * ln->a[j] + ln->t * ln->b[j];
+}
+
+float skd_coarse_at(const skd_coarse *c, const skd_coarse_line *ln, size_t x)
+{
+    float a = vertical_at(c, ln, c->xi[x]);
+    float b = vertical_at(c, ln, c->xi[x] + 1);
+    return a + c->xt[x] * (b - a);
 }
 
 void skd_coarse_row(const skd_coarse *c, size_t y, float *tmp, float *out)

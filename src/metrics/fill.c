@@ -20,6 +20,10 @@ typedef struct fill_io {
     const size_t *before; /* before[y]: rows with an excluded pixel above y */
     size_t *dropped;      /* per row: pixels of M that are not in R */
     float mean;
+    /* multi-rate: G*M and G*(l M) on the decimated grid, for the fill
+     * values (NULL: both at full rate); ones: a row of 1s */
+    const skd_coarse *gm, *glm;
+    const float *ones;
 } fill_io;
 
 static int row_has_excluded(const fill_io *f, size_t y)
@@ -74,7 +78,8 @@ static size_t leave_region(uint8_t *restrict m, const float *restrict gm,
 }
 
 /* G*M on rows within the margin of an excluded pixel (the region test),
- * G*(l M) only on rows with one (the fill). */
+ * G*(l M) only on rows with one (the fill), unless that comes from the
+ * coarse grid. */
 static unsigned wanted_row(void *user, size_t y)
 {
     const fill_io *f = user;
@@ -82,7 +87,25 @@ static unsigned wanted_row(void *user, size_t y)
     size_t y1 = f->h - y > f->reach ? y + f->reach + 1 : f->h;
     if (f->before[y1] == f->before[y0])
         return 0;
-    return row_has_excluded(f, y) ? 3u : 1u;
+    return row_has_excluded(f, y) && !f->glm ? 3u : 1u;
+}
+
+/* The rows of M and l M for the decimation (whole rows: the coarse
+ * reduction has no constant-row shortcut). */
+static const float *coarse_m_row(void *user, size_t y, float *scratch)
+{
+    const fill_io *f = user;
+    const uint8_t *m = f->m + y * f->w;
+    if (!row_has_excluded(f, y))
+        return f->ones;
+    for (size_t x = 0; x < f->w; x++)
+        scratch[x] = m[x] ? 1.0f : 0.0f;
+    return scratch;
+}
+
+static const float *coarse_lm_row(void *user, size_t y, float *scratch)
+{
+    return load_row(user, 1, y, scratch); /* never NULL for l M */
 }
 
 /* Excluded pixels get (G*(l M))/(G*M), or the mean of l over M where G*M
@@ -109,6 +132,58 @@ static void fill_row(void *user, size_t y, float *const *rows)
         x++;
     }
     f->dropped[y] = leave_region(m, gm, f->w);
+}
+
+/* fill_row with the fill values from the coarse grid (interpolated at
+ * the excluded pixels only) and the region test on the full-rate G*M in
+ * rows[0], so that R is the single-rate R. */
+static void fill_row_coarse(void *user, size_t y, float *const *rows)
+{
+    fill_io *f = user;
+    float *restrict l = f->l + y * f->w;
+    uint8_t *restrict m = f->m + y * f->w;
+    if (row_has_excluded(f, y)) {
+        skd_coarse_line lm, llm;
+        skd_coarse_line_at(f->gm, y, &lm);
+        skd_coarse_line_at(f->glm, y, &llm);
+        for (size_t x = 0; x < f->w; x++) {
+            if (m[x])
+                continue;
+            float gm = skd_coarse_at(f->gm, &lm, x);
+            l[x] = gm > (float)SKD_FILL_MIN_WEIGHT
+                       ? skd_coarse_at(f->glm, &llm, x) / gm
+                       : f->mean;
+        }
+    }
+    f->dropped[y] = leave_region(m, rows[0], f->w);
+}
+
+/* G*M and G*(l M) on the decimated grid (before any pixel is filled). */
+static int coarse_planes(skd_ctx *ctx, fill_io *f, double sigma_px,
+                         unsigned shift, skd_coarse c[2])
+{
+    float *ones = skd_malloc_array(ctx, f->w, sizeof *ones);
+    int st;
+    memset(c, 0, 2 * sizeof *c);
+    f->gm = &c[0]; /* from here freed by the caller */
+    f->glm = &c[1];
+    if (!ones)
+        return SKD_E_NOMEM;
+    for (size_t x = 0; x < f->w; x++)
+        ones[x] = 1.0f;
+    f->ones = ones;
+    st = skd_coarse_reduce(ctx, f->w, f->h, shift, f->reach, coarse_m_row, f,
+                           &c[0]);
+    if (st == SKD_OK)
+        st = skd_coarse_reduce(ctx, f->w, f->h, shift, f->reach,
+                               coarse_lm_row, f, &c[1]);
+    skd_dealloc(ctx, ones);
+    f->ones = NULL;
+    if (st == SKD_OK)
+        st = skd_coarse_gauss(ctx, &c[0], sigma_px);
+    if (st == SKD_OK)
+        st = skd_coarse_gauss(ctx, &c[1], sigma_px);
+    return st;
 }
 
 /* Sum of l over M in one row: float sums over 8 lanes of blocks of 256
@@ -191,8 +266,13 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
                     double sigma_px, uint64_t *region_pixels)
 {
     skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
-    fill_io f = {l, m, w, h, skd_fft_margin(sigma_px), NULL, NULL, 0.0f};
+    fill_io f = {l, m, w, h, skd_fft_margin(sigma_px), NULL, NULL, 0.0f,
+                 NULL, NULL, NULL};
     skd_lowpass *lp = NULL;
+    skd_coarse coarse[2];
+    unsigned shift = skd_opt(ctx, SKD_OPT_EXACT) != 0
+                         ? 0
+                         : skd_multirate_shift(sigma_px, w, h);
     size_t *before, *dropped;
     double *sums;
     uint64_t inside = 0, out = 0;
@@ -240,8 +320,15 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
      * about what the tiled path did. */
     if ((st = skd_lowpass_create(ctx, &g, w, h, f.reach, &lp)) != SKD_OK)
         goto done;
+    if (shift > 0 &&
+        (st = coarse_planes(ctx, &f, sigma_px, shift, coarse)) != SKD_OK)
+        goto done;
     {
         skd_lowpass_io io = {2, load_row, wanted_row, NULL, fill_row, &f};
+        if (shift > 0) {
+            io.nplanes = 1;
+            io.store = fill_row_coarse;
+        }
         st = skd_lowpass_run(ctx, lp, &io);
     }
     if (st != SKD_OK)
@@ -253,6 +340,10 @@ int skd_fill_masked(skd_ctx *ctx, float *l, uint8_t *m, size_t w, size_t h,
         st = skd_fail(ctx, SKD_E_NO_REGION,
                       "no measurable skin: region empty after masking");
 done:
+    if (f.gm) {
+        skd_coarse_free(ctx, &coarse[0]);
+        skd_coarse_free(ctx, &coarse[1]);
+    }
     skd_lowpass_free(ctx, lp);
     skd_dealloc(ctx, before);
     skd_dealloc(ctx, dropped);
