@@ -152,6 +152,10 @@ typedef enum skd_option {
                                     to at most this; default 500000 */
     SKD_OPT_LANDMARK_RESIDUAL = 41, /* compare: mapped landmarks' RMS
                                        residual that warns, mm; default 2 */
+    SKD_OPT_BATCH_ZONES = 42,    /* batch: 1 finds each photo's face (dlib)
+                                    and stores every zone's figures and
+                                    changes beside the whole region's;
+                                    default 0 */
     SKD_OPT_EXACT = 45           /* 1: every filter at full rate (no multi-rate
                                     Gaussians: docs/performance.md); default 0 */
 } skd_option;

@@ -72,6 +72,10 @@ static const cli_option batch_options[] = {
     {"--red-delta", .opt = SKD_OPT_RED_DELTA},
     {"--max-pixels", .opt = SKD_OPT_MAX_PIXELS},
     {"--skin", .opt = SKD_OPT_SKIN},
+    {"--face", .opt = SKD_OPT_BATCH_ZONES,
+     .help = "find each photo's face (dlib) and store every facial zone's "
+             "figures and changes too, one row per zone (export --long "
+             "lists them; docs/zones.md)"},
     {NULL, .help = "Comparison"},
     {"--assume-aligned", .opt = SKD_OPT_ASSUME_ALIGNED},
     {"--min-confidence", .opt = SKD_OPT_MIN_CONFIDENCE},

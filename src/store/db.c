@@ -157,7 +157,8 @@ int skd_db_open_readonly(skd_ctx *ctx, const char *path, skd_db *db)
     else
         version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
-    if (st == SKD_OK && version == 1) /* upgraded in place when writable */
+    if (st == SKD_OK && version >= 1 && version < SKD_DB_SCHEMA_VERSION)
+        /* upgraded in place when writable */
         st = skd_db_schema(ctx, db->db, path);
     else if (st == SKD_OK && version != SKD_DB_SCHEMA_VERSION)
         st = skd_fail(ctx, SKD_E_DB,
@@ -175,6 +176,10 @@ void skd_db_close(skd_db *db)
     sqlite3_finalize(db->find_cmp);
     sqlite3_finalize(db->put_cmp);
     sqlite3_finalize(db->set_index);
+    sqlite3_finalize(db->del_image_zones);
+    sqlite3_finalize(db->put_image_zone);
+    sqlite3_finalize(db->del_cmp_zones);
+    sqlite3_finalize(db->put_cmp_zone);
     sqlite3_close(db->db);
     skd_db_unlock(db->lock_fd);
     memset(db, 0, sizeof *db);
@@ -196,6 +201,21 @@ static void bind_real(sqlite3_stmt *s, int i, double v)
         sqlite3_bind_double(s, i, v);
     else
         sqlite3_bind_null(s, i);
+}
+
+void skd_db_bind_changes(sqlite3_stmt *s, int first, const skd_change *change)
+{
+    for (int m = 0, i = first; m < SKD_METRIC_COUNT; m++, i += 8) {
+        const skd_change *ch = &change[m];
+        bind_real(s, i, ch->before);
+        bind_real(s, i + 1, ch->after);
+        bind_real(s, i + 2, ch->change);
+        bind_real(s, i + 3, ch->change_pct);
+        bind_real(s, i + 4, ch->ci_low);
+        bind_real(s, i + 5, ch->ci_high);
+        bind_real(s, i + 6, ch->noise_floor);
+        bind_text(s, i + 7, skd_db_verdict_name(ch->verdict));
+    }
 }
 
 static int step_done(skd_ctx *ctx, sqlite3 *db, sqlite3_stmt *s,
@@ -311,6 +331,8 @@ int skd_db_put_image(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
     bind_text(s, 29, db->image_set);
     sqlite3_bind_int64(s, 30, e->session_index);
     st = step_done(ctx, db->db, s, "cannot store a photo's results");
+    if (st == SKD_OK)
+        st = skd_db_put_image_zones(ctx, db, r);
     return end(ctx, db, st);
 }
 
@@ -370,7 +392,7 @@ int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
 {
     sqlite3_stmt *s = db->put_cmp;
     const skd_comparison *c = &r->c;
-    int ok = r->status == SKD_OK, st, i;
+    int ok = r->status == SKD_OK, st;
     if ((st = begin(ctx, db)) != SKD_OK)
         return st;
     bind_pair(s, r->before, r->after, r->kind);
@@ -392,21 +414,12 @@ int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         bind_real(s, 19, c->common_area_cm2);
         bind_real(s, 20, c->px_per_mm);
         sqlite3_bind_int64(s, 21, c->tiles_used);
-        i = 22;
-        for (int m = 0; m < SKD_METRIC_COUNT; m++, i += 8) {
-            const skd_change *ch = &c->change[m];
-            bind_real(s, i, ch->before);
-            bind_real(s, i + 1, ch->after);
-            bind_real(s, i + 2, ch->change);
-            bind_real(s, i + 3, ch->change_pct);
-            bind_real(s, i + 4, ch->ci_low);
-            bind_real(s, i + 5, ch->ci_high);
-            bind_real(s, i + 6, ch->noise_floor);
-            bind_text(s, i + 7, skd_db_verdict_name(ch->verdict));
-        }
+        skd_db_bind_changes(s, 22, c->change);
     }
     bind_text(s, 22 + 8 * SKD_METRIC_COUNT, db->param_set);
     st = step_done(ctx, db->db, s, "cannot store a comparison");
+    if (st == SKD_OK)
+        st = skd_db_put_cmp_zones(ctx, db, r);
     return end(ctx, db, st);
 }
 

@@ -29,6 +29,10 @@ static void *worker(void *arg)
         return NULL;
     }
     memcpy(w->opt, b->main->opt, sizeof w->opt);
+    /* dlib's model loads while the worker reads and analyses its first
+     * photo; the worker's context keeps it for all its photos. */
+    if (skd_opt(w, SKD_OPT_BATCH_ZONES))
+        (void)skd_face_preload(w);
     for (;;) {
         size_t i;
         pthread_mutex_lock(&b->lock);
@@ -143,6 +147,11 @@ static int check_options(skd_ctx *ctx, const skd_batch_options *opt)
                         opt->shard_n);
     if (opt->jobs > MAX_JOBS)
         return skd_fail(ctx, SKD_E_INVALID, "at most %d jobs", MAX_JOBS);
+    /* Said once, not as an error row for every photo. */
+    if (skd_opt(ctx, SKD_OPT_BATCH_ZONES) && !skd_landmarks_backend())
+        return skd_fail(ctx, SKD_E_UNSUPPORTED,
+                        "facial zones need face landmarks (dlib), which "
+                        "this build does not have");
     return SKD_OK;
 }
 

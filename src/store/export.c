@@ -54,7 +54,18 @@ static const char comparisons_query[] =
     " session_before";
 
 /* Tidy ("long") tables for R and pandas: one figure per row, with its
- * unit. zone is "whole" (all of the measured region R). */
+ * unit. zone is "whole" (all of the measured region R), then, for a photo
+ * measured with facial zones (batch --face), each zone of its face in the
+ * order forehead, nose, left_cheek, right_cheek, chin (docs/zones.md). */
+#define ZONE_ORD(z)                                                            \
+    " CASE " z " WHEN 'forehead' THEN 1 WHEN 'nose' THEN 2"                   \
+    " WHEN 'left_cheek' THEN 3 WHEN 'right_cheek' THEN 4 WHEN 'chin' THEN 5"  \
+    " ELSE 6 END"
+#define IMG_FIGURES(t)                                                         \
+    " " t ".sa, " t ".sq, " t ".ssk, " t ".sku, " t ".pore_count, " t         \
+    ".pore_density_per_cm2, " t ".pore_mean_diameter_mm, " t                  \
+    ".pore_area_fraction, " t ".a_mean, " t ".a_median, " t                   \
+    ".erythema_index, " t ".red_area_fraction, " t ".area_cm2,"
 #define IMG_METRIC(col, unit, ord) " SELECT '" col "', '" unit "', " #ord
 static const char images_long_query[] =
     "WITH m(metric, unit, ord) AS (" IMG_METRIC("sa", "% contrast", 1)
@@ -69,8 +80,20 @@ static const char images_long_query[] =
     " UNION ALL" IMG_METRIC("a_median", "a*", 10)
     " UNION ALL" IMG_METRIC("erythema_index", "EI", 11)
     " UNION ALL" IMG_METRIC("red_area_fraction", "fraction", 12)
-    " UNION ALL" IMG_METRIC("area_cm2", "cm²", 13) ")"
-    " SELECT i.patient, i.session, i.view, 'whole' AS zone, m.metric,"
+    " UNION ALL" IMG_METRIC("area_cm2", "cm²", 13) "),"
+    " r AS (SELECT i.patient, i.session, i.view, 'whole' AS zone,"
+    " 0 AS zone_ord," IMG_FIGURES("i") " i.px_per_mm, i.scale_source, i.path,"
+    " i.params_hash, i.image_key, i.session_index FROM images i"
+    " WHERE i.status = 'ok' AND i.image_set = " LATEST_IMAGE_SET
+    " UNION ALL SELECT i.patient, i.session, i.view, z.zone,"
+    ZONE_ORD("z.zone") "," IMG_FIGURES("z") " i.px_per_mm, i.scale_source,"
+    " i.path, i.params_hash, i.image_key, i.session_index"
+    " FROM image_zones z JOIN images i ON i.patient = z.patient"
+    " AND i.session = z.session AND i.view = z.view"
+    " AND i.image_set = z.image_set AND i.image_key = z.image_key"
+    " WHERE i.status = 'ok' AND z.status = 'ok'"
+    " AND i.image_set = " LATEST_IMAGE_SET ")"
+    " SELECT i.patient, i.session, i.view, i.zone, m.metric,"
     " CASE m.metric WHEN 'sa' THEN i.sa WHEN 'sq' THEN i.sq"
     " WHEN 'ssk' THEN i.ssk WHEN 'sku' THEN i.sku"
     " WHEN 'pore_count' THEN i.pore_count"
@@ -82,10 +105,9 @@ static const char images_long_query[] =
     " WHEN 'red_area_fraction' THEN i.red_area_fraction"
     " WHEN 'area_cm2' THEN i.area_cm2 END AS value, m.unit, i.px_per_mm,"
     " i.scale_source, i.path, i.params_hash, i.image_key"
-    " FROM images i CROSS JOIN m WHERE i.status = 'ok'"
-    " AND i.image_set = " LATEST_IMAGE_SET
+    " FROM r i CROSS JOIN m"
     " ORDER BY i.patient, i.view, COALESCE(i.session_index, 0), i.session,"
-    " m.ord";
+    " i.zone_ord, m.ord";
 
 #define CMP_CASE(stat)                                                         \
     " CASE m.metric WHEN 'sa' THEN c.sa_" stat " WHEN 'sq' THEN c.sq_" stat     \
@@ -95,6 +117,16 @@ static const char images_long_query[] =
     " WHEN 'a_mean' THEN c.a_mean_" stat " WHEN 'a_median' THEN c.a_median_"   \
     stat " WHEN 'erythema' THEN c.erythema_" stat                             \
     " WHEN 'red_area' THEN c.red_area_" stat " END AS " stat
+#define CMP_METRIC_OF(t, m)                                                    \
+    " " t "." m "_before, " t "." m "_after, " t "." m "_change, " t "." m    \
+    "_change_pct, " t "." m "_ci_low, " t "." m "_ci_high, " t "." m          \
+    "_noise_floor, " t "." m "_verdict,"
+#define CMP_FIGURES(t)                                                         \
+    CMP_METRIC_OF(t, "sa") CMP_METRIC_OF(t, "sq")                              \
+    CMP_METRIC_OF(t, "pore_density") CMP_METRIC_OF(t, "pore_diameter")        \
+    CMP_METRIC_OF(t, "pore_area") CMP_METRIC_OF(t, "a_mean")                   \
+    CMP_METRIC_OF(t, "a_median") CMP_METRIC_OF(t, "erythema")                  \
+    CMP_METRIC_OF(t, "red_area")
 static const char comparisons_long_query[] =
     "WITH m(metric, unit, change_unit, ord) AS ("
     " SELECT 'sa', '% contrast', '% contrast', 1"
@@ -105,17 +137,30 @@ static const char comparisons_long_query[] =
     " UNION ALL SELECT 'a_mean', 'a*', 'a*', 6"
     " UNION ALL SELECT 'a_median', 'a*', 'a*', 7"
     " UNION ALL SELECT 'erythema', 'EI', 'EI', 8"
-    " UNION ALL SELECT 'red_area', '% of area', 'percentage points', 9)"
+    " UNION ALL SELECT 'red_area', '% of area', 'percentage points', 9),"
+    " r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, 'whole' AS zone, 0 AS zone_ord," CMP_FIGURES("c")
+    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
+    " FROM comparisons c WHERE c.status = 'ok'"
+    " AND c.param_set = " LATEST_PARAM_SET
+    " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, z.zone," ZONE_ORD("z.zone") "," CMP_FIGURES("z")
+    " z.area_cm2, z.tiles_used, c.params_hash, c.comparison_key"
+    " FROM comparison_zones z JOIN comparisons c ON c.patient = z.patient"
+    " AND c.view = z.view AND c.session_before = z.session_before"
+    " AND c.session_after = z.session_after AND c.kind = z.kind"
+    " AND c.param_set = z.param_set AND c.comparison_key = z.comparison_key"
+    " WHERE c.status = 'ok' AND z.status = 'ok'"
+    " AND c.param_set = " LATEST_PARAM_SET ")"
     " SELECT c.patient, c.view, c.session_before, c.session_after, c.kind,"
-    " 'whole' AS zone, m.metric, m.unit," CMP_CASE("before") ","
+    " c.zone, m.metric, m.unit," CMP_CASE("before") ","
     CMP_CASE("after") "," CMP_CASE("change") ", m.change_unit,"
     CMP_CASE("change_pct") "," CMP_CASE("ci_low") "," CMP_CASE("ci_high") ","
     CMP_CASE("noise_floor") "," CMP_CASE("verdict") ","
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
-    " FROM comparisons c CROSS JOIN m WHERE c.status = 'ok'"
-    " AND c.param_set = " LATEST_PARAM_SET
+    " FROM r c CROSS JOIN m"
     " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
-    " c.kind, c.session_before, m.ord";
+    " c.kind, c.session_before, c.zone_ord, m.ord";
 
 /* Each photo with its change from the baseline (first) session of its
  * patient+view; the comparison counts only if it was made from the photos

@@ -159,7 +159,7 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     }
     if (st == SKD_OK) {
         skd_image_job job = {e->rel_path, data, size, mask, mask_size, keep,
-                             NULL};
+                             NULL, NULL};
         skd_ctx_set(w, SKD_OPT_PX_PER_MM, e->scale_assumed ? 0 : e->scale);
         w->message[0] = '\0';
         st = b->ops->analyze(b->ops->opaque, w, &job, &res);
@@ -180,6 +180,8 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
         row.width = res.width;
         row.height = res.height;
         row.metrics = res.metrics;
+        if (skd_opt(b->main, SKD_OPT_BATCH_ZONES))
+            row.zones = &res.zones;
         if (res.px_per_mm > 0)
             row.px_per_mm = res.px_per_mm;
     }
@@ -226,9 +228,12 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
     void *bd = NULL, *ad = NULL, *bm = NULL, *am = NULL;
     size_t bs = 0, as = 0, bms = 0, ams = 0;
     int st = SKD_OK, found = 0, stored = SKD_OK, stop;
+    int zones = skd_opt(b->main, SKD_OPT_BATCH_ZONES) != 0;
+    skd_zone_comparison zc;
     skd_cmp_row row;
 
     memset(&row, 0, sizeof row);
+    memset(&zc, 0, sizeof zc);
     skd_key_of(be->image_key, ae->image_key, b->cmp_params, key);
     snprintf(name, sizeof name, "%s/%s %s -> %s", be->patient, be->view,
              be->session, ae->session);
@@ -266,9 +271,9 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
             st = reread(w, ae, &ad, &as, &am, &ams);
         if (st == SKD_OK) {
             skd_image_job bj = {be->rel_path, bd, bs, bm, bms, NULL,
-                                before_kept};
+                                before_kept, NULL};
             skd_image_job aj = {ae->rel_path, ad, as, am, ams, NULL,
-                                after_kept};
+                                after_kept, zones ? &zc : NULL};
             skd_ctx_set(w, SKD_OPT_PX_PER_MM, be->scale_assumed ? 0 : be->scale);
             w->message[0] = '\0';
             st = b->ops->compare(b->ops->opaque, w, &bj, &aj, &row.c);
@@ -283,6 +288,8 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
     row.cmp_key = key;
     row.status = st;
     row.message = msg;
+    if (zones && st == SKD_OK)
+        row.zones = &zc;
     pthread_mutex_lock(&b->lock);
     if (!b->fatal && skd_db_put_cmp(w, &b->db, &row) != SKD_OK)
         set_fatal(b, w);

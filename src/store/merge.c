@@ -11,7 +11,8 @@
 
 #include "store.h"
 
-static const char *const tables[] = {"runs", "images", "comparisons"};
+static const char *const tables[] = {"runs", "images", "comparisons",
+                                     "image_zones", "comparison_zones"};
 
 /* Column lists must match exactly (same version implies it; a hand-edited
  * database might not). */

@@ -8,7 +8,7 @@
 
 void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
 {
-    snprintf(buf, cap,
+    int n = snprintf(buf, cap,
              "skindiff %d.%d analysis; pore_threshold=%.17g; red_delta=%.17g;"
              " fft_measure=%.17g; skin=%.17g; highlight=near-white;"
              " exact=%.17g",
@@ -16,6 +16,10 @@ void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
              skd_opt(t, SKD_OPT_PORE_THRESHOLD), skd_opt(t, SKD_OPT_RED_DELTA),
              skd_opt(t, SKD_OPT_FFT_MEASURE), skd_opt(t, SKD_OPT_SKIN),
              skd_opt(t, SKD_OPT_EXACT));
+    /* Only when asked, so that the keys of runs without zones stay. */
+    if (skd_opt(t, SKD_OPT_BATCH_ZONES) && n > 0 && (size_t)n < cap)
+        snprintf(buf + n, cap - n, "; zones=dlib; face_pixels=%.17g",
+                 skd_opt(t, SKD_OPT_FACE_PIXELS));
 }
 
 void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)

@@ -27,11 +27,13 @@ static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
 }
 
 /* What a photo leaves for the comparisons of its series: its analysis
- * (the planes are what the tiles read). The photo and its mask are decoded
- * again for a comparison (about a tenth of an analysis), so a worker holds
- * up to three analyses (baseline, previous, current), not their photos. */
+ * (the planes are what the tiles read) and its zones. The photo and its
+ * mask are decoded again for a comparison (about a tenth of an analysis),
+ * so a worker holds up to three analyses (baseline, previous, current),
+ * not their photos. */
 typedef struct kept {
     skd_analysis *a;
+    skd_zones *z; /* NULL when the run measures no zones */
 } kept;
 
 static void real_release(void *opaque, skd_ctx *ctx, void *k)
@@ -41,7 +43,36 @@ static void real_release(void *opaque, skd_ctx *ctx, void *k)
     if (!kp)
         return;
     skd_analysis_free(kp->a);
+    skd_zones_free(kp->z);
     skd_dealloc(ctx, kp);
+}
+
+/* The face's zones of a photo and their figures (docs/zones.md); no face:
+ * source SKD_ZONES_NO_FACE and no figures. The worker's context keeps
+ * dlib's model for all its photos. */
+static int measure_zones(skd_ctx *ctx, const skd_image *img,
+                         const skd_analysis *a, skd_zones **zones,
+                         skd_image_zones *out)
+{
+    skd_zones *z = NULL;
+    int st = skd_zones_detect(ctx, img, &z);
+    if (st != SKD_OK)
+        return st;
+    out->source = z->source;
+    out->faces_found = z->faces_found;
+    for (int i = 1; i < SKD_ZONE_COUNT && z->labels; i++) {
+        out->status[i] = skd_zone_metrics(ctx, a, img, z, (skd_zone)i,
+                                          &out->metrics[i]);
+        if (out->status[i] != SKD_OK && out->status[i] != SKD_E_NO_REGION) {
+            st = out->status[i];
+            break;
+        }
+    }
+    if (st == SKD_OK && zones)
+        *zones = z;
+    else
+        skd_zones_free(z);
+    return st;
 }
 
 static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
@@ -50,6 +81,7 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     skd_image *img, *mask;
     skd_analysis *a = NULL;
     skd_region_spec spec;
+    skd_zones *z = NULL;
     kept *kp = NULL;
     int st;
     (void)opaque;
@@ -58,6 +90,8 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     memset(&spec, 0, sizeof spec);
     spec.mask = mask;
     st = skd_analyze(ctx, img, mask ? &spec : NULL, &a);
+    if (st == SKD_OK && skd_opt(ctx, SKD_OPT_BATCH_ZONES))
+        st = measure_zones(ctx, img, a, &z, &out->zones);
     if (st == SKD_OK) {
         out->width = a->width;
         out->height = a->height;
@@ -66,12 +100,15 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
         out->metrics = a->metrics;
         if (job->keep && (kp = skd_malloc(ctx, sizeof *kp)) != NULL) {
             kp->a = a; /* without memory for it, the comparison analyses */
+            kp->z = z;
             a = NULL;
+            z = NULL;
             *job->keep = kp;
         }
     } else {
         skd_message_prefix(ctx, job->path);
     }
+    skd_zones_free(z);
     skd_analysis_free(a);
     skd_image_free(img);
     skd_image_free(mask);
@@ -97,6 +134,30 @@ static int photo_for_compare(skd_ctx *ctx, const skd_image_job *job,
     return st;
 }
 
+/* The zones of a comparison: the before photo's mapped onto the after
+ * photo (the after photo's own landmarks for the landmark check), from
+ * what the series kept or found here. */
+static int compare_zones(skd_ctx *ctx, const skd_comparison *c,
+                         const skd_image *bi, const skd_image *ai,
+                         const kept *bk, const kept *ak,
+                         skd_zone_comparison *out)
+{
+    skd_zones *zb = NULL, *za = NULL;
+    int st = SKD_OK;
+    if (!bk || !bk->z)
+        st = skd_zones_detect(ctx, bi, &zb);
+    if (st == SKD_OK && (!ak || !ak->z))
+        st = skd_zones_detect(ctx, ai, &za);
+    if (st == SKD_OK)
+        st = skd_compare_zones(ctx, c, bi, ai, zb ? zb : bk->z,
+                               za ? za : ak->z, out);
+    if (st != SKD_OK)
+        skd_message_prefix(ctx, "zones");
+    skd_zones_free(zb);
+    skd_zones_free(za);
+    return st;
+}
+
 static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
                         const skd_image_job *aj, skd_comparison *out)
 {
@@ -115,6 +176,8 @@ static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
         as.mask = am;
         st = skd_compare_analyses(ctx, bi, bm ? &bs : NULL, bk ? bk->a : own,
                                   ai, am ? &as : NULL, ak ? ak->a : NULL, &c);
+        if (st == SKD_OK && aj->zones)
+            st = compare_zones(ctx, c, bi, ai, bk, ak, aj->zones);
         if (st == SKD_OK) {
             *out = *c;
             out->tile_change = NULL;

@@ -52,22 +52,11 @@ static const char images_sql[] =
     "image_set TEXT NOT NULL DEFAULT '', session_index INTEGER,"
     "UNIQUE (patient, session, view, image_set))";
 
-/* CREATE TABLE comparisons: the fixed columns, then eight per metric. */
-static int comparisons_sql(char *buf, size_t cap)
+int skd_db_change_table_sql(char *buf, size_t cap, const char *head,
+                            const char *tail)
 {
     size_t n = 0;
-    int w = snprintf(
-        buf, cap,
-        "CREATE TABLE IF NOT EXISTS comparisons ("
-        "patient TEXT NOT NULL, view TEXT NOT NULL,"
-        "session_before TEXT NOT NULL, session_after TEXT NOT NULL,"
-        "kind TEXT NOT NULL CHECK (kind IN ('baseline+previous', 'baseline',"
-        " 'previous')), before_key TEXT NOT NULL, after_key TEXT NOT NULL,"
-        "params_hash TEXT NOT NULL, comparison_key TEXT NOT NULL,"
-        "status TEXT NOT NULL CHECK (status IN ('ok', 'error')),"
-        "error_code INTEGER, error_name TEXT, error_message TEXT,"
-        "dx REAL, dy REAL, rotation_deg REAL, scale REAL, confidence REAL,"
-        "common_area_cm2 REAL, px_per_mm REAL, tiles_used INTEGER");
+    int w = snprintf(buf, cap, "%s", head);
     for (int m = 0; m < SKD_METRIC_COUNT && w > 0 && (size_t)w < cap - n; m++) {
         const char *c = skd_db_metric_cols[m];
         n += (size_t)w;
@@ -79,12 +68,29 @@ static int comparisons_sql(char *buf, size_t cap)
     }
     if (w > 0 && (size_t)w < cap - n) {
         n += (size_t)w;
-        w = snprintf(buf + n, cap - n,
-                     ", param_set TEXT NOT NULL DEFAULT '',"
-                     " UNIQUE (patient, view, session_before, session_after,"
-                     " kind, param_set))");
+        w = snprintf(buf + n, cap - n, "%s", tail);
     }
     return w > 0 && (size_t)w < cap - n;
+}
+
+/* CREATE TABLE comparisons: the fixed columns, then eight per metric. */
+static int comparisons_sql(char *buf, size_t cap)
+{
+    return skd_db_change_table_sql(
+        buf, cap,
+        "CREATE TABLE IF NOT EXISTS comparisons ("
+        "patient TEXT NOT NULL, view TEXT NOT NULL,"
+        "session_before TEXT NOT NULL, session_after TEXT NOT NULL,"
+        "kind TEXT NOT NULL CHECK (kind IN ('baseline+previous', 'baseline',"
+        " 'previous')), before_key TEXT NOT NULL, after_key TEXT NOT NULL,"
+        "params_hash TEXT NOT NULL, comparison_key TEXT NOT NULL,"
+        "status TEXT NOT NULL CHECK (status IN ('ok', 'error')),"
+        "error_code INTEGER, error_name TEXT, error_message TEXT,"
+        "dx REAL, dy REAL, rotation_deg REAL, scale REAL, confidence REAL,"
+        "common_area_cm2 REAL, px_per_mm REAL, tiles_used INTEGER",
+        ", param_set TEXT NOT NULL DEFAULT '',"
+        " UNIQUE (patient, view, session_before, session_after,"
+        " kind, param_set))");
 }
 
 int skd_db_fail(skd_ctx *ctx, sqlite3 *db, const char *path, const char *what)
@@ -154,8 +160,26 @@ static int migrate_from_1(skd_ctx *ctx, sqlite3 *db, const char *path,
                   " INSERT INTO comparisons SELECT *, 'schema1'"
                   " FROM comparisons_v1;"
                   " DROP TABLE images_v1; DROP TABLE comparisons_v1;"
-                  " PRAGMA user_version = " SKD_STRINGIFY(
-                      SKD_DB_SCHEMA_VERSION));
+                  " PRAGMA user_version = 2");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, "COMMIT");
+    if (st != SKD_OK)
+        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return st;
+}
+
+/* Schema 3 adds the facial zones' tables (image_zones, comparison_zones);
+ * the rows of schema 2 stay as they are (they have no zones). */
+static int migrate_from_2(skd_ctx *ctx, sqlite3 *db, const char *path,
+                          const char *zones_sql)
+{
+    int st = exec(ctx, db, path, "BEGIN IMMEDIATE");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, skd_db_image_zones_sql);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, zones_sql);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, "PRAGMA user_version = 3");
     if (st == SKD_OK)
         st = exec(ctx, db, path, "COMMIT");
     if (st != SKD_OK)
@@ -165,17 +189,21 @@ static int migrate_from_1(skd_ctx *ctx, sqlite3 *db, const char *path,
 
 int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
 {
-    char sql[4096];
+    char sql[4096], zones_sql[4096];
     int version = 0, objects = 0;
     int st = user_version(ctx, db, path, &version, &objects);
     if (st != SKD_OK)
         return st;
     if (version == SKD_DB_SCHEMA_VERSION)
         return SKD_OK;
-    if (!comparisons_sql(sql, sizeof sql))
+    if (!comparisons_sql(sql, sizeof sql) ||
+        !skd_db_cmp_zones_sql(zones_sql, sizeof zones_sql))
         return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
-    if (version == 1)
-        return migrate_from_1(ctx, db, path, sql);
+    /* Upgrades in steps: 1 -> 2 -> 3. */
+    if (version == 1 && (st = migrate_from_1(ctx, db, path, sql)) != SKD_OK)
+        return st;
+    if (version == 1 || version == 2)
+        return migrate_from_2(ctx, db, path, zones_sql);
     if (version != 0 || objects != 0)
         return skd_fail(ctx, SKD_E_DB,
                         "%s: database schema version %d, this skindiff uses "
@@ -188,6 +216,8 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
     if ((st = exec(ctx, db, path, runs_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, images_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, sql)) == SKD_OK &&
+        (st = exec(ctx, db, path, skd_db_image_zones_sql)) == SKD_OK &&
+        (st = exec(ctx, db, path, zones_sql)) == SKD_OK &&
         (st = exec(ctx, db, path,
                    "PRAGMA user_version = " SKD_STRINGIFY(
                        SKD_DB_SCHEMA_VERSION))) == SKD_OK)

@@ -115,6 +115,9 @@ typedef struct skd_db {
     int lock_fd; /* DB.lock, flock()ed for the whole run; -1 if none */
     struct sqlite3_stmt *find_image, *put_image, *find_cmp, *put_cmp;
     struct sqlite3_stmt *set_index;
+    /* Zone rows (zone_rows.c), prepared when first used. */
+    struct sqlite3_stmt *del_image_zones, *put_image_zone;
+    struct sqlite3_stmt *del_cmp_zones, *put_cmp_zone;
     /* The run's parameter sets: rows are found and stored within them, so
      * results of other settings stay side by side (skd_param_sets). */
     char image_set[SKD_HEX_LEN]; /* the analysis settings */
@@ -141,6 +144,15 @@ int skd_db_schema(skd_ctx *ctx, struct sqlite3 *db, const char *path);
 int skd_db_fail(skd_ctx *ctx, struct sqlite3 *db, const char *path,
                 const char *what);
 
+/* A photo's zones as stored: the face's five zones (the whole region is
+ * the photo's own row); none when no face was found. */
+typedef struct skd_image_zones {
+    skd_zone_source source; /* SKD_ZONES_DLIB, or SKD_ZONES_NO_FACE */
+    uint32_t faces_found;
+    int status[SKD_ZONE_COUNT]; /* SKD_OK, or SKD_E_NO_REGION: empty */
+    skd_metrics metrics[SKD_ZONE_COUNT];
+} skd_image_zones;
+
 /* Result of one photo, as stored. */
 typedef struct skd_image_row {
     const skd_entry *entry;
@@ -152,6 +164,7 @@ typedef struct skd_image_row {
     double px_per_mm;
     const char *scale_source; /* "manifest", "given", "assumed" */
     skd_metrics metrics;
+    const skd_image_zones *zones; /* NULL: the run measures no zones */
 } skd_image_row;
 
 typedef struct skd_cmp_row {
@@ -162,6 +175,7 @@ typedef struct skd_cmp_row {
     int status;
     const char *message;
     skd_comparison c; /* scalar members only */
+    const skd_zone_comparison *zones; /* NULL: the run measures no zones */
 } skd_cmp_row;
 
 /* Look up the stored row of a photo position in the run's image set:
@@ -178,6 +192,23 @@ int skd_db_find_cmp(skd_ctx *ctx, skd_db *db, const skd_entry *before,
                     const skd_entry *after, skd_cmp_kind kind,
                     const char *key, int *found, int *status);
 int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *row);
+/* The zone rows of a photo or a comparison (zone_rows.c), inside the
+ * transaction of skd_db_put_image / skd_db_put_cmp: the place's earlier
+ * zone rows go, the row's zones (if any) come. */
+int skd_db_put_image_zones(skd_ctx *ctx, skd_db *db, const skd_image_row *r);
+int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r);
+/* CREATE TABLE text: head, the eight columns of every metric (M_before,
+ * M_after, M_change, M_change_pct, M_ci_low, M_ci_high, M_noise_floor,
+ * M_verdict), tail. 0 when it does not fit in cap. */
+int skd_db_change_table_sql(char *buf, size_t cap, const char *head,
+                            const char *tail);
+/* Bind those eight values of every metric from parameter first on. */
+void skd_db_bind_changes(struct sqlite3_stmt *s, int first,
+                         const skd_change *change);
+/* The zone tables' CREATE statements (schema 3). */
+extern const char skd_db_image_zones_sql[];
+int skd_db_cmp_zones_sql(char *buf, size_t cap);
+
 /* Record a run in the runs table. */
 int skd_db_put_run(skd_ctx *ctx, skd_db *db, const char *run_id,
                    const char *started, const char *finished,
@@ -207,6 +238,9 @@ typedef struct skd_image_job {
      * analyses what it needs). */
     void **keep;
     void *kept;
+    /* A comparison's zone figures go here when the run measures zones
+     * (SKD_OPT_BATCH_ZONES; set on the after photo's job, else NULL). */
+    skd_zone_comparison *zones;
 } skd_image_job;
 
 typedef struct skd_image_result {
@@ -214,6 +248,7 @@ typedef struct skd_image_result {
     double px_per_mm;
     int scale_assumed;
     skd_metrics metrics;
+    skd_image_zones zones; /* filled when the run measures zones */
 } skd_image_result;
 
 /* The worker's ctx carries the options (scale set per item). On failure
