@@ -50,6 +50,10 @@ void skd_zone_polygons(const skd_point *pts, skd_zone_polygon *poly);
 void skd_fill_polygon(uint8_t *label, size_t w, size_t h,
                       const skd_zone_polygon *poly, uint8_t value);
 
+/* The 8-bit sRGB colour of zone z's outline (docs/zones.md); black for
+ * SKD_ZONE_WHOLE and unknown values. */
+const uint8_t *skd_zone_colour(skd_zone z);
+
 /* The landmarks of a JSON file (docs/zones.md, "Landmarks file"). */
 int skd_landmarks_parse_json(skd_ctx *ctx, const char *text, size_t n,
                              skd_point *pts);

@@ -36,7 +36,7 @@ int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a, const skd_image *img,
 }
 
 /* Outline colours, 8-bit sRGB, none of them skin's or the overlay's own
- * (red tint, cyan rings). */
+ * (red tint, cyan rings), nor the change maps' green-grey-red. */
 static const uint8_t outline_rgb[SKD_ZONE_COUNT][3] = {
     {0, 0, 0},       /* whole: no outline */
     {255, 220, 0},   /* forehead: yellow */
@@ -44,6 +44,11 @@ static const uint8_t outline_rgb[SKD_ZONE_COUNT][3] = {
     {0, 230, 0},     /* left cheek: green */
     {40, 120, 255},  /* right cheek: blue */
     {255, 140, 0}};  /* chin: orange */
+
+const uint8_t *skd_zone_colour(skd_zone z)
+{
+    return outline_rgb[(unsigned)z < SKD_ZONE_COUNT ? z : 0];
+}
 
 static int on_edge(const uint8_t *lab, size_t w, size_t h, size_t x, size_t y)
 {

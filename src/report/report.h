@@ -43,6 +43,13 @@ double skd_change_limit(const skd_comparison *c, skd_metric_id m,
 int skd_change_map(skd_ctx *ctx, const skd_comparison *c, skd_metric_id m,
                    const skd_rgb8 *photo, double limit, skd_rgb8 *out);
 
+/* The outlines of the facial zones z (of the before photo) on a picture of
+ * that photo scaled to display size, as the change maps are: a display
+ * pixel takes the zone of the before pixel nearest its centre, and one in
+ * a zone whose 4-neighbour is not is drawn in the zone's colour (so two
+ * zones that meet both show). */
+int skd_map_zone_outlines(skd_ctx *ctx, skd_rgb8 *map, const skd_zones *z);
+
 /* ---- numbers ----------------------------------------------------------- */
 
 /* A relative change in percent, one decimal, always signed. */

@@ -264,7 +264,7 @@ static void legend(skd_buf *b, double limit)
 }
 
 /* The key to the maps, in the grid cell after the last map. */
-static void map_key(skd_buf *b, skd_ctx *ctx)
+static void map_key(skd_buf *b, skd_ctx *ctx, const skd_zones *zones)
 {
     skd_buf_printf(b,
         "<figure class=\"key\"><h3>Reading the maps</h3><p>Each square is "
@@ -277,12 +277,17 @@ static void map_key(skd_buf *b, skd_ctx *ctx)
         "(under 80%% covered in both photos)<br><span class=\"swatch\" "
         "style=\"background:#555\"></span>outside the skin compared</p>"
         "<p>Colours reach full strength at the value at each end of the "
-        "bar. The white bar on the picture gives the scale.</p></figure>",
-        skd_opt(ctx, SKD_OPT_TILE_MM));
+        "bar. The white bar on the picture gives the scale.</p>%s</figure>",
+        skd_opt(ctx, SKD_OPT_TILE_MM),
+        zones && zones->labels
+            ? "<p>Coloured lines: the facial zones of the before photo "
+              "(forehead yellow, nose magenta, left cheek green, right cheek "
+              "blue, chin orange; left and right are the person's own).</p>"
+            : "");
 }
 
 static int maps(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
-                const skd_image *before)
+                const skd_image *before, const skd_zones *zones)
 {
     skd_rgb8 base = {0};
     double wmm = before->width / c->px_per_mm;
@@ -295,8 +300,12 @@ static int maps(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
         double limit = skd_change_limit(c, m, c->change[m].noise_floor);
         skd_rgb8 map = {0};
         st = skd_change_map(ctx, c, m, &base, limit, &map);
-        if (st != SKD_OK)
+        if (st == SKD_OK && zones)
+            st = skd_map_zone_outlines(ctx, &map, zones);
+        if (st != SKD_OK) {
+            skd_rgb8_free(ctx, &map);
             break;
+        }
         skd_buf_puts(b, "<figure><h3>");
         skd_buf_html(b, skd_metric_label(m));
         skd_buf_puts(b, " <small>change per tile, ");
@@ -307,7 +316,7 @@ static int maps(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
         skd_buf_puts(b, "</figure>");
         skd_rgb8_free(ctx, &map);
     }
-    map_key(b, ctx);
+    map_key(b, ctx, zones);
     skd_buf_puts(b, "</div>\n");
     skd_rgb8_free(ctx, &base);
     return st;
@@ -420,7 +429,7 @@ static int build(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     if (st == SKD_OK)
         st = overlays(b, ctx, c, before, after, info->zones);
     if (st == SKD_OK)
-        st = maps(b, ctx, c, before);
+        st = maps(b, ctx, c, before, info->zones);
     if (st != SKD_OK)
         return st;
     skd_buf_puts(b, "<h2>All measurements</h2>\n");
