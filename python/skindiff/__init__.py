@@ -494,8 +494,49 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
     )
 
 
+def _zone_note(ch):
+    """What a zone without an interval says (cli/compare_zones.c)."""
+    if not ch.measured:
+        return "no common skin in this zone"
+    if ch.tiles_used < 2:
+        return "too small for an interval (fewer than 2 tiles)"
+    return None
+
+
+def _change_record(ch):
+    out = {f: _num(getattr(ch, f)) for f in _CHANGE_FIELDS}
+    out["verdict"] = _LIB.skd_verdict_name(ch.verdict).decode()
+    return out
+
+
+def _add_compare_zones(rec, zc):
+    """"zone_source", "landmark_residual" and "zones" of `skindiff compare
+    --json` with zones (cli_compare_zones_json): per zone its common skin
+    (area_cm2), tiles, note and, when measured, every metric's change,
+    interval and verdict. With no face, "whole" only."""
+    rec["zone_source"] = _ZONE_SOURCES.get(zc.source, "none")
+    rec["landmark_residual"] = ({
+        "px": _num(zc.landmark_residual_px),
+        "mm": _num(zc.landmark_residual_mm),
+        "large": bool(zc.residual_large)} if zc.has_residual else None)
+    zones = {}
+    for z in range(_lib.SKD_ZONE_COUNT):
+        if z != 0 and zc.source == 0:
+            continue
+        ch = zc.zone[z]
+        entry = {"area_cm2": _num(ch.area_cm2), "tiles_used": ch.tiles_used,
+                 "note": _zone_note(ch)}
+        if ch.measured:
+            entry["metrics"] = {_LIB.skd_metric_key(m).decode():
+                                _change_record(ch.change[m])
+                                for m in range(_lib.SKD_METRIC_COUNT)}
+        zones[_LIB.skd_zone_name(z).decode()] = entry
+    rec["zones"] = zones
+
+
 def compare(before, after, px_per_mm=None, *, mask_before=None,
-            mask_after=None, roi=None, **options):
+            mask_after=None, roi=None, face=False, landmarks=None, zones=None,
+            landmarks_after=None, **options):
     """Compare two sessions' photos of the same skin: the record of
     `skindiff compare --json` (parameters, before, after, transform,
     common_area_cm2, tiles, metrics with change, 95% interval, noise floor
@@ -505,13 +546,32 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
     photo; masks are image paths. Other keywords are library options
     (skindiff.OPTIONS; the CLI's floor_a, floor_ei and bootstrap are
     accepted too). Raises skindiff.AlignError when the photos cannot be
-    aligned (assume_aligned=True skips registration)."""
+    aligned (assume_aligned=True skips registration).
+
+    Facial zones, as the CLI's --face, --landmarks and --zones (one of them;
+    docs/zones.md): the before photo's zones, mapped onto the after photo
+    through the alignment; the record then has zone_source,
+    landmark_residual (the after photo's landmarks against the mapped
+    before ones: face=True finds them with dlib, or landmarks_after gives a
+    file) and zones, the zone table: per zone area_cm2, tiles_used, note
+    and metrics (change, interval and verdict of every figure)."""
+    if bool(face) + (landmarks is not None) + (zones is not None) > 1:
+        raise InvalidArgumentError(2, "invalid argument",
+                                   "face, landmarks and zones are "
+                                   "alternatives: give one")
+    if landmarks_after is not None and landmarks is None and zones is None:
+        raise InvalidArgumentError(2, "invalid argument",
+                                   "landmarks_after goes with landmarks or "
+                                   "zones (with face=True dlib finds both)")
     lib_opts, _ = _split_options(options, ())
     if px_per_mm is not None:
         lib_opts["px_per_mm"] = px_per_mm
     ctx = _context()
     ctx.configure(lib_opts)
+    if face:
+        _LIB.skd_face_preload(ctx.ptr)
     imgs = []
+    zb = za = None
     c = ctypes.POINTER(_lib.SkdComparison)()
     try:
         b = ctx.load(before)
@@ -526,9 +586,21 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
                 imgs.append(spec.mask)
         ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
                                    ctypes.byref(sa), ctypes.byref(c)))
-        return _comparison_record(ctx, before, after, mask_before, mask_after,
-                                  roi, px_per_mm is not None, c.contents)
+        rec = _comparison_record(ctx, before, after, mask_before, mask_after,
+                                 roi, px_per_mm is not None, c.contents)
+        if face or landmarks is not None or zones is not None:
+            zb = _zones_of(ctx, b, face, landmarks, zones)
+            if face or landmarks_after is not None:
+                za = _zones_of(ctx, a, face, landmarks_after, None)
+            zc = _lib.SkdZoneComparison()
+            ctx.check(_LIB.skd_compare_zones(ctx.ptr, c, b, a, zb, za,
+                                             ctypes.byref(zc)))
+            _add_compare_zones(rec, zc)
+        return rec
     finally:
+        for z in (zb, za):
+            if z is not None:
+                _LIB.skd_zones_free(z)
         _LIB.skd_comparison_free(c)
         for img in imgs:
             _LIB.skd_image_free(img)

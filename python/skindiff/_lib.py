@@ -183,6 +183,26 @@ class SkdAcquisition(ctypes.Structure):
 SKD_METRIC_COUNT = 9
 
 
+class SkdZoneChange(ctypes.Structure):
+    _fields_ = [
+        ("measured", ctypes.c_int),
+        ("area_cm2", ctypes.c_double),
+        ("tiles_used", ctypes.c_uint32),
+        ("change", SkdChange * SKD_METRIC_COUNT),
+    ]
+
+
+class SkdZoneComparison(ctypes.Structure):
+    _fields_ = [
+        ("source", ctypes.c_int),
+        ("zone", SkdZoneChange * SKD_ZONE_COUNT),
+        ("has_residual", ctypes.c_int),
+        ("landmark_residual_px", ctypes.c_double),
+        ("landmark_residual_mm", ctypes.c_double),
+        ("residual_large", ctypes.c_int),
+    ]
+
+
 class SkdReplicates(ctypes.Structure):
     _fields_ = [
         ("n_before", ctypes.c_uint32),
@@ -233,6 +253,8 @@ STRUCTS = {
     "skd_acquisition": SkdAcquisition,
     "skd_comparison": SkdComparison,
     "skd_replicates": SkdReplicates,
+    "skd_zone_change": SkdZoneChange,
+    "skd_zone_comparison": SkdZoneComparison,
 }
 
 _ctx_p = ctypes.c_void_p
@@ -280,6 +302,10 @@ _PROTOTYPES = {
                                         ctypes.POINTER(SkdZones), ctypes.c_int,
                                         ctypes.POINTER(SkdMetrics)]),
     "skd_export_table_name": (ctypes.c_char_p, [ctypes.c_int]),
+    "skd_face_preload": (ctypes.c_int, [_ctx_p]),
+    "skd_compare_zones": (ctypes.c_int, [
+        _ctx_p, _cmp_p, _img_p, _img_p, ctypes.POINTER(SkdZones),
+        ctypes.POINTER(SkdZones), ctypes.POINTER(SkdZoneComparison)]),
 }
 
 

@@ -122,6 +122,20 @@ int main(void)
     OFF(skd_zones, labels);
     OFF(skd_zones, zone_pixels);
 
+    SIZE(skd_zone_change);
+    OFF(skd_zone_change, measured);
+    OFF(skd_zone_change, area_cm2);
+    OFF(skd_zone_change, tiles_used);
+    OFF(skd_zone_change, change);
+
+    SIZE(skd_zone_comparison);
+    OFF(skd_zone_comparison, source);
+    OFF(skd_zone_comparison, zone);
+    OFF(skd_zone_comparison, has_residual);
+    OFF(skd_zone_comparison, landmark_residual_px);
+    OFF(skd_zone_comparison, landmark_residual_mm);
+    OFF(skd_zone_comparison, residual_large);
+
     SIZE(skd_transform);
     OFF(skd_transform, dx);
     OFF(skd_transform, dy);
