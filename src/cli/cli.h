@@ -112,7 +112,11 @@ typedef enum cli_kind {
                  * option `opt`, gets the word's index */
 } cli_kind;
 
-enum { CLI_WHOLE = 1 }; /* numbers: whole numbers only */
+enum {
+    CLI_WHOLE = 1, /* numbers: whole numbers only */
+    CLI_OUT = 2    /* strings: an output file, whose folder is checked before
+                    * any work (cli_check_output) */
+};
 
 /* One definition (options.c). */
 typedef struct cli_def {
@@ -122,7 +126,7 @@ typedef struct cli_def {
     cli_kind kind;
     const char *metavar; /* "N" in "--jobs N"; NULL for flags */
     double lo, hi;       /* numbers: the accepted range when lo < hi */
-    int flags;           /* CLI_WHOLE */
+    int flags;           /* CLI_WHOLE, CLI_OUT */
     const char *unit;    /* "px/mm", "% contrast", ... or NULL */
     const char *help;    /* one line for --help */
     const char *const *words; /* CLI_WORD: the accepted words, NULL-ended */
@@ -170,6 +174,12 @@ typedef struct cli_args {
  * table with each definition, for the tests. */
 int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
               void *opts, cli_args *args);
+
+/* Before any work: the folder that will hold the output file `path` (given
+ * with `flag`) exists and takes files. "-" (standard output) and an existing
+ * file that is not a regular file (a device, a FIFO) pass. Returns -1, or
+ * CLI_EXIT_OUTPUT after reporting the problem. */
+int cli_check_output(const char *flag, const char *path);
 
 /* The --help text: usage, the options (from the table), the tail. */
 void cli_print_help(const cli_command *cmd, FILE *f);

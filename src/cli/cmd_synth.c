@@ -125,7 +125,12 @@ static int parse_args(int argc, char **argv, synth_args *a)
     if ((args.seen & MARK_TREATMENT) && !a->after)
         cli_warn("treatment and camera options change only the after photo; "
                  "no --after given");
-    return -1;
+    /* The outputs' folders, before any work (--after is not an output in
+     * the table: compare reads photos with it). */
+    if ((rc = cli_check_output("output image", a->out)) >= 0 ||
+        (rc = cli_check_output("--after", a->after)) >= 0)
+        return rc;
+    return cli_check_output("--truth", a->truth);
 }
 
 static int write_image(skd_ctx *ctx, const skd_image *img, const char *path,

@@ -17,7 +17,7 @@ static const char *const skin_words[] = {"off", "auto", NULL};
 
 static const cli_def defs[] = {
     /* Inputs and outputs */
-    {"--output", "-o", NULL, CLI_STRING, "FILE", .help =
+    {"--output", "-o", NULL, CLI_STRING, "FILE", .flags = CLI_OUT, .help =
      "write the output to FILE (atomically) instead of standard output"},
     {"--json", NULL, NULL, CLI_FLAG, .help = "JSON for scripts"},
     {"--csv", NULL, NULL, CLI_FLAG, .help = "CSV for spreadsheets"},
@@ -38,15 +38,15 @@ static const cli_def defs[] = {
      "mask of the after photo (non-zero = measure)"},
     {"--roi", NULL, NULL, CLI_ROI, "X,Y,W,H", .unit = "px", .help =
      "measure only this rectangle"},
-    {"--overlay", NULL, NULL, CLI_STRING, "OUT.png", .help =
+    {"--overlay", NULL, NULL, CLI_STRING, "OUT.png", .flags = CLI_OUT, .help =
      "picture of what was counted: pores circled, red areas tinted, what "
      "was not measured darkened (.png or .jpg)"},
-    {"--region-out", NULL, NULL, CLI_STRING, "R.png", .help =
+    {"--region-out", NULL, NULL, CLI_STRING, "R.png", .flags = CLI_OUT, .help =
      "write the region measured, R: 255 where measured, 0 elsewhere (one "
      "IMAGE only)"},
     {"--overlay-dir", NULL, NULL, CLI_STRING, "DIR", .help =
      "an overlay for every photo, named after its path"},
-    {"--report", NULL, NULL, CLI_STRING, "FILE.html", .help =
+    {"--report", NULL, NULL, CLI_STRING, "FILE.html", .flags = CLI_OUT, .help =
      "also write a self-contained HTML report"},
     {"--title", NULL, NULL, CLI_STRING, "TEXT", .help = "the report's title"},
     {"--patient", NULL, NULL, CLI_STRING, "NAME", .help =
@@ -110,7 +110,7 @@ static const cli_def defs[] = {
     {"--landmarks-after", NULL, NULL, CLI_STRING, "F.json", .help =
      "the after photo's landmarks: checked against the alignment (with "
      "--face dlib finds them)"},
-    {"--zones-out", NULL, NULL, CLI_STRING, "Z.png", .help =
+    {"--zones-out", NULL, NULL, CLI_STRING, "Z.png", .flags = CLI_OUT, .help =
      "write the zones measured as such a label image"},
 
     /* Comparison */

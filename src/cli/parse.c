@@ -392,6 +392,9 @@ int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
 {
     flag_seen flags[16];
     size_t n_flags = 0;
+    entry outs[8]; /* output files given: their folders are checked last */
+    const char *out_value[8];
+    size_t n_outs = 0;
     int only_positional = 0;
     args->pos = argv + 1;
     args->npos = 0;
@@ -441,6 +444,16 @@ int cli_parse(const cli_command *cmd, skd_ctx *ctx, int argc, char **argv,
         if ((rc = apply(cmd, ctx, &e, name, v, opts)) >= 0)
             return rc;
         args->seen |= e.o->mark;
+        if ((e.d->flags & CLI_OUT) && n_outs < CLI_COUNT(outs)) {
+            outs[n_outs] = e;
+            out_value[n_outs++] = v;
+        }
+    }
+    /* After the usage errors, before any work. */
+    for (size_t k = 0; k < n_outs; k++) {
+        int rc = cli_check_output(outs[k].d->name, out_value[k]);
+        if (rc >= 0)
+            return rc;
     }
     return -1;
 }
