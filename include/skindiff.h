@@ -489,7 +489,9 @@ enum {
     SKD_ACQ_EXPOSURE = 1u << 0,  /* luminance changed past the limit */
     SKD_ACQ_LIGHT = 1u << 1,     /* colour of the light changed */
     SKD_ACQ_SHARPNESS = 1u << 2, /* focus / blur changed */
-    SKD_ACQ_MOVED = 1u << 3      /* median tile residual past the limit */
+    SKD_ACQ_MOVED = 1u << 3,     /* median tile residual past the limit */
+    SKD_ACQ_TONE = 1u << 4       /* the tone curves differ: contrast scaled
+                                    by at least the Sa floor (added in 0.3) */
 };
 
 typedef struct skd_acquisition {
@@ -513,6 +515,12 @@ typedef struct skd_acquisition {
     unsigned flags;            /* SKD_ACQ_* limits exceeded */
     double scale;              /* the transform's scale: the sharpness ratio
                                   is judged only within 5% of 1 */
+    /* Added in 0.3: the least-squares slope of the 5 mm tiles' mean
+     * l = 100 ln Y, after on before (1: the same tone curve; a different
+     * curve scales all contrast, Sa with it), and the SD of the before
+     * tiles' means (the slope is judged only when the skin shows enough
+     * large-scale light and shade); NaN with fewer than 3 tiles. */
+    double tone_slope, tone_spread;
 } skd_acquisition;
 
 /* Several photos of the same view in one session (replicates,

@@ -10,7 +10,18 @@ quality. The skin did not change, so every `improved` or `worsened` verdict
 is false. With --change, the after crop also gets small red spots (a real
 change the red-area figure must still detect).
 
+With --replicates each session has two shots (the after session's both
+re-shot, the before session's second re-shot too), compared with
+`--before A --before B --after C --after D`: the replicates' spread replaces
+the assumed floors. --skin-off measures the whole crop (`--skin off`):
+with the skin map the portraits' faces give too few 5 mm tiles at 10 px/mm
+for any interval, and a figure without an interval is never judged.
+The summary counts false verdicts over all figures and over the figures
+that were judged (an interval from >= 2 tiles, not inconclusive), and per
+metric.
+
 Usage: repeat-shots.py SKINDIFF PHOTO_DIR WORK_DIR [--change] [--tone-vary]
+                       [--replicates] [--skin-off]
 """
 import json
 import os
@@ -78,21 +89,36 @@ def variations(rnd, k, tone_vary):
     return out
 
 
-def compare(binary, a, b, extra):
-    r = subprocess.run([binary, "compare", a, b, "--json", "--px-per-mm", "10"] + extra,
+def compare(binary, before, after, extra):
+    """before, after: lists of photos (more than one: replicates)."""
+    if len(before) == 1 and len(after) == 1:
+        photos = [before[0], after[0]]
+    else:
+        photos = sum((["--before", p] for p in before), []) + \
+            sum((["--after", p] for p in after), [])
+    r = subprocess.run([binary, "compare"] + photos + ["--json", "--px-per-mm", "10"] + extra,
                        capture_output=True, text=True)
     if r.returncode != 0:
         return None, r.stderr.strip().splitlines()[0] if r.stderr else str(r.returncode)
     return json.loads(r.stdout), None
 
 
+def save(img, path, quality):
+    Image.fromarray(img).save(path, quality=quality)
+    return path
+
+
 def main():
     binary, photos, work = sys.argv[1:4]
     change = "--change" in sys.argv
     tone_vary = "--tone-vary" in sys.argv
+    replicates = "--replicates" in sys.argv
+    common = ["--skin", "off"] if "--skin-off" in sys.argv else []
     os.makedirs(work, exist_ok=True)
     rnd = random.Random(5)
-    stats = {"on": [0, 0, 0], "off": [0, 0, 0]}  # false, inconclusive, figures
+    # false, inconclusive, figures, judged figures, false among judged
+    stats = {"on": [0, 0, 0, 0], "off": [0, 0, 0, 0]}
+    per_metric = {"on": {}, "off": {}}
     detected = {"on": 0, "off": 0}
     pairs = 0
     refused = []
@@ -104,40 +130,59 @@ def main():
         h, w, _ = img.shape
         cw, ch = min(w, 900) - 40, min(h, 900) - 40
         x0, y0 = (w - cw) // 2, (h - ch) // 2
+
+        def crop(dx, dy):
+            return img[y0 + dy:y0 + dy + ch, x0 + dx:x0 + dx + cw]
         for k, (e, g, gam, q) in enumerate(variations(rnd, 6, tone_vary)):
             dx, dy = rnd.randint(-12, 12), rnd.randint(-12, 12)
-            a = shot(img[y0:y0 + ch, x0:x0 + cw], 1.0, (1, 1, 1), 1.0)
-            b = img[y0 + dy:y0 + dy + ch, x0 + dx:x0 + dx + cw]
-            b = shot(b, e, g, gam)
+            a = shot(crop(0, 0), 1.0, (1, 1, 1), 1.0)
+            b = shot(crop(dx, dy), e, g, gam)
             if change:
                 b = red_spots(b, rnd)
-            pa = os.path.join(work, "%s-%d-a.jpg" % (name, k))
-            pb = os.path.join(work, "%s-%d-b.jpg" % (name, k))
-            Image.fromarray(a).save(pa, quality=92)
-            Image.fromarray(b).save(pb, quality=q)
+            before = [save(a, os.path.join(work, "%s-%d-a.jpg" % (name, k)), 92)]
+            after = [save(b, os.path.join(work, "%s-%d-b.jpg" % (name, k)), q)]
+            if replicates:
+                # one more shot per session, each with its own variation
+                for session, base in ((before, None), (after, b)):
+                    e2, g2, gam2, q2 = variations(rnd, 2, tone_vary)[1]
+                    ddx, ddy = rnd.randint(-12, 12), rnd.randint(-12, 12)
+                    r = shot(crop(ddx, ddy), e2 * (e if base is not None else 1.0),
+                             g2, gam2 * (gam if base is not None else 1.0))
+                    if change and base is not None:
+                        r = red_spots(r, rnd)
+                    tag = "a2" if base is None else "b2"
+                    session.append(save(r, os.path.join(
+                        work, "%s-%d-%s.jpg" % (name, k, tag)), q2))
             pairs += 1
             for mode, extra in (("on", []), ("off", ["--acquisition-check", "0"])):
-                j, err = compare(binary, pa, pb, extra)
+                j, err = compare(binary, before, after, common + extra)
                 if j is None:
                     if mode == "on":
                         refused.append("%s-%d: %s" % (name, k, err))
                     continue
+                st = stats[mode]
                 for key, m in j["metrics"].items():
-                    stats[mode][2] += 1
-                    if m["verdict"] in ("improved", "worsened") and not (
-                            change and key == "red_area"):
-                        stats[mode][0] += 1
+                    st[2] += 1
+                    false = m["verdict"] in ("improved", "worsened") and not (
+                        change and key == "red_area")
+                    if false:
+                        st[0] += 1
+                        per_metric[mode][key] = per_metric[mode].get(key, 0) + 1
                     if m["verdict"] == "inconclusive":
-                        stats[mode][1] += 1
+                        st[1] += 1
+                    elif j["tiles"]["used"] >= 2:
+                        st[3] += 1
                 if change and j["metrics"]["red_area"]["verdict"] == "worsened":
                     detected[mode] += 1
                 if mode == "on":
                     acq = j["acquisition"]
-                    rows.append("%-24s exp %+5.1f%% db %+5.2f sharp %.2f resid %.2f "
-                                "Sa %+5.1f%% pores %+5.1f%% | %s" % (
-                        "%s-%d" % (name, k), acq["exposure_pct"], acq["db"],
-                        acq["sharpness_ratio"], acq["residual_median_px"] or -1,
+                    rows.append("%-24s tiles %3d exp %+5.1f%% db %+5.2f sharp %.2f "
+                                "resid %.2f Sa %+5.1f%% floor %.3f pores %+5.1f%% | %s" % (
+                        "%s-%d" % (name, k), j["tiles"]["used"], acq["exposure_pct"],
+                        acq["db"], acq["sharpness_ratio"],
+                        acq["residual_median_px"] or -1,
                         j["metrics"]["sa"]["change_pct"] or 0,
+                        j["metrics"]["sa"]["noise_floor"] or 0,
                         j["metrics"]["pore_density"]["change_pct"] or 0,
                         " ".join("%s:%s" % (kk, mm["verdict"][:4])
                                  for kk, mm in j["metrics"].items())))
@@ -146,11 +191,14 @@ def main():
     for r in refused:
         print("refused:", r)
     for mode in ("on", "off"):
-        f, i, n = stats[mode]
+        f, i, n, judged = stats[mode]
         print("acquisition check %-3s: %d pairs (%d refused), %d figures, %d false "
-              "verdicts (%.1f%%), %d inconclusive%s" % (
-                  mode, pairs, len(refused), n, f, 100.0 * f / max(n, 1), i,
+              "verdicts (%.1f%%), %d inconclusive; %d judged, %.1f%% of them false%s" % (
+                  mode, pairs, len(refused), n, f, 100.0 * f / max(n, 1), i, judged,
+                  100.0 * f / max(judged, 1),
                   ", red-area change detected in %d" % detected[mode] if change else ""))
+        print("  false verdicts per metric:", ", ".join(
+            "%s %d" % kv for kv in sorted(per_metric[mode].items())) or "none")
 
 
 if __name__ == "__main__":

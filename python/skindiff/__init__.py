@@ -441,12 +441,21 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         "exposure_pct", "dL", "da", "db", "neutral_dL", "neutral_da",
         "neutral_db", "sharpness_before", "sharpness_after", "sharpness_ratio",
         "region_share_before", "region_share_after", "residual_median_px",
-        "residual_max_px"))
+        "residual_max_px", "tone_slope", "tone_spread"))
     acquisition["tiles_measured"] = q.tiles_measured
     acquisition["tiles_dropped"] = q.tiles_dropped
     acquisition["limits_exceeded"] = [
-        name for k, name in enumerate(("exposure", "light", "sharpness", "moved"))
+        name for k, name in enumerate(("exposure", "light", "sharpness", "moved",
+                                       "tone"))
         if q.flags & (1 << k)]
+    r = c.replicates
+    replicates = {"before": [str(before)], "after": [str(after)], "metrics": {
+        _LIB.skd_metric_key(i).decode(): {
+            "df": r.df[i], "sd": _num(r.sd[i]),
+            "sd_unit": "% of the figure" if i <= 4 else
+            _LIB.skd_metric_unit(i).decode(),
+            "floor": _num(r.floor[i])}
+        for i in range(_lib.SKD_METRIC_COUNT)}}
     notes = []
     if c.tiles_used < 2:
         notes.append("fewer than 2 tiles covered in both photos: no interval, "
@@ -490,6 +499,7 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
                "x": c.tiles_x, "y": c.tiles_y, "used": c.tiles_used},
         metrics=metrics,
         acquisition=acquisition,
+        replicates=replicates,
         notes=notes,
     )
 

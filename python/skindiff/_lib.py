@@ -177,6 +177,8 @@ class SkdAcquisition(ctypes.Structure):
         ("tiles_dropped", ctypes.c_uint32),
         ("flags", ctypes.c_uint),
         ("scale", ctypes.c_double),
+        ("tone_slope", ctypes.c_double),
+        ("tone_spread", ctypes.c_double),
     ]
 
 

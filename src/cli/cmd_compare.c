@@ -273,6 +273,8 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
     cli_buf_printf(b, "  residual   median %.2f px, largest %.2f px over %u "
                       "tiles; %u tile(s) left out\n", q->residual_median_px,
                    q->residual_max_px, q->tiles_measured, q->tiles_dropped);
+    cli_buf_printf(b, "  tone       slope %.3f of the tiles' light and shade "
+                      "(spread %.1f)\n", q->tone_slope, q->tone_spread);
 }
 
 /* The replicates' spread and floors (only when there are replicates). */
@@ -455,18 +457,19 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
 static void json_acquisition(cli_buf *b, const skd_acquisition *q)
 {
     static const char *const flags[] = {"exposure", "light", "sharpness",
-                                        "moved"};
+                                        "moved", "tone"};
     const char *keys[] = {"exposure_pct", "dL", "da", "db", "neutral_dL",
                           "neutral_da", "neutral_db", "sharpness_before",
                           "sharpness_after", "sharpness_ratio",
                           "region_share_before", "region_share_after",
-                          "residual_median_px", "residual_max_px"};
+                          "residual_median_px", "residual_max_px",
+                          "tone_slope", "tone_spread"};
     const double vals[] = {q->exposure_pct, q->dL, q->da, q->db,
                            q->neutral_dL, q->neutral_da, q->neutral_db,
                            q->sharpness_before, q->sharpness_after,
                            q->sharpness_ratio, q->region_share_before,
                            q->region_share_after, q->residual_median_px,
-                           q->residual_max_px};
+                           q->residual_max_px, q->tone_slope, q->tone_spread};
     int first = 1;
     cli_buf_printf(b, "{\"colour_calibrated\": %s",
                    q->colour_calibrated ? "true" : "false");
@@ -478,7 +481,7 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
     cli_buf_printf(b, ", \"tiles_measured\": %u, \"tiles_dropped\": %u, "
                       "\"limits_exceeded\": [", q->tiles_measured,
                    q->tiles_dropped);
-    for (unsigned k = 0; k < 4; k++)
+    for (unsigned k = 0; k < 5; k++)
         if (q->flags & (1u << k)) {
             cli_buf_printf(b, "%s", first ? "" : ", ");
             cli_json_str(b, flags[k]);

@@ -140,6 +140,12 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
 /* Photos whose scales differ by less than this are compared for
  * sharpness. */
 #define SAME_SCALE 0.05
+/* The tone slope is judged when the before tiles' mean l spreads by at
+ * least this much (l units, percent contrast): the light and shade of a
+ * face spread by 40-95 on the repeat shots; the synthetic skin of the
+ * tests, flat but for sub-millimetre relief, by 0.3, and its slope says
+ * little (docs/comparing.md). */
+#define TONE_MIN_SPREAD 1.0
 
 /* Which metrics a cause affects. Exposure through a camera's tone curve
  * and focus change the contrast of texture and pores; the colour of the
@@ -152,6 +158,7 @@ static int affected(unsigned flag, skd_metric_id m)
         return colour;
     if (flag == SKD_ACQ_MOVED)
         return 1;
+    /* exposure, sharpness and tone: the contrast of texture and pores */
     return !colour && m != SKD_METRIC_RED_AREA;
 }
 
@@ -198,14 +205,20 @@ void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
     if (isfinite(q->residual_median_px) &&
         !(q->residual_median_px < skd_opt(ctx, SKD_OPT_MAX_RESIDUAL)))
         q->flags |= SKD_ACQ_MOVED;
+    /* A different tone curve scales Sa by about the slope: judged when
+     * that alone explains a change of at least the Sa floor (as a* is not
+     * judged when the exposure alone explains its floor). */
+    if (isfinite(q->tone_slope) && q->tone_spread >= TONE_MIN_SPREAD &&
+        100.0 * fabs(q->tone_slope - 1.0) >= skd_opt(ctx, SKD_OPT_FLOOR_SA))
+        q->flags |= SKD_ACQ_TONE;
 }
 
 void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
                            skd_change *change)
 {
-    char why[4][96];
-    unsigned flag[4] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
-                        SKD_ACQ_MOVED};
+    char why[5][112];
+    unsigned flag[5] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
+                        SKD_ACQ_MOVED, SKD_ACQ_TONE};
     snprintf(why[0], sizeof why[0], "the after photo is %.0f%% %s",
              fabs(q->exposure_pct), q->exposure_pct < 0 ? "darker" : "brighter");
     if (q->colour_calibrated)
@@ -221,10 +234,13 @@ void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
              100.0 * q->sharpness_ratio);
     snprintf(why[3], sizeof why[3], "the skin moved between the photos (%.1f px "
              "left after alignment)", q->residual_median_px);
+    snprintf(why[4], sizeof why[4], "the photos' tone curves differ (the "
+             "after photo shows light and shade at %.0f%% of the before's "
+             "contrast)", 100.0 * q->tone_slope);
     if (skd_opt(ctx, SKD_OPT_ACQ_CHECK) == 0)
         return;
     for (int m = 0; m < SKD_METRIC_COUNT; m++)
-        for (int k = 0; k < 4; k++)
+        for (int k = 0; k < 5; k++)
             if ((q->flags & flag[k]) && affected(flag[k], (skd_metric_id)m))
                 add_reason(&change[m], why[k]);
     /* CIELAB a* follows the cube root of the light: a photo darker by e

@@ -227,7 +227,8 @@ static int residuals(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
 /* Tiles, paired differences, intervals and verdicts. */
 static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a2b,
                          const skd_photo_samples photo[2],
-                         const skd_metrics *mb, const skd_metrics *ma)
+                         const skd_image *img[2], const skd_metrics *mb,
+                         const skd_metrics *ma)
 {
     const skd_analysis *b = c->before, *a = c->after;
     uint32_t n_boot = (uint32_t)skd_opt(ctx, SKD_OPT_BOOTSTRAP_N);
@@ -242,6 +243,11 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
                              c->transform.scale, &g);
     if (st == SKD_OK)
         st = residuals(ctx, c, a2b, &g);
+    if (st == SKD_OK)
+        st = skd_tone_slope(ctx, &g, img[0], photo[0].lut, c->common_before,
+                            img[1], photo[1].lut, c->common_after,
+                            &c->acquisition.tone_slope,
+                            &c->acquisition.tone_spread);
     if (st != SKD_OK) {
         skd_tile_grid_free(ctx, &g);
         return st;
@@ -331,7 +337,8 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
         skd_acquisition_measure(c, before, after, &box->white_ref[0],
                                 &box->white_ref[1], lut[0], lut[1],
                                 &c->acquisition);
-        st = judge_changes(ctx, c, &a2b, photo, &mb, &ma);
+        const skd_image *img[2] = {before, after};
+        st = judge_changes(ctx, c, &a2b, photo, img, &mb, &ma);
     }
     skd_colour_lut_free(ctx, lut[0]);
     skd_colour_lut_free(ctx, lut[1]);

@@ -218,6 +218,17 @@ void skd_pore_count_judge(const skd_ctx *ctx, skd_change *change,
 void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,
                             const skd_metrics *ma);
 
+/* The tone slope of the pair (tone.c): the least-squares slope of the
+ * used tiles' mean l (100 ln Y, each photo through its own conversion)
+ * in the after photo on the same tiles' in the before photo, and the
+ * spread (SD) of the before tiles' means; both NaN with fewer than 3
+ * tiles. */
+int skd_tone_slope(skd_ctx *ctx, const skd_tile_grid *g,
+                   const skd_image *before, const skd_colour_lut *lut_b,
+                   const uint8_t *cb, const skd_image *after,
+                   const skd_colour_lut *lut_a, const uint8_t *ca,
+                   double *slope, double *spread);
+
 /* ---- registration on a part ------------------------------------------ */
 
 /* skd_register, restricted to the rectangle SKD_OPT_ALIGN_ROI_* of the

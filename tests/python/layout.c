@@ -175,6 +175,8 @@ int main(void)
     OFF(skd_acquisition, tiles_dropped);
     OFF(skd_acquisition, flags);
     OFF(skd_acquisition, scale);
+    OFF(skd_acquisition, tone_slope);
+    OFF(skd_acquisition, tone_spread);
 
     SIZE(skd_comparison);
     OFF(skd_comparison, transform);
