@@ -370,10 +370,15 @@ static void acquisition(skd_buf *b, const skd_comparison *c)
                        "%.2f</td></tr><tr><td>Compared</td><td>%.0f%% of the "
                        "before photo, %.0f%% of the after</td></tr><tr><td>"
                        "Alignment residual</td><td>median %.2f px, largest "
-                       "%.2f px; %u tile(s) left out</td></tr></table>\n",
+                       "%.2f px; %u tile(s) left out</td></tr>",
                     q->sharpness_ratio, 100 * q->region_share_before,
                     100 * q->region_share_after, q->residual_median_px,
                     q->residual_max_px, q->tiles_dropped);
+    if (isfinite(q->tone_slope))
+        skd_buf_printf(b, "<tr><td>Tone curve</td><td>light and shade at "
+                           "%.0f%% of the before photo's contrast</td></tr>",
+                        100 * q->tone_slope);
+    skd_buf_puts(b, "</table>\n");
 }
 
 static void glossary(skd_buf *b)
