@@ -277,6 +277,12 @@ typedef struct skd_region_spec {
      * In a comparison, white references in both photos make the colour
      * "calibrated" (a* and EI judged against the calibrated floors). */
     skd_roi white_ref;
+    /* The subject's face: its SKD_LANDMARK_COUNT landmarks in photo pixels
+     * (e.g. skd_zones.landmarks; appended in 0.3; NULL means none). The
+     * skin map then estimates the skin colour from the face's cheeks, nose
+     * and chin and keeps only skin connected to them: face, neck, ears
+     * (docs/skin-map.md). Borrowed: read during the call only. */
+    const struct skd_point *landmarks;
 } skd_region_spec;
 
 typedef struct skd_pore {

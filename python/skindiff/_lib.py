@@ -47,7 +47,8 @@ class SkdRoi(ctypes.Structure):
 
 class SkdRegionSpec(ctypes.Structure):
     _fields_ = [("mask", ctypes.POINTER(SkdImage)), ("roi", SkdRoi),
-                ("white_ref", SkdRoi)]
+                ("white_ref", SkdRoi),
+                ("landmarks", ctypes.c_void_p)]  # const skd_point *
 
 
 class SkdColourInfo(ctypes.Structure):

@@ -62,15 +62,16 @@ enum { WINDOW, COLOUR_WHOLE, WHOLE, REGION };
  * the rectangle's first row, the layout the mask writes the causes in), or
  * NULL when the skin map is off. No plane of its own: a byte per pixel
  * less at the peak. */
-static int skin_of_rect(skd_ctx *ctx, run *r, uint8_t **skin)
+static int skin_of_rect(skd_ctx *ctx, const skd_region_spec *spec, run *r,
+                        uint8_t **skin)
 {
     size_t box[4] = {r->rect.x0, r->rect.y0, r->rect.w, r->rect.h};
     *skin = NULL;
     if (!r->a->exclusion.skin_map)
         return SKD_OK;
     *skin = r->a->cause + r->rect.y0 * r->a->width;
-    return skd_skin_map(ctx, r->img, r->lut, box, *skin, r->rect.w,
-                        &r->skin_kept);
+    return skd_skin_map(ctx, r->img, r->lut, spec ? spec->landmarks : NULL,
+                        box, *skin, r->rect.w, &r->skin_kept);
 }
 
 static int rect_is_whole(const run *r)
@@ -93,7 +94,7 @@ static int mask_and_window(skd_ctx *ctx, const skd_region_spec *spec,
     size_t w = a->width, h = a->height;
     size_t reach = skd_window_reach(a->px_per_mm);
     uint8_t *skin;
-    int st = skin_of_rect(ctx, r, &skin);
+    int st = skin_of_rect(ctx, spec, r, &skin);
     if (st == SKD_OK)
         st = skd_mask_in_rect_skin(ctx, r->img, spec, a->px_per_mm, r->lut,
                                    &r->rect, skin, r->l, a->region, a->cause);

@@ -4,7 +4,9 @@
  * the prior's weight). It climbs to the mode of skin colour nearest the
  * prior rather than to the largest coloured area of the photo (an orange
  * suit, a beige wall), and the same fixed rule adapts to any skin tone
- * and white balance because it is estimated from the photo. */
+ * and white balance because it is estimated from the photo. With a face,
+ * the cells of its cheeks, nose and chin are the seed: the subject's own
+ * skin, with no prior to pull it. */
 #include <math.h>
 
 #include "skin.h"
@@ -79,7 +81,7 @@ static double core_l_median(const skd_skin_grid *g, const uint32_t *seed,
 }
 
 int skd_skin_model_fit(skd_ctx *ctx, const skd_skin_grid *g,
-                       skd_skin_model *m)
+                       const uint8_t *face, skd_skin_model *m)
 {
     size_t n = g->gw * g->gh, ns = 0;
     uint32_t *seed = skd_malloc_array(ctx, n, sizeof *seed);
@@ -95,13 +97,17 @@ int skd_skin_model_fit(skd_ctx *ctx, const skd_skin_grid *g,
     wk = pw + n;
     /* at most about SKD_SKIN_SEED_MAX cells, evenly spread: a colour
      * distribution needs no more, and the fit costs per cell and round */
-    size_t step = n / SKD_SKIN_SEED_MAX + 1;
-    for (size_t i = 0; i < n; i += step)
-        if (skd_skin_in_prior(g->L[i], g->a[i], g->b[i])) {
-            pw[ns] = (float)exp(-0.5 * mahal2(&prior, g->a[i] - SKD_SKIN_PRIOR_A,
-                                              g->b[i] - SKD_SKIN_PRIOR_B));
+    size_t step = (face ? skd_skin_face_count(face, n) : n) / SKD_SKIN_SEED_MAX + 1;
+    for (size_t i = 0, k = 0; i < n; i++) {
+        if (face && !face[i])
+            continue;
+        if (k++ % step == 0 && skd_skin_in_prior(g->L[i], g->a[i], g->b[i])) {
+            pw[ns] = face ? 1.0f
+                          : (float)exp(-0.5 * mahal2(&prior, g->a[i] - SKD_SKIN_PRIOR_A,
+                                                     g->b[i] - SKD_SKIN_PRIOR_B));
             seed[ns++] = (uint32_t)i;
         }
+    }
     /* start wider than the prior, so the first step sees all of it */
     s.aa *= 1.2;
     s.bb *= 1.25;
@@ -131,7 +137,8 @@ int skd_skin_model_fit(skd_ctx *ctx, const skd_skin_grid *g,
         s.aa = 2.0 * caa / sw;
         s.ab = 2.0 * cab / sw;
         s.bb = 2.0 * cbb / sw;
-        clamp_cov(&s, SKD_SKIN_SD_MIN, SKD_SKIN_SD_MAX);
+        clamp_cov(&s, face ? SKD_SKIN_FACE_SD_MIN : SKD_SKIN_SD_MIN,
+                  SKD_SKIN_SD_MAX);
     }
     m->ma = ma;
     m->mb = mb;

@@ -39,6 +39,10 @@
 #define SKD_SKIN_SEED_MAX 32768 /* cells the fit looks at */
 #define SKD_SKIN_SD_MIN 2.5
 #define SKD_SKIN_SD_MAX 6.0
+/* A model of the face's own skin is held to that spread of 3 or more:
+ * its cheeks, nose and chin, lit alike, may spread less than the rest of
+ * the face (a bright forehead loses chroma to the light's reflection). */
+#define SKD_SKIN_FACE_SD_MIN 3.0
 
 /* The decision per cell: Mahalanobis distance^2 to the model, after
  * forgiving a* above the model's mean by up to RED_ALLOWANCE (red lesions
@@ -104,8 +108,11 @@ typedef struct skd_skin_model {
 
 /* Whether a cell's colour lies inside the prior. */
 int skd_skin_in_prior(float L, float a, float b);
+/* The model from the cells of the prior, each weighted by the prior; or,
+ * when face is not NULL, from the cells of the prior with face[i] != 0,
+ * all weighted alike (the face's own skin needs no prior to pull it). */
 int skd_skin_model_fit(skd_ctx *ctx, const skd_skin_grid *g,
-                       skd_skin_model *m);
+                       const uint8_t *face, skd_skin_model *m);
 
 /* classify.c: s[i] = 1 where cell i has the colour of the model's skin,
  * 2 where it is a core cell too, else 0. */
@@ -116,11 +123,27 @@ void skd_skin_classify(const skd_skin_grid *g, const skd_skin_model *m,
  * holes filled; s (gw x gh) from skd_skin_classify becomes 0 or 1. */
 int skd_skin_shape(skd_ctx *ctx, uint8_t *s, size_t gw, size_t gh);
 
+/* face.c: face[i] = 1 for the cells (gw x gh of c x c pixels) whose
+ * centre lies in the cheek, nose or chin polygons of the landmarks pts
+ * (docs/zones.md), else 0; and how many there are. */
+void skd_skin_face_cells(const skd_point *pts, size_t cell, size_t gw,
+                         size_t gh, uint8_t *face);
+size_t skd_skin_face_count(const uint8_t *face, size_t n);
+/* Fewer face cells inside the prior than this: the face is too small on
+ * the grid to estimate a colour from, and the whole photo's model is used. */
+#define SKD_SKIN_FACE_SEED_MIN 16
+/* s (0 or 1) keeps only the skin 4-connected to a cell of face. */
+int skd_skin_keep_face(skd_ctx *ctx, uint8_t *s, const uint8_t *face,
+                       size_t gw, size_t gh);
+
 /* skin.c: S of the whole photo, written over part {x0, y0, cols, rows}
  * of it into out (cols*rows bytes, row j at out + j * stride): 1 = skin.
- * *kept gets the size of S over the whole photo. */
+ * *kept gets the size of S over the whole photo. With landmarks (NULL:
+ * none) the model comes from the face and S keeps the skin connected to
+ * it. */
 int skd_skin_map(skd_ctx *ctx, const skd_image *img,
-                 const skd_colour_lut *lut, const size_t part[4],
-                 uint8_t *out, size_t stride, uint64_t *kept);
+                 const skd_colour_lut *lut, const skd_point *landmarks,
+                 const size_t part[4], uint8_t *out, size_t stride,
+                 uint64_t *kept);
 
 #endif

@@ -45,6 +45,7 @@ int main(void)
     OFF(skd_region_spec, mask);
     OFF(skd_region_spec, roi);
     OFF(skd_region_spec, white_ref);
+    OFF(skd_region_spec, landmarks);
 
     SIZE(skd_colour_info);
     OFF(skd_colour_info, source);

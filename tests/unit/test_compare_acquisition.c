@@ -52,7 +52,8 @@ static skd_comparison *run(const pair_case *k, skd_ctx *ctx)
     skd_comparison *c = NULL;
     char *json = NULL;
     double gain[3] = {1 + k->warm / 2, 1, 1 - k->warm / 2};
-    skd_region_spec sb = {NULL, skin, {0, 0, 0, 0}}, sa = {NULL, {0, 0, 0, 0}, {0, 0, 0, 0}};
+    skd_region_spec sb = {NULL, skin, {0, 0, 0, 0}, NULL},
+                    sa = {NULL, {0, 0, 0, 0}, {0, 0, 0, 0}, NULL};
     skd_synth_defaults(&p, W, H, PX);
     p.seed = 31;
     p.keep_pores = k->keep_pores;

@@ -115,7 +115,7 @@ static int measure(skd_ctx *ctx, const char *path, const skd_roi *white,
 {
     skd_image *img = NULL;
     /* the skin only: the card is left out of the measured region */
-    skd_region_spec spec = {NULL, {0, 0, CARD_X - 20, H}, {0, 0, 0, 0}};
+    skd_region_spec spec = {NULL, {0, 0, CARD_X - 20, H}, {0, 0, 0, 0}, NULL};
     int st = skd_image_load(ctx, path, &img);
     if (white)
         spec.white_ref = *white;
@@ -199,7 +199,7 @@ static void test_refusals(skd_ctx *ctx, const skd_image *skin)
     char path[512];
     skd_image *img = NULL;
     skd_analysis *a = NULL;
-    skd_region_spec spec = {NULL, {0, 0, 0, 0}, {0, 0, 0, 0}};
+    skd_region_spec spec = {NULL, {0, 0, 0, 0}, {0, 0, 0, 0}, NULL};
     snprintf(path, sizeof path, "%s/wr_neutral.jpg", check_tmpdir());
     write_scene(skin, NEUTRAL, path, 1);
     CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
