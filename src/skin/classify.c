@@ -6,7 +6,7 @@
 #define DEG (180.0 / M_PI)
 
 void skd_skin_classify(const skd_skin_grid *g, const skd_skin_model *m,
-                       uint8_t *s)
+                       int lips_by_colour, uint8_t *s)
 {
     size_t n = g->gw * g->gh;
     double det = m->saa * m->sbb - m->sab * m->sab;
@@ -17,7 +17,7 @@ void skd_skin_classify(const skd_skin_grid *g, const skd_skin_model *m,
         double L = g->L[i], a = g->a[i], b = g->b[i];
         double da = a - m->ma, db = b - m->mb, c = hypot(a, b);
         double h = atan2(b, a) * DEG, d2;
-        int lip = da > 0 && b < lip_b && L < m->l_median &&
+        int lip = lips_by_colour && da > 0 && b < lip_b && L < m->l_median &&
                   g->red[i] < SKD_SKIN_LIP_RED_MAX;
         /* redder than the model is forgiven up to the allowance: redness
          * is what is measured, so red skin must stay in S */

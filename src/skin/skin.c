@@ -77,11 +77,13 @@ int skd_skin_map(skd_ctx *ctx, const skd_image *img,
     if (st == SKD_OK && !(s = skd_malloc(ctx, g.gw * g.gh)))
         st = SKD_E_NOMEM;
     if (st == SKD_OK) {
-        skd_skin_classify(&g, &m, s);
+        skd_skin_classify(&g, &m, landmarks == NULL, s);
         st = skd_skin_shape(ctx, s, g.gw, g.gh);
     }
     if (st == SKD_OK && face)
         st = skd_skin_keep_face(ctx, s, face, g.gw, g.gh);
+    if (st == SKD_OK && landmarks) /* after the shape: no hole filling */
+        skd_skin_face_features(landmarks, g.cell, g.gw, g.gh, s);
     if (st == SKD_OK) {
         write_part(&g, s, part, out, stride);
         if (kept)

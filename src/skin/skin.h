@@ -115,9 +115,11 @@ int skd_skin_model_fit(skd_ctx *ctx, const skd_skin_grid *g,
                        const uint8_t *face, skd_skin_model *m);
 
 /* classify.c: s[i] = 1 where cell i has the colour of the model's skin,
- * 2 where it is a core cell too, else 0. */
+ * 2 where it is a core cell too, else 0. Lips are told by their colour
+ * when lips_by_colour (no landmarks: with them the lips are a polygon, and
+ * the shadow below a lower lip, which the colour rule also takes, stays). */
 void skd_skin_classify(const skd_skin_grid *g, const skd_skin_model *m,
-                       uint8_t *s);
+                       int lips_by_colour, uint8_t *s);
 
 /* shape.c: opening, components kept by their core share and size, small
  * holes filled; s (gw x gh) from skd_skin_classify becomes 0 or 1. */
@@ -132,6 +134,20 @@ size_t skd_skin_face_count(const uint8_t *face, size_t n);
 /* Fewer face cells inside the prior than this: the face is too small on
  * the grid to estimate a colour from, and the whole photo's model is used. */
 #define SKD_SKIN_FACE_SEED_MIN 16
+/* The face's features, left out of S whatever their colour (margins in
+ * distances between the eye centres, about 6 cm on an adult): the eye
+ * openings grown by EYE_MARGIN (lids and lashes), the lips' outline by
+ * LIP_MARGIN, bands from BROW_UP above the brow landmarks to BROW_DOWN
+ * below them, and from the nose's base landmarks to NOSTRIL_UP above
+ * (the nostrils), along the face's axis. */
+#define SKD_SKIN_EYE_MARGIN 0.06
+#define SKD_SKIN_LIP_MARGIN 0.02
+#define SKD_SKIN_BROW_UP 0.02
+#define SKD_SKIN_BROW_DOWN 0.10
+#define SKD_SKIN_NOSTRIL_UP 0.08
+/* out[i] = 0 for the cells whose centre lies in one of them. */
+void skd_skin_face_features(const skd_point *pts, size_t cell, size_t gw,
+                            size_t gh, uint8_t *out);
 /* s (0 or 1) keeps only the skin 4-connected to a cell of face. */
 int skd_skin_keep_face(skd_ctx *ctx, uint8_t *s, const uint8_t *face,
                        size_t gw, size_t gh);
