@@ -220,7 +220,15 @@ int cli_zones_wanted(const cli_zone_request *q);
 void cli_zones_prepare(skd_ctx *ctx, const cli_zone_request *q);
 /* Usage checks; -1 to go on, else the exit code. */
 int cli_zones_check(const char *cmd, const cli_zone_request *q, int n_images);
-/* Zones of img, their figures over a, and --zones-out written. */
+/* The zones of img into r (r->z NULL when none are asked for): found
+ * before the analysis, so that the skin map keeps the skin connected to
+ * the face (docs/skin-map.md). */
+int cli_zones_find(skd_ctx *ctx, const cli_zone_request *q,
+                   const skd_image *img, cli_zone_result *r);
+/* The face's landmarks of r for skd_region_spec, or NULL. */
+const skd_point *cli_zones_landmarks(const cli_zone_result *r);
+/* The zones' figures over a (the zones found first when r->z is NULL: r
+ * zeroed or from cli_zones_find), and --zones-out written. */
 int cli_zones_measure(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_image *img, const skd_analysis *a,
                       cli_zone_result *r);

@@ -252,21 +252,24 @@ static int analyze_one(skd_ctx *ctx, const analyze_opts *o, const skd_image *mas
     int pictures_ok = 1;
     skd_image *img = NULL;
     skd_analysis *shown = NULL;
-    skd_region_spec spec = {mask, o->roi, o->white_ref};
+    skd_region_spec spec = {mask, o->roi, o->white_ref, NULL};
 
     r->status = skd_image_load(ctx, r->path, &img);
+    if (r->status == SKD_OK) /* the face first: the skin map uses it */
+        r->status = cli_zones_find(ctx, &o->zones, img, &r->zr);
     if (r->status == SKD_OK) {
+        spec.landmarks = cli_zones_landmarks(&r->zr);
         r->status = skd_analyze(ctx, img, &spec, &r->a);
         if (r->status == SKD_OK)
             r->status = cli_zones_measure(ctx, &o->zones, img, r->a, &r->zr);
         if (r->status == SKD_OK)
             cli_zones_warn(r->path, &r->zr);
-        if (r->status != SKD_OK)
-            snprintf(r->message, sizeof r->message, "%s: %s", r->path,
-                     skd_ctx_message(ctx));
-    } else {
-        snprintf(r->message, sizeof r->message, "%s", skd_ctx_message(ctx));
     }
+    if (r->status != SKD_OK && img)
+        snprintf(r->message, sizeof r->message, "%s: %s", r->path,
+                 skd_ctx_message(ctx));
+    else if (r->status != SKD_OK)
+        snprintf(r->message, sizeof r->message, "%s", skd_ctx_message(ctx));
     if (r->status == SKD_E_NO_REGION && !r->a &&
         (o->overlay || o->overlay_dir || o->region_out) &&
         skd_analyze_region(ctx, img, &spec, &shown) != SKD_OK)

@@ -17,6 +17,7 @@ int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
     cli_zone_request qa = {q->face, q->landmarks_after, NULL, NULL, NULL};
     int st;
     memset(&za, 0, sizeof za);
+    memset(&zb, 0, sizeof zb);
     st = cli_zones_measure(ctx, q, before, c->before, &zb);
     if (st == SKD_OK && (q->face || q->landmarks_after))
         st = cli_zones_measure(ctx, &qa, after, c->after, &za);

@@ -56,15 +56,26 @@ static int zones_of(skd_ctx *ctx, const cli_zone_request *q,
     return st;
 }
 
+int cli_zones_find(skd_ctx *ctx, const cli_zone_request *q,
+                   const skd_image *img, cli_zone_result *r)
+{
+    memset(r, 0, sizeof *r);
+    return cli_zones_wanted(q) ? zones_of(ctx, q, img, &r->z) : SKD_OK;
+}
+
+const skd_point *cli_zones_landmarks(const cli_zone_result *r)
+{
+    return r->z && r->z->has_landmarks ? r->z->landmarks : NULL;
+}
+
 int cli_zones_measure(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_image *img, const skd_analysis *a,
                       cli_zone_result *r)
 {
     int st;
-    memset(r, 0, sizeof *r);
     if (!cli_zones_wanted(q))
         return SKD_OK;
-    if ((st = zones_of(ctx, q, img, &r->z)) != SKD_OK)
+    if (!r->z && (st = cli_zones_find(ctx, q, img, r)) != SKD_OK)
         return st;
     for (int i = 0; i < SKD_ZONE_COUNT; i++) {
         r->status[i] = skd_zone_metrics(ctx, a, img, r->z, (skd_zone)i,

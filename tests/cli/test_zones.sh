@@ -35,7 +35,11 @@ json.dump({"tool": "hand", "landmarks": {"p%d" % i: list(p) for i, p in enumerat
           open("face.json", "w"))
 PY
 
-expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --landmarks face.json --json \
+# --skin off: with landmarks the skin map leaves the face's features (eye,
+# lip, brow and nostril polygons) out, which a label image does not carry,
+# and on this 10 mm "face" the 1 mm support of R then empties the nose;
+# the skin map with a face is tested on real faces (test_skin_photos).
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --skin off --landmarks face.json --json \
     -o a.json --zones-out z.png --overlay ov.png
 has a.json '"zone_source": "landmarks"'
 for z in whole forehead nose left_cheek right_cheek chin; do has a.json "\"$z\": {\"status\": \"ok\""; done
@@ -43,7 +47,7 @@ for z in whole forehead nose left_cheek right_cheek chin; do has a.json "\"$z\":
 [ -s ov.png ] && ok || bad "no overlay"
 
 # The label image read back gives the same zone figures.
-expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --zones z.png --json -o b.json
+expect_rc 0 "$BIN" analyze skin.png --px-per-mm 20 --skin off --zones z.png --json -o b.json
 has b.json '"zone_source": "labels"'
 /usr/bin/python3 - <<'PY' && ok || bad "zone figures differ between --landmarks and --zones"
 import json, sys
