@@ -371,11 +371,16 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
         if mask is not None:
             mask_img = ctx.load(mask)
             spec.mask = mask_img
+        if face or landmarks is not None or zones is not None:
+            # the face first: the skin map keeps the skin connected to it
+            # (docs/skin-map.md), as the CLI does
+            z = _zones_of(ctx, img, face, landmarks, zones)
+            if z.contents.has_landmarks:
+                spec.landmarks = ctypes.addressof(z.contents.landmarks)
         ctx.check(_LIB.skd_analyze(ctx.ptr, img, ctypes.byref(spec),
                                    ctypes.byref(an)))
         rec = _image_record(path, an.contents)
-        if face or landmarks is not None or zones is not None:
-            z = _zones_of(ctx, img, face, landmarks, zones)
+        if z:
             _add_zones(ctx, rec, an, img, z)
         if planes:
             _planes(rec, an.contents)
