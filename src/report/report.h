@@ -22,6 +22,12 @@ void skd_buf_base64(skd_buf *b, const unsigned char *data, size_t n);
 int skd_rgb8_from_image(skd_ctx *ctx, const skd_image *img, uint32_t max_w,
                         skd_rgb8 *out);
 
+/* The outline of the region mask (w x h, non-zero = in; the photo the
+ * display copy pic was reduced from) drawn on pic in colour rgb: a line
+ * two display pixels wide along the boundary, on both sides of it. */
+int skd_rgb8_outline(skd_ctx *ctx, const uint8_t *mask, uint32_t w,
+                     uint32_t h, skd_rgb8 *pic, const uint8_t rgb[3]);
+
 /* <img> element with the picture as a data: URI: JPEG for photographs
  * (photo != 0), PNG for drawings with flat colours. */
 int skd_html_img(skd_buf *b, const skd_rgb8 *p, const char *alt, int photo);

@@ -167,13 +167,29 @@ static void notes(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
                          "reliably.</p>\n");
 }
 
+/* A copy of p with the outline of the skin compared (the common region,
+ * in the before photo's frame, where both pictures are shown). */
+static int outlined(skd_ctx *ctx, const skd_comparison *c,
+                    const skd_image *before, const skd_rgb8 *p, skd_rgb8 *out)
+{
+    static const uint8_t line[3] = {0, 255, 255}; /* cyan */
+    int st = skd_rgb8_alloc(ctx, p->width, p->height, out);
+    if (st != SKD_OK)
+        return st;
+    memcpy(out->px, p->px, (size_t)p->width * p->height * 3);
+    if (!c->common_before)
+        return SKD_OK;
+    return skd_rgb8_outline(ctx, c->common_before, before->width,
+                            before->height, out, line);
+}
+
 static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                   const skd_image *before, const skd_image *after,
                   const skd_rgb8 *before8)
 {
     double wmm = before->width / c->px_per_mm;
     skd_image *warped = NULL;
-    skd_rgb8 warped8 = {0};
+    skd_rgb8 warped8 = {0}, line_b = {0}, line_a = {0};
     int st;
 
     st = skd_warp_to_before(ctx, after, &c->transform, before->width,
@@ -181,15 +197,25 @@ static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     if (st == SKD_OK)
         st = skd_rgb8_from_image(ctx, warped, PHOTO_MAX_W, &warped8);
     skd_image_free(warped);
-    if (st != SKD_OK)
+    if (st == SKD_OK)
+        st = outlined(ctx, c, before, before8, &line_b);
+    if (st == SKD_OK)
+        st = outlined(ctx, c, before, &warped8, &line_a);
+    if (st != SKD_OK) {
+        skd_rgb8_free(ctx, &warped8);
+        skd_rgb8_free(ctx, &line_b);
+        skd_rgb8_free(ctx, &line_a);
         return st;
+    }
     skd_buf_puts(b, "<h2>The photos</h2>\n<div class=\"pair\"><figure>");
-    st = picture(b, before8, "before photo", wmm, 1);
+    st = picture(b, &line_b, "before photo, the skin compared outlined", wmm, 1);
     skd_buf_puts(b, "<figcaption><b>Before</b></figcaption></figure>"
                      "<figure>");
     if (st == SKD_OK)
-        st = picture(b, &warped8, "after photo, aligned to the before photo",
-                     wmm, 1);
+        st = picture(b, &line_a, "after photo, aligned to the before photo, "
+                     "the skin compared outlined", wmm, 1);
+    skd_rgb8_free(ctx, &line_b);
+    skd_rgb8_free(ctx, &line_a);
     if (skd_opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0)
         skd_buf_puts(b, "<figcaption><b>After</b>, taken as already lined "
                          "up with the before photo</figcaption></figure>"
@@ -199,6 +225,10 @@ static int photos(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
                          "line up with the before photo (for viewing only: "
                          "every figure is measured on the original pixels)"
                          "</figcaption></figure></div>\n");
+    skd_buf_puts(b, "<p class=\"files\">The cyan line encloses the skin "
+                     "compared: what both photos show as skin, lined up. "
+                     "Everything outside it (background, clothing, hair, "
+                     "eyes, lips, highlights) is not measured.</p>\n");
     /* The alignment check: both photos in one frame, the aligned after
      * photo shown every other second (CSS only; hover holds it). Skin that
      * jumps between the two did not line up. */
