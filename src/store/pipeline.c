@@ -47,17 +47,15 @@ static void real_release(void *opaque, skd_ctx *ctx, void *k)
     skd_dealloc(ctx, kp);
 }
 
-/* The face's zones of a photo and their figures (docs/zones.md); no face:
- * source SKD_ZONES_NO_FACE and no figures. The worker's context keeps
- * dlib's model for all its photos. */
+/* The figures of a photo's zones z (found before its analysis, so that
+ * the skin map keeps the skin connected to the face: docs/skin-map.md); no
+ * face: source SKD_ZONES_NO_FACE and no figures. The worker's context
+ * keeps dlib's model for all its photos. z is handed to *zones, or freed. */
 static int measure_zones(skd_ctx *ctx, const skd_image *img,
-                         const skd_analysis *a, skd_zones **zones,
-                         skd_image_zones *out)
+                         const skd_analysis *a, skd_zones *z,
+                         skd_zones **zones, skd_image_zones *out)
 {
-    skd_zones *z = NULL;
-    int st = skd_zones_detect(ctx, img, &z);
-    if (st != SKD_OK)
-        return st;
+    int st = SKD_OK;
     out->source = z->source;
     out->faces_found = z->faces_found;
     for (int i = 1; i < SKD_ZONE_COUNT && z->labels; i++) {
@@ -89,9 +87,17 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
         return st;
     memset(&spec, 0, sizeof spec);
     spec.mask = mask;
-    st = skd_analyze(ctx, img, mask ? &spec : NULL, &a);
-    if (st == SKD_OK && skd_opt(ctx, SKD_OPT_BATCH_ZONES))
-        st = measure_zones(ctx, img, a, &z, &out->zones);
+    if (skd_opt(ctx, SKD_OPT_BATCH_ZONES)) {
+        st = skd_zones_detect(ctx, img, &z);
+        spec.landmarks = st == SKD_OK && z->has_landmarks ? z->landmarks : NULL;
+    }
+    if (st == SKD_OK)
+        st = skd_analyze(ctx, img, mask || spec.landmarks ? &spec : NULL, &a);
+    if (st == SKD_OK && z) {
+        skd_zones *found = z;
+        z = NULL;
+        st = measure_zones(ctx, img, a, found, &z, &out->zones);
+    }
     if (st == SKD_OK) {
         out->width = a->width;
         out->height = a->height;
