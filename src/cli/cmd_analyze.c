@@ -550,7 +550,7 @@ static void text_zones(cli_buf *b, const cli_zone_result *zr)
         cli_buf_printf(b, "  Zones     no face found: measured as one region\n");
         return;
     }
-    cli_buf_printf(b, "  Zones (%s)   area cm^2   Sa    pores/cm^2  a* mean   EI   "
+    cli_buf_printf(b, "  Zones (%s)   area cm²    Sa    pores/cm²   a* mean   EI   "
                       "red area %%\n", cli_zone_source(zr->z->source));
     for (int i = 0; i < SKD_ZONE_COUNT; i++) {
         const skd_metrics *m = &zr->m[i];
