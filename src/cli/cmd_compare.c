@@ -612,22 +612,24 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_buf_printf(b, "]\n}\n");
 }
 
-/* With zones a last column "zone": "whole" for the rows of the whole
- * common region, then the rows of each zone. */
+/* With zones a "zone" column among the identifying ones (after the
+ * files): "whole" for the rows of the whole common region, then the rows
+ * of each zone. */
 static void write_csv(cli_buf *b, const compare_args *a,
                       const skd_comparison *c, const skd_zone_comparison *zc)
 {
-    cli_buf_printf(b, "before_file,after_file,metric,label,unit,before,after,"
-                      "change,change_pct,ci_low,ci_high,noise_floor,verdict,"
-                      "common_area_cm2,tiles_used%s,floor_source,reason\n", zc ? ",zone" : "");
+    cli_buf_printf(b, "before_file,after_file,%smetric,label,unit,before,"
+                      "after,change,change_pct,ci_low,ci_high,noise_floor,"
+                      "verdict,common_area_cm2,tiles_used,floor_source,"
+                      "reason\n", zc ? "zone," : "");
     for (int i = 0; i < SKD_METRIC_COUNT; i++) {
         skd_metric_id m = (skd_metric_id)i;
         const skd_change *ch = &c->change[i];
         cli_csv_field(b, a->before);
         cli_buf_printf(b, ",");
         cli_csv_field(b, a->after);
-        cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m), skd_metric_label(m),
-                       skd_metric_unit(m));
+        cli_buf_printf(b, ",%s%s,%s,%s", zc ? "whole," : "", skd_metric_key(m),
+                       skd_metric_label(m), skd_metric_unit(m));
         cli_csv_num(b, ch->before);
         cli_csv_num(b, ch->after);
         cli_csv_num(b, ch->change);
@@ -637,7 +639,7 @@ static void write_csv(cli_buf *b, const compare_args *a,
         cli_csv_num(b, ch->noise_floor);
         cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
         cli_csv_num(b, c->common_area_cm2);
-        cli_buf_printf(b, ",%u%s,", c->tiles_used, zc ? ",whole" : "");
+        cli_buf_printf(b, ",%u,", c->tiles_used);
         cli_csv_field(b, ch->floor_source ? ch->floor_source : "");
         cli_buf_printf(b, ",");
         cli_csv_field(b, ch->reason);

@@ -159,8 +159,9 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
             cli_csv_field(b, before);
             cli_buf_printf(b, ",");
             cli_csv_field(b, after);
-            cli_buf_printf(b, ",%s,%s,%s", skd_metric_key(m),
-                           skd_metric_label(m), skd_metric_unit(m));
+            cli_buf_printf(b, ",%s,%s,%s,%s", skd_zone_name((skd_zone)z),
+                           skd_metric_key(m), skd_metric_label(m),
+                           skd_metric_unit(m));
             cli_csv_num(b, c->before);
             cli_csv_num(b, c->after);
             cli_csv_num(b, c->change);
@@ -170,8 +171,7 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
             cli_csv_num(b, c->noise_floor);
             cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
             cli_csv_num(b, ch->area_cm2);
-            cli_buf_printf(b, ",%u,%s,", ch->tiles_used,
-                           skd_zone_name((skd_zone)z));
+            cli_buf_printf(b, ",%u,", ch->tiles_used);
             cli_csv_field(b, c->floor_source ? c->floor_source : "");
             cli_buf_printf(b, ",");
             cli_csv_field(b, c->reason);

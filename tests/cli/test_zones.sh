@@ -145,8 +145,8 @@ sys.exit(0 if abs(r["px"] - want) < 1e-6 * max(1, want) and not r["large"] else 
 PY
 expect_rc 2 "$BIN" compare b.png a.png --landmarks-after face.json
 expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json --csv
-has out.txt "tiles_used,zone"
-has out.txt ",left_cheek"
+has out.txt "before_file,after_file,zone,metric,"
+has out.txt ",left_cheek,sa,"
 expect_rc 0 "$BIN" compare b.png a.png --px-per-mm 20 --tile-mm 1 --landmarks face.json \
     --report r.html
 has out.txt "Zones: change and verdict per zone"
