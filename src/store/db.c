@@ -113,9 +113,14 @@ int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
                      " px_per_mm, scale_source, sa, sq, ssk, sku, pore_count,"
                      " pore_density_per_cm2, pore_mean_diameter_mm,"
                      " pore_area_fraction, a_mean, a_median, erythema_index,"
-                     " red_area_fraction, area_cm2, image_set, session_index)"
+                     " red_area_fraction, area_cm2, image_set, session_index,"
+                     " region_fraction, skin_fraction, clipped_fraction,"
+                     " excluded_not_skin, excluded_highlight,"
+                     " excluded_too_dark, excluded_outside_roi_mask,"
+                     " excluded_margin)"
                      " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                     " ?, ?, ?, ?, ?, ?, ?, ?)",
                      &db->put_image);
     if (st == SKD_OK)
         st = prepare(ctx, db, path,
@@ -330,6 +335,14 @@ int skd_db_put_image(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
     }
     bind_text(s, 29, db->image_set);
     sqlite3_bind_int64(s, 30, e->session_index);
+    if (ok && r->exclusion) {
+        const skd_exclusion *x = r->exclusion;
+        const double v[] = {x->region,    x->skin,     x->clipped,
+                            x->not_skin,  x->highlight, x->too_dark,
+                            x->outside_roi_mask, x->margin};
+        for (int i = 0; i < (int)(sizeof v / sizeof *v); i++)
+            bind_real(s, 31 + i, v[i]);
+    }
     st = step_done(ctx, db->db, s, "cannot store a photo's results");
     if (st == SKD_OK)
         st = skd_db_put_image_zones(ctx, db, r);

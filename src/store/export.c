@@ -27,14 +27,22 @@
     ".patient AND x.view = " c ".view AND x.session = " c ".session_after"    \
     " AND x.image_set = " LATEST_IMAGE_SET "), 0)"
 
+/* What each photo left out, as shares of the frame (clipped_fraction: of
+ * the region R), as analyze --csv writes them; NULL in rows of schema 3. */
+#define SHARES(t)                                                              \
+    " " t "region_fraction, " t "skin_fraction, " t "clipped_fraction, " t     \
+    "excluded_not_skin, " t "excluded_highlight, " t "excluded_too_dark, " t   \
+    "excluded_outside_roi_mask, " t "excluded_margin,"
+#define NO_SHARES " NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+
 /* Identifying columns first, then status and figures, hashes last. */
 static const char images_query[] =
     "SELECT patient, session, view, path, status, error_code, error_name,"
     " error_message, width, height, px_per_mm, scale_source, sa, sq, ssk, sku,"
     " pore_count, pore_density_per_cm2, pore_mean_diameter_mm,"
     " pore_area_fraction, a_mean, a_median, erythema_index,"
-    " red_area_fraction, area_cm2, content_sha256, params_hash, image_key,"
-    " image_set FROM images WHERE image_set = " LATEST_IMAGE_SET
+    " red_area_fraction, area_cm2," SHARES("") " content_sha256, params_hash,"
+    " image_key, image_set FROM images WHERE image_set = " LATEST_IMAGE_SET
     " ORDER BY patient, view, COALESCE(session_index, 0), session";
 
 #define CMP_METRIC(m)                                                          \
@@ -80,13 +88,24 @@ static const char images_long_query[] =
     " UNION ALL" IMG_METRIC("a_median", "a*", 10)
     " UNION ALL" IMG_METRIC("erythema_index", "EI", 11)
     " UNION ALL" IMG_METRIC("red_area_fraction", "fraction", 12)
-    " UNION ALL" IMG_METRIC("area_cm2", "cm²", 13) "),"
+    " UNION ALL" IMG_METRIC("area_cm2", "cm²", 13)
+    " UNION ALL" IMG_METRIC("region_fraction", "fraction of frame", 14)
+    " UNION ALL" IMG_METRIC("skin_fraction", "fraction of frame", 15)
+    " UNION ALL" IMG_METRIC("clipped_fraction", "fraction of region", 16)
+    " UNION ALL" IMG_METRIC("excluded_not_skin", "fraction of frame", 17)
+    " UNION ALL" IMG_METRIC("excluded_highlight", "fraction of frame", 18)
+    " UNION ALL" IMG_METRIC("excluded_too_dark", "fraction of frame", 19)
+    " UNION ALL"
+    IMG_METRIC("excluded_outside_roi_mask", "fraction of frame", 20)
+    " UNION ALL" IMG_METRIC("excluded_margin", "fraction of frame", 21) "),"
     " r AS (SELECT i.patient, i.session, i.view, 'whole' AS zone,"
-    " 0 AS zone_ord," IMG_FIGURES("i") " i.px_per_mm, i.scale_source, i.path,"
+    " 0 AS zone_ord," IMG_FIGURES("i") SHARES("i.")
+    " i.px_per_mm, i.scale_source, i.path,"
     " i.params_hash, i.image_key, i.session_index FROM images i"
     " WHERE i.status = 'ok' AND i.image_set = " LATEST_IMAGE_SET
     " UNION ALL SELECT i.patient, i.session, i.view, z.zone,"
-    ZONE_ORD("z.zone") "," IMG_FIGURES("z") " i.px_per_mm, i.scale_source,"
+    ZONE_ORD("z.zone") "," IMG_FIGURES("z") NO_SHARES
+    " i.px_per_mm, i.scale_source,"
     " i.path, i.params_hash, i.image_key, i.session_index"
     " FROM image_zones z JOIN images i ON i.patient = z.patient"
     " AND i.session = z.session AND i.view = z.view"
@@ -103,9 +122,20 @@ static const char images_long_query[] =
     " WHEN 'a_mean' THEN i.a_mean WHEN 'a_median' THEN i.a_median"
     " WHEN 'erythema_index' THEN i.erythema_index"
     " WHEN 'red_area_fraction' THEN i.red_area_fraction"
-    " WHEN 'area_cm2' THEN i.area_cm2 END AS value, m.unit, i.px_per_mm,"
+    " WHEN 'area_cm2' THEN i.area_cm2"
+    " WHEN 'region_fraction' THEN i.region_fraction"
+    " WHEN 'skin_fraction' THEN i.skin_fraction"
+    " WHEN 'clipped_fraction' THEN i.clipped_fraction"
+    " WHEN 'excluded_not_skin' THEN i.excluded_not_skin"
+    " WHEN 'excluded_highlight' THEN i.excluded_highlight"
+    " WHEN 'excluded_too_dark' THEN i.excluded_too_dark"
+    " WHEN 'excluded_outside_roi_mask' THEN i.excluded_outside_roi_mask"
+    " WHEN 'excluded_margin' THEN i.excluded_margin"
+    " END AS value, m.unit, i.px_per_mm,"
     " i.scale_source, i.path, i.params_hash, i.image_key"
     " FROM r i CROSS JOIN m"
+    /* The shares are the whole frame's, not a zone's. */
+    " WHERE i.zone_ord = 0 OR m.ord <= 13"
     " ORDER BY i.patient, i.view, COALESCE(i.session_index, 0), i.session,"
     " i.zone_ord, m.ord";
 

@@ -180,6 +180,8 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
         row.width = res.width;
         row.height = res.height;
         row.metrics = res.metrics;
+        if (res.has_exclusion)
+            row.exclusion = &res.exclusion;
         if (skd_opt(b->main, SKD_OPT_BATCH_ZONES))
             row.zones = &res.zones;
         if (res.px_per_mm > 0)

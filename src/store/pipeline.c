@@ -104,6 +104,8 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
         out->px_per_mm = a->px_per_mm;
         out->scale_assumed = a->scale_assumed;
         out->metrics = a->metrics;
+        out->exclusion = a->exclusion;
+        out->has_exclusion = 1;
         if (job->keep && (kp = skd_malloc(ctx, sizeof *kp)) != NULL) {
             kp->a = a; /* without memory for it, the comparison analyses */
             kp->z = z;

@@ -37,6 +37,9 @@ static const char runs_sql[] =
     "comparisons_skipped INTEGER, comparisons_failed INTEGER,"
     "image_set TEXT, param_set TEXT)";
 
+/* The images table of schema 2 and 3; schema 4 appends the shares
+ * (add_shares), in a new database as in an upgraded one, so both have the
+ * same columns in the same order (merge copies rows column by column). */
 static const char images_sql[] =
     "CREATE TABLE IF NOT EXISTS images ("
     "patient TEXT NOT NULL, session TEXT NOT NULL, view TEXT NOT NULL,"
@@ -168,18 +171,44 @@ static int migrate_from_1(skd_ctx *ctx, sqlite3 *db, const char *path,
     return st;
 }
 
-/* Schema 3 adds the facial zones' tables (image_zones, comparison_zones);
- * the rows of schema 2 stay as they are (they have no zones). */
-static int migrate_from_2(skd_ctx *ctx, sqlite3 *db, const char *path,
-                          const char *zones_sql)
+/* Schema 4 adds what each photo left out, as shares of the frame, beside
+ * its figures (issue 12), after session_index. Rows of schema 3 keep NULL
+ * there: what they left out was not recorded. Inside the caller's
+ * transaction. */
+static int add_shares(skd_ctx *ctx, sqlite3 *db, const char *path)
 {
+    static const char *const cols[] = {
+        "region_fraction", "skin_fraction", "clipped_fraction",
+        "excluded_not_skin", "excluded_highlight", "excluded_too_dark",
+        "excluded_outside_roi_mask", "excluded_margin"};
+    char sql[128];
+    int st = SKD_OK;
+    for (size_t i = 0; st == SKD_OK && i < sizeof cols / sizeof *cols; i++) {
+        snprintf(sql, sizeof sql, "ALTER TABLE images ADD COLUMN %s REAL",
+                 cols[i]);
+        st = exec(ctx, db, path, sql);
+    }
+    return st;
+}
+
+/* One upgrade step to version `to`, in its own transaction. Schema 3 adds
+ * the facial zones' tables (image_zones, comparison_zones): the rows of
+ * schema 2 stay as they are (they have no zones). Schema 4 adds the shares
+ * (add_shares). */
+static int migrate_to(skd_ctx *ctx, sqlite3 *db, const char *path,
+                      const char *zones_sql, int to)
+{
+    char sql[64];
     int st = exec(ctx, db, path, "BEGIN IMMEDIATE");
-    if (st == SKD_OK)
+    if (st == SKD_OK && to == 3)
         st = exec(ctx, db, path, skd_db_image_zones_sql);
-    if (st == SKD_OK)
+    if (st == SKD_OK && to == 3)
         st = exec(ctx, db, path, zones_sql);
+    if (st == SKD_OK && to == 4)
+        st = add_shares(ctx, db, path);
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", to);
     if (st == SKD_OK)
-        st = exec(ctx, db, path, "PRAGMA user_version = 3");
+        st = exec(ctx, db, path, sql);
     if (st == SKD_OK)
         st = exec(ctx, db, path, "COMMIT");
     if (st != SKD_OK)
@@ -199,11 +228,15 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
     if (!comparisons_sql(sql, sizeof sql) ||
         !skd_db_cmp_zones_sql(zones_sql, sizeof zones_sql))
         return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
-    /* Upgrades in steps: 1 -> 2 -> 3. */
-    if (version == 1 && (st = migrate_from_1(ctx, db, path, sql)) != SKD_OK)
+    /* Upgrades in steps: 1 -> 2 (migrate_from_1) -> 3 -> 4 (migrate_to). */
+    if (version >= 1 && version < SKD_DB_SCHEMA_VERSION) {
+        if (version == 1)
+            st = migrate_from_1(ctx, db, path, sql);
+        for (int to = version < 2 ? 3 : version + 1;
+             st == SKD_OK && to <= SKD_DB_SCHEMA_VERSION; to++)
+            st = migrate_to(ctx, db, path, zones_sql, to);
         return st;
-    if (version == 1 || version == 2)
-        return migrate_from_2(ctx, db, path, zones_sql);
+    }
     if (version != 0 || objects != 0)
         return skd_fail(ctx, SKD_E_DB,
                         "%s: database schema version %d, this skindiff uses "
@@ -215,6 +248,7 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
         return st;
     if ((st = exec(ctx, db, path, runs_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, images_sql)) == SKD_OK &&
+        (st = add_shares(ctx, db, path)) == SKD_OK &&
         (st = exec(ctx, db, path, sql)) == SKD_OK &&
         (st = exec(ctx, db, path, skd_db_image_zones_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, zones_sql)) == SKD_OK &&

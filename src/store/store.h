@@ -165,6 +165,7 @@ typedef struct skd_image_row {
     const char *scale_source; /* "manifest", "given", "assumed" */
     skd_metrics metrics;
     const skd_image_zones *zones; /* NULL: the run measures no zones */
+    const skd_exclusion *exclusion; /* NULL: not known (stored NULL) */
 } skd_image_row;
 
 typedef struct skd_cmp_row {
@@ -249,6 +250,8 @@ typedef struct skd_image_result {
     int scale_assumed;
     skd_metrics metrics;
     skd_image_zones zones; /* filled when the run measures zones */
+    skd_exclusion exclusion; /* what the analysis left out */
+    int has_exclusion;       /* 0: the analyser did not say (stored NULL) */
 } skd_image_result;
 
 /* The worker's ctx carries the options (scale set per item). On failure

@@ -77,13 +77,14 @@ for z, status, sa_change, *verdicts, residual in rows:
 '
 
 # Export: the whole region first, then the zones, for every photo and
-# comparison (13 figures per photo and zone, 9 per comparison and zone).
+# comparison (13 figures per photo and zone, and the frame's 8 shares on
+# the whole region; 9 per comparison and zone).
 expect_rc 0 "$BIN" export --db z.db --long -o long.csv
 check '
 import csv
 rows = list(csv.DictReader(open("long.csv")))
 order = ["whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"]
-assert [r["zone"] for r in rows] == [z for s in (1, 2) for z in order for m in range(13)], len(rows)
+assert [r["zone"] for r in rows] == [z for s in (1, 2) for z in order for m in range(21 if z == "whole" else 13)], len(rows)
 nose = [r for r in rows if r["zone"] == "nose" and r["metric"] == "sa"][0]
 assert abs(float(nose["value"]) - j["zones"]["nose"]["texture"]["sa"]) <= 1e-5 * j["zones"]["nose"]["texture"]["sa"]
 '
@@ -127,6 +128,11 @@ src = sqlite3.connect("z.db")
 for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'table'"
                           " AND name IN ('runs', 'images', 'comparisons')"):
     db.execute(sql)
+# Schema 4 appended the shares of the frame to images; schema 2 had none.
+for c in ["region_fraction", "skin_fraction", "clipped_fraction",
+          "excluded_not_skin", "excluded_highlight", "excluded_too_dark",
+          "excluded_outside_roi_mask", "excluded_margin"]:
+    db.execute("ALTER TABLE images DROP COLUMN " + c)
 db.execute("INSERT INTO images (patient, session, view, path, content_sha256,"
            " params_hash, image_key, status, sa, image_set) VALUES ('P9', 's1',"
            " 'front', 'x.jpg', 'c', 'p', 'k', 'ok', 9.99, 'set2')")
@@ -136,5 +142,5 @@ PY
 expect_rc 0 "$BIN" export --db old.db --table images
 has out.txt ",9.99,"
 v=$(/usr/bin/python3 -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 3 ] && ok || bad "user_version $v after the upgrade, want 3"
+[ "$v" = 4 ] && ok || bad "user_version $v after the upgrade, want 4"
 finish

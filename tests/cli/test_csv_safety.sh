@@ -87,7 +87,8 @@ check(cols[-5:] == ['before_key', 'after_key', 'params_hash', 'comparison_key', 
 
 long_rows = read('images_long.csv')
 check(list(long_rows[0].keys())[:7] == ['patient', 'session', 'view', 'zone', 'metric', 'value', 'unit'], 'images_long columns %r' % list(long_rows[0].keys()))
-check(len(long_rows) == 6 * 13, 'images_long: %d rows, want 78' % len(long_rows))
+# 13 figures and the 8 shares of the frame (schema 4) per photo
+check(len(long_rows) == 6 * 21, 'images_long: %d rows, want 126' % len(long_rows))
 wide = {(r['patient'], r['session']): r for r in img}
 for r in long_rows:
     w = wide[(r['patient'], r['session'])]
