@@ -599,14 +599,20 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
             if m is not None:
                 spec.mask = ctx.load(m)
                 imgs.append(spec.mask)
-        ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
-                                   ctypes.byref(sa), ctypes.byref(c)))
-        rec = _comparison_record(ctx, before, after, mask_before, mask_after,
-                                 roi, px_per_mm is not None, c.contents)
+        # Each photo's face before the comparison: its skin map keeps the
+        # skin connected to it, as the CLI's compare --face.
         if face or landmarks is not None or zones is not None:
             zb = _zones_of(ctx, b, face, landmarks, zones)
             if face or landmarks_after is not None:
                 za = _zones_of(ctx, a, face, landmarks_after, None)
+            for spec, z in ((sb, zb), (sa, za)):
+                if z is not None and z.contents.has_landmarks:
+                    spec.landmarks = ctypes.addressof(z.contents.landmarks)
+        ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
+                                   ctypes.byref(sa), ctypes.byref(c)))
+        rec = _comparison_record(ctx, before, after, mask_before, mask_after,
+                                 roi, px_per_mm is not None, c.contents)
+        if zb is not None:
             zc = _lib.SkdZoneComparison()
             ctx.check(_LIB.skd_compare_zones(ctx.ptr, c, b, a, zb, za,
                                              ctypes.byref(zc)))

@@ -240,13 +240,19 @@ int cli_zone_present(const cli_zone_result *r, int zone);
 /* Warnings for no face and several faces, naming path. */
 void cli_zones_warn(const char *path, const cli_zone_result *r);
 
-/* compare with zones (compare_zones.c): the zones of both photos and
- * their changes (*zones_before: the before photo's zones, the caller's to
- * free, also on failure); the zone rows of each output. */
+/* compare with zones (compare_zones.c). The zones of both photos (the
+ * after photo's with --face or --landmarks-after, else za->z NULL), found
+ * before the comparison so that each photo's skin map uses its own face
+ * as analyze --face does; the caller frees both, also on failure. */
+int cli_compare_zones_find(skd_ctx *ctx, const cli_zone_request *q,
+                           const skd_image *before, const skd_image *after,
+                           cli_zone_result *zb, cli_zone_result *za);
+/* Their figures over the comparison's analyses and the zones' changes
+ * into out; the zone rows of each output below. */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
-                      const skd_image *after, skd_zone_comparison *out,
-                      skd_zones **zones_before);
+                      const skd_image *after, cli_zone_result *zb,
+                      cli_zone_result *za, skd_zone_comparison *out);
 void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc);
 /* Members "zone_source", "landmark_residual" and "zones", each line
  * indented by two spaces and ending ",\n". */

@@ -721,8 +721,10 @@ static int write_report(skd_ctx *ctx, const compare_args *a,
 
 /* skd_compare, or with replicates skd_compare_sessions: the first photos
  * carry the specs (ROI, masks, white references); the other photos are
- * measured over their whole skin. *code is set when a replicate cannot be
- * read. */
+ * measured over their whole skin, with --face each with its own face
+ * found by dlib (a face for the first photo and none for the others would
+ * make the replicates' spread a change of method, not photo-to-photo
+ * noise). *code is set when a replicate cannot be read. */
 static int compare_sessions(skd_ctx *ctx, const compare_args *a,
                             const skd_image *before,
                             const skd_region_spec *sb, const skd_image *after,
@@ -731,11 +733,14 @@ static int compare_sessions(skd_ctx *ctx, const compare_args *a,
 {
     skd_session_photo s[2][MAX_REPLICATES];
     skd_image *extra[2][MAX_REPLICATES] = {{NULL}};
+    skd_zones *faces[2][MAX_REPLICATES] = {{NULL}};
+    skd_region_spec specs[2][MAX_REPLICATES];
     size_t n[2] = {a->n_photos[0], a->n_photos[1]};
     int st = SKD_OK;
     if (n[0] <= 1 && n[1] <= 1)
         return skd_compare(ctx, before, sb, after, sa, c);
     memset(s, 0, sizeof s);
+    memset(specs, 0, sizeof specs);
     s[0][0] = (skd_session_photo){before, sb, NULL};
     s[1][0] = (skd_session_photo){after, sa, NULL};
     for (int k = 0; k < 2 && *code == CLI_EXIT_OK; k++)
@@ -745,12 +750,24 @@ static int compare_sessions(skd_ctx *ctx, const compare_args *a,
                 break;
             }
             s[k][j].image = extra[k][j];
+            if (a->zones.face) {
+                st = skd_zones_detect(ctx, extra[k][j], &faces[k][j]);
+                if (st != SKD_OK) {
+                    *code = cli_fail_status(ctx, st);
+                    break;
+                }
+                if (faces[k][j]->has_landmarks)
+                    specs[k][j].landmarks = faces[k][j]->landmarks;
+                s[k][j].spec = &specs[k][j];
+            }
         }
     if (*code == CLI_EXIT_OK)
         st = skd_compare_sessions(ctx, s[0], n[0], s[1], n[1], c);
     for (int k = 0; k < 2; k++)
-        for (size_t j = 1; j < n[k]; j++)
+        for (size_t j = 1; j < n[k]; j++) {
+            skd_zones_free(faces[k][j]);
             skd_image_free(extra[k][j]);
+        }
     return st;
 }
 
@@ -760,10 +777,12 @@ static int run(skd_ctx *ctx, const compare_args *a)
     skd_region_spec sb = {0}, sa = {0};
     skd_comparison *c = NULL;
     skd_zone_comparison zones, *zc = NULL;
-    skd_zones *zb = NULL;
+    cli_zone_result zb, za;
     cli_buf out = {0};
     int st, code = CLI_EXIT_OK;
 
+    memset(&zb, 0, sizeof zb);
+    memset(&za, 0, sizeof za);
     if (load(ctx, a->before, &before) || load(ctx, a->after, &after) ||
         (a->mask_before && load(ctx, a->mask_before, &mb)) ||
         (a->mask_after && load(ctx, a->mask_after, &ma))) {
@@ -781,6 +800,17 @@ static int run(skd_ctx *ctx, const compare_args *a)
         skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_W, a->align_roi.w);
         skd_ctx_set(ctx, SKD_OPT_ALIGN_ROI_H, a->align_roi.h);
     }
+    /* Each photo's face first: its skin map keeps the skin connected to
+     * it, as analyze --face (docs/skin-map.md). */
+    if (cli_zones_wanted(&a->zones)) {
+        st = cli_compare_zones_find(ctx, &a->zones, before, after, &zb, &za);
+        if (st != SKD_OK) {
+            code = cli_fail_status(ctx, st);
+            goto done;
+        }
+        sb.landmarks = cli_zones_landmarks(&zb);
+        sa.landmarks = cli_zones_landmarks(&za);
+    }
     st = compare_sessions(ctx, a, before, &sb, after, &sa, &c, &code);
     if (code != CLI_EXIT_OK)
         goto done;
@@ -795,7 +825,8 @@ static int run(skd_ctx *ctx, const compare_args *a)
         cli_warn("only %u tile(s) covered in both photos: no 95%% interval, "
                  "every verdict is 'no significant change'", c->tiles_used);
     if (cli_zones_wanted(&a->zones)) {
-        st = cli_compare_zones(ctx, &a->zones, c, before, after, &zones, &zb);
+        st = cli_compare_zones(ctx, &a->zones, c, before, after, &zb, &za,
+                               &zones);
         if (st != SKD_OK) {
             code = cli_fail_status(ctx, st);
             goto done;
@@ -813,7 +844,7 @@ static int run(skd_ctx *ctx, const compare_args *a)
         write_table(&out, ctx, a, c, zc);
     code = cli_buf_emit(ctx, &out, a->out);
     if (code == CLI_EXIT_OK && a->report) {
-        st = write_report(ctx, a, c, before, after, zb, zc);
+        st = write_report(ctx, a, c, before, after, zb.z, zc);
         if (st != SKD_OK) {
             cli_fail_status(ctx, st);
             code = st == SKD_E_NOMEM ? CLI_EXIT_NOMEM : CLI_EXIT_OUTPUT;
@@ -821,7 +852,8 @@ static int run(skd_ctx *ctx, const compare_args *a)
     }
 done:
     cli_buf_free(&out);
-    skd_zones_free(zb);
+    cli_zones_free(&zb);
+    cli_zones_free(&za);
     skd_comparison_free(c);
     skd_image_free(before);
     skd_image_free(after);

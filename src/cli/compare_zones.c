@@ -5,35 +5,48 @@
 
 #include "cli.h"
 
-/* The before photo's zones by the route asked for (kept in *zones_before
- * for the report); the after photo's (for the landmark check) when dlib
- * finds them. */
+/* The after photo's route: dlib with --face, else --landmarks-after. */
+static cli_zone_request after_request(const cli_zone_request *q)
+{
+    cli_zone_request qa = {q->face, q->landmarks_after, NULL, NULL, NULL};
+    return qa;
+}
+
+int cli_compare_zones_find(skd_ctx *ctx, const cli_zone_request *q,
+                           const skd_image *before, const skd_image *after,
+                           cli_zone_result *zb, cli_zone_result *za)
+{
+    cli_zone_request qa = after_request(q);
+    int st = cli_zones_find(ctx, q, before, zb);
+    memset(za, 0, sizeof *za);
+    if (st == SKD_OK && (q->face || q->landmarks_after))
+        st = cli_zones_find(ctx, &qa, after, za);
+    return st;
+}
+
+/* The zones found by cli_compare_zones_find measured over the comparison's
+ * analyses (the before photo's kept in zb for the report; the after
+ * photo's, when there are any, for the landmark check). */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
-                      const skd_image *after, skd_zone_comparison *out,
-                      skd_zones **zones_before)
+                      const skd_image *after, cli_zone_result *zb,
+                      cli_zone_result *za, skd_zone_comparison *out)
 {
-    cli_zone_result zb, za;
-    cli_zone_request qa = {q->face, q->landmarks_after, NULL, NULL, NULL};
-    int st;
-    memset(&za, 0, sizeof za);
-    memset(&zb, 0, sizeof zb);
-    st = cli_zones_measure(ctx, q, before, c->before, &zb);
-    if (st == SKD_OK && (q->face || q->landmarks_after))
-        st = cli_zones_measure(ctx, &qa, after, c->after, &za);
+    cli_zone_request qa = after_request(q);
+    int st = cli_zones_measure(ctx, q, before, c->before, zb);
+    if (st == SKD_OK && za->z)
+        st = cli_zones_measure(ctx, &qa, after, c->after, za);
     if (st == SKD_OK) {
-        cli_zones_warn("before photo", &zb);
-        if (za.z && za.z->faces_found > 1)
-            cli_zones_warn("after photo", &za);
-        st = skd_compare_zones(ctx, c, before, after, zb.z, za.z, out);
+        cli_zones_warn("before photo", zb);
+        if (za->z && za->z->faces_found > 1)
+            cli_zones_warn("after photo", za);
+        st = skd_compare_zones(ctx, c, before, after, zb->z, za->z, out);
     }
     if (st == SKD_OK && out->residual_large)
         cli_warn("the faces' landmarks lie %.1f mm (RMS) from where the "
                  "alignment puts them: the face moved or changed expression "
                  "between the photos, so a zone may not be the same skin in "
                  "both", out->landmark_residual_mm);
-    *zones_before = zb.z;
-    cli_zones_free(&za);
     return st;
 }
 

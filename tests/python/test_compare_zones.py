@@ -83,9 +83,13 @@ def test_compare_face_equals_cli(cli, scratch):
         pytest.skip("no shared portrait photos")
     copy = scratch / "zface-after.jpg"
     shutil.copyfile(photo, copy)
-    doc = run_json([cli, "compare", photo, copy, "--px-per-mm", "20",
+    # 5 px/mm (as test_batch_zones): the face, about 300 px across, is then
+    # 60 mm; compare gives the landmarks to the skin map, and at 20 px/mm
+    # (a 15 mm face) the feature polygons and the 1 mm support of R empty
+    # the chin and left cheek.
+    doc = run_json([cli, "compare", photo, copy, "--px-per-mm", "5",
                     "--bootstrap", "300", "--face", "--json"])
-    rec = skindiff.compare(photo, copy, px_per_mm=20, bootstrap=300,
+    rec = skindiff.compare(photo, copy, px_per_mm=5, bootstrap=300,
                            face=True)
     same_zones(rec, doc)
     assert rec["zone_source"] == "dlib" and set(rec["zones"]) == ZONES
