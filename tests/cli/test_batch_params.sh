@@ -43,6 +43,14 @@ has err.txt "photos 2 analysed"
 has err.txt "comparisons 1 done"
 expect_rc 0 "$BIN" batch --manifest plain.csv --db man.db -j 1 -q
 has err.txt "photos 2 analysed"
+# A scale from the manifest's own px_per_mm column is part of each photo's
+# key (the parameter set holds only the command line's settings): a changed
+# column redoes both photos and their comparison.
+sed 's/,20,/,25,/' plain.csv > scaled.csv
+cp man.db scaled.db
+expect_rc 0 "$BIN" batch --manifest scaled.csv --db scaled.db -j 1 -q
+has err.txt "photos 2 analysed"
+has err.txt "comparisons 1 done"
 
 q() { sqlite3 "$1" "$2"; }
 # rerun NAME PHOTOS COMPARISONS BATCH-ARGS...: on a copy of base.db, the
