@@ -426,12 +426,16 @@ static void resume_and_compare(skd_ctx *ctx, const char *db, const char *what)
     CHECK(s.images.done == 0 && s.comparisons.done == 0);
 }
 
-/* kill -9 at item boundaries (27 items call the analysis: 15 photos, 12
- * comparisons), then a plain run: the exports equal the uninterrupted run's,
- * nothing doubled, and the resume did only the rest. */
+/* kill -9 at item boundaries, then a plain run: the exports equal the
+ * uninterrupted run's, nothing doubled, and the resume did only the rest.
+ * The kill points leave room: rows are also stored by items that never call
+ * the analysis (failures; comparisons reusing stored analyses), so a run can
+ * store more than it started; with kill points summing to 29 the sixth run
+ * once found less than its 3 items left and finished (CI, 36 of 36 rows).
+ * These (sum 21) stored 13-17 rows in 8 runs. */
 static void test_kill_resume(skd_ctx *ctx)
 {
-    static const int kill_at[] = {5, 7, 4, 6, 4, 3};
+    static const int kill_at[] = {4, 5, 3, 4, 3, 2};
     char db[700];
     int killed = 0, before;
     path_of(db, sizeof db, "kill.db");
