@@ -525,9 +525,15 @@ typedef struct skd_acquisition {
      * l = 100 ln Y, after on before (1: the same tone curve; a different
      * curve scales all contrast, Sa with it), and the SD of the before
      * tiles' means (the slope is judged only when the skin shows enough
-     * large-scale light and shade); NaN with fewer than 3 tiles. */
+     * large-scale light and shade: tone_spread >= SKD_TONE_MIN_SPREAD);
+     * NaN with fewer than 3 tiles. */
     double tone_slope, tone_spread;
 } skd_acquisition;
+
+/* The least spread of the before tiles' mean l for the tone slope to be
+ * judged: flat skin (a close-up under even light) has too little light and
+ * shade for a slope to mean anything. */
+#define SKD_TONE_MIN_SPREAD 1.0
 
 /* Several photos of the same view in one session (replicates,
  * skd_compare_sessions): their spread is this pair's photo-to-photo noise

@@ -141,11 +141,10 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
  * sharpness. */
 #define SAME_SCALE 0.05
 /* The tone slope is judged when the before tiles' mean l spreads by at
- * least this much (l units, percent contrast): the light and shade of a
- * face spread by 40-95 on the repeat shots; the synthetic skin of the
- * tests, flat but for sub-millimetre relief, by 0.3, and its slope says
- * little (docs/comparing.md). */
-#define TONE_MIN_SPREAD 1.0
+ * least SKD_TONE_MIN_SPREAD (l units, percent contrast): the light and
+ * shade of a face spread by 40-95 on the repeat shots; the synthetic skin
+ * of the tests, flat but for sub-millimetre relief, by 0.3, and its slope
+ * says little (docs/comparing.md). */
 
 /* Which metrics a cause affects. Exposure through a camera's tone curve
  * and focus change the contrast of texture and pores; the colour of the
@@ -208,7 +207,7 @@ void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
     /* A different tone curve scales Sa by about the slope: judged when
      * that alone explains a change of at least the Sa floor (as a* is not
      * judged when the exposure alone explains its floor). */
-    if (isfinite(q->tone_slope) && q->tone_spread >= TONE_MIN_SPREAD &&
+    if (isfinite(q->tone_slope) && q->tone_spread >= SKD_TONE_MIN_SPREAD &&
         100.0 * fabs(q->tone_slope - 1.0) >= skd_opt(ctx, SKD_OPT_FLOOR_SA))
         q->flags |= SKD_ACQ_TONE;
 }

@@ -404,10 +404,13 @@ static void acquisition(skd_buf *b, const skd_comparison *c)
                     q->sharpness_ratio, 100 * q->region_share_before,
                     100 * q->region_share_after, q->residual_median_px,
                     q->residual_max_px, q->tiles_dropped);
-    if (isfinite(q->tone_slope))
+    if (isfinite(q->tone_slope) && q->tone_spread >= SKD_TONE_MIN_SPREAD)
         skd_buf_printf(b, "<tr><td>Tone curve</td><td>light and shade at "
                            "%.0f%% of the before photo's contrast</td></tr>",
                         100 * q->tone_slope);
+    else if (isfinite(q->tone_slope))
+        skd_buf_puts(b, "<tr><td>Tone curve</td><td>not judged: the skin "
+                        "shows too little large-scale light and shade</td></tr>");
     skd_buf_puts(b, "</table>\n");
 }
 
