@@ -274,7 +274,9 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
                       "tiles; %u tile(s) left out\n", q->residual_median_px,
                    q->residual_max_px, q->tiles_measured, q->tiles_dropped);
     cli_buf_printf(b, "  tone       slope %.3f of the tiles' light and shade "
-                      "(spread %.1f)\n", q->tone_slope, q->tone_spread);
+                      "(spread %.1f%s)\n", q->tone_slope, q->tone_spread,
+                   q->tone_spread >= SKD_TONE_MIN_SPREAD
+                       ? "" : ": not judged, too little light and shade");
 }
 
 /* The replicates' spread and floors (only when there are replicates). */

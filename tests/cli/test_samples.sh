@@ -78,5 +78,7 @@ PY
 # judged rather than printing a meaningless slope as a contrast change.
 expect_rc 0 "$BIN" compare "$SAMPLES/before.jpg" "$SAMPLES/after.jpg" --px-per-mm 20 --report r.html
 has r.html "Tone curve</td><td>not judged"
+expect_rc 0 "$BIN" compare "$SAMPLES/before.jpg" "$SAMPLES/after.jpg" --px-per-mm 20
+has out.txt "not judged, too little light and shade"
 
 finish
