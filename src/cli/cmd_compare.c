@@ -624,29 +624,10 @@ static void write_csv(cli_buf *b, const compare_args *a,
                       "after,change,change_pct,ci_low,ci_high,noise_floor,"
                       "verdict,common_area_cm2,tiles_used,floor_source,"
                       "reason\n", zc ? "zone," : "");
-    for (int i = 0; i < SKD_METRIC_COUNT; i++) {
-        skd_metric_id m = (skd_metric_id)i;
-        const skd_change *ch = &c->change[i];
-        cli_csv_field(b, a->before);
-        cli_buf_printf(b, ",");
-        cli_csv_field(b, a->after);
-        cli_buf_printf(b, ",%s%s,%s,%s", zc ? "whole," : "", skd_metric_key(m),
-                       skd_metric_label(m), skd_metric_unit(m));
-        cli_csv_num(b, ch->before);
-        cli_csv_num(b, ch->after);
-        cli_csv_num(b, ch->change);
-        cli_csv_num(b, ch->change_pct);
-        cli_csv_num(b, ch->ci_low);
-        cli_csv_num(b, ch->ci_high);
-        cli_csv_num(b, ch->noise_floor);
-        cli_buf_printf(b, ",%s", skd_verdict_name(ch->verdict));
-        cli_csv_num(b, c->common_area_cm2);
-        cli_buf_printf(b, ",%u,", c->tiles_used);
-        cli_csv_field(b, ch->floor_source ? ch->floor_source : "");
-        cli_buf_printf(b, ",");
-        cli_csv_field(b, ch->reason);
-        cli_buf_printf(b, "\n");
-    }
+    for (int i = 0; i < SKD_METRIC_COUNT; i++)
+        cli_compare_csv_row(b, a->before, a->after, zc ? "whole" : NULL,
+                            (skd_metric_id)i, &c->change[i],
+                            c->common_area_cm2, c->tiles_used);
     if (zc)
         cli_compare_zones_csv(b, a->before, a->after, zc);
 }

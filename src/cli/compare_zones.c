@@ -159,6 +159,31 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
     cli_buf_printf(b, "},\n");
 }
 
+void cli_compare_csv_row(cli_buf *b, const char *before, const char *after,
+                         const char *zone, skd_metric_id m,
+                         const skd_change *c, double area_cm2, unsigned tiles)
+{
+    cli_csv_field(b, before);
+    cli_buf_printf(b, ",");
+    cli_csv_field(b, after);
+    cli_buf_printf(b, ",%s%s%s,%s,%s", zone ? zone : "", zone ? "," : "",
+                   skd_metric_key(m), skd_metric_label(m), skd_metric_unit(m));
+    cli_csv_num(b, c->before);
+    cli_csv_num(b, c->after);
+    cli_csv_num(b, c->change);
+    cli_csv_num(b, c->change_pct);
+    cli_csv_num(b, c->ci_low);
+    cli_csv_num(b, c->ci_high);
+    cli_csv_num(b, c->noise_floor);
+    cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
+    cli_csv_num(b, area_cm2);
+    cli_buf_printf(b, ",%u,", tiles);
+    cli_csv_field(b, c->floor_source ? c->floor_source : "");
+    cli_buf_printf(b, ",");
+    cli_csv_field(b, c->reason);
+    cli_buf_printf(b, "\n");
+}
+
 void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
                            const skd_zone_comparison *zc)
 {
@@ -166,29 +191,9 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
         const skd_zone_change *ch = &zc->zone[z];
         if (!shown(zc, z) || !ch->measured)
             continue;
-        for (int i = 0; i < SKD_METRIC_COUNT; i++) {
-            skd_metric_id m = (skd_metric_id)i;
-            const skd_change *c = &ch->change[i];
-            cli_csv_field(b, before);
-            cli_buf_printf(b, ",");
-            cli_csv_field(b, after);
-            cli_buf_printf(b, ",%s,%s,%s,%s", skd_zone_name((skd_zone)z),
-                           skd_metric_key(m), skd_metric_label(m),
-                           skd_metric_unit(m));
-            cli_csv_num(b, c->before);
-            cli_csv_num(b, c->after);
-            cli_csv_num(b, c->change);
-            cli_csv_num(b, c->change_pct);
-            cli_csv_num(b, c->ci_low);
-            cli_csv_num(b, c->ci_high);
-            cli_csv_num(b, c->noise_floor);
-            cli_buf_printf(b, ",%s", skd_verdict_name(c->verdict));
-            cli_csv_num(b, ch->area_cm2);
-            cli_buf_printf(b, ",%u,", ch->tiles_used);
-            cli_csv_field(b, c->floor_source ? c->floor_source : "");
-            cli_buf_printf(b, ",");
-            cli_csv_field(b, c->reason);
-            cli_buf_printf(b, "\n");
-        }
+        for (int i = 0; i < SKD_METRIC_COUNT; i++)
+            cli_compare_csv_row(b, before, after, skd_zone_name((skd_zone)z),
+                                (skd_metric_id)i, &ch->change[i],
+                                ch->area_cm2, ch->tiles_used);
     }
 }
