@@ -182,7 +182,8 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     if (a.exclusion.skin_map) {
         size_t box[4] = {rect.x0, rect.y0, rect.w, rect.h};
         skin = a.cause + rect.y0 * w;
-        if ((st = skd_skin_map(ctx, img, lut, box, skin, rect.w, &skin_kept)) != SKD_OK)
+        if ((st = skd_skin_map(ctx, img, lut, NULL, box, skin, rect.w,
+                                &skin_kept)) != SKD_OK)
             die("skin map", ctx, st);
     }
     t[T_SKIN] = now() - t0;
