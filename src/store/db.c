@@ -29,11 +29,12 @@ static int prepare(skd_ctx *ctx, skd_db *db, const char *path,
 }
 
 /* INSERT OR REPLACE INTO comparisons (...) VALUES (?, ...): the fixed
- * columns then eight per metric, in the order skd_db_put_cmp binds them. */
+ * columns, eight per metric, param_set, the acquisition check and two per
+ * metric (schema 5), in the order skd_db_put_cmp binds them. */
 static int put_cmp_sql(char *buf, size_t cap)
 {
     size_t n;
-    int cols = 22 + 8 * SKD_METRIC_COUNT;
+    int cols = 22 + 8 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS + 2 * SKD_METRIC_COUNT;
     int w = snprintf(buf, cap,
                      "INSERT OR REPLACE INTO comparisons (patient, view,"
                      " session_before, session_after, kind, before_key,"
@@ -56,6 +57,15 @@ static int put_cmp_sql(char *buf, size_t cap)
         return 0;
     n = (size_t)w;
     w = (int)n + snprintf(buf + n, cap - n, ", param_set");
+    for (int i = 0; i < SKD_DB_ACQ_COLS && w > 0 && (size_t)w < cap; i++) {
+        n = (size_t)w;
+        w = (int)n + snprintf(buf + n, cap - n, ", %s", skd_db_acq_cols[i].name);
+    }
+    for (int m = 0; m < SKD_METRIC_COUNT && w > 0 && (size_t)w < cap; m++) {
+        n = (size_t)w;
+        w = (int)n + snprintf(buf + n, cap - n, ", %s_floor_source, %s_reason",
+                              skd_db_metric_cols[m], skd_db_metric_cols[m]);
+    }
     for (int i = 0; i < cols; i++) {
         if (w < 0 || (size_t)w >= cap)
             return 0;
@@ -87,7 +97,7 @@ static int open_conn(skd_ctx *ctx, const char *path, int flags, skd_db *db)
 
 int skd_db_open(skd_ctx *ctx, const char *path, skd_db *db)
 {
-    char sql[4096];
+    char sql[8192];
     int st = open_conn(ctx, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, db);
     if (st != SKD_OK)
         return st;
@@ -222,6 +232,59 @@ void skd_db_bind_changes(sqlite3_stmt *s, int first, const skd_change *change)
         bind_text(s, i + 7, skd_db_verdict_name(ch->verdict));
     }
 }
+
+void skd_db_bind_reasons(sqlite3_stmt *s, int first, const skd_change *change)
+{
+    for (int m = 0, i = first; m < SKD_METRIC_COUNT; m++, i += 2) {
+        bind_text(s, i, change[m].floor_source);
+        bind_text(s, i + 1, change[m].reason);
+    }
+}
+
+/* The limits the acquisition check found exceeded, as compare --json
+ * names them ("exposure,light"; "" for none). */
+static void limits_text(unsigned flags, char *buf, size_t cap)
+{
+    static const char *const names[] = {"exposure", "light", "sharpness",
+                                        "moved", "tone"};
+    size_t n = 0;
+    buf[0] = '\0';
+    for (unsigned k = 0; k < sizeof names / sizeof *names; k++)
+        if (flags & (1u << k)) {
+            int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", names[k]);
+            if (w < 0 || (size_t)w >= cap - n)
+                break;
+            n += (size_t)w;
+        }
+}
+
+void skd_db_bind_acquisition(sqlite3_stmt *s, int first,
+                             const skd_comparison *c)
+{
+    const skd_acquisition *q = &c->acquisition;
+    const double v[] = {q->exposure_pct,        q->dL,
+                        q->da,                  q->db,
+                        q->neutral_dL,          q->neutral_da,
+                        q->neutral_db,          q->sharpness_before,
+                        q->sharpness_after,     q->sharpness_ratio,
+                        q->region_share_before, q->region_share_after,
+                        q->residual_median_px,  q->residual_max_px};
+    const int nv = (int)(sizeof v / sizeof *v);
+    char limits[64];
+    sqlite3_bind_int(s, first, q->colour_calibrated != 0);
+    for (int i = 0; i < nv; i++)
+        bind_real(s, first + 1 + i, v[i]);
+    sqlite3_bind_int64(s, first + nv + 1, q->tiles_measured);
+    sqlite3_bind_int64(s, first + nv + 2, q->tiles_dropped);
+    bind_real(s, first + nv + 3, q->tone_slope);
+    bind_real(s, first + nv + 4, q->tone_spread);
+    limits_text(q->flags, limits, sizeof limits);
+    bind_text(s, first + nv + 5, limits);
+    sqlite3_bind_int64(s, first + nv + 6, c->replicates.n_before);
+    sqlite3_bind_int64(s, first + nv + 7, c->replicates.n_after);
+}
+_Static_assert(SKD_DB_ACQ_COLS == 1 + 14 + 7, "skd_db_bind_acquisition binds "
+               "every column of skd_db_acq_cols");
 
 static int step_done(skd_ctx *ctx, sqlite3 *db, sqlite3_stmt *s,
                      const char *what)
@@ -428,6 +491,9 @@ int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         bind_real(s, 20, c->px_per_mm);
         sqlite3_bind_int64(s, 21, c->tiles_used);
         skd_db_bind_changes(s, 22, c->change);
+        skd_db_bind_acquisition(s, 23 + 8 * SKD_METRIC_COUNT, c);
+        skd_db_bind_reasons(s, 23 + 8 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS,
+                            c->change);
     }
     bind_text(s, 22 + 8 * SKD_METRIC_COUNT, db->param_set);
     st = step_done(ctx, db->db, s, "cannot store a comparison");

@@ -47,7 +47,17 @@ static const char images_query[] =
 
 #define CMP_METRIC(m)                                                          \
     " " m "_before, " m "_after, " m "_change, " m "_change_pct, " m          \
-    "_ci_low, " m "_ci_high, " m "_noise_floor, " m "_verdict,"
+    "_ci_low, " m "_ci_high, " m "_noise_floor, " m "_verdict, " m            \
+    "_floor_source, " m "_reason,"
+/* The acquisition check (schema 5; NULL in rows of schema 4), as compare
+ * reports it: skin and white-reference differences after - before. */
+#define CMP_ACQ                                                                \
+    " colour_calibrated, exposure_pct, skin_dL, skin_da, skin_db,"            \
+    " white_ref_dL, white_ref_da, white_ref_db, sharpness_before,"            \
+    " sharpness_after, sharpness_ratio, region_share_before,"                 \
+    " region_share_after, residual_median_px, residual_max_px,"               \
+    " residual_tiles_measured, residual_tiles_dropped, tone_slope,"           \
+    " tone_spread, limits_exceeded, replicates_before, replicates_after,"
 
 static const char comparisons_query[] =
     "SELECT patient, view, session_before, session_after, kind, status,"
@@ -55,7 +65,7 @@ static const char comparisons_query[] =
     " confidence, common_area_cm2, px_per_mm, tiles_used," CMP_METRIC("sa")
     CMP_METRIC("sq") CMP_METRIC("pore_density") CMP_METRIC("pore_diameter")
     CMP_METRIC("pore_area") CMP_METRIC("a_mean") CMP_METRIC("a_median")
-    CMP_METRIC("erythema") CMP_METRIC("red_area")
+    CMP_METRIC("erythema") CMP_METRIC("red_area") CMP_ACQ
     " before_key, after_key, params_hash, comparison_key, param_set"
     " FROM comparisons c WHERE param_set = " LATEST_PARAM_SET
     " ORDER BY patient, view, " AFTER_INDEX("c") ", session_after, kind,"
@@ -150,13 +160,20 @@ static const char images_long_query[] =
 #define CMP_METRIC_OF(t, m)                                                    \
     " " t "." m "_before, " t "." m "_after, " t "." m "_change, " t "." m    \
     "_change_pct, " t "." m "_ci_low, " t "." m "_ci_high, " t "." m          \
-    "_noise_floor, " t "." m "_verdict,"
+    "_noise_floor, " t "." m "_verdict, " t "." m "_floor_source, " t "." m   \
+    "_reason,"
 #define CMP_FIGURES(t)                                                         \
     CMP_METRIC_OF(t, "sa") CMP_METRIC_OF(t, "sq")                              \
     CMP_METRIC_OF(t, "pore_density") CMP_METRIC_OF(t, "pore_diameter")        \
     CMP_METRIC_OF(t, "pore_area") CMP_METRIC_OF(t, "a_mean")                   \
     CMP_METRIC_OF(t, "a_median") CMP_METRIC_OF(t, "erythema")                  \
     CMP_METRIC_OF(t, "red_area")
+/* The acquisition check's rows (zone "whole", after the nine metrics):
+ * a figure of each photo in before/after (sharpness, region_share), a
+ * figure of the pair (after against before) in change. */
+#define ACQ_ROW(name, unit, change_unit, ord)                                  \
+    " UNION ALL SELECT '" name "', '" unit "', " change_unit ", " #ord
+#define ACQ_CASE(col, body) " CASE q.metric" body " END AS " col
 static const char comparisons_long_query[] =
     "WITH m(metric, unit, change_unit, ord) AS ("
     " SELECT 'sa', '% contrast', '% contrast', 1"
@@ -168,6 +185,21 @@ static const char comparisons_long_query[] =
     " UNION ALL SELECT 'a_median', 'a*', 'a*', 7"
     " UNION ALL SELECT 'erythema', 'EI', 'EI', 8"
     " UNION ALL SELECT 'red_area', '% of area', 'percentage points', 9),"
+    " q(metric, unit, change_unit, ord) AS ("
+    " SELECT 'exposure', '% linear luminance', '% linear luminance', 10"
+    ACQ_ROW("skin_L", "L*", "'L*'", 11) ACQ_ROW("skin_a", "a*", "'a*'", 12)
+    ACQ_ROW("skin_b", "b*", "'b*'", 13)
+    ACQ_ROW("white_ref_L", "L*", "'L*'", 14)
+    ACQ_ROW("white_ref_a", "a*", "'a*'", 15)
+    ACQ_ROW("white_ref_b", "b*", "'b*'", 16)
+    ACQ_ROW("sharpness", "high/mid band power", "'ratio after/before'", 17)
+    ACQ_ROW("region_share", "fraction of frame", "NULL", 18)
+    ACQ_ROW("residual_median", "px", "'px'", 19)
+    ACQ_ROW("residual_max", "px", "'px'", 20)
+    ACQ_ROW("tiles_left_out", "tiles", "'tiles'", 21)
+    ACQ_ROW("tone_slope", "1", "'after on before'", 22)
+    ACQ_ROW("colour_calibrated", "1: white refs in both", "'1: white refs in both'", 23)
+    "),"
     " r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, 'whole' AS zone, 0 AS zone_ord," CMP_FIGURES("c")
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
@@ -181,16 +213,45 @@ static const char comparisons_long_query[] =
     " AND c.session_after = z.session_after AND c.kind = z.kind"
     " AND c.param_set = z.param_set AND c.comparison_key = z.comparison_key"
     " WHERE c.status = 'ok' AND z.status = 'ok'"
-    " AND c.param_set = " LATEST_PARAM_SET ")"
-    " SELECT c.patient, c.view, c.session_before, c.session_after, c.kind,"
-    " c.zone, m.metric, m.unit," CMP_CASE("before") ","
+    " AND c.param_set = " LATEST_PARAM_SET "),"
+    " rows AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, c.zone, m.metric, m.unit," CMP_CASE("before") ","
     CMP_CASE("after") "," CMP_CASE("change") ", m.change_unit,"
     CMP_CASE("change_pct") "," CMP_CASE("ci_low") "," CMP_CASE("ci_high") ","
     CMP_CASE("noise_floor") "," CMP_CASE("verdict") ","
-    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
-    " FROM r c CROSS JOIN m"
+    CMP_CASE("floor_source") "," CMP_CASE("reason") ","
+    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"
+    " c.zone_ord, m.ord FROM r c CROSS JOIN m"
+    " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, 'whole', q.metric, q.unit,"
+    ACQ_CASE("before", " WHEN 'sharpness' THEN c.sharpness_before"
+             " WHEN 'region_share' THEN c.region_share_before") ","
+    ACQ_CASE("after", " WHEN 'sharpness' THEN c.sharpness_after"
+             " WHEN 'region_share' THEN c.region_share_after") ","
+    ACQ_CASE("change", " WHEN 'exposure' THEN c.exposure_pct"
+             " WHEN 'skin_L' THEN c.skin_dL WHEN 'skin_a' THEN c.skin_da"
+             " WHEN 'skin_b' THEN c.skin_db"
+             " WHEN 'white_ref_L' THEN c.white_ref_dL"
+             " WHEN 'white_ref_a' THEN c.white_ref_da"
+             " WHEN 'white_ref_b' THEN c.white_ref_db"
+             " WHEN 'sharpness' THEN c.sharpness_ratio"
+             " WHEN 'residual_median' THEN c.residual_median_px"
+             " WHEN 'residual_max' THEN c.residual_max_px"
+             " WHEN 'tiles_left_out' THEN c.residual_tiles_dropped"
+             " WHEN 'tone_slope' THEN c.tone_slope"
+             " WHEN 'colour_calibrated' THEN c.colour_calibrated") ","
+    " q.change_unit, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
+    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"
+    " 0, q.ord FROM comparisons c CROSS JOIN q WHERE c.status = 'ok'"
+    " AND c.param_set = " LATEST_PARAM_SET
+    /* rows of schema 4 have no acquisition check */
+    " AND c.colour_calibrated IS NOT NULL)"
+    " SELECT patient, view, session_before, session_after, kind, zone, metric,"
+    " unit, before, after, change, change_unit, change_pct, ci_low, ci_high,"
+    " noise_floor, verdict, floor_source, reason, common_area_cm2,"
+    " tiles_used, params_hash, comparison_key FROM rows c"
     " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
-    " c.kind, c.session_before, c.zone_ord, m.ord";
+    " c.kind, c.session_before, c.zone_ord, c.ord";
 
 /* Each photo with its change from the baseline (first) session of its
  * patient+view; the comparison counts only if it was made from the photos

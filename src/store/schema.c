@@ -18,14 +18,33 @@ const char *const skd_db_metric_cols[SKD_METRIC_COUNT] = {
     [SKD_METRIC_RED_AREA] = "red_area",
 };
 
+/* Schema 4 stored "no significant change" for an inconclusive verdict;
+ * schema 5 stores it as compare writes it. */
 const char *skd_db_verdict_name(int v)
 {
     switch (v) {
     case SKD_IMPROVED: return "improved";
     case SKD_WORSENED: return "worsened";
+    case SKD_INCONCLUSIVE: return "inconclusive";
     default: return "no significant change";
     }
 }
+
+/* Schema 5: the acquisition check of a comparison (as compare reports it)
+ * and its photos per session, appended to comparisons after param_set. */
+const skd_db_col skd_db_acq_cols[SKD_DB_ACQ_COLS] = {
+    {"colour_calibrated", "INTEGER"},   {"exposure_pct", "REAL"},
+    {"skin_dL", "REAL"},                {"skin_da", "REAL"},
+    {"skin_db", "REAL"},                {"white_ref_dL", "REAL"},
+    {"white_ref_da", "REAL"},           {"white_ref_db", "REAL"},
+    {"sharpness_before", "REAL"},       {"sharpness_after", "REAL"},
+    {"sharpness_ratio", "REAL"},        {"region_share_before", "REAL"},
+    {"region_share_after", "REAL"},     {"residual_median_px", "REAL"},
+    {"residual_max_px", "REAL"},        {"residual_tiles_measured", "INTEGER"},
+    {"residual_tiles_dropped", "INTEGER"}, {"tone_slope", "REAL"},
+    {"tone_spread", "REAL"},            {"limits_exceeded", "TEXT"},
+    {"replicates_before", "INTEGER"},   {"replicates_after", "INTEGER"},
+};
 
 static const char runs_sql[] =
     "CREATE TABLE IF NOT EXISTS runs ("
@@ -191,10 +210,38 @@ static int add_shares(skd_ctx *ctx, sqlite3 *db, const char *path)
     return st;
 }
 
+/* Schema 5 (issue 13): comparisons keep the acquisition check
+ * (skd_db_acq_cols), and comparisons and comparison_zones keep, per
+ * metric, which floor judged it (M_floor_source) and why it is
+ * inconclusive (M_reason, "" otherwise), appended with ALTER TABLE in a
+ * new database as in an upgraded one (merge copies rows column by column).
+ * Rows of schema 4 keep NULL there. Inside the caller's transaction. */
+static int add_acquisition(skd_ctx *ctx, sqlite3 *db, const char *path)
+{
+    static const char *const tables[] = {"comparisons", "comparison_zones"};
+    char sql[160];
+    int st = SKD_OK;
+    for (int i = 0; st == SKD_OK && i < SKD_DB_ACQ_COLS; i++) {
+        snprintf(sql, sizeof sql, "ALTER TABLE comparisons ADD COLUMN %s %s",
+                 skd_db_acq_cols[i].name, skd_db_acq_cols[i].type);
+        st = exec(ctx, db, path, sql);
+    }
+    for (int t = 0; t < 2; t++)
+        for (int m = 0; st == SKD_OK && m < SKD_METRIC_COUNT; m++) {
+            snprintf(sql, sizeof sql,
+                     "ALTER TABLE %s ADD COLUMN %s_floor_source TEXT;"
+                     " ALTER TABLE %s ADD COLUMN %s_reason TEXT",
+                     tables[t], skd_db_metric_cols[m], tables[t],
+                     skd_db_metric_cols[m]);
+            st = exec(ctx, db, path, sql);
+        }
+    return st;
+}
+
 /* One upgrade step to version `to`, in its own transaction. Schema 3 adds
  * the facial zones' tables (image_zones, comparison_zones): the rows of
  * schema 2 stay as they are (they have no zones). Schema 4 adds the shares
- * (add_shares). */
+ * (add_shares), schema 5 the acquisition check (add_acquisition). */
 static int migrate_to(skd_ctx *ctx, sqlite3 *db, const char *path,
                       const char *zones_sql, int to)
 {
@@ -206,6 +253,8 @@ static int migrate_to(skd_ctx *ctx, sqlite3 *db, const char *path,
         st = exec(ctx, db, path, zones_sql);
     if (st == SKD_OK && to == 4)
         st = add_shares(ctx, db, path);
+    if (st == SKD_OK && to == 5)
+        st = add_acquisition(ctx, db, path);
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", to);
     if (st == SKD_OK)
         st = exec(ctx, db, path, sql);
@@ -228,7 +277,8 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
     if (!comparisons_sql(sql, sizeof sql) ||
         !skd_db_cmp_zones_sql(zones_sql, sizeof zones_sql))
         return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
-    /* Upgrades in steps: 1 -> 2 (migrate_from_1) -> 3 -> 4 (migrate_to). */
+    /* Upgrades in steps: 1 -> 2 (migrate_from_1) -> 3 -> 4 -> 5
+     * (migrate_to). */
     if (version >= 1 && version < SKD_DB_SCHEMA_VERSION) {
         if (version == 1)
             st = migrate_from_1(ctx, db, path, sql);
@@ -252,6 +302,7 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
         (st = exec(ctx, db, path, sql)) == SKD_OK &&
         (st = exec(ctx, db, path, skd_db_image_zones_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, zones_sql)) == SKD_OK &&
+        (st = add_acquisition(ctx, db, path)) == SKD_OK &&
         (st = exec(ctx, db, path,
                    "PRAGMA user_version = " SKD_STRINGIFY(
                        SKD_DB_SCHEMA_VERSION))) == SKD_OK)

@@ -222,6 +222,22 @@ int skd_db_put_run(skd_ctx *ctx, skd_db *db, const char *run_id,
 extern const char *const skd_db_metric_cols[SKD_METRIC_COUNT];
 const char *skd_db_verdict_name(int v);
 
+/* Schema 5's acquisition columns of comparisons (after param_set), in the
+ * order skd_db_bind_acquisition binds them. */
+typedef struct skd_db_col {
+    const char *name, *type;
+} skd_db_col;
+#define SKD_DB_ACQ_COLS 22
+extern const skd_db_col skd_db_acq_cols[SKD_DB_ACQ_COLS];
+/* Bind c's acquisition check and replicate counts from parameter first on
+ * (SKD_DB_ACQ_COLS values). */
+void skd_db_bind_acquisition(struct sqlite3_stmt *s, int first,
+                             const skd_comparison *c);
+/* Bind M_floor_source and M_reason of every metric from parameter first
+ * on (2 * SKD_METRIC_COUNT values). */
+void skd_db_bind_reasons(struct sqlite3_stmt *s, int first,
+                         const skd_change *change);
+
 /* ---- the driver --------------------------------------------------------- */
 
 /* What the per-item functions get: the file bytes already read (so the key

@@ -140,7 +140,7 @@ int skd_db_put_image_zones(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
 static int put_cmp_zone_sql(char *buf, size_t cap)
 {
     size_t n;
-    int cols = 14 + 8 * SKD_METRIC_COUNT;
+    int cols = 14 + 10 * SKD_METRIC_COUNT; /* schema 5: two more per metric */
     int w = snprintf(buf, cap, "INSERT INTO comparison_zones VALUES (");
     for (int i = 0; i < cols && w > 0 && (size_t)w < cap; i++) {
         n = (size_t)w;
@@ -206,8 +206,10 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         sqlite3_bind_int64(s, 13, z->tiles_used);
         if (zc->has_residual)
             bind_real(s, 14, zc->landmark_residual_mm);
-        if (z->measured)
+        if (z->measured) {
             skd_db_bind_changes(s, 15, z->change);
+            skd_db_bind_reasons(s, 15 + 8 * SKD_METRIC_COUNT, z->change);
+        }
         st = step(ctx, db, s, "cannot store a comparison's zones");
     }
     return st;

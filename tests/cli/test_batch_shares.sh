@@ -91,12 +91,18 @@ for c in ["region_fraction", "skin_fraction", "clipped_fraction", "excluded_not_
           "excluded_highlight", "excluded_too_dark", "excluded_outside_roi_mask",
           "excluded_margin"]:
     db.execute("ALTER TABLE images DROP COLUMN " + c)
+# and schema 5's acquisition check, appended after param_set
+for t in ["comparisons", "comparison_zones"]:
+    cols = [r[1] for r in db.execute("PRAGMA table_info(%s)" % t)]
+    first = cols.index("param_set") + 1 if t == "comparisons" else cols.index("sa_floor_source")
+    for c in cols[first:]:
+        db.execute("ALTER TABLE %s DROP COLUMN %s" % (t, c))
 db.execute("PRAGMA user_version = 3")
 db.commit()
 PY
 expect_rc 0 "$BIN" export --db old.db --table images -o old.csv
 v=$($PY -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 4 ] && ok || bad "user_version $v after the upgrade, want 4"
+[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade, want 5"
 $PY - <<'PY' && ok || bad "a schema-3 row after the upgrade"
 import csv
 o = list(csv.DictReader(open("old.csv")))

@@ -92,8 +92,9 @@ expect_rc 0 "$BIN" export --db z.db --long --ndjson --table comparisons -o cmp.n
 check '
 rows = [json.loads(l) for l in open("cmp.ndjson")]
 order = ["whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"]
-assert [r["zone"] for r in rows] == [z for z in order for m in range(9)], len(rows)
-assert {r["verdict"] for r in rows} == {"no significant change"}
+# whole: the nine metrics and the 14 rows of the acquisition check (schema 5)
+assert [r["zone"] for r in rows] == [z for z in order for m in range(9 + 14 if z == "whole" else 9)], len(rows)
+assert {r["verdict"] for r in rows if r["verdict"] is not None} == {"no significant change"}
 '
 
 # A re-run finds everything stored and adds no row.
@@ -128,11 +129,15 @@ src = sqlite3.connect("z.db")
 for (sql,) in src.execute("SELECT sql FROM sqlite_master WHERE type = 'table'"
                           " AND name IN ('runs', 'images', 'comparisons')"):
     db.execute(sql)
-# Schema 4 appended the shares of the frame to images; schema 2 had none.
+# Schema 4 appended the shares of the frame to images, schema 5 the
+# acquisition check to comparisons; schema 2 had neither.
 for c in ["region_fraction", "skin_fraction", "clipped_fraction",
           "excluded_not_skin", "excluded_highlight", "excluded_too_dark",
           "excluded_outside_roi_mask", "excluded_margin"]:
     db.execute("ALTER TABLE images DROP COLUMN " + c)
+new_cols = [r[1] for r in db.execute("PRAGMA table_info(comparisons)")]
+for c in new_cols[new_cols.index("param_set") + 1:]:
+    db.execute("ALTER TABLE comparisons DROP COLUMN " + c)
 db.execute("INSERT INTO images (patient, session, view, path, content_sha256,"
            " params_hash, image_key, status, sa, image_set) VALUES ('P9', 's1',"
            " 'front', 'x.jpg', 'c', 'p', 'k', 'ok', 9.99, 'set2')")
@@ -142,5 +147,5 @@ PY
 expect_rc 0 "$BIN" export --db old.db --table images
 has out.txt ",9.99,"
 v=$(/usr/bin/python3 -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 4 ] && ok || bad "user_version $v after the upgrade, want 4"
+[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade, want 5"
 finish
