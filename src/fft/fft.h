@@ -174,6 +174,10 @@ int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
 int skd_filter_set_create_pairs(skd_ctx *ctx, const skd_filter *filters,
                                 size_t n, size_t pw, size_t ph,
                                 skd_filter_set **out);
+/* From here skd_filter_set_apply_pair makes only columns [c0, c0 + nc) of
+ * out (the others hold intermediate values): skd_fft_c2c_inverse_band. */
+int skd_filter_set_band(skd_ctx *ctx, skd_filter_set *set, size_t c0,
+                        size_t nc);
 
 
 /* Margin (pixels) a filter with largest sigma s needs: ceil(4 s) + 2. */
@@ -205,6 +209,14 @@ size_t skd_fft_c2c_row(size_t pw);
 int skd_fft_prepare_c2c(skd_ctx *ctx, size_t pw, size_t ph);
 int skd_fft_c2c_inverse(skd_ctx *ctx, size_t pw, size_t ph, fftwf_complex *in,
                         fftwf_complex *out);
+/* The same inverse where only columns [c0, c0 + nc) of out are wanted:
+ * those equal skd_fft_c2c_inverse's (bit for bit with estimated plans:
+ * test_fft_band); the other columns of out hold intermediate values.
+ * Prepare each band before threads execute it. */
+int skd_fft_prepare_c2c_band(skd_ctx *ctx, size_t pw, size_t ph, size_t c0,
+                             size_t nc);
+int skd_fft_c2c_inverse_band(skd_ctx *ctx, size_t pw, size_t ph, size_t c0,
+                             size_t nc, fftwf_complex *in, fftwf_complex *out);
 
 /* 1-D real transforms of length n, out of place (r2c: n floats to n/2+1
  * complex; c2r back, unnormalised, destroying its input). Cached like the

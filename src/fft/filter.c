@@ -452,6 +452,8 @@ struct skd_filter_set {
     unsigned char *even_y; /* filter i's y tables the same floats at ky and
                               -ky, as they should be */
     int pairs;             /* the complex inverse plan is made */
+    size_t c0, nc;         /* the columns the pairs' inverse makes (nc = 0:
+                              all) */
 };
 
 void skd_filter_set_free(skd_ctx *ctx, skd_filter_set *set)
@@ -525,6 +527,17 @@ int skd_filter_set_create_pairs(skd_ctx *ctx, const skd_filter *filters,
         st = skd_filter_set_create(ctx, filters, n, pw, ph, out);
     if (st == SKD_OK)
         (*out)->pairs = 1;
+    return st;
+}
+
+int skd_filter_set_band(skd_ctx *ctx, skd_filter_set *set, size_t c0,
+                        size_t nc)
+{
+    int st = skd_fft_prepare_c2c_band(ctx, set->pw, set->ph, c0, nc);
+    if (st == SKD_OK) {
+        set->c0 = c0;
+        set->nc = nc;
+    }
     return st;
 }
 
@@ -686,5 +699,8 @@ int skd_filter_set_apply_pair(skd_ctx *ctx, const skd_filter_set *set,
                     even && back != ky ? (float *)(scratch + back * rs) : NULL,
                     set->pw, &f, &fb);
     }
+    if (set->nc)
+        return skd_fft_c2c_inverse_band(ctx, set->pw, set->ph, set->c0,
+                                        set->nc, scratch, out);
     return skd_fft_c2c_inverse(ctx, set->pw, set->ph, scratch, out);
 }

@@ -328,9 +328,18 @@ static int make_filters(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
     f[FINE_FILTER] = (skd_filter){SKD_FILTER_GAUSS, SKD_TEXTURE_FINE_MM * px_per_mm, 0};
     for (size_t i = N_FILTERS; i < 2 * N_PAIRS; i++)
         f[i] = f[FINE_FILTER]; /* an odd count would leave half a plane */
-    for (size_t s = 0; s < 4 && st == SKD_OK; s++)
-        st = skd_filter_set_create_pairs(ctx, f, 2 * N_PAIRS, t->pw[s % 2],
+    for (size_t s = 0; s < 4 && st == SKD_OK; s++) {
+        /* the columns read: the widest core of this padded width and the
+         * pixel beyond it on each side that the local-maximum test looks
+         * at (a function of the width and margin only, so that a context
+         * analysing photos of many sizes keeps few plans) */
+        size_t pw = t->pw[s % 2];
+        st = skd_filter_set_create_pairs(ctx, f, 2 * N_PAIRS, pw,
                                          t->ph[s / 2], &sh->set[s]);
+        if (st == SKD_OK)
+            st = skd_filter_set_band(ctx, sh->set[s], t->m - 1,
+                                     pw - 2 * t->m + 2);
+    }
     return st;
 }
 
