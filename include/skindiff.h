@@ -496,8 +496,13 @@ enum {
     SKD_ACQ_LIGHT = 1u << 1,     /* colour of the light changed */
     SKD_ACQ_SHARPNESS = 1u << 2, /* focus / blur changed */
     SKD_ACQ_MOVED = 1u << 3,     /* median tile residual past the limit */
-    SKD_ACQ_TONE = 1u << 4       /* the tone curves differ: contrast scaled
+    SKD_ACQ_TONE = 1u << 4,      /* the tone curves differ: contrast scaled
                                     by at least the Sa floor (added in 0.3) */
+    SKD_ACQ_RESOLUTION = 1u << 5 /* the photos' pixels per mm differ so much
+                                    that the other photo's larger pixels alone
+                                    would lose at least the pore floor's
+                                    share of the sharper one's pores (added
+                                    in 0.3) */
 };
 
 typedef struct skd_acquisition {
@@ -528,6 +533,13 @@ typedef struct skd_acquisition {
      * large-scale light and shade: tone_spread >= SKD_TONE_MIN_SPREAD);
      * NaN with fewer than 3 tiles. */
     double tone_slope, tone_spread;
+    /* Added in 0.3: the after photo's px/mm over the before's (1: the same
+     * resolution; the transform's scale inverted), and the share of the sharper photo's pores in
+     * the common region that the other photo's larger pixels alone would
+     * lose (their strength, through a pixel of the other's size, below the
+     * threshold; a lower bound: docs/comparing.md, "Different
+     * resolutions"). Judged against the pore density floor. */
+    double resolution_ratio, pores_unresolved;
 } skd_acquisition;
 
 /* The least spread of the before tiles' mean l for the tone slope to be

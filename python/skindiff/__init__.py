@@ -446,12 +446,13 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         "exposure_pct", "dL", "da", "db", "neutral_dL", "neutral_da",
         "neutral_db", "sharpness_before", "sharpness_after", "sharpness_ratio",
         "region_share_before", "region_share_after", "residual_median_px",
-        "residual_max_px", "tone_slope", "tone_spread"))
+        "residual_max_px", "tone_slope", "tone_spread", "resolution_ratio",
+        "pores_unresolved"))
     acquisition["tiles_measured"] = q.tiles_measured
     acquisition["tiles_dropped"] = q.tiles_dropped
     acquisition["limits_exceeded"] = [
         name for k, name in enumerate(("exposure", "light", "sharpness", "moved",
-                                       "tone"))
+                                       "tone", "resolution"))
         if q.flags & (1 << k)]
     r = c.replicates
     replicates = {"before": [str(before)], "after": [str(after)], "metrics": {

@@ -180,6 +180,8 @@ class SkdAcquisition(ctypes.Structure):
         ("scale", ctypes.c_double),
         ("tone_slope", ctypes.c_double),
         ("tone_spread", ctypes.c_double),
+        ("resolution_ratio", ctypes.c_double),
+        ("pores_unresolved", ctypes.c_double),
     ]
 
 

@@ -277,6 +277,9 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
                       "(spread %.1f%s)\n", q->tone_slope, q->tone_spread,
                    q->tone_spread >= SKD_TONE_MIN_SPREAD
                        ? "" : ": not judged, too little light and shade");
+    cli_buf_printf(b, "  resolution after %.0f%% of the before's px/mm; %.0f%% "
+                      "of the sharper photo's pores too fine for the other\n",
+                   100 * q->resolution_ratio, 100 * q->pores_unresolved);
 }
 
 /* The replicates' spread and floors (only when there are replicates). */
@@ -459,19 +462,21 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
 static void json_acquisition(cli_buf *b, const skd_acquisition *q)
 {
     static const char *const flags[] = {"exposure", "light", "sharpness",
-                                        "moved", "tone"};
+                                        "moved", "tone", "resolution"};
     const char *keys[] = {"exposure_pct", "dL", "da", "db", "neutral_dL",
                           "neutral_da", "neutral_db", "sharpness_before",
                           "sharpness_after", "sharpness_ratio",
                           "region_share_before", "region_share_after",
                           "residual_median_px", "residual_max_px",
-                          "tone_slope", "tone_spread"};
+                          "tone_slope", "tone_spread", "resolution_ratio",
+                          "pores_unresolved"};
     const double vals[] = {q->exposure_pct, q->dL, q->da, q->db,
                            q->neutral_dL, q->neutral_da, q->neutral_db,
                            q->sharpness_before, q->sharpness_after,
                            q->sharpness_ratio, q->region_share_before,
                            q->region_share_after, q->residual_median_px,
-                           q->residual_max_px, q->tone_slope, q->tone_spread};
+                           q->residual_max_px, q->tone_slope, q->tone_spread,
+                           q->resolution_ratio, q->pores_unresolved};
     int first = 1;
     cli_buf_printf(b, "{\"colour_calibrated\": %s",
                    q->colour_calibrated ? "true" : "false");
@@ -483,7 +488,7 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
     cli_buf_printf(b, ", \"tiles_measured\": %u, \"tiles_dropped\": %u, "
                       "\"limits_exceeded\": [", q->tiles_measured,
                    q->tiles_dropped);
-    for (unsigned k = 0; k < 5; k++)
+    for (unsigned k = 0; k < sizeof flags / sizeof *flags; k++)
         if (q->flags & (1u << k)) {
             cli_buf_printf(b, "%s", first ? "" : ", ");
             cli_json_str(b, flags[k]);

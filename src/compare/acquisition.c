@@ -157,6 +157,9 @@ static int affected(unsigned flag, skd_metric_id m)
         return colour;
     if (flag == SKD_ACQ_MOVED)
         return 1;
+    if (flag == SKD_ACQ_RESOLUTION)
+        return m == SKD_METRIC_PORE_DENSITY || m == SKD_METRIC_PORE_DIAMETER ||
+               m == SKD_METRIC_PORE_AREA;
     /* exposure, sharpness and tone: the contrast of texture and pores */
     return !colour && m != SKD_METRIC_RED_AREA;
 }
@@ -210,14 +213,19 @@ void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
     if (isfinite(q->tone_slope) && q->tone_spread >= SKD_TONE_MIN_SPREAD &&
         100.0 * fabs(q->tone_slope - 1.0) >= skd_opt(ctx, SKD_OPT_FLOOR_SA))
         q->flags |= SKD_ACQ_TONE;
+    /* Pores the other photo's pixels cannot show would read as a change of
+     * pore density by their share: judged when that alone reaches the
+     * density floor (as the tone slope against the Sa floor). */
+    if (100.0 * q->pores_unresolved >= skd_opt(ctx, SKD_OPT_FLOOR_PORES))
+        q->flags |= SKD_ACQ_RESOLUTION;
 }
 
 void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
                            skd_change *change)
 {
-    char why[5][112];
-    unsigned flag[5] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
-                        SKD_ACQ_MOVED, SKD_ACQ_TONE};
+    char why[6][144];
+    unsigned flag[6] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT, SKD_ACQ_SHARPNESS,
+                        SKD_ACQ_MOVED, SKD_ACQ_TONE, SKD_ACQ_RESOLUTION};
     snprintf(why[0], sizeof why[0], "the after photo is %.0f%% %s",
              fabs(q->exposure_pct), q->exposure_pct < 0 ? "darker" : "brighter");
     if (q->colour_calibrated)
@@ -236,10 +244,16 @@ void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
     snprintf(why[4], sizeof why[4], "the photos' tone curves differ (the "
              "after photo shows light and shade at %.0f%% of the before's "
              "contrast)", 100.0 * q->tone_slope);
+    snprintf(why[5], sizeof why[5], "the %s photo is coarser (%.0f%% of the "
+             "pixels per mm): %.0f%% of the pores are too fine for it",
+             q->resolution_ratio < 1 ? "after" : "before",
+             100.0 * (q->resolution_ratio < 1 ? q->resolution_ratio
+                                              : 1.0 / q->resolution_ratio),
+             100.0 * q->pores_unresolved);
     if (skd_opt(ctx, SKD_OPT_ACQ_CHECK) == 0)
         return;
     for (int m = 0; m < SKD_METRIC_COUNT; m++)
-        for (int k = 0; k < 5; k++)
+        for (int k = 0; k < 6; k++)
             if ((q->flags & flag[k]) && affected(flag[k], (skd_metric_id)m))
                 add_reason(&change[m], why[k]);
     /* CIELAB a* follows the cube root of the light: a photo darker by e

@@ -337,6 +337,7 @@ int skd_compare_measured(skd_ctx *ctx, skd_comparison *c,
         skd_acquisition_measure(c, before, after, &box->white_ref[0],
                                 &box->white_ref[1], lut[0], lut[1],
                                 &c->acquisition);
+        skd_acquisition_resolution(ctx, c, &c->acquisition);
         const skd_image *img[2] = {before, after};
         st = judge_changes(ctx, c, &a2b, photo, img, &mb, &ma);
     }

@@ -200,6 +200,11 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
                              const skd_image *after, const skd_roi *ref_b,
                              const skd_roi *ref_a, const skd_colour_lut *lut_b,
                              const skd_colour_lut *lut_a, skd_acquisition *q);
+/* The resolution item of c->acquisition (resolution.c): resolution_ratio
+ * and pores_unresolved, from the analyses, their pores and the common
+ * masks. */
+void skd_acquisition_resolution(const skd_ctx *ctx, const skd_comparison *c,
+                                skd_acquisition *q);
 /* Sets c->acquisition.flags from the limits (SKD_OPT_MAX_*) and, unless
  * SKD_OPT_ACQ_CHECK is 0, makes the affected verdicts inconclusive with
  * their reasons. */

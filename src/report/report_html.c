@@ -411,6 +411,12 @@ static void acquisition(skd_buf *b, const skd_comparison *c)
     else if (isfinite(q->tone_slope))
         skd_buf_puts(b, "<tr><td>Tone curve</td><td>not judged: the skin "
                         "shows too little large-scale light and shade</td></tr>");
+    if (q->resolution_ratio != 1)
+        skd_buf_printf(b, "<tr><td>Resolution</td><td>the after photo has "
+                           "%.0f%% of the before photo's pixels per mm; %.0f%% "
+                           "of the sharper photo's pores are too fine for the "
+                           "other</td></tr>", 100 * q->resolution_ratio,
+                        100 * q->pores_unresolved);
     skd_buf_puts(b, "</table>\n");
 }
 

@@ -246,7 +246,7 @@ void skd_db_bind_reasons(sqlite3_stmt *s, int first, const skd_change *change)
 static void limits_text(unsigned flags, char *buf, size_t cap)
 {
     static const char *const names[] = {"exposure", "light", "sharpness",
-                                        "moved", "tone"};
+                                        "moved", "tone", "resolution"};
     size_t n = 0;
     buf[0] = '\0';
     for (unsigned k = 0; k < sizeof names / sizeof *names; k++)

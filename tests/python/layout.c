@@ -178,6 +178,8 @@ int main(void)
     OFF(skd_acquisition, scale);
     OFF(skd_acquisition, tone_slope);
     OFF(skd_acquisition, tone_spread);
+    OFF(skd_acquisition, resolution_ratio);
+    OFF(skd_acquisition, pores_unresolved);
 
     SIZE(skd_comparison);
     OFF(skd_comparison, transform);

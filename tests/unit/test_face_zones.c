@@ -3,7 +3,8 @@
  * left and right are not swapped, the mirrored photo gets mirrored zones,
  * dlib's points given as a landmarks file give the same zones, a synthetic
  * close-up has no face, and the same portrait at two resolutions gives the
- * same zone figures, of two faces the larger is taken. Skips (77) without
+ * same zone figures (pores unjudged: the coarser copy cannot show them),
+ * of two faces the larger is taken. Skips (77) without
  * dlib or without the photos. */
 #include <stdlib.h>
 #include <string.h>
@@ -220,30 +221,61 @@ static double zone_agreement(const skd_zones *full, const skd_zones *small,
  * (s and 0.75 s px/mm). dlib finds the same zones on both (agreement >=
  * 0.9), and compared with each other (each zone of the full photo mapped
  * onto the reduced one through the registration) every zone keeps its Sa
- * within 3% and no zone's Sa, a* or erythema index changes
- * significantly.
+ * within 3%, its other figures within the tolerances below, and no
+ * verdict is improved or worsened but those measured and named below.
+ * Half resolution cannot be compared: a zoom of 2 is outside the
+ * registration's 0.7-1.4 ("cannot align", confidence 0.05), so 3/4 is
+ * near the largest reduction compare takes (1/1.4 = 0.71).
  * The scale is what the test can use, not the truth: the faces are 300 px
  * across, so at a true 2 px/mm the 0.05-1 mm texture band would lie
- * below the pixel (the reduction then removes 22% of Sa), and at 20 px/mm
- * a 5 mm tile is larger than a zone, hence 0.5 mm tiles. */
+ * below the pixel (at 5 px/mm the reduction removes 8-20% of every zone's
+ * Sa), and at 20 px/mm a 5 mm tile is larger than a zone, hence 0.5 mm
+ * tiles. */
+typedef struct zone_tol {
+    skd_metric_id m;
+    int relative; /* 1: tol is % of the before figure; 0: metric units */
+    double tol;
+} zone_tol;
+
+/* Largest |change| over whole and the five zones, measured at 20 and 15
+ * px/mm (portrait-room.jpg, skin map off): Sa 2.65% (nose), Sq 3.07%
+ * (nose), a* mean 0.028, a* median 0.040, EI 0.41 (whole), red area 1.23
+ * points (left cheek). The tolerance is 1.5x the largest, Sa the brief's
+ * 3%. */
+static const zone_tol zone_tols[] = {
+    {SKD_METRIC_SA, 1, 3.0},          {SKD_METRIC_SQ, 1, 4.6},
+    {SKD_METRIC_A_MEAN, 0, 0.042},    {SKD_METRIC_A_MEDIAN, 0, 0.06},
+    {SKD_METRIC_ERYTHEMA, 0, 0.62},   {SKD_METRIC_RED_AREA, 0, 1.85},
+};
+
+/* Verdicts the reduction gives that are not a change of the skin, measured
+ * and left unjudged here (docs/zones.md, known weaknesses): Sq of the nose
+ * -3.07% (interval -0.98..-0.51, floor 3%: "improved"; the RMS weighs the
+ * nostrils' edges) and red area of the forehead and left cheek +1.02 and
+ * +1.23 points (floor 0.5: "worsened"; red pixels at the brows and the
+ * zones' edges, whose mapping moves by a fraction of a pixel). */
+static int verdict_not_judged(int zone, skd_metric_id m)
+{
+    return (zone == SKD_ZONE_NOSE && m == SKD_METRIC_SQ) ||
+           ((zone == SKD_ZONE_FOREHEAD || zone == SKD_ZONE_LEFT_CHEEK) &&
+            m == SKD_METRIC_RED_AREA);
+}
+
+static int is_pore_metric(skd_metric_id m)
+{
+    return m == SKD_METRIC_PORE_DENSITY || m == SKD_METRIC_PORE_DIAMETER ||
+           m == SKD_METRIC_PORE_AREA;
+}
+
 static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
                                   double tile_mm)
 {
-    /* Pores and red area are left out: they are figures of single pixels
-     * (pores of 1 px radius at 20 px/mm; a*, with its JPEG chroma noise,
-     * against its local background), which the reduction changes over the
-     * whole region too (pore density -64%; red area +0.8 to +1.5 points in
-     * three zones). Sq, the RMS, is not the texture figure the brief holds
-     * to 3%: it weighs the edges of the nostrils inside the nose zone
-     * (measured -3.1%, floor 3%). */
-    static const skd_metric_id judged[] = {
-        SKD_METRIC_SA, SKD_METRIC_A_MEAN, SKD_METRIC_A_MEDIAN,
-        SKD_METRIC_ERYTHEMA};
     char path[1024];
     skd_image *img = NULL, *small = NULL;
     skd_zones *z1 = NULL, *z2 = NULL;
     skd_comparison *c = NULL;
     skd_zone_comparison zc;
+    const skd_acquisition *q;
     snprintf(path, sizeof path, "%s/photos/%s", SKD_SHARED_DATA, file);
     CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
     if (!img || !(small = reduced(ctx, img, 0.75)))
@@ -271,9 +303,19 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
     if (!c)
         goto done;
     CHECK_STATUS(skd_compare_zones(ctx, c, img, small, z1, z2, &zc), SKD_OK);
-    REPORT("transform scale %.4f, landmark residual %.2f px = %.3f mm",
-           c->transform.scale, zc.landmark_residual_px, zc.landmark_residual_mm);
+    q = &c->acquisition;
+    REPORT("transform scale %.4f, landmark residual %.2f px = %.3f mm; "
+           "resolution %.3f, %.1f%% of the pores too fine for the 3/4 copy",
+           c->transform.scale, zc.landmark_residual_px, zc.landmark_residual_mm,
+           q->resolution_ratio, 100 * q->pores_unresolved);
     CHECK(zc.has_residual && !zc.residual_large);
+    /* The pores found at 20 px/mm are at the pixel's limit (radius 1-1.3
+     * px: 6849 of 7460), and the 3/4 copy's larger pixels lose most of
+     * them (pore density -55 to -83% per zone). The resolution item
+     * predicts 19% lost from the pixels' size alone (a lower bound: the
+     * reduction blurs more), over the 5% pore floor: pores unjudged. */
+    CHECK_NEAR(q->resolution_ratio, 0.75, 0.002);
+    CHECK(q->pores_unresolved >= 0.05 && (q->flags & SKD_ACQ_RESOLUTION));
     for (int i = 0; i < SKD_ZONE_COUNT; i++) {
         const skd_zone_change *ch = &zc.zone[i];
         REPORT("%s %g vs %g px/mm: %-11s %5.2f cm2, %3u tiles, Sa %.3f -> %.3f "
@@ -285,13 +327,29 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
                ch->change[SKD_METRIC_PORE_DENSITY].change_pct,
                skd_verdict_name(ch->change[SKD_METRIC_PORE_DENSITY].verdict));
         CHECK(ch->measured && ch->tiles_used >= 2);
-        CHECK(fabs(ch->change[SKD_METRIC_SA].change_pct) <= 3.0);
-        for (size_t k = 0; k < sizeof judged / sizeof *judged; k++) {
-            const skd_change *m = &ch->change[judged[k]];
+        for (size_t k = 0; k < sizeof zone_tols / sizeof *zone_tols; k++) {
+            const skd_change *m = &ch->change[zone_tols[k].m];
+            double got = zone_tols[k].relative ? m->change_pct : m->change;
+            if (!(fabs(got) <= zone_tols[k].tol))
+                REPORT("  %s %.3f -> %.3f: change %+.3f%s over %.3g",
+                       skd_metric_key(zone_tols[k].m), m->before, m->after,
+                       got, zone_tols[k].relative ? "%" : "", zone_tols[k].tol);
+            CHECK(fabs(got) <= zone_tols[k].tol);
+        }
+        for (int k = 0; k < SKD_METRIC_COUNT; k++) {
+            const skd_change *m = &ch->change[k];
+            if (is_pore_metric((skd_metric_id)k)) {
+                CHECK(m->verdict == SKD_INCONCLUSIVE &&
+                      strstr(m->reason, "the after photo is coarser"));
+                continue;
+            }
             if (m->verdict != SKD_NO_SIGNIFICANT_CHANGE)
-                REPORT("  %s %.3f -> %.3f: %s", skd_metric_key(judged[k]),
-                       m->before, m->after, skd_verdict_name(m->verdict));
-            CHECK(m->verdict == SKD_NO_SIGNIFICANT_CHANGE);
+                REPORT("  %s %.3f -> %.3f: %s%s", skd_metric_key((skd_metric_id)k),
+                       m->before, m->after, skd_verdict_name(m->verdict),
+                       verdict_not_judged(i, (skd_metric_id)k)
+                           ? " (known, not judged)" : "");
+            CHECK(verdict_not_judged(i, (skd_metric_id)k) ||
+                  m->verdict == SKD_NO_SIGNIFICANT_CHANGE);
         }
     }
 done:
