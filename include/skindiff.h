@@ -562,8 +562,14 @@ typedef struct skd_replicates {
     double sd[SKD_METRIC_COUNT];
     /* The floor they give, t(0.975, df) * sqrt(2) * sd (the 95% bound of
      * the difference between two single photos of unchanged skin), in the
-     * metric's unit at the pair's before figure; NaN where df is 0. */
+     * metric's unit at the before session's mean figure; NaN where df is
+     * 0. */
     double floor[SKD_METRIC_COUNT];
+    /* Added in 0.3: the first photos' own change (after - before) and its
+     * tile-bootstrap interval, in the metric's unit: what change[] is
+     * without replicates. NaN from skd_compare (one photo each). */
+    double pair_change[SKD_METRIC_COUNT];
+    double pair_ci_low[SKD_METRIC_COUNT], pair_ci_high[SKD_METRIC_COUNT];
 } skd_replicates;
 
 typedef struct skd_comparison {
@@ -636,13 +642,19 @@ typedef struct skd_session_photo {
 } skd_session_photo;
 
 /* Compare two sessions that each have one or more photos of the same view
- * (replicates, taken minutes apart). The change, its interval and the
- * acquisition check are those of the first photos of both sessions
- * (skd_compare_analyses of before[0] and after[0]). Every other photo is
- * compared with its own session's first photo; the pooled spread of
- * those within-session changes is this pair's photo-to-photo noise, and
- * its floor (c->replicates.floor) replaces the options' floors for each
- * metric it measured (floor_source "replicates"). Without white
+ * (replicates, taken minutes apart). The first photos of both sessions are
+ * compared (skd_compare_analyses of before[0] and after[0]: the common
+ * region, tiles, maps and acquisition check are theirs). Every other photo
+ * is compared with its own session's first photo; those within-session
+ * changes give each session's mean figure and their pooled spread SD,
+ * this pair's photo-to-photo noise. For each metric they measured
+ * (replicates.df > 0): before and after are the sessions' mean figures,
+ * the change is theirs, and the interval is change +- t(0.975, df) *
+ * sqrt(sd_b^2 / n_b + sd_a^2 / n_a) (sd_b, sd_a: SD at each session's
+ * figure; docs/comparing.md, "Replicates"); the first photos' change and
+ * tile interval stay in c->replicates.pair_*. The replicates' floor
+ * (c->replicates.floor) replaces the options' floors (floor_source
+ * "replicates"). Without white
  * references in both first photos, a* and EI keep at least the
  * uncalibrated floors (a session's replicates share one light and cannot
  * see a change of light between the sessions). Inconclusive verdicts stay
@@ -836,7 +848,9 @@ SKD_API int skd_draw_zone_outlines(skd_ctx *ctx, skd_image *picture,
  * after photo through the registration like the tiles (an after pixel
  * belongs to the zone its mapped position falls in), measured on each
  * photo's own pixels of the common region, with its own tiles, intervals
- * and verdicts. */
+ * and verdicts, against the floors of the whole region (the options' or,
+ * from skd_compare_sessions, the replicates' at the zone's before figure;
+ * skd_change.floor_source says which). */
 typedef struct skd_zone_change {
     int measured;        /* 1 when the zone holds common skin in both photos */
     double area_cm2;     /* the zone's common skin, before photo */

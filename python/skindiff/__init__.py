@@ -435,10 +435,7 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         ch = c.change[i]
         entry = {"label": _LIB.skd_metric_label(i).decode(),
                  "unit": _LIB.skd_metric_unit(i).decode()}
-        entry.update((f, _num(getattr(ch, f))) for f in _CHANGE_FIELDS)
-        entry["verdict"] = _LIB.skd_verdict_name(ch.verdict).decode()
-        entry["reason"] = ch.reason.decode()
-        entry["floor_source"] = (ch.floor_source or b"").decode()
+        entry.update(_change_record(ch))
         metrics[_LIB.skd_metric_key(i).decode()] = entry
     q = c.acquisition
     acquisition = {"colour_calibrated": bool(q.colour_calibrated)}
@@ -460,7 +457,10 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
             "df": r.df[i], "sd": _num(r.sd[i]),
             "sd_unit": "% of the figure" if i <= 4 else
             _LIB.skd_metric_unit(i).decode(),
-            "floor": _num(r.floor[i])}
+            "floor": _num(r.floor[i]),
+            "pair_change": _num(r.pair_change[i]),
+            "pair_ci_low": _num(r.pair_ci_low[i]),
+            "pair_ci_high": _num(r.pair_ci_high[i])}
         for i in range(_lib.SKD_METRIC_COUNT)}}
     notes = []
     if c.tiles_used < 2:
@@ -522,6 +522,8 @@ def _zone_note(ch):
 def _change_record(ch):
     out = {f: _num(getattr(ch, f)) for f in _CHANGE_FIELDS}
     out["verdict"] = _LIB.skd_verdict_name(ch.verdict).decode()
+    out["reason"] = ch.reason.decode()
+    out["floor_source"] = (ch.floor_source or b"").decode()
     return out
 
 

@@ -215,6 +215,9 @@ class SkdReplicates(ctypes.Structure):
         ("df", ctypes.c_uint32 * SKD_METRIC_COUNT),
         ("sd", ctypes.c_double * SKD_METRIC_COUNT),
         ("floor", ctypes.c_double * SKD_METRIC_COUNT),
+        ("pair_change", ctypes.c_double * SKD_METRIC_COUNT),
+        ("pair_ci_low", ctypes.c_double * SKD_METRIC_COUNT),
+        ("pair_ci_high", ctypes.c_double * SKD_METRIC_COUNT),
     ]
 
 

@@ -34,9 +34,10 @@ static const char compare_usage[] =
     "               (exposure, light, focus, skin that moved, too few\n"
     "               pores). Fewer than 2 usable tiles give no interval.\n"
     "  replicates   several photos per session (--before/--after repeated):\n"
-    "               the first of each are compared; the others, each against\n"
-    "               its session's first, measure this pair's photo-to-photo\n"
-    "               noise, and that floor replaces the assumed one.\n"
+    "               each photo is compared with its session's first; the\n"
+    "               change is that of the sessions' mean figures, and the\n"
+    "               photos' spread (this pair's photo-to-photo noise) gives\n"
+    "               its interval and the floor that replaces the assumed one.\n"
     "  acquisition  what differs between the photos besides the skin: the\n"
     "               exposure and colour of the common skin, the white\n"
     "               references, sharpness, the share of each photo compared\n"
@@ -288,20 +289,27 @@ static void write_replicates(cli_buf *b, const skd_comparison *c)
     const skd_replicates *r = &c->replicates;
     if (!has_replicates(c))
         return;
-    cli_buf_printf(b, "\nReplicates (%u before, %u after): photo-to-photo "
-                      "noise of this pair\n", r->n_before, r->n_after);
+    cli_buf_printf(b, "\nReplicates (%u before, %u after): before, after and "
+                      "change above are the sessions'\nmeans; the interval "
+                      "is t(0.975, df) SD sqrt(1/n_before + 1/n_after), the "
+                      "floor\nt(0.975, df) SD sqrt(2), with SD the "
+                      "photo-to-photo noise of this pair. The first\n"
+                      "photos alone changed by the amount on the right.\n",
+                   r->n_before, r->n_after);
     for (int m = 0; m < SKD_METRIC_COUNT; m++) {
         skd_metric_id id = (skd_metric_id)m;
-        char fl[32];
+        char fl[32], pc[32];
         if (r->df[m] == 0)
             continue;
         skd_metric_format(fl, sizeof fl, id, r->floor[m], 0);
         cell(b, "", 2);
         cell(b, skd_metric_label(id), 20);
         /* Sa, Sq and the pore figures spread in percent of the figure */
+        skd_metric_format(pc, sizeof pc, id, r->pair_change[m], 1);
         cli_buf_printf(b, "SD %.3g%s over %u degree(s) of freedom: floor %s "
-                          "%s\n", r->sd[m], m <= SKD_METRIC_PORE_AREA ? "%" : "",
-                       r->df[m], fl, skd_metric_unit(id));
+                          "%s; first photos %s\n", r->sd[m],
+                       m <= SKD_METRIC_PORE_AREA ? "%" : "", r->df[m], fl,
+                       skd_metric_unit(id), pc);
     }
 }
 
@@ -526,6 +534,14 @@ static void json_replicates(cli_buf *b, const compare_args *a,
                             : skd_metric_unit((skd_metric_id)m));
         cli_buf_printf(b, ", \"floor\": ");
         cli_json_num(b, r->floor[m]);
+        /* the first photos' own change and tile interval (the reported
+         * change is the sessions' means' when df > 0) */
+        cli_buf_printf(b, ", \"pair_change\": ");
+        cli_json_num(b, r->pair_change[m]);
+        cli_buf_printf(b, ", \"pair_ci_low\": ");
+        cli_json_num(b, r->pair_ci_low[m]);
+        cli_buf_printf(b, ", \"pair_ci_high\": ");
+        cli_json_num(b, r->pair_ci_high[m]);
         cli_buf_printf(b, "}");
     }
     cli_buf_printf(b, "}}");

@@ -113,6 +113,10 @@ static void json_change(cli_buf *b, const skd_change *ch)
     }
     cli_buf_printf(b, ", \"verdict\": ");
     cli_json_str(b, skd_verdict_name(ch->verdict));
+    cli_buf_printf(b, ", \"reason\": ");
+    cli_json_str(b, ch->reason);
+    cli_buf_printf(b, ", \"floor_source\": ");
+    cli_json_str(b, ch->floor_source ? ch->floor_source : "");
     cli_buf_printf(b, "}");
 }
 

@@ -173,6 +173,17 @@ int skd_metric_colour(skd_metric_id m);
  * is inconclusive; with replicates != 0 the source becomes "replicates". */
 void skd_change_refloor(skd_change *ch, double floor, int replicates);
 
+/* The replicates' floor of metric m at the figure `before` (relative
+ * metrics scale with it): t(0.975, df) sqrt(2) SD from c->replicates; NaN
+ * where they measured no spread, and for uncalibrated a* and EI when the
+ * assumed floor is larger (it stays). */
+double skd_replicates_floor(const skd_ctx *ctx, const skd_comparison *c,
+                            skd_metric_id m, double before);
+/* Every metric of change[] (the whole region's or a zone's) refloored
+ * with skd_replicates_floor at its own before figure. */
+void skd_replicates_refloor(const skd_ctx *ctx, const skd_comparison *c,
+                            skd_change *change);
+
 /* Student's t quantile 0.975 at df >= 1 degrees of freedom (replicates.c):
  * a table to 30, then its Cornish-Fisher expansion (within 1e-3). */
 double skd_t975(uint32_t df);

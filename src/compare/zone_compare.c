@@ -95,6 +95,9 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
     if (st == SKD_OK) {
         skd_pore_count_judge(ctx, out->change, &mb, &ma);
         skd_acquisition_apply(ctx, &r->c->acquisition, out->change);
+        /* the floors of the whole region: the replicates' when it has
+         * them (the options' otherwise, a floors file included) */
+        skd_replicates_refloor(ctx, r->c, out->change);
     }
     skd_dealloc(ctx, diff);
     skd_tile_grid_free(ctx, &g);

@@ -206,6 +206,9 @@ int main(void)
     OFF(skd_replicates, df);
     OFF(skd_replicates, sd);
     OFF(skd_replicates, floor);
+    OFF(skd_replicates, pair_change);
+    OFF(skd_replicates, pair_ci_low);
+    OFF(skd_replicates, pair_ci_high);
 
     printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
     return 0;

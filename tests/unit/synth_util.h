@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "skindiff.h"
@@ -99,6 +101,20 @@ static inline void util_quiet(skd_synth_params *p, uint32_t w, uint32_t h,
     p->pore_density_per_cm2 = 0;
     p->red_patches = 0;
     p->noise_sigma = 0;
+}
+
+/* A number of skd_synth's truth JSON: "key" within the photo named name
+ * ("before" or "after"); NaN when absent. */
+static inline double util_truth_num(const char *json, const char *name,
+                                    const char *key)
+{
+    char pat[80];
+    const char *p;
+    snprintf(pat, sizeof pat, "\"name\": \"%s\"", name);
+    p = strstr(json, pat);
+    snprintf(pat, sizeof pat, "\"%s\": ", key);
+    p = p ? strstr(p, pat) : NULL;
+    return p ? strtod(p + strlen(pat), NULL) : NAN;
 }
 
 #endif

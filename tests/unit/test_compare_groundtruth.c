@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "synth_util.h"
 #include "compare/compare.h"
 
 #define W 900
@@ -39,21 +40,6 @@
 #define NULL_DENSITY_PCT 1.0 /* null pairs, |density change|: worst 0.35% */
 #define NULL_A_MEASURED 0.005 /* null pairs, |a* change|: worst 0.0015 */
 
-/* A number from the truth JSON: key inside the session named `session`
- * (the keys of a session are unique within it and sessions come in order,
- * so the first match after the session's name is its own). */
-static double truth_num(const char *json, const char *session,
-                        const char *key)
-{
-    char pat[80];
-    const char *p;
-    snprintf(pat, sizeof pat, "\"name\": \"%s\"", session);
-    p = strstr(json, pat);
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    p = p ? strstr(p, pat) : NULL;
-    return p ? strtod(p + strlen(pat), NULL) : NAN;
-}
-
 typedef struct truth {
     double sa_pct, density_pct, a_mean, a_median, erythema, red_area_pts;
 } truth;
@@ -61,9 +47,9 @@ typedef struct truth {
 static truth read_truth(const char *json)
 {
     truth t;
-#define CHG(key) (truth_num(json, "after", key) - truth_num(json, "before", key))
-#define PCT(key) (100 * (truth_num(json, "after", key) /                       \
-                             truth_num(json, "before", key) - 1))
+#define CHG(key) (util_truth_num(json, "after", key) - util_truth_num(json, "before", key))
+#define PCT(key) (100 * (util_truth_num(json, "after", key) /                       \
+                             util_truth_num(json, "before", key) - 1))
     t.sa_pct = PCT("sa");
     t.density_pct = PCT("density_per_cm2");
     t.a_mean = CHG("a_mean");

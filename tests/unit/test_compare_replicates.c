@@ -6,9 +6,10 @@
  * noise. The pooled standard deviation must match the one computed from
  * the truth, the floor must be t(0.975, df) sqrt(2) sd, and the verdicts
  * must follow the floor:
- *  - a true Sa change of -4.4% (relief x 0.9; the pores' share of Sa
- *    does not scale) against a replicate spread of 1.7%: "no significant
- *    change" (against the booth floor, 3%, it would be improved);
+ *  - the change is that of the sessions' means (truth: the means of the
+ *    truth's figures, -3.4% for Sa), its interval t(0.975, 3) SD
+ *    sqrt(1/3 + 1/2) from the replicates' spread of 1.7%: past the booth
+ *    floor of 3% but the interval holds 0, "no significant change";
  *  - replicates with new noise only: a small floor, and a treatment
  *    (relief x 0.7) still reads improved with floor_source "replicates";
  *  - a* without white references keeps the uncalibrated floor 2.0 when
@@ -21,6 +22,7 @@
 
 #include "check.h"
 #include "compare/compare.h"
+#include "synth_util.h"
 
 #define W 600
 #define H 450
@@ -31,7 +33,11 @@
  * a* SD: 0.006; Sa change against the truth: see TOL_SA_CHANGE. */
 #define TOL_SD_SA 0.25
 #define TOL_SD_A 0.02
-#define TOL_SA_CHANGE 0.25 /* points of percent: measured 0.06 */
+/* points of percent: measured 0.22 for the means' change (-3.45% against
+ * -3.67%): compare reads relative Sa changes about 5% smaller than the
+ * truth's (the sensor noise's share of Sa; the SD likewise, 1.63 against
+ * 1.71) */
+#define TOL_SA_CHANGE 0.5
 
 typedef struct replicate {
     double relief, delta_a, dx, dy;
@@ -43,17 +49,6 @@ typedef struct session {
     double sa[3], a[3]; /* truth */
     size_t n;
 } session;
-
-static double truth_num(const char *json, const char *name, const char *key)
-{
-    char pat[80];
-    const char *p;
-    snprintf(pat, sizeof pat, "\"name\": \"%s\"", name);
-    p = strstr(json, pat);
-    snprintf(pat, sizeof pat, "\"%s\": ", key);
-    p = p ? strstr(p, pat) : NULL;
-    return p ? strtod(p + strlen(pat), NULL) : NAN;
-}
 
 /* Photo j of a session: skd_synth's after photo (the same skin, treated
  * by the replicate's relief and a*, seen through its camera). */
@@ -73,8 +68,8 @@ static void render(skd_ctx *ctx, session *s, const replicate *r, size_t n,
         p.delta_a = r[j].delta_a;
         p.camera = (skd_transform){r[j].dx, r[j].dy, 0, 1, 1};
         CHECK_STATUS(skd_synth(ctx, &p, &b, &s->img[j], &json), SKD_OK);
-        s->sa[j] = json ? truth_num(json, "after", "sa") : NAN;
-        s->a[j] = json ? truth_num(json, "after", "a_mean") : NAN;
+        s->sa[j] = json ? util_truth_num(json, "after", "sa") : NAN;
+        s->a[j] = json ? util_truth_num(json, "after", "a_mean") : NAN;
         s->photo[j].image = s->img[j];
         skd_free(ctx, json);
         skd_image_free(b);
@@ -130,7 +125,11 @@ static void test_known_spread(skd_ctx *ctx)
         const skd_change *am = &c->change[SKD_METRIC_A_MEAN];
         double want_floor = skd_t975(3) * sqrt(2.0) * r->sd[SKD_METRIC_SA] *
                             sa->before / 100.0;
-        double want_change = 100.0 * (a.sa[0] / b.sa[0] - 1.0);
+        double mb = (b.sa[0] + b.sa[1] + b.sa[2]) / 3, ma = (a.sa[0] + a.sa[1]) / 2;
+        double want_change = 100.0 * (ma / mb - 1.0);
+        double ub = r->sd[SKD_METRIC_SA] * sa->before / 100;
+        double ua = r->sd[SKD_METRIC_SA] * sa->after / 100;
+        double want_half = skd_t975(3) * sqrt(ub * ub / 3 + ua * ua / 2);
         REPORT("known spread: Sa sd %.3f%% (truth %.3f%%), df %u, floor %.4f "
                "(%.1f%% of before), change %+.2f%% (truth %+.2f%%) "
                "[%+.2f, %+.2f] -> %s [%s]",
@@ -147,11 +146,16 @@ static void test_known_spread(skd_ctx *ctx)
         CHECK_NEAR(r->floor[SKD_METRIC_SA], want_floor, 1e-9 * want_floor);
         CHECK_NEAR(sa->noise_floor, r->floor[SKD_METRIC_SA], 1e-12);
         CHECK(sa->floor_source && !strcmp(sa->floor_source, "replicates"));
-        /* past the booth floor, with an interval below 0, but under the
-         * replicates' floor (about 7%): not a change */
+        /* the means' change, past the booth floor, but its interval from
+         * the replicates' spread holds 0 (and the floor is about 7%) */
         CHECK_NEAR(sa->change_pct, want_change, TOL_SA_CHANGE);
-        CHECK(sa->change_pct < -3.0 && sa->ci_high < 0);
+        CHECK_NEAR(sa->ci_high - sa->change, want_half, 1e-9);
+        CHECK_NEAR(sa->change - sa->ci_low, want_half, 1e-9);
+        CHECK(sa->change_pct < -3.0 && sa->ci_low < 0 && sa->ci_high > 0);
         CHECK(sa->verdict == SKD_NO_SIGNIFICANT_CHANGE);
+        /* the first photos' own change is kept beside it */
+        CHECK(isfinite(r->pair_change[SKD_METRIC_SA]) &&
+              r->pair_change[SKD_METRIC_SA] != sa->change);
         /* a*: the replicates' floor (about 1.2) is under the uncalibrated
          * 2.0, which stays */
         CHECK_NEAR(r->sd[SKD_METRIC_A_MEAN], sd_a, TOL_SD_A);
