@@ -909,6 +909,23 @@ SKD_API size_t skd_csv_cell(const char *s, char *out, size_t cap);
 /* 1 when skd_csv_cell puts an apostrophe in front of s. */
 SKD_API int skd_csv_needs_apostrophe(const char *s);
 
+/* Reading a CSV file the way skindiff reads its manifests: RFC 4180
+ * quoting (fields in double quotes, "" for a quote, line breaks allowed
+ * inside quotes), CRLF or LF, an optional UTF-8 BOM, at most 32 fields per
+ * record, blank lines skipped. The file (a regular file of at most 1 GiB)
+ * is read whole by skd_csv_open; *out is freed with skd_csv_reader_free
+ * (NULL accepted) and must not outlive ctx, which receives its messages. */
+typedef struct skd_csv_reader skd_csv_reader;
+SKD_API int skd_csv_open(skd_ctx *ctx, const char *path, skd_csv_reader **out);
+/* The next record: 1 with *fields (*n strings, owned by the reader, valid
+ * until the next call) and *line, the file line it starts on; 0 at the end
+ * of the file; a negative value is minus a status, the context's message
+ * naming the file and line (an unclosed quote, a stray quote, a NUL
+ * byte, too many fields). */
+SKD_API int skd_csv_next(skd_csv_reader *r, const char *const **fields,
+                         size_t *n, size_t *line);
+SKD_API void skd_csv_reader_free(skd_csv_reader *r);
+
 /* ---- report details ------------------------------------------------------ */
 
 /* When the photo at path was taken, from its EXIF DateTimeOriginal (JPEG

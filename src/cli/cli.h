@@ -271,6 +271,19 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
 int cmd_analyze(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_repeatability(int argc, char **argv);
+/* repeatability --manifest (rep_manifest.c): its rows in file order. */
+typedef struct cli_rep_shot {
+    char *path;       /* resolved against the manifest's folder */
+    char *group;
+    double px_per_mm; /* 0: none given */
+} cli_rep_shot;
+typedef struct cli_rep_shots {
+    cli_rep_shot *shot;
+    size_t n, cap;
+} cli_rep_shots;
+/* -1 when read, else the exit code (the error was printed). */
+int cli_rep_manifest_read(skd_ctx *ctx, const char *path, cli_rep_shots *s);
+void cli_rep_manifest_free(cli_rep_shots *s);
 /* --floors FILE: the floors of a `skindiff repeatability` file set on ctx
  * (and SKD_OPT_FLOOR_SOURCE = 1). Returns -1, or an exit code after an
  * error message. */

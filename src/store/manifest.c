@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../io/csv_read.h"
 #include "store.h"
 
 enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK,
@@ -15,94 +16,8 @@ enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK,
 static const char *const col_names[NCOL] = {"patient", "session", "view",
                                              "path", "px_per_mm", "mask",
                                              "session_order"};
-#define MAX_FIELDS 32
-
-typedef struct csv {
-    const char *p, *end;
-    size_t line; /* line of the next character */
-    char *buf;   /* the fields of the current record, NUL separated */
-    size_t cap;
-    const char *field[MAX_FIELDS];
-    size_t n_fields;
-} csv;
-
-/* Read one record. 1: got one, 0: end of text, negative: status. */
-static int csv_record(skd_ctx *ctx, csv *c, const char *name, size_t *line)
-{
-    size_t len = 0, need = (size_t)(c->end - c->p) + MAX_FIELDS + 1;
-    size_t starts[MAX_FIELDS];
-    int quoted = 0, at_start = 1;
-    if (c->p >= c->end)
-        return 0;
-    if (need > c->cap) {
-        skd_dealloc(ctx, c->buf);
-        if (!(c->buf = skd_malloc(ctx, need)))
-            return -SKD_E_NOMEM;
-        c->cap = need;
-    }
-    *line = c->line;
-    c->n_fields = 1;
-    starts[0] = 0;
-    while (c->p < c->end) {
-        char ch = *c->p++;
-        /* Fields are kept NUL-terminated: a NUL would cut one short. */
-        if (ch == '\0')
-            return -skd_fail(ctx, SKD_E_INVALID,
-                             "%s:%zu: NUL byte: not a CSV text file", name,
-                             c->line);
-        if (quoted) {
-            if (ch == '"') {
-                if (c->p < c->end && *c->p == '"') {
-                    c->buf[len++] = '"';
-                    c->p++;
-                } else {
-                    quoted = 0;
-                }
-            } else {
-                if (ch == '\n')
-                    c->line++;
-                c->buf[len++] = ch;
-            }
-            continue;
-        }
-        if (ch == '"' && at_start) {
-            quoted = 1;
-            at_start = 0;
-            continue;
-        }
-        if (ch == ',') {
-            if (c->n_fields == MAX_FIELDS)
-                return -skd_fail(ctx, SKD_E_INVALID,
-                                 "%s:%zu: more than %d fields", name, *line,
-                                 MAX_FIELDS);
-            c->buf[len++] = '\0';
-            starts[c->n_fields++] = len;
-            at_start = 1;
-            continue;
-        }
-        if (ch == '\r' && c->p < c->end && *c->p == '\n')
-            continue;
-        if (ch == '\n' || ch == '\r') {
-            c->line++;
-            break;
-        }
-        if (ch == '"')
-            return -skd_fail(ctx, SKD_E_INVALID,
-                             "%s:%zu: stray quote inside an unquoted field "
-                             "(quote the whole field and double the quote)",
-                             name, *line);
-        c->buf[len++] = ch;
-        at_start = 0;
-    }
-    if (quoted)
-        return -skd_fail(ctx, SKD_E_INVALID,
-                         "%s:%zu: quoted field not closed before end of file",
-                         name, *line);
-    c->buf[len] = '\0';
-    for (size_t i = 0; i < c->n_fields; i++)
-        c->field[i] = c->buf + starts[i];
-    return 1;
-}
+/* the shared CSV record reader (io/csv_read.c) */
+typedef skd_csv_text csv;
 
 static int blank_record(const csv *c)
 {
@@ -265,7 +180,7 @@ int skd_parse_manifest(skd_ctx *ctx, const char *name, const char *text,
     c.line = 1;
     if (size >= 3 && !memcmp(text, "\xEF\xBB\xBF", 3))
         c.p += 3;
-    while (st == SKD_OK && (r = csv_record(ctx, &c, name, &line)) > 0) {
+    while (st == SKD_OK && (r = skd_csv_record(ctx, &c, name, &line)) > 0) {
         if (blank_record(&c))
             continue;
         if (!have_header) {
