@@ -352,6 +352,15 @@ static int maps(skd_buf *b, skd_ctx *ctx, const skd_comparison *c,
     return st;
 }
 
+/* Whether the sessions' replicates gave the changes (skd_compare_sessions). */
+static int has_replicates(const skd_comparison *c)
+{
+    for (int m = 0; m < SKD_METRIC_COUNT; m++)
+        if (c->replicates.df[m] > 0)
+            return 1;
+    return 0;
+}
+
 static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
 {
     skd_buf_printf(b,
@@ -368,16 +377,27 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         "<p><b>95%% interval</b>: from %g resamples of the %u tiles of %g mm. "
         "It shows how evenly the change is spread over the skin. It cannot "
         "see differences between the two photo sessions (light, camera, "
-        "focus); the <b>noise floor</b> stands for those.</p>"
+        "focus); the <b>noise floor</b> stands for those.</p>",
+        c->common_area_cm2, skd_opt(ctx, SKD_OPT_BOOTSTRAP_N), c->tiles_used,
+        skd_opt(ctx, SKD_OPT_TILE_MM));
+    if (has_replicates(c))
+        skd_buf_printf(b,
+            "<p><b>Several photos per session</b> (%u before, %u after): "
+            "before, after and change are the means of each session's "
+            "photos. Their 95%% interval and the noise floor come from how "
+            "much the photos of one session differ among themselves, so they "
+            "do see photo-to-photo differences: interval t&middot;SD&middot;"
+            "&radic;(1/n<sub>before</sub> + 1/n<sub>after</sub>), floor "
+            "t&middot;SD&middot;&radic;2 (one photo against one).</p>",
+            c->replicates.n_before, c->replicates.n_after);
+    skd_buf_printf(b,
         "<p><b>Improved / worsened</b>: the whole interval is below / above "
         "zero <i>and</i> the change is at least the noise floor. Otherwise: "
         "<b>no significant change</b>. <b>Inconclusive</b> (\"cannot "
         "tell\"): the photos differ in more than the skin (exposure, light, "
         "focus, skin that moved, too few pores), and the reason is given. "
         "Without a white reference in both photos, redness is judged against "
-        "wider floors (uncalibrated colour).</p></div></div>\n",
-        c->common_area_cm2, skd_opt(ctx, SKD_OPT_BOOTSTRAP_N), c->tiles_used,
-        skd_opt(ctx, SKD_OPT_TILE_MM));
+        "wider floors (uncalibrated colour).</p></div></div>\n");
 }
 
 /* The acquisition check: what differs between the photos besides the

@@ -68,9 +68,20 @@ json_check "abs(r['sa']['sd'] - $sd) <= 0.01" \
     'm["sa"]["verdict"] != "improved"' 'm["sa"]["floor_source"] == "replicates"'
 
 expect_rc 0 "$BIN" compare --before b1.png --before b2.png --after a1.png \
-    --after a2.png --px-per-mm 20
+    --after a2.png --px-per-mm 20 --report r.html
 has out.txt "Replicates (2 before, 2 after)"
+has out.txt "change above are the sessions'"
 has out.txt "Floors: replicates"
+# the report says the figures are the sessions' means
+has r.html "Several photos per session</b> (2 before, 2 after)"
+
+# the JSON's change is the means' (first photos' change beside it), its
+# interval symmetric about it (JSON numbers carry 6 significant digits)
+expect_rc 0 "$BIN" compare --before b1.png --before b2.png --after a1.png \
+    --after a2.png --px-per-mm 20 --json
+json_check 'abs(m["sa"]["change"] - (m["sa"]["after"] - m["sa"]["before"])) < 2e-5' \
+    'r["sa"]["pair_change"] is not None' \
+    'abs(m["sa"]["ci_high"] - m["sa"]["change"] - (m["sa"]["change"] - m["sa"]["ci_low"])) < 2e-5'
 
 expect_rc 2 "$BIN" compare b1.png --before b2.png --after a1.png
 expect_rc 2 "$BIN" compare --before b1.png --before b2.png
