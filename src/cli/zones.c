@@ -77,12 +77,8 @@ int cli_zones_measure(skd_ctx *ctx, const cli_zone_request *q,
         return SKD_OK;
     if (!r->z && (st = cli_zones_find(ctx, q, img, r)) != SKD_OK)
         return st;
-    for (int i = 0; i < SKD_ZONE_COUNT; i++) {
-        r->status[i] = skd_zone_metrics(ctx, a, img, r->z, (skd_zone)i,
-                                        &r->m[i]);
-        if (r->status[i] != SKD_OK && r->status[i] != SKD_E_NO_REGION)
-            return r->status[i];
-    }
+    if ((st = skd_zones_metrics(ctx, a, img, r->z, r->m, r->status)) != SKD_OK)
+        return st;
     if (q->zones_out && (st = skd_zones_write_png(ctx, r->z, a, q->zones_out)))
         return st;
     return SKD_OK;

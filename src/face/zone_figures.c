@@ -1,38 +1,72 @@
 /* Figures per zone, and the zones' outlines on a picture. */
 #include <math.h>
 
+#include "../metrics/metrics.h"
 #include "face.h"
 
-int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a, const skd_image *img,
-                     const skd_zones *z, skd_zone zone, skd_metrics *out)
+static int check_zones(skd_ctx *ctx, const skd_analysis *a,
+                       const skd_zones *z)
 {
-    uint8_t *include;
-    size_t n;
-    int st;
-    if (!ctx)
-        return SKD_E_INVALID;
-    if (!a || !z || !out || (unsigned)zone >= SKD_ZONE_COUNT)
-        return skd_fail(ctx, SKD_E_INVALID, "zone metrics: bad arguments");
     if (z->width != a->width || z->height != a->height)
         return skd_fail(ctx, SKD_E_INVALID,
                         "zones are %ux%u but the analysis is %ux%u",
                         (unsigned)z->width, (unsigned)z->height,
                         (unsigned)a->width, (unsigned)a->height);
+    return SKD_OK;
+}
+
+/* All zones in one scan (skd_label_figures: one colour table, each
+ * labelled pixel read once); the figures are those of
+ * skd_metrics_in_region over each zone, bit for bit. */
+int skd_zones_metrics(skd_ctx *ctx, const skd_analysis *a,
+                      const skd_image *img, const skd_zones *z,
+                      skd_metrics *out, int *status)
+{
+    int st;
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!a || !z || !out || !status)
+        return skd_fail(ctx, SKD_E_INVALID, "zone metrics: bad arguments");
+    if ((st = check_zones(ctx, a, z)) != SKD_OK)
+        return st;
+    out[SKD_ZONE_WHOLE] = a->metrics;
+    status[SKD_ZONE_WHOLE] = SKD_OK;
+    st = skd_label_figures(ctx, a, img, z->labels, SKD_ZONE_COUNT, out, status);
+    if (st != SKD_OK)
+        return st;
+    /* the message names the last empty zone */
+    for (int i = SKD_ZONE_COUNT - 1; i > SKD_ZONE_WHOLE; i--)
+        if (status[i] == SKD_E_NO_REGION) {
+            skd_fail(ctx, SKD_E_NO_REGION, "zone %s: no measured pixel in it",
+                     skd_zone_name((skd_zone)i));
+            break;
+        }
+    return SKD_OK;
+}
+
+int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a, const skd_image *img,
+                     const skd_zones *z, skd_zone zone, skd_metrics *out)
+{
+    skd_metrics m[SKD_ZONE_COUNT];
+    int status[SKD_ZONE_COUNT];
+    int st;
+    if (!ctx)
+        return SKD_E_INVALID;
+    if (!a || !z || !out || (unsigned)zone >= SKD_ZONE_COUNT)
+        return skd_fail(ctx, SKD_E_INVALID, "zone metrics: bad arguments");
+    if ((st = check_zones(ctx, a, z)) != SKD_OK)
+        return st;
     if (zone == SKD_ZONE_WHOLE) {
         *out = a->metrics;
         return SKD_OK;
     }
-    n = (size_t)a->width * a->height;
-    if (!(include = skd_malloc(ctx, n)))
-        return SKD_E_NOMEM;
-    for (size_t i = 0; i < n; i++)
-        include[i] = z->labels && z->labels[i] == (uint8_t)zone;
-    st = skd_metrics_in_region(ctx, a, img, include, NAN, out);
-    skd_dealloc(ctx, include);
-    if (st == SKD_E_NO_REGION)
-        skd_fail(ctx, st, "zone %s: no measured pixel in it",
-                 skd_zone_name(zone));
-    return st;
+    if ((st = skd_zones_metrics(ctx, a, img, z, m, status)) != SKD_OK)
+        return st;
+    *out = m[zone];
+    if (status[zone] == SKD_E_NO_REGION)
+        return skd_fail(ctx, SKD_E_NO_REGION, "zone %s: no measured pixel in it",
+                        skd_zone_name(zone));
+    return status[zone];
 }
 
 /* Outline colours, 8-bit sRGB, none of them skin's or the overlay's own

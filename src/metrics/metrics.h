@@ -236,6 +236,34 @@ int skd_region_figures(skd_ctx *ctx, const skd_analysis *a,
                        const skd_photo_samples *photo, const uint8_t *include,
                        double median_a, skd_metrics *out, uint8_t *red_plane);
 
+/* The figures of several parts of R at once: out[k] and status[k] for
+ * the pixels of R that labels (w*h, may be NULL: none) marks k, for k = 1
+ * .. n_labels - 1 (out[0] and status[0] are not touched; other label
+ * values are ignored). Each figure is the very number skd_region_figures
+ * gives with include = (labels == k), bit for bit, from one scan of the
+ * planes and one colour table (label_stats.c). status[k] is
+ * SKD_E_NO_REGION (figures NaN) when label k holds no pixel of R. */
+int skd_label_figures(skd_ctx *ctx, const skd_analysis *a,
+                      const skd_image *img, const uint8_t *labels,
+                      unsigned n_labels, skd_metrics *out, int *status);
+
+/* The pieces of the figures that region_stats.c and label_stats.c share:
+ * figures from sums, so both compute each the same way. */
+typedef struct skd_pore_sums {
+    uint32_t count;
+    double sum_d, sum_area;
+} skd_pore_sums;
+void skd_pore_sums_add(skd_pore_sums *s, const skd_pore *q, double px_per_mm);
+/* needs out->area_cm2 and out->region_pixels */
+void skd_pore_figures_of_sums(const skd_pore_sums *s, skd_metrics *out);
+void skd_texture_from_moments(double abs1, double m2, double m3, double m4,
+                              uint64_t count, skd_metrics *out);
+void skd_colour_figures_of_sums(const skd_analysis *a, uint64_t count,
+                                double sum_a, uint64_t n_e, double sum_e,
+                                skd_metrics *out);
+/* every figure NaN, counts 0 */
+void skd_metrics_clear(skd_metrics *m);
+
 /* The whole-photo figures of skd_analyze into a->metrics but the red-area
  * fraction (left NaN: skd_red_area_local makes it once a* exists; red_plane
  * is not written): as skd_region_figures over all of R, except that a->a_star

@@ -26,11 +26,12 @@
 
 #include "../colour/colour.h"
 #include "metrics.h"
+#include "stats_order.h"
 
-#define CHUNK 65536
-#define BLOCK 256 /* pixels per inner loop, so the loops share cache */
-#define LANES 4
-#define MOMENT_LANES 2
+#define CHUNK SKD_STATS_CHUNK
+#define BLOCK SKD_STATS_BLOCK /* pixels per inner loop, so the loops share cache */
+#define LANES SKD_STATS_LANES
+#define MOMENT_LANES SKD_STATS_MOMENT_LANES
 #define BUCKETS 65536
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -64,17 +65,8 @@ typedef struct stats_job {
     uint8_t *red_plane;
 } stats_job;
 
-/* a* values as keys that sort like the floats (not NaN). */
-BODY uint32_t float_key(float f)
-{
-    uint32_t u = skd_bits_from_float(f);
-    return u ^ ((uint32_t)((int32_t)u >> 31) | 0x80000000u);
-}
-
-static inline float key_float(uint32_t k)
-{
-    return skd_float_from_bits(k ^ ((k >> 31) ? 0x80000000u : 0xffffffffu));
-}
+#define float_key skd_float_key
+#define key_float skd_key_float
 
 /* Per thread: two histograms of the top bits (even and odd pixels, so
  * that runs of equal keys do not wait on one counter), each with a last
@@ -460,6 +452,12 @@ static void texture_figures(const stats_job *job, uint64_t count,
         m3 += job->sums[c].m3;
         m4 += job->sums[c].m4;
     }
+    skd_texture_from_moments(abs1, m2, m3, m4, count, out);
+}
+
+void skd_texture_from_moments(double abs1, double m2, double m3, double m4,
+                              uint64_t count, skd_metrics *out)
+{
     out->sa = abs1 / (double)count;
     out->sq = sqrt(m2 / (double)count);
     /* A perfectly flat surface has no shape: report 0, not NaN. */
@@ -475,24 +473,45 @@ static void texture_figures(const stats_job *job, uint64_t count,
 static void pore_figures(const skd_analysis *a, const uint8_t *include,
                          skd_metrics *out)
 {
-    double sum_d = 0, sum_area = 0;
-    uint32_t count = 0;
+    skd_pore_sums sums = {0, 0, 0};
     for (size_t p = 0; p < a->n_pores; p++) {
         const skd_pore *q = &a->pores[p];
         size_t i = (size_t)q->y * a->width + (size_t)q->x;
         if (!a->region[i] || (include && !include[i]))
             continue;
-        count++;
-        sum_d += 2.0 * q->radius / a->px_per_mm;
-        sum_area += M_PI * (double)q->radius * q->radius;
+        skd_pore_sums_add(&sums, q, a->px_per_mm);
     }
+    skd_pore_figures_of_sums(&sums, out);
+}
+
+void skd_pore_sums_add(skd_pore_sums *s, const skd_pore *q, double px_per_mm)
+{
+    s->count++;
+    s->sum_d += 2.0 * q->radius / px_per_mm;
+    s->sum_area += M_PI * (double)q->radius * q->radius;
+}
+
+void skd_pore_figures_of_sums(const skd_pore_sums *s, skd_metrics *out)
+{
+    uint32_t count = s->count;
+    double sum_d = s->sum_d, sum_area = s->sum_area;
     out->pore_count = count;
     out->pore_density_per_cm2 = count / out->area_cm2;
     out->pore_mean_diameter_mm = count ? sum_d / count : 0.0;
     out->pore_area_fraction = sum_area / (double)out->region_pixels;
 }
 
-static void clear_metrics(skd_metrics *m)
+void skd_colour_figures_of_sums(const skd_analysis *a, uint64_t count,
+                                double sum_a, uint64_t n_e, double sum_e,
+                                skd_metrics *out)
+{
+    out->region_pixels = count;
+    out->area_cm2 = (double)count / (a->px_per_mm * a->px_per_mm) / 100.0;
+    out->a_mean = sum_a / (double)count;
+    out->erythema_index = n_e ? sum_e / (double)n_e : NAN;
+}
+
+void skd_metrics_clear(skd_metrics *m)
 {
     memset(m, 0, sizeof *m);
     m->sa = m->sq = m->ssk = m->sku = NAN;
@@ -521,10 +540,7 @@ static int run_passes(skd_ctx *ctx, stats_job *job, skd_metrics *out)
     if (count == 0)
         return skd_fail(ctx, SKD_E_NO_REGION,
                         "no measurable skin in the selected region");
-    out->region_pixels = count;
-    out->area_cm2 = (double)count / (job->a->px_per_mm * job->a->px_per_mm) / 100.0;
-    out->a_mean = sum_a / (double)count;
-    out->erythema_index = n_e ? sum_e / (double)n_e : NAN;
+    skd_colour_figures_of_sums(job->a, count, sum_a, n_e, sum_e, out);
     job->mean = sum_t / (double)count;
     if (job->hist)
         median_buckets(job, threads, count, below);
@@ -551,7 +567,7 @@ static int job_figures(skd_ctx *ctx, stats_job *job, skd_metrics *out,
     const skd_analysis *a = job->a;
     int st;
 
-    clear_metrics(out);
+    skd_metrics_clear(out);
     job->n = (size_t)a->width * a->height;
     job->n_chunks = (job->n + CHUNK - 1) / CHUNK;
     job->wide = skd_colour_wide_available();
@@ -567,7 +583,7 @@ static int job_figures(skd_ctx *ctx, stats_job *job, skd_metrics *out,
     if (st == SKD_OK)
         pore_figures(a, job->include, out);
     else
-        clear_metrics(out);
+        skd_metrics_clear(out);
     skd_dealloc(ctx, job->sums);
     skd_dealloc(ctx, job->hist);
     return st;
@@ -645,14 +661,14 @@ int skd_metrics_in_region(skd_ctx *ctx, const skd_analysis *a,
     if (!a || !img || !img->rgb || img->width != a->width ||
         img->height != a->height) {
         if (out)
-            clear_metrics(out);
+            skd_metrics_clear(out);
         return skd_fail(ctx, SKD_E_INVALID,
                         "metrics_in_region: no photo of the analysis' size");
     }
     st = skd_colour_lut_for_analysis(ctx, img, a, &lut);
     if (st != SKD_OK) {
         if (out)
-            clear_metrics(out);
+            skd_metrics_clear(out);
         return st;
     }
     photo.rgb = img->rgb;

@@ -58,12 +58,13 @@ static int measure_zones(skd_ctx *ctx, const skd_image *img,
     int st = SKD_OK;
     out->source = z->source;
     out->faces_found = z->faces_found;
-    for (int i = 1; i < SKD_ZONE_COUNT && z->labels; i++) {
-        out->status[i] = skd_zone_metrics(ctx, a, img, z, (skd_zone)i,
-                                          &out->metrics[i]);
-        if (out->status[i] != SKD_OK && out->status[i] != SKD_E_NO_REGION) {
-            st = out->status[i];
-            break;
+    if (z->labels) {
+        skd_metrics m[SKD_ZONE_COUNT];
+        int status[SKD_ZONE_COUNT];
+        st = skd_zones_metrics(ctx, a, img, z, m, status);
+        for (int i = 1; i < SKD_ZONE_COUNT && st == SKD_OK; i++) {
+            out->status[i] = status[i];
+            out->metrics[i] = m[i];
         }
     }
     if (st == SKD_OK && zones)

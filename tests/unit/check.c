@@ -93,3 +93,15 @@ skd_allocator check_allocator(check_alloc *a)
     skd_allocator al = {check_alloc_malloc, check_alloc_free, a};
     return al;
 }
+
+skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img)
+{
+    skd_image *m = NULL;
+    if (skd_image_create(ctx, img->width, img->height, &m) != SKD_OK)
+        return NULL;
+    for (size_t y = 0; y < img->height; y++)
+        for (size_t x = 0; x < img->width; x++)
+            memcpy(m->rgb + 3 * (y * img->width + img->width - 1 - x),
+                   img->rgb + 3 * (y * img->width + x), 3 * sizeof *m->rgb);
+    return m;
+}

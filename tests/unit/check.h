@@ -87,4 +87,7 @@ typedef struct check_alloc {
 
 skd_allocator check_allocator(check_alloc *a);
 
+/* img mirrored left to right (a new image, NULL when it cannot be made). */
+skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img);
+
 #endif

@@ -47,18 +47,6 @@ static double inside(const skd_zones *z, box b, int zone)
     return (double)in / (double)n;
 }
 
-static skd_image *mirrored(skd_ctx *ctx, const skd_image *img)
-{
-    skd_image *m = NULL;
-    if (skd_image_create(ctx, img->width, img->height, &m) != SKD_OK)
-        return NULL;
-    for (size_t y = 0; y < img->height; y++)
-        for (size_t x = 0; x < img->width; x++)
-            memcpy(m->rgb + 3 * (y * img->width + img->width - 1 - x),
-                   img->rgb + 3 * (y * img->width + x), 3 * sizeof *m->rgb);
-    return m;
-}
-
 static int swap_side(int zone)
 {
     return zone == SKD_ZONE_LEFT_CHEEK    ? SKD_ZONE_RIGHT_CHEEK
@@ -117,7 +105,7 @@ static void check_portrait(skd_ctx *ctx, const portrait *pt)
     CHECK(pt->zone[SKD_ZONE_LEFT_CHEEK].x > pt->zone[SKD_ZONE_RIGHT_CHEEK].x);
     check_file_route(ctx, z);
 
-    mir = mirrored(ctx, img);
+    mir = check_mirrored(ctx, img);
     CHECK_STATUS(skd_zones_detect(ctx, mir, &zm), SKD_OK);
     if (!zm || !zm->labels) {
         CHECK(0);
