@@ -793,7 +793,7 @@ typedef struct skd_zones {
 SKD_API const char *skd_landmarks_backend(void);
 
 /* Find the largest face with dlib and build its zones. No face gives zones
- * with source SKD_ZONES_NO_FACE and SKD_OK. The model (95 MB, 0.3-0.5 s of
+ * with source SKD_ZONES_NO_FACE and SKD_OK. The model (95 MB, 0.1 s of
  * CPU to load) is loaded on the first call, or by skd_face_preload, and
  * kept by ctx until skd_ctx_free. SKD_E_UNSUPPORTED when the build has no
  * dlib or the model file is missing. */

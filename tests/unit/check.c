@@ -105,3 +105,28 @@ skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img)
                    img->rgb + 3 * (y * img->width + x), 3 * sizeof *m->rgb);
     return m;
 }
+
+void check_each_portrait(skd_ctx *ctx,
+                         void (*fn)(skd_ctx *ctx, const skd_image *img,
+                                    const char *what, void *arg),
+                         void *arg)
+{
+    static const char *files[] = {"astronaut.png", "portrait-podium.jpg",
+                                  "portrait-room.jpg", "portrait-standing.jpg"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        char path[1024], what[128];
+        skd_image *img = NULL, *mir = NULL;
+        snprintf(path, sizeof path, "%s/photos/%s", SKD_SHARED_DATA, files[i]);
+        CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
+        if (!img)
+            continue;
+        fn(ctx, img, files[i], arg);
+        mir = check_mirrored(ctx, img);
+        CHECK(mir != NULL);
+        snprintf(what, sizeof what, "%s mirrored", files[i]);
+        if (mir)
+            fn(ctx, mir, what, arg);
+        skd_image_free(mir);
+        skd_image_free(img);
+    }
+}

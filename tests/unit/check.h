@@ -90,4 +90,13 @@ skd_allocator check_allocator(check_alloc *a);
 /* img mirrored left to right (a new image, NULL when it cannot be made). */
 skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img);
 
+/* fn on each of the four shared portraits (astronaut.png and the three
+ * portrait-*.jpg of SKD_SHARED_DATA/photos) and on its mirror image, what
+ * naming it ("portrait-room.jpg mirrored"). The caller checks first that
+ * the photos are there (check_shared_data). */
+void check_each_portrait(skd_ctx *ctx,
+                         void (*fn)(skd_ctx *ctx, const skd_image *img,
+                                    const char *what, void *arg),
+                         void *arg);
+
 #endif

@@ -102,11 +102,12 @@ static void test_synthetic(skd_ctx *ctx, uint32_t w, uint32_t h)
 
 /* As analyze --face: the zones first, their landmarks for the skin map. */
 static void test_face_photo(skd_ctx *ctx, const skd_image *img,
-                            const char *what)
+                            const char *what, void *arg)
 {
     skd_region_spec spec;
     skd_analysis *an = NULL;
     skd_zones *z = NULL;
+    (void)arg;
     CHECK_STATUS(skd_zones_detect(ctx, img, &z), SKD_OK);
     CHECK(z && z->source == SKD_ZONES_DLIB);
     if (!z)
@@ -122,8 +123,6 @@ static void test_face_photo(skd_ctx *ctx, const skd_image *img,
 
 static void test_portraits(skd_ctx *ctx)
 {
-    static const char *files[] = {"astronaut.png", "portrait-podium.jpg",
-                                  "portrait-room.jpg", "portrait-standing.jpg"};
     if (!skd_landmarks_backend()) {
         check_skip_part("portraits: this build has no dlib");
         return;
@@ -134,21 +133,7 @@ static void test_portraits(skd_ctx *ctx)
      * at the default 20 px/mm the 1 mm fill leaves the astronaut's face no
      * region. */
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, 4);
-    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-        char path[1024], what[128];
-        skd_image *img = NULL, *mir = NULL;
-        snprintf(path, sizeof path, "%s/photos/%s", SKD_SHARED_DATA, files[i]);
-        CHECK_STATUS(skd_image_load(ctx, path, &img), SKD_OK);
-        if (!img)
-            continue;
-        test_face_photo(ctx, img, files[i]);
-        mir = check_mirrored(ctx, img);
-        snprintf(what, sizeof what, "%s mirrored", files[i]);
-        if (mir)
-            test_face_photo(ctx, mir, what);
-        skd_image_free(mir);
-        skd_image_free(img);
-    }
+    check_each_portrait(ctx, test_face_photo, NULL);
 }
 
 int main(void)
