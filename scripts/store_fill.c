@@ -159,7 +159,7 @@ int main(int argc, char **argv)
         return 2;
     }
     atomic_init(&state.n, 0);
-    skd_batch_ops ops = {fake_analyze, fake_compare, &state, NULL};
+    skd_batch_ops ops = {fake_analyze, fake_compare, &state, NULL, NULL};
     if (!(ctx = skd_ctx_create()))
         return 7;
     snprintf(path, sizeof path, "%s/photo.jpg", argv[1]);

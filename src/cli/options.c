@@ -54,8 +54,9 @@ static const cli_def defs[] = {
     {"--site", NULL, NULL, CLI_STRING, "TEXT", .help =
      "treated site (\"left cheek\"), shown on the report"},
     {"--manifest", NULL, NULL, CLI_STRING, "FILE.csv", .help =
-     "CSV: patient,session,view,path[,px_per_mm][,mask][,session_order] "
-     "(paths relative to the manifest's folder)"},
+     "CSV: patient,session,view,path[,px_per_mm][,mask][,white_ref]"
+     "[,replicate][,session_order] (paths relative to the manifest's "
+     "folder; white_ref \"X,Y,W,H\" of a white card in that photo)"},
     {"--db", NULL, NULL, CLI_STRING, "FILE", .help = "results database"},
     {"--params", NULL, NULL, CLI_STRING, "HASH", .help =
      "export the results of this parameter set (a prefix of its hash is "

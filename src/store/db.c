@@ -433,7 +433,7 @@ static void bind_pair(sqlite3_stmt *s, const skd_entry *before,
                       const skd_entry *after, skd_cmp_kind kind)
 {
     bind_text(s, 1, before->patient);
-    bind_text(s, 2, before->view);
+    bind_text(s, 2, skd_series_view(before));
     bind_text(s, 3, before->session);
     bind_text(s, 4, after->session);
     bind_text(s, 5, skd_cmp_kind_name(kind));

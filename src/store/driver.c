@@ -60,7 +60,8 @@ static int find_series(skd_ctx *ctx, const skd_plan *plan, size_t **series,
         return SKD_E_NOMEM;
     for (size_t i = 0; i < plan->n; i++) {
         const skd_entry *a = &plan->e[i], *z = i ? &plan->e[i - 1] : NULL;
-        if (z && !strcmp(a->patient, z->patient) && !strcmp(a->view, z->view))
+        if (z && !strcmp(a->patient, z->patient) &&
+            !strcmp(skd_series_view(a), skd_series_view(z)))
             continue;
         while (p < plan->n_pairs && plan->pairs[p].after < i)
             p++;
@@ -125,12 +126,14 @@ static int report_order(skd_ctx *ctx, const skd_batch_options *opt,
         return SKD_E_NOMEM;
     for (i = 0; i < plan->n; i = j) {
         const skd_entry *e = &plan->e[i];
+        size_t n = 0;
         for (j = i; j < plan->n && !strcmp(plan->e[j].patient, e->patient) &&
-                    !strcmp(plan->e[j].view, e->view);
+                    !strcmp(skd_series_view(&plan->e[j]), skd_series_view(e));
              j++)
-            names[j - i] = plan->e[j].session;
-        opt->session_order(opt->progress_opaque, e->patient, e->view, names,
-                           j - i);
+            if (!n || strcmp(names[n - 1], plan->e[j].session)) /* replicates */
+                names[n++] = plan->e[j].session;
+        opt->session_order(opt->progress_opaque, e->patient,
+                           skd_series_view(e), names, n);
     }
     skd_dealloc(ctx, names);
     return SKD_OK;

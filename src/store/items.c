@@ -81,6 +81,11 @@ static double effective_scale(const skd_batch_state *b, const skd_entry *e,
     return SKD_DEFAULT_PX_PER_MM;
 }
 
+static const skd_roi *white_ref_of(const skd_entry *e)
+{
+    return e->white_ref.w && e->white_ref.h ? &e->white_ref : NULL;
+}
+
 /* Keep the failure of an item in the plan, for the comparisons. */
 static void keep_message(skd_ctx *w, skd_entry *e, const char *msg)
 {
@@ -127,7 +132,7 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     if (st != SKD_OK)
         snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
     skd_image_params_hash(b->main, e->scale, e->scale_assumed,
-                          e->mask_path ? mask_sha : NULL, params);
+                          e->mask_path ? mask_sha : NULL, &e->white_ref, params);
     skd_key_of(e->content, params, NULL, e->image_key);
 
     pthread_mutex_lock(&b->lock);
@@ -159,7 +164,7 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     }
     if (st == SKD_OK) {
         skd_image_job job = {e->rel_path, data, size, mask, mask_size, keep,
-                             NULL, NULL};
+                             NULL, NULL, white_ref_of(e)};
         skd_ctx_set(w, SKD_OPT_PX_PER_MM, e->scale_assumed ? 0 : e->scale);
         w->message[0] = '\0';
         st = b->ops->analyze(b->ops->opaque, w, &job, &res);
@@ -221,24 +226,127 @@ static int reread(skd_ctx *w, const skd_entry *e, void **data, size_t *size,
     return SKD_OK;
 }
 
-/* One comparison, given what the series kept of its photos (or NULL). */
+/* The analyses a series keeps of one session's photos. */
+typedef struct kept_session {
+    void *k[SKD_MAX_REPLICATES];
+    size_t n;
+} kept_session;
+
+/* The photos of one side of a comparison, read again. */
+typedef struct side {
+    const skd_entry *e; /* n entries */
+    size_t n;
+    void *data[SKD_MAX_REPLICATES], *mask[SKD_MAX_REPLICATES];
+    size_t size[SKD_MAX_REPLICATES], mask_size[SKD_MAX_REPLICATES];
+    skd_image_job job[SKD_MAX_REPLICATES];
+} side;
+
+static void side_free(skd_ctx *w, side *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        skd_dealloc(w, s->data[i]);
+        skd_dealloc(w, s->mask[i]);
+    }
+}
+
+/* The key of a comparison: of its two photos' keys and the comparison
+ * settings; with replicates, of every photo's key in session order (so the
+ * key of a pair without replicates is what it always was). */
+static void cmp_key(const side *b, const side *a, const char *params,
+                    char out[SKD_HEX_LEN])
+{
+    char keys[2][SKD_MAX_REPLICATES * SKD_HEX_LEN];
+    const side *s[2] = {b, a};
+    if (b->n == 1 && a->n == 1) {
+        skd_key_of(b->e->image_key, a->e->image_key, params, out);
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        size_t len = 0;
+        for (size_t i = 0; i < s[k]->n; i++) {
+            memcpy(keys[k] + len, s[k]->e[i].image_key, SKD_HEX_LEN - 1);
+            len += SKD_HEX_LEN - 1;
+            keys[k][len++] = i + 1 < s[k]->n ? '+' : '\0';
+        }
+    }
+    skd_key_of(keys[0], keys[1], params, out);
+}
+
+/* Why a comparison cannot be made from its photos (a photo failed, or the
+ * scales differ), as its error row says; SKD_OK: it can. */
+static int check_photos(const side *b, const side *a, char *msg, size_t cap)
+{
+    const side *s[2] = {b, a};
+    const skd_entry *first = b->e;
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < s[k]->n; i++) {
+            const skd_entry *e = &s[k]->e[i];
+            if (e->status != SKD_OK) {
+                snprintf(msg, cap, "%s image failed: %s", k ? "after" : "before",
+                         e->message ? e->message : "");
+                return e->status;
+            }
+        }
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < s[k]->n; i++) {
+            const skd_entry *e = &s[k]->e[i];
+            if (e->scale != first->scale ||
+                e->scale_assumed != first->scale_assumed) {
+                snprintf(msg, cap,
+                         "%s and %s have different scales (%g and %g px/mm); "
+                         "a comparison needs one",
+                         first->rel_path, e->rel_path, first->scale, e->scale);
+                return SKD_E_INVALID;
+            }
+        }
+    return SKD_OK;
+}
+
+static int read_side(skd_ctx *w, side *s, const kept_session *kept,
+                     skd_zone_comparison *zones)
+{
+    int st = SKD_OK;
+    for (size_t i = 0; i < s->n && st == SKD_OK; i++) {
+        const skd_entry *e = &s->e[i];
+        st = reread(w, e, &s->data[i], &s->size[i], &s->mask[i],
+                    &s->mask_size[i]);
+        s->job[i] = (skd_image_job){e->rel_path, s->data[i], s->size[i],
+                                    s->mask[i], s->mask_size[i], NULL,
+                                    kept && i < kept->n ? kept->k[i] : NULL,
+                                    i == 0 ? zones : NULL, white_ref_of(e)};
+    }
+    return st;
+}
+
+/* One comparison, given what the series kept of its sessions' photos (or
+ * NULL). */
 static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
-                         void *before_kept, void *after_kept)
+                         const kept_session *before_kept,
+                         const kept_session *after_kept)
 {
     const skd_entry *be = &b->plan->e[p->before], *ae = &b->plan->e[p->after];
     char key[SKD_HEX_LEN], msg[1024] = "", name[1024];
-    void *bd = NULL, *ad = NULL, *bm = NULL, *am = NULL;
-    size_t bs = 0, as = 0, bms = 0, ams = 0;
     int st = SKD_OK, found = 0, stored = SKD_OK, stop;
     int zones = skd_opt(b->main, SKD_OPT_BATCH_ZONES) != 0;
     skd_zone_comparison zc;
     skd_cmp_row row;
+    side *sb = skd_calloc(w, 1, sizeof *sb), *sa = skd_calloc(w, 1, sizeof *sa);
 
     memset(&row, 0, sizeof row);
     memset(&zc, 0, sizeof zc);
-    skd_key_of(be->image_key, ae->image_key, b->cmp_params, key);
-    snprintf(name, sizeof name, "%s/%s %s -> %s", be->patient, be->view,
-             be->session, ae->session);
+    snprintf(name, sizeof name, "%s/%s %s -> %s", be->patient,
+             skd_series_view(be), be->session, ae->session);
+    if (!sb || !sa) {
+        st = SKD_E_NOMEM;
+        snprintf(msg, sizeof msg, "out of memory");
+        skd_key_of(be->image_key, ae->image_key, b->cmp_params, key);
+        goto store;
+    }
+    sb->e = be;
+    sb->n = p->n_before;
+    sa->e = ae;
+    sa->n = p->n_after;
+    cmp_key(sb, sa, b->cmp_params, key);
     pthread_mutex_lock(&b->lock);
     if (!b->fatal && skd_db_find_cmp(w, &b->db, be, ae, p->kind, key, &found,
                                      &stored) != SKD_OK)
@@ -251,38 +359,27 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
     stop = found || b->fatal;
     pthread_mutex_unlock(&b->lock);
     if (stop)
-        return;
+        goto done;
 
-    if (be->status != SKD_OK) {
-        st = be->status;
-        snprintf(msg, sizeof msg, "before image failed: %s",
-                 be->message ? be->message : "");
-    } else if (ae->status != SKD_OK) {
-        st = ae->status;
-        snprintf(msg, sizeof msg, "after image failed: %s",
-                 ae->message ? ae->message : "");
-    } else if (be->scale != ae->scale || be->scale_assumed != ae->scale_assumed) {
-        st = SKD_E_INVALID;
-        snprintf(msg, sizeof msg,
-                 "%s and %s have different scales (%g and %g px/mm); a "
-                 "comparison needs one",
-                 be->rel_path, ae->rel_path, be->scale, ae->scale);
-    } else {
-        st = reread(w, be, &bd, &bs, &bm, &bms);
+    st = check_photos(sb, sa, msg, sizeof msg);
+    if (st == SKD_OK) {
+        st = read_side(w, sb, before_kept, NULL);
         if (st == SKD_OK)
-            st = reread(w, ae, &ad, &as, &am, &ams);
+            st = read_side(w, sa, after_kept, zones ? &zc : NULL);
         if (st == SKD_OK) {
-            skd_image_job bj = {be->rel_path, bd, bs, bm, bms, NULL,
-                                before_kept, NULL};
-            skd_image_job aj = {ae->rel_path, ad, as, am, ams, NULL,
-                                after_kept, zones ? &zc : NULL};
             skd_ctx_set(w, SKD_OPT_PX_PER_MM, be->scale_assumed ? 0 : be->scale);
             w->message[0] = '\0';
-            st = b->ops->compare(b->ops->opaque, w, &bj, &aj, &row.c);
+            if ((sb->n > 1 || sa->n > 1) && b->ops->compare_sessions)
+                st = b->ops->compare_sessions(b->ops->opaque, w, sb->job, sb->n,
+                                              sa->job, sa->n, &row.c);
+            else
+                st = b->ops->compare(b->ops->opaque, w, &sb->job[0],
+                                     &sa->job[0], &row.c);
         }
         if (st != SKD_OK)
             snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
     }
+store:
     row.before = be;
     row.after = ae;
     row.kind = p->kind;
@@ -300,46 +397,63 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
     if (!b->fatal)
         count_item(b, SKD_PHASE_COMPARISONS, 0, st != SKD_OK, 0);
     pthread_mutex_unlock(&b->lock);
-    skd_dealloc(w, bd);
-    skd_dealloc(w, ad);
-    skd_dealloc(w, bm);
-    skd_dealloc(w, am);
+done:
+    if (sb)
+        side_free(w, sb);
+    if (sa)
+        side_free(w, sa);
+    skd_dealloc(w, sb);
+    skd_dealloc(w, sa);
 }
 
-static void release(skd_batch_state *b, skd_ctx *w, void **kept)
+static void release(skd_batch_state *b, skd_ctx *w, kept_session *kept)
 {
-    if (*kept && b->ops->release)
-        b->ops->release(b->ops->opaque, w, *kept);
-    *kept = NULL;
+    for (size_t i = 0; i < kept->n; i++)
+        if (kept->k[i] && b->ops->release)
+            b->ops->release(b->ops->opaque, w, kept->k[i]);
+    memset(kept, 0, sizeof *kept);
 }
 
-/* Entries first..last-1 in session order; a photo's comparisons (against
- * the baseline, first, and the previous one) follow it, so each photo is
- * analysed once: the baseline's analysis is kept for the whole series,
- * every other one until the next photo's comparisons are done. A photo
- * already stored keeps nothing; its comparisons, if not stored either,
- * then analyse it themselves (a resumed run). */
+/* Entries first..last-1 in session order, a session's replicates
+ * together; a session's comparisons (against the baseline, first, and the
+ * previous one) follow its last photo, so each photo is analysed once: the
+ * baseline session's analyses are kept for the whole series, every other
+ * session's until the next session's comparisons are done. A photo already
+ * stored keeps nothing; its comparisons, if not stored either, then analyse
+ * it themselves (a resumed run). */
 void skd_batch_series_item(skd_batch_state *b, skd_ctx *w, size_t series)
 {
     size_t first = b->series[series], last = b->series[series + 1];
     size_t pair = b->series_pairs[series], pair_end = b->series_pairs[series + 1];
-    void *base = NULL, *prev = NULL, *cur = NULL;
+    const skd_entry *e = b->plan->e;
+    kept_session base, prev, cur;
+    int keep = last - first > 1, have_base = 0;
+    memset(&base, 0, sizeof base);
+    memset(&prev, 0, sizeof prev);
+    memset(&cur, 0, sizeof cur);
     for (size_t j = first; j < last && !b->fatal; j++) {
-        image_item(b, w, &b->plan->e[j], last - first > 1 ? &cur : NULL);
-        for (; pair < pair_end && b->plan->pairs[pair].after == j; pair++) {
+        void **slot = keep && cur.n < SKD_MAX_REPLICATES ? &cur.k[cur.n] : NULL;
+        image_item(b, w, &b->plan->e[j], slot);
+        if (slot)
+            cur.n++;
+        for (; pair < pair_end && b->plan->pairs[pair].after +
+                                          b->plan->pairs[pair].n_after - 1 == j;
+             pair++) {
             const skd_pair *p = &b->plan->pairs[pair];
-            compare_item(b, w, p, p->before == first ? base : prev, cur);
+            compare_item(b, w, p, p->before == first ? &base : &prev, &cur);
         }
-        if (j == first) {
+        if (j + 1 < last && !strcmp(e[j + 1].session, e[j].session))
+            continue; /* the session's next replicate */
+        if (!have_base) {
             base = cur;
+            have_base = 1;
         } else {
-            if (j - 1 != first)
-                release(b, w, &prev);
+            release(b, w, &prev);
             prev = cur;
         }
-        cur = NULL;
+        memset(&cur, 0, sizeof cur);
     }
-    if (prev != base)
-        release(b, w, &prev);
+    release(b, w, &cur);
+    release(b, w, &prev);
     release(b, w, &base);
 }

@@ -1,9 +1,10 @@
-/* Manifest CSV: patient,session,view,path[,px_per_mm][,mask]
- * [,session_order]. RFC 4180
+/* Manifest CSV: patient,session,view,path[,px_per_mm][,mask][,white_ref]
+ * [,replicate][,session_order]. RFC 4180
  * quoting (fields in double quotes, "" for a quote, line breaks allowed
  * inside quotes), CRLF or LF, an optional UTF-8 BOM, blank lines skipped.
  * Every problem is reported with the file name and line number. */
 #include <errno.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,10 +13,13 @@
 #include "store.h"
 
 enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK,
-       COL_ORDER, NCOL };
+       COL_ORDER, COL_WHITE_REF, COL_REPLICATE, NCOL };
 static const char *const col_names[NCOL] = {"patient", "session", "view",
                                              "path", "px_per_mm", "mask",
-                                             "session_order"};
+                                             "session_order", "white_ref",
+                                             "replicate"};
+#define EXPECTED "patient,session,view,path[,px_per_mm][,mask][,white_ref]" \
+                 "[,replicate][,session_order]"
 /* the shared CSV record reader (io/csv_read.c) */
 typedef skd_csv_text csv;
 
@@ -36,9 +40,8 @@ static int parse_header(skd_ctx *ctx, const csv *c, const char *name,
                 break;
         if (k == NCOL)
             return skd_fail(ctx, SKD_E_INVALID,
-                            "%s:%zu: unknown column '%s' (expected patient,"
-                            "session,view,path[,px_per_mm][,mask]"
-                            "[,session_order])",
+                            "%s:%zu: unknown column '%s' (expected "
+                            EXPECTED ")",
                             name, line, c->field[i]);
         if (col[k] >= 0)
             return skd_fail(ctx, SKD_E_INVALID, "%s:%zu: column '%s' twice",
@@ -49,8 +52,7 @@ static int parse_header(skd_ctx *ctx, const csv *c, const char *name,
         if (col[k] < 0)
             return skd_fail(ctx, SKD_E_INVALID,
                             "%s:%zu: header lacks column '%s' (expected "
-                            "patient,session,view,path[,px_per_mm][,mask]"
-                            "[,session_order])",
+                            EXPECTED ")",
                             name, line, col_names[k]);
     return SKD_OK;
 }
@@ -70,12 +72,37 @@ static char *resolve(skd_ctx *ctx, const char *dir, const char *rel)
     return s;
 }
 
+/* "X,Y,W,H": a rectangle of that photo, in its pixels, W and H > 0 (the
+ * analysis checks it lies in the photo). 1: parsed. */
+static int parse_rect(const char *s, skd_roi *r)
+{
+    unsigned long v[4];
+    char *end;
+    for (int i = 0; i < 4; i++) {
+        if (*s < '0' || *s > '9')
+            return 0;
+        errno = 0;
+        v[i] = strtoul(s, &end, 10);
+        if (errno || v[i] > 1000000 || *end != (i < 3 ? ',' : '\0'))
+            return 0;
+        s = end + 1;
+    }
+    if (!v[2] || !v[3])
+        return 0;
+    *r = (skd_roi){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2],
+                   (uint32_t)v[3]};
+    return 1;
+}
+
 static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
                    const int col[NCOL], size_t n_header, const char *dir,
                    skd_plan *plan)
 {
     const char *v[NCOL] = {0};
     double scale = 0, order = 0;
+    skd_roi white = {0, 0, 0, 0};
+    unsigned long rep = 0;
+    char view[1024];
     char *path, *mask = NULL;
     int st;
     if (c->n_fields != n_header)
@@ -108,6 +135,30 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
                             "%s:%zu: session_order '%s' is not a number",
                             name, line, v[COL_ORDER]);
     }
+    if (v[COL_WHITE_REF] && v[COL_WHITE_REF][0] &&
+        !parse_rect(v[COL_WHITE_REF], &white))
+        return skd_fail(ctx, SKD_E_INVALID,
+                        "%s:%zu: white_ref '%s' is not X,Y,W,H (whole pixels "
+                        "of that photo, W and H above 0; quote it: "
+                        "\"10,20,40,40\")",
+                        name, line, v[COL_WHITE_REF]);
+    if (v[COL_REPLICATE] && v[COL_REPLICATE][0]) {
+        char *end;
+        errno = 0;
+        rep = strtoul(v[COL_REPLICATE], &end, 10);
+        if (errno || *end || rep < 1 || rep > 999999 ||
+            v[COL_REPLICATE][0] < '0' || v[COL_REPLICATE][0] > '9')
+            return skd_fail(ctx, SKD_E_INVALID,
+                            "%s:%zu: replicate '%s' is not a whole number from "
+                            "1 to 999999",
+                            name, line, v[COL_REPLICATE]);
+    }
+    /* A replicate is stored as its own photo, <view>_<replicate>, of the
+     * series <view>. */
+    if (rep && snprintf(view, sizeof view, "%s_%lu", v[COL_VIEW], rep) >=
+                   (int)sizeof view)
+        return skd_fail(ctx, SKD_E_INVALID, "%s:%zu: view name too long",
+                        name, line);
     if (!skd_plan_wants(plan, v[COL_PATIENT]))
         return SKD_OK; /* another shard's row (checked all the same) */
     if (!(path = resolve(ctx, dir, v[COL_PATH])))
@@ -116,12 +167,18 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
         skd_dealloc(ctx, path);
         return SKD_E_NOMEM;
     }
-    st = skd_plan_add(ctx, plan, v[COL_PATIENT], v[COL_SESSION], v[COL_VIEW],
-                      path, v[COL_PATH], mask, scale);
+    st = skd_plan_add(ctx, plan, v[COL_PATIENT], v[COL_SESSION],
+                      rep ? view : v[COL_VIEW], path, v[COL_PATH], mask, scale);
+    if (st == SKD_OK && rep)
+        st = skd_plan_set_replicate(ctx, &plan->e[plan->n - 1], v[COL_VIEW],
+                                    (unsigned)rep);
+    else if (st == SKD_OK) /* a view named <view>_<n>, as in an archive */
+        st = skd_plan_mark_replicate(ctx, &plan->e[plan->n - 1]);
     if (st == SKD_OK) {
         plan->e[plan->n - 1].line = line;
         plan->e[plan->n - 1].session_order = order;
         plan->e[plan->n - 1].has_order = v[COL_ORDER] && v[COL_ORDER][0];
+        plan->e[plan->n - 1].white_ref = white;
     }
     skd_dealloc(ctx, path);
     skd_dealloc(ctx, mask);

@@ -51,7 +51,8 @@ void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)
 }
 
 void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,
-                           const char *mask_sha256, char out[SKD_HEX_LEN])
+                           const char *mask_sha256, const skd_roi *white_ref,
+                           char out[SKD_HEX_LEN])
 {
     char text[1024];
     size_t n;
@@ -59,6 +60,11 @@ void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,
     n = strlen(text);
     snprintf(text + n, sizeof text - n, "; px_per_mm=%.17g%s; mask=%s", scale,
              assumed ? " (assumed)" : "", mask_sha256 ? mask_sha256 : "none");
+    /* Only when given, so that the keys of photos without one stay. */
+    n = strlen(text);
+    if (white_ref && white_ref->w && white_ref->h)
+        snprintf(text + n, sizeof text - n, "; white_ref=%u,%u,%u,%u",
+                 white_ref->x, white_ref->y, white_ref->w, white_ref->h);
     skd_sha256_hex(text, strlen(text), out);
 }
 

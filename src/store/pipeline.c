@@ -26,6 +26,22 @@ static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
     return st;
 }
 
+/* A photo's region spec: its mask and white reference (the manifest's). */
+static void job_spec(const skd_image_job *job, skd_image *mask,
+                     skd_region_spec *spec)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->mask = mask;
+    if (job->white_ref)
+        spec->white_ref = *job->white_ref;
+}
+
+/* NULL for a spec that asks nothing (the analysis without one). */
+static const skd_region_spec *spec_or_null(const skd_region_spec *spec)
+{
+    return spec->mask || spec->landmarks || spec->white_ref.w ? spec : NULL;
+}
+
 /* What a photo leaves for the comparisons of its series: its analysis
  * (the planes are what the tiles read) and its zones. The photo and its
  * mask are decoded again for a comparison (about a tenth of an analysis),
@@ -86,14 +102,13 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     (void)opaque;
     if ((st = decode_job(ctx, job, &img, &mask)) != SKD_OK)
         return st;
-    memset(&spec, 0, sizeof spec);
-    spec.mask = mask;
+    job_spec(job, mask, &spec);
     if (skd_opt(ctx, SKD_OPT_BATCH_ZONES)) {
         st = skd_zones_detect(ctx, img, &z);
         spec.landmarks = st == SKD_OK && z->has_landmarks ? z->landmarks : NULL;
     }
     if (st == SKD_OK)
-        st = skd_analyze(ctx, img, mask || spec.landmarks ? &spec : NULL, &a);
+        st = skd_analyze(ctx, img, spec_or_null(&spec), &a);
     if (st == SKD_OK && z) {
         skd_zones *found = z;
         z = NULL;
@@ -124,25 +139,6 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     return st;
 }
 
-/* The photo of a comparison and its analysis: the one the series kept, or
- * made here. */
-static int photo_for_compare(skd_ctx *ctx, const skd_image_job *job,
-                             int need_analysis, skd_image **img,
-                             skd_image **mask, skd_region_spec *spec,
-                             skd_analysis **own)
-{
-    int st = decode_job(ctx, job, img, mask);
-    *own = NULL;
-    memset(spec, 0, sizeof *spec);
-    spec->mask = *mask;
-    if (st != SKD_OK || !need_analysis)
-        return st;
-    st = skd_analyze(ctx, *img, *mask ? spec : NULL, own);
-    if (st != SKD_OK)
-        skd_message_prefix(ctx, "before photo");
-    return st;
-}
-
 /* The zones of a comparison: the before photo's mapped onto the after
  * photo (the after photo's own landmarks for the landmark check), from
  * what the series kept or found here. */
@@ -167,45 +163,92 @@ static int compare_zones(skd_ctx *ctx, const skd_comparison *c,
     return st;
 }
 
-static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
-                        const skd_image_job *aj, skd_comparison *out)
+/* The photos of one session of a comparison, decoded, with their specs
+ * and the analyses the series kept. */
+typedef struct session_photos {
+    skd_image *img[SKD_MAX_REPLICATES], *mask[SKD_MAX_REPLICATES];
+    skd_region_spec spec[SKD_MAX_REPLICATES];
+    skd_session_photo photo[SKD_MAX_REPLICATES];
+    size_t n;
+} session_photos;
+
+static int decode_session(skd_ctx *ctx, const skd_image_job *jobs, size_t n,
+                          session_photos *s)
 {
-    skd_image *bi = NULL, *bm = NULL, *ai = NULL, *am = NULL;
-    skd_analysis *own = NULL;
-    const kept *bk = bj->kept, *ak = aj->kept;
-    skd_comparison *c = NULL;
-    skd_region_spec bs, as;
-    int st;
-    (void)opaque;
-    st = photo_for_compare(ctx, bj, !bk, &bi, &bm, &bs, &own);
-    if (st == SKD_OK)
-        st = decode_job(ctx, aj, &ai, &am);
-    if (st == SKD_OK) {
-        memset(&as, 0, sizeof as);
-        as.mask = am;
-        st = skd_compare_analyses(ctx, bi, bm ? &bs : NULL, bk ? bk->a : own,
-                                  ai, am ? &as : NULL, ak ? ak->a : NULL, &c);
-        if (st == SKD_OK && aj->zones)
-            st = compare_zones(ctx, c, bi, ai, bk, ak, aj->zones);
-        if (st == SKD_OK) {
-            *out = *c;
-            out->tile_change = NULL;
-            out->before = out->after = NULL;
-            out->common_before = out->common_after = NULL;
-            out->tile_residual = NULL;
-        }
-        skd_comparison_free(c);
+    int st = SKD_OK;
+    for (s->n = 0; s->n < n && st == SKD_OK; s->n++) {
+        const skd_image_job *job = &jobs[s->n];
+        const kept *k = job->kept;
+        size_t i = s->n;
+        st = decode_job(ctx, job, &s->img[i], &s->mask[i]);
+        job_spec(job, s->mask[i], &s->spec[i]);
+        s->photo[i] = (skd_session_photo){s->img[i], spec_or_null(&s->spec[i]),
+                                          k ? k->a : NULL};
     }
-    skd_analysis_free(own);
-    skd_image_free(bi);
-    skd_image_free(bm);
-    skd_image_free(ai);
-    skd_image_free(am);
     return st;
 }
 
-const skd_batch_ops skd_batch_default_ops = {real_analyze, real_compare, NULL,
-                                            real_release};
+static void session_free(session_photos *s)
+{
+    for (size_t i = 0; i < s->n; i++) {
+        skd_image_free(s->img[i]);
+        skd_image_free(s->mask[i]);
+    }
+}
+
+/* skd_compare_sessions of the two sessions' photos (with one photo each,
+ * skd_compare_analyses); the zones (when asked) of the first photos. */
+static int real_compare_sessions(void *opaque, skd_ctx *ctx,
+                                 const skd_image_job *bj, size_t nb,
+                                 const skd_image_job *aj, size_t na,
+                                 skd_comparison *out)
+{
+    session_photos *s = skd_calloc(ctx, 2, sizeof *s);
+    skd_comparison *c = NULL;
+    skd_analysis *own = NULL;
+    int st;
+    (void)opaque;
+    if (!s)
+        return SKD_E_NOMEM;
+    st = decode_session(ctx, bj, nb, &s[0]);
+    /* Without a kept analysis of the before photo (a resumed run), one
+     * made here lets the comparison use the after photo's kept one. */
+    if (st == SKD_OK && !s[0].photo[0].analysis) {
+        st = skd_analyze(ctx, s[0].img[0], s[0].photo[0].spec, &own);
+        if (st != SKD_OK)
+            skd_message_prefix(ctx, "before photo");
+        s[0].photo[0].analysis = own;
+    }
+    if (st == SKD_OK)
+        st = decode_session(ctx, aj, na, &s[1]);
+    if (st == SKD_OK)
+        st = skd_compare_sessions(ctx, s[0].photo, nb, s[1].photo, na, &c);
+    if (st == SKD_OK && aj->zones)
+        st = compare_zones(ctx, c, s[0].img[0], s[1].img[0], bj->kept, aj->kept,
+                           aj->zones);
+    if (st == SKD_OK) {
+        *out = *c;
+        out->tile_change = NULL;
+        out->before = out->after = NULL;
+        out->common_before = out->common_after = NULL;
+        out->tile_residual = NULL;
+    }
+    skd_comparison_free(c);
+    skd_analysis_free(own);
+    session_free(&s[0]);
+    session_free(&s[1]);
+    skd_dealloc(ctx, s);
+    return st;
+}
+
+static int real_compare(void *opaque, skd_ctx *ctx, const skd_image_job *bj,
+                        const skd_image_job *aj, skd_comparison *out)
+{
+    return real_compare_sessions(opaque, ctx, bj, 1, aj, 1, out);
+}
+
+const skd_batch_ops skd_batch_default_ops = {
+    real_analyze, real_compare, NULL, real_release, real_compare_sessions};
 
 int skd_batch_run(skd_ctx *ctx, const skd_batch_options *opt,
                   skd_batch_summary *summary)

@@ -1,5 +1,6 @@
 /* The plan of a batch: the photos, sorted, and the comparisons between
  * their sessions. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,6 +26,7 @@ static void entry_free(skd_ctx *ctx, skd_entry *e)
     skd_dealloc(ctx, e->mask_path);
     skd_dealloc(ctx, e->preset_error);
     skd_dealloc(ctx, e->message);
+    skd_dealloc(ctx, e->series_view);
     memset(e, 0, sizeof *e);
 }
 
@@ -65,6 +67,47 @@ int skd_plan_add(skd_ctx *ctx, skd_plan *plan, const char *patient,
     }
     plan->n++;
     return SKD_OK;
+}
+
+int skd_plan_set_replicate(skd_ctx *ctx, skd_entry *e, const char *series_view,
+                           unsigned replicate)
+{
+    char *s = skd_strdup(ctx, series_view);
+    if (!s)
+        return SKD_E_NOMEM;
+    skd_dealloc(ctx, e->series_view);
+    e->series_view = s;
+    e->replicate = replicate;
+    return SKD_OK;
+}
+
+/* A replicate's name, <view>_<n> (n of 1 to 6 digits, not 0): n, with
+ * *base_len the length of <view>; 0 for any other name. */
+static unsigned replicate_of(const char *view, size_t *base_len)
+{
+    const char *us = strrchr(view, '_');
+    unsigned long n;
+    size_t digits;
+    if (!us || us == view)
+        return 0;
+    digits = strlen(us + 1);
+    if (digits < 1 || digits > 6 || strspn(us + 1, "0123456789") != digits)
+        return 0;
+    n = strtoul(us + 1, NULL, 10);
+    *base_len = (size_t)(us - view);
+    return (unsigned)n;
+}
+
+int skd_plan_mark_replicate(skd_ctx *ctx, skd_entry *e)
+{
+    size_t len = 0;
+    unsigned n = replicate_of(e->view, &len);
+    char base[1024];
+    if (!n || len >= sizeof base)
+        return SKD_OK;
+    memcpy(base, e->view, len);
+    base[len] = '\0';
+    return skd_plan_set_replicate(ctx, e, base, n);
 }
 
 int skd_plan_wants(const skd_plan *plan, const char *patient)
@@ -136,9 +179,11 @@ static int entry_cmp(const void *pa, const void *pb)
     const skd_entry *a = pa, *b = pb;
     int c = strcmp(a->patient, b->patient);
     if (!c)
-        c = strcmp(a->view, b->view);
+        c = strcmp(skd_series_view(a), skd_series_view(b));
     if (!c)
         c = skd_session_cmp(a, b);
+    if (!c && a->replicate != b->replicate)
+        c = a->replicate < b->replicate ? -1 : 1;
     if (!c)
         c = strcmp(a->rel_path, b->rel_path);
     return c;
@@ -146,7 +191,31 @@ static int entry_cmp(const void *pa, const void *pb)
 
 static int same_series(const skd_entry *a, const skd_entry *b)
 {
-    return !strcmp(a->patient, b->patient) && !strcmp(a->view, b->view);
+    return !strcmp(a->patient, b->patient) &&
+           !strcmp(skd_series_view(a), skd_series_view(b));
+}
+
+/* Entries from i on of one session (its replicates): how many. */
+static size_t session_photos(const skd_plan *plan, size_t i, size_t end)
+{
+    size_t j = i + 1;
+    while (j < end && !strcmp(plan->e[j].session, plan->e[i].session))
+        j++;
+    return j - i;
+}
+
+/* Photos past SKD_MAX_REPLICATES in a session are error rows. */
+static int refuse_extra(skd_ctx *ctx, skd_entry *e)
+{
+    char msg[512];
+    if (e->preset_error)
+        return SKD_OK;
+    snprintf(msg, sizeof msg,
+             "%s: more than %d photos of view '%s' in session '%s' "
+             "(replicates); the first %d are used",
+             e->rel_path, SKD_MAX_REPLICATES, skd_series_view(e), e->session,
+             SKD_MAX_REPLICATES);
+    return (e->preset_error = skd_strdup(ctx, msg)) ? SKD_OK : SKD_E_NOMEM;
 }
 
 int skd_plan_finish(skd_ctx *ctx, skd_plan *plan)
@@ -164,19 +233,35 @@ int skd_plan_finish(skd_ctx *ctx, skd_plan *plan)
     if (!plan->pairs)
         return SKD_E_NOMEM;
     for (i = 0; i < plan->n; i = j) {
-        plan->e[i].session_index = 1;
-        for (j = i + 1; j < plan->n && same_series(&plan->e[i], &plan->e[j]); j++) {
-            plan->e[j].session_index = (unsigned)(j - i + 1);
-            skd_pair *p = &plan->pairs[np++];
-            p->before = i;
-            p->after = j;
-            p->kind = j == i + 1 ? SKD_CMP_BASELINE_PREVIOUS : SKD_CMP_BASELINE;
-            if (j > i + 1) {
-                p = &plan->pairs[np++];
-                p->before = j - 1;
-                p->after = j;
-                p->kind = SKD_CMP_PREVIOUS;
+        size_t base = i, nbase, prev = i, nprev, g, k;
+        unsigned index = 1;
+        for (j = i + 1; j < plan->n && same_series(&plan->e[i], &plan->e[j]); j++)
+            ;
+        /* The sessions of the series [i, j), each with its photos [g, k). */
+        nbase = nprev = session_photos(plan, i, j);
+        for (g = i; g < j; g = k, index++) {
+            size_t n = session_photos(plan, g, j);
+            k = g + n;
+            for (size_t r = g; r < k; r++) {
+                plan->e[r].session_index = index;
+                if (r - g >= SKD_MAX_REPLICATES && refuse_extra(ctx, &plan->e[r]))
+                    return SKD_E_NOMEM;
             }
+            if (n > SKD_MAX_REPLICATES)
+                n = SKD_MAX_REPLICATES;
+            if (g == i) {
+                nbase = nprev = n;
+                continue;
+            }
+            plan->pairs[np++] = (skd_pair){base, g, index == 2
+                                                        ? SKD_CMP_BASELINE_PREVIOUS
+                                                        : SKD_CMP_BASELINE,
+                                           nbase, n};
+            if (index > 2)
+                plan->pairs[np++] =
+                    (skd_pair){prev, g, SKD_CMP_PREVIOUS, nprev, n};
+            prev = g;
+            nprev = n;
         }
     }
     plan->n_pairs = np;

@@ -38,6 +38,13 @@ typedef struct skd_entry {
     double px_per_mm; /* from the manifest; 0: none */
     double session_order; /* from the manifest (session_order column) */
     int has_order;        /* session_order was given */
+    skd_roi white_ref;    /* from the manifest (that photo's pixels); w == 0:
+                             none */
+    /* Replicates (several photos of the view in one session): view is the
+     * photo's own name as stored ("front_2"), series_view the view its
+     * series and comparisons go by ("front"); NULL: view. */
+    char *series_view;
+    unsigned replicate; /* 1, 2, ...; 0: not a replicate */
     unsigned session_index; /* 1-based place in its patient+view series */
     char *preset_error; /* the walker's objection (duplicate view), or NULL */
     size_t line;        /* manifest line, 0 for the walker */
@@ -58,10 +65,29 @@ typedef enum skd_cmp_kind {
 
 const char *skd_cmp_kind_name(skd_cmp_kind k);
 
+/* A comparison of two sessions: the first photo of each and how many
+ * photos each session has (replicates follow their first photo). */
 typedef struct skd_pair {
     size_t before, after; /* entry indices */
     skd_cmp_kind kind;
+    size_t n_before, n_after; /* photos of each session, >= 1 */
 } skd_pair;
+
+/* Photos of one view in one session that a comparison uses; more are
+ * error rows. */
+#define SKD_MAX_REPLICATES 16
+
+/* The view a photo's series goes by. */
+static inline const char *skd_series_view(const skd_entry *e)
+{
+    return e->series_view ? e->series_view : e->view;
+}
+/* A photo whose view is named <view>_<n> (n of 1 to 6 digits, not 0) is
+ * replicate n of <view>; other names are left as they are. */
+int skd_plan_mark_replicate(skd_ctx *ctx, skd_entry *e);
+/* Make e replicate number `replicate` (>= 1) of view series_view. */
+int skd_plan_set_replicate(skd_ctx *ctx, skd_entry *e, const char *series_view,
+                           unsigned replicate);
 
 typedef struct skd_plan {
     skd_entry *e;
@@ -88,17 +114,18 @@ void skd_plan_shard(skd_ctx *ctx, skd_plan *plan, unsigned k, unsigned n);
  * natural order (digit runs compared as numbers, so visit2 < visit10 and
  * ISO dates 2024-03-18 < 2024-10-02 sort in time), ties by bytes. */
 int skd_session_cmp(const skd_entry *a, const skd_entry *b);
-/* Sort by (patient, view, session order) and list the comparisons:
- * for each patient+view, every later session against the first and the
- * previous one (the second session once, as "baseline+previous"). Sets
- * every entry's session_index. */
+/* Sort by (patient, series view, session order, replicate) and list the
+ * comparisons: for each patient+view, every later session against the
+ * first and the previous one (the second session once, as
+ * "baseline+previous"), each session with all its photos. Sets every
+ * entry's session_index (replicates share their session's). */
 int skd_plan_finish(skd_ctx *ctx, skd_plan *plan);
 
 /* Walk ARCHIVE/<patient>/<session>/<view>.{jpg,jpeg,png} (extensions in any
  * case; hidden names and other files ignored; listing order irrelevant). */
 int skd_walk_archive(skd_ctx *ctx, const char *root, skd_plan *plan);
 /* Read a manifest CSV: header patient,session,view,path[,px_per_mm][,mask]
- * in any column order; paths relative to the manifest's folder. Bad rows are
+ * [,white_ref][,session_order] in any column order; paths relative to the manifest's folder. Bad rows are
  * SKD_E_INVALID with "FILE:LINE: problem". */
 int skd_read_manifest(skd_ctx *ctx, const char *path, skd_plan *plan);
 /* Parse manifest text (for tests); dir is prefixed to relative paths. */
@@ -258,6 +285,8 @@ typedef struct skd_image_job {
     /* A comparison's zone figures go here when the run measures zones
      * (SKD_OPT_BATCH_ZONES; set on the after photo's job, else NULL). */
     skd_zone_comparison *zones;
+    /* The photo's white reference (the manifest's white_ref), or NULL. */
+    const skd_roi *white_ref;
 } skd_image_job;
 
 typedef struct skd_image_result {
@@ -278,6 +307,12 @@ typedef int (*skd_analyze_fn)(void *opaque, skd_ctx *ctx,
 typedef int (*skd_compare_fn)(void *opaque, skd_ctx *ctx,
                               const skd_image_job *before,
                               const skd_image_job *after, skd_comparison *out);
+/* The same for sessions with replicates (skd_compare_sessions): n_before
+ * and n_after photos, the first of each first. */
+typedef int (*skd_sessions_fn)(void *opaque, skd_ctx *ctx,
+                               const skd_image_job *before, size_t n_before,
+                               const skd_image_job *after, size_t n_after,
+                               skd_comparison *out);
 
 typedef struct skd_batch_ops {
     skd_analyze_fn analyze;
@@ -285,6 +320,8 @@ typedef struct skd_batch_ops {
     void *opaque;
     /* Frees a handle analyze left in job->keep; NULL when it keeps none. */
     void (*release)(void *opaque, skd_ctx *ctx, void *kept);
+    /* Sessions with replicates; NULL: their first photos are compared. */
+    skd_sessions_fn compare_sessions;
 } skd_batch_ops;
 
 /* One run, shared by its worker threads. */
@@ -331,9 +368,11 @@ int skd_store_read_named(skd_ctx *ctx, const char *path, const char *name,
  * hashed into the keys, so a changed setting means recomputation. */
 void skd_image_settings(const skd_ctx *tmpl, char *buf, size_t cap);
 void skd_cmp_settings(const skd_ctx *tmpl, char *buf, size_t cap);
-/* Parameter hash of one photo: settings, its scale and its mask. */
+/* Parameter hash of one photo: settings, its scale, its mask and its white
+ * reference (NULL or w == 0: none). */
 void skd_image_params_hash(const skd_ctx *tmpl, double scale, int assumed,
-                           const char *mask_sha256, char out[SKD_HEX_LEN]);
+                           const char *mask_sha256, const skd_roi *white_ref,
+                           char out[SKD_HEX_LEN]);
 /* sha256 of "a:b" or "a:b:c" (c may be NULL): keys made of keys. */
 void skd_key_of(const char *a, const char *b, const char *c,
                 char out[SKD_HEX_LEN]);

@@ -147,6 +147,8 @@ static int walk_session(skd_ctx *ctx, skd_plan *plan, const char *dir,
                 }
             st = skd_plan_add(ctx, plan, patient, session, view, path, rel,
                               NULL, 0);
+            if (st == SKD_OK)
+                st = skd_plan_mark_replicate(ctx, &plan->e[plan->n - 1]);
         } else {
             st = SKD_E_NOMEM;
         }

@@ -177,7 +177,7 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
     if (st != SKD_OK)
         return st;
     bind_text(db->del_cmp_zones, 1, r->before->patient);
-    bind_text(db->del_cmp_zones, 2, r->before->view);
+    bind_text(db->del_cmp_zones, 2, skd_series_view(r->before));
     bind_text(db->del_cmp_zones, 3, r->before->session);
     bind_text(db->del_cmp_zones, 4, r->after->session);
     bind_text(db->del_cmp_zones, 5, skd_cmp_kind_name(r->kind));
@@ -191,7 +191,7 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         const skd_zone_change *z = &zc->zone[i];
         const char *note = zone_note(z);
         bind_text(s, 1, r->before->patient);
-        bind_text(s, 2, r->before->view);
+        bind_text(s, 2, skd_series_view(r->before));
         bind_text(s, 3, r->before->session);
         bind_text(s, 4, r->after->session);
         bind_text(s, 5, skd_cmp_kind_name(r->kind));

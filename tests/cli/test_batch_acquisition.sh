@@ -7,10 +7,10 @@
 # (CSV, NDJSON), in --long with units, and merge copies them. A schema-4
 # database is upgraded in place and its rows keep NULL there.
 # Truth: `skindiff compare --json` of the same two photos with the same
-# settings (the batch runs the same library calls on the same pixels). Both
-# print numbers as %.6g, so figures must agree to a relative 1e-5 (the
-# rounding of two prints of one double; measured: equal) and every text
-# (verdict, reason, floor source, limits) exactly.
+# settings (the batch runs the same library calls on the same pixels),
+# checked by batch_vs_compare.py: figures to a relative 1e-5 (both print
+# %.6g; measured: equal), every text (verdict, reason, floor source, limits)
+# exactly.
 # Pairs (synthetic skin, 480x360 at 20 px/mm, same seed before and after):
 #   P1 after photo exposed x0.75 with a 6% warmer white balance (red x1.06,
 #      blue x0.94): the texture and pore verdicts inconclusive ("darker");
@@ -45,53 +45,10 @@ for p in P1 P2 P3; do
         --px-per-mm 20 --json -o $p.json
 done
 
-# The checks shared by the fresh and the upgraded database.
-cat > check.py <<'PY'
-import csv, json, math
-
-METRICS = ["sa", "sq", "pore_density", "pore_diameter", "pore_area", "a_mean",
-           "a_median", "erythema", "red_area"]
-# wide column <- compare --json acquisition key
-ACQ = {"exposure_pct": "exposure_pct", "skin_dL": "dL", "skin_da": "da",
-       "skin_db": "db", "white_ref_dL": "neutral_dL", "white_ref_da": "neutral_da",
-       "white_ref_db": "neutral_db", "sharpness_before": "sharpness_before",
-       "sharpness_after": "sharpness_after", "sharpness_ratio": "sharpness_ratio",
-       "region_share_before": "region_share_before",
-       "region_share_after": "region_share_after",
-       "residual_median_px": "residual_median_px",
-       "residual_max_px": "residual_max_px", "tone_slope": "tone_slope",
-       "tone_spread": "tone_spread", "residual_tiles_measured": "tiles_measured",
-       "residual_tiles_dropped": "tiles_dropped"}
-
-
-def same(cell, want, where):
-    if want is None:
-        assert cell in ("", None), (where, cell)
-        return
-    got = float(cell)
-    assert math.isclose(got, want, rel_tol=1e-5, abs_tol=1e-9), (where, got, want)
-
-
-def check_wide(row, c, p):
-    for m in METRICS:
-        j = c["metrics"][m]
-        for f in ["before", "after", "change", "change_pct", "ci_low", "ci_high",
-                  "noise_floor"]:
-            same(row[m + "_" + f], j[f], (p, m, f))
-        assert row[m + "_verdict"] == j["verdict"], (p, m, row[m + "_verdict"], j)
-        assert row[m + "_reason"] == j["reason"], (p, m, row[m + "_reason"], j)
-        assert row[m + "_floor_source"] == j["floor_source"], (p, m, j)
-    q = c["acquisition"]
-    for col, key in ACQ.items():
-        same(row[col], q[key], (p, col))
-    assert int(row["colour_calibrated"]) == int(q["colour_calibrated"]), p
-    assert row["limits_exceeded"] == ",".join(q["limits_exceeded"]), (p, row["limits_exceeded"], q)
-    assert row["replicates_before"] == row["replicates_after"] == "1", p
-PY
-
-$PY - <<'PY' && ok || bad "wide export against compare --json"
-import csv, json
-exec(open("check.py").read())
+HERE=$(cd "$(dirname "$0")" && pwd) $PY - <<'PY' && ok || bad "wide export against compare --json"
+import csv, json, os, sys
+sys.path.insert(0, os.environ["HERE"])
+from batch_vs_compare import check_wide, same, METRICS
 w = {r["patient"]: r for r in csv.DictReader(open("wide.csv"))}
 assert sorted(w) == ["P1", "P2", "P3"], sorted(w)
 cmp = {p: json.load(open(p + ".json")) for p in w}
@@ -210,12 +167,7 @@ for p in P1 P2 P3; do
     expect_rc 0 "$BIN" compare arch/$p/s1/front.png arch/$p/s2/front.png \
         --px-per-mm 20 --seed 2 --json -o $p.seed2.json
 done
-$PY - <<'PY' && ok || bad "a new run on the upgraded database against compare --json"
-import csv, json
-exec(open("check.py").read())
-n = {r["patient"]: r for r in csv.DictReader(open("new.csv"))}
-assert sorted(n) == ["P1", "P2", "P3"]
-for p in n:
-    check_wide(n[p], json.load(open(p + ".seed2.json")), p)
-PY
+if $PY "$(dirname "$0")/batch_vs_compare.py" new.csv P1=P1.seed2.json \
+    P2=P2.seed2.json P3=P3.seed2.json; then ok
+else bad "a new run on the upgraded database against compare --json"; fi
 finish

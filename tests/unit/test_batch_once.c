@@ -87,7 +87,7 @@ static void make_archive(skd_ctx *ctx, const char *root)
 static int run(skd_ctx *ctx, const char *root, const char *db, unsigned jobs,
                counts *c, skd_batch_summary *sum)
 {
-    skd_batch_ops ops = {count_analyze, count_compare, c, release};
+    skd_batch_ops ops = {count_analyze, count_compare, c, release, NULL};
     skd_batch_options o;
     memset(&o, 0, sizeof o);
     o.archive = root;
