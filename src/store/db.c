@@ -278,12 +278,14 @@ void skd_db_bind_acquisition(sqlite3_stmt *s, int first,
     sqlite3_bind_int64(s, first + nv + 2, q->tiles_dropped);
     bind_real(s, first + nv + 3, q->tone_slope);
     bind_real(s, first + nv + 4, q->tone_spread);
+    bind_real(s, first + nv + 5, q->resolution_ratio);
+    bind_real(s, first + nv + 6, q->pores_unresolved);
     limits_text(q->flags, limits, sizeof limits);
-    bind_text(s, first + nv + 5, limits);
-    sqlite3_bind_int64(s, first + nv + 6, c->replicates.n_before);
-    sqlite3_bind_int64(s, first + nv + 7, c->replicates.n_after);
+    bind_text(s, first + nv + 7, limits);
+    sqlite3_bind_int64(s, first + nv + 8, c->replicates.n_before);
+    sqlite3_bind_int64(s, first + nv + 9, c->replicates.n_after);
 }
-_Static_assert(SKD_DB_ACQ_COLS == 1 + 14 + 7, "skd_db_bind_acquisition binds "
+_Static_assert(SKD_DB_ACQ_COLS == 1 + 14 + 9, "skd_db_bind_acquisition binds "
                "every column of skd_db_acq_cols");
 
 static int step_done(skd_ctx *ctx, sqlite3 *db, sqlite3_stmt *s,

@@ -57,7 +57,8 @@ static const char images_query[] =
     " sharpness_after, sharpness_ratio, region_share_before,"                 \
     " region_share_after, residual_median_px, residual_max_px,"               \
     " residual_tiles_measured, residual_tiles_dropped, tone_slope,"           \
-    " tone_spread, limits_exceeded, replicates_before, replicates_after,"
+    " tone_spread, resolution_ratio, pores_unresolved, limits_exceeded,"     \
+    " replicates_before, replicates_after,"
 
 static const char comparisons_query[] =
     "SELECT patient, view, session_before, session_after, kind, status,"
@@ -198,7 +199,10 @@ static const char comparisons_long_query[] =
     ACQ_ROW("residual_max", "px", "'px'", 20)
     ACQ_ROW("tiles_left_out", "tiles", "'tiles'", 21)
     ACQ_ROW("tone_slope", "1", "'after on before'", 22)
-    ACQ_ROW("colour_calibrated", "1: white refs in both", "'1: white refs in both'", 23)
+    ACQ_ROW("resolution_ratio", "px/mm after / before", "'after / before'", 23)
+    ACQ_ROW("pores_unresolved", "fraction of pores", "'fraction of pores'", 24)
+    ACQ_ROW("colour_calibrated", "1: white refs in both",
+            "'1: white refs in both'", 25)
     "),"
     " r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, 'whole' AS zone, 0 AS zone_ord," CMP_FIGURES("c")
@@ -239,6 +243,8 @@ static const char comparisons_long_query[] =
              " WHEN 'residual_max' THEN c.residual_max_px"
              " WHEN 'tiles_left_out' THEN c.residual_tiles_dropped"
              " WHEN 'tone_slope' THEN c.tone_slope"
+             " WHEN 'resolution_ratio' THEN c.resolution_ratio"
+             " WHEN 'pores_unresolved' THEN c.pores_unresolved"
              " WHEN 'colour_calibrated' THEN c.colour_calibrated") ","
     " q.change_unit, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"

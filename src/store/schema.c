@@ -42,7 +42,8 @@ const skd_db_col skd_db_acq_cols[SKD_DB_ACQ_COLS] = {
     {"region_share_after", "REAL"},     {"residual_median_px", "REAL"},
     {"residual_max_px", "REAL"},        {"residual_tiles_measured", "INTEGER"},
     {"residual_tiles_dropped", "INTEGER"}, {"tone_slope", "REAL"},
-    {"tone_spread", "REAL"},            {"limits_exceeded", "TEXT"},
+    {"tone_spread", "REAL"},            {"resolution_ratio", "REAL"},
+    {"pores_unresolved", "REAL"},       {"limits_exceeded", "TEXT"},
     {"replicates_before", "INTEGER"},   {"replicates_after", "INTEGER"},
 };
 

@@ -254,7 +254,7 @@ const char *skd_db_verdict_name(int v);
 typedef struct skd_db_col {
     const char *name, *type;
 } skd_db_col;
-#define SKD_DB_ACQ_COLS 22
+#define SKD_DB_ACQ_COLS 24
 extern const skd_db_col skd_db_acq_cols[SKD_DB_ACQ_COLS];
 /* Bind c's acquisition check and replicate counts from parameter first on
  * (SKD_DB_ACQ_COLS values). */

@@ -24,7 +24,8 @@ ACQ = {"exposure_pct": "exposure_pct", "skin_dL": "dL", "skin_da": "da",
        "region_share_after": "region_share_after",
        "residual_median_px": "residual_median_px",
        "residual_max_px": "residual_max_px", "tone_slope": "tone_slope",
-       "tone_spread": "tone_spread",
+       "tone_spread": "tone_spread", "resolution_ratio": "resolution_ratio",
+       "pores_unresolved": "pores_unresolved",
        "residual_tiles_measured": "tiles_measured",
        "residual_tiles_dropped": "tiles_dropped"}
 

@@ -93,6 +93,8 @@ for p in w:
               "residual_max": ("residual_max_px", "px"),
               "tiles_left_out": ("residual_tiles_dropped", "tiles"),
               "tone_slope": ("tone_slope", "1"),
+              "resolution_ratio": ("resolution_ratio", "px/mm after / before"),
+              "pores_unresolved": ("pores_unresolved", "fraction of pores"),
               "colour_calibrated": ("colour_calibrated", "1: white refs in both")}
     for name, (col, unit) in single.items():
         r = by[(p, name)]
@@ -108,7 +110,7 @@ for p in w:
         "fraction of frame"), g
 # The acquisition rows follow the nine metrics of their comparison.
 order = [r["metric"] for r in rows if r["patient"] == "P1"]
-assert order.index("exposure") == 9 and len(order) == 9 + 14, order
+assert order.index("exposure") == 9 and len(order) == 9 + 16, order
 PY
 
 # merge copies the new columns: the merged export is the same bytes.
@@ -128,7 +130,8 @@ acq = ["colour_calibrated", "exposure_pct", "skin_dL", "skin_da", "skin_db",
        "sharpness_after", "sharpness_ratio", "region_share_before",
        "region_share_after", "residual_median_px", "residual_max_px",
        "residual_tiles_measured", "residual_tiles_dropped", "tone_slope",
-       "tone_spread", "limits_exceeded", "replicates_before", "replicates_after"]
+       "tone_spread", "resolution_ratio", "pores_unresolved", "limits_exceeded",
+       "replicates_before", "replicates_after"]
 for c in acq:
     db.execute("ALTER TABLE comparisons DROP COLUMN " + c)
 for t in ["comparisons", "comparison_zones"]:

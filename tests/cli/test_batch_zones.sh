@@ -92,8 +92,8 @@ expect_rc 0 "$BIN" export --db z.db --long --ndjson --table comparisons -o cmp.n
 check '
 rows = [json.loads(l) for l in open("cmp.ndjson")]
 order = ["whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"]
-# whole: the nine metrics and the 14 rows of the acquisition check (schema 5)
-assert [r["zone"] for r in rows] == [z for z in order for m in range(9 + 14 if z == "whole" else 9)], len(rows)
+# whole: the nine metrics and the 16 rows of the acquisition check (schema 5)
+assert [r["zone"] for r in rows] == [z for z in order for m in range(9 + 16 if z == "whole" else 9)], len(rows)
 assert {r["verdict"] for r in rows if r["verdict"] is not None} == {"no significant change"}
 '
 

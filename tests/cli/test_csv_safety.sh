@@ -96,8 +96,8 @@ for r in long_rows:
 units = {r['metric']: r['unit'] for r in long_rows}
 check(units['sa'] == '% contrast' and units['pore_density_per_cm2'] == 'pores/cm²' and units['red_area_fraction'] == 'fraction', 'units %r' % units)
 cl = read('comparisons_long.csv')
-# nine metrics and 14 rows of the acquisition check per comparison
-check(len(cl) == 3 * (9 + 14), 'comparisons_long: %d rows' % len(cl))
+# nine metrics and 16 rows of the acquisition check per comparison
+check(len(cl) == 3 * (9 + 16), 'comparisons_long: %d rows' % len(cl))
 check({r['change_unit'] for r in cl if r['metric'] == 'red_area'} == {'percentage points'}, 'red_area change unit')
 check(all(r['zone'] == 'whole' for r in cl), 'zone')
 
