@@ -117,6 +117,22 @@ skd_window skd_mask_colour_rect(const skd_image *img,
                              skd_mask_grow_reach(px_per_mm), w, h);
 }
 
+/* A pixel's cause from its clip bits c and whether S left it out, as
+ * selects the compiler turns into vector blends (S first, then highlight,
+ * then dark). */
+static inline uint8_t cause_of(unsigned c, unsigned not_skin)
+{
+    unsigned why = c & SKD_CLIP_DARK ? SKD_CAUSE_TOO_DARK : SKD_CAUSE_NONE;
+    why = c & SKD_CLIP_HIGHLIGHT ? SKD_CAUSE_HIGHLIGHT : why;
+    why = not_skin ? SKD_CAUSE_NOT_SKIN : why;
+    return (uint8_t)(why | (c & SKD_CLIP_PARTIAL ? SKD_CAUSE_CLIPPED : 0));
+}
+
+static inline uint8_t excluded(unsigned c, unsigned not_skin)
+{
+    return (uint8_t)(((c & SKD_CLIP_EXCLUDED) != 0) | not_skin);
+}
+
 /* The clip bits of the colour pass (SKD_CLIP_*) in m become the
  * exclusions (1 = excluded) M is grown from: highlights, dark pixels and,
  * when skin is given, pixels the skin map S left out. cause (may be NULL)
@@ -126,18 +142,35 @@ skd_window skd_mask_colour_rect(const skd_image *img,
 static void exclusions_row(const uint8_t *skin, size_t n, uint8_t *restrict m,
                            uint8_t *cause)
 {
-    /* skin may be cause itself (the skin map written where its causes
-     * go): each pixel's S is read before its cause is written */
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = m[i], not_skin = skin && !skin[i];
-        if (cause) {
-            unsigned why = not_skin                   ? SKD_CAUSE_NOT_SKIN
-                           : c & SKD_CLIP_HIGHLIGHT ? SKD_CAUSE_HIGHLIGHT
-                           : c & SKD_CLIP_DARK      ? SKD_CAUSE_TOO_DARK
-                                                    : SKD_CAUSE_NONE;
-            cause[i] = (uint8_t)(why | (c & SKD_CLIP_PARTIAL ? SKD_CAUSE_CLIPPED : 0));
+    /* Loops without a pointer that may overlap another, so that they
+     * vectorise: skin may be cause itself (the skin map written where its
+     * causes go), and then each pixel's S is read from cause and its cause
+     * written back in place. */
+    if (!cause && !skin) {
+        for (size_t i = 0; i < n; i++)
+            m[i] = excluded(m[i], 0);
+    } else if (!cause) {
+        for (size_t i = 0; i < n; i++)
+            m[i] = excluded(m[i], skin[i] == 0);
+    } else if (!skin) {
+        for (size_t i = 0; i < n; i++) {
+            unsigned c = m[i];
+            cause[i] = cause_of(c, 0);
+            m[i] = excluded(c, 0);
         }
-        m[i] = (uint8_t)((c & SKD_CLIP_EXCLUDED) != 0 || not_skin);
+    } else if (skin == cause) {
+        uint8_t *restrict sc = cause;
+        for (size_t i = 0; i < n; i++) {
+            unsigned c = m[i], not_skin = sc[i] == 0;
+            sc[i] = cause_of(c, not_skin);
+            m[i] = excluded(c, not_skin);
+        }
+    } else {
+        for (size_t i = 0; i < n; i++) {
+            unsigned c = m[i], not_skin = skin[i] == 0;
+            cause[i] = cause_of(c, not_skin);
+            m[i] = excluded(c, not_skin);
+        }
     }
 }
 
