@@ -5,22 +5,45 @@
 
 #define OVEREXPOSED_SHARE 0.02 /* clipped_fraction above this warns */
 
+/* Pixels per chunk: rewritten, then counted while still in cache; the
+ * per-chunk counters (32 bits) cannot overflow. */
+#define CHUNK 65536
+
+/* The final causes of n pixels (see metrics.h); returns how many of R's
+ * pixels are partly clipped. Selects and sums the compiler vectorises. */
+static uint32_t finish_chunk(uint8_t *restrict cause,
+                             const uint8_t *restrict region, size_t n)
+{
+    uint32_t clipped = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = cause[i], why = c & (SKD_CAUSE_CLIPPED - 1u);
+        unsigned in = region[i] != 0;
+        clipped += in & (c >> 7);
+        why = why == SKD_CAUSE_NONE ? SKD_CAUSE_MARGIN : why;
+        cause[i] = (uint8_t)(in ? SKD_CAUSE_NONE : why);
+    }
+    return clipped;
+}
+
+static uint32_t count_value(const uint8_t *restrict p, size_t n, unsigned v)
+{
+    uint32_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        k += p[i] == v;
+    return k;
+}
+
 uint64_t skd_exclusion_finish(skd_analysis *a, uint64_t skin_kept)
 {
     size_t n = (size_t)a->width * a->height;
     uint64_t count[SKD_CAUSE_MARGIN + 1] = {0}, clipped = 0;
     skd_exclusion *e = &a->exclusion;
     double frame = (double)n;
-    for (size_t i = 0; i < n; i++) {
-        unsigned c = a->cause[i], why = c & (SKD_CAUSE_CLIPPED - 1u);
-        if (a->region[i]) {
-            clipped += c >> 7;
-            why = SKD_CAUSE_NONE;
-        } else if (why == SKD_CAUSE_NONE) {
-            why = SKD_CAUSE_MARGIN;
-        }
-        a->cause[i] = (uint8_t)why;
-        count[why]++;
+    for (size_t i = 0; i < n; i += CHUNK) {
+        size_t m = n - i < CHUNK ? n - i : CHUNK;
+        clipped += finish_chunk(a->cause + i, a->region + i, m);
+        for (unsigned v = 0; v <= SKD_CAUSE_MARGIN; v++)
+            count[v] += count_value(a->cause + i, m, v);
     }
     e->region = (double)count[SKD_CAUSE_NONE] / frame;
     e->skin = e->skin_map ? (double)skin_kept / frame : 1.0;
