@@ -651,7 +651,8 @@ typedef struct skd_session_photo {
  * (replicates.df > 0): before and after are the sessions' mean figures,
  * the change is theirs, and the interval is change +- t(0.975, df) *
  * sqrt(sd_b^2 / n_b + sd_a^2 / n_a) (sd_b, sd_a: SD at each session's
- * figure; docs/comparing.md, "Replicates"); the first photos' change and
+ * figure; for pore density widened by the counts' Poisson uncertainty;
+ * docs/comparing.md, "Replicates"); the first photos' change and
  * tile interval stay in c->replicates.pair_*. The replicates' floor
  * (c->replicates.floor) replaces the options' floors (floor_source
  * "replicates"). Without white

@@ -123,6 +123,19 @@ void skd_replicates_refloor(const skd_ctx *ctx, const skd_comparison *c,
     }
 }
 
+/* The pore counts' Poisson uncertainty (as skd_pore_poisson_widen):
+ * 1.96 sqrt(N_b / A^2 + N_a / A^2) with N = density x A over the common
+ * region of area A. The replicates count the same pores of the same skin,
+ * so their spread does not hold it, and averaging does not shrink it. */
+static double pore_count_half(const skd_comparison *c, double before,
+                              double after)
+{
+    double area = c->common_area_cm2;
+    if (!(area > 0) || !(before >= 0) || !(after >= 0))
+        return 0;
+    return 1.96 * sqrt((before + after) / area);
+}
+
 /* The sessions' means, their change and interval, and the replicates'
  * floors into c. */
 static void apply_means(const skd_ctx *ctx, skd_comparison *c,
@@ -155,6 +168,8 @@ static void apply_means(const skd_ctx *ctx, skd_comparison *c,
         ch->after = after;
         ch->change = after - before;
         ch->change_pct = before != 0 ? 100.0 * ch->change / before : NAN;
+        if (id == SKD_METRIC_PORE_DENSITY)
+            half = hypot(half, pore_count_half(c, before, after));
         ch->ci_low = ch->change - half;
         ch->ci_high = ch->change + half;
         /* judged again with the means' interval, against the replicates'

@@ -153,6 +153,23 @@ static void test_known_spread(skd_ctx *ctx)
         CHECK_NEAR(sa->change - sa->ci_low, want_half, 1e-9);
         CHECK(sa->change_pct < -3.0 && sa->ci_low < 0 && sa->ci_high > 0);
         CHECK(sa->verdict == SKD_NO_SIGNIFICANT_CHANGE);
+        /* pore density: the means' interval with the counts' Poisson
+         * uncertainty over the common area added in quadrature */
+        {
+            const skd_change *pd = &c->change[SKD_METRIC_PORE_DENSITY];
+            double sd = r->sd[SKD_METRIC_PORE_DENSITY] / 100;
+            double t = skd_t975(r->df[SKD_METRIC_PORE_DENSITY]);
+            double rep = t * sqrt(pow(sd * pd->before, 2) / 3 +
+                                  pow(sd * pd->after, 2) / 2);
+            double poisson = 1.96 * sqrt((pd->before + pd->after) /
+                                         c->common_area_cm2);
+            REPORT("pore density %.1f -> %.1f /cm2: half-width %.2f "
+                   "(replicates %.2f, counts %.2f)", pd->before, pd->after,
+                   pd->ci_high - pd->change, rep, poisson);
+            CHECK_NEAR(pd->ci_high - pd->change, hypot(rep, poisson), 1e-9);
+            CHECK_NEAR(pd->change - pd->ci_low, hypot(rep, poisson), 1e-9);
+            CHECK(poisson > 0);
+        }
         /* the first photos' own change is kept beside it */
         CHECK(isfinite(r->pair_change[SKD_METRIC_SA]) &&
               r->pair_change[SKD_METRIC_SA] != sa->change);
