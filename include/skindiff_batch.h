@@ -108,9 +108,14 @@ typedef enum skd_export_table {
     SKD_TABLE_SERIES = 3,      /* per patient+view+session, vs baseline */
     SKD_TABLE_IMAGES_LONG = 4, /* tidy: one row per photo and figure, with
                                 * zone, metric, value and unit */
-    SKD_TABLE_COMPARISONS_LONG = 5 /* tidy: one row per comparison and
-                                    * metric: before, after, change, interval,
-                                    * floor, verdict, unit */
+    SKD_TABLE_COMPARISONS_LONG = 5, /* tidy: one row per comparison and
+                                     * metric: before, after, change,
+                                     * interval, floor, verdict, unit */
+    SKD_TABLE_IMAGE_ZONES = 6, /* one row per photo and zone (whole first,
+                                * then each facial zone): the figures of
+                                * images, with a zone column */
+    SKD_TABLE_COMPARISON_ZONES = 7 /* one row per comparison and zone: the
+                                    * metrics of comparisons, zone column */
 } skd_export_table;
 
 typedef enum skd_export_format {

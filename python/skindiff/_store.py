@@ -9,13 +9,15 @@ from pathlib import Path
 
 from . import _errors
 
-_TABLES = {"images": 1, "comparisons": 2, "series": 3}
+_TABLES = {"images": 1, "comparisons": 2, "series": 3, "image_zones": 6,
+           "comparison_zones": 7}
 
 
 def read_store(db, table="images", *, as_frame=True):
     """Rows of a results database table: "images" (one per photo),
-    "comparisons" (one per comparison) or "series" (each photo with its
-    change from the baseline session). A pandas DataFrame when pandas is
+    "comparisons" (one per comparison), "series" (each photo with its
+    change from the baseline session), "image_zones" or "comparison_zones"
+    (one per photo or comparison and facial zone, "whole" first). A pandas DataFrame when pandas is
     installed and as_frame is true, else a list of dicts. The database is
     opened read-only, so a running batch is not disturbed."""
     from . import _LIB

@@ -16,7 +16,12 @@ static const char export_usage[] =
     "               before, after, change, change %, 95% interval, noise\n"
     "               floor, verdict\n"
     "  series       one row per patient+view+session: figures and change\n"
-    "               from the baseline session with interval and verdict\n\n"
+    "               from the baseline session with interval and verdict\n"
+    "  image_zones  one row per photo and zone (batch --face): zone 'whole'\n"
+    "               (the row of images), then forehead, nose, left_cheek,\n"
+    "               right_cheek, chin, each with the figures of images\n"
+    "  comparison_zones  one row per comparison and zone, likewise, with\n"
+    "               the metrics of comparisons\n\n"
     "With --long, images and comparisons come as tidy rows (one figure per\n"
     "row: patient, session, view, zone, metric, value, unit, ...) for R and\n"
     "pandas.\n\n"
@@ -27,8 +32,9 @@ static const char export_usage[] =
     "to read the value back. Shares of area are fractions 0..1 in columns\n"
     "named *_fraction; compare's pore_area and red_area are % of area, their\n"
     "changes percentage points. -o and --out-dir files are written\n"
-    "atomically; --out-dir writes images, comparisons and series (.csv or\n"
-    ".ndjson; with --long also images_long and comparisons_long). Default\n"
+    "atomically; --out-dir writes images, comparisons, series (.csv or\n"
+    ".ndjson), image_zones and comparison_zones (with --long also\n"
+    "images_long and comparisons_long). Default\n"
     "output: standard output, CSV.\n";
 
 static const char export_tail[] =
@@ -58,11 +64,17 @@ typedef struct export_args {
 
 enum { MARK_TABLE = 1 };
 
+/* The tables --table names and --out-dir writes (the long forms come with
+ * --long). */
+static const skd_export_table wide_tables[] = {
+    SKD_TABLE_IMAGES, SKD_TABLE_COMPARISONS, SKD_TABLE_SERIES,
+    SKD_TABLE_IMAGE_ZONES, SKD_TABLE_COMPARISON_ZONES};
+
 static int parse_table(const char *s, void *args)
 {
-    for (int i = SKD_TABLE_IMAGES; i <= SKD_TABLE_SERIES; i++)
-        if (!strcmp(s, skd_export_table_name((skd_export_table)i))) {
-            ((export_args *)args)->table = (skd_export_table)i;
+    for (size_t k = 0; k < sizeof wide_tables / sizeof *wide_tables; k++)
+        if (!strcmp(s, skd_export_table_name(wide_tables[k]))) {
+            ((export_args *)args)->table = wide_tables[k];
             return 1;
         }
     return 0;
@@ -74,7 +86,8 @@ static const cli_option export_options[] = {
     {"--db", F(db), .help = "results database (default: skindiff.db, "
                             "where batch puts it)"},
     {"--table", .parse = parse_table, .mark = MARK_TABLE,
-     .expect = "images, comparisons or series"},
+     .expect = "images, comparisons, series, image_zones or "
+               "comparison_zones"},
     {"--csv", F(format), .value = SKD_EXPORT_CSV},
     {"--ndjson", F(format), .value = SKD_EXPORT_NDJSON},
     {"--params", F(params)},
@@ -105,9 +118,10 @@ static int parse_args(int argc, char **argv, export_args *a)
                                "-o or --table with it");
     if (a->excel && a->format != SKD_EXPORT_CSV)
         return cli_usage_error("export", "--excel goes with --csv");
-    if (a->long_form && a->table == SKD_TABLE_SERIES)
-        return cli_usage_error("export", "--long: the series table has no "
-                               "long form (use images or comparisons)");
+    if (a->long_form && a->table != SKD_TABLE_IMAGES &&
+        a->table != SKD_TABLE_COMPARISONS)
+        return cli_usage_error("export", "--long: only images and "
+                               "comparisons have a long form (with zones)");
     if (a->excel)
         a->format = SKD_EXPORT_CSV_EXCEL;
     if (a->long_form && a->table == SKD_TABLE_IMAGES)
@@ -191,13 +205,21 @@ int cmd_export(int argc, char **argv)
             return CLI_EXIT_OUTPUT;
         }
         /* the wide tables, and with --long the tidy ones too */
-        int last = a.long_form ? SKD_TABLE_COMPARISONS_LONG : SKD_TABLE_SERIES;
-        for (int t = SKD_TABLE_IMAGES; t <= last && !code; t++) {
+        skd_export_table all[sizeof wide_tables / sizeof *wide_tables + 2];
+        size_t n = 0;
+        for (size_t k = 0; k < sizeof wide_tables / sizeof *wide_tables; k++)
+            all[n++] = wide_tables[k];
+        if (a.long_form) {
+            all[n++] = SKD_TABLE_IMAGES_LONG;
+            all[n++] = SKD_TABLE_COMPARISONS_LONG;
+        }
+        for (size_t k = 0; k < n && !code; k++) {
+            skd_export_table t = all[k];
             char path[4200];
             snprintf(path, sizeof path, "%s/%s.%s", a.dir,
-                     skd_export_table_name((skd_export_table)t),
+                     skd_export_table_name(t),
                      a.format == SKD_EXPORT_NDJSON ? "ndjson" : "csv");
-            st = skd_export_file_set(ctx, a.db, (skd_export_table)t,
+            st = skd_export_file_set(ctx, a.db, t,
                                      a.format, *set ? set : NULL, path);
             if (st != SKD_OK)
                 code = export_status(ctx, st);

@@ -55,8 +55,9 @@ static const cli_def defs[] = {
      "treated site (\"left cheek\"), shown on the report"},
     {"--manifest", NULL, NULL, CLI_STRING, "FILE.csv", .help =
      "CSV: patient,session,view,path[,px_per_mm][,mask][,white_ref]"
-     "[,replicate][,session_order] (paths relative to the manifest's "
-     "folder; white_ref \"X,Y,W,H\" of a white card in that photo)"},
+     "[,replicate][,session_order][,landmarks] (paths relative to the "
+     "manifest's folder; white_ref \"X,Y,W,H\" of a white card in that "
+     "photo; landmarks a face file for --face)"},
     {"--db", NULL, NULL, CLI_STRING, "FILE", .help = "results database"},
     {"--params", NULL, NULL, CLI_STRING, "HASH", .help =
      "export the results of this parameter set (a prefix of its hash is "

@@ -54,6 +54,9 @@ void skd_fill_polygon(uint8_t *label, size_t w, size_t h,
  * SKD_ZONE_WHOLE and unknown values. */
 const uint8_t *skd_zone_colour(skd_zone z);
 
+/* The largest landmarks file read (the limit for untrusted input). */
+#define SKD_LANDMARKS_MAX_BYTES (1u << 20)
+
 /* The landmarks of a JSON file (docs/zones.md, "Landmarks file"). */
 int skd_landmarks_parse_json(skd_ctx *ctx, const char *text, size_t n,
                              skd_point *pts);

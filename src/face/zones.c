@@ -6,7 +6,6 @@
 #include "face.h"
 
 /* Landmarks files are small: 68 points. */
-#define SKD_LANDMARKS_MAX_BYTES (1u << 20)
 
 static const char *const zone_names[SKD_ZONE_COUNT] = {
     "whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"};

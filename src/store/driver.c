@@ -150,11 +150,28 @@ static int check_options(skd_ctx *ctx, const skd_batch_options *opt)
                         opt->shard_n);
     if (opt->jobs > MAX_JOBS)
         return skd_fail(ctx, SKD_E_INVALID, "at most %d jobs", MAX_JOBS);
-    /* Said once, not as an error row for every photo. */
-    if (skd_opt(ctx, SKD_OPT_BATCH_ZONES) && !skd_landmarks_backend())
-        return skd_fail(ctx, SKD_E_UNSUPPORTED,
-                        "facial zones need face landmarks (dlib), which "
-                        "this build does not have");
+    return SKD_OK;
+}
+
+/* Where each photo's face comes from, said once before any work, not as
+ * an error row for every photo: a landmarks file (manifest column
+ * landmarks) or dlib. Files are given for runs that measure zones. */
+static int check_faces(skd_ctx *ctx, const skd_plan *plan)
+{
+    int zones = skd_opt(ctx, SKD_OPT_BATCH_ZONES) != 0;
+    for (size_t i = 0; i < plan->n; i++) {
+        const skd_entry *e = &plan->e[i];
+        if (e->landmarks_path && !zones)
+            return skd_fail(ctx, SKD_E_INVALID,
+                            "line %zu: a landmarks file is the face for "
+                            "facial zones: add --face to measure them",
+                            e->line);
+        if (zones && !e->landmarks_path && !skd_landmarks_backend())
+            return skd_fail(ctx, SKD_E_UNSUPPORTED,
+                            "facial zones need face landmarks (dlib), which "
+                            "this build does not have: give every photo a "
+                            "landmarks file (manifest column landmarks)");
+    }
     return SKD_OK;
 }
 
@@ -235,6 +252,8 @@ int skd_batch_run_ops(skd_ctx *ctx, const skd_batch_options *opt,
     plan.shard_n = opt->shard_n;
     st = opt->manifest ? skd_read_manifest(ctx, opt->manifest, &plan)
                        : skd_walk_archive(ctx, opt->archive, &plan);
+    if (st == SKD_OK)
+        st = check_faces(ctx, &plan);
     if (st == SKD_OK)
         st = skd_plan_finish(ctx, &plan);
     if (st == SKD_OK)

@@ -259,6 +259,57 @@ static const char comparisons_long_query[] =
     " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
     " c.kind, c.session_before, c.zone_ord, c.ord";
 
+/* Wide tables with a zone column ("image_zones", "comparison_zones"): per
+ * photo or comparison its whole region ("whole", the row of images or
+ * comparisons), then, when it was measured with facial zones, one row per
+ * zone in the order forehead, nose, left_cheek, right_cheek, chin; a zone
+ * without measurable skin has status "empty" and no figures. */
+static const char image_zones_query[] =
+    "WITH r AS (SELECT i.patient, i.session, i.view, 'whole' AS zone,"
+    " 0 AS zone_ord, NULL AS zone_source, i.status," IMG_FIGURES("i")
+    " i.px_per_mm, i.scale_source, i.path, i.params_hash, i.image_key,"
+    " i.session_index FROM images i"
+    " WHERE i.status = 'ok' AND i.image_set = " LATEST_IMAGE_SET
+    " UNION ALL SELECT i.patient, i.session, i.view, z.zone,"
+    ZONE_ORD("z.zone") ", z.zone_source, z.status," IMG_FIGURES("z")
+    " i.px_per_mm, i.scale_source, i.path, i.params_hash, i.image_key,"
+    " i.session_index FROM image_zones z JOIN images i"
+    " ON i.patient = z.patient AND i.session = z.session"
+    " AND i.view = z.view AND i.image_set = z.image_set"
+    " AND i.image_key = z.image_key"
+    " WHERE i.status = 'ok' AND i.image_set = " LATEST_IMAGE_SET ")"
+    " SELECT patient, session, view, zone, zone_source, status, sa, sq, ssk,"
+    " sku, pore_count, pore_density_per_cm2, pore_mean_diameter_mm,"
+    " pore_area_fraction, a_mean, a_median, erythema_index,"
+    " red_area_fraction, area_cm2, px_per_mm, scale_source, path,"
+    " params_hash, image_key FROM r"
+    " ORDER BY patient, view, COALESCE(session_index, 0), session, zone_ord";
+
+static const char comparison_zones_query[] =
+    "WITH r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, 'whole' AS zone, 0 AS zone_ord, NULL AS zone_source, c.status,"
+    " c.common_area_cm2 AS area_cm2, c.tiles_used," CMP_FIGURES("c")
+    " NULL AS landmark_residual_mm, c.params_hash, c.comparison_key"
+    " FROM comparisons c WHERE c.status = 'ok'"
+    " AND c.param_set = " LATEST_PARAM_SET
+    " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
+    " c.kind, z.zone," ZONE_ORD("z.zone") ", z.zone_source, z.status,"
+    " z.area_cm2, z.tiles_used," CMP_FIGURES("z") " z.landmark_residual_mm,"
+    " c.params_hash, c.comparison_key"
+    " FROM comparison_zones z JOIN comparisons c ON c.patient = z.patient"
+    " AND c.view = z.view AND c.session_before = z.session_before"
+    " AND c.session_after = z.session_after AND c.kind = z.kind"
+    " AND c.param_set = z.param_set AND c.comparison_key = z.comparison_key"
+    " WHERE c.status = 'ok' AND c.param_set = " LATEST_PARAM_SET ")"
+    " SELECT patient, view, session_before, session_after, kind, zone,"
+    " zone_source, status, area_cm2, tiles_used," CMP_METRIC("sa")
+    CMP_METRIC("sq") CMP_METRIC("pore_density") CMP_METRIC("pore_diameter")
+    CMP_METRIC("pore_area") CMP_METRIC("a_mean") CMP_METRIC("a_median")
+    CMP_METRIC("erythema") CMP_METRIC("red_area")
+    " landmark_residual_mm, params_hash, comparison_key FROM r c"
+    " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
+    " c.kind, c.session_before, c.zone_ord";
+
 /* Each photo with its change from the baseline (first) session of its
  * patient+view; the comparison counts only if it was made from the photos
  * now stored (keys match). */
@@ -303,6 +354,8 @@ const char *skd_export_sql(skd_export_table t)
     case SKD_TABLE_SERIES: return series_query;
     case SKD_TABLE_IMAGES_LONG: return images_long_query;
     case SKD_TABLE_COMPARISONS_LONG: return comparisons_long_query;
+    case SKD_TABLE_IMAGE_ZONES: return image_zones_query;
+    case SKD_TABLE_COMPARISON_ZONES: return comparison_zones_query;
     }
     return NULL;
 }
@@ -315,6 +368,8 @@ const char *skd_export_table_name(skd_export_table t)
     case SKD_TABLE_SERIES: return "series";
     case SKD_TABLE_IMAGES_LONG: return "images_long";
     case SKD_TABLE_COMPARISONS_LONG: return "comparisons_long";
+    case SKD_TABLE_IMAGE_ZONES: return "image_zones";
+    case SKD_TABLE_COMPARISON_ZONES: return "comparison_zones";
     }
     return NULL;
 }

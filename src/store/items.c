@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "../face/face.h"
 #include "store.h"
 
 #define MAX_FILE_BYTES ((size_t)1 << 30)
@@ -93,14 +94,32 @@ static void keep_message(skd_ctx *w, skd_entry *e, const char *msg)
     e->message = skd_strdup(w, msg ? msg : "");
 }
 
+/* A photo's landmarks file (manifest column landmarks), read whole, and
+ * its sha256 into sha when sha is not NULL; nothing when it has none. */
+static int read_landmarks(skd_ctx *w, const skd_entry *e, void **data,
+                          size_t *size, char *sha)
+{
+    int st;
+    *data = NULL;
+    *size = 0;
+    if (!e->landmarks_path)
+        return SKD_OK;
+    st = skd_store_read_named(w, e->landmarks_path, e->landmarks_path,
+                              SKD_LANDMARKS_MAX_BYTES, data, size);
+    if (st == SKD_OK && sha)
+        skd_sha256_hex(*data, *size, sha);
+    return st;
+}
+
 /* One photo; its analysis is left in *keep when keep is not NULL and the
  * ops keep one. */
 static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
                        void **keep)
 {
-    void *data = NULL, *mask = NULL;
-    size_t size = 0, mask_size = 0;
-    char mask_sha[SKD_HEX_LEN], params[SKD_HEX_LEN];
+    void *data = NULL, *mask = NULL, *lm = NULL;
+    size_t size = 0, mask_size = 0, lm_size = 0;
+    char mask_sha[SKD_HEX_LEN], lm_sha[SKD_HEX_LEN] = "unreadable";
+    char params[SKD_HEX_LEN];
     const char *source;
     int st = SKD_OK, found = 0, stored = SKD_OK, stop;
     unsigned stored_index = 0;
@@ -121,6 +140,8 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
         else
             strcpy(mask_sha, "unreadable");
     }
+    if (st == SKD_OK)
+        st = read_landmarks(w, e, &lm, &lm_size, lm_sha);
     if (st == SKD_OK) {
         st = skd_store_read_named(w, e->path, e->rel_path, MAX_FILE_BYTES, &data,
                                  &size);
@@ -133,7 +154,9 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
         snprintf(msg, sizeof msg, "%s", skd_ctx_message(w));
     skd_image_params_hash(b->main, e->scale, e->scale_assumed,
                           e->mask_path ? mask_sha : NULL, &e->white_ref, params);
-    skd_key_of(e->content, params, NULL, e->image_key);
+    /* A photo's own face file is part of its key: a new file, new zones. */
+    skd_key_of(e->content, params, e->landmarks_path ? lm_sha : NULL,
+               e->image_key);
 
     pthread_mutex_lock(&b->lock);
     if (!b->fatal &&
@@ -164,7 +187,7 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
     }
     if (st == SKD_OK) {
         skd_image_job job = {e->rel_path, data, size, mask, mask_size, keep,
-                             NULL, NULL, white_ref_of(e)};
+                             NULL, NULL, white_ref_of(e), lm, lm_size};
         skd_ctx_set(w, SKD_OPT_PX_PER_MM, e->scale_assumed ? 0 : e->scale);
         w->message[0] = '\0';
         st = b->ops->analyze(b->ops->opaque, w, &job, &res);
@@ -205,6 +228,7 @@ static void image_item(skd_batch_state *b, skd_ctx *w, skd_entry *e,
 done:
     skd_dealloc(w, data);
     skd_dealloc(w, mask);
+    skd_dealloc(w, lm);
 }
 
 /* Read a photo again for its comparison and check it is the same file. */
@@ -238,6 +262,8 @@ typedef struct side {
     size_t n;
     void *data[SKD_MAX_REPLICATES], *mask[SKD_MAX_REPLICATES];
     size_t size[SKD_MAX_REPLICATES], mask_size[SKD_MAX_REPLICATES];
+    void *lm[SKD_MAX_REPLICATES]; /* landmarks files, when zones are measured */
+    size_t lm_size[SKD_MAX_REPLICATES];
     skd_image_job job[SKD_MAX_REPLICATES];
 } side;
 
@@ -246,6 +272,7 @@ static void side_free(skd_ctx *w, side *s)
     for (size_t i = 0; i < s->n; i++) {
         skd_dealloc(w, s->data[i]);
         skd_dealloc(w, s->mask[i]);
+        skd_dealloc(w, s->lm[i]);
     }
 }
 
@@ -303,17 +330,20 @@ static int check_photos(const side *b, const side *a, char *msg, size_t cap)
 }
 
 static int read_side(skd_ctx *w, side *s, const kept_session *kept,
-                     skd_zone_comparison *zones)
+                     skd_zone_comparison *zones, int zones_run)
 {
     int st = SKD_OK;
     for (size_t i = 0; i < s->n && st == SKD_OK; i++) {
         const skd_entry *e = &s->e[i];
         st = reread(w, e, &s->data[i], &s->size[i], &s->mask[i],
                     &s->mask_size[i]);
+        if (st == SKD_OK && zones_run)
+            st = read_landmarks(w, e, &s->lm[i], &s->lm_size[i], NULL);
         s->job[i] = (skd_image_job){e->rel_path, s->data[i], s->size[i],
                                     s->mask[i], s->mask_size[i], NULL,
                                     kept && i < kept->n ? kept->k[i] : NULL,
-                                    i == 0 ? zones : NULL, white_ref_of(e)};
+                                    i == 0 ? zones : NULL, white_ref_of(e),
+                                    s->lm[i], s->lm_size[i]};
     }
     return st;
 }
@@ -363,9 +393,9 @@ static void compare_item(skd_batch_state *b, skd_ctx *w, const skd_pair *p,
 
     st = check_photos(sb, sa, msg, sizeof msg);
     if (st == SKD_OK) {
-        st = read_side(w, sb, before_kept, NULL);
+        st = read_side(w, sb, before_kept, NULL, zones);
         if (st == SKD_OK)
-            st = read_side(w, sa, after_kept, zones ? &zc : NULL);
+            st = read_side(w, sa, after_kept, zones ? &zc : NULL, zones);
         if (st == SKD_OK) {
             skd_ctx_set(w, SKD_OPT_PX_PER_MM, be->scale_assumed ? 0 : be->scale);
             w->message[0] = '\0';

@@ -1,5 +1,5 @@
 /* Manifest CSV: patient,session,view,path[,px_per_mm][,mask][,white_ref]
- * [,replicate][,session_order]. RFC 4180
+ * [,replicate][,session_order][,landmarks]. RFC 4180
  * quoting (fields in double quotes, "" for a quote, line breaks allowed
  * inside quotes), CRLF or LF, an optional UTF-8 BOM, blank lines skipped.
  * Every problem is reported with the file name and line number. */
@@ -13,13 +13,13 @@
 #include "store.h"
 
 enum { COL_PATIENT, COL_SESSION, COL_VIEW, COL_PATH, COL_SCALE, COL_MASK,
-       COL_ORDER, COL_WHITE_REF, COL_REPLICATE, NCOL };
+       COL_ORDER, COL_WHITE_REF, COL_REPLICATE, COL_LANDMARKS, NCOL };
 static const char *const col_names[NCOL] = {"patient", "session", "view",
                                              "path", "px_per_mm", "mask",
                                              "session_order", "white_ref",
-                                             "replicate"};
+                                             "replicate", "landmarks"};
 #define EXPECTED "patient,session,view,path[,px_per_mm][,mask][,white_ref]" \
-                 "[,replicate][,session_order]"
+                 "[,replicate][,session_order][,landmarks]"
 /* the shared CSV record reader (io/csv_read.c) */
 typedef skd_csv_text csv;
 
@@ -103,7 +103,7 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
     skd_roi white = {0, 0, 0, 0};
     unsigned long rep = 0;
     char view[1024];
-    char *path, *mask = NULL;
+    char *path, *mask = NULL, *lm = NULL;
     int st;
     if (c->n_fields != n_header)
         return skd_fail(ctx, SKD_E_INVALID,
@@ -163,8 +163,12 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
         return SKD_OK; /* another shard's row (checked all the same) */
     if (!(path = resolve(ctx, dir, v[COL_PATH])))
         return SKD_E_NOMEM;
-    if (v[COL_MASK] && v[COL_MASK][0] && !(mask = resolve(ctx, dir, v[COL_MASK]))) {
+    if ((v[COL_MASK] && v[COL_MASK][0] &&
+         !(mask = resolve(ctx, dir, v[COL_MASK]))) ||
+        (v[COL_LANDMARKS] && v[COL_LANDMARKS][0] &&
+         !(lm = resolve(ctx, dir, v[COL_LANDMARKS])))) {
         skd_dealloc(ctx, path);
+        skd_dealloc(ctx, mask);
         return SKD_E_NOMEM;
     }
     st = skd_plan_add(ctx, plan, v[COL_PATIENT], v[COL_SESSION],
@@ -179,9 +183,12 @@ static int add_row(skd_ctx *ctx, const csv *c, const char *name, size_t line,
         plan->e[plan->n - 1].session_order = order;
         plan->e[plan->n - 1].has_order = v[COL_ORDER] && v[COL_ORDER][0];
         plan->e[plan->n - 1].white_ref = white;
+        plan->e[plan->n - 1].landmarks_path = lm; /* the entry owns it */
+        lm = NULL;
     }
     skd_dealloc(ctx, path);
     skd_dealloc(ctx, mask);
+    skd_dealloc(ctx, lm);
     return st;
 }
 

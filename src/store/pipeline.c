@@ -3,6 +3,7 @@
  * so each photo is analysed once. */
 #include <string.h>
 
+#include "../face/face.h"
 #include "store.h"
 
 static int decode_job(skd_ctx *ctx, const skd_image_job *job, skd_image **img,
@@ -63,6 +64,24 @@ static void real_release(void *opaque, skd_ctx *ctx, void *k)
     skd_dealloc(ctx, kp);
 }
 
+/* The photo's face: from its landmarks file when the job has one (as
+ * analyze --landmarks), else dlib's. */
+static int find_zones(skd_ctx *ctx, const skd_image_job *job,
+                      const skd_image *img, skd_zones **z)
+{
+    skd_point pts[SKD_LANDMARK_COUNT];
+    int st;
+    if (!job->landmarks_data)
+        return skd_zones_detect(ctx, img, z);
+    st = skd_landmarks_parse_json(ctx, job->landmarks_data,
+                                  job->landmarks_size, pts);
+    if (st == SKD_OK)
+        st = skd_zones_from_landmarks(ctx, img->width, img->height, pts, z);
+    if (st != SKD_OK)
+        skd_message_prefix(ctx, "landmarks file");
+    return st;
+}
+
 /* The figures of a photo's zones z (found before its analysis, so that
  * the skin map keeps the skin connected to the face: docs/skin-map.md); no
  * face: source SKD_ZONES_NO_FACE and no figures. The worker's context
@@ -104,7 +123,7 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
         return st;
     job_spec(job, mask, &spec);
     if (skd_opt(ctx, SKD_OPT_BATCH_ZONES)) {
-        st = skd_zones_detect(ctx, img, &z);
+        st = find_zones(ctx, job, img, &z);
         spec.landmarks = st == SKD_OK && z->has_landmarks ? z->landmarks : NULL;
     }
     if (st == SKD_OK)
@@ -144,15 +163,16 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
  * what the series kept or found here. */
 static int compare_zones(skd_ctx *ctx, const skd_comparison *c,
                          const skd_image *bi, const skd_image *ai,
-                         const kept *bk, const kept *ak,
+                         const skd_image_job *bj, const skd_image_job *aj,
                          skd_zone_comparison *out)
 {
+    const kept *bk = bj->kept, *ak = aj->kept;
     skd_zones *zb = NULL, *za = NULL;
     int st = SKD_OK;
     if (!bk || !bk->z)
-        st = skd_zones_detect(ctx, bi, &zb);
+        st = find_zones(ctx, bj, bi, &zb);
     if (st == SKD_OK && (!ak || !ak->z))
-        st = skd_zones_detect(ctx, ai, &za);
+        st = find_zones(ctx, aj, ai, &za);
     if (st == SKD_OK)
         st = skd_compare_zones(ctx, c, bi, ai, zb ? zb : bk->z,
                                za ? za : ak->z, out);
@@ -224,7 +244,7 @@ static int real_compare_sessions(void *opaque, skd_ctx *ctx,
     if (st == SKD_OK)
         st = skd_compare_sessions(ctx, s[0].photo, nb, s[1].photo, na, &c);
     if (st == SKD_OK && aj->zones)
-        st = compare_zones(ctx, c, s[0].img[0], s[1].img[0], bj->kept, aj->kept,
+        st = compare_zones(ctx, c, s[0].img[0], s[1].img[0], &bj[0], &aj[0],
                            aj->zones);
     if (st == SKD_OK) {
         *out = *c;

@@ -24,6 +24,7 @@ static void entry_free(skd_ctx *ctx, skd_entry *e)
     skd_dealloc(ctx, e->path);
     skd_dealloc(ctx, e->rel_path);
     skd_dealloc(ctx, e->mask_path);
+    skd_dealloc(ctx, e->landmarks_path);
     skd_dealloc(ctx, e->preset_error);
     skd_dealloc(ctx, e->message);
     skd_dealloc(ctx, e->series_view);

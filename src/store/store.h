@@ -55,6 +55,9 @@ typedef struct skd_entry {
     char *message; /* failure message (owned by the plan), or NULL */
     double scale;  /* effective px/mm */
     int scale_assumed;
+    /* The photo's face as a landmarks file (manifest column landmarks,
+     * docs/zones.md), resolved like path; NULL: dlib finds it. */
+    char *landmarks_path;
 } skd_entry;
 
 typedef enum skd_cmp_kind {
@@ -287,6 +290,10 @@ typedef struct skd_image_job {
     skd_zone_comparison *zones;
     /* The photo's white reference (the manifest's white_ref), or NULL. */
     const skd_roi *white_ref;
+    /* The photo's landmarks file (JSON, as analyze --landmarks): its face
+     * instead of dlib's when the run measures zones; NULL: none. */
+    const void *landmarks_data;
+    size_t landmarks_size;
 } skd_image_job;
 
 typedef struct skd_image_result {

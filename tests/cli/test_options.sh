@@ -115,8 +115,8 @@ exits 0 "$BIN" export --ndjson --db eq.db --table comparisons --output ex-sp.ndj
 exits 0 "$BIN" export --db eq.db --ndjson -o ex-images.ndjson
 same ex-eq.ndjson ex-sp.ndjson
 differ ex-eq.ndjson ex-images.ndjson
-usage export --db eq.db --table @ "--table needs images, comparisons or series"
-usage export --db eq.db --table=foo @ "--table: 'foo' is not images, comparisons or series"
+usage export --db eq.db --table @ "--table needs images, comparisons, series, image_zones or comparison_zones"
+usage export --db eq.db --table=foo @ "--table: 'foo' is not images, comparisons, series, image_zones or comparison_zones"
 usage export --db eq.db --bogus @ "unknown option '--bogus'"
 usage export --db eq.db stray @ "unexpected argument 'stray'"
 usage export --db eq.db -- stray @ "unexpected argument 'stray'"
