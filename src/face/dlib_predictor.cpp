@@ -36,6 +36,17 @@ public:
         return static_cast<unsigned long>(bytes(size));
     }
 
+    // A count of items of at least min_bytes each: never more than the
+    // bytes left could hold, so a damaged file cannot ask for a huge
+    // allocation.
+    unsigned long count(std::size_t min_bytes)
+    {
+        unsigned long n = uint();
+        if (n > static_cast<std::size_t>(end_ - p_) / min_bytes)
+            fail("a count larger than the file");
+        return n;
+    }
+
     std::int64_t sint(unsigned max_bytes)
     {
         unsigned c = byte(), size = c & 0x0F;
@@ -144,11 +155,11 @@ void fast_shape_predictor::read(const char *data, std::size_t n)
     cascade_first_tree_.assign(1, 0);
     tree_first_split_.assign(1, 0);
     tree_first_leaf_.assign(1, 0);
-    const unsigned long cascades = in.uint();
+    const unsigned long cascades = in.count(2);
     for (unsigned long c = 0; c < cascades; ++c) {
-        const unsigned long trees = in.uint();
+        const unsigned long trees = in.count(4);
         for (unsigned long t = 0; t < trees; ++t) {
-            const unsigned long n_splits = in.uint();
+            const unsigned long n_splits = in.count(8);
             for (unsigned long s = 0; s < n_splits; ++s) {
                 split sp;
                 sp.idx1 = in.uint();
@@ -156,7 +167,7 @@ void fast_shape_predictor::read(const char *data, std::size_t n)
                 sp.thresh = in.real();
                 splits_.push_back(sp);
             }
-            const unsigned long n_leaves = in.uint();
+            const unsigned long n_leaves = in.count(4);
             if (n_leaves != n_splits + 1)
                 throw dlib::serialization_error("shape predictor: a tree with "
                                                 "the wrong number of leaves");
@@ -168,15 +179,15 @@ void fast_shape_predictor::read(const char *data, std::size_t n)
         cascade_first_tree_.push_back(cascade_first_tree_.back() + trees);
     }
 
-    anchor_idx_.assign(in.uint(), std::vector<unsigned long>());
+    anchor_idx_.assign(in.count(2), std::vector<unsigned long>());
     for (auto &a : anchor_idx_) {
-        a.resize(in.uint());
+        a.resize(in.count(2));
         for (auto &i : a)
             i = in.uint();
     }
-    deltas_.assign(in.uint(), std::vector<dlib::vector<float, 2>>());
+    deltas_.assign(in.count(2), std::vector<dlib::vector<float, 2>>());
     for (auto &d : deltas_) {
-        d.resize(in.uint());
+        d.resize(in.count(8));
         for (auto &v : d) {
             v.x() = in.real();
             v.y() = in.real();
