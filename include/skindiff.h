@@ -505,6 +505,11 @@ enum {
                                     in 0.3) */
 };
 
+/* The name of one SKD_ACQ_* limit as outputs write it ("exposure", "light",
+ * "sharpness", "moved", "tone", "resolution"); NULL for anything that is not
+ * exactly one known flag. Static storage. Added in 0.3. */
+SKD_API const char *skd_acquisition_limit_name(unsigned flag);
+
 typedef struct skd_acquisition {
     double exposure_pct;       /* 100 (mean Y after / mean Y before - 1) of
                                   the common skin, linear luminance */

@@ -448,9 +448,8 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
     acquisition["tiles_measured"] = q.tiles_measured
     acquisition["tiles_dropped"] = q.tiles_dropped
     acquisition["limits_exceeded"] = [
-        name for k, name in enumerate(("exposure", "light", "sharpness", "moved",
-                                       "tone", "resolution"))
-        if q.flags & (1 << k)]
+        _LIB.skd_acquisition_limit_name(1 << k).decode() for k in range(32)
+        if q.flags & (1 << k) and _LIB.skd_acquisition_limit_name(1 << k)]
     r = c.replicates
     replicates = {"before": [str(before)], "after": [str(after)], "metrics": {
         _LIB.skd_metric_key(i).decode(): {

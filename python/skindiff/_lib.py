@@ -294,6 +294,7 @@ _PROTOTYPES = {
     "skd_metric_label": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_metric_unit": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_verdict_name": (ctypes.c_char_p, [ctypes.c_int]),
+    "skd_acquisition_limit_name": (ctypes.c_char_p, [ctypes.c_uint]),
     "skd_export_sql": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_zone_name": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_zones_detect": (ctypes.c_int, [_ctx_p, _img_p,

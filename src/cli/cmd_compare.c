@@ -469,8 +469,6 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
 
 static void json_acquisition(cli_buf *b, const skd_acquisition *q)
 {
-    static const char *const flags[] = {"exposure", "light", "sharpness",
-                                        "moved", "tone", "resolution"};
     const char *keys[] = {"exposure_pct", "dL", "da", "db", "neutral_dL",
                           "neutral_da", "neutral_db", "sharpness_before",
                           "sharpness_after", "sharpness_ratio",
@@ -496,12 +494,14 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
     cli_buf_printf(b, ", \"tiles_measured\": %u, \"tiles_dropped\": %u, "
                       "\"limits_exceeded\": [", q->tiles_measured,
                    q->tiles_dropped);
-    for (unsigned k = 0; k < sizeof flags / sizeof *flags; k++)
-        if (q->flags & (1u << k)) {
+    for (unsigned k = 0; k < 32; k++) {
+        const char *name = skd_acquisition_limit_name(q->flags & (1u << k));
+        if (name) {
             cli_buf_printf(b, "%s", first ? "" : ", ");
-            cli_json_str(b, flags[k]);
+            cli_json_str(b, name);
             first = 0;
         }
+    }
     cli_buf_printf(b, "]}");
 }
 

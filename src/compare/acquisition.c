@@ -150,6 +150,16 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
  * and focus change the contrast of texture and pores; the colour of the
  * light moves a* and EI (red area is against the local background, which
  * moves with it). A residual (skin that moved) affects everything. */
+const char *skd_acquisition_limit_name(unsigned flag)
+{
+    static const char *const names[] = {"exposure", "light", "sharpness",
+                                        "moved", "tone", "resolution"};
+    for (unsigned k = 0; k < sizeof names / sizeof *names; k++)
+        if (flag == 1u << k)
+            return names[k];
+    return NULL;
+}
+
 static int affected(unsigned flag, skd_metric_id m)
 {
     int colour = skd_metric_colour(m);

@@ -245,13 +245,12 @@ void skd_db_bind_reasons(sqlite3_stmt *s, int first, const skd_change *change)
  * names them ("exposure,light"; "" for none). */
 static void limits_text(unsigned flags, char *buf, size_t cap)
 {
-    static const char *const names[] = {"exposure", "light", "sharpness",
-                                        "moved", "tone", "resolution"};
     size_t n = 0;
     buf[0] = '\0';
-    for (unsigned k = 0; k < sizeof names / sizeof *names; k++)
-        if (flags & (1u << k)) {
-            int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "", names[k]);
+    for (unsigned k = 0; k < 32; k++)
+        if ((flags & (1u << k)) && skd_acquisition_limit_name(1u << k)) {
+            int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "",
+                             skd_acquisition_limit_name(1u << k));
             if (w < 0 || (size_t)w >= cap - n)
                 break;
             n += (size_t)w;

@@ -166,9 +166,28 @@ static void test_treatment(skd_ctx *ctx)
     }
 }
 
+/* the names every output writes for the limits (compare --json, the
+ * store's limits_exceeded, Python) come from this one table */
+static void test_limit_names(void)
+{
+    static const char *const want[] = {"exposure", "light", "sharpness",
+                                       "moved", "tone", "resolution"};
+    const unsigned flags[] = {SKD_ACQ_EXPOSURE, SKD_ACQ_LIGHT,
+                              SKD_ACQ_SHARPNESS, SKD_ACQ_MOVED, SKD_ACQ_TONE,
+                              SKD_ACQ_RESOLUTION};
+    for (size_t i = 0; i < sizeof flags / sizeof *flags; i++) {
+        const char *got = skd_acquisition_limit_name(flags[i]);
+        CHECK(got && !strcmp(got, want[i]));
+    }
+    CHECK(!skd_acquisition_limit_name(0));
+    CHECK(!skd_acquisition_limit_name(SKD_ACQ_EXPOSURE | SKD_ACQ_LIGHT));
+    CHECK(!skd_acquisition_limit_name(1u << 6));
+}
+
 int main(void)
 {
     skd_ctx *ctx = skd_ctx_create();
+    test_limit_names();
     test_null(ctx);
     test_treatment(ctx);
     skd_ctx_free(ctx);
