@@ -35,6 +35,10 @@ uint16_t *skd_rgb_alloc(skd_ctx *ctx, uint32_t width, uint32_t height);
 int skd_check_pixel_limit(skd_ctx *ctx, const char *what, uint32_t width,
                           uint32_t height);
 
+/* An adapter's last step: with st == SKD_OK and out, *out receives img;
+ * otherwise img (NULL allowed) is freed. Returns st. */
+int skd_image_hand_over(int st, skd_image *img, skd_image **out);
+
 /* ---- files (file.c) ----------------------------------------------------- */
 
 /* Read the start of the regular file path (FIFOs, devices and directories

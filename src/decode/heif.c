@@ -240,15 +240,9 @@ int skd_heif_read(skd_ctx *ctx, const uint8_t *data, size_t size,
         heif_image_handle_release(s.handle);
     if (s.hc)
         heif_context_free(s.hc);
-    if (st != SKD_OK) {
-        skd_image_free(img);
-        /* boxes may lie beyond a probe's prefix: ask for more */
-        *hit_end = out == NULL && st == SKD_E_CORRUPT;
-        return st;
-    }
-    if (out)
-        *out = img;
-    return SKD_OK;
+    /* boxes may lie beyond a probe's prefix: ask for more */
+    *hit_end = out == NULL && st == SKD_E_CORRUPT;
+    return skd_image_hand_over(st, img, out);
 }
 
 #else

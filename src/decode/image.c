@@ -91,6 +91,15 @@ void skd_image_free(skd_image *img)
     a.free_fn(a.opaque, b);
 }
 
+int skd_image_hand_over(int st, skd_image *img, skd_image **out)
+{
+    if (st == SKD_OK && out)
+        *out = img;
+    else
+        skd_image_free(img);
+    return st;
+}
+
 int skd_check_pixel_limit(skd_ctx *ctx, const char *what, uint32_t width,
                           uint32_t height)
 {

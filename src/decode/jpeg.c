@@ -324,10 +324,6 @@ int skd_jpeg_read(skd_ctx *ctx, const uint8_t *data, size_t size,
     jpeg_destroy_decompress(&s.cinfo); /* safe if never created */
     if (st == SKD_OK && tags)
         st = colour_tags(ctx, &s.markers, info, tags);
-    if (st == SKD_OK && out)
-        *out = s.img;
-    else
-        skd_image_free(s.img);
     *hit_end = s.hit_end;
-    return st;
+    return skd_image_hand_over(st, s.img, out);
 }

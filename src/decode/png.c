@@ -314,10 +314,6 @@ int skd_png_read(skd_ctx *ctx, const uint8_t *data, size_t size,
     if (st == SKD_OK && tags)
         st = colour_tags(ctx, &s, data, size, tags);
     png_destroy_read_struct(&s.png, &s.info, NULL);
-    if (st == SKD_OK && out)
-        *out = s.img;
-    else
-        skd_image_free(s.img);
     *hit_end = s.hit_end;
-    return st;
+    return skd_image_hand_over(st, s.img, out);
 }

@@ -304,13 +304,7 @@ int skd_tiff_read(skd_ctx *ctx, const uint8_t *data, size_t size,
         TIFFClose(s.tif);
     skd_dealloc(ctx, s.buf);
     *hit_end = s.past_end;
-    if (st != SKD_OK) {
-        skd_image_free(img);
-        return st;
-    }
-    if (out)
-        *out = img;
-    return SKD_OK;
+    return skd_image_hand_over(st, img, out);
 }
 
 #else
