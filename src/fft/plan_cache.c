@@ -81,6 +81,28 @@ static unsigned planner_flags(const skd_ctx *ctx)
     return level >= 2 ? FFTW_PATIENT : level >= 1 ? FFTW_MEASURE : FFTW_ESTIMATE;
 }
 
+static int too_large(skd_ctx *ctx, const plan_entry *e)
+{
+    return skd_fail(ctx, SKD_E_LIMIT, "FFT size %zux%zu too large", e->pw,
+                    e->ph);
+}
+
+static int not_planned(skd_ctx *ctx, const plan_entry *e)
+{
+    return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu", e->pw,
+                    e->ph);
+}
+
+/* The end of planning p on scratch buffers (out may be NULL): they are
+ * freed, and a plan FFTW did not make is a failure. */
+static int planned(skd_ctx *ctx, const plan_entry *e, fftwf_plan p,
+                   fftwf_complex *in, fftwf_complex *out)
+{
+    skd_fft_dealloc(ctx, in);
+    skd_fft_dealloc(ctx, out);
+    return p ? SKD_OK : not_planned(ctx, e);
+}
+
 static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
 {
     size_t nr, nc;
@@ -92,8 +114,7 @@ static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
     if (!skd_mul3_size(e->pw, e->ph, sizeof(float), &nr) ||
         !skd_mul3_size(e->pw / 2 + 1, e->ph, sizeof(fftwf_complex), &nc) ||
         e->pw > INT32_MAX || e->ph > INT32_MAX)
-        return skd_fail(ctx, SKD_E_LIMIT, "FFT size %zux%zu too large", e->pw,
-                        e->ph);
+        return too_large(ctx, e);
     co = skd_fft_alloc(ctx, nc);
     re = inplace ? (float *)co : skd_fft_alloc(ctx, nr);
     if (!re || !co) {
@@ -109,10 +130,7 @@ static int make_plans(skd_ctx *ctx, plan_entry *e, int inplace)
     if (!inplace)
         skd_fft_dealloc(ctx, re);
     skd_fft_dealloc(ctx, co);
-    if (!*fwd || !*inv)
-        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
-                        e->pw, e->ph);
-    return SKD_OK;
+    return *fwd && *inv ? SKD_OK : not_planned(ctx, e);
 }
 
 static void destroy_plans(plan_entry *e)
@@ -154,8 +172,7 @@ static int c2c_buffers(skd_ctx *ctx, const plan_entry *e, fftwf_complex **in,
     size_t rs = skd_fft_c2c_row(e->pw), bytes;
     if (!skd_mul3_size(rs, e->ph, sizeof(fftwf_complex), &bytes) ||
         rs > INT32_MAX || e->ph > INT32_MAX)
-        return skd_fail(ctx, SKD_E_LIMIT, "FFT size %zux%zu too large", e->pw,
-                        e->ph);
+        return too_large(ctx, e);
     *in = skd_fft_alloc(ctx, bytes);
     if (*in && out && !(*out = skd_fft_alloc(ctx, bytes))) {
         skd_fft_dealloc(ctx, *in);
@@ -186,12 +203,7 @@ static int make_c2c_plan(skd_ctx *ctx, plan_entry *e)
     e->c2c_inv = fftwf_plan_many_dft(2, n, 1, in, embed, 1, 0, out, embed, 1,
                                      0, FFTW_BACKWARD, flags);
     pthread_mutex_unlock(&planner_lock);
-    skd_fft_dealloc(ctx, in);
-    skd_fft_dealloc(ctx, out);
-    if (!e->c2c_inv)
-        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
-                        e->pw, e->ph);
-    return SKD_OK;
+    return planned(ctx, e, e->c2c_inv, in, out);
 }
 
 /* The complex inverse in two passes, so that the columns' pass can skip
@@ -212,12 +224,7 @@ static int make_rows_plan(skd_ctx *ctx, plan_entry *e)
                                       NULL, 1, rs, FFTW_BACKWARD,
                                       planner_flags(ctx));
     pthread_mutex_unlock(&planner_lock);
-    skd_fft_dealloc(ctx, in);
-    skd_fft_dealloc(ctx, out);
-    if (!e->c2c_rows)
-        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
-                        e->pw, e->ph);
-    return SKD_OK;
+    return planned(ctx, e, e->c2c_rows, in, out);
 }
 
 /* Planned at column c0 of a 64-byte aligned buffer, as the buffers it runs
@@ -241,12 +248,9 @@ static int make_band_plan(skd_ctx *ctx, plan_entry *e, size_t c0, size_t nc)
     p = fftwf_plan_many_dft(1, &n, (int)nc, buf + c0, NULL, rs, 1, buf + c0,
                             NULL, rs, 1, FFTW_BACKWARD, planner_flags(ctx));
     pthread_mutex_unlock(&planner_lock);
-    skd_fft_dealloc(ctx, buf);
-    if (!p)
-        return skd_fail(ctx, SKD_E_INTERNAL, "FFTW could not plan %zux%zu",
-                        e->pw, e->ph);
-    e->band[e->nbands++] = (c2c_band){c0, nc, p};
-    return SKD_OK;
+    if ((st = planned(ctx, e, p, buf, NULL)) == SKD_OK)
+        e->band[e->nbands++] = (c2c_band){c0, nc, p};
+    return st;
 }
 
 static const c2c_band *find_band(const plan_entry *e, size_t c0, size_t nc)
