@@ -399,6 +399,17 @@ static void json_key(cli_buf *b, const char *key)
     cli_buf_printf(b, ": ");
 }
 
+/* n "key": number fields, each after ", " but the first after first. */
+static void json_nums(cli_buf *b, const char *first, const char *const keys[],
+                      const double vals[], size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        cli_buf_printf(b, "%s", i ? ", " : first);
+        json_key(b, keys[i]);
+        cli_json_num(b, vals[i]);
+    }
+}
+
 static void json_photo(cli_buf *b, const char *path, const char *mask,
                        const skd_roi *roi, const skd_analysis *an,
                        const char *scale_source)
@@ -453,11 +464,7 @@ static void json_change(cli_buf *b, skd_metric_id m, const skd_change *ch)
     cli_json_str(b, skd_metric_label(m));
     cli_buf_printf(b, ", \"unit\": ");
     cli_json_str(b, skd_metric_unit(m));
-    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
-        cli_buf_printf(b, ", ");
-        json_key(b, fields[i]);
-        cli_json_num(b, vals[i]);
-    }
+    json_nums(b, ", ", fields, vals, sizeof vals / sizeof *vals);
     cli_buf_printf(b, ", \"verdict\": ");
     cli_json_str(b, skd_verdict_name(ch->verdict));
     cli_buf_printf(b, ", \"reason\": ");
@@ -486,11 +493,7 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
     int first = 1;
     cli_buf_printf(b, "{\"colour_calibrated\": %s",
                    q->colour_calibrated ? "true" : "false");
-    for (size_t i = 0; i < sizeof vals / sizeof *vals; i++) {
-        cli_buf_printf(b, ", ");
-        json_key(b, keys[i]);
-        cli_json_num(b, vals[i]);
-    }
+    json_nums(b, ", ", keys, vals, sizeof vals / sizeof *vals);
     cli_buf_printf(b, ", \"tiles_measured\": %u, \"tiles_dropped\": %u, "
                       "\"limits_exceeded\": [", q->tiles_measured,
                    q->tiles_dropped);
@@ -524,6 +527,12 @@ static void json_replicates(cli_buf *b, const compare_args *a,
     }
     cli_buf_printf(b, ", \"metrics\": {");
     for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+        /* the first photos' own change and tile interval (the reported
+         * change is the sessions' means' when df > 0) */
+        static const char *const keys[] = {"floor", "pair_change",
+                                           "pair_ci_low", "pair_ci_high"};
+        const double vals[] = {r->floor[m], r->pair_change[m],
+                               r->pair_ci_low[m], r->pair_ci_high[m]};
         cli_buf_printf(b, "%s", m ? ", " : "");
         json_key(b, skd_metric_key((skd_metric_id)m));
         cli_buf_printf(b, "{\"df\": %u, \"sd\": ", r->df[m]);
@@ -532,16 +541,7 @@ static void json_replicates(cli_buf *b, const compare_args *a,
         cli_json_str(b, m <= SKD_METRIC_PORE_AREA
                             ? "% of the figure"
                             : skd_metric_unit((skd_metric_id)m));
-        cli_buf_printf(b, ", \"floor\": ");
-        cli_json_num(b, r->floor[m]);
-        /* the first photos' own change and tile interval (the reported
-         * change is the sessions' means' when df > 0) */
-        cli_buf_printf(b, ", \"pair_change\": ");
-        cli_json_num(b, r->pair_change[m]);
-        cli_buf_printf(b, ", \"pair_ci_low\": ");
-        cli_json_num(b, r->pair_ci_low[m]);
-        cli_buf_printf(b, ", \"pair_ci_high\": ");
-        cli_json_num(b, r->pair_ci_high[m]);
+        json_nums(b, ", ", keys, vals, sizeof vals / sizeof *vals);
         cli_buf_printf(b, "}");
     }
     cli_buf_printf(b, "}}");
@@ -553,6 +553,18 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     const skd_transform *t = &c->transform;
     const char *source = a->scale_given ? "given" : "assumed";
     int aligned = opt(ctx, SKD_OPT_ASSUME_ALIGNED) != 0;
+    static const char *const floor_keys[] = {
+        "sa_pct", "pores_pct", "a", "erythema", "red_area_points",
+        "a_uncalibrated", "erythema_uncalibrated"};
+    const double floors[] = {
+        opt(ctx, SKD_OPT_FLOOR_SA), opt(ctx, SKD_OPT_FLOOR_PORES),
+        opt(ctx, SKD_OPT_FLOOR_A_MEAN), opt(ctx, SKD_OPT_FLOOR_ERYTHEMA),
+        opt(ctx, SKD_OPT_FLOOR_RED_AREA), opt(ctx, SKD_OPT_FLOOR_A_UNCAL),
+        opt(ctx, SKD_OPT_FLOOR_EI_UNCAL)};
+    static const char *const transform_keys[] = {"dx", "dy", "rotation_deg",
+                                                 "scale", "confidence"};
+    const double transform[] = {t->dx, t->dy, t->rotation_deg, t->scale,
+                                t->confidence};
 
     cli_buf_printf(b, "{\n  \"schema_version\": 1,\n  \"tool\": \"skindiff\",\n"
                       "  \"version\": ");
@@ -573,20 +585,8 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     cli_json_num(b, opt(ctx, SKD_OPT_PORE_THRESHOLD));
     cli_buf_printf(b, ", \"red_delta\": ");
     cli_json_num(b, opt(ctx, SKD_OPT_RED_DELTA));
-    cli_buf_printf(b, ", \"floors\": {\"sa_pct\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_SA));
-    cli_buf_printf(b, ", \"pores_pct\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_PORES));
-    cli_buf_printf(b, ", \"a\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_A_MEAN));
-    cli_buf_printf(b, ", \"erythema\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_ERYTHEMA));
-    cli_buf_printf(b, ", \"red_area_points\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_RED_AREA));
-    cli_buf_printf(b, ", \"a_uncalibrated\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_A_UNCAL));
-    cli_buf_printf(b, ", \"erythema_uncalibrated\": ");
-    cli_json_num(b, opt(ctx, SKD_OPT_FLOOR_EI_UNCAL));
+    cli_buf_printf(b, ", \"floors\": {");
+    json_nums(b, "", floor_keys, floors, sizeof floors / sizeof *floors);
     cli_buf_printf(b, ", \"source\": ");
     cli_json_str(b, floors_source(ctx, c));
     cli_buf_printf(b, "}, \"threads\": %.0f},\n  \"before\": ",
@@ -594,16 +594,9 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
     json_photo(b, a->before, a->mask_before, &a->roi, c->before, source);
     cli_buf_printf(b, ",\n  \"after\": ");
     json_photo(b, a->after, a->mask_after, NULL, c->after, source);
-    cli_buf_printf(b, ",\n  \"transform\": {\"dx\": ");
-    cli_json_num(b, t->dx);
-    cli_buf_printf(b, ", \"dy\": ");
-    cli_json_num(b, t->dy);
-    cli_buf_printf(b, ", \"rotation_deg\": ");
-    cli_json_num(b, t->rotation_deg);
-    cli_buf_printf(b, ", \"scale\": ");
-    cli_json_num(b, t->scale);
-    cli_buf_printf(b, ", \"confidence\": ");
-    cli_json_num(b, t->confidence);
+    cli_buf_printf(b, ",\n  \"transform\": {");
+    json_nums(b, "", transform_keys, transform,
+              sizeof transform / sizeof *transform);
     cli_buf_printf(b, ", \"assumed_aligned\": %s},\n  \"common_area_cm2\": ",
                    aligned ? "true" : "false");
     cli_json_num(b, c->common_area_cm2);
