@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/resource.h>
 
+#include "check.h"
 #include "skindiff.h"
 
 /* Whole file into a malloc'd buffer; NULL on failure. */
@@ -78,6 +79,38 @@ static inline skd_image *tu_smooth_image(skd_ctx *ctx, uint32_t w, uint32_t h)
                 img->rgb[((size_t)y * w + x) * 3 + c] =
                     (uint16_t)(tu_smooth_value(x, y, c, w, h) * 257u);
     return img;
+}
+
+/* skd_image_decode of data with allocation k + 1 failing, for k = 0, 1, ...
+ * up to max - 1: every failure must be SKD_E_NOMEM, give no image and leak
+ * nothing. Returns the first k at which the decode succeeds (the image's
+ * width in *width when width is not NULL), or -1. */
+static inline int tu_decode_alloc_sweep(const uint8_t *data, size_t n,
+                                        long max, uint32_t *width)
+{
+    for (long k = 0; k < max; k++) {
+        check_alloc a = {k + 1, 0, 0, 0};
+        skd_allocator al = check_allocator(&a);
+        skd_ctx *c = skd_ctx_create_with_allocator(&al);
+        skd_image *out = NULL;
+        int st;
+        if (!c)
+            continue; /* the context itself was the failed allocation */
+        st = skd_image_decode(c, data, n, &out);
+        if (st == SKD_OK) {
+            if (width)
+                *width = out->width;
+            skd_image_free(out);
+            skd_ctx_free(c);
+            CHECK(a.live == 0);
+            return (int)k;
+        }
+        CHECK_STATUS(st, SKD_E_NOMEM);
+        CHECK(out == NULL);
+        skd_ctx_free(c);
+        CHECK(a.live == 0);
+    }
+    return -1;
 }
 
 #endif

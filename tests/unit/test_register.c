@@ -3,70 +3,11 @@
  * scale within 0.5%, for shifts up to 20% of the frame, rotations up to
  * +-10 degrees, scales 0.9-1.1), on a test-local continuous skin field. */
 #include <stdio.h>
-#include <time.h>
 
 #include "check.h"
 #include "register/register.h"
+#include "register_check.h"
 #include "test_register_field.h"
-
-#define TARGET_SHIFT 0.5 /* px, length of the error vector */
-#define TARGET_ROT 0.2   /* degrees */
-#define TARGET_SCALE 0.5 /* percent */
-
-typedef struct worst {
-    double shift, rot, scale, min_conf, cpu;
-    int n;
-} worst;
-
-static double cpu_seconds(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
-    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
-}
-
-/* Register, check against the truth, track the worst errors. */
-static void check_pair(skd_ctx *ctx, const skd_image *before, const skd_image *after,
-                       const skd_transform *truth, const char *label, worst *w)
-{
-    skd_transform t;
-    double t0 = cpu_seconds(), es, er, ek;
-    int st = skd_register(ctx, before, after, &t);
-    w->cpu += cpu_seconds() - t0;
-    w->n++;
-    es = hypot(t.dx - truth->dx, t.dy - truth->dy);
-    er = fabs(t.rotation_deg - truth->rotation_deg);
-    ek = 100.0 * fabs(t.scale / truth->scale - 1.0);
-    CHECK_STATUS(st, SKD_OK);
-    CHECK(es <= TARGET_SHIFT);
-    CHECK(er <= TARGET_ROT);
-    CHECK(ek <= TARGET_SCALE);
-    if (st != SKD_OK || es > TARGET_SHIFT || er > TARGET_ROT || ek > TARGET_SCALE)
-        fprintf(stderr, "  %s: truth (%.2f, %.2f, %.3f deg, %.4f) got (%.2f, %.2f, "
-                "%.3f deg, %.4f) conf %.3f: %s\n", label, truth->dx, truth->dy,
-                truth->rotation_deg, truth->scale, t.dx, t.dy, t.rotation_deg,
-                t.scale, t.confidence, skd_ctx_message(ctx));
-    w->shift = fmax(w->shift, es);
-    w->rot = fmax(w->rot, er);
-    w->scale = fmax(w->scale, ek);
-    w->min_conf = fmin(w->min_conf, t.confidence);
-}
-
-static void report(const char *what, const worst *w)
-{
-    REPORT("%-34s n=%2d worst shift %.3f px, rotation %.4f deg, scale %.3f%%, "
-           "min confidence %.3f, mean %.3f s CPU", what, w->n, w->shift, w->rot,
-           w->scale, w->min_conf, w->n ? w->cpu / w->n : 0.0);
-}
-
-/* The worst errors of a group against tolerances measured on that group
- * (the design targets above are far looser: a regression would hide). */
-static void within(const worst *w, double shift_px, double rot_deg, double scale_pct)
-{
-    CHECK(w->shift <= shift_px);
-    CHECK(w->rot <= rot_deg);
-    CHECK(w->scale <= scale_pct);
-}
 
 /* Conversions between the public transform, absolute coordinates and
  * working levels agree with direct evaluation of the definition. */
@@ -194,9 +135,9 @@ static void apply_variant(int v, size_t i, shot *sb, shot *sa)
 static void test_grid(skd_ctx *ctx)
 {
     const uint32_t W = 640, H = 480;
-    worst all = {0, 0, 0, 1, 0, 0};
+    worst all = WORST_INIT;
     for (int v = 0; v < NVARIANTS; v++) {
-        worst w = {0, 0, 0, 1, 0, 0};
+        worst w = WORST_INIT;
         for (size_t i = 0; i < NCASES; i++) {
             field f;
             shot sb = field_shot(W, H, W, H), sa = sb;
@@ -209,11 +150,11 @@ static void test_grid(skd_ctx *ctx)
             b = field_render(&f, &sb);
             a = field_render(&f, &sa);
             snprintf(label, sizeof label, "%s case %zu", variant_name[v], i);
-            check_pair(ctx, b, a, &sa.camera, label, &w);
+            reg_check_pair(ctx, b, a, &sa.camera, label, &w);
             field_image_free(a);
             field_image_free(b);
         }
-        report(variant_name[v], &w);
+        reg_report(variant_name[v], &w);
         all.shift = fmax(all.shift, w.shift);
         all.rot = fmax(all.rot, w.rot);
         all.scale = fmax(all.scale, w.scale);
@@ -221,9 +162,9 @@ static void test_grid(skd_ctx *ctx)
         all.cpu += w.cpu;
         all.n += w.n;
     }
-    report("all 640x480 grid cases", &all);
+    reg_report("all 640x480 grid cases", &all);
     /* measured: 0.012 px, 0.0040 deg, 0.007% (treatment) */
-    within(&all, 0.03, 0.01, 0.02);
+    reg_within(&all, 0.03, 0.01, 0.02);
 }
 
 int main(void)
