@@ -65,6 +65,29 @@ const char *check_tmpdir(void)
     return SKD_TEST_TMP;
 }
 
+char *check_slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    char *buf = NULL;
+    long n;
+    *size = 0;
+    if (!f)
+        return NULL;
+    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
+        fseek(f, 0, SEEK_SET) == 0) {
+        buf = malloc((size_t)n + 1);
+        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
+            free(buf);
+            buf = NULL;
+        } else if (buf) {
+            buf[n] = 0;
+            *size = (size_t)n;
+        }
+    }
+    fclose(f);
+    return buf;
+}
+
 static void *check_alloc_malloc(void *opaque, size_t size)
 {
     check_alloc *a = opaque;

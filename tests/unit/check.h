@@ -74,6 +74,10 @@ void check_skip_part(const char *reason);
 int check_shared_data(const char *rel, const char *what);
 /* mkdir -p of the scratch folder, returns its path. */
 const char *check_tmpdir(void);
+/* The whole file in a malloc'd buffer of *size bytes and a NUL after them
+ * (text can be searched as a string); NULL and *size 0 when it cannot be
+ * read. */
+char *check_slurp(const char *path, size_t *size);
 
 /* Fault injection: an allocator whose call number fail_at (counting from 1)
  * returns NULL, and every later call too when persistent; fail_at 0 never

@@ -65,6 +65,20 @@ static inline void tu_paint(skd_image *img, tu_l_fn fn, const void *arg,
             tu_set_l(img, x, y, fn((double)x, (double)y, arg), rgb);
 }
 
+/* A cosine across x for tu_paint: l = l0 + c cos(2 pi f (x + 1/2)). With
+ * f = m / (2 w) it is symmetric about both outer pixel edges, so the
+ * mirror padding continues it exactly. */
+typedef struct tu_wave {
+    double l0, c, f;
+} tu_wave;
+
+static inline double tu_wave_l(double x, double y, const void *arg)
+{
+    const tu_wave *p = arg;
+    (void)y;
+    return p->l0 + p->c * cos(2 * M_PI * p->f * (x + 0.5));
+}
+
 /* A small deterministic random generator (splitmix64) for test content. */
 static inline uint64_t tu_rand(uint64_t *state)
 {

@@ -15,24 +15,7 @@
 /* Whole file into a malloc'd buffer; NULL on failure. */
 static inline uint8_t *tu_read_file(const char *path, size_t *size)
 {
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    long n;
-    *size = 0;
-    if (!f)
-        return NULL;
-    if (fseek(f, 0, SEEK_END) == 0 && (n = ftell(f)) >= 0 &&
-        fseek(f, 0, SEEK_SET) == 0) {
-        buf = malloc(n ? (size_t)n : 1);
-        if (buf && fread(buf, 1, (size_t)n, f) != (size_t)n) {
-            free(buf);
-            buf = NULL;
-        } else if (buf) {
-            *size = (size_t)n;
-        }
-    }
-    fclose(f);
-    return buf;
+    return (uint8_t *)check_slurp(path, size);
 }
 
 static inline int tu_write_file(const char *path, const void *data, size_t n)

@@ -11,19 +11,6 @@
 #define FINE_MM 0.05  /* docs/measurements.md: the band's fine edge, sigma in mm */
 #define COARSE_MM 1.0 /* and its coarse edge */
 
-typedef struct wave {
-    double l0, c, f;
-} wave;
-
-/* l = l0 + c cos(2 pi f (x + 1/2)) with f = m / (2 w): symmetric about both
- * outer pixel edges, so the mirror padding continues it exactly. */
-static double wave_l(double x, double y, const void *arg)
-{
-    const wave *p = arg;
-    (void)y;
-    return p->l0 + p->c * cos(2 * M_PI * p->f * (x + 0.5));
-}
-
 static double band_gain(double wavelength_mm)
 {
     double a = FINE_MM / wavelength_mm, b = COARSE_MM / wavelength_mm;
@@ -41,7 +28,7 @@ static void band_case(double s, double wavelength_mm, int m, double want_gain,
     const double period_px = wavelength_mm * s;
     const size_t w = (size_t)lround(m * period_px / 2), h = 24;
     skd_image *img = tu_image(ctx, (uint32_t)w, (uint32_t)h);
-    wave p = {-150.0, c, m / (2.0 * (double)w)};
+    tu_wave p = {-150.0, c, m / (2.0 * (double)w)};
     double grey[3] = {1, 1, 1}, g = band_gain(wavelength_mm), mabs = 0, msq = 0;
     skd_analysis *a = NULL;
 
@@ -49,7 +36,7 @@ static void band_case(double s, double wavelength_mm, int m, double want_gain,
     CHECK_NEAR(g, want_gain, 5e-5);
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
     skd_ctx_set(ctx, SKD_OPT_SKIN, 0); /* a grey wave: the definition, not skin */
-    tu_paint(img, wave_l, &p, grey);
+    tu_paint(img, tu_wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
     for (size_t x = 0; x < w; x++) {
         double v = cos(2 * M_PI * p.f * ((double)x + 0.5));

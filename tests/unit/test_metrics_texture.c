@@ -4,19 +4,6 @@
 #include "metrics/metrics.h"
 #include "metrics_test_util.h"
 
-typedef struct wave {
-    double l0, c, f;
-} wave;
-
-/* l = l0 + c cos(2 pi f (x + 1/2)) with f = m / (2 w): symmetric about both
- * outer pixel edges, so the mirror padding continues it exactly. */
-static double wave_l(double x, double y, const void *arg)
-{
-    const wave *p = arg;
-    (void)y;
-    return p->l0 + p->c * cos(2 * M_PI * p->f * (x + 0.5));
-}
-
 static double dog_gain(double f, double s1, double s2)
 {
     return exp(-2 * M_PI * M_PI * s1 * s1 * f * f) -
@@ -28,12 +15,12 @@ static void test_sinusoid(double s, int m, double c)
     skd_ctx *ctx = skd_ctx_create();
     const size_t w = 400, h = 60;
     skd_image *img = tu_image(ctx, w, h);
-    wave p = {-150.0, c, m / (2.0 * w)};
+    tu_wave p = {-150.0, c, m / (2.0 * w)};
     double grey[3] = {1, 1, 1}, g, mabs = 0, msq = 0, mq = 0;
     skd_analysis *a = NULL;
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, s);
     skd_ctx_set(ctx, SKD_OPT_SKIN, 0); /* a grey wave: the definition, not skin */
-    tu_paint(img, wave_l, &p, grey);
+    tu_paint(img, tu_wave_l, &p, grey);
     CHECK_STATUS(skd_analyze(ctx, img, NULL, &a), SKD_OK);
     /* The band of docs/measurements.md, sigmas 0.05 mm and 1 mm, written here so a
      * wrong constant in the library cannot move its own expectation. */

@@ -36,28 +36,6 @@ static void paint(skd_image *im, int after)
         }
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *d = NULL;
-    long len;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    d = malloc((size_t)len + 1);
-    if (d && fread(d, 1, (size_t)len, f) != (size_t)len) {
-        free(d);
-        d = NULL;
-    }
-    if (d)
-        d[len] = 0;
-    fclose(f);
-    *n = (size_t)len;
-    return d;
-}
-
 static size_t count(const char *hay, const char *needle)
 {
     size_t n = 0;
@@ -186,8 +164,8 @@ int main(void)
                                  "after <2>.jpg", path), SKD_OK);
     CHECK_STATUS(skd_report_html(ctx, c, before, after, "before.jpg",
                                  "after <2>.jpg", path2), SKD_OK);
-    html = slurp(path, &n);
-    html2 = slurp(path2, &n2);
+    html = check_slurp(path, &n);
+    html2 = check_slurp(path2, &n2);
     CHECK(html && html2);
     if (html && html2) {
         REPORT("report: %zu bytes, %zu images", n, count(html, "data:image/"));
@@ -223,7 +201,7 @@ int main(void)
         html = NULL;
         CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
                                           "a.jpg", &info, path), SKD_OK);
-        html = slurp(path, &n);
+        html = check_slurp(path, &n);
         CHECK(html && has(html, "<h1>Peel &lt;3&gt;</h1>") &&
               has(html, "P-0042 &amp; co") && has(html, "left cheek") &&
               has(html, "2024-03-18 10:22 \xe2\x86\x92 2024-04-20 09:05 "
@@ -238,7 +216,7 @@ int main(void)
         html = NULL;
         CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
                                           "a.jpg", NULL, path), SKD_OK);
-        html = slurp(path, &n);
+        html = check_slurp(path, &n);
         CHECK(html && has(html, "class=\"banner\"") &&
               has(html, "alignment confidence 0.30"));
         c->transform.confidence = 0.9;
@@ -246,7 +224,7 @@ int main(void)
         html = NULL;
         CHECK_STATUS(skd_report_html_info(ctx, c, before, after, "b.jpg",
                                           "a.jpg", NULL, path), SKD_OK);
-        html = slurp(path, &n);
+        html = check_slurp(path, &n);
         CHECK(html && !has(html, "class=\"banner\""));
         c->transform.confidence = conf;
         skd_ctx_set(ctx, SKD_OPT_ASSUME_ALIGNED, 1);

@@ -257,23 +257,6 @@ static int count_rows(const char *db, const char *table)
     return n;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "rb");
-    char *d;
-    long len;
-    *n = 0;
-    if (!f)
-        return NULL;
-    fseek(f, 0, SEEK_END);
-    len = ftell(f);
-    fseek(f, 0, SEEK_SET);
-    d = malloc((size_t)len + 1);
-    *n = fread(d, 1, (size_t)len, f);
-    fclose(f);
-    return d;
-}
-
 static int file_exists(const char *p)
 {
     struct stat sb;
@@ -519,7 +502,7 @@ static void test_merge_refusals(skd_ctx *ctx)
     /* Right version, wrong columns: fails in the middle of the copy. */
     sql_exec(odd, "CREATE TABLE runs (a); CREATE TABLE images (a);"
                   " CREATE TABLE comparisons (a); PRAGMA user_version = 1");
-    before = slurp(m, &nb);
+    before = check_slurp(m, &nb);
 
     shards[1] = bad;
     CHECK_STATUS(skd_merge(ctx, m, shards, 2), SKD_E_DB);
@@ -528,7 +511,7 @@ static void test_merge_refusals(skd_ctx *ctx)
     shards[1] = odd;
     CHECK_STATUS(skd_merge(ctx, m, shards, 2), SKD_E_DB);
     REPORT("refused: %s", skd_ctx_message(ctx));
-    after = slurp(m, &na);
+    after = check_slurp(m, &na);
     CHECK(before && after && nb == na && !memcmp(before, after, nb));
     free(before);
     free(after);
