@@ -18,37 +18,10 @@ DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/mounts.sh"
 . "$HERE/harness.sh"
+. "$HERE/output_checks.sh"
 
 # fill DIR: write zeros until the file system is full.
 fill() { dd if=/dev/zero of="$1/filler" bs=4k 2>/dev/null || true; }
-
-# expect_out_fail WANT_TEXT NAME CMD...: exit 5, stderr names NAME and
-# contains WANT_TEXT.
-expect_out_fail() {
-    local text=$1 name=$2 rc=0
-    shift 2
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -ne 5 ]; then
-        bad "$* -> exit $rc, want 5"
-        sed 's/^/  | /' err.txt >&2
-    elif ! grep -qF -- "$name" err.txt || ! grep -qiF -- "$text" err.txt; then
-        bad "$*: error should name '$name' and say '$text'"
-        sed 's/^/  | /' err.txt >&2
-    else
-        ok
-        echo "  $(grep -m1 -F -- "$name" err.txt)" >&2
-    fi
-}
-no_temp() { # no_temp DIR
-    if ls "$1"/*.tmp.* >/dev/null 2>&1; then bad "temporary file left in $1"; ls -la "$1" >&2
-    else ok; fi
-}
-same() { # same FILE REFERENCE
-    if cmp -s "$1" "$2"; then ok; else bad "$1 was changed"; fi
-}
-absent() { # absent FILE
-    if [ -e "$1" ]; then bad "$1 exists (partial output)"; else ok; fi
-}
 
 # A 96x80 skin-like photo (the fuzz seed without its 6 parameter bytes).
 tail -c +7 "$HERE/../fuzz/corpus/fuzz_analyze/png_20pxmm" >skin.png
@@ -72,24 +45,24 @@ if tmpfs full size=64k; then
     cp prev.txt full/ov.png
     cp prev.txt full/report.html
     fill full
-    expect_out_fail "No space left" full/out.json "${A[@]}" --json -o full/out.json skin.png
+    expect_out_fail 5 "No space left" full/out.json "${A[@]}" --json -o full/out.json skin.png
     same full/out.json prev.txt
-    expect_out_fail "No space left" full/out.csv "${A[@]}" --csv -o full/out.csv skin.png
+    expect_out_fail 5 "No space left" full/out.csv "${A[@]}" --csv -o full/out.csv skin.png
     absent full/out.csv
-    expect_out_fail "No space left" full/ov.png "${A[@]}" --overlay full/ov.png skin.png
+    expect_out_fail 5 "No space left" full/ov.png "${A[@]}" --overlay full/ov.png skin.png
     same full/ov.png prev.txt
-    expect_out_fail "No space left" full/skin.png.overlay.png "${A[@]}" --overlay-dir full skin.png
+    expect_out_fail 5 "No space left" full/skin.png.overlay.png "${A[@]}" --overlay-dir full skin.png
     absent full/skin.png.overlay.png
-    expect_out_fail "No space left" full/list.csv "$BIN" info --csv -o full/list.csv skin.png
+    expect_out_fail 5 "No space left" full/list.csv "$BIN" info --csv -o full/list.csv skin.png
     absent full/list.csv
-    expect_out_fail "No space left" full/s.png "${S[@]}" full/s.png
+    expect_out_fail 5 "No space left" full/s.png "${S[@]}" full/s.png
     absent full/s.png
-    expect_out_fail "No space left" full/s.jpg "${S[@]}" full/s.jpg
+    expect_out_fail 5 "No space left" full/s.jpg "${S[@]}" full/s.jpg
     absent full/s.jpg
     if [ "$have_compare" -eq 1 ]; then
-        expect_out_fail "No space left" full/report.html "${C[@]}" --report full/report.html
+        expect_out_fail 5 "No space left" full/report.html "${C[@]}" --report full/report.html
         same full/report.html prev.txt
-        expect_out_fail "No space left" full/cmp.json "${C[@]}" --json -o full/cmp.json
+        expect_out_fail 5 "No space left" full/cmp.json "${C[@]}" --json -o full/cmp.json
         absent full/cmp.json
     fi
     no_temp full
@@ -103,10 +76,10 @@ if tmpfs part size=64k; then
     dd if=/dev/zero of=part/reserve bs=8k count=1 2>/dev/null
     fill part
     rm part/reserve
-    expect_out_fail "No space left" part/ov.png "${A[@]}" --overlay part/ov.png skin.png
+    expect_out_fail 5 "No space left" part/ov.png "${A[@]}" --overlay part/ov.png skin.png
     same part/ov.png prev.txt
     # synth: the photo fits, the truth does not, or the other way round.
-    expect_out_fail "No space left" part/ "${S[@]}" part/s.png --truth part/t.json
+    expect_out_fail 5 "No space left" part/ "${S[@]}" part/s.png --truth part/t.json
     for f in part/s.png part/t.json; do
         [ ! -e "$f" ] || [ -s "$f" ] && ok || bad "$f is empty (partial)"
     done
@@ -119,20 +92,20 @@ fi
 # --- file-size limit (RLIMIT_FSIZE, SIGXFSZ ignored) ------------------------
 mkdir -p fsize
 cp prev.txt fsize/ov.png
-expect_out_fail "File too large" fsize/ov.png \
+expect_out_fail 5 "File too large" fsize/ov.png \
     bash -c 'ulimit -f 4; trap "" XFSZ; exec "$@"' - "${A[@]}" --overlay fsize/ov.png skin.png
 same fsize/ov.png prev.txt
 cp prev.txt fsize/out.json
-expect_out_fail "File too large" fsize/out.json \
+expect_out_fail 5 "File too large" fsize/out.json \
     bash -c 'ulimit -f 1; trap "" XFSZ; exec "$@"' - "${A[@]}" --json -o fsize/out.json skin.png skin.png skin.png
 same fsize/out.json prev.txt
 cp prev.txt fsize/s.png
-expect_out_fail "File too large" fsize/s.png \
+expect_out_fail 5 "File too large" fsize/s.png \
     bash -c 'ulimit -f 8; trap "" XFSZ; exec "$@"' - "${S[@]}" fsize/s.png
 same fsize/s.png prev.txt
 if [ "$have_compare" -eq 1 ]; then
     cp prev.txt fsize/report.html
-    expect_out_fail "File too large" fsize/report.html \
+    expect_out_fail 5 "File too large" fsize/report.html \
         bash -c 'ulimit -f 16; trap "" XFSZ; exec "$@"' - "${C[@]}" --report fsize/report.html
     same fsize/report.html prev.txt
 fi
@@ -178,18 +151,18 @@ if [ "$ro_ok" -eq 0 ] && [ "$(id -u)" -ne 0 ]; then
     ro_text="Permission denied"
 fi
 if [ "$ro_ok" -eq 1 ]; then
-    expect_out_fail "$ro_text" ro/out.json "${A[@]}" --json -o ro/out.json skin.png
+    expect_out_fail 5 "$ro_text" ro/out.json "${A[@]}" --json -o ro/out.json skin.png
     same ro/out.json prev.txt
-    expect_out_fail "$ro_text" ro/ov.png "${A[@]}" --overlay ro/ov.png skin.png
+    expect_out_fail 5 "$ro_text" ro/ov.png "${A[@]}" --overlay ro/ov.png skin.png
     same ro/ov.png prev.txt
-    expect_out_fail "$ro_text" ro/new.png "${A[@]}" --overlay ro/new.png skin.png
+    expect_out_fail 5 "$ro_text" ro/new.png "${A[@]}" --overlay ro/new.png skin.png
     absent ro/new.png
-    expect_out_fail "$ro_text" ro/s.png "${S[@]}" ro/s.png --after ro/a.jpg --truth ro/t.json
+    expect_out_fail 5 "$ro_text" ro/s.png "${S[@]}" ro/s.png --after ro/a.jpg --truth ro/t.json
     absent ro/s.png
     absent ro/a.jpg
     absent ro/t.json
     if [ "$have_compare" -eq 1 ]; then
-        expect_out_fail "$ro_text" ro/report.html "${C[@]}" --report ro/report.html
+        expect_out_fail 5 "$ro_text" ro/report.html "${C[@]}" --report ro/report.html
         absent ro/report.html
     fi
     no_temp ro
@@ -200,12 +173,12 @@ fi
 
 # --- destinations that are not files ----------------------------------------------
 mkdir -p adir
-expect_out_fail "is a directory" adir "${A[@]}" --json -o adir skin.png
+expect_out_fail 5 "is a directory" adir "${A[@]}" --json -o adir skin.png
 [ -d adir ] && [ -z "$(ls -A adir)" ] && ok || bad "adir changed"
 # (an overlay's name must say its format: a folder named like a PNG)
 mkdir -p adir.png
-expect_out_fail "is a directory" adir.png "${A[@]}" --overlay adir.png skin.png
-expect_out_fail "No such file or directory" nodir/out.json "${A[@]}" --json -o nodir/out.json skin.png
+expect_out_fail 5 "is a directory" adir.png "${A[@]}" --overlay adir.png skin.png
+expect_out_fail 5 "No such file or directory" nodir/out.json "${A[@]}" --json -o nodir/out.json skin.png
 absent nodir
 no_temp .
 

@@ -19,30 +19,10 @@ if ! command -v sqlite3 >/dev/null; then
 fi
 . "$HERE/mounts.sh"
 . "$HERE/harness.sh"
+. "$HERE/output_checks.sh"
 
 fill() { dd if=/dev/zero of="$1/filler" bs=1k 2>/dev/null || true; }
 
-expect_fail() { # expect_fail WANT_RC WANT_TEXT NAME CMD...
-    local want=$1 text=$2 name=$3 rc=0
-    shift 3
-    "$@" >out.txt 2>err.txt || rc=$?
-    if [ "$rc" -ne "$want" ]; then
-        bad "$* -> exit $rc, want $want"
-        sed 's/^/  | /' err.txt >&2
-    elif ! grep -qF -- "$name" err.txt || ! grep -qiF -- "$text" err.txt; then
-        bad "$*: error should name '$name' and say '$text'"
-        sed 's/^/  | /' err.txt >&2
-    else
-        ok
-        echo "  $(grep -m1 -F -- "$name" err.txt)" >&2
-    fi
-}
-no_temp() {
-    if ls "$1"/*.tmp.* >/dev/null 2>&1; then bad "temporary file left in $1"; ls -la "$1" >&2
-    else ok; fi
-}
-same() { if cmp -s "$1" "$2"; then ok; else bad "$1 was changed"; fi; }
-absent() { if [ -e "$1" ]; then bad "$1 exists (partial output)"; else ok; fi; }
 # db_state DB: "images comparisons integrity duplicates"
 db_state() {
     sqlite3 -batch "$1" "SELECT count(*) FROM images; SELECT count(*) FROM comparisons;
@@ -73,16 +53,16 @@ printf 'previous results\n' >prev.txt
 if tmpfs full size=64k; then
     cp prev.txt full/images.csv
     fill full
-    expect_fail 5 "No space left" full/new.csv "$BIN" export --db full.db -o full/new.csv
+    expect_out_fail 5 "No space left" full/new.csv "$BIN" export --db full.db -o full/new.csv
     absent full/new.csv
-    expect_fail 5 "No space left" full/ "$BIN" export --db full.db --out-dir full
+    expect_out_fail 5 "No space left" full/ "$BIN" export --db full.db --out-dir full
     same full/images.csv prev.txt
     absent full/comparisons.csv
     absent full/series.csv
     no_temp full
     # A merge into a database on the full disk.
     "$BIN" batch ARCH --db shard.db --shard 1/2 -q -j 1 2>/dev/null
-    expect_fail 6 "" full/merged.db "$BIN" merge full/merged.db shard.db
+    expect_out_fail 6 "" full/merged.db "$BIN" merge full/merged.db shard.db
     rm -f full/filler
     if [ -e full/merged.db ]; then
         s=$(db_state full/merged.db)
@@ -95,15 +75,15 @@ fi
 # --- /dev/full (a file-size limit small enough for the export would stop
 # SQLite's own 32 KB shared-memory file first) --------------------------------
 if [ -w /dev/full ]; then
-    expect_fail 5 "standard output" "standard output" \
+    expect_out_fail 5 "standard output" "standard output" \
         bash -c 'exec "$@" >/dev/full' - "$BIN" export --db full.db
 fi
 
 # --- read-only directory ---------------------------------------------------------------
 if tmpfs ro size=64k && cp prev.txt ro/x.csv && mount -o remount,ro ro 2>/dev/null; then
-    expect_fail 5 "Read-only" ro/x.csv "$BIN" export --db full.db -o ro/x.csv
+    expect_out_fail 5 "Read-only" ro/x.csv "$BIN" export --db full.db -o ro/x.csv
     same ro/x.csv prev.txt
-    expect_fail 6 "Read-only" ro/ "$BIN" batch ARCH --db ro/r.db -q
+    expect_out_fail 6 "Read-only" ro/ "$BIN" batch ARCH --db ro/r.db -q
     absent ro/r.db
 else
     skip "read-only directory: no tmpfs mounts"
