@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "check.h"
+#include "test_register_field.h"
 
 static double cpu_seconds(void)
 {
@@ -51,4 +52,14 @@ void reg_within(const worst *w, double shift_px, double rot_deg, double scale_pc
     CHECK(w->shift <= shift_px);
     CHECK(w->rot <= rot_deg);
     CHECK(w->scale <= scale_pct);
+}
+
+skd_image *reg_astronaut(const char *what)
+{
+    skd_image *img;
+    if (!check_shared_data("photos/astronaut.png", what))
+        return NULL;
+    img = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
+    CHECK(img != NULL);
+    return img;
 }

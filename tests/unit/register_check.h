@@ -24,6 +24,11 @@ typedef struct worst {
 void reg_check_pair(skd_ctx *ctx, const skd_image *before, const skd_image *after,
                 const skd_transform *truth, const char *label, worst *w);
 
+/* The shared data's astronaut.png (512 x 512; field_image_free), or NULL:
+ * the data is missing (the part `what` is skipped, see check_shared_data)
+ * or the photo cannot be read (a failure). */
+skd_image *reg_astronaut(const char *what);
+
 /* One line of the group's worst errors and mean CPU time. */
 void reg_report(const char *what, const worst *w);
 

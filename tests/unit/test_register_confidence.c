@@ -8,6 +8,7 @@
 
 #include "check.h"
 #include "register/register.h"
+#include "register_check.h"
 #include "test_register_field.h"
 
 #define MAX_SAMPLES 16
@@ -133,11 +134,7 @@ static void test_related_photo(skd_ctx *ctx)
                                      {-12, 6, 4, 1.05, 160}};
     skd_image *src;
     dist d = {{0}, 0};
-    if (!check_shared_data("photos/astronaut.png", "real-photo cases"))
-        return;
-    src = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
-    CHECK(src != NULL);
-    if (!src)
+    if (!(src = reg_astronaut("real-photo cases")))
         return;
     for (size_t i = 0; i < sizeof cams / sizeof cams[0]; i++) {
         skd_transform id = {0, 0, 0, 1, 0};

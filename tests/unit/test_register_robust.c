@@ -98,11 +98,7 @@ static void test_real_photo(skd_ctx *ctx)
                                       {10, 12, 3, 1.1}};
     skd_image *src;
     worst w = WORST_INIT;
-    if (!check_shared_data("photos/astronaut.png", "real-photo cases"))
-        return;
-    src = field_load_png(SKD_SHARED_DATA "/photos/astronaut.png");
-    CHECK(src != NULL);
-    if (!src)
+    if (!(src = reg_astronaut("real-photo cases")))
         return;
     for (size_t i = 0; i < sizeof cams / sizeof cams[0]; i++) {
         skd_transform id = {0, 0, 0, 1, 0};
