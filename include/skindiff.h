@@ -845,6 +845,15 @@ SKD_API int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a,
                              const skd_image *img, const skd_zones *z,
                              skd_zone zone, skd_metrics *out);
 
+/* The smallest zone whose figures analyze reports: a disc of radius 1 mm
+ * (pi mm², 0.0314 cm²), the coarse scale of the texture band and the
+ * fill; a zone smaller than that holds less than one independent sample
+ * of the band, and its figures describe a few pixels, not a zone. */
+#define SKD_ZONE_MIN_AREA_CM2 0.031415926535897934
+/* 1 when zone figures m (from skd_zones_metrics) cover less skin than
+ * SKD_ZONE_MIN_AREA_CM2: report "too small" instead of its figures. */
+SKD_API int skd_zone_too_small(const skd_metrics *m);
+
 /* Figures of every zone at once, in one scan of the photo and the planes
  * (far cheaper than skd_zone_metrics zone by zone, which makes them all
  * too): out[zone] and status[zone] for each zone, arrays of

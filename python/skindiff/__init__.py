@@ -286,7 +286,13 @@ def _add_zones(ctx, rec, an, img, z):
                          "note": "no measured pixel in this zone"}
         else:
             ctx.check(st)
-            out[name] = {"status": "ok", **_figures(m)}
+            if i != 0 and _LIB.skd_zone_too_small(ctypes.byref(m)):
+                out[name] = {"status": "too_small",
+                             "area_cm2": _num(m.area_cm2),
+                             "note": "too small: under %.4f cm2 of measured "
+                                     "skin" % (math.pi / 100)}
+            else:
+                out[name] = {"status": "ok", **_figures(m)}
     rec["zones"] = out
 
 

@@ -310,6 +310,7 @@ _PROTOTYPES = {
     "skd_zone_metrics": (ctypes.c_int, [_ctx_p, _an_p, _img_p,
                                         ctypes.POINTER(SkdZones), ctypes.c_int,
                                         ctypes.POINTER(SkdMetrics)]),
+    "skd_zone_too_small": (ctypes.c_int, [ctypes.POINTER(SkdMetrics)]),
     "skd_export_table_name": (ctypes.c_char_p, [ctypes.c_int]),
     "skd_face_preload": (ctypes.c_int, [_ctx_p]),
     "skd_compare_zones": (ctypes.c_int, [

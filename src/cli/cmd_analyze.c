@@ -339,6 +339,13 @@ static void json_zones(cli_buf *b, const cli_zone_result *zr)
                               "pixel in this zone\"}");
             continue;
         }
+        if (i != SKD_ZONE_WHOLE && skd_zone_too_small(&zr->m[i])) {
+            cli_buf_printf(b, "\"status\": \"too_small\", \"area_cm2\": ");
+            cli_json_num(b, zr->m[i].area_cm2);
+            cli_buf_printf(b, ", \"note\": \"too small: under %.4f cm2 of "
+                              "measured skin\"}", SKD_ZONE_MIN_AREA_CM2);
+            continue;
+        }
         cli_buf_printf(b, "\"status\": \"ok\",\n        ");
         json_figures(b, &zr->m[i], NULL, "        ");
         cli_buf_printf(b, "}");
@@ -535,7 +542,15 @@ static void emit_csv(cli_buf *b, const result *res, int n, int zones)
                 continue;
             cli_csv_field(b, r->path);
             cli_buf_printf(b, ",%s", skd_zone_name((skd_zone)z));
-            if (r->zr.status[z] == SKD_OK)
+            if (r->zr.status[z] == SKD_OK && z != SKD_ZONE_WHOLE &&
+                skd_zone_too_small(&r->zr.m[z]))
+                cli_buf_printf(b, ",too_small,%u,%u,%.6g,%s,%.6g,,,,,,,,,,,,,,,,,,,"
+                                  ",,,,,,,,too small: under %.4f cm2 of measured "
+                                  "skin\n", r->a->width, r->a->height,
+                               r->a->px_per_mm,
+                               r->a->scale_assumed ? "assumed" : "given",
+                               r->zr.m[z].area_cm2, SKD_ZONE_MIN_AREA_CM2);
+            else if (r->zr.status[z] == SKD_OK)
                 csv_figures(b, r, &r->zr.m[z]);
             else
                 cli_buf_printf(b, ",empty,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,no measured "
@@ -557,6 +572,11 @@ static void text_zones(cli_buf *b, const cli_zone_result *zr)
         cli_buf_printf(b, "    %-12s", skd_zone_name((skd_zone)i));
         if (zr->status[i] != SKD_OK) {
             cli_buf_printf(b, " no measured pixel in this zone\n");
+            continue;
+        }
+        if (i != SKD_ZONE_WHOLE && skd_zone_too_small(m)) {
+            cli_buf_printf(b, " %9.2f  too small (under %.4f cm²)\n",
+                           m->area_cm2, SKD_ZONE_MIN_AREA_CM2);
             continue;
         }
         cli_buf_printf(b, " %9.2f %7.3f %10.2f %9.2f %6.2f %8.2f\n", m->area_cm2,

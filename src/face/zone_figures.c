@@ -44,6 +44,11 @@ int skd_zones_metrics(skd_ctx *ctx, const skd_analysis *a,
     return SKD_OK;
 }
 
+int skd_zone_too_small(const skd_metrics *m)
+{
+    return !m || !(m->area_cm2 >= SKD_ZONE_MIN_AREA_CM2);
+}
+
 int skd_zone_metrics(skd_ctx *ctx, const skd_analysis *a, const skd_image *img,
                      const skd_zones *z, skd_zone zone, skd_metrics *out)
 {
