@@ -110,6 +110,14 @@ typedef enum skd_option {
      * gone wrong). Both make the patch neutral; they differ on other
      * colours. */
     SKD_OPT_WHITE_REF_METHOD = 20,
+    /* The luminance a white reference is brought to (docs/colour.md,
+     * "Exposure"): 0 (default) = the patch keeps its own (only its colour
+     * is corrected); Y in (0, 1] = the photo's light is also scaled so that
+     * the patch reads Y (e.g. 0.18 for an 18% grey card: the figures as if
+     * the card's reflectance were known). compare brings the after photo's
+     * reference to the before photo's luminance this way (see
+     * skd_acquisition.white_ref_gain). */
+    SKD_OPT_WHITE_REF_Y = 21,
     /* Comparing sessions: colour calibration, acquisition check, counts
      * (docs/comparing.md, "Same skin, different day"). */
     SKD_OPT_FLOOR_A_UNCAL = 25,     /* a* floor without white refs, default 2.0 */
@@ -512,7 +520,8 @@ SKD_API const char *skd_acquisition_limit_name(unsigned flag);
 
 typedef struct skd_acquisition {
     double exposure_pct;       /* 100 (mean Y after / mean Y before - 1) of
-                                  the common skin, linear luminance */
+                                  the common skin, linear luminance, as the
+                                  cameras took it (before white_ref_gain) */
     double dL, da, db;         /* mean CIELAB of the common skin */
     int colour_calibrated;     /* white references in both photos */
     double neutral_dL, neutral_da, neutral_db; /* of the white refs, as
@@ -545,6 +554,14 @@ typedef struct skd_acquisition {
      * threshold; a lower bound: docs/comparing.md, "Different
      * resolutions"). Judged against the pore density floor. */
     double resolution_ratio, pores_unresolved;
+    /* Added in 0.3: with white references in both photos, the factor on
+     * the after photo's linear light that makes its reference as bright
+     * as the before photo's (Y of the before reference over Y of the
+     * after's, each after its colour correction); 1 without. Every figure
+     * of the comparison is read after it; exposure_pct is the camera's
+     * exposure change, before it (docs/comparing.md, "Colour
+     * calibration"). */
+    double white_ref_gain;
 } skd_acquisition;
 
 /* The least spread of the before tiles' mean l for the tone slope to be

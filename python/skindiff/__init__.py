@@ -450,7 +450,7 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         "neutral_db", "sharpness_before", "sharpness_after", "sharpness_ratio",
         "region_share_before", "region_share_after", "residual_median_px",
         "residual_max_px", "tone_slope", "tone_spread", "resolution_ratio",
-        "pores_unresolved"))
+        "pores_unresolved", "white_ref_gain"))
     acquisition["tiles_measured"] = q.tiles_measured
     acquisition["tiles_dropped"] = q.tiles_dropped
     acquisition["limits_exceeded"] = [

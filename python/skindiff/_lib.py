@@ -182,6 +182,7 @@ class SkdAcquisition(ctypes.Structure):
         ("tone_spread", ctypes.c_double),
         ("resolution_ratio", ctypes.c_double),
         ("pores_unresolved", ctypes.c_double),
+        ("white_ref_gain", ctypes.c_double),
     ]
 
 

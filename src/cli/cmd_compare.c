@@ -260,9 +260,10 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
                       "skin L* %+.2f a* %+.2f b* %+.2f\n", q->exposure_pct,
                    q->dL, q->da, q->db);
     if (q->colour_calibrated)
-        cli_buf_printf(b, "  white refs L* %+.2f a* %+.2f b* %+.2f (as "
-                          "decoded)\n", q->neutral_dL, q->neutral_da,
-                       q->neutral_db);
+        cli_buf_printf(b, "  white refs L* %+.2f a* %+.2f b* %+.2f (after "
+                          "the correction); after photo read x%.3f to the "
+                          "before's exposure\n", q->neutral_dL, q->neutral_da,
+                       q->neutral_db, q->white_ref_gain);
     else
         cli_buf_printf(b, "  white refs none in both photos: colour "
                           "uncalibrated\n");
@@ -482,14 +483,15 @@ static void json_acquisition(cli_buf *b, const skd_acquisition *q)
                           "region_share_before", "region_share_after",
                           "residual_median_px", "residual_max_px",
                           "tone_slope", "tone_spread", "resolution_ratio",
-                          "pores_unresolved"};
+                          "pores_unresolved", "white_ref_gain"};
     const double vals[] = {q->exposure_pct, q->dL, q->da, q->db,
                            q->neutral_dL, q->neutral_da, q->neutral_db,
                            q->sharpness_before, q->sharpness_after,
                            q->sharpness_ratio, q->region_share_before,
                            q->region_share_after, q->residual_median_px,
                            q->residual_max_px, q->tone_slope, q->tone_spread,
-                           q->resolution_ratio, q->pores_unresolved};
+                           q->resolution_ratio, q->pores_unresolved,
+                           q->white_ref_gain};
     int first = 1;
     cli_buf_printf(b, "{\"colour_calibrated\": %s",
                    q->colour_calibrated ? "true" : "false");

@@ -121,6 +121,12 @@ int skd_colour_for_spec(skd_ctx *ctx, const skd_image *img,
                         const skd_roi *white_ref, skd_colour_info *info,
                         skd_colour_lut **out);
 
+/* The luminance of the patch that its colour correction keeps (Bradford:
+ * CIE Y; per-channel gains: Y as l reads it), from info's patch_lab: the
+ * patch reads it after the correction unless SKD_OPT_WHITE_REF_Y asks for
+ * another. */
+double skd_white_ref_kept_y(const skd_colour_info *info);
+
 /* The Bradford adaptation (linear sRGB -> linear sRGB) taking the colour
  * rgb to neutral D65 of the same luminance. */
 void skd_bradford_to_neutral(const double rgb[3], double out[3][3]);

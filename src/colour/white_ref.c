@@ -1,8 +1,9 @@
 /* The white reference: a neutral patch in the photo (grey card, white
  * balance card) whose mean colour, after the profile, is adapted to
- * neutral D65 at its own luminance by a Bradford transform, folded into
- * the 3x3 matrix of the conversion, so every plane sees the corrected
- * colour. A patch that cannot tell the colour of the light is refused. */
+ * neutral D65 at its own luminance by a Bradford transform (or, on
+ * request, at the luminance SKD_OPT_WHITE_REF_Y), folded into the 3x3
+ * matrix of the conversion, so every plane sees the corrected colour. A
+ * patch that cannot tell the colour of the light is refused. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -159,6 +160,16 @@ int skd_white_ref_measure(skd_ctx *ctx, const skd_image *img,
         for (int i = 0; i < 3; i++)
             for (int j = 0; j < 3; j++)
                 info->adaptation[i][j] = i == j ? info->gains[i] : 0;
+    {
+        /* the patch keeps its Y (Bradford: XYZ Y; gains: Y as l reads it)
+         * unless a level is asked for; scaling all light is exact */
+        double level = skd_opt(ctx, SKD_OPT_WHITE_REF_Y);
+        double k = level > 0 ? level / (info->white_ref_method ? my : xyz[1])
+                             : 1.0;
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++)
+                info->adaptation[i][j] *= k;
+    }
     info->white_ref = 1;
     info->white_ref_roi = *roi;
     return SKD_OK;
@@ -186,4 +197,14 @@ int skd_colour_for_spec(skd_ctx *ctx, const skd_image *img,
     skd_colour_lut_free(ctx, *out);
     *out = NULL;
     return st;
+}
+
+double skd_white_ref_kept_y(const skd_colour_info *info)
+{
+    double xyz[3], rgb[3];
+    skd_lab_to_xyz(info->patch_lab, xyz);
+    if (!info->white_ref_method)
+        return xyz[1];
+    skd_xyz_to_linear(xyz, rgb);
+    return skd_luminance(rgb[0], rgb[1], rgb[2]);
 }

@@ -101,6 +101,29 @@ static int roi_set(const skd_roi *r)
     return r && r->w > 0 && r->h > 0;
 }
 
+int skd_white_ref_after_level(skd_ctx *ctx, const skd_analysis *before,
+                              const skd_image *after,
+                              const skd_region_spec *spec, double *level)
+{
+    skd_colour_info info;
+    skd_colour_lut *lut = NULL;
+    double yb, ya;
+    int st;
+    *level = 0;
+    if (skd_opt(ctx, SKD_OPT_WHITE_REF_Y) > 0 || !before->colour.white_ref ||
+        !spec || !roi_set(&spec->white_ref))
+        return SKD_OK;
+    st = skd_colour_for_spec(ctx, after, &spec->white_ref, &info, &lut);
+    skd_colour_lut_free(ctx, lut);
+    if (st != SKD_OK)
+        return st;
+    yb = skd_white_ref_kept_y(&before->colour);
+    ya = skd_white_ref_kept_y(&info);
+    if (fabs(yb / ya - 1.0) > SKD_WHITE_REF_SAME_Y)
+        *level = yb;
+    return SKD_OK;
+}
+
 void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
                              const skd_image *after, const skd_roi *ref_b,
                              const skd_roi *ref_a, const skd_colour_lut *lut_b,
@@ -108,13 +131,13 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
 {
     double rb[3], ra[3], lb[3], la[3];
     uint64_t nb, na;
+    double exposure;
     nb = mean_linear(before, c->common_before, NULL, lut_b, rb);
     na = mean_linear(after, c->common_after, NULL, lut_a, ra);
     lab_of_linear(rb, lb);
     lab_of_linear(ra, la);
-    q->exposure_pct = 100.0 * (skd_luminance(ra[0], ra[1], ra[2]) /
-                                   skd_luminance(rb[0], rb[1], rb[2]) -
-                               1.0);
+    exposure = skd_luminance(ra[0], ra[1], ra[2]) /
+               skd_luminance(rb[0], rb[1], rb[2]);
     q->dL = la[0] - lb[0];
     q->da = la[1] - lb[1];
     q->db = la[2] - lb[2];
@@ -122,6 +145,7 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
     q->region_share_after = (double)na / ((double)after->width * after->height);
     q->colour_calibrated = roi_set(ref_b) && roi_set(ref_a);
     q->neutral_dL = q->neutral_da = q->neutral_db = NAN;
+    q->white_ref_gain = 1;
     if (q->colour_calibrated) {
         mean_linear(before, NULL, ref_b, lut_b, rb);
         mean_linear(after, NULL, ref_a, lut_a, ra);
@@ -130,7 +154,16 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
         q->neutral_dL = la[0] - lb[0];
         q->neutral_da = la[1] - lb[1];
         q->neutral_db = la[2] - lb[2];
+        /* what the conversions did to each reference's luminance: the
+         * after photo's light was scaled by this against the before's */
+        q->white_ref_gain =
+            (skd_luminance(ra[0], ra[1], ra[2]) /
+             skd_white_ref_kept_y(&c->after->colour)) /
+            (skd_luminance(rb[0], rb[1], rb[2]) /
+             skd_white_ref_kept_y(&c->before->colour));
     }
+    /* the cameras' exposure, before any normalisation by the references */
+    q->exposure_pct = 100.0 * (exposure / q->white_ref_gain - 1.0);
     q->sharpness_before = sharpness(c->before, c->common_before);
     q->sharpness_after = sharpness(c->after, c->common_after);
     q->sharpness_ratio = q->sharpness_after / q->sharpness_before;
@@ -195,8 +228,16 @@ void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
     double max_ref = skd_opt(ctx, SKD_OPT_MAX_LIGHT_REF);
     double max_sharp = skd_opt(ctx, SKD_OPT_MAX_SHARPNESS_PCT) / 100.0;
 
+    /* Texture and pores are read on l = 100 ln Y, band-passed: an exposure
+     * change alone leaves them as they were; only a tone curve that differs
+     * changes their contrast, and the tone slope measures that wherever
+     * the points spread enough to judge it. Where they do not (flat skin
+     * without white references) the exposure limit stands in for it. */
+    int tone_judged = isfinite(q->tone_slope) &&
+                      q->tone_spread >= SKD_TONE_MIN_SPREAD;
+
     q->flags = 0;
-    if (fabs(q->exposure_pct) > max_exp)
+    if (!tone_judged && fabs(q->exposure_pct) > max_exp)
         q->flags |= SKD_ACQ_EXPOSURE;
     /* Without white references the light's colour shows in b* of the skin
      * (a treatment moves a*, rarely b*). With them each photo is corrected
@@ -220,7 +261,7 @@ void skd_acquisition_flags(const skd_ctx *ctx, skd_acquisition *q)
     /* A different tone curve scales Sa by about the slope: judged when
      * that alone explains a change of at least the Sa floor (as a* is not
      * judged when the exposure alone explains its floor). */
-    if (isfinite(q->tone_slope) && q->tone_spread >= SKD_TONE_MIN_SPREAD &&
+    if (tone_judged &&
         100.0 * fabs(q->tone_slope - 1.0) >= skd_opt(ctx, SKD_OPT_FLOOR_SA))
         q->flags |= SKD_ACQ_TONE;
     /* Pores the other photo's pixels cannot show would read as a change of
@@ -268,17 +309,22 @@ void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
                 add_reason(&change[m], why[k]);
     /* CIELAB a* follows the cube root of the light: a photo darker by e
      * shows a* times (1 + e)^(1/3) (a* 14 at -10%: -0.48). When that alone
-     * reaches the floor, a* is not judged. */
+     * reaches the floor, a* is not judged. With white references the after
+     * photo is read at the before's exposure (white_ref_gain): only what
+     * the references leave of the exposure counts. */
+    double left = (1.0 + q->exposure_pct / 100.0) *
+                  (isfinite(q->white_ref_gain) ? q->white_ref_gain : 1.0);
     for (int m = SKD_METRIC_A_MEAN; m <= SKD_METRIC_A_MEDIAN; m++) {
         skd_change *ch = &change[m];
-        double shift = fabs(ch->before) *
-                       fabs(1.0 - cbrt(1.0 + q->exposure_pct / 100.0));
-        char w[128];
+        double shift = fabs(ch->before) * fabs(1.0 - cbrt(left));
+        char w[160];
         if (!(shift >= ch->noise_floor))
             continue;
-        snprintf(w, sizeof w, "the after photo is %.0f%% %s (a* follows the "
-                 "light's cube root: %.2f expected)", fabs(q->exposure_pct),
-                 q->exposure_pct < 0 ? "darker" : "brighter", shift);
+        snprintf(w, sizeof w, "the after photo is %.0f%% %s%s (a* follows "
+                 "the light's cube root: %.2f expected)",
+                 100.0 * fabs(left - 1.0), left < 1 ? "darker" : "brighter",
+                 q->white_ref_gain != 1.0 ? " after the white references" : "",
+                 shift);
         add_reason(ch, w);
     }
 }

@@ -91,19 +91,29 @@ static int same_scale(double scale)
     return fabs(scale - 1.0) <= SKD_SAME_SCALE;
 }
 
+/* With white references in both photos, the after photo is also read as
+ * if exposed like the before photo: its reference brought to the before
+ * reference's luminance (level > 0; skd_white_ref_after_level). */
 static int analyze_after(skd_ctx *ctx, const skd_image *after,
                          const skd_region_spec *spec,
                          const skd_analysis *before, double scale,
-                         skd_analysis **out)
+                         double level, skd_analysis **out)
 {
     double saved = ctx->opt[SKD_OPT_PX_PER_MM];
+    double saved_y = ctx->opt[SKD_OPT_WHITE_REF_Y];
     int st;
 
-    if (same_scale(scale))
-        return skd_analyze(ctx, after, spec, out);
+    if (level > 0)
+        ctx->opt[SKD_OPT_WHITE_REF_Y] = level;
+    if (same_scale(scale)) {
+        st = skd_analyze(ctx, after, spec, out);
+        ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
+        return st;
+    }
     ctx->opt[SKD_OPT_PX_PER_MM] = before->px_per_mm / scale;
     st = skd_analyze(ctx, after, spec, out);
     ctx->opt[SKD_OPT_PX_PER_MM] = saved;
+    ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
     if (st == SKD_OK) {
         (*out)->scale_assumed = before->scale_assumed;
         (*out)->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
@@ -116,13 +126,16 @@ int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *bspec, const skd_image *after,
                         const skd_region_spec *aspec, skd_comparison *c)
 {
+    double level;
     int st = skd_analyze(ctx, before, bspec, &c->before);
     if (st != SKD_OK) {
         skd_message_prefix(ctx, "before photo");
         return st;
     }
-    st = analyze_after(ctx, after, aspec, c->before, c->transform.scale,
-                       &c->after);
+    st = skd_white_ref_after_level(ctx, c->before, after, aspec, &level);
+    if (st == SKD_OK)
+        st = analyze_after(ctx, after, aspec, c->before, c->transform.scale,
+                           level, &c->after);
     if (st != SKD_OK)
         skd_message_prefix(ctx, "after photo");
     return st;
@@ -245,7 +258,9 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
         st = residuals(ctx, c, a2b, &g);
     if (st == SKD_OK)
         st = skd_tone_slope(ctx, &g, img[0], photo[0].lut, c->common_before,
+                            &((const comparison_box *)c)->white_ref[0],
                             img[1], photo[1].lut, c->common_after,
+                            &((const comparison_box *)c)->white_ref[1],
                             &c->acquisition.tone_slope,
                             &c->acquisition.tone_spread);
     if (st != SKD_OK) {
@@ -409,6 +424,7 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
 {
     comparison_box *box;
     skd_comparison *c;
+    double level = 0;
     int st;
 
     if (!ctx)
@@ -427,13 +443,16 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
     c->before = before_analysis;
     box->borrowed = BORROWED_BEFORE;
     st = find_transform(ctx, before, after, &c->transform);
+    if (st == SKD_OK)
+        st = skd_white_ref_after_level(ctx, c->before, after, after_spec,
+                                       &level);
     if (st == SKD_OK && after_analysis && same_scale(c->transform.scale) &&
-        after_analysis->px_per_mm == before_analysis->px_per_mm) {
+        level == 0 && after_analysis->px_per_mm == before_analysis->px_per_mm) {
         c->after = after_analysis;
         box->borrowed |= BORROWED_AFTER;
     } else if (st == SKD_OK) {
         st = analyze_after(ctx, after, after_spec, c->before,
-                           c->transform.scale, &c->after);
+                           c->transform.scale, level, &c->after);
         if (st != SKD_OK)
             skd_message_prefix(ctx, "after photo");
     }

@@ -211,6 +211,17 @@ void skd_acquisition_measure(const skd_comparison *c, const skd_image *before,
                              const skd_image *after, const skd_roi *ref_b,
                              const skd_roi *ref_a, const skd_colour_lut *lut_b,
                              const skd_colour_lut *lut_a, skd_acquisition *q);
+/* The luminance the after photo's white reference is brought to
+ * (SKD_OPT_WHITE_REF_Y for its analysis), so that it reads as bright as
+ * the before photo's and the after photo is measured as if exposed like
+ * it: the before reference's kept Y, when both photos have a reference,
+ * no level was asked for, and the two differ by more than
+ * SKD_WHITE_REF_SAME_Y; else 0 (the after photo analysed as it is, so
+ * that a batch's own analysis of it serves). */
+#define SKD_WHITE_REF_SAME_Y 0.002
+int skd_white_ref_after_level(skd_ctx *ctx, const skd_analysis *before,
+                              const skd_image *after,
+                              const skd_region_spec *spec, double *level);
 /* The resolution item of c->acquisition (resolution.c): resolution_ratio
  * and pores_unresolved, from the analyses, their pores and the common
  * masks. */
@@ -237,13 +248,15 @@ void skd_pore_poisson_widen(skd_change *ch, const skd_metrics *mb,
 /* The tone slope of the pair (tone.c): the least-squares slope of the
  * used tiles' mean l (100 ln Y, each photo through its own conversion)
  * in the after photo on the same tiles' in the before photo, and the
- * spread (SD) of the before tiles' means; both NaN with fewer than 3
- * tiles. */
+ * spread (SD) of the before tiles' means; with white references ref_b and
+ * ref_a in both photos (NULL or w == 0: none) their mean l is one more
+ * point of both. Both NaN with fewer than 3 tiles. */
 int skd_tone_slope(skd_ctx *ctx, const skd_tile_grid *g,
                    const skd_image *before, const skd_colour_lut *lut_b,
-                   const uint8_t *cb, const skd_image *after,
-                   const skd_colour_lut *lut_a, const uint8_t *ca,
-                   double *slope, double *spread);
+                   const uint8_t *cb, const skd_roi *ref_b,
+                   const skd_image *after, const skd_colour_lut *lut_a,
+                   const uint8_t *ca, const skd_roi *ref_a, double *slope,
+                   double *spread);
 
 /* ---- registration on a part ------------------------------------------ */
 

@@ -64,6 +64,7 @@ static const option_spec option_specs[SKD_OPTION_MAX] = {
     [SKD_OPT_LANDMARK_RESIDUAL] = {2, 0, 1000},
     [SKD_OPT_BATCH_ZONES] = {0, 0, 1},
     [SKD_OPT_WHITE_REF_METHOD] = {0, 0, 1},
+    [SKD_OPT_WHITE_REF_Y] = {0, 0, 1},
     [SKD_OPT_EXACT] = {0, 0, 1},
 };
 

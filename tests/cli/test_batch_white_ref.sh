@@ -14,8 +14,15 @@
 # figures to a relative 1e-5, texts exactly), and for the calibration
 # itself the a* change of the same treatment rendered without the change of
 # light (compare s1 s2n: -3.00): the calibrated change is nearer to it than
-# the uncalibrated one (measured -2.38 and -1.49), and the card, corrected,
+# the uncalibrated one (measured -2.42 and -1.49), and the card, corrected,
 # is neutral in both (|white_ref_da|, |white_ref_db| <= 0.05; measured 0.00).
+# Why -2.42 and not -3: this light is a gain per linear sRGB channel, which
+# the Bradford correction (a model of the light's colour) leaves +0.53 too
+# red on skin of a* 14 (docs/colour.md: computed on the colours alone; the
+# pair at 960x720 reads -2.46, so not the size): the calibrated change is
+# checked against -3 + 0.53 within 0.1 (measured 0.05 off). The card is
+# 0.8% brighter in the after photo, so the after photo is read at the
+# before's exposure (white_ref_gain 0.9916 against the truth 1/1.00842).
 # Usage: test_batch_white_ref.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
 BIN=$1
@@ -87,6 +94,9 @@ assert abs(float(p1["white_ref_da"])) <= 0.05 and abs(float(p1["white_ref_db"]))
 assert p2["white_ref_da"] == "" and p3["white_ref_da"] == ""
 d1, d2 = float(p1["a_mean_change"]), float(p2["a_mean_change"])
 assert abs(d1 - plain) < abs(d2 - plain), (d1, d2, plain)
+assert abs(d1 - (plain + 0.53)) <= 0.1, (d1, plain)
+p1j = json.load(open("P1.json"))["acquisition"]
+assert abs(p1j["white_ref_gain"] - 1 / 1.00842) <= 0.003, p1j
 # P4: an error row naming the problem, as compare reports it.
 assert w["P4"]["status"] == "error", w["P4"]
 img = {(r["patient"], r["session"]): r for r in csv.DictReader(open("images.csv"))}

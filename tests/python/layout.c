@@ -180,6 +180,7 @@ int main(void)
     OFF(skd_acquisition, tone_spread);
     OFF(skd_acquisition, resolution_ratio);
     OFF(skd_acquisition, pores_unresolved);
+    OFF(skd_acquisition, white_ref_gain);
 
     SIZE(skd_comparison);
     OFF(skd_comparison, transform);
