@@ -443,9 +443,10 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
     c->before = before_analysis;
     box->borrowed = BORROWED_BEFORE;
     st = find_transform(ctx, before, after, &c->transform);
-    if (st == SKD_OK)
-        st = skd_white_ref_after_level(ctx, c->before, after, after_spec,
-                                       &level);
+    if (st == SKD_OK &&
+        (st = skd_white_ref_after_level(ctx, c->before, after, after_spec,
+                                        &level)) != SKD_OK)
+        skd_message_prefix(ctx, "after photo");
     if (st == SKD_OK && after_analysis && same_scale(c->transform.scale) &&
         level == 0 && after_analysis->px_per_mm == before_analysis->px_per_mm) {
         c->after = after_analysis;
