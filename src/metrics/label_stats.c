@@ -51,17 +51,11 @@ typedef struct label_scan {
 
 static void close_chunk(label_acc *c)
 {
-    double t = 0, a = 0, e = 0;
     if (!c->open)
         return;
-    for (unsigned k = 0; k < LANES; k++) {
-        t += c->lane[0][k];
-        a += c->lane[1][k];
-        e += c->lane[2][k];
-    }
-    c->t += t;
-    c->a += a;
-    c->e += e;
+    c->t += skd_stats_lanes_total(c->lane[0], LANES);
+    c->a += skd_stats_lanes_total(c->lane[1], LANES);
+    c->e += skd_stats_lanes_total(c->lane[2], LANES);
     memset(c->lane, 0, sizeof c->lane);
     c->open = 0;
 }
@@ -86,8 +80,7 @@ static void add_pixel(label_scan *s, label_acc *c, size_t i, float e)
     }
     c->lane[0][lane] += a->texture[i];
     c->lane[1][lane] += a->a_star[i];
-    /* not NaN: exponent all ones with a mantissa */
-    if ((skd_bits_from_float(e) & 0x7fffffffu) <= 0x7f800000u) {
+    if (skd_stats_defined(e)) {
         c->lane[2][lane] += e;
         c->n_e++;
     }
@@ -136,12 +129,8 @@ static void moments(const label_scan *s, const label_acc *c, skd_metrics *out)
     double acc[4][MOMENT_LANES] = {{0}}, sum[4] = {0};
     for (size_t g = c->first; g <= c->first + c->n; g++) {
         if (g == c->first + c->n || (s->tag[g] & NEW_CHUNK)) {
-            for (int q = 0; q < 4; q++) {
-                double chunk = 0;
-                for (unsigned k = 0; k < MOMENT_LANES; k++)
-                    chunk += acc[q][k];
-                sum[q] += chunk;
-            }
+            for (int q = 0; q < 4; q++)
+                sum[q] += skd_stats_lanes_total(acc[q], MOMENT_LANES);
             memset(acc, 0, sizeof acc);
             if (g == c->first + c->n)
                 break;

@@ -172,12 +172,12 @@ BODY void a_star_block(const stats_job *job, size_t i0, size_t m,
     }
 }
 
-/* sel_e: selected and not NaN (exponent all ones with a mantissa). */
+/* sel_e: selected and not NaN. */
 BODY void defined_block(const uint8_t *restrict sel, const float *restrict e,
                           size_t m, uint8_t *restrict sel_e)
 {
     for (size_t j = 0; j < m; j++)
-        sel_e[j] = sel[j] & ((skd_bits_from_float(e[j]) & 0x7fffffffu) <= 0x7f800000u);
+        sel_e[j] = sel[j] & skd_stats_defined(e[j]);
 }
 
 /* Top 16 bits of the selected a* keys, BUCKETS where not selected. */
@@ -234,11 +234,9 @@ BODY void pass_sums_body(stats_job *job, size_t chunk, size_t thread)
             histogram_block(top, m, hist);
         }
     }
-    for (size_t k = 0; k < LANES; k++) {
-        s->t += acc[0][k];
-        s->a += acc[1][k];
-        s->e += acc[2][k];
-    }
+    s->t = skd_stats_lanes_total(acc[0], LANES);
+    s->a = skd_stats_lanes_total(acc[1], LANES);
+    s->e = skd_stats_lanes_total(acc[2], LANES);
 }
 
 /* d[j] = t - mean where selected, else exactly 0: v is the selected
@@ -319,13 +317,10 @@ BODY void pass_moments_body(stats_job *job, size_t chunk, size_t thread)
         if (low)
             low_bits_block(sel, a->a_star + i, m, job->mid[0], job->mid[1], low);
     }
-    s->abs1 = s->m2 = s->m3 = s->m4 = 0;
-    for (size_t k = 0; k < MOMENT_LANES; k++) {
-        s->abs1 += acc[0][k];
-        s->m2 += acc[1][k];
-        s->m3 += acc[2][k];
-        s->m4 += acc[3][k];
-    }
+    s->abs1 = skd_stats_lanes_total(acc[0], MOMENT_LANES);
+    s->m2 = skd_stats_lanes_total(acc[1], MOMENT_LANES);
+    s->m3 = skd_stats_lanes_total(acc[2], MOMENT_LANES);
+    s->m4 = skd_stats_lanes_total(acc[3], MOMENT_LANES);
 }
 
 BODY void pass_red_body(stats_job *job, size_t chunk, size_t thread)

@@ -37,6 +37,24 @@ SKD_STATS_INLINE float skd_key_float(uint32_t k)
     return skd_float_from_bits(k ^ ((k >> 31) ? 0x80000000u : 0xffffffffu));
 }
 
+/* 1 unless v is NaN (exponent all ones with a mantissa): the erythema
+ * values that count. */
+SKD_STATS_INLINE int skd_stats_defined(float v)
+{
+    return (skd_bits_from_float(v) & 0x7fffffffu) <= 0x7f800000u;
+}
+
+/* A chunk's accumulators added up in lane order, from +0: the chunk's
+ * share of a sum. */
+SKD_STATS_INLINE double skd_stats_lanes_total(const double *acc,
+                                              unsigned lanes)
+{
+    double s = 0;
+    for (unsigned k = 0; k < lanes; k++)
+        s += acc[k];
+    return s;
+}
+
 /* The accumulator of pixel i of an n-pixel plane among `lanes`. */
 static inline unsigned skd_stats_lane(size_t i, size_t n, unsigned lanes)
 {
