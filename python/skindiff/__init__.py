@@ -175,6 +175,24 @@ def _split_options(options, allowed_extra):
     return lib_opts, extra
 
 
+def _configured_context(options, px_per_mm):
+    """A context with the library's options of options and the scale."""
+    lib_opts, _ = _split_options(options, ())
+    if px_per_mm is not None:
+        lib_opts["px_per_mm"] = px_per_mm
+    ctx = _context()
+    ctx.configure(lib_opts)
+    return ctx
+
+
+def _one_zone_source(face, landmarks, zones):
+    """face, landmarks and zones are alternatives."""
+    if bool(face) + (landmarks is not None) + (zones is not None) > 1:
+        raise InvalidArgumentError(2, "invalid argument",
+                                   "face, landmarks and zones are "
+                                   "alternatives: give one")
+
+
 def _num(v):
     """A figure as the CLI's JSON writes it: null when not finite."""
     return v if math.isfinite(v) else None
@@ -359,15 +377,8 @@ def analyze(path, px_per_mm=None, *, mask=None, roi=None, white_ref=None,
     planes=True adds zone_labels (uint8, 0 = no zone). Raises a
     skindiff.Error subclass on failure.
     """
-    if bool(face) + (landmarks is not None) + (zones is not None) > 1:
-        raise InvalidArgumentError(2, "invalid argument",
-                                   "face, landmarks and zones are "
-                                   "alternatives: give one")
-    lib_opts, _ = _split_options(options, ())
-    if px_per_mm is not None:
-        lib_opts["px_per_mm"] = px_per_mm
-    ctx = _context()
-    ctx.configure(lib_opts)
+    _one_zone_source(face, landmarks, zones)
+    ctx = _configured_context(options, px_per_mm)
     img = mask_img = None
     an = ctypes.POINTER(_lib.SkdAnalysis)()
     z = ctypes.POINTER(_lib.SkdZones)()
@@ -578,19 +589,12 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
     before ones: face=True finds them with dlib, or landmarks_after gives a
     file) and zones, the zone table: per zone area_cm2, tiles_used, note
     and metrics (change, interval and verdict of every figure)."""
-    if bool(face) + (landmarks is not None) + (zones is not None) > 1:
-        raise InvalidArgumentError(2, "invalid argument",
-                                   "face, landmarks and zones are "
-                                   "alternatives: give one")
+    _one_zone_source(face, landmarks, zones)
     if landmarks_after is not None and landmarks is None and zones is None:
         raise InvalidArgumentError(2, "invalid argument",
                                    "landmarks_after goes with landmarks or "
                                    "zones (with face=True dlib finds both)")
-    lib_opts, _ = _split_options(options, ())
-    if px_per_mm is not None:
-        lib_opts["px_per_mm"] = px_per_mm
-    ctx = _context()
-    ctx.configure(lib_opts)
+    ctx = _configured_context(options, px_per_mm)
     if face:
         _LIB.skd_face_preload(ctx.ptr)
     imgs = []
