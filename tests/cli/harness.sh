@@ -11,6 +11,10 @@ ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 skip() { skipped=$((skipped + 1)); echo "  SKIP part: $*" >&2; }
 skip_test() { echo "SKIP: $*"; exit 77; }
+need_sqlite3() { # the whole test reads databases with the sqlite3 tool
+    command -v sqlite3 >/dev/null ||
+        skip_test "no sqlite3 command-line tool (scripts/setup.sh installs it)"
+}
 # need_shared_data DIR PATH WHAT: 0 when DIR/PATH exists; otherwise the part
 # WHAT is skipped, or fails when SKD_REQUIRE_SHARED_DATA=1 (scripts/test.sh
 # sets it when ../shared/data exists next to the clone).

@@ -13,16 +13,12 @@ BIN=$1
 DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
 DATA=${3:-}
-if ! command -v sqlite3 >/dev/null; then
-    echo "SKIP: no sqlite3 command-line tool (scripts/setup.sh installs it)"
-    exit 77
-fi
+. "$HERE/harness.sh"
+need_sqlite3
 mkdir -p "$DIR"
 cd "$DIR"
 chmod -R u+rwx . 2>/dev/null || true
 rm -rf ./* 2>/dev/null || true
-
-. "$HERE/harness.sh"
 q() { sqlite3 -batch results.db "$1"; }
 
 AS_KB=$((1536 * 1024))

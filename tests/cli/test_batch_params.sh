@@ -12,12 +12,9 @@ set -eu
 BIN=$1
 DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-if ! command -v sqlite3 >/dev/null; then
-    echo "SKIP: no sqlite3 command-line tool (scripts/setup.sh installs it)"
-    exit 77
-fi
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
 . "$HERE/harness.sh"
+need_sqlite3
+rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
 
 # One patient, one view, two sessions: 400x320 px at 20 px/mm, some pores
 # closed and a shift in the second.

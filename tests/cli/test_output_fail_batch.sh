@@ -13,12 +13,9 @@ set -eu
 BIN=$1
 DIR=$2
 HERE=$(cd "$(dirname "$0")" && pwd)
-if ! command -v sqlite3 >/dev/null; then
-    echo "SKIP: no sqlite3 command-line tool (scripts/setup.sh installs it)"
-    exit 77
-fi
-. "$HERE/mounts.sh"
 . "$HERE/harness.sh"
+need_sqlite3
+. "$HERE/mounts.sh"
 . "$HERE/output_checks.sh"
 
 fill() { dd if=/dev/zero of="$1/filler" bs=1k 2>/dev/null || true; }
