@@ -894,7 +894,9 @@ SKD_API int skd_draw_zone_outlines(skd_ctx *ctx, skd_image *picture,
  * photo's own pixels of the common region, with its own tiles, intervals
  * and verdicts, against the floors of the whole region (the options' or,
  * from skd_compare_sessions, the replicates' at the zone's before figure;
- * skd_change.floor_source says which). */
+ * skd_change.floor_source says which). With replicates,
+ * skd_compare_sessions_zones gives each zone the sessions' means and the
+ * zone's own spread instead. */
 typedef struct skd_zone_change {
     int measured;        /* 1 when the zone holds common skin in both photos */
     double area_cm2;     /* the zone's common skin, before photo */
@@ -916,16 +918,60 @@ typedef struct skd_zone_comparison {
     int has_residual;
     double landmark_residual_px, landmark_residual_mm;
     int residual_large;
+    /* Added in 0.3: per zone, the replicates that made its figures
+     * (skd_compare_sessions_zones; [SKD_ZONE_WHOLE] is the comparison's
+     * own c->replicates). n_before and n_after count the photos of each
+     * session in which the zone was measured (a zone missing or too
+     * small in a replicate leaves that photo out); df, sd and floor are
+     * the zone's own spread across those photos; pair_* the first
+     * photos' own zone change and tile interval. All zero (df 0) from
+     * skd_compare_zones and where the zone had no replicates. */
+    skd_replicates replicates[SKD_ZONE_COUNT];
 } skd_zone_comparison;
 
 /* Per-zone figures of a comparison c made from the photos before and
  * after. zb: the before photo's zones (its size); za: the after photo's
  * (may be NULL; used for the landmark check only). Fills *out (caller
- * owned, nothing to free). */
+ * owned, nothing to free). For c from skd_compare_sessions these are the
+ * first photos' zones (with the whole region's replicates' floors); use
+ * skd_compare_sessions_zones for the sessions' means per zone. */
 SKD_API int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                               const skd_image *before, const skd_image *after,
                               const skd_zones *zb, const skd_zones *za,
                               skd_zone_comparison *out);
+
+/* skd_compare_sessions with facial zones: the comparison (*out, as
+ * skd_compare_sessions gives it) and its zones (*zones, as
+ * skd_compare_zones gives them for the first photos) in one call, each
+ * zone reported like the whole region: its before and after are the
+ * sessions' mean figures of the zone, its change theirs, its interval
+ * change +- t(0.975, df) sqrt(sd_b^2 / n_b + sd_a^2 / n_a) from the zone's
+ * own spread across the replicates (pore density widened by the zone's
+ * counts' Poisson uncertainty), its floor t(0.975, df) sqrt(2) SD
+ * (floor_source "replicates"). zb: the first before photo's zones (its
+ * size); every other photo's zones are zb mapped through the
+ * registrations (the after session's first photo through the pair's,
+ * each replicate through its own onto its session's first photo), so a
+ * zone is the same skin in every photo; za (may be NULL): the first after
+ * photo's own zones, for the landmark check only. A zone counts in a
+ * replicate when it has common skin and at least 2 tiles there (the rule
+ * that makes a zone too small for an interval); elsewhere that photo is
+ * left out of the zone's means and spread, and zones->replicates[zone]
+ * says how many photos remain. A zone too small or empty in the first
+ * photos keeps their figures (no replicates' means). A metric whose zone
+ * spread has no degree of freedom keeps the first photos' zone change and
+ * interval, judged against the whole region's replicates' floor at the
+ * zone's figure (floor_source "replicates (whole region)"). Same
+ * ownership as skd_compare_sessions; *zones is caller owned. With one
+ * photo per session this is skd_compare_sessions and skd_compare_zones. */
+SKD_API int skd_compare_sessions_zones(skd_ctx *ctx,
+                                       const skd_session_photo *before,
+                                       size_t n_before,
+                                       const skd_session_photo *after,
+                                       size_t n_after, const skd_zones *zb,
+                                       const skd_zones *za,
+                                       skd_comparison **out,
+                                       skd_zone_comparison *zones);
 
 /* skd_report_html with facial zones: the before overlay outlines the zones
  * (zones: the before photo's, may be NULL) and a table gives each zone's

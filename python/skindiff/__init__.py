@@ -564,6 +564,9 @@ def _add_compare_zones(rec, zc):
             entry["metrics"] = {_LIB.skd_metric_key(m).decode():
                                 _change_record(ch.change[m])
                                 for m in range(_lib.SKD_METRIC_COUNT)}
+            # one photo per session here: no zone replicates (the CLI's
+            # --before/--after replicates give them per zone)
+            entry["replicates"] = None
         zones[_LIB.skd_zone_name(z).decode()] = entry
     rec["zones"] = zones
 

@@ -198,17 +198,6 @@ class SkdZoneChange(ctypes.Structure):
     ]
 
 
-class SkdZoneComparison(ctypes.Structure):
-    _fields_ = [
-        ("source", ctypes.c_int),
-        ("zone", SkdZoneChange * SKD_ZONE_COUNT),
-        ("has_residual", ctypes.c_int),
-        ("landmark_residual_px", ctypes.c_double),
-        ("landmark_residual_mm", ctypes.c_double),
-        ("residual_large", ctypes.c_int),
-    ]
-
-
 class SkdReplicates(ctypes.Structure):
     _fields_ = [
         ("n_before", ctypes.c_uint32),
@@ -219,6 +208,18 @@ class SkdReplicates(ctypes.Structure):
         ("pair_change", ctypes.c_double * SKD_METRIC_COUNT),
         ("pair_ci_low", ctypes.c_double * SKD_METRIC_COUNT),
         ("pair_ci_high", ctypes.c_double * SKD_METRIC_COUNT),
+    ]
+
+
+class SkdZoneComparison(ctypes.Structure):
+    _fields_ = [
+        ("source", ctypes.c_int),
+        ("zone", SkdZoneChange * SKD_ZONE_COUNT),
+        ("has_residual", ctypes.c_int),
+        ("landmark_residual_px", ctypes.c_double),
+        ("landmark_residual_mm", ctypes.c_double),
+        ("residual_large", ctypes.c_int),
+        ("replicates", SkdReplicates * SKD_ZONE_COUNT),
     ]
 
 

@@ -247,12 +247,13 @@ void cli_zones_warn(const char *path, const cli_zone_result *r);
 int cli_compare_zones_find(skd_ctx *ctx, const cli_zone_request *q,
                            const skd_image *before, const skd_image *after,
                            cli_zone_result *zb, cli_zone_result *za);
-/* Their figures over the comparison's analyses and the zones' changes
- * into out; the zone rows of each output below. */
+/* Their figures over the comparison's analyses, and the warnings the
+ * zones' changes zc (skd_compare_sessions_zones) call for; the zone rows
+ * of each output below. */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
                       const skd_image *after, cli_zone_result *zb,
-                      cli_zone_result *za, skd_zone_comparison *out);
+                      cli_zone_result *za, const skd_zone_comparison *zc);
 void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc);
 /* Members "zone_source", "landmark_residual" and "zones", each line
  * indented by two spaces and ending ",\n". */

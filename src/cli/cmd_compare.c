@@ -723,20 +723,25 @@ static int write_report(skd_ctx *ctx, const compare_args *a,
  * measured over their whole skin, with --face each with its own face
  * found by dlib (a face for the first photo and none for the others would
  * make the replicates' spread a change of method, not photo-to-photo
- * noise). *code is set when a replicate cannot be read. */
+ * noise). With zones (zb, the first before photo's; za, the first after
+ * photo's or NULL) skd_compare_sessions_zones, which gives each zone the
+ * sessions' means too. *code is set when a replicate cannot be read. */
 static int compare_sessions(skd_ctx *ctx, const compare_args *a,
                             const skd_image *before,
                             const skd_region_spec *sb, const skd_image *after,
-                            const skd_region_spec *sa, skd_comparison **c,
-                            int *code)
+                            const skd_region_spec *sa, const skd_zones *zb,
+                            const skd_zones *za, skd_comparison **c,
+                            skd_zone_comparison *zones, int *code)
 {
     skd_session_photo s[2][MAX_REPLICATES];
     skd_image *extra[2][MAX_REPLICATES] = {{NULL}};
     skd_zones *faces[2][MAX_REPLICATES] = {{NULL}};
     skd_region_spec specs[2][MAX_REPLICATES];
-    size_t n[2] = {a->n_photos[0], a->n_photos[1]};
+    /* without --before / --after: one photo each, given as positionals */
+    size_t n[2] = {a->n_photos[0] ? a->n_photos[0] : 1,
+                   a->n_photos[1] ? a->n_photos[1] : 1};
     int st = SKD_OK;
-    if (n[0] <= 1 && n[1] <= 1)
+    if (n[0] <= 1 && n[1] <= 1 && !zb)
         return skd_compare(ctx, before, sb, after, sa, c);
     memset(s, 0, sizeof s);
     memset(specs, 0, sizeof specs);
@@ -761,7 +766,9 @@ static int compare_sessions(skd_ctx *ctx, const compare_args *a,
             }
         }
     if (*code == CLI_EXIT_OK)
-        st = skd_compare_sessions(ctx, s[0], n[0], s[1], n[1], c);
+        st = zb ? skd_compare_sessions_zones(ctx, s[0], n[0], s[1], n[1], zb,
+                                             za, c, zones)
+                : skd_compare_sessions(ctx, s[0], n[0], s[1], n[1], c);
     for (int k = 0; k < 2; k++)
         for (size_t j = 1; j < n[k]; j++) {
             skd_zones_free(faces[k][j]);
@@ -810,7 +817,8 @@ static int run(skd_ctx *ctx, const compare_args *a)
         sb.landmarks = cli_zones_landmarks(&zb);
         sa.landmarks = cli_zones_landmarks(&za);
     }
-    st = compare_sessions(ctx, a, before, &sb, after, &sa, &c, &code);
+    st = compare_sessions(ctx, a, before, &sb, after, &sa, zb.z, za.z, &c,
+                          &zones, &code);
     if (code != CLI_EXIT_OK)
         goto done;
     if (st != SKD_OK) {

@@ -1,6 +1,7 @@
 /* skindiff compare with facial zones: the zones of both photos, their
  * figures, and their rows in the table, JSON and CSV. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -26,28 +27,28 @@ int cli_compare_zones_find(skd_ctx *ctx, const cli_zone_request *q,
 
 /* The zones found by cli_compare_zones_find measured over the comparison's
  * analyses (the before photo's kept in zb for the report; the after
- * photo's, when there are any, for the landmark check). */
+ * photo's, when there are any, for the landmark check); zc: their changes
+ * (skd_compare_sessions_zones), for the warnings. */
 int cli_compare_zones(skd_ctx *ctx, const cli_zone_request *q,
                       const skd_comparison *c, const skd_image *before,
                       const skd_image *after, cli_zone_result *zb,
-                      cli_zone_result *za, skd_zone_comparison *out)
+                      cli_zone_result *za, const skd_zone_comparison *zc)
 {
     cli_zone_request qa = after_request(q);
     int st = cli_zones_measure(ctx, q, before, c->before, zb);
     if (st == SKD_OK && za->z)
         st = cli_zones_measure(ctx, &qa, after, c->after, za);
-    if (st == SKD_OK) {
-        cli_zones_warn("before photo", zb);
-        if (za->z && za->z->faces_found > 1)
-            cli_zones_warn("after photo", za);
-        st = skd_compare_zones(ctx, c, before, after, zb->z, za->z, out);
-    }
-    if (st == SKD_OK && out->residual_large)
+    if (st != SKD_OK)
+        return st;
+    cli_zones_warn("before photo", zb);
+    if (za->z && za->z->faces_found > 1)
+        cli_zones_warn("after photo", za);
+    if (zc->residual_large)
         cli_warn("the faces' landmarks lie %.1f mm (RMS) from where the "
                  "alignment puts them: the face moved or changed expression "
                  "between the photos, so a zone may not be the same skin in "
-                 "both", out->landmark_residual_mm);
-    return st;
+                 "both", zc->landmark_residual_mm);
+    return SKD_OK;
 }
 
 static int shown(const skd_zone_comparison *zc, int z)
@@ -55,13 +56,28 @@ static int shown(const skd_zone_comparison *zc, int z)
     return z == SKD_ZONE_WHOLE || zc->source != SKD_ZONES_NO_FACE;
 }
 
-/* What a zone without an interval says. */
-static const char *zone_note(const skd_zone_change *ch)
+/* What a zone's figures need said: no skin, too small for an interval,
+ * or sessions' means over fewer photos than the sessions have. */
+static const char *zone_note(const skd_zone_comparison *zc, int z, char *buf,
+                             size_t cap)
 {
+    const skd_zone_change *ch = &zc->zone[z];
+    const skd_replicates *r = &zc->replicates[z];
+    const skd_replicates *whole = &zc->replicates[SKD_ZONE_WHOLE];
     if (!ch->measured)
         return "no common skin in this zone";
     if (ch->tiles_used < 2)
-        return "too small for an interval (fewer than 2 tiles)";
+        return whole->n_before + whole->n_after > 2
+                   ? "too small for an interval (fewer than 2 tiles): the "
+                     "first photos' figures, not the sessions' means"
+                   : "too small for an interval (fewer than 2 tiles)";
+    if (r->n_before < whole->n_before || r->n_after < whole->n_after) {
+        snprintf(buf, cap, "sessions' means over %u of %u before and %u of "
+                           "%u after photos (missing or too small in the "
+                           "others)", r->n_before, whole->n_before,
+                 r->n_after, whole->n_after);
+        return buf;
+    }
     return NULL;
 }
 
@@ -79,10 +95,16 @@ void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc)
     if (zc->has_residual)
         cli_buf_printf(b, " (landmarks agree with the alignment within "
                           "%.2f mm RMS)", zc->landmark_residual_mm);
-    cli_buf_printf(b, ": change and verdict per zone\n");
+    cli_buf_printf(b, ": change and verdict per zone%s\n",
+                   zc->replicates[SKD_ZONE_WHOLE].n_before +
+                               zc->replicates[SKD_ZONE_WHOLE].n_after > 2
+                       ? " (the sessions' means, interval and floor from "
+                         "the zone's own spread)"
+                       : "");
     for (int z = 0; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
-        const char *note = zone_note(ch);
+        char buf[160];
+        const char *note = zone_note(zc, z, buf, sizeof buf);
         cli_buf_printf(b, "  %-12s %6.2f cm², %3u tiles", skd_zone_name((skd_zone)z),
                        ch->area_cm2, ch->tiles_used);
         if (note && !ch->measured) {
@@ -120,6 +142,33 @@ static void json_change(cli_buf *b, const skd_change *ch)
     cli_buf_printf(b, "}");
 }
 
+/* A zone's replicates: the photos that made its means and, per metric,
+ * its spread and the first photos' own zone change (null without
+ * replicates). */
+static void json_zone_replicates(cli_buf *b, const skd_replicates *r)
+{
+    if (r->n_before + r->n_after <= 2) {
+        cli_buf_printf(b, "null");
+        return;
+    }
+    cli_buf_printf(b, "{\"n_before\": %u, \"n_after\": %u, \"metrics\": {",
+                   r->n_before, r->n_after);
+    for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+        const double v[] = {r->sd[m], r->floor[m], r->pair_change[m],
+                            r->pair_ci_low[m], r->pair_ci_high[m]};
+        static const char *const k[] = {"sd", "floor", "pair_change",
+                                        "pair_ci_low", "pair_ci_high"};
+        cli_buf_printf(b, "%s\"%s\": {\"df\": %u", m ? ", " : "",
+                       skd_metric_key((skd_metric_id)m), r->df[m]);
+        for (size_t i = 0; i < sizeof v / sizeof *v; i++) {
+            cli_buf_printf(b, ", \"%s\": ", k[i]);
+            cli_json_num(b, v[i]);
+        }
+        cli_buf_printf(b, "}");
+    }
+    cli_buf_printf(b, "}}");
+}
+
 void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
 {
     const char *sep = "";
@@ -137,7 +186,8 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
     cli_buf_printf(b, ",\n  \"zones\": {");
     for (int z = 0; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
-        const char *note = zone_note(ch);
+        char buf[160];
+        const char *note = zone_note(zc, z, buf, sizeof buf);
         if (!shown(zc, z))
             continue;
         cli_buf_printf(b, "%s\n    \"%s\": {\"area_cm2\": ", sep,
@@ -156,7 +206,8 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
                                skd_metric_key((skd_metric_id)m));
                 json_change(b, &ch->change[m]);
             }
-            cli_buf_printf(b, "}");
+            cli_buf_printf(b, "},\n      \"replicates\": ");
+            json_zone_replicates(b, &zc->replicates[z]);
         }
         cli_buf_printf(b, "}");
     }

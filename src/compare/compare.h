@@ -184,6 +184,71 @@ double skd_replicates_floor(const skd_ctx *ctx, const skd_comparison *c,
 void skd_replicates_refloor(const skd_ctx *ctx, const skd_comparison *c,
                             skd_change *change);
 
+/* Per metric, a session's within-session changes (each other photo
+ * against its first): their sum and sum of squares over the photos that
+ * measured it (k, the first photo's 0 included); relative metrics in
+ * percent of the first photo's figure. photos: the photos that counted. */
+typedef struct skd_session_acc {
+    double sum[SKD_METRIC_COUNT], sum2[SKD_METRIC_COUNT];
+    uint32_t k[SKD_METRIC_COUNT];
+    uint32_t photos;
+} skd_session_acc;
+
+/* Just the first photo. */
+void skd_session_acc_init(skd_session_acc *acc);
+/* One more photo's within-session changes (a non-finite one is left out
+ * for its metric). */
+void skd_session_acc_add(skd_session_acc *acc, const skd_change *change);
+
+/* The sessions' means (docs/comparing.md, "Replicates"): change[] holds
+ * the first photos' figures and interval (the whole region's or a zone's);
+ * per metric with a degree of freedom, before and after become the
+ * sessions' means, the interval t(0.975, df) sqrt(sd_b^2/n_b + sd_a^2/n_a)
+ * (pore density widened by the counts over area_cm2), the floor the
+ * replicates' (source "replicates") and the verdict judged again; r gets
+ * df, sd, floor and the first photos' change and interval (pair_*), not
+ * n_before / n_after. */
+void skd_replicates_means(const skd_ctx *ctx, int calibrated, double area_cm2,
+                          const skd_session_acc *sb, const skd_session_acc *sa,
+                          skd_change *change, skd_replicates *r);
+/* skd_replicates_floor from any replicates r (a zone's). */
+double skd_replicates_floor_of(const skd_ctx *ctx, const skd_replicates *r,
+                               int calibrated, skd_metric_id m, double before);
+
+/* ---- zones with replicates (zone_replicates.c) ------------------------ */
+
+/* A session's within-session changes per zone. */
+typedef struct skd_zone_acc {
+    skd_session_acc zone[SKD_ZONE_COUNT];
+} skd_zone_acc;
+
+void skd_zone_acc_init(skd_zone_acc *acc);
+/* The zones z1 of a session's first photo (first) compared in w (first
+ * against one of its replicates, other): every zone with common skin and
+ * at least 2 tiles adds its within-session changes to acc. */
+int skd_zone_acc_add(skd_ctx *ctx, skd_zone_acc *acc, const skd_comparison *w,
+                     const skd_image *first, const skd_image *other,
+                     const skd_zones *z1);
+/* The before photo's zones zb of comparison c on the after photo's frame:
+ * each after pixel labelled as the before pixel nearest to its mapped
+ * centre (0 outside the before frame). *out is filled in place (no
+ * landmarks); its labels are the caller's to skd_dealloc (not
+ * skd_zones_free: *out was not made by the face module). */
+int skd_zones_onto_after(skd_ctx *ctx, const skd_comparison *c,
+                         const skd_zones *zb, skd_zones *out);
+/* The sessions' means of every zone of zones (the first photos', from
+ * skd_compare_zones) from acc[0] (before session) and acc[1] (after; acc
+ * NULL: no zone replicates), c being the comparison whose means are
+ * already made; zone whole becomes c's own. */
+void skd_zone_means(const skd_ctx *ctx, const skd_comparison *c,
+                    const skd_zone_acc *acc, skd_zone_comparison *zones);
+
+/* The before photo's zone label at each after pixel where `where` is set
+ * (NULL: every pixel), 0 elsewhere (zone_compare.c). */
+void skd_zone_labels_onto(const skd_zones *zb, const uint8_t *where,
+                          uint32_t aw, uint32_t ah, const skd_frame_map *a2b,
+                          uint8_t *out);
+
 /* Student's t quantile 0.975 at df >= 1 degrees of freedom (replicates.c):
  * a table to 30, then its Cornish-Fisher expansion (within 1e-3). */
 double skd_t975(uint32_t df);

@@ -12,10 +12,14 @@
 
 double skd_t975(uint32_t df)
 {
+    /* to 6 decimals (scipy.stats.t.ppf): a 3-decimal table put the
+     * interval and floor off by up to 1.6e-4 of themselves */
     static const double table[30] = {
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-        2.201,  2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
-        2.080,  2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042};
+        12.706205, 4.302653, 3.182446, 2.776445, 2.570582, 2.446912,
+        2.364624,  2.306004, 2.262157, 2.228139, 2.200985, 2.178813,
+        2.160369,  2.144787, 2.131450, 2.119905, 2.109816, 2.100922,
+        2.093024,  2.085963, 2.079614, 2.073873, 2.068658, 2.063899,
+        2.059539,  2.055529, 2.051831, 2.048407, 2.045230, 2.042272};
     const double z = 1.959964;
     double n = df, z3 = z * z * z, z5 = z3 * z * z;
     if (df == 0)
@@ -39,23 +43,50 @@ static int compare_pair(skd_ctx *ctx, const skd_session_photo *b,
     return skd_compare(ctx, b->image, b->spec, a->image, a->spec, out);
 }
 
-/* Per metric, a session's within-session changes: their sum and sum of
- * squares over the photos that measured it (k, the first photo's 0
- * included). Relative metrics in percent of the first photo's figure. */
-typedef struct session_acc {
-    double sum[SKD_METRIC_COUNT], sum2[SKD_METRIC_COUNT];
-    uint32_t k[SKD_METRIC_COUNT];
-} session_acc;
-
-static int session_spread(skd_ctx *ctx, const skd_session_photo *p, size_t n,
-                          const char *which, session_acc *acc)
+void skd_session_acc_init(skd_session_acc *acc)
 {
     memset(acc, 0, sizeof *acc);
+    acc->photos = 1;
     for (int m = 0; m < SKD_METRIC_COUNT; m++)
         acc->k[m] = 1; /* the first photo: 0 */
+}
+
+void skd_session_acc_add(skd_session_acc *acc, const skd_change *change)
+{
+    acc->photos++;
+    for (int m = 0; m < SKD_METRIC_COUNT; m++) {
+        const skd_change *ch = &change[m];
+        double v = skd_metric_relative_floor((skd_metric_id)m)
+                       ? ch->change_pct
+                       : ch->change;
+        if (!isfinite(v))
+            continue;
+        acc->sum[m] += v;
+        acc->sum2[m] += v * v;
+        acc->k[m]++;
+    }
+}
+
+/* Each other photo of a session compared with its first: the whole
+ * region's within-session changes into acc and, with z1 (the first
+ * photo's zones), each zone's into zacc. */
+static int session_spread(skd_ctx *ctx, const skd_session_photo *p, size_t n,
+                          const char *which, const skd_zones *z1,
+                          skd_session_acc *acc, skd_zone_acc *zacc)
+{
+    skd_session_acc_init(acc);
+    if (z1)
+        skd_zone_acc_init(zacc);
     for (size_t j = 1; j < n; j++) {
         skd_comparison *w = NULL;
         int st = compare_pair(ctx, &p[0], &p[j], &w);
+        if (st == SKD_OK) {
+            skd_session_acc_add(acc, w->change);
+            if (z1)
+                st = skd_zone_acc_add(ctx, zacc, w, p[0].image, p[j].image,
+                                      z1);
+        }
+        skd_comparison_free(w);
         if (st != SKD_OK) {
             char where[64];
             snprintf(where, sizeof where, "%s, photo %zu against photo 1",
@@ -63,25 +94,14 @@ static int session_spread(skd_ctx *ctx, const skd_session_photo *p, size_t n,
             skd_message_prefix(ctx, where);
             return st;
         }
-        for (int m = 0; m < SKD_METRIC_COUNT; m++) {
-            const skd_change *ch = &w->change[m];
-            double v = skd_metric_relative_floor((skd_metric_id)m)
-                           ? ch->change_pct
-                           : ch->change;
-            if (!isfinite(v))
-                continue;
-            acc->sum[m] += v;
-            acc->sum2[m] += v * v;
-            acc->k[m]++;
-        }
-        skd_comparison_free(w);
     }
     return SKD_OK;
 }
 
 /* The session's mean figure from its first photo's figure x1 (over the
  * first pair's common region) and the mean within-session change. */
-static double session_mean(skd_metric_id m, double x1, const session_acc *s)
+static double session_mean(skd_metric_id m, double x1,
+                           const skd_session_acc *s)
 {
     double off = s->sum[m] / s->k[m];
     return skd_metric_relative_floor(m) ? x1 * (1.0 + off / 100.0) : x1 + off;
@@ -93,10 +113,9 @@ static double sd_at(skd_metric_id m, double sd, double x)
     return skd_metric_relative_floor(m) ? sd * fabs(x) / 100.0 : sd;
 }
 
-double skd_replicates_floor(const skd_ctx *ctx, const skd_comparison *c,
-                            skd_metric_id m, double before)
+double skd_replicates_floor_of(const skd_ctx *ctx, const skd_replicates *r,
+                               int calibrated, skd_metric_id m, double before)
 {
-    const skd_replicates *r = &c->replicates;
     double floor, assumed;
     if (r->df[m] == 0 || !isfinite(r->sd[m]))
         return NAN;
@@ -104,12 +123,17 @@ double skd_replicates_floor(const skd_ctx *ctx, const skd_comparison *c,
     /* One session's replicates share its light: without white references
      * a change of light between the sessions is not in their spread, so
      * the uncalibrated floor stays the least. */
-    assumed = skd_noise_floor(ctx, m, before, c->acquisition.colour_calibrated,
-                              NULL);
-    if (skd_metric_colour(m) && !c->acquisition.colour_calibrated &&
-        assumed > floor)
+    assumed = skd_noise_floor(ctx, m, before, calibrated, NULL);
+    if (skd_metric_colour(m) && !calibrated && assumed > floor)
         return NAN;
     return floor;
+}
+
+double skd_replicates_floor(const skd_ctx *ctx, const skd_comparison *c,
+                            skd_metric_id m, double before)
+{
+    return skd_replicates_floor_of(ctx, &c->replicates,
+                                   c->acquisition.colour_calibrated, m, before);
 }
 
 void skd_replicates_refloor(const skd_ctx *ctx, const skd_comparison *c,
@@ -127,26 +151,22 @@ void skd_replicates_refloor(const skd_ctx *ctx, const skd_comparison *c,
  * 1.96 sqrt(N_b / A^2 + N_a / A^2) with N = density x A over the common
  * region of area A. The replicates count the same pores of the same skin,
  * so their spread does not hold it, and averaging does not shrink it. */
-static double pore_count_half(const skd_comparison *c, double before,
-                              double after)
+static double pore_count_half(double area, double before, double after)
 {
-    double area = c->common_area_cm2;
     if (!(area > 0) || !(before >= 0) || !(after >= 0))
         return 0;
     return 1.96 * sqrt((before + after) / area);
 }
 
-/* The sessions' means, their change and interval, and the replicates'
- * floors into c. */
-static void apply_means(const skd_ctx *ctx, skd_comparison *c,
-                        const session_acc *sb, const session_acc *sa)
+void skd_replicates_means(const skd_ctx *ctx, int calibrated, double area_cm2,
+                          const skd_session_acc *sb, const skd_session_acc *sa,
+                          skd_change *change, skd_replicates *r)
 {
-    skd_replicates *r = &c->replicates;
     for (int m = 0; m < SKD_METRIC_COUNT; m++) {
         skd_metric_id id = (skd_metric_id)m;
-        skd_change *ch = &c->change[m];
+        skd_change *ch = &change[m];
         uint32_t kb = sb->k[m], ka = sa->k[m];
-        double ss, before, after, se, half;
+        double ss, before, after, se, half, floor;
         r->pair_change[m] = ch->change;
         r->pair_ci_low[m] = ch->ci_low;
         r->pair_ci_high[m] = ch->ci_high;
@@ -169,21 +189,30 @@ static void apply_means(const skd_ctx *ctx, skd_comparison *c,
         ch->change = after - before;
         ch->change_pct = before != 0 ? 100.0 * ch->change / before : NAN;
         if (id == SKD_METRIC_PORE_DENSITY)
-            half = hypot(half, pore_count_half(c, before, after));
+            half = hypot(half, pore_count_half(area_cm2, before, after));
         ch->ci_low = ch->change - half;
         ch->ci_high = ch->change + half;
         /* judged again with the means' interval, against the replicates'
          * floor or, for uncalibrated colour, the larger assumed one */
-        skd_change_refloor(ch, ch->noise_floor, 0);
+        floor = skd_replicates_floor_of(ctx, r, calibrated, id, before);
+        if (isfinite(floor))
+            skd_change_refloor(ch, floor, 1);
+        else
+            skd_change_refloor(ch, ch->noise_floor, 0);
     }
-    skd_replicates_refloor(ctx, c, c->change);
 }
 
-int skd_compare_sessions(skd_ctx *ctx, const skd_session_photo *before,
-                         size_t n_before, const skd_session_photo *after,
-                         size_t n_after, skd_comparison **out)
+/* Both sessions' spreads, the whole region's means into c and, with zb,
+ * the zones' into zones (the pair's zones measured first). */
+static int sessions_run(skd_ctx *ctx, const skd_session_photo *before,
+                        size_t n_before, const skd_session_photo *after,
+                        size_t n_after, const skd_zones *zb,
+                        const skd_zones *za, skd_comparison **out,
+                        skd_zone_comparison *zones)
 {
-    session_acc sb, sa;
+    skd_session_acc sb, sa;
+    skd_zone_acc *zacc = NULL; /* [0] before, [1] after */
+    skd_zones z_after;         /* zb on the first after photo */
     skd_comparison *c = NULL;
     int st;
     if (!ctx)
@@ -192,19 +221,60 @@ int skd_compare_sessions(skd_ctx *ctx, const skd_session_photo *before,
         n_before > UINT32_MAX || n_after > UINT32_MAX)
         return skd_fail(ctx, SKD_E_INVALID, "compare: each session needs at "
                         "least one photo");
+    if (zones && !zb)
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: no zones");
     *out = NULL;
+    memset(&z_after, 0, sizeof z_after);
     st = compare_pair(ctx, &before[0], &after[0], &c);
-    if (st == SKD_OK)
-        st = session_spread(ctx, before, n_before, "before session", &sb);
-    if (st == SKD_OK)
-        st = session_spread(ctx, after, n_after, "after session", &sa);
-    if (st != SKD_OK) {
-        skd_comparison_free(c);
-        return st;
+    if (st == SKD_OK && zones &&
+        (st = skd_compare_zones(ctx, c, before[0].image, after[0].image, zb,
+                                za, zones)) != SKD_OK)
+        skd_message_prefix(ctx, "zones");
+    /* replicates' zones only where the first photos' zones are */
+    if (st == SKD_OK && zones && zb->labels) {
+        zacc = skd_calloc(ctx, 2, sizeof *zacc);
+        st = zacc ? skd_zones_onto_after(ctx, c, zb, &z_after) : SKD_E_NOMEM;
     }
-    c->replicates.n_before = (uint32_t)n_before;
-    c->replicates.n_after = (uint32_t)n_after;
-    apply_means(ctx, c, &sb, &sa);
-    *out = c;
-    return SKD_OK;
+    if (st == SKD_OK)
+        st = session_spread(ctx, before, n_before, "before session",
+                            zacc ? zb : NULL, &sb, zacc);
+    if (st == SKD_OK)
+        st = session_spread(ctx, after, n_after, "after session",
+                            zacc ? &z_after : NULL, &sa,
+                            zacc ? zacc + 1 : NULL);
+    if (st == SKD_OK) {
+        c->replicates.n_before = (uint32_t)n_before;
+        c->replicates.n_after = (uint32_t)n_after;
+        skd_replicates_means(ctx, c->acquisition.colour_calibrated,
+                             c->common_area_cm2, &sb, &sa, c->change,
+                             &c->replicates);
+        if (zones)
+            skd_zone_means(ctx, c, zacc, zones);
+        *out = c;
+        c = NULL;
+    }
+    skd_dealloc(ctx, z_after.labels);
+    skd_dealloc(ctx, zacc);
+    skd_comparison_free(c);
+    return st;
+}
+
+int skd_compare_sessions(skd_ctx *ctx, const skd_session_photo *before,
+                         size_t n_before, const skd_session_photo *after,
+                         size_t n_after, skd_comparison **out)
+{
+    return sessions_run(ctx, before, n_before, after, n_after, NULL, NULL,
+                        out, NULL);
+}
+
+int skd_compare_sessions_zones(skd_ctx *ctx, const skd_session_photo *before,
+                               size_t n_before, const skd_session_photo *after,
+                               size_t n_after, const skd_zones *zb,
+                               const skd_zones *za, skd_comparison **out,
+                               skd_zone_comparison *zones)
+{
+    if (ctx && !zones)
+        return skd_fail(ctx, SKD_E_INVALID, "compare zones: no output");
+    return sessions_run(ctx, before, n_before, after, n_after, zb, za, out,
+                        zones);
 }

@@ -8,18 +8,18 @@
 #include "../metrics/metrics.h"
 #include "compare.h"
 
-/* The before photo's zone label at each after pixel of the common region:
- * the label of the before pixel nearest to its mapped centre (rounding
- * half up, as skd_common_masks does), 0 elsewhere. */
-static void map_labels(const skd_zones *zb, const uint8_t *ca, uint32_t aw,
-                       uint32_t ah, const skd_frame_map *a2b, uint8_t *out)
+/* The label of the before pixel nearest to each after pixel's mapped
+ * centre (rounding half up, as skd_common_masks does). */
+void skd_zone_labels_onto(const skd_zones *zb, const uint8_t *where,
+                          uint32_t aw, uint32_t ah, const skd_frame_map *a2b,
+                          uint8_t *out)
 {
     for (uint32_t y = 0; y < ah; y++)
         for (uint32_t x = 0; x < aw; x++) {
             size_t i = (size_t)y * aw + x;
             double bx, by, fx, fy;
             out[i] = 0;
-            if (!ca[i])
+            if (where && !where[i])
                 continue;
             skd_frame_map_apply(a2b, x, y, &bx, &by);
             fx = floor(bx + 0.5);
@@ -196,7 +196,8 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
         r.photo[i].stride = img->width;
         r.photo[i].log10_linear = lut->log10_linear;
     }
-    map_labels(zb, c->common_after, a->width, a->height, &r.a2b, after_labels);
+    skd_zone_labels_onto(zb, c->common_after, a->width, a->height, &r.a2b,
+                         after_labels);
     for (int z = 1; z < SKD_ZONE_COUNT && st == SKD_OK; z++) {
         skd_zone_change *zc = &out->zone[z];
         uint64_t kb = select_zone(c->common_before, zb->labels, nb,

@@ -20,6 +20,29 @@ static void zone_cell(skd_buf *b, skd_metric_id m, const skd_change *ch)
                    skd_verdict_class(ch->verdict), skd_verdict_name(ch->verdict));
 }
 
+/* With replicates: where the zones' figures come from, and the zones
+ * whose means leave out a photo (missing or too small in it). */
+static void zone_replicates_note(skd_buf *b, const skd_zone_comparison *zc)
+{
+    const skd_replicates *w = &zc->replicates[SKD_ZONE_WHOLE];
+    if (w->n_before + w->n_after <= 2)
+        return;
+    skd_buf_puts(b, " Each zone's change is that of the sessions' mean "
+                    "figures of the zone over all their photos; its interval "
+                    "and noise floor come from the zone's own spread between "
+                    "the photos.");
+    for (int z = 1; z < SKD_ZONE_COUNT; z++) {
+        const skd_replicates *r = &zc->replicates[z];
+        if (!zc->zone[z].measured || zc->zone[z].tiles_used < 2 ||
+            (r->n_before >= w->n_before && r->n_after >= w->n_after))
+            continue;
+        skd_buf_printf(b, " %s: %u of %u before and %u of %u after photos "
+                          "(the zone is missing or too small in the others).",
+                       zone_words(z), r->n_before, w->n_before, r->n_after,
+                       w->n_after);
+    }
+}
+
 void skd_report_zone_table(skd_buf *b, const skd_zone_comparison *zc)
 {
     skd_buf_puts(b, "<h2>By facial zone</h2>\n");
@@ -56,6 +79,7 @@ void skd_report_zone_table(skd_buf *b, const skd_zone_comparison *zc)
                     "frontal photo. Zones are outlined on the before photo "
                     "above (forehead yellow, nose magenta, left cheek green, "
                     "right cheek blue, chin orange).");
+    zone_replicates_note(b, zc);
     if (zc->has_residual)
         skd_buf_printf(b, " The face's landmarks agree with the alignment "
                           "within %.1f&nbsp;mm%s.", zc->landmark_residual_mm,

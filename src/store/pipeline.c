@@ -158,28 +158,25 @@ static int real_analyze(void *opaque, skd_ctx *ctx, const skd_image_job *job,
     return st;
 }
 
-/* The zones of a comparison: the before photo's mapped onto the after
- * photo (the after photo's own landmarks for the landmark check), from
- * what the series kept or found here. */
-static int compare_zones(skd_ctx *ctx, const skd_comparison *c,
-                         const skd_image *bi, const skd_image *ai,
-                         const skd_image_job *bj, const skd_image_job *aj,
-                         skd_zone_comparison *out)
+/* The zones of a comparison's first photos, from what the series kept or
+ * found here (*own_b / *own_a, freed by the caller): the before photo's
+ * are mapped onto every other photo; the after photo's own serve the
+ * landmark check. */
+static int pair_zones(skd_ctx *ctx, const skd_image *bi, const skd_image *ai,
+                      const skd_image_job *bj, const skd_image_job *aj,
+                      skd_zones **own_b, skd_zones **own_a,
+                      const skd_zones **zb, const skd_zones **za)
 {
     const kept *bk = bj->kept, *ak = aj->kept;
-    skd_zones *zb = NULL, *za = NULL;
     int st = SKD_OK;
     if (!bk || !bk->z)
-        st = find_zones(ctx, bj, bi, &zb);
+        st = find_zones(ctx, bj, bi, own_b);
     if (st == SKD_OK && (!ak || !ak->z))
-        st = find_zones(ctx, aj, ai, &za);
-    if (st == SKD_OK)
-        st = skd_compare_zones(ctx, c, bi, ai, zb ? zb : bk->z,
-                               za ? za : ak->z, out);
+        st = find_zones(ctx, aj, ai, own_a);
     if (st != SKD_OK)
         skd_message_prefix(ctx, "zones");
-    skd_zones_free(zb);
-    skd_zones_free(za);
+    *zb = *own_b ? *own_b : bk->z;
+    *za = *own_a ? *own_a : ak ? ak->z : NULL;
     return st;
 }
 
@@ -217,7 +214,8 @@ static void session_free(session_photos *s)
 }
 
 /* skd_compare_sessions of the two sessions' photos (with one photo each,
- * skd_compare_analyses); the zones (when asked) of the first photos. */
+ * skd_compare_analyses); with zones skd_compare_sessions_zones, so each
+ * zone is the sessions' means as the whole region is. */
 static int real_compare_sessions(void *opaque, skd_ctx *ctx,
                                  const skd_image_job *bj, size_t nb,
                                  const skd_image_job *aj, size_t na,
@@ -226,6 +224,8 @@ static int real_compare_sessions(void *opaque, skd_ctx *ctx,
     session_photos *s = skd_calloc(ctx, 2, sizeof *s);
     skd_comparison *c = NULL;
     skd_analysis *own = NULL;
+    skd_zones *own_zb = NULL, *own_za = NULL;
+    const skd_zones *zb = NULL, *za = NULL;
     int st;
     (void)opaque;
     if (!s)
@@ -241,11 +241,15 @@ static int real_compare_sessions(void *opaque, skd_ctx *ctx,
     }
     if (st == SKD_OK)
         st = decode_session(ctx, aj, na, &s[1]);
-    if (st == SKD_OK)
-        st = skd_compare_sessions(ctx, s[0].photo, nb, s[1].photo, na, &c);
     if (st == SKD_OK && aj->zones)
-        st = compare_zones(ctx, c, s[0].img[0], s[1].img[0], &bj[0], &aj[0],
-                           aj->zones);
+        st = pair_zones(ctx, s[0].img[0], s[1].img[0], &bj[0], &aj[0],
+                        &own_zb, &own_za, &zb, &za);
+    if (st == SKD_OK)
+        st = aj->zones ? skd_compare_sessions_zones(ctx, s[0].photo, nb,
+                                                    s[1].photo, na, zb, za,
+                                                    &c, aj->zones)
+                       : skd_compare_sessions(ctx, s[0].photo, nb, s[1].photo,
+                                              na, &c);
     if (st == SKD_OK) {
         *out = *c;
         out->tile_change = NULL;
@@ -255,6 +259,8 @@ static int real_compare_sessions(void *opaque, skd_ctx *ctx,
     }
     skd_comparison_free(c);
     skd_analysis_free(own);
+    skd_zones_free(own_zb);
+    skd_zones_free(own_za);
     session_free(&s[0]);
     session_free(&s[1]);
     skd_dealloc(ctx, s);

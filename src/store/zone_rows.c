@@ -153,12 +153,25 @@ static int put_cmp_zone_sql(char *buf, size_t cap)
     return w > 0 && (size_t)w < cap;
 }
 
-static const char *zone_note(const skd_zone_change *z)
+/* As compare's zone notes: no skin, too small, or the sessions' means
+ * over fewer photos than the sessions have (the zone missing or too small
+ * in a replicate). */
+static const char *zone_note(const skd_zone_comparison *zc, int zone,
+                             char *buf, size_t cap)
 {
+    const skd_zone_change *z = &zc->zone[zone];
+    const skd_replicates *r = &zc->replicates[zone];
+    const skd_replicates *whole = &zc->replicates[SKD_ZONE_WHOLE];
     if (!z->measured)
         return "no common skin";
     if (z->tiles_used < 2)
         return "too small for an interval";
+    if (r->n_before < whole->n_before || r->n_after < whole->n_after) {
+        snprintf(buf, cap, "means over %u of %u before and %u of %u after "
+                           "photos", r->n_before, whole->n_before,
+                 r->n_after, whole->n_after);
+        return buf;
+    }
     return NULL;
 }
 
@@ -189,7 +202,8 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
     for (int i = 1; i < SKD_ZONE_COUNT && st == SKD_OK; i++) {
         sqlite3_stmt *s = db->put_cmp_zone;
         const skd_zone_change *z = &zc->zone[i];
-        const char *note = zone_note(z);
+        char buf[96];
+        const char *note = zone_note(zc, i, buf, sizeof buf);
         bind_text(s, 1, r->before->patient);
         bind_text(s, 2, skd_series_view(r->before));
         bind_text(s, 3, r->before->session);

@@ -136,6 +136,7 @@ int main(void)
     OFF(skd_zone_comparison, landmark_residual_px);
     OFF(skd_zone_comparison, landmark_residual_mm);
     OFF(skd_zone_comparison, residual_large);
+    OFF(skd_zone_comparison, replicates);
 
     SIZE(skd_transform);
     OFF(skd_transform, dx);
