@@ -20,8 +20,14 @@ The summary counts false verdicts over all figures and over the figures
 that were judged (an interval from >= 2 tiles, not inconclusive), and per
 metric.
 
+With --white-ref a 20% grey card (linear 0.2, 100 px square) is painted into
+the scene before the shots, so it goes through each shot's exposure, gains
+and tone curve like the skin; both photos name a 60 px patch of it as their
+white reference, and a mask (--mask-before/--mask-after) leaves the card
+and 16 px around it out of the measured region. Not with --replicates.
+
 Usage: repeat-shots.py SKINDIFF PHOTO_DIR WORK_DIR [--change] [--tone-vary]
-                       [--replicates] [--skin-off]
+                       [--replicates] [--skin-off] [--white-ref]
 """
 import json
 import os
@@ -103,6 +109,31 @@ def compare(binary, before, after, extra):
     return json.loads(r.stdout), None
 
 
+CARD = (30, 100)  # the card's offset and side in the unshifted crop, px
+REF = (50, 60)    # the white reference's offset and side, inside the card
+CARD_MARGIN = 16  # px around the card left out of the measured region
+
+
+def paint_card(img, x0, y0):
+    out = img.copy()
+    c0, side = CARD
+    out[y0 + c0:y0 + c0 + side, x0 + c0:x0 + c0 + side] = encode(np.full(3, 0.2))
+    return out
+
+
+def card_args(work, tag, shape, dx, dy):
+    """White reference and mask of a crop shifted by (dx, dy)."""
+    h, w = shape[:2]
+    c0, side = CARD
+    m = np.full((h, w), 255, np.uint8)
+    m[max(0, c0 - dy - CARD_MARGIN):c0 - dy + side + CARD_MARGIN,
+      max(0, c0 - dx - CARD_MARGIN):c0 - dx + side + CARD_MARGIN] = 0
+    path = os.path.join(work, "%s-mask.png" % tag)
+    Image.fromarray(m).save(path)
+    r0, rs = REF
+    return "%d,%d,%d,%d" % (r0 - dx, r0 - dy, rs, rs), path
+
+
 def save(img, path, quality):
     Image.fromarray(img).save(path, quality=quality)
     return path
@@ -114,6 +145,9 @@ def main():
     tone_vary = "--tone-vary" in sys.argv
     replicates = "--replicates" in sys.argv
     common = ["--skin", "off"] if "--skin-off" in sys.argv else []
+    white_ref = "--white-ref" in sys.argv
+    if white_ref and replicates:
+        sys.exit("--white-ref does not go with --replicates")
     os.makedirs(work, exist_ok=True)
     rnd = random.Random(5)
     # false, inconclusive, figures, judged figures, false among judged
@@ -130,6 +164,8 @@ def main():
         h, w, _ = img.shape
         cw, ch = min(w, 900) - 40, min(h, 900) - 40
         x0, y0 = (w - cw) // 2, (h - ch) // 2
+        if white_ref:
+            img = paint_card(img, x0, y0)
 
         def crop(dx, dy):
             return img[y0 + dy:y0 + dy + ch, x0 + dx:x0 + dx + cw]
@@ -154,8 +190,14 @@ def main():
                     session.append(save(r, os.path.join(
                         work, "%s-%d-%s.jpg" % (name, k, tag)), q2))
             pairs += 1
+            refs = []
+            if white_ref:
+                rb, mb = card_args(work, "%s-%d-a" % (name, k), a.shape, 0, 0)
+                ra, ma = card_args(work, "%s-%d-b" % (name, k), b.shape, dx, dy)
+                refs = ["--white-ref-before", rb, "--white-ref-after", ra,
+                        "--mask-before", mb, "--mask-after", ma]
             for mode, extra in (("on", []), ("off", ["--acquisition-check", "0"])):
-                j, err = compare(binary, before, after, common + extra)
+                j, err = compare(binary, before, after, common + refs + extra)
                 if j is None:
                     if mode == "on":
                         refused.append("%s-%d: %s" % (name, k, err))
@@ -176,10 +218,11 @@ def main():
                     detected[mode] += 1
                 if mode == "on":
                     acq = j["acquisition"]
-                    rows.append("%-24s tiles %3d exp %+5.1f%% db %+5.2f sharp %.2f "
-                                "resid %.2f Sa %+5.1f%% floor %.3f pores %+5.1f%% | %s" % (
+                    rows.append("%-24s tiles %3d exp %+5.1f%% db %+5.2f tone %.3f "
+                                "sharp %.2f resid %.2f Sa %+5.1f%% floor %.3f "
+                                "pores %+5.1f%% | %s" % (
                         "%s-%d" % (name, k), j["tiles"]["used"], acq["exposure_pct"],
-                        acq["db"], acq["sharpness_ratio"],
+                        acq["db"], acq["tone_slope"] or 0, acq["sharpness_ratio"],
                         acq["residual_median_px"] or -1,
                         j["metrics"]["sa"]["change_pct"] or 0,
                         j["metrics"]["sa"]["noise_floor"] or 0,

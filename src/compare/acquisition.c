@@ -203,7 +203,13 @@ static int affected(unsigned flag, skd_metric_id m)
     if (flag == SKD_ACQ_RESOLUTION)
         return m == SKD_METRIC_PORE_DENSITY || m == SKD_METRIC_PORE_DIAMETER ||
                m == SKD_METRIC_PORE_AREA;
-    /* exposure, sharpness and tone: the contrast of texture and pores */
+    /* A tone curve that differs scales the contrast of colour as well (a
+     * power on each linear channel scales log(R/G) by it): the red area,
+     * a count of pixels past a fixed a* contrast, moves with it (a* and EI
+     * are judged by the shift it explains: skd_acquisition_apply). */
+    if (flag == SKD_ACQ_TONE)
+        return !colour;
+    /* exposure and sharpness: the contrast of texture and pores */
     return !colour && m != SKD_METRIC_RED_AREA;
 }
 
@@ -325,6 +331,24 @@ void skd_acquisition_apply(const skd_ctx *ctx, const skd_acquisition *q,
                  100.0 * fabs(left - 1.0), left < 1 ? "darker" : "brighter",
                  q->white_ref_gain != 1.0 ? " after the white references" : "",
                  shift);
+        add_reason(ch, w);
+    }
+    /* The same tone curve on each linear channel scales EI = 100 log10(R/G)
+     * by the slope, and a* about as much (repeat shots with white
+     * references through curves of power 0.9-1.1: a* and EI read false
+     * verdicts against the booth floors). When the slope alone explains a
+     * shift of at least the floor, a* and EI are not judged. */
+    for (int m = SKD_METRIC_A_MEAN; m <= SKD_METRIC_ERYTHEMA &&
+                                    isfinite(q->tone_slope) &&
+                                    q->tone_spread >= SKD_TONE_MIN_SPREAD;
+         m++) {
+        skd_change *ch = &change[m];
+        double shift = fabs(ch->before) * fabs(q->tone_slope - 1.0);
+        char w[160];
+        if (!(shift >= ch->noise_floor))
+            continue;
+        snprintf(w, sizeof w, "the photos' tone curves differ (slope %.3f: "
+                 "%.2f expected from it alone)", q->tone_slope, shift);
         add_reason(ch, w);
     }
 }
