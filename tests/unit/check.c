@@ -129,6 +129,22 @@ skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img)
     return m;
 }
 
+skd_zones *check_zone_halves(skd_ctx *ctx, uint32_t w, uint32_t h,
+                             skd_zone left, skd_zone right)
+{
+    skd_image *lab = NULL;
+    skd_zones *z = NULL;
+    if (skd_image_create(ctx, w, h, &lab) != SKD_OK)
+        return NULL;
+    for (size_t i = 0; i < (size_t)w * h; i++) {
+        lab->rgb[3 * i] = (uint16_t)(257 * (i % w < w / 2 ? left : right));
+        lab->rgb[3 * i + 1] = lab->rgb[3 * i + 2] = 0;
+    }
+    CHECK_STATUS(skd_zones_from_labels(ctx, lab, &z), SKD_OK);
+    skd_image_free(lab);
+    return z;
+}
+
 void check_each_portrait(skd_ctx *ctx,
                          void (*fn)(skd_ctx *ctx, const skd_image *img,
                                     const char *what, void *arg),

@@ -91,6 +91,11 @@ typedef struct check_alloc {
 
 skd_allocator check_allocator(check_alloc *a);
 
+/* Zones of a w x h photo from a label image: columns x < w / 2 are zone
+ * left, the others zone right (NULL when they cannot be made). */
+skd_zones *check_zone_halves(skd_ctx *ctx, uint32_t w, uint32_t h,
+                             skd_zone left, skd_zone right);
+
 /* img mirrored left to right (a new image, NULL when it cannot be made). */
 skd_image *check_mirrored(skd_ctx *ctx, const skd_image *img);
 

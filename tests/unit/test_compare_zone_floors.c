@@ -38,24 +38,6 @@ static skd_image *shot(skd_ctx *ctx, double relief, double dx, double dy,
     return a;
 }
 
-static skd_zones *halves(skd_ctx *ctx)
-{
-    skd_image *lab = NULL;
-    skd_zones *z = NULL;
-    if (skd_image_create(ctx, W, H, &lab) != SKD_OK)
-        return NULL;
-    for (uint32_t y = 0; y < H; y++)
-        for (uint32_t x = 0; x < W; x++) {
-            uint16_t *px = lab->rgb + ((size_t)y * W + x) * 3;
-            px[0] = (uint16_t)(257 * (x < W / 2 ? SKD_ZONE_FOREHEAD
-                                                : SKD_ZONE_NOSE));
-            px[1] = px[2] = 0;
-        }
-    CHECK_STATUS(skd_zones_from_labels(ctx, lab, &z), SKD_OK);
-    skd_image_free(lab);
-    return z;
-}
-
 /* Every measured zone: the whole region's floor source, the floor
  * `want_floor` gives at the zone's before figure, the verdict of its own
  * figures. Returns the zones checked. */
@@ -177,7 +159,7 @@ int main(void)
     if (!ctx)
         return check_done("test_compare_zone_floors");
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, PX);
-    zb = halves(ctx);
+    zb = check_zone_halves(ctx, W, H, SKD_ZONE_FOREHEAD, SKD_ZONE_NOSE);
     CHECK(zb != NULL);
     if (zb) {
         test_replicates(ctx, zb);

@@ -144,23 +144,6 @@ static int half_truth(skd_ctx *ctx, const shot_spec *s, int left, int treated,
     return st;
 }
 
-static skd_zones *halves(skd_ctx *ctx)
-{
-    skd_image *lab = NULL;
-    skd_zones *z = NULL;
-    if (skd_image_create(ctx, W, H, &lab) != SKD_OK)
-        return NULL;
-    for (uint32_t y = 0; y < H; y++)
-        for (uint32_t x = 0; x < W; x++) {
-            uint16_t *px = lab->rgb + ((size_t)y * W + x) * 3;
-            px[0] = (uint16_t)(257 * (x < W / 2 ? CHEEK : BROW));
-            px[1] = px[2] = 0;
-        }
-    CHECK_STATUS(skd_zones_from_labels(ctx, lab, &z), SKD_OK);
-    skd_image_free(lab);
-    return z;
-}
-
 /* zb's labels on a photo of the same size that c's transform maps onto
  * zb's frame, nearest pixel rounding half up (docs/comparing.md's
  * convention, written out independently of the library's): the caller
@@ -513,7 +496,7 @@ int main(void)
     }
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, PX);
     skd_rng_seed(&rng, 1307);
-    zb = halves(ctx);
+    zb = check_zone_halves(ctx, W, H, CHEEK, BROW);
     CHECK(zb != NULL);
     CHECK(make_sessions(ctx, &rng, s));
     if (zb && s->img[1][SHOTS - 1]) {
