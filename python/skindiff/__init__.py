@@ -521,9 +521,20 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
                "x": c.tiles_x, "y": c.tiles_y, "used": c.tiles_used},
         metrics=metrics,
         acquisition=acquisition,
+        common_band=_common_band(c.before.contents),
         replicates=replicates,
         notes=notes,
     )
+
+
+def _common_band(a):
+    """"common_band" of `compare --json`: null when both photos were
+    measured in their own band (docs/comparing.md, Different resolutions)."""
+    if not a.band_px_per_mm > 0:
+        return None
+    return {"px_per_mm": _num(a.band_px_per_mm),
+            "texture_fine_mm": _num(a.band_fine_mm),
+            "pore_radius_min_mm": _num(a.band_pore_min_mm)}
 
 
 def _zone_note(ch):

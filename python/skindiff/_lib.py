@@ -112,6 +112,9 @@ class SkdAnalysis(ctypes.Structure):
         ("colour", SkdColourInfo),
         ("exclusion", SkdExclusion),
         ("cause", ctypes.POINTER(ctypes.c_uint8)),
+        ("band_px_per_mm", ctypes.c_double),
+        ("band_fine_mm", ctypes.c_double),
+        ("band_pore_min_mm", ctypes.c_double),
     ]
 
 

@@ -282,6 +282,11 @@ static void write_acquisition(cli_buf *b, const skd_comparison *c)
     cli_buf_printf(b, "  resolution after %.0f%% of the before's px/mm; %.0f%% "
                       "of the sharper photo's pores too fine for the other\n",
                    100 * q->resolution_ratio, 100 * q->pores_unresolved);
+    if (c->before->band_px_per_mm > 0)
+        cli_buf_printf(b, "  band       both measured in the band of %.2f "
+                          "px/mm: texture from %.3f mm, pores from radius "
+                          "%.3f mm\n", c->before->band_px_per_mm,
+                       c->before->band_fine_mm, c->before->band_pore_min_mm);
 }
 
 /* The replicates' spread and floors (only when there are replicates). */
@@ -618,6 +623,18 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         cli_compare_zones_json(b, zc);
     cli_buf_printf(b, "  \"acquisition\": ");
     json_acquisition(b, &c->acquisition);
+    cli_buf_printf(b, ",\n  \"common_band\": ");
+    if (c->before->band_px_per_mm > 0) {
+        cli_buf_printf(b, "{\"px_per_mm\": ");
+        cli_json_num(b, c->before->band_px_per_mm);
+        cli_buf_printf(b, ", \"texture_fine_mm\": ");
+        cli_json_num(b, c->before->band_fine_mm);
+        cli_buf_printf(b, ", \"pore_radius_min_mm\": ");
+        cli_json_num(b, c->before->band_pore_min_mm);
+        cli_buf_printf(b, "}");
+    } else {
+        cli_buf_printf(b, "null");
+    }
     cli_buf_printf(b, ",\n  \"replicates\": ");
     json_replicates(b, a, c);
     cli_buf_printf(b, ",\n  \"notes\": [");

@@ -91,6 +91,43 @@ static int same_scale(double scale)
     return fabs(scale - 1.0) <= SKD_SAME_SCALE;
 }
 
+/* The common band of the pair (docs/comparing.md, "Different
+ * resolutions"): 0 when the photos' scales agree (each is measured in its
+ * own band, and batch's own analyses serve), else the coarser photo's
+ * px/mm, which both photos are measured in the band of. */
+typedef struct band {
+    double lo, hi; /* the coarser and the sharper photo's px/mm; lo 0: none */
+} band;
+
+static band common_band(double s_before, double scale)
+{
+    double s_after = s_before / scale;
+    band b = {0, 0};
+    if (same_scale(scale))
+        return b;
+    b.lo = s_after < s_before ? s_after : s_before;
+    b.hi = s_after < s_before ? s_before : s_after;
+    return b;
+}
+
+/* skd_analyze at px_per_mm (0: the context's scale) in the common band
+ * `band` (0: the photo's own). */
+static int analyze_in_band(skd_ctx *ctx, const skd_image *img,
+                           const skd_region_spec *spec, double px_per_mm,
+                           band b, skd_analysis **out)
+{
+    double saved = ctx->opt[SKD_OPT_PX_PER_MM];
+    int st;
+    if (px_per_mm > 0)
+        ctx->opt[SKD_OPT_PX_PER_MM] = px_per_mm;
+    ctx->band_px_per_mm = b.lo;
+    ctx->band_sharp_px_per_mm = b.hi;
+    st = skd_analyze(ctx, img, spec, out);
+    ctx->band_px_per_mm = ctx->band_sharp_px_per_mm = 0;
+    ctx->opt[SKD_OPT_PX_PER_MM] = saved;
+    return st;
+}
+
 /* With white references in both photos, the after photo is also read as
  * if exposed like the before photo: its reference brought to the before
  * reference's luminance (level > 0; skd_white_ref_after_level). */
@@ -99,7 +136,6 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
                          const skd_analysis *before, double scale,
                          double level, skd_analysis **out)
 {
-    double saved = ctx->opt[SKD_OPT_PX_PER_MM];
     double saved_y = ctx->opt[SKD_OPT_WHITE_REF_Y];
     int st;
 
@@ -110,9 +146,8 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
         ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
         return st;
     }
-    ctx->opt[SKD_OPT_PX_PER_MM] = before->px_per_mm / scale;
-    st = skd_analyze(ctx, after, spec, out);
-    ctx->opt[SKD_OPT_PX_PER_MM] = saved;
+    st = analyze_in_band(ctx, after, spec, before->px_per_mm / scale,
+                         common_band(before->px_per_mm, scale), out);
     ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
     if (st == SKD_OK) {
         (*out)->scale_assumed = before->scale_assumed;
@@ -127,7 +162,9 @@ int skd_compare_analyze(skd_ctx *ctx, const skd_image *before,
                         const skd_region_spec *aspec, skd_comparison *c)
 {
     double level;
-    int st = skd_analyze(ctx, before, bspec, &c->before);
+    int assumed;
+    band b = common_band(skd_ctx_scale(ctx, &assumed), c->transform.scale);
+    int st = analyze_in_band(ctx, before, bspec, 0, b, &c->before);
     if (st != SKD_OK) {
         skd_message_prefix(ctx, "before photo");
         return st;
@@ -443,6 +480,22 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
     c->before = before_analysis;
     box->borrowed = BORROWED_BEFORE;
     st = find_transform(ctx, before, after, &c->transform);
+    if (st == SKD_OK && !same_scale(c->transform.scale)) {
+        /* The borrowed analysis is in the before photo's own band: measure
+         * it again in the pair's common band. */
+        skd_analysis *own = NULL;
+        st = analyze_in_band(ctx, before, before_spec,
+                             before_analysis->px_per_mm,
+                             common_band(before_analysis->px_per_mm,
+                                         c->transform.scale), &own);
+        if (st == SKD_OK) {
+            own->scale_assumed = before_analysis->scale_assumed;
+            c->before = own;
+            box->borrowed = 0;
+        } else {
+            skd_message_prefix(ctx, "before photo");
+        }
+    }
     if (st == SKD_OK &&
         (st = skd_white_ref_after_level(ctx, c->before, after, after_spec,
                                         &level)) != SKD_OK)

@@ -14,6 +14,7 @@
  * measured in docs/comparing.md, lose more). */
 #include <math.h>
 
+#include "../metrics/metrics.h"
 #include "compare.h"
 
 void skd_acquisition_resolution(const skd_ctx *ctx, const skd_comparison *c,
@@ -24,8 +25,6 @@ void skd_acquisition_resolution(const skd_ctx *ctx, const skd_comparison *c,
     const skd_analysis *hi = before_sharper ? b : a;
     const uint8_t *common = before_sharper ? c->common_before : c->common_after;
     double s_lo = before_sharper ? a->px_per_mm : b->px_per_mm;
-    double v_hi = 1.0 / (12.0 * hi->px_per_mm * hi->px_per_mm);
-    double v_lo = 1.0 / (12.0 * s_lo * s_lo);
     double tau = skd_opt(ctx, SKD_OPT_PORE_THRESHOLD);
     uint64_t n = 0, lost = 0;
 
@@ -36,15 +35,12 @@ void skd_acquisition_resolution(const skd_ctx *ctx, const skd_comparison *c,
     for (size_t i = 0; i < hi->n_pores; i++) {
         const skd_pore *p = &hi->pores[i];
         long x = lround(p->x), y = lround(p->y);
-        double sk2, g;
         if (x < 0 || y < 0 || x >= (long)hi->width || y >= (long)hi->height ||
             !common[(size_t)y * hi->width + (size_t)x])
             continue;
-        sk2 = p->radius / hi->px_per_mm;
-        sk2 = sk2 * sk2 / 2.0; /* sigma_k = r_k / sqrt 2 */
-        g = (2.0 * sk2 + v_hi) / (2.0 * sk2 + v_lo);
         n++;
-        lost += p->strength * g * g < tau;
+        lost += p->strength * skd_band_pore_gain(p->radius / hi->px_per_mm,
+                                                 s_lo, hi->px_per_mm) < tau;
     }
     q->pores_unresolved = n ? (double)lost / (double)n : 0;
 }

@@ -25,6 +25,10 @@ struct skd_ctx {
     char message[1024];
     void *cms;              /* LittleCMS context (cms.c), made when first used */
     char cms_error[256];    /* LittleCMS' last complaint on this context */
+    /* Not options: set by compare around an analysis (0 otherwise), the
+     * coarser and the sharper photo's px/mm of a pair whose common band
+     * skd_analyze measures in (metrics/band.c). */
+    double band_px_per_mm, band_sharp_px_per_mm;
 };
 
 /* The context's LittleCMS context (a cmsContext), created on first use

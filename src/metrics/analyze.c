@@ -138,6 +138,14 @@ static int fill_texture_pores(skd_ctx *ctx, run *r)
     if (!a->texture)
         return SKD_E_NOMEM;
     v->texture = a->texture + r->win.y0 * a->width;
+    if (ctx->band_px_per_mm > 0) {
+        int k0 = skd_band_first_scale(ctx->band_px_per_mm,
+                                      ctx->band_sharp_px_per_mm);
+        a->band_px_per_mm = ctx->band_px_per_mm;
+        a->band_fine_mm = skd_band_fine_mm(ctx->band_px_per_mm);
+        a->band_pore_min_mm = k0 < SKD_PORE_SCALES ? skd_pore_radius_mm(k0)
+                                                   : INFINITY;
+    }
     st = skd_filter_bank(ctx, l, v->width, v->height, a->px_per_mm,
                          skd_opt(ctx, SKD_OPT_PORE_THRESHOLD), v->region,
                          v->texture, &v->pores, &v->n_pores);

@@ -101,6 +101,7 @@ typedef struct bank_shared {
     skd_hessian_kernel kx[2][SKD_PORE_SCALES], ky[2][SKD_PORE_SCALES];
     size_t kr[SKD_PORE_SCALES]; /* their radius */
     double tau;
+    size_t first_scale; /* the common band's first searched scale */
     atomic_size_t next;  /* next tile to take */
     atomic_int stop;     /* an error, or the arena is full */
     atomic_size_t used;  /* arena entries reserved */
@@ -222,7 +223,9 @@ static int search_tile(tile_worker *wk, size_t tile)
             if (done == FINE_FILTER / 2 && sh->texture)
                 write_texture(wk, &g);
         }
-        v.d[0] = k > 0 ? filtered(wk, k - 1) : NULL;
+        if (k < sh->first_scale)
+            continue; /* below the common band: not searched */
+        v.d[0] = k > sh->first_scale ? filtered(wk, k - 1) : NULL;
         v.d[1] = filtered(wk, k);
         v.d[2] = k + 1 < SKD_PORE_SCALES ? filtered(wk, k + 1) : NULL;
         v.above = above_mask(wk, k);
@@ -325,7 +328,8 @@ static int make_filters(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
         double sigma = skd_pore_radius_mm(k) * px_per_mm / sqrt(2.0);
         f[k] = (skd_filter){SKD_FILTER_LOGN, sigma, 0};
     }
-    f[FINE_FILTER] = (skd_filter){SKD_FILTER_GAUSS, SKD_TEXTURE_FINE_MM * px_per_mm, 0};
+    f[FINE_FILTER] = (skd_filter){
+        SKD_FILTER_GAUSS, skd_band_fine_mm(ctx->band_px_per_mm) * px_per_mm, 0};
     for (size_t i = N_FILTERS; i < 2 * N_PAIRS; i++)
         f[i] = f[FINE_FILTER]; /* an odd count would leave half a plane */
     for (size_t s = 0; s < 4 && st == SKD_OK; s++) {
@@ -458,6 +462,8 @@ int skd_pore_bank(skd_ctx *ctx, const float *l, size_t w, size_t h,
     sh.texture = texture;
     sh.t = &t;
     sh.tau = tau;
+    sh.first_scale = (size_t)skd_band_first_scale(ctx->band_px_per_mm,
+                                                  ctx->band_sharp_px_per_mm);
     atomic_init(&sh.next, 0);
     atomic_init(&sh.stop, 0);
     atomic_init(&sh.used, 0);

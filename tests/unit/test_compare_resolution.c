@@ -6,6 +6,7 @@
 
 #include "check.h"
 #include "compare/compare.h"
+#include "metrics/metrics.h"
 
 /* A pore of radius 1 px at 20 px/mm (r = 0.05 mm, sigma_k^2 = 0.00125
  * mm^2) seen through 15 px/mm pixels: g = ((0.0025 + 1/4800) / (0.0025 +
@@ -86,8 +87,39 @@ static void test_flag(skd_ctx *ctx)
     CHECK(q.flags == 0);
 }
 
+/* The common band (src/metrics/band.c) against hand-computed truths: the
+ * texture band's fine edge is 1 px of the coarser photo, never under 0.05
+ * mm; the pore search starts at the first r_k = 0.05 * 5^(k/6) mm whose
+ * strength keeps 99% through the coarser pixels, g = ((r^2 + 1/(12
+ * hi^2)) / (r^2 + 1/(12 lo^2)))^2:
+ *  - 20 vs 15 px/mm: r_4 = 0.1462 mm gives g = 0.98515, r_5 = 0.1912 mm
+ *    0.99124: from k = 5;
+ *  - 20 vs 19.2 (a zoom of 4%): r_0 = 0.05 mm gives 0.98704, r_1 = 0.06540
+ *    mm 0.99214: from k = 1;
+ *  - 80 vs 60 px/mm: r_0 gives 0.99199: every scale;
+ *  - 20 vs 10 px/mm: r_6 = 0.25 mm gives 0.98036: no scale (7). */
+static void test_band(void)
+{
+    CHECK_NEAR(skd_band_fine_mm(0), 0.05, 1e-15);
+    CHECK_NEAR(skd_band_fine_mm(15), 1.0 / 15, 1e-15);
+    CHECK_NEAR(skd_band_fine_mm(30), 0.05, 1e-15);
+    CHECK_NEAR(skd_band_pore_gain(skd_pore_radius_mm(4), 15, 20), 0.98515, 1e-5);
+    CHECK_NEAR(skd_band_pore_gain(skd_pore_radius_mm(5), 15, 20), 0.99124, 1e-5);
+    CHECK(skd_band_first_scale(15, 20) == 5);
+    CHECK_NEAR(skd_band_pore_gain(0.05, 19.2, 20), 0.98704, 1e-5);
+    CHECK_NEAR(skd_band_pore_gain(skd_pore_radius_mm(1), 19.2, 20), 0.99214,
+               1e-5);
+    CHECK(skd_band_first_scale(19.2, 20) == 1);
+    CHECK_NEAR(skd_band_pore_gain(0.05, 60, 80), 0.99199, 1e-5);
+    CHECK(skd_band_first_scale(60, 80) == 0);
+    CHECK_NEAR(skd_band_pore_gain(0.25, 10, 20), 0.98036, 1e-5);
+    CHECK(skd_band_first_scale(10, 20) == SKD_PORE_SCALES);
+    CHECK(skd_band_first_scale(0, 0) == 0 && skd_band_first_scale(20, 20) == 0);
+}
+
 int main(void)
 {
+    test_band();
     skd_ctx *ctx = skd_ctx_create();
     test_share(ctx);
     test_flag(ctx);

@@ -208,9 +208,12 @@ static double zone_agreement(const skd_zones *full, const skd_zones *small,
 /* The same portrait at full and 3/4 resolution with proportional scales
  * (s and 0.75 s px/mm). dlib finds the same zones on both (agreement >=
  * 0.9), and compared with each other (each zone of the full photo mapped
- * onto the reduced one through the registration) every zone keeps its Sa
- * within 3%, its other figures within the tolerances below, and no
- * verdict is improved or worsened but those measured and named below.
+ * onto the reduced one through the registration, both measured in their
+ * common band: docs/comparing.md, "Different resolutions") every zone
+ * keeps its Sa within 3%, its other figures within the tolerances below,
+ * and every verdict is no significant change, but the pore verdicts of
+ * zones with too few pores in the common band (inconclusive, for the
+ * count) and the red area verdicts measured and named below.
  * Half resolution cannot be compared: a zoom of 2 is outside the
  * registration's 0.7-1.4 ("cannot align", confidence 0.05), so 3/4 is
  * near the largest reduction compare takes (1/1.4 = 0.71).
@@ -226,27 +229,33 @@ typedef struct zone_tol {
 } zone_tol;
 
 /* Largest |change| over whole and the five zones, measured at 20 and 15
- * px/mm (portrait-room.jpg, skin map off): Sa 2.65% (nose), Sq 3.07%
- * (nose), a* mean 0.028, a* median 0.040, EI 0.41 (whole), red area 1.23
- * points (left cheek). The tolerance is 1.5x the largest, Sa the brief's
- * 3%. */
+ * px/mm in the common band (portrait-room.jpg, skin map off): Sa 2.56%
+ * (nose), Sq 2.98% (nose), a* mean 0.028, a* median 0.040, EI 0.41
+ * (whole), red area 1.23 points (left cheek). The tolerance is 1.5x the
+ * largest, Sa the brief's 3%. */
 static const zone_tol zone_tols[] = {
-    {SKD_METRIC_SA, 1, 3.0},          {SKD_METRIC_SQ, 1, 4.6},
+    {SKD_METRIC_SA, 1, 3.0},          {SKD_METRIC_SQ, 1, 4.5},
     {SKD_METRIC_A_MEAN, 0, 0.042},    {SKD_METRIC_A_MEDIAN, 0, 0.06},
     {SKD_METRIC_ERYTHEMA, 0, 0.62},   {SKD_METRIC_RED_AREA, 0, 1.85},
 };
 
 /* Verdicts the reduction gives that are not a change of the skin, measured
- * and left unjudged here (docs/zones.md, known weaknesses): Sq of the nose
- * -3.07% (interval -0.98..-0.51, floor 3%: "improved"; the RMS weighs the
- * nostrils' edges) and red area of the forehead and left cheek +1.02 and
- * +1.23 points (floor 0.5: "worsened"; red pixels at the brows and the
- * zones' edges, whose mapping moves by a fraction of a pixel). */
+ * and left unjudged here (docs/zones.md, known weaknesses): red area of
+ * the forehead and left cheek +1.02 and +1.23 points (floor 0.5:
+ * "worsened"). The photo's colour comes in JPEG blocks of 8 px (a* jumps
+ * 3x more across a block edge than inside a block), its red pixels in
+ * whole blocks, and the reduction cuts the blocks anew: a block is 0.16
+ * of a point of the forehead (0.41 cm2) and 0.5 of the left cheek (0.13
+ * cm2). Not a matter of the band (the common band leaves a* alone).
+ * The nose's Sq is judged, and reads -2.98% against the 3% floor: its
+ * shift (Sa -2.6%, Sq -3.0%) stays the same for a texture band's fine edge
+ * of 1, 1.25, 1.5 and 2 px of the 15 px/mm copy (Sq -2.98, -2.98, -2.99,
+ * -3.02%), so it is not the band but the 0.09 cm2 zone between the
+ * nostrils, and a finer copy or another photo may tip it. */
 static int verdict_not_judged(int zone, skd_metric_id m)
 {
-    return (zone == SKD_ZONE_NOSE && m == SKD_METRIC_SQ) ||
-           ((zone == SKD_ZONE_FOREHEAD || zone == SKD_ZONE_LEFT_CHEEK) &&
-            m == SKD_METRIC_RED_AREA);
+    return (zone == SKD_ZONE_FOREHEAD || zone == SKD_ZONE_LEFT_CHEEK) &&
+           m == SKD_METRIC_RED_AREA;
 }
 
 static int is_pore_metric(skd_metric_id m)
@@ -297,23 +306,42 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
            c->transform.scale, zc.landmark_residual_px, zc.landmark_residual_mm,
            q->resolution_ratio, 100 * q->pores_unresolved);
     CHECK(zc.has_residual && !zc.residual_large);
-    /* The pores found at 20 px/mm are at the pixel's limit (radius 1-1.3
-     * px: 6849 of 7460), and the 3/4 copy's larger pixels lose most of
-     * them (pore density -55 to -83% per zone). The resolution item
-     * predicts 19% lost from the pixels' size alone (a lower bound: the
-     * reduction blurs more), over the 5% pore floor: pores unjudged. */
+    /* Measured in the common band of the 15 px/mm copy: the texture band
+     * from 1/15 mm, the pores from r_5 = 0.191 mm (the first radius whose
+     * pores lose at most 1% of their strength through the copy's larger
+     * pixels). In the photo's own band the pores found at 20 px/mm are at
+     * the pixel's limit (radius 1-1.3 px: 6849 of 7460) and the copy
+     * loses most of them (pore density -55 to -83% per zone; the
+     * resolution item predicted 19% lost and made them inconclusive); in
+     * the common band the whole frame's density moves by -6.5% (187
+     * pores and about 175: no significant change) and the item finds no pore of the
+     * band too fine for the copy. */
     CHECK_NEAR(q->resolution_ratio, 0.75, 0.002);
-    CHECK(q->pores_unresolved >= 0.05 && (q->flags & SKD_ACQ_RESOLUTION));
+    CHECK(q->pores_unresolved < 0.05 && !(q->flags & SKD_ACQ_RESOLUTION));
+    CHECK_NEAR(c->before->band_px_per_mm, 0.75 * s, 0.01);
+    CHECK_NEAR(c->after->band_px_per_mm, 0.75 * s, 0.01);
+    CHECK_NEAR(c->before->band_fine_mm, 1.0 / (0.75 * s), 1e-3);
+    CHECK_NEAR(c->before->band_pore_min_mm, 0.05 * pow(5.0, 5.0 / 6.0), 1e-9);
     for (int i = 0; i < SKD_ZONE_COUNT; i++) {
         const skd_zone_change *ch = &zc.zone[i];
-        REPORT("%s %g vs %g px/mm: %-11s %5.2f cm2, %3u tiles, Sa %.3f -> %.3f "
-               "(%+.2f%%) %s; pore density %+.1f%% %s", file, s, 0.75 * s,
-               skd_zone_name((skd_zone)i), ch->area_cm2, ch->tiles_used,
-               ch->change[SKD_METRIC_SA].before, ch->change[SKD_METRIC_SA].after,
-               ch->change[SKD_METRIC_SA].change_pct,
-               skd_verdict_name(ch->change[SKD_METRIC_SA].verdict),
-               ch->change[SKD_METRIC_PORE_DENSITY].change_pct,
-               skd_verdict_name(ch->change[SKD_METRIC_PORE_DENSITY].verdict));
+        const skd_change *sa = &ch->change[SKD_METRIC_SA];
+        const skd_change *sq = &ch->change[SKD_METRIC_SQ];
+        const skd_change *pd = &ch->change[SKD_METRIC_PORE_DENSITY];
+        const skd_change *ra = &ch->change[SKD_METRIC_RED_AREA];
+        REPORT("%s %g vs %g px/mm: %-11s %5.2f cm2, %3u tiles", file, s,
+               0.75 * s, skd_zone_name((skd_zone)i), ch->area_cm2,
+               ch->tiles_used);
+        REPORT("    Sa %.3f -> %.3f (%+.2f%%) %s; Sq %.3f -> %.3f (%+.2f%%) %s",
+               sa->before, sa->after, sa->change_pct,
+               skd_verdict_name(sa->verdict), sq->before, sq->after,
+               sq->change_pct, skd_verdict_name(sq->verdict));
+        REPORT("    pores/cm2 %.1f -> %.1f (%+.1f%%) %s%s%s; red area %.2f -> "
+               "%.2f (%+.2f points) %s", pd->before, pd->after, pd->change_pct,
+               skd_verdict_name(pd->verdict), pd->reason[0] ? ": " : "",
+               pd->reason, ra->before, ra->after, ra->change,
+               skd_verdict_name(ra->verdict));
+        REPORT("    pores in the common region: %.0f before, about %.0f after",
+               pd->before * ch->area_cm2, pd->after * ch->area_cm2);
         CHECK(ch->measured && ch->tiles_used >= 2);
         for (size_t k = 0; k < sizeof zone_tols / sizeof *zone_tols; k++) {
             const skd_change *m = &ch->change[zone_tols[k].m];
@@ -326,18 +354,21 @@ static void check_two_resolutions(skd_ctx *ctx, const char *file, double s,
         }
         for (int k = 0; k < SKD_METRIC_COUNT; k++) {
             const skd_change *m = &ch->change[k];
-            if (is_pore_metric((skd_metric_id)k)) {
-                CHECK(m->verdict == SKD_INCONCLUSIVE &&
-                      strstr(m->reason, "the after photo is coarser"));
+            int known = verdict_not_judged(i, (skd_metric_id)k);
+            if (m->verdict != SKD_NO_SIGNIFICANT_CHANGE)
+                REPORT("  %s %.3f -> %.3f: %s %s%s",
+                       skd_metric_key((skd_metric_id)k), m->before, m->after,
+                       skd_verdict_name(m->verdict), m->reason,
+                       known ? " (known, not judged)" : "");
+            if (known)
+                continue;
+            /* a zone's pores: too few in the common band to judge */
+            if (is_pore_metric((skd_metric_id)k) && i != SKD_ZONE_WHOLE &&
+                m->verdict == SKD_INCONCLUSIVE) {
+                CHECK(!strncmp(m->reason, "too few pores", 13));
                 continue;
             }
-            if (m->verdict != SKD_NO_SIGNIFICANT_CHANGE)
-                REPORT("  %s %.3f -> %.3f: %s%s", skd_metric_key((skd_metric_id)k),
-                       m->before, m->after, skd_verdict_name(m->verdict),
-                       verdict_not_judged(i, (skd_metric_id)k)
-                           ? " (known, not judged)" : "");
-            CHECK(verdict_not_judged(i, (skd_metric_id)k) ||
-                  m->verdict == SKD_NO_SIGNIFICANT_CHANGE);
+            CHECK(m->verdict == SKD_NO_SIGNIFICANT_CHANGE);
         }
     }
 done:
