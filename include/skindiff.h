@@ -559,7 +559,10 @@ typedef struct skd_acquisition {
      * the common region that the other photo's larger pixels alone would
      * lose (their strength, through a pixel of the other's size, below the
      * threshold; a lower bound: docs/comparing.md, "Different
-     * resolutions"). Judged against the pore density floor. */
+     * resolutions"). Judged against the pore density floor. When the
+     * scales differ both photos are measured in their common band (the
+     * analyses' band_* members), and the share is that of the band's
+     * pores. */
     double resolution_ratio, pores_unresolved;
     /* Added in 0.3: with white references in both photos, the factor on
      * the after photo's linear light that makes its reference as bright

@@ -490,6 +490,8 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
                                          c->transform.scale), &own);
         if (st == SKD_OK) {
             own->scale_assumed = before_analysis->scale_assumed;
+            own->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
+            own->warnings |= before_analysis->warnings & SKD_WARN_SCALE_ASSUMED;
             c->before = own;
             box->borrowed = 0;
         } else {

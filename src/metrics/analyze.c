@@ -142,7 +142,8 @@ static int fill_texture_pores(skd_ctx *ctx, run *r)
         int k0 = skd_band_first_scale(ctx->band_px_per_mm,
                                       ctx->band_sharp_px_per_mm);
         a->band_px_per_mm = ctx->band_px_per_mm;
-        a->band_fine_mm = skd_band_fine_mm(ctx->band_px_per_mm);
+        a->band_fine_mm = skd_band_fine_mm(ctx->band_px_per_mm,
+                                           ctx->band_sharp_px_per_mm);
         a->band_pore_min_mm = k0 < SKD_PORE_SCALES ? skd_pore_radius_mm(k0)
                                                    : INFINITY;
     }

@@ -9,10 +9,17 @@
 
 #include "metrics.h"
 
-double skd_band_fine_mm(double lo)
+/* (sigma^2 + v_lo) / (sigma^2 + v_hi) <= w^2, w = 1 + SKD_BAND_FINE_WIDEN:
+ * sigma^2 >= (v_lo - w^2 v_hi) / (w^2 - 1). */
+double skd_band_fine_mm(double lo, double hi)
 {
-    double mm = lo > 0 ? SKD_BAND_FINE_PX / lo : 0;
-    return mm > SKD_TEXTURE_FINE_MM ? mm : SKD_TEXTURE_FINE_MM;
+    double w2 = (1.0 + SKD_BAND_FINE_WIDEN) * (1.0 + SKD_BAND_FINE_WIDEN);
+    double s2;
+    if (!(lo > 0) || !(hi > lo))
+        return SKD_TEXTURE_FINE_MM;
+    s2 = (1.0 / (12.0 * lo * lo) - w2 / (12.0 * hi * hi)) / (w2 - 1.0);
+    return s2 > SKD_TEXTURE_FINE_MM * SKD_TEXTURE_FINE_MM ? sqrt(s2)
+                                                          : SKD_TEXTURE_FINE_MM;
 }
 
 /* A Gaussian dip of variance sd2 = r^2 / 2 widened by the pixel's v, seen

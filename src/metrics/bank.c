@@ -329,7 +329,8 @@ static int make_filters(skd_ctx *ctx, bank_shared *sh, double px_per_mm)
         f[k] = (skd_filter){SKD_FILTER_LOGN, sigma, 0};
     }
     f[FINE_FILTER] = (skd_filter){
-        SKD_FILTER_GAUSS, skd_band_fine_mm(ctx->band_px_per_mm) * px_per_mm, 0};
+        SKD_FILTER_GAUSS, skd_band_fine_mm(ctx->band_px_per_mm,
+                                     ctx->band_sharp_px_per_mm) * px_per_mm, 0};
     for (size_t i = N_FILTERS; i < 2 * N_PAIRS; i++)
         f[i] = f[FINE_FILTER]; /* an odd count would leave half a plane */
     for (size_t s = 0; s < 4 && st == SKD_OK; s++) {

@@ -38,15 +38,16 @@ double skd_pore_radius_mm(int k);
  * finest scales limited to what the coarser photo, of lo px/mm, resolves
  * as well as the sharper, of hi px/mm. lo = 0 is the photo's own band
  * (the definitions as they stand). The texture band's fine Gaussian is
- * at least SKD_BAND_FINE_PX pixels of the coarser photo. The pore search
- * starts at the first r_k at which a pore of that size (a Gaussian dip of
+ * the smallest sigma >= 0.05 mm whose width with each photo's pixel,
+ * sqrt(sigma^2 + v), differs between the photos by at most
+ * SKD_BAND_FINE_WIDEN. The pore search starts at the first r_k at which a pore of that size (a Gaussian dip of
  * variance r_k^2 / 2 seen at its own scale) loses at most SKD_BAND_PORE_LOSS
  * of its strength D through the coarser photo's larger pixels (a pixel
  * integrates a square: variance 1 / (12 s^2) mm^2 per axis); the result is
  * SKD_PORE_SCALES when no scale qualifies (no pore can be measured). */
-#define SKD_BAND_FINE_PX 1.0
+#define SKD_BAND_FINE_WIDEN 0.01
 #define SKD_BAND_PORE_LOSS 0.01
-double skd_band_fine_mm(double lo);
+double skd_band_fine_mm(double lo, double hi);
 int skd_band_first_scale(double lo, double hi);
 /* The factor by which D of a pore of radius r_mm falls from a photo of
  * hi px/mm to one of lo px/mm (resolution.c's g). */

@@ -96,6 +96,9 @@ int main(void)
     OFF(skd_analysis, colour);
     OFF(skd_analysis, exclusion);
     OFF(skd_analysis, cause);
+    OFF(skd_analysis, band_px_per_mm);
+    OFF(skd_analysis, band_fine_mm);
+    OFF(skd_analysis, band_pore_min_mm);
 
     SIZE(skd_exclusion);
     OFF(skd_exclusion, region);

@@ -87,9 +87,11 @@ static void test_flag(skd_ctx *ctx)
     CHECK(q.flags == 0);
 }
 
-/* The common band (src/metrics/band.c) against hand-computed truths: the
- * texture band's fine edge is 1 px of the coarser photo, never under 0.05
- * mm; the pore search starts at the first r_k = 0.05 * 5^(k/6) mm whose
+/* The common band (src/metrics/band.c) against truths computed by hand
+ * (Python): the texture band's fine edge is the smallest sigma >= 0.05 mm
+ * with sqrt((sigma^2 + v_lo) / (sigma^2 + v_hi)) <= 1.01, v = 1/(12 s^2):
+ * 0.088618 mm at 20 vs 15 px/mm, 0.175745 at 20 vs 10, 0.05 at 20 vs
+ * 19.2; the pore search starts at the first r_k = 0.05 * 5^(k/6) mm whose
  * strength keeps 99% through the coarser pixels, g = ((r^2 + 1/(12
  * hi^2)) / (r^2 + 1/(12 lo^2)))^2:
  *  - 20 vs 15 px/mm: r_4 = 0.1462 mm gives g = 0.98515, r_5 = 0.1912 mm
@@ -100,9 +102,11 @@ static void test_flag(skd_ctx *ctx)
  *  - 20 vs 10 px/mm: r_6 = 0.25 mm gives 0.98036: no scale (7). */
 static void test_band(void)
 {
-    CHECK_NEAR(skd_band_fine_mm(0), 0.05, 1e-15);
-    CHECK_NEAR(skd_band_fine_mm(15), 1.0 / 15, 1e-15);
-    CHECK_NEAR(skd_band_fine_mm(30), 0.05, 1e-15);
+    CHECK_NEAR(skd_band_fine_mm(0, 0), 0.05, 1e-15);
+    CHECK_NEAR(skd_band_fine_mm(20, 20), 0.05, 1e-15);
+    CHECK_NEAR(skd_band_fine_mm(15, 20), 0.0886183, 1e-7);
+    CHECK_NEAR(skd_band_fine_mm(10, 20), 0.1757447, 1e-7);
+    CHECK_NEAR(skd_band_fine_mm(19.2, 20), 0.05, 1e-15);
     CHECK_NEAR(skd_band_pore_gain(skd_pore_radius_mm(4), 15, 20), 0.98515, 1e-5);
     CHECK_NEAR(skd_band_pore_gain(skd_pore_radius_mm(5), 15, 20), 0.99124, 1e-5);
     CHECK(skd_band_first_scale(15, 20) == 5);

@@ -3,8 +3,9 @@
  * away at 15 px/mm (skd_synth renders the after photo through a camera of
  * zoom 4/3: each of its pixels integrates 4/3 before-pixels of skin, no
  * resampling), compared. Both photos are measured in the common band (the
- * texture band from 1 px of the 15 px/mm photo, the pore search from the
- * first radius the larger pixels take at most 1% of the strength from).
+ * texture band from 0.089 mm, where the two photos' pixels widen the fine
+ * edge alike within 1%; the pore search from the first radius the larger
+ * pixels take at most 1% of the strength from, 0.191 mm).
  * Unchanged skin reads no significant change on every figure; a treatment
  * (40% of pores removed, relief x 0.7, a* - 2) reads improved, by about
  * the truth, on texture and a*, and on pores when enough are counted. */
@@ -40,11 +41,13 @@ static void show(const skd_comparison *c, skd_metric_id m)
            ch->reason);
 }
 
-/* Tolerances: about 3x the error measured (Sa -32.21% against the
- * truth's -32.15%, density -41.85% against -41.46%, a* -2.001 against the
- * -2 of the treatment; the whole frames' a* truth differs, since the 15
- * px/mm photo shows more skin and more red patches). */
-#define TOL_SA_PTS 0.3
+/* Tolerances: about 3x the error measured (Sa -32.77% against the
+ * truth's -32.15%: the truth is that of the 0.05 mm band, the common band
+ * from 0.089 mm holds less of the sensor noise; density -41.85% against
+ * -41.46%; a* -2.001 against the -2 of the treatment: the whole frames' a*
+ * truth differs, since the 15 px/mm photo shows more skin and more red
+ * patches). */
+#define TOL_SA_PTS 2.0
 #define TOL_DENSITY_PTS 1.5
 #define TOL_A 0.01
 
@@ -55,7 +58,7 @@ static void judge(const skd_comparison *c, const pair_case *k, double t_sa,
     /* measured in the common band: the 15 px/mm photo's band */
     CHECK_NEAR(c->before->band_px_per_mm, PX / ZOOM, 0.01);
     CHECK_NEAR(c->after->band_px_per_mm, PX / ZOOM, 0.01);
-    CHECK_NEAR(c->before->band_fine_mm, ZOOM / PX, 1e-3);
+    CHECK_NEAR(c->before->band_fine_mm, 0.0886, 1e-3); /* band.c's rule */
     CHECK(c->before->band_pore_min_mm == c->after->band_pore_min_mm);
     CHECK(!(c->acquisition.flags & SKD_ACQ_RESOLUTION));
     if (k->relief_scale == 1) {
