@@ -153,7 +153,7 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                       skd_zone_comparison *out)
 {
     const skd_analysis *b, *a;
-    skd_colour_lut *lut = NULL;
+    skd_colour_lut *lut[2] = {NULL, NULL};
     uint8_t *after_labels = NULL;
     zone_run r;
     size_t nb, na;
@@ -182,11 +182,15 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
         return SKD_OK;
     nb = (size_t)b->width * b->height;
     na = (size_t)a->width * a->height;
-    lut = skd_colour_lut_create(ctx);
+    /* each photo's colour as its analysis read it (profile, white
+     * reference), so a zone's erythema index is the whole region's */
+    if ((st = skd_colour_lut_for_analysis(ctx, before, b, &lut[0])) != SKD_OK ||
+        (st = skd_colour_lut_for_analysis(ctx, after, a, &lut[1])) != SKD_OK)
+        goto done;
     after_labels = skd_malloc(ctx, na);
     r.cb = skd_malloc(ctx, nb);
     r.ca = skd_malloc(ctx, na);
-    if (!lut || !after_labels || !r.cb || !r.ca) {
+    if (!after_labels || !r.cb || !r.ca) {
         st = SKD_E_NOMEM;
         goto done;
     }
@@ -194,7 +198,8 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
         const skd_image *img = i ? after : before;
         r.photo[i].rgb = img->rgb;
         r.photo[i].stride = img->width;
-        r.photo[i].log10_linear = lut->log10_linear;
+        r.photo[i].log10_linear = lut[i]->log10_linear;
+        r.photo[i].lut = lut[i];
     }
     skd_zone_labels_onto(zb, c->common_after, a->width, a->height, &r.a2b,
                          after_labels);
@@ -214,7 +219,8 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
         st = judge_zone(ctx, &r, zc);
     }
 done:
-    skd_dealloc(ctx, lut);
+    skd_colour_lut_free(ctx, lut[0]);
+    skd_colour_lut_free(ctx, lut[1]);
     skd_dealloc(ctx, after_labels);
     skd_dealloc(ctx, r.cb);
     skd_dealloc(ctx, r.ca);
