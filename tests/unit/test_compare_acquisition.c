@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "camera_check.h"
 #include "colour/colour.h"
 #include "skindiff.h"
 
@@ -17,29 +18,6 @@
 static const skd_roi card = {10, 10, 80, 80};   /* painted grey card */
 static const skd_roi ref = {20, 20, 60, 60};    /* white reference on it */
 static const skd_roi skin = {100, 0, W - 100, H}; /* measured: not the card */
-
-/* A neutral card of linear reflectance 0.2 under the photo's light. */
-static void paint_card(skd_image *img)
-{
-    uint16_t v = (uint16_t)lround(65535 * skd_srgb_encode(0.2));
-    for (uint32_t y = card.y; y < card.y + card.h; y++)
-        for (uint32_t x = card.x; x < card.x + card.w; x++)
-            for (int c = 0; c < 3; c++)
-                img->rgb[3 * ((size_t)y * img->width + x) + c] = v;
-}
-
-/* Another exposure and white balance: linear RGB times exposure * gain,
- * then (power != 1) another tone curve, a power on each linear channel. */
-static void camera(skd_image *img, double exposure, const double gain[3],
-                   double power)
-{
-    size_t n = (size_t)img->width * img->height;
-    for (size_t i = 0; i < 3 * n; i++) {
-        double lin = skd_srgb_decode(img->rgb[i] / 65535.0) * exposure * gain[i % 3];
-        lin = pow(lin > 1 ? 1 : lin, power);
-        img->rgb[i] = (uint16_t)lround(65535 * skd_srgb_encode(lin));
-    }
-}
 
 typedef struct pair_case {
     const char *name;
@@ -66,9 +44,9 @@ static skd_comparison *run(const pair_case *k, skd_ctx *ctx)
     CHECK_STATUS(skd_synth(ctx, &p, &b, &a, &json), SKD_OK);
     if (!b || !a)
         goto done;
-    paint_card(b);
-    paint_card(a);
-    camera(a, k->exposure, gain, k->power > 0 ? k->power : 1.0);
+    camera_paint_grey(b, card, 0.2);
+    camera_paint_grey(a, card, 0.2);
+    camera_relight(a, k->exposure, gain, k->power > 0 ? k->power : 1.0);
     if (k->refs) {
         sb.white_ref = ref;
         sa.white_ref = ref;

@@ -12,7 +12,7 @@
 #include <stdio.h>
 
 #include "check.h"
-#include "colour/colour.h"
+#include "camera_check.h"
 
 #define W 640
 #define H 480
@@ -22,31 +22,12 @@ static const skd_roi card = {10, 10, 80, 80};     /* painted grey card */
 static const skd_roi ref = {20, 20, 60, 60};      /* white reference on it */
 static const skd_roi skin = {100, 0, W - 100, H}; /* measured: not the card */
 
-static void paint_card(skd_image *img)
-{
-    uint16_t v = (uint16_t)lround(65535 * skd_srgb_encode(0.2));
-    for (uint32_t y = card.y; y < card.y + card.h; y++)
-        for (uint32_t x = card.x; x < card.x + card.w; x++)
-            for (int c = 0; c < 3; c++)
-                img->rgb[3 * ((size_t)y * img->width + x) + c] = v;
-}
-
-/* a warmer light: linear red up 3%, blue down 3% */
-static void warm_light(skd_image *img)
-{
-    static const double gain[3] = {1.03, 1.0, 0.97};
-    size_t n = 3 * (size_t)img->width * img->height;
-    for (size_t i = 0; i < n; i++) {
-        double lin = skd_srgb_decode(img->rgb[i] / 65535.0) * gain[i % 3];
-        img->rgb[i] = (uint16_t)lround(65535 * skd_srgb_encode(lin > 1 ? 1 : lin));
-    }
-}
-
 int main(void)
 {
     static const skd_metric_id colour[] = {SKD_METRIC_A_MEAN,
                                            SKD_METRIC_A_MEDIAN,
                                            SKD_METRIC_ERYTHEMA};
+    static const double warm[3] = {1.03, 1.0, 0.97};
     skd_ctx *ctx = skd_ctx_create();
     skd_synth_params p;
     skd_image *b = NULL, *a = NULL;
@@ -68,9 +49,9 @@ int main(void)
         skd_ctx_free(ctx);
         return check_done("test_compare_zone_colour");
     }
-    paint_card(b);
-    paint_card(a);
-    warm_light(a);
+    camera_paint_grey(b, card, 0.2);
+    camera_paint_grey(a, card, 0.2);
+    camera_relight(a, 1.0, warm, 1.0); /* a warmer light */
     skd_ctx_set(ctx, SKD_OPT_PX_PER_MM, PX);
     CHECK_STATUS(skd_compare(ctx, b, &sb, a, &sa, &c), SKD_OK);
     if (!c)
