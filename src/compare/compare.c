@@ -141,15 +141,12 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
 
     if (level > 0)
         ctx->opt[SKD_OPT_WHITE_REF_Y] = level;
-    if (same_scale(scale)) {
-        st = skd_analyze(ctx, after, spec, out);
-        ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
-        return st;
-    }
-    st = analyze_in_band(ctx, after, spec, before->px_per_mm / scale,
+    /* at its own scale when the scales agree (common_band is then none) */
+    st = analyze_in_band(ctx, after, spec,
+                         same_scale(scale) ? 0 : before->px_per_mm / scale,
                          common_band(before->px_per_mm, scale), out);
     ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
-    if (st == SKD_OK) {
+    if (st == SKD_OK && !same_scale(scale)) {
         (*out)->scale_assumed = before->scale_assumed;
         (*out)->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
         (*out)->warnings |= before->warnings & SKD_WARN_SCALE_ASSUMED;
