@@ -14,9 +14,9 @@
  *  - truth: each zone's change against the painted truth, the mean over
  *    each session's shots of the truth's figures of that half of the skin
  *    (skd_synth of the half alone, without camera or sensor noise):
- *    Sa within 3 points of percent, pore density within 2.5 points, a*
- *    within 0.02 (largest errors measured over both zones: 1.45, 0.73,
- *    0.004; Sa reads relief changes a little small, as in
+ *    Sa within 3.5 points of percent, pore density within 2.5 points, a*
+ *    within 0.02 (largest errors measured over both zones: 2.19, 0.96,
+ *    0.003; Sa reads relief changes a little small, as in
  *    test_compare_replicate_means);
  *  - verdicts: the cheek's pore density and a* improved, the forehead's
  *    Sa, pore density and a* no significant change;
@@ -293,6 +293,12 @@ static int make_sessions(skd_ctx *ctx, skd_rng *rng, session_set *s)
             p->da = A_NOISE * skd_rng_normal(rng);
             p->dx = j ? 6 * skd_rng_uniform(rng) - 3 : 0;
             p->dy = j ? 6 * skd_rng_uniform(rng) - 3 : 0;
+            /* the first after shot's camera moved too, so the zones of the
+             * after session's replicates must be mapped, not copied */
+            if (i == 1 && j == 0) {
+                p->dx = 7;
+                p->dy = -5;
+            }
             p->noise = (uint64_t)(10 * i + j + 3);
             s->img[i][j] = shot(ctx, p, i);
             s->photo[i][j].image = s->img[i][j];
@@ -344,9 +350,9 @@ static void check_truth(const session_set *s, const skd_zone_comparison *zc)
                am->change, want[2], am->ci_low, am->ci_high,
                skd_verdict_name(am->verdict), sa->noise_floor,
                pd->noise_floor, am->noise_floor);
-        CHECK_NEAR(sa->change_pct, want[0], 3.0);  /* measured 1.45 */
-        CHECK_NEAR(pd->change_pct, want[1], 2.5);  /* measured 0.73 */
-        CHECK_NEAR(am->change, want[2], 0.02);     /* measured 0.004 */
+        CHECK_NEAR(sa->change_pct, want[0], 3.5);  /* measured 2.19 */
+        CHECK_NEAR(pd->change_pct, want[1], 2.5);  /* measured 0.96 */
+        CHECK_NEAR(am->change, want[2], 0.02);     /* measured 0.003 */
         if (left) {
             CHECK(pd->verdict == SKD_IMPROVED);
             CHECK(am->verdict == SKD_IMPROVED);
