@@ -437,6 +437,12 @@ static void acquisition(skd_buf *b, const skd_comparison *c)
                            "of the sharper photo's pores are too fine for the "
                            "other</td></tr>", 100 * q->resolution_ratio,
                         100 * q->pores_unresolved);
+    if (c->before->band_px_per_mm > 0)
+        skd_buf_printf(b, "<tr><td>Common band</td><td>both photos measured "
+                           "in what the coarser one resolves (%.2f px/mm): "
+                           "texture from %.3f mm, pores from a radius of "
+                           "%.3f mm</td></tr>", c->before->band_px_per_mm,
+                        c->before->band_fine_mm, c->before->band_pore_min_mm);
     skd_buf_puts(b, "</table>\n");
 }
 
