@@ -396,7 +396,7 @@ typedef struct skd_analysis {
     /* Added in 0.3: what was not measured and why. */
     skd_exclusion exclusion;
     uint8_t *cause;      /* width*height: skd_cause of each pixel */
-    /* Added in 0.4: 0 when measured in the photo's own band; else the
+    /* Added in 0.3: 0 when measured in the photo's own band; else the
      * px/mm of the coarser photo of a comparison whose common band it was
      * measured in (docs/comparing.md, "Different resolutions"): the
      * texture band's fine edge is band_fine_mm and the pore search starts
