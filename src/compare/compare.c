@@ -110,6 +110,16 @@ static band common_band(double s_before, double scale)
     return b;
 }
 
+/* An analysis made at a scale compare set (from the before photo's and the
+ * registration) says the scale was assumed exactly when the before
+ * photo's was. */
+static void scale_source_from(skd_analysis *a, const skd_analysis *before)
+{
+    a->scale_assumed = before->scale_assumed;
+    a->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
+    a->warnings |= before->warnings & SKD_WARN_SCALE_ASSUMED;
+}
+
 /* skd_analyze at px_per_mm (0: the context's scale) in the common band
  * `band` (0: the photo's own). */
 static int analyze_in_band(skd_ctx *ctx, const skd_image *img,
@@ -146,11 +156,8 @@ static int analyze_after(skd_ctx *ctx, const skd_image *after,
                          same_scale(scale) ? 0 : before->px_per_mm / scale,
                          common_band(before->px_per_mm, scale), out);
     ctx->opt[SKD_OPT_WHITE_REF_Y] = saved_y;
-    if (st == SKD_OK && !same_scale(scale)) {
-        (*out)->scale_assumed = before->scale_assumed;
-        (*out)->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
-        (*out)->warnings |= before->warnings & SKD_WARN_SCALE_ASSUMED;
-    }
+    if (st == SKD_OK && !same_scale(scale))
+        scale_source_from(*out, before);
     return st;
 }
 
@@ -486,9 +493,7 @@ int skd_compare_analyses(skd_ctx *ctx, const skd_image *before,
                              common_band(before_analysis->px_per_mm,
                                          c->transform.scale), &own);
         if (st == SKD_OK) {
-            own->scale_assumed = before_analysis->scale_assumed;
-            own->warnings &= ~(unsigned)SKD_WARN_SCALE_ASSUMED;
-            own->warnings |= before_analysis->warnings & SKD_WARN_SCALE_ASSUMED;
+            scale_source_from(own, before_analysis);
             c->before = own;
             box->borrowed = 0;
         } else {
