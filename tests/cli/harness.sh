@@ -4,10 +4,49 @@
 # A test that cannot run exits 77 (ctest reports SKIP): skip_test for the whole
 # test, skip for one part (finish then reports SKIP unless something failed).
 # See docs/testing.md.
+# A test starts with
+#     set -eu                       (or set -u: whether a failing command ends it)
+#     . "$(dirname "$0")/harness.sh"
+#     start_test "$@"
+# and ends with `finish`.
 pass=0
 fail=0
 skipped=0
-ok() { pass=$((pass + 1)); }
+# start_test "$@": the arguments tests/CMakeLists.txt gives every CLI test,
+# SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR], and a fresh scratch folder.
+# Sets
+#   BIN   the skindiff binary;
+#   DIR   the scratch folder (tests/tmp/cli_<test> under the build), emptied
+#         and made the current directory; what a killed run left there is
+#         gone: tmpfs mounts (mounts.sh) unmounted, read-only folders too;
+#   DATA  the shared test data folder (../shared/data), empty when not given;
+#   HERE  tests/cli, the helpers' folder (hand_face.py, batch_archive.sh...);
+#   ROOT  the source tree (scripts/, samples/).
+start_test() {
+    if [ $# -lt 2 ] || [ -z "$2" ] || [ "$2" = / ]; then
+        echo "usage: $0 SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]" >&2
+        exit 2
+    fi
+    BIN=$1
+    DIR=$2
+    DATA=${3:-}
+    HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+    ROOT=$(cd "$HERE/../.." && pwd)
+    if [ -d "$DIR" ]; then
+        local m
+        awk -v d="$(cd "$DIR" && pwd)/" 'index($2, d) == 1 {print $2}' /proc/mounts 2>/dev/null |
+            sort -r | while read -r m; do
+                umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+            done
+        chmod -R u+rwx "$DIR" 2>/dev/null || true
+        rm -rf "$DIR" 2>/dev/null || echo "  (could not empty $DIR entirely)" >&2
+    fi
+    mkdir -p "$DIR" && cd "$DIR" || { echo "FAIL: cannot make the scratch folder $DIR" >&2; exit 1; }
+}
+ok() { # ok [WHAT]: one check passed (WHAT, when given, is printed)
+    pass=$((pass + 1))
+    if [ $# -gt 0 ]; then echo "ok: $*"; fi
+}
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 skip() { skipped=$((skipped + 1)); echo "  SKIP part: $*" >&2; }
 skip_test() { echo "SKIP: $*"; exit 77; }

@@ -3,15 +3,8 @@
 # errors, broken inputs among good ones, exit codes.
 # Usage: test_analyze.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 num() { # num FILE KEY: first number after "KEY":
     sed -n "s/.*\"$2\": \(-\{0,1\}[0-9.e+-]*\).*/\1/p" "$1" | head -1
 }

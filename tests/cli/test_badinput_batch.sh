@@ -8,17 +8,9 @@
 # Skips until the batch, compare and synth commands are in the binary.
 # Usage: test_badinput_batch.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-DATA=${3:-}
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 need_sqlite3
-mkdir -p "$DIR"
-cd "$DIR"
-chmod -R u+rwx . 2>/dev/null || true
-rm -rf ./* 2>/dev/null || true
 q() { sqlite3 -batch results.db "$1"; }
 
 AS_KB=$((1536 * 1024))

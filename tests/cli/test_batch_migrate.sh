@@ -5,9 +5,8 @@
 # beside them instead of replacing them.
 # Usage: test_batch_migrate.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 mkdir -p arch/P1/s1
 "$BIN" synth arch/P1/s1/front.png --width 160 --height 120 -q || exit 1

@@ -9,12 +9,8 @@
 # 0.0032 degrees, 0.0043%); the unit test test_compare_range has more.
 # Usage: test_compare_align.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 transform_near() { # transform_near DX DY DEG SCALE [PX DEG PCT]: out.txt's transform
     if python3 - "$@" <<'PY'

@@ -12,12 +12,9 @@
 # file-size limit (ulimit -f) and /dev/full work for anyone.
 # Usage: test_output_fail.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 . "$HERE/mounts.sh"
-. "$HERE/harness.sh"
 . "$HERE/output_checks.sh"
 
 # fill DIR: write zeros until the file system is full.

@@ -9,11 +9,8 @@
 # Full and read-only file systems are small tmpfs mounts (root only).
 # Usage: test_output_fail_batch.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 need_sqlite3
 . "$HERE/mounts.sh"
 . "$HERE/output_checks.sh"

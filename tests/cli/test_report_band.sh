@@ -6,15 +6,8 @@
 # against a second camera at zoom 1.333 (15 px/mm).
 # Usage: test_report_band.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth b.png --after a.png --width 640 --height 480 --px-per-mm 20 \
     --scale 1.3333 --seed 5 -q

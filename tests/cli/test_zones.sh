@@ -4,15 +4,8 @@
 # errors; --face on a synthetic close-up (no face, no error) with dlib.
 # Usage: test_zones.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth skin.png --width 400 --height 400 --seed 3 -q
 

@@ -6,15 +6,8 @@
 # chin 0.025 (a quarter of their areas at 20 px/mm).
 # Usage: test_zones_small.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth skin.png --width 400 --height 400 --seed 3 -q
 /usr/bin/python3 "$HERE/hand_face.py" face.json
