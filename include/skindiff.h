@@ -983,6 +983,16 @@ SKD_API int skd_compare_sessions_zones(skd_ctx *ctx,
                                        skd_comparison **out,
                                        skd_zone_comparison *zones);
 
+/* Added in 0.3: what zone `zone` of zc needs said beside its figures, in
+ * the words compare and batch use: no common skin, too small for an
+ * interval (fewer than 2 tiles), or the sessions' means over fewer photos
+ * than the sessions have (the zone missing or too small in a replicate).
+ * NULL when there is nothing to say. Returns a static string or buf
+ * (cap bytes; 160 hold every note), owned by the caller's buf. */
+SKD_API const char *skd_zone_change_note(const skd_zone_comparison *zc,
+                                         skd_zone zone, char *buf,
+                                         size_t cap);
+
 /* skd_report_html with facial zones: the before overlay outlines the zones
  * (zones: the before photo's, may be NULL) and a table gives each zone's
  * changes and verdicts (zc from skd_compare_zones, may be NULL). */

@@ -18,7 +18,7 @@ extern "C" {
 
 /* Version of the database layout (PRAGMA user_version). Merging refuses
  * databases of another version. */
-#define SKD_DB_SCHEMA_VERSION 5
+#define SKD_DB_SCHEMA_VERSION 6
 
 typedef enum skd_batch_phase {
     SKD_PHASE_IMAGES = 1,     /* analysing photos */

@@ -17,7 +17,9 @@ def read_store(db, table="images", *, as_frame=True):
     """Rows of a results database table: "images" (one per photo),
     "comparisons" (one per comparison), "series" (each photo with its
     change from the baseline session), "image_zones" or "comparison_zones"
-    (one per photo or comparison and facial zone, "whole" first). A pandas DataFrame when pandas is
+    (one per photo or comparison and facial zone, "whole" first; a zone's
+    status is "ok", "empty" or "too_small", and comparison_zones ends with
+    n_before, n_after, M_df and note, docs/outputs.md). A pandas DataFrame when pandas is
     installed and as_frame is true, else a list of dicts. The database is
     opened read-only, so a running batch is not disturbed."""
     from . import _LIB

@@ -261,10 +261,13 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc);
 /* The zone rows (whole excluded) of compare's CSV, with a last column
  * "zone". */
 /* One row of compare's CSV: the files, the zone when zones are shown
- * (NULL: no zone column), then the metric's figures, area and tiles. */
+ * (NULL: no zone column), then the metric's figures, area and tiles, and
+ * last r, the replicates that made the figures (NULL or n 0: one photo
+ * each), and note, what the zone needs said (NULL: nothing). */
 void cli_compare_csv_row(cli_buf *b, const char *before, const char *after,
                          const char *zone, skd_metric_id m,
-                         const skd_change *c, double area_cm2, unsigned tiles);
+                         const skd_change *c, double area_cm2, unsigned tiles,
+                         const skd_replicates *r, const char *note);
 void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
                            const skd_zone_comparison *zc);
 

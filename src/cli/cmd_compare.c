@@ -653,14 +653,18 @@ static void write_json(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
 static void write_csv(cli_buf *b, const compare_args *a,
                       const skd_comparison *c, const skd_zone_comparison *zc)
 {
+    char buf[160];
+    const char *note =
+        zc ? skd_zone_change_note(zc, SKD_ZONE_WHOLE, buf, sizeof buf) : NULL;
     cli_buf_printf(b, "before_file,after_file,%smetric,label,unit,before,"
                       "after,change,change_pct,ci_low,ci_high,noise_floor,"
                       "verdict,common_area_cm2,tiles_used,floor_source,"
-                      "reason\n", zc ? "zone," : "");
+                      "reason,n_before,n_after,df,note\n", zc ? "zone," : "");
     for (int i = 0; i < SKD_METRIC_COUNT; i++)
         cli_compare_csv_row(b, a->before, a->after, zc ? "whole" : NULL,
                             (skd_metric_id)i, &c->change[i],
-                            c->common_area_cm2, c->tiles_used);
+                            c->common_area_cm2, c->tiles_used,
+                            &c->replicates, note);
     if (zc)
         cli_compare_zones_csv(b, a->before, a->after, zc);
 }

@@ -56,31 +56,6 @@ static int shown(const skd_zone_comparison *zc, int z)
     return z == SKD_ZONE_WHOLE || zc->source != SKD_ZONES_NO_FACE;
 }
 
-/* What a zone's figures need said: no skin, too small for an interval,
- * or sessions' means over fewer photos than the sessions have. */
-static const char *zone_note(const skd_zone_comparison *zc, int z, char *buf,
-                             size_t cap)
-{
-    const skd_zone_change *ch = &zc->zone[z];
-    const skd_replicates *r = &zc->replicates[z];
-    const skd_replicates *whole = &zc->replicates[SKD_ZONE_WHOLE];
-    if (!ch->measured)
-        return "no common skin in this zone";
-    if (ch->tiles_used < 2)
-        return whole->n_before + whole->n_after > 2
-                   ? "too small for an interval (fewer than 2 tiles): the "
-                     "first photos' figures, not the sessions' means"
-                   : "too small for an interval (fewer than 2 tiles)";
-    if (r->n_before < whole->n_before || r->n_after < whole->n_after) {
-        snprintf(buf, cap, "sessions' means over %u of %u before and %u of "
-                           "%u after photos (missing or too small in the "
-                           "others)", r->n_before, whole->n_before,
-                 r->n_after, whole->n_after);
-        return buf;
-    }
-    return NULL;
-}
-
 void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc)
 {
     static const skd_metric_id shown_metrics[] = {
@@ -104,7 +79,7 @@ void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc)
     for (int z = 0; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
         char buf[160];
-        const char *note = zone_note(zc, z, buf, sizeof buf);
+        const char *note = skd_zone_change_note(zc, (skd_zone)z, buf, sizeof buf);
         cli_buf_printf(b, "  %-12s %6.2f cm², %3u tiles", skd_zone_name((skd_zone)z),
                        ch->area_cm2, ch->tiles_used);
         if (note && !ch->measured) {
@@ -187,7 +162,7 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
     for (int z = 0; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
         char buf[160];
-        const char *note = zone_note(zc, z, buf, sizeof buf);
+        const char *note = skd_zone_change_note(zc, (skd_zone)z, buf, sizeof buf);
         if (!shown(zc, z))
             continue;
         cli_buf_printf(b, "%s\n    \"%s\": {\"area_cm2\": ", sep,
@@ -216,7 +191,8 @@ void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc)
 
 void cli_compare_csv_row(cli_buf *b, const char *before, const char *after,
                          const char *zone, skd_metric_id m,
-                         const skd_change *c, double area_cm2, unsigned tiles)
+                         const skd_change *c, double area_cm2, unsigned tiles,
+                         const skd_replicates *r, const char *note)
 {
     cli_csv_field(b, before);
     cli_buf_printf(b, ",");
@@ -236,6 +212,10 @@ void cli_compare_csv_row(cli_buf *b, const char *before, const char *after,
     cli_csv_field(b, c->floor_source ? c->floor_source : "");
     cli_buf_printf(b, ",");
     cli_csv_field(b, c->reason);
+    /* appended after reason, so earlier columns keep their places */
+    cli_buf_printf(b, ",%u,%u,%u,", r && r->n_before ? r->n_before : 1,
+                   r && r->n_after ? r->n_after : 1, r ? r->df[m] : 0);
+    cli_csv_field(b, note ? note : "");
     cli_buf_printf(b, "\n");
 }
 
@@ -244,11 +224,15 @@ void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
 {
     for (int z = 1; z < SKD_ZONE_COUNT; z++) {
         const skd_zone_change *ch = &zc->zone[z];
+        char buf[160];
+        const char *note = skd_zone_change_note(zc, (skd_zone)z, buf,
+                                                sizeof buf);
         if (!shown(zc, z) || !ch->measured)
             continue;
         for (int i = 0; i < SKD_METRIC_COUNT; i++)
             cli_compare_csv_row(b, before, after, skd_zone_name((skd_zone)z),
                                 (skd_metric_id)i, &ch->change[i],
-                                ch->area_cm2, ch->tiles_used);
+                                ch->area_cm2, ch->tiles_used,
+                                &zc->replicates[z], note);
     }
 }

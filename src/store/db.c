@@ -30,11 +30,12 @@ static int prepare(skd_ctx *ctx, skd_db *db, const char *path,
 
 /* INSERT OR REPLACE INTO comparisons (...) VALUES (?, ...): the fixed
  * columns, eight per metric, param_set, the acquisition check and two per
- * metric (schema 5), in the order skd_db_put_cmp binds them. */
+ * metric (schema 5), one per metric (schema 6), in the order
+ * skd_db_put_cmp binds them. */
 static int put_cmp_sql(char *buf, size_t cap)
 {
     size_t n;
-    int cols = 22 + 8 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS + 2 * SKD_METRIC_COUNT;
+    int cols = 22 + 8 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS + 3 * SKD_METRIC_COUNT;
     int w = snprintf(buf, cap,
                      "INSERT OR REPLACE INTO comparisons (patient, view,"
                      " session_before, session_after, kind, before_key,"
@@ -65,6 +66,10 @@ static int put_cmp_sql(char *buf, size_t cap)
         n = (size_t)w;
         w = (int)n + snprintf(buf + n, cap - n, ", %s_floor_source, %s_reason",
                               skd_db_metric_cols[m], skd_db_metric_cols[m]);
+    }
+    for (int m = 0; m < SKD_METRIC_COUNT && w > 0 && (size_t)w < cap; m++) {
+        n = (size_t)w;
+        w = (int)n + snprintf(buf + n, cap - n, ", %s_df", skd_db_metric_cols[m]);
     }
     for (int i = 0; i < cols; i++) {
         if (w < 0 || (size_t)w >= cap)
@@ -495,6 +500,9 @@ int skd_db_put_cmp(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         skd_db_bind_acquisition(s, 23 + 8 * SKD_METRIC_COUNT, c);
         skd_db_bind_reasons(s, 23 + 8 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS,
                             c->change);
+        for (int m = 0; m < SKD_METRIC_COUNT; m++)
+            sqlite3_bind_int64(s, 23 + 10 * SKD_METRIC_COUNT + SKD_DB_ACQ_COLS + m,
+                               c->replicates.df[m]);
     }
     bind_text(s, 22 + 8 * SKD_METRIC_COUNT, db->param_set);
     st = step_done(ctx, db->db, s, "cannot store a comparison");

@@ -60,6 +60,14 @@ static const char images_query[] =
     " tone_spread, resolution_ratio, pores_unresolved, limits_exceeded,"     \
     " replicates_before, replicates_after,"
 
+/* Schema 6: per metric the degrees of freedom of the replicates' spread
+ * (0 without replicates; NULL in rows of schema 5), appended last to the
+ * zone and tidy tables (comparisons keeps its hashes last). */
+#define CMP_DFS(t)                                                             \
+    " " t "sa_df, " t "sq_df, " t "pore_density_df, " t "pore_diameter_df, " t \
+    "pore_area_df, " t "a_mean_df, " t "a_median_df, " t "erythema_df, " t    \
+    "red_area_df"
+
 static const char comparisons_query[] =
     "SELECT patient, view, session_before, session_after, kind, status,"
     " error_code, error_name, error_message, dx, dy, rotation_deg, scale,"
@@ -112,16 +120,17 @@ static const char images_long_query[] =
     " r AS (SELECT i.patient, i.session, i.view, 'whole' AS zone,"
     " 0 AS zone_ord," IMG_FIGURES("i") SHARES("i.")
     " i.px_per_mm, i.scale_source, i.path,"
-    " i.params_hash, i.image_key, i.session_index FROM images i"
+    " i.params_hash, i.image_key, i.session_index, 'ok' AS status"
+    " FROM images i"
     " WHERE i.status = 'ok' AND i.image_set = " LATEST_IMAGE_SET
     " UNION ALL SELECT i.patient, i.session, i.view, z.zone,"
     ZONE_ORD("z.zone") "," IMG_FIGURES("z") NO_SHARES
     " i.px_per_mm, i.scale_source,"
-    " i.path, i.params_hash, i.image_key, i.session_index"
+    " i.path, i.params_hash, i.image_key, i.session_index, z.status"
     " FROM image_zones z JOIN images i ON i.patient = z.patient"
     " AND i.session = z.session AND i.view = z.view"
     " AND i.image_set = z.image_set AND i.image_key = z.image_key"
-    " WHERE i.status = 'ok' AND z.status = 'ok'"
+    " WHERE i.status = 'ok' AND z.status IN ('ok', 'too_small')"
     " AND i.image_set = " LATEST_IMAGE_SET ")"
     " SELECT i.patient, i.session, i.view, i.zone, m.metric,"
     " CASE m.metric WHEN 'sa' THEN i.sa WHEN 'sq' THEN i.sq"
@@ -143,10 +152,12 @@ static const char images_long_query[] =
     " WHEN 'excluded_outside_roi_mask' THEN i.excluded_outside_roi_mask"
     " WHEN 'excluded_margin' THEN i.excluded_margin"
     " END AS value, m.unit, i.px_per_mm,"
-    " i.scale_source, i.path, i.params_hash, i.image_key"
+    " i.scale_source, i.path, i.params_hash, i.image_key, i.status"
     " FROM r i CROSS JOIN m"
-    /* The shares are the whole frame's, not a zone's. */
-    " WHERE i.zone_ord = 0 OR m.ord <= 13"
+    /* The shares are the whole frame's, not a zone's; a zone too small
+     * (schema 6) has its area only. */
+    " WHERE (i.zone_ord = 0 OR m.ord <= 13)"
+    " AND (i.status = 'ok' OR m.ord = 13)"
     " ORDER BY i.patient, i.view, COALESCE(i.session_index, 0), i.session,"
     " i.zone_ord, m.ord";
 
@@ -206,12 +217,15 @@ static const char comparisons_long_query[] =
     "),"
     " r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, 'whole' AS zone, 0 AS zone_ord," CMP_FIGURES("c")
-    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key"
+    " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"
+    " c.replicates_before AS n_before, c.replicates_after AS n_after,"
+    " NULL AS note," CMP_DFS("c.")
     " FROM comparisons c WHERE c.status = 'ok'"
     " AND c.param_set = " LATEST_PARAM_SET
     " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, z.zone," ZONE_ORD("z.zone") "," CMP_FIGURES("z")
-    " z.area_cm2, z.tiles_used, c.params_hash, c.comparison_key"
+    " z.area_cm2, z.tiles_used, c.params_hash, c.comparison_key,"
+    " z.n_before, z.n_after, z.note," CMP_DFS("z.")
     " FROM comparison_zones z JOIN comparisons c ON c.patient = z.patient"
     " AND c.view = z.view AND c.session_before = z.session_before"
     " AND c.session_after = z.session_after AND c.kind = z.kind"
@@ -225,7 +239,8 @@ static const char comparisons_long_query[] =
     CMP_CASE("noise_floor") "," CMP_CASE("verdict") ","
     CMP_CASE("floor_source") "," CMP_CASE("reason") ","
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"
-    " c.zone_ord, m.ord FROM r c CROSS JOIN m"
+    " c.zone_ord, m.ord, c.n_before, c.n_after," CMP_CASE("df") ", c.note"
+    " FROM r c CROSS JOIN m"
     " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, 'whole', q.metric, q.unit,"
     ACQ_CASE("before", " WHEN 'sharpness' THEN c.sharpness_before"
@@ -248,14 +263,16 @@ static const char comparisons_long_query[] =
              " WHEN 'colour_calibrated' THEN c.colour_calibrated") ","
     " q.change_unit, NULL, NULL, NULL, NULL, NULL, NULL, NULL,"
     " c.common_area_cm2, c.tiles_used, c.params_hash, c.comparison_key,"
-    " 0, q.ord FROM comparisons c CROSS JOIN q WHERE c.status = 'ok'"
+    " 0, q.ord, NULL, NULL, NULL, NULL"
+    " FROM comparisons c CROSS JOIN q WHERE c.status = 'ok'"
     " AND c.param_set = " LATEST_PARAM_SET
     /* rows of schema 4 have no acquisition check */
     " AND c.colour_calibrated IS NOT NULL)"
     " SELECT patient, view, session_before, session_after, kind, zone, metric,"
     " unit, before, after, change, change_unit, change_pct, ci_low, ci_high,"
     " noise_floor, verdict, floor_source, reason, common_area_cm2,"
-    " tiles_used, params_hash, comparison_key FROM rows c"
+    " tiles_used, params_hash, comparison_key, n_before, n_after, df, note"
+    " FROM rows c"
     " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
     " c.kind, c.session_before, c.zone_ord, c.ord";
 
@@ -289,14 +306,16 @@ static const char comparison_zones_query[] =
     "WITH r AS (SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, 'whole' AS zone, 0 AS zone_ord, NULL AS zone_source, c.status,"
     " c.common_area_cm2 AS area_cm2, c.tiles_used," CMP_FIGURES("c")
-    " NULL AS landmark_residual_mm, c.params_hash, c.comparison_key"
+    " NULL AS landmark_residual_mm, c.params_hash, c.comparison_key,"
+    " c.replicates_before AS n_before, c.replicates_after AS n_after,"
+    CMP_DFS("c.") ", NULL AS note"
     " FROM comparisons c WHERE c.status = 'ok'"
     " AND c.param_set = " LATEST_PARAM_SET
     " UNION ALL SELECT c.patient, c.view, c.session_before, c.session_after,"
     " c.kind, z.zone," ZONE_ORD("z.zone") ", z.zone_source, z.status,"
     " z.area_cm2, z.tiles_used," CMP_FIGURES("z") " z.landmark_residual_mm,"
-    " c.params_hash, c.comparison_key"
-    " FROM comparison_zones z JOIN comparisons c ON c.patient = z.patient"
+    " c.params_hash, c.comparison_key, z.n_before, z.n_after," CMP_DFS("z.")
+    ", z.note FROM comparison_zones z JOIN comparisons c ON c.patient = z.patient"
     " AND c.view = z.view AND c.session_before = z.session_before"
     " AND c.session_after = z.session_after AND c.kind = z.kind"
     " AND c.param_set = z.param_set AND c.comparison_key = z.comparison_key"
@@ -306,7 +325,8 @@ static const char comparison_zones_query[] =
     CMP_METRIC("sq") CMP_METRIC("pore_density") CMP_METRIC("pore_diameter")
     CMP_METRIC("pore_area") CMP_METRIC("a_mean") CMP_METRIC("a_median")
     CMP_METRIC("erythema") CMP_METRIC("red_area")
-    " landmark_residual_mm, params_hash, comparison_key FROM r c"
+    " landmark_residual_mm, params_hash, comparison_key, n_before, n_after,"
+    CMP_DFS("") ", note FROM r c"
     " ORDER BY c.patient, c.view, " AFTER_INDEX("c") ", c.session_after,"
     " c.kind, c.session_before, c.zone_ord";
 

@@ -239,10 +239,52 @@ static int add_acquisition(skd_ctx *ctx, sqlite3 *db, const char *path)
     return st;
 }
 
+/* Schema 6 (issue 15): comparisons keep, per metric, the degrees of
+ * freedom of the replicates' spread (M_df; 0 without replicates), and
+ * comparison_zones the photos per session each zone's means are over
+ * (n_before, n_after) and M_df, appended with ALTER TABLE in a new
+ * database as in an upgraded one. Rows of schema 5 keep NULL there.
+ * Inside the caller's transaction. */
+static int add_replicate_counts(skd_ctx *ctx, sqlite3 *db, const char *path)
+{
+    static const char *const tables[] = {"comparisons", "comparison_zones"};
+    char sql[96];
+    int st = exec(ctx, db, path,
+                  "ALTER TABLE comparison_zones ADD COLUMN n_before INTEGER;"
+                  " ALTER TABLE comparison_zones ADD COLUMN n_after INTEGER");
+    for (int t = 0; t < 2; t++)
+        for (int m = 0; st == SKD_OK && m < SKD_METRIC_COUNT; m++) {
+            snprintf(sql, sizeof sql, "ALTER TABLE %s ADD COLUMN %s_df INTEGER",
+                     tables[t], skd_db_metric_cols[m]);
+            st = exec(ctx, db, path, sql);
+        }
+    return st;
+}
+
+/* Schema 6 lets a zone row of image_zones say `too_small` (less measured
+ * skin than SKD_ZONE_MIN_AREA_CM2, as analyze says it). SQLite cannot
+ * change a CHECK constraint, so the table is built again with the new
+ * one (skd_db_image_zones_sql) and its rows copied, columns in the same
+ * order. Inside the caller's transaction. */
+static int rebuild_image_zones(skd_ctx *ctx, sqlite3 *db, const char *path)
+{
+    int st = exec(ctx, db, path,
+                  "ALTER TABLE image_zones RENAME TO image_zones_v5");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, skd_db_image_zones_sql);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path,
+                  "INSERT INTO image_zones SELECT * FROM image_zones_v5;"
+                  " DROP TABLE image_zones_v5");
+    return st;
+}
+
 /* One upgrade step to version `to`, in its own transaction. Schema 3 adds
  * the facial zones' tables (image_zones, comparison_zones): the rows of
  * schema 2 stay as they are (they have no zones). Schema 4 adds the shares
- * (add_shares), schema 5 the acquisition check (add_acquisition). */
+ * (add_shares), schema 5 the acquisition check (add_acquisition), schema 6
+ * the too_small zone status (rebuild_image_zones) and the replicate counts
+ * (add_replicate_counts). */
 static int migrate_to(skd_ctx *ctx, sqlite3 *db, const char *path,
                       const char *zones_sql, int to)
 {
@@ -256,6 +298,10 @@ static int migrate_to(skd_ctx *ctx, sqlite3 *db, const char *path,
         st = add_shares(ctx, db, path);
     if (st == SKD_OK && to == 5)
         st = add_acquisition(ctx, db, path);
+    if (st == SKD_OK && to == 6)
+        st = rebuild_image_zones(ctx, db, path);
+    if (st == SKD_OK && to == 6)
+        st = add_replicate_counts(ctx, db, path);
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", to);
     if (st == SKD_OK)
         st = exec(ctx, db, path, sql);
@@ -278,7 +324,7 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
     if (!comparisons_sql(sql, sizeof sql) ||
         !skd_db_cmp_zones_sql(zones_sql, sizeof zones_sql))
         return skd_fail(ctx, SKD_E_INTERNAL, "comparisons schema too long");
-    /* Upgrades in steps: 1 -> 2 (migrate_from_1) -> 3 -> 4 -> 5
+    /* Upgrades in steps: 1 -> 2 (migrate_from_1) -> 3 -> 4 -> 5 -> 6
      * (migrate_to). */
     if (version >= 1 && version < SKD_DB_SCHEMA_VERSION) {
         if (version == 1)
@@ -304,6 +350,7 @@ int skd_db_schema(skd_ctx *ctx, sqlite3 *db, const char *path)
         (st = exec(ctx, db, path, skd_db_image_zones_sql)) == SKD_OK &&
         (st = exec(ctx, db, path, zones_sql)) == SKD_OK &&
         (st = add_acquisition(ctx, db, path)) == SKD_OK &&
+        (st = add_replicate_counts(ctx, db, path)) == SKD_OK &&
         (st = exec(ctx, db, path,
                    "PRAGMA user_version = " SKD_STRINGIFY(
                        SKD_DB_SCHEMA_VERSION))) == SKD_OK)

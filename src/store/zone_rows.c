@@ -16,7 +16,7 @@ const char skd_db_image_zones_sql[] =
     "patient TEXT NOT NULL, session TEXT NOT NULL, view TEXT NOT NULL,"
     "image_set TEXT NOT NULL, image_key TEXT NOT NULL, zone TEXT NOT NULL,"
     "zone_source TEXT NOT NULL, faces_found INTEGER,"
-    "status TEXT NOT NULL CHECK (status IN ('ok', 'empty')),"
+    "status TEXT NOT NULL CHECK (status IN ('ok', 'empty', 'too_small')),"
     "sa REAL, sq REAL, ssk REAL, sku REAL, pore_count INTEGER,"
     "pore_density_per_cm2 REAL, pore_mean_diameter_mm REAL,"
     "pore_area_fraction REAL, a_mean REAL, a_median REAL,"
@@ -116,8 +116,15 @@ int skd_db_put_image_zones(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
         bind_text(s, 6, skd_zone_name((skd_zone)i));
         bind_text(s, 7, source_name(z->source));
         sqlite3_bind_int64(s, 8, z->faces_found);
-        bind_text(s, 9, z->status[i] == SKD_OK ? "ok" : "empty");
-        if (z->status[i] == SKD_OK) {
+        /* a zone under SKD_ZONE_MIN_AREA_CM2 keeps its area only, as
+         * analyze reports it (schema 6) */
+        int small = z->status[i] == SKD_OK && skd_zone_too_small(m);
+        bind_text(s, 9, z->status[i] != SKD_OK ? "empty"
+                        : small               ? "too_small"
+                                              : "ok");
+        if (small)
+            bind_real(s, 22, m->area_cm2);
+        else if (z->status[i] == SKD_OK) {
             bind_real(s, 10, m->sa);
             bind_real(s, 11, m->sq);
             bind_real(s, 12, m->ssk);
@@ -140,7 +147,9 @@ int skd_db_put_image_zones(skd_ctx *ctx, skd_db *db, const skd_image_row *r)
 static int put_cmp_zone_sql(char *buf, size_t cap)
 {
     size_t n;
-    int cols = 14 + 10 * SKD_METRIC_COUNT; /* schema 5: two more per metric */
+    /* schema 5: two more per metric; schema 6: n_before, n_after and one
+     * more per metric */
+    int cols = 14 + 10 * SKD_METRIC_COUNT + 2 + SKD_METRIC_COUNT;
     int w = snprintf(buf, cap, "INSERT INTO comparison_zones VALUES (");
     for (int i = 0; i < cols && w > 0 && (size_t)w < cap; i++) {
         n = (size_t)w;
@@ -151,28 +160,6 @@ static int put_cmp_zone_sql(char *buf, size_t cap)
     n = (size_t)w;
     w = (int)n + snprintf(buf + n, cap - n, ")");
     return w > 0 && (size_t)w < cap;
-}
-
-/* As compare's zone notes: no skin, too small, or the sessions' means
- * over fewer photos than the sessions have (the zone missing or too small
- * in a replicate). */
-static const char *zone_note(const skd_zone_comparison *zc, int zone,
-                             char *buf, size_t cap)
-{
-    const skd_zone_change *z = &zc->zone[zone];
-    const skd_replicates *r = &zc->replicates[zone];
-    const skd_replicates *whole = &zc->replicates[SKD_ZONE_WHOLE];
-    if (!z->measured)
-        return "no common skin";
-    if (z->tiles_used < 2)
-        return "too small for an interval";
-    if (r->n_before < whole->n_before || r->n_after < whole->n_after) {
-        snprintf(buf, cap, "means over %u of %u before and %u of %u after "
-                           "photos", r->n_before, whole->n_before,
-                 r->n_after, whole->n_after);
-        return buf;
-    }
-    return NULL;
 }
 
 int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
@@ -202,8 +189,10 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
     for (int i = 1; i < SKD_ZONE_COUNT && st == SKD_OK; i++) {
         sqlite3_stmt *s = db->put_cmp_zone;
         const skd_zone_change *z = &zc->zone[i];
-        char buf[96];
-        const char *note = zone_note(zc, i, buf, sizeof buf);
+        const skd_replicates *rep = &zc->replicates[i];
+        char buf[160];
+        const char *note = skd_zone_change_note(zc, (skd_zone)i, buf,
+                                                sizeof buf);
         bind_text(s, 1, r->before->patient);
         bind_text(s, 2, skd_series_view(r->before));
         bind_text(s, 3, r->before->session);
@@ -221,8 +210,14 @@ int skd_db_put_cmp_zones(skd_ctx *ctx, skd_db *db, const skd_cmp_row *r)
         if (zc->has_residual)
             bind_real(s, 14, zc->landmark_residual_mm);
         if (z->measured) {
+            int n = 15 + 10 * SKD_METRIC_COUNT;
             skd_db_bind_changes(s, 15, z->change);
             skd_db_bind_reasons(s, 15 + 8 * SKD_METRIC_COUNT, z->change);
+            /* n 0: a zone without replicates' means, the first photos' */
+            sqlite3_bind_int64(s, n, rep->n_before ? rep->n_before : 1);
+            sqlite3_bind_int64(s, n + 1, rep->n_after ? rep->n_after : 1);
+            for (int m = 0; m < SKD_METRIC_COUNT; m++)
+                sqlite3_bind_int64(s, n + 2 + m, rep->df[m]);
         }
         st = step(ctx, db, s, "cannot store a comparison's zones");
     }

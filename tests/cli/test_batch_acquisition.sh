@@ -139,13 +139,16 @@ for t in ["comparisons", "comparison_zones"]:
               "a_median", "erythema", "red_area"]:
         db.execute("ALTER TABLE %s DROP COLUMN %s_floor_source" % (t, m))
         db.execute("ALTER TABLE %s DROP COLUMN %s_reason" % (t, m))
+        db.execute("ALTER TABLE %s DROP COLUMN %s_df" % (t, m))  # schema 6
+db.execute("ALTER TABLE comparison_zones DROP COLUMN n_before")
+db.execute("ALTER TABLE comparison_zones DROP COLUMN n_after")
 db.execute("PRAGMA user_version = 4")
 db.commit()
 PY
 expect_rc 0 "$BIN" export --db old.db --table comparisons -o old.csv
 expect_rc 0 "$BIN" export --db old.db --table comparisons --long -o oldlong.csv
 v=$($PY -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade, want 5"
+[ "$v" = 6 ] && ok || bad "user_version $v after the upgrade, want 6"
 $PY - <<'PY' && ok || bad "a schema-4 database after the upgrade"
 import csv, sqlite3
 # The same columns in the same order as a new database (merge needs it).

@@ -60,5 +60,5 @@ lacks out.txt ",9.99,"
 expect_rc 0 "$BIN" export --db old.db --table images --params schema1
 has out.txt ",9.99,"
 v=$(/usr/bin/python3 -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade (1 -> 2 -> 3 -> 4 -> 5)"
+[ "$v" = 6 ] && ok || bad "user_version $v after the upgrade (1 -> 2 -> 3 -> 4 -> 5 -> 6)"
 finish

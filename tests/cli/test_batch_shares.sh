@@ -102,7 +102,7 @@ db.commit()
 PY
 expect_rc 0 "$BIN" export --db old.db --table images -o old.csv
 v=$($PY -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade, want 5"
+[ "$v" = 6 ] && ok || bad "user_version $v after the upgrade, want 6"
 $PY - <<'PY' && ok || bad "a schema-3 row after the upgrade"
 import csv
 o = list(csv.DictReader(open("old.csv")))

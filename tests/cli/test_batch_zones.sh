@@ -147,5 +147,5 @@ PY
 expect_rc 0 "$BIN" export --db old.db --table images
 has out.txt ",9.99,"
 v=$(/usr/bin/python3 -c 'import sqlite3; print(sqlite3.connect("old.db").execute("pragma user_version").fetchone()[0])')
-[ "$v" = 5 ] && ok || bad "user_version $v after the upgrade, want 5"
+[ "$v" = 6 ] && ok || bad "user_version $v after the upgrade, want 6"
 finish
