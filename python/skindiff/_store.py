@@ -41,9 +41,18 @@ def read_store(db, table="images", *, as_frame=True):
         columns = [d[0] for d in cur.description]
         rows = cur.fetchall()
     except sqlite3.Error as e:
-        raise _errors.DatabaseError(
-            10, "database error",
-            f"{db}: not a skindiff results database ({e})") from None
+        # A database of an older schema lacks the newer columns; opened
+        # read-only here, it is upgraded by skindiff's first writable open.
+        try:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.Error:
+            version = 0
+        what = (f"results database of schema {version}, older than this "
+                f"skindiff reads: run `skindiff export --db {db}` once to "
+                f"upgrade it" if version >= 1 else
+                "not a skindiff results database")
+        raise _errors.DatabaseError(10, "database error",
+                                    f"{db}: {what} ({e})") from None
     finally:
         con.close()
     if as_frame:

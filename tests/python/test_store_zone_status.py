@@ -4,6 +4,7 @@ skindiff.analyze gives it, and comparison_zones carries n_before, n_after,
 M_df and note. The hand-drawn face of tests/cli/hand_face.py at 40 px/mm:
 forehead 0.053 cm², nose 0.015, cheeks 0.028, chin 0.025, so every zone
 but the forehead is too small."""
+import sqlite3
 import subprocess
 import sys
 
@@ -69,3 +70,32 @@ def test_comparison_zones_columns(zone_store):
     # 5 mm tiles on 5 mm² zones: none gets an interval
     for r in rows[1:]:
         assert r["note"].startswith("too small for an interval"), r
+
+
+def test_older_schema(cli, zone_store):
+    """A schema-5 database (this one without the schema-6 columns): read
+    only, read_store says to upgrade it; after skindiff's first writable
+    open it reads, its rows kept and the new cells empty."""
+    d, db = zone_store
+    old = d / "old.db"
+    old.unlink(missing_ok=True)
+    con = sqlite3.connect(old)
+    sqlite3.connect(db).backup(con)
+    con.execute("ALTER TABLE comparison_zones DROP COLUMN n_before")
+    con.execute("ALTER TABLE comparison_zones DROP COLUMN n_after")
+    for t in ("comparisons", "comparison_zones"):
+        for m in ("sa", "sq", "pore_density", "pore_diameter", "pore_area",
+                  "a_mean", "a_median", "erythema", "red_area"):
+            con.execute(f"ALTER TABLE {t} DROP COLUMN {m}_df")
+    con.execute("PRAGMA user_version = 5")
+    con.commit()
+    con.close()
+    with pytest.raises(skindiff.DatabaseError, match="schema 5.*upgrade"):
+        skindiff.read_store(old, table="comparison_zones")
+    subprocess.run([str(cli), "export", "--db", str(old), "--table",
+                    "comparison_zones", "-o", str(d / "old.csv")], check=True)
+    rows = skindiff.read_store(old, table="comparison_zones", as_frame=False)
+    new = skindiff.read_store(db, table="comparison_zones", as_frame=False)
+    assert [r["zone"] for r in rows] == [r["zone"] for r in new]
+    assert [r["sa_change"] for r in rows] == [r["sa_change"] for r in new]
+    assert all(r["n_before"] is None for r in rows[1:]), rows
