@@ -8,7 +8,7 @@
 void skd_skin_grid_free(skd_ctx *ctx, skd_skin_grid *g)
 {
     skd_dealloc(ctx, g->L);
-    g->L = g->a = g->b = g->red = NULL;
+    g->L = g->a = g->b = g->red = g->green = g->blue = NULL;
 }
 
 /* Cells of 4 px and more are sampled at every other pixel of every other
@@ -61,7 +61,7 @@ int skd_skin_grid_make(skd_ctx *ctx, const skd_image *img,
     g->gw = (cols + g->cell - 1) / g->cell;
     g->gh = (rows + g->cell - 1) / g->cell;
     n = g->gw * g->gh;
-    g->L = skd_malloc_array(ctx, n, 4 * sizeof(float));
+    g->L = skd_malloc_array(ctx, n, 6 * sizeof(float));
     sums = skd_malloc_array(ctx, g->gw, 3 * sizeof(double));
     if (!g->L || !sums) {
         skd_dealloc(ctx, sums);
@@ -71,6 +71,8 @@ int skd_skin_grid_make(skd_ctx *ctx, const skd_image *img,
     g->a = g->L + n;
     g->b = g->a + n;
     g->red = g->b + n;
+    g->green = g->red + n;
+    g->blue = g->green + n;
     for (size_t gy = 0; gy < g->gh; gy++) {
         size_t y0 = gy * g->cell, y1 = y0 + g->cell < rows ? y0 + g->cell : rows;
         for (size_t i = 0; i < 3 * g->gw; i++)
@@ -85,6 +87,8 @@ int skd_skin_grid_make(skd_ctx *ctx, const skd_image *img,
                                     ((y1 - y0 + sub - 1) / sub));
             cell_lab(sums + 3 * gx, count, g->L + i, g->a + i, g->b + i);
             g->red[i] = (float)(sums[3 * gx] / count);
+            g->green[i] = (float)(sums[3 * gx + 1] / count);
+            g->blue[i] = (float)(sums[3 * gx + 2] / count);
         }
     }
     skd_dealloc(ctx, sums);

@@ -57,6 +57,14 @@
 #define SKD_SKIN_HUE_MAX 80.0
 #define SKD_SKIN_C_MIN 7.0
 #define SKD_SKIN_C_MAX 48.0
+/* A highlight on skin (classify.c): a cell lighter than the skin's median
+ * L* is skin when its colour is a core colour of the model after white
+ * of up to SPECULAR_MAX of its luminance is taken away (the lamp's
+ * reflection at most as bright as the skin's own light: more leaves a
+ * grey or white surface with a faint tint), tried in SPECULAR_STEPS equal
+ * steps. */
+#define SKD_SKIN_SPECULAR_MAX 0.5
+#define SKD_SKIN_SPECULAR_STEPS 16
 /* Lips: redder than the skin's mean a*, with b* below its mean by more
  * than this many standard deviations, and darker than the skin's median
  * L* (a red lesion raises a* at the same b*; lips are a darker bluish
@@ -87,7 +95,7 @@
 typedef struct skd_skin_grid {
     size_t cell, gw, gh;
     float *L, *a, *b; /* gw*gh each, CIELAB of the cell's mean linear RGB */
-    float *red;       /* the mean linear red itself */
+    float *red, *green, *blue; /* the mean linear R, G, B themselves */
 } skd_skin_grid;
 
 /* grid.c: the cells' colour over rect {x0, y0, cols, rows} of img; the
