@@ -5,10 +5,12 @@
     r["texture"]["sa"], r.pores["density_per_cm2"]
     c = skindiff.compare("before.jpg", "after.jpg", px_per_mm=25)
     c["metrics"]["sa"]["verdict"]
+    c = skindiff.compare(["b1.jpg", "b2.jpg"], ["a1.jpg", "a2.jpg"])  # replicates
     df = skindiff.read_store("skindiff.db", table="series")
 
 analyze() returns the record of one image of `skindiff analyze --json`,
-compare() the record of `skindiff compare --json`, with the same keys and
+compare() the record of `skindiff compare --json` (one photo or a list of
+photos per session, as --before/--after), with the same keys and
 figures. A binding over the C library with ctypes (no compiled extension):
 the library is SKINDIFF_LIBRARY, else build/libskindiff.so of the source
 checkout this package sits in, else the system's libskindiff. Each thread
@@ -431,7 +433,8 @@ def _photo_record(path, mask, roi, a, source):
         "region_cm2": _num(a.metrics.area_cm2),
         "region": _exclusion(a.exclusion),
         "pores_found": a.n_pores,
-        "warnings": _warnings(a.warnings),
+        # compare's JSON names these two warnings only (json_photo)
+        "warnings": _warnings(a.warnings & 3),
     }
 
 
@@ -439,8 +442,29 @@ _CHANGE_FIELDS = ("before", "after", "change", "change_pct", "ci_low",
                   "ci_high", "noise_floor")
 
 
-def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
+def _has_replicates(r):
+    return any(r.df[i] > 0 for i in range(_lib.SKD_METRIC_COUNT))
+
+
+def _floors_source(ctx, c):
+    """Which floors judged the verdicts, in words (floors_source in
+    src/cli/cmd_compare.c)."""
+    calibrated = c.acquisition.colour_calibrated
+    if _has_replicates(c.replicates):
+        return ("replicates" if calibrated else
+                "replicates; a* and EI at least the uncalibrated colour floors")
+    if ctx.get(OPTIONS["floor_source"]) == 1:
+        return "floors file"
+    return ("booth defaults" if calibrated else
+            "booth defaults; a* and EI uncalibrated colour")
+
+
+def _comparison_record(ctx, befores, afters, mask_before, mask_after, roi,
                        scale_given, c):
+    """The record of `compare --json`; befores and afters: each session's
+    photos, the first ones compared pairwise."""
+    before, after = befores[0], afters[0]
+
     def opt(name):
         return ctx.get(OPTIONS[name])
 
@@ -468,7 +492,8 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
         _LIB.skd_acquisition_limit_name(1 << k).decode() for k in range(32)
         if q.flags & (1 << k) and _LIB.skd_acquisition_limit_name(1 << k)]
     r = c.replicates
-    replicates = {"before": [str(before)], "after": [str(after)], "metrics": {
+    replicates = {"before": [os.fsdecode(p) for p in befores],
+                  "after": [os.fsdecode(p) for p in afters], "metrics": {
         _LIB.skd_metric_key(i).decode(): {
             "df": r.df[i], "sd": _num(r.sd[i]),
             "sd_unit": "% of the figure" if i <= 4 else
@@ -504,9 +529,7 @@ def _comparison_record(ctx, before, after, mask_before, mask_after, roi,
                        "red_area_points": opt("floor_red_area"),
                        "a_uncalibrated": opt("floor_a_uncal"),
                        "erythema_uncalibrated": opt("floor_ei_uncal"),
-                       "source": "floors file" if opt("floor_source") == 1 else
-                       "booth defaults" if q.colour_calibrated else
-                       "booth defaults; a* and EI uncalibrated colour"},
+                       "source": _floors_source(ctx, c)},
             "threads": int(opt("threads")),
         },
         before=_photo_record(before, mask_before, roi, c.before.contents,
@@ -537,13 +560,39 @@ def _common_band(a):
             "pore_radius_min_mm": _num(a.band_pore_min_mm)}
 
 
-def _zone_note(ch):
-    """What a zone without an interval says (cli/compare_zones.c)."""
+def _zone_note(zc, z):
+    """What a zone's figures need said (zone_note in cli/compare_zones.c):
+    no common skin, too small for an interval, or the sessions' means over
+    fewer photos than the sessions have."""
+    ch, r = zc.zone[z], zc.replicates[z]
+    whole = zc.replicates[0]
     if not ch.measured:
         return "no common skin in this zone"
     if ch.tiles_used < 2:
+        if whole.n_before + whole.n_after > 2:
+            return ("too small for an interval (fewer than 2 tiles): the "
+                    "first photos' figures, not the sessions' means")
         return "too small for an interval (fewer than 2 tiles)"
+    if r.n_before < whole.n_before or r.n_after < whole.n_after:
+        return (f"sessions' means over {r.n_before} of {whole.n_before} "
+                f"before and {r.n_after} of {whole.n_after} after photos "
+                "(missing or too small in the others)")
     return None
+
+
+def _zone_replicates(r):
+    """A zone's replicates (json_zone_replicates in cli/compare_zones.c):
+    the photos that made its means and, per metric, its spread and the
+    first photos' own zone change; None without replicates."""
+    if r.n_before + r.n_after <= 2:
+        return None
+    return {"n_before": r.n_before, "n_after": r.n_after, "metrics": {
+        _LIB.skd_metric_key(m).decode(): {
+            "df": r.df[m], "sd": _num(r.sd[m]), "floor": _num(r.floor[m]),
+            "pair_change": _num(r.pair_change[m]),
+            "pair_ci_low": _num(r.pair_ci_low[m]),
+            "pair_ci_high": _num(r.pair_ci_high[m])}
+        for m in range(_lib.SKD_METRIC_COUNT)}}
 
 
 def _change_record(ch):
@@ -570,16 +619,37 @@ def _add_compare_zones(rec, zc):
             continue
         ch = zc.zone[z]
         entry = {"area_cm2": _num(ch.area_cm2), "tiles_used": ch.tiles_used,
-                 "note": _zone_note(ch)}
+                 "note": _zone_note(zc, z)}
         if ch.measured:
             entry["metrics"] = {_LIB.skd_metric_key(m).decode():
                                 _change_record(ch.change[m])
                                 for m in range(_lib.SKD_METRIC_COUNT)}
-            # one photo per session here: no zone replicates (the CLI's
-            # --before/--after replicates give them per zone)
-            entry["replicates"] = None
+            entry["replicates"] = _zone_replicates(zc.replicates[z])
         zones[_LIB.skd_zone_name(z).decode()] = entry
     rec["zones"] = zones
+
+
+_PATH_TYPES = (str, bytes, os.PathLike)
+
+
+def _session(photos, name):
+    """A session's photos as a list: one path, or a sequence of paths of
+    the same view (replicates)."""
+    if isinstance(photos, _PATH_TYPES):
+        return [photos]
+    try:
+        out = list(photos)
+    except TypeError:
+        out = [photos]
+    if not out:
+        raise InvalidArgumentError(2, "invalid argument",
+                                   f"{name}: no photo (a path or a non-empty "
+                                   "list of paths)")
+    for p in out:
+        if not isinstance(p, _PATH_TYPES):
+            raise InvalidArgumentError(2, "invalid argument",
+                                       f"{name}: {p!r} is not a path")
+    return out
 
 
 def compare(before, after, px_per_mm=None, *, mask_before=None,
@@ -588,21 +658,48 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
     """Compare two sessions' photos of the same skin: the record of
     `skindiff compare --json` (parameters, before, after, transform,
     common_area_cm2, tiles, metrics with change, 95% interval, noise floor
-    and verdict, notes).
+    and verdict, replicates, notes).
 
-    px_per_mm is the before photo's scale; roi (x, y, w, h) is in the before
-    photo; masks are image paths. Other keywords are library options
-    (skindiff.OPTIONS; the CLI's floor_a, floor_ei and bootstrap are
-    accepted too). Raises skindiff.AlignError when the photos cannot be
-    aligned (assume_aligned=True skips registration).
+    before and after are each a photo's path or a list of paths: several
+    photos of the same view per session (replicates, taken minutes apart),
+    as the CLI's --before A --before B --after C --after D. The first
+    photos are compared (alignment, common region, tiles, acquisition
+    check: the record's before, after, transform and acquisition are
+    theirs); every other photo is compared with its own session's first.
+    Then each metric's before and after are the sessions' mean figures,
+    the change is theirs, the interval comes from the photos' pooled
+    spread and the floor from it too (floor_source "replicates"; a* and EI
+    keep at least the uncalibrated colour floors without white
+    references). record["replicates"] lists the photos and, per metric,
+    df, sd, floor and the first photos' own change (pair_change,
+    pair_ci_low, pair_ci_high); docs/comparing.md, "Replicates". A single
+    path, or one photo each, is the plain pairwise comparison.
+
+    px_per_mm is the first before photo's scale; roi (x, y, w, h) is in
+    the first before photo; masks are image paths and apply to the first
+    photos only (the others are measured over their whole skin, as the
+    CLI does). Other keywords are library options (skindiff.OPTIONS; the
+    CLI's floor_a, floor_ei and bootstrap are accepted too). Raises
+    skindiff.AlignError when the photos, or a replicate and its session's
+    first photo, cannot be aligned (assume_aligned=True skips
+    registration).
 
     Facial zones, as the CLI's --face, --landmarks and --zones (one of them;
-    docs/zones.md): the before photo's zones, mapped onto the after photo
-    through the alignment; the record then has zone_source,
-    landmark_residual (the after photo's landmarks against the mapped
-    before ones: face=True finds them with dlib, or landmarks_after gives a
-    file) and zones, the zone table: per zone area_cm2, tiles_used, note
-    and metrics (change, interval and verdict of every figure)."""
+    docs/zones.md): the first before photo's zones, mapped onto every other
+    photo through the alignments; the record then has zone_source,
+    landmark_residual (the first after photo's landmarks against the
+    mapped before ones: face=True finds them with dlib, or landmarks_after
+    gives a file) and zones, the zone table: per zone area_cm2, tiles_used,
+    note, metrics (change, interval and verdict of every figure) and, with
+    replicates, the zone's own replicates (n_before, n_after: the photos
+    that showed the zone; per metric df, sd, floor, pair_*): each zone's
+    figures are then the sessions' means of the zone, its interval and
+    floor from the zone's own spread, and the note says when a zone was
+    missing or too small in some photos ("sessions' means over 2 of 3
+    before ... photos"). With face=True every photo's own face is found
+    (its skin map keeps the skin connected to it)."""
+    befores = _session(before, "before")
+    afters = _session(after, "after")
     _one_zone_source(face, landmarks, zones)
     if landmarks_after is not None and landmarks is None and zones is None:
         raise InvalidArgumentError(2, "invalid argument",
@@ -611,13 +708,13 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
     ctx = _configured_context(options, px_per_mm)
     if face:
         _LIB.skd_face_preload(ctx.ptr)
-    imgs = []
+    imgs, found, specs = [], [], []
     zb = za = None
     c = ctypes.POINTER(_lib.SkdComparison)()
     try:
-        b = ctx.load(before)
+        b = ctx.load(befores[0])
         imgs.append(b)
-        a = ctx.load(after)
+        a = ctx.load(afters[0])
         imgs.append(a)
         sb = _lib.SkdRegionSpec(roi=_roi(roi))
         sa = _lib.SkdRegionSpec()
@@ -634,18 +731,47 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
             for spec, z in ((sb, zb), (sa, za)):
                 if z is not None and z.contents.has_landmarks:
                     spec.landmarks = ctypes.addressof(z.contents.landmarks)
-        ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
-                                   ctypes.byref(sa), ctypes.byref(c)))
-        rec = _comparison_record(ctx, before, after, mask_before, mask_after,
-                                 roi, px_per_mm is not None, c.contents)
+        sessions = []
+        for paths, img, first in ((befores, b, sb), (afters, a, sa)):
+            arr = (_lib.SkdSessionPhoto * len(paths))()
+            arr[0].image, arr[0].spec = img, ctypes.pointer(first)
+            for j, p in enumerate(paths[1:], 1):
+                img = ctx.load(p)
+                imgs.append(img)
+                arr[j].image = img
+                if face:
+                    # its own face, as the first photo's: a face for one
+                    # photo and none for the others would make the spread
+                    # a change of method, not photo-to-photo noise
+                    z = _zones_of(ctx, img, True, None, None)
+                    found.append(z)
+                    spec = _lib.SkdRegionSpec()
+                    specs.append(spec)
+                    if z.contents.has_landmarks:
+                        spec.landmarks = ctypes.addressof(z.contents.landmarks)
+                    arr[j].spec = ctypes.pointer(spec)
+            sessions.append(arr)
+        nb, na = len(befores), len(afters)
+        zc = None
         if zb is not None:
             zc = _lib.SkdZoneComparison()
-            ctx.check(_LIB.skd_compare_zones(ctx.ptr, c, b, a, zb, za,
-                                             ctypes.byref(zc)))
+            ctx.check(_LIB.skd_compare_sessions_zones(
+                ctx.ptr, sessions[0], nb, sessions[1], na, zb, za,
+                ctypes.byref(c), ctypes.byref(zc)))
+        elif nb == 1 and na == 1:
+            ctx.check(_LIB.skd_compare(ctx.ptr, b, ctypes.byref(sb), a,
+                                       ctypes.byref(sa), ctypes.byref(c)))
+        else:
+            ctx.check(_LIB.skd_compare_sessions(
+                ctx.ptr, sessions[0], nb, sessions[1], na, ctypes.byref(c)))
+        rec = _comparison_record(ctx, befores, afters, mask_before,
+                                 mask_after, roi, px_per_mm is not None,
+                                 c.contents)
+        if zc is not None:
             _add_compare_zones(rec, zc)
         return rec
     finally:
-        for z in (zb, za):
+        for z in [zb, za] + found:
             if z is not None:
                 _LIB.skd_zones_free(z)
         _LIB.skd_comparison_free(c)

@@ -248,6 +248,14 @@ class SkdComparison(ctypes.Structure):
     ]
 
 
+class SkdSessionPhoto(ctypes.Structure):
+    _fields_ = [
+        ("image", ctypes.POINTER(SkdImage)),
+        ("spec", ctypes.POINTER(SkdRegionSpec)),
+        ("analysis", ctypes.POINTER(SkdAnalysis)),
+    ]
+
+
 # Every Structure bound here, by its C name (the layout test walks this).
 STRUCTS = {
     "skd_image_info": SkdImageInfo,
@@ -268,6 +276,7 @@ STRUCTS = {
     "skd_replicates": SkdReplicates,
     "skd_zone_change": SkdZoneChange,
     "skd_zone_comparison": SkdZoneComparison,
+    "skd_session_photo": SkdSessionPhoto,
 }
 
 _ctx_p = ctypes.c_void_p
@@ -275,6 +284,8 @@ _img_p = ctypes.POINTER(SkdImage)
 _spec_p = ctypes.POINTER(SkdRegionSpec)
 _an_p = ctypes.POINTER(SkdAnalysis)
 _cmp_p = ctypes.POINTER(SkdComparison)
+_sess_p = ctypes.POINTER(SkdSessionPhoto)
+_zones_p = ctypes.POINTER(SkdZones)
 
 # name: (restype, argtypes)
 _PROTOTYPES = {
@@ -321,6 +332,12 @@ _PROTOTYPES = {
     "skd_compare_zones": (ctypes.c_int, [
         _ctx_p, _cmp_p, _img_p, _img_p, ctypes.POINTER(SkdZones),
         ctypes.POINTER(SkdZones), ctypes.POINTER(SkdZoneComparison)]),
+    "skd_compare_sessions": (ctypes.c_int, [
+        _ctx_p, _sess_p, ctypes.c_size_t, _sess_p, ctypes.c_size_t,
+        ctypes.POINTER(_cmp_p)]),
+    "skd_compare_sessions_zones": (ctypes.c_int, [
+        _ctx_p, _sess_p, ctypes.c_size_t, _sess_p, ctypes.c_size_t, _zones_p,
+        _zones_p, ctypes.POINTER(_cmp_p), ctypes.POINTER(SkdZoneComparison)]),
 }
 
 

@@ -50,3 +50,18 @@ def small_photo(cli, scratch):
     subprocess.run([str(cli), "synth", str(p), "--width", "240", "--height",
                     "200", "--seed", "7", "-q"], check=True)
     return p
+
+
+@pytest.fixture(scope="session")
+def portrait(cli):
+    """The shared portrait photo, for tests that find its face with dlib:
+    skips when the build has no dlib or the shared photos are not here."""
+    version = subprocess.run([str(cli), "--version"], capture_output=True,
+                             text=True).stdout
+    if "landmarks: dlib" not in version:
+        pytest.skip("this build has no face landmarks (dlib)")
+    data = os.environ.get("SKD_SHARED_DATA") or ROOT.parent / "shared" / "data"
+    p = Path(data) / "photos" / "portrait-room.jpg"
+    if not p.exists():
+        pytest.skip("no shared portrait photos")
+    return str(p)

@@ -215,6 +215,11 @@ int main(void)
     OFF(skd_replicates, pair_ci_low);
     OFF(skd_replicates, pair_ci_high);
 
+    SIZE(skd_session_photo);
+    OFF(skd_session_photo, image);
+    OFF(skd_session_photo, spec);
+    OFF(skd_session_photo, analysis);
+
     printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
     return 0;
 }

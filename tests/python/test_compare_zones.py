@@ -4,14 +4,13 @@ landmark_residual, and per zone area, tiles, note, every figure's change,
 interval and verdict). The hand-drawn face of test_analyze on a synthetic
 pair (no dlib needed); with dlib, a portrait compared with itself."""
 import json
-import os
 import shutil
 import subprocess
 
 import pytest
 
 import skindiff
-from conftest import ROOT, run_json
+from conftest import run_json
 from test_analyze import FACE, same_record
 
 ZONES = {"whole", "forehead", "nose", "left_cheek", "right_cheek", "chin"}
@@ -67,20 +66,8 @@ def test_compare_zones_arguments(pair):
         skindiff.compare(before, after, landmarks_after=face)
 
 
-def _shared_photo():
-    data = os.environ.get("SKD_SHARED_DATA") or ROOT.parent / "shared" / "data"
-    p = os.path.join(str(data), "photos", "portrait-room.jpg")
-    return p if os.path.exists(p) else None
-
-
-def test_compare_face_equals_cli(cli, scratch):
-    version = subprocess.run([str(cli), "--version"], capture_output=True,
-                             text=True).stdout
-    if "landmarks: dlib" not in version:
-        pytest.skip("this build has no face landmarks (dlib)")
-    photo = _shared_photo()
-    if photo is None:
-        pytest.skip("no shared portrait photos")
+def test_compare_face_equals_cli(cli, scratch, portrait):
+    photo = portrait
     copy = scratch / "zface-after.jpg"
     shutil.copyfile(photo, copy)
     # 5 px/mm (as test_batch_zones): the face, about 300 px across, is then
