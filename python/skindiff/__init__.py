@@ -200,12 +200,12 @@ def _num(v):
     return v if math.isfinite(v) else None
 
 
-def _roi(roi):
+def _roi(roi, name="roi"):
     r = _lib.SkdRoi()
     if roi is not None:
         if len(roi) != 4 or any(int(v) < 0 for v in roi):
             raise InvalidArgumentError(2, "invalid argument",
-                                       f"roi: {roi!r} is not (x, y, w, h)")
+                                       f"{name}: {roi!r} is not (x, y, w, h)")
         r.x, r.y, r.w, r.h = (int(v) for v in roi)
     return r
 
@@ -652,9 +652,34 @@ def _session(photos, name):
     return out
 
 
+def _session_array(ctx, paths, first, first_spec, face, imgs, found, specs):
+    """One session's skd_session_photo array: the first photo (loaded, with
+    its spec), then each other photo loaded here (into imgs) and, with
+    face, given its own face (zones into found, spec into specs; the
+    caller frees and keeps them): a face for the first photo and none for
+    the others would make the spread a change of method, not
+    photo-to-photo noise (the CLI's compare --face does the same)."""
+    arr = (_lib.SkdSessionPhoto * len(paths))()
+    arr[0].image, arr[0].spec = first, ctypes.pointer(first_spec)
+    for j, p in enumerate(paths[1:], 1):
+        img = ctx.load(p)
+        imgs.append(img)
+        arr[j].image = img
+        if face:
+            z = _zones_of(ctx, img, True, None, None)
+            found.append(z)
+            spec = _lib.SkdRegionSpec()
+            specs.append(spec)
+            if z.contents.has_landmarks:
+                spec.landmarks = ctypes.addressof(z.contents.landmarks)
+            arr[j].spec = ctypes.pointer(spec)
+    return arr
+
+
 def compare(before, after, px_per_mm=None, *, mask_before=None,
-            mask_after=None, roi=None, face=False, landmarks=None, zones=None,
-            landmarks_after=None, **options):
+            mask_after=None, roi=None, white_ref_before=None,
+            white_ref_after=None, align_roi=None, face=False, landmarks=None,
+            zones=None, landmarks_after=None, **options):
     """Compare two sessions' photos of the same skin: the record of
     `skindiff compare --json` (parameters, before, after, transform,
     common_area_cm2, tiles, metrics with change, 95% interval, noise floor
@@ -678,7 +703,12 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
     px_per_mm is the first before photo's scale; roi (x, y, w, h) is in
     the first before photo; masks are image paths and apply to the first
     photos only (the others are measured over their whole skin, as the
-    CLI does). Other keywords are library options (skindiff.OPTIONS; the
+    CLI does). white_ref_before and white_ref_after are (x, y, w, h) of a
+    grey card in the first before and after photo (with both the colour
+    is calibrated; docs/colour.md), as --white-ref-before and
+    --white-ref-after; align_roi (x, y, w, h) of the first before photo
+    restricts the alignment to it (--align-roi, for faces that move).
+    Other keywords are library options (skindiff.OPTIONS; the
     CLI's floor_a, floor_ei and bootstrap are accepted too). Raises
     skindiff.AlignError when the photos, or a replicate and its session's
     first photo, cannot be aligned (assume_aligned=True skips
@@ -705,6 +735,11 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
         raise InvalidArgumentError(2, "invalid argument",
                                    "landmarks_after goes with landmarks or "
                                    "zones (with face=True dlib finds both)")
+    if align_roi is not None:
+        r = _roi(align_roi, "align_roi")
+        if r.w and r.h:
+            options = dict(options, align_roi_x=r.x, align_roi_y=r.y,
+                           align_roi_w=r.w, align_roi_h=r.h)
     ctx = _configured_context(options, px_per_mm)
     if face:
         _LIB.skd_face_preload(ctx.ptr)
@@ -716,8 +751,10 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
         imgs.append(b)
         a = ctx.load(afters[0])
         imgs.append(a)
-        sb = _lib.SkdRegionSpec(roi=_roi(roi))
-        sa = _lib.SkdRegionSpec()
+        sb = _lib.SkdRegionSpec(
+            roi=_roi(roi), white_ref=_roi(white_ref_before, "white_ref_before"))
+        sa = _lib.SkdRegionSpec(
+            white_ref=_roi(white_ref_after, "white_ref_after"))
         for spec, m in ((sb, mask_before), (sa, mask_after)):
             if m is not None:
                 spec.mask = ctx.load(m)
@@ -731,26 +768,10 @@ def compare(before, after, px_per_mm=None, *, mask_before=None,
             for spec, z in ((sb, zb), (sa, za)):
                 if z is not None and z.contents.has_landmarks:
                     spec.landmarks = ctypes.addressof(z.contents.landmarks)
-        sessions = []
-        for paths, img, first in ((befores, b, sb), (afters, a, sa)):
-            arr = (_lib.SkdSessionPhoto * len(paths))()
-            arr[0].image, arr[0].spec = img, ctypes.pointer(first)
-            for j, p in enumerate(paths[1:], 1):
-                img = ctx.load(p)
-                imgs.append(img)
-                arr[j].image = img
-                if face:
-                    # its own face, as the first photo's: a face for one
-                    # photo and none for the others would make the spread
-                    # a change of method, not photo-to-photo noise
-                    z = _zones_of(ctx, img, True, None, None)
-                    found.append(z)
-                    spec = _lib.SkdRegionSpec()
-                    specs.append(spec)
-                    if z.contents.has_landmarks:
-                        spec.landmarks = ctypes.addressof(z.contents.landmarks)
-                    arr[j].spec = ctypes.pointer(spec)
-            sessions.append(arr)
+        sessions = [_session_array(ctx, paths, img, spec, face, imgs, found,
+                                   specs)
+                    for paths, img, spec in ((befores, b, sb),
+                                             (afters, a, sa))]
         nb, na = len(befores), len(afters)
         zc = None
         if zb is not None:

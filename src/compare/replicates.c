@@ -43,6 +43,34 @@ static int compare_pair(skd_ctx *ctx, const skd_session_photo *b,
     return skd_compare(ctx, b->image, b->spec, a->image, a->spec, out);
 }
 
+static int has_white_ref(const skd_region_spec *spec)
+{
+    return spec && spec->white_ref.w && spec->white_ref.h;
+}
+
+/* A photo of a session against the session's first. They share one
+ * light, so their change needs no white reference; a reference on one of
+ * them only would correct that photo alone and read the correction as a
+ * change of the skin (a first photo calibrated under a 3% warmer light
+ * moved its session's a* mean by 0.15). With a reference on both the pair
+ * is compared calibrated, else without any (the referenced photo's own
+ * analysis then does not serve). */
+static int within_session_pair(skd_ctx *ctx, const skd_session_photo *first,
+                               const skd_session_photo *other,
+                               skd_comparison **out)
+{
+    skd_session_photo p[2] = {*first, *other};
+    skd_region_spec plain;
+    int k = has_white_ref(first->spec) ? 0 : 1;
+    if (has_white_ref(first->spec) != has_white_ref(other->spec)) {
+        plain = *p[k].spec;
+        plain.white_ref = (skd_roi){0, 0, 0, 0};
+        p[k].spec = &plain;
+        p[k].analysis = NULL;
+    }
+    return compare_pair(ctx, &p[0], &p[1], out);
+}
+
 void skd_session_acc_init(skd_session_acc *acc)
 {
     memset(acc, 0, sizeof *acc);
@@ -79,7 +107,7 @@ static int session_spread(skd_ctx *ctx, const skd_session_photo *p, size_t n,
         skd_zone_acc_init(zacc);
     for (size_t j = 1; j < n; j++) {
         skd_comparison *w = NULL;
-        int st = compare_pair(ctx, &p[0], &p[j], &w);
+        int st = within_session_pair(ctx, &p[0], &p[j], &w);
         if (st == SKD_OK) {
             skd_session_acc_add(acc, w->change);
             if (z1)

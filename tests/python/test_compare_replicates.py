@@ -157,6 +157,60 @@ def test_session_arguments(shots, scratch):
         skindiff.compare([b, scratch / "no-such-photo.png"], [a])
 
 
+def test_white_ref_replicates(cli, scratch):
+    """White references on the first photos (white_ref_before,
+    white_ref_after: the CLI's --white-ref-before/--white-ref-after) with
+    replicates: the same record as the CLI's, the colour calibrated, so
+    the floors are the replicates' own, a* included.
+    Shots (synth --seed 11, 480 x 360 at 20 px/mm, no red patches), each
+    with a grey card painted at 10..70 px (linear 0.55 through its light):
+    before b1 (a* offset 0) and b2 (+0.2), neutral light; after a1 (a* -3)
+    and a2 (-3.2) under a 3% warmer light (red x1.03, blue x0.97). Truth:
+    the replicates share their session's light, so the sessions' means
+    move the first photos' change by the mean offsets' difference,
+    (-3.2 - -3)/2 - 0.2/2 = -0.2 (measured -0.2024; it was -0.053 when
+    the first after photo was calibrated and its replicate was not: the
+    correction read as a change of the skin). The first photos' change
+    itself is the colour module's business (tests/cli/test_batch_white_ref.sh)."""
+    np = pytest.importorskip("numpy")
+    image = pytest.importorskip("PIL.Image")
+    d = scratch / "white-ref-replicates"
+    d.mkdir(exist_ok=True)
+    shots = [("b1", 1, "0,0", 0.0, 1.0), ("b2", 2, "2,-1", 0.2, 1.0),
+             ("a1", 3, "1,2", -3.0, 1.03), ("a2", 4, "-2,1", -3.2, 1.03)]
+    for name, seed, shift, da, warm in shots:
+        p = d / f"{name}.png"
+        subprocess.run([str(cli), "synth", "-q", str(d / "tmp.png"), "--after",
+                        str(p), "--width", "480", "--height", "360", "--seed",
+                        "11", "--red-patches", "0", "--noise", "0.5",
+                        "--after-seed", str(seed), "--shift", shift,
+                        "--delta-a", str(da), "--white-balance",
+                        f"{warm},{2 - warm:g}"], check=True)
+        lin = np.clip(0.55 * np.array([warm, 1, 2 - warm]), 0, 1)
+        card = np.where(lin <= 0.0031308, 12.92 * lin,
+                        1.055 * lin ** (1 / 2.4) - 0.055)
+        a = np.array(image.open(p).convert("RGB"))
+        a[10:70, 10:70] = np.round(255 * card).astype(np.uint8)
+        image.fromarray(a).save(p)
+    befores, afters = [d / "b1.png", d / "b2.png"], [d / "a1.png", d / "a2.png"]
+    ref = (15, 15, 50, 50)
+    doc = run_json([cli, "compare"] + cli_args(befores, afters) + [
+        "--px-per-mm", "20", "--white-ref-before", "15,15,50,50",
+        "--white-ref-after", "15,15,50,50", "--json"])
+    rec = skindiff.compare(befores, afters, px_per_mm=20,
+                           white_ref_before=ref, white_ref_after=ref)
+    same_record(dict(rec), doc)
+    m, r = rec["metrics"]["a_mean"], rec["replicates"]["metrics"]["a_mean"]
+    print(f"a* means' change {m['change']:+.4f}, first photos' "
+          f"{r['pair_change']:+.4f}: difference "
+          f"{m['change'] - r['pair_change']:+.4f} (truth -0.2)")
+    assert rec["acquisition"]["colour_calibrated"] is True
+    assert rec["parameters"]["floors"]["source"] == "replicates"
+    assert m["floor_source"] == "replicates"
+    assert m["change"] - r["pair_change"] == pytest.approx(-0.2, abs=0.01)
+    assert m["verdict"] == "improved"
+
+
 @pytest.fixture(scope="module")
 def zone_shots(cli, scratch):
     """The shots of test_compare_zone_replicates.sh: three per session of
@@ -214,6 +268,27 @@ def test_zone_replicates_equal_cli_and_truth(cli, zone_shots, third):
         assert "over 2 of 3 before" in rc["note"]
     else:
         assert rc["note"] is None
+
+
+def test_zone_labels_replicates_equal_cli(cli, zone_shots):
+    """Zones given as a label image (zones=, the CLI's --zones): the same
+    zone table as the CLI's, and as the landmarks' it was drawn from."""
+    d = zone_shots
+    labels = d / "labels.png"
+    subprocess.run([str(cli), "analyze", str(d / "b1.png"), "--landmarks",
+                    str(d / "face.json"), "--px-per-mm", "20", "--skin", "off",
+                    "--zones-out", str(labels)], check=True,
+                   stdout=subprocess.DEVNULL)
+    befores = [d / "b1.png", d / "b2.png", d / "b3c.png"]
+    afters = [d / f"a{i}.png" for i in (1, 2, 3)]
+    doc = run_json([cli, "compare"] + cli_args(befores, afters) + [
+        "--zones", labels, "--px-per-mm", "20", "--skin", "off",
+        "--tile-mm", "2", "--json"])
+    rec = skindiff.compare(befores, afters, px_per_mm=20, zones=labels,
+                           skin=0, tile_mm=2)
+    same_record(dict(rec), doc)
+    assert rec["zone_source"] == "labels"
+    assert "over 2 of 3 before" in rec["zones"]["right_cheek"]["note"]
 
 
 def test_face_replicates_equal_cli(cli, scratch, portrait):
