@@ -48,3 +48,22 @@ same_exports() { # DIR_A DIR_B
     done
   done
 }
+
+# The reference of the sharded runs: the archive of make_archive (WxH) in
+# ./arch, broken by break_archive, measured in one run (-j 2) into ref.db
+# (log ref.log) and exported to ref/. A test that cannot make it fails.
+reference_run() { # BIN WxH
+  make_archive "$1" arch "$2" || { echo "FAIL: cannot generate the archive" >&2; exit 1; }
+  break_archive arch
+  "$1" batch arch --db ref.db -j 2 -q 2> ref.log
+  export_all ref.db ref || { echo "FAIL: reference run" >&2; exit 1; }
+}
+# The work the last run of each of N shards in DIR did, "images_done
+# comparisons_done," per shard ("0 0,0 0,0 0," for no new work in 3 shards).
+last_runs() { # DIR N
+  local k
+  for k in $(seq "$2"); do
+    sqlite3 "$1/shard-$k-of-$2.db" \
+      "SELECT images_done, comparisons_done FROM runs ORDER BY rowid DESC LIMIT 1"
+  done | tr '|\n' ' ,'
+}

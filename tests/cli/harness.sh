@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034 # start_test sets the tests' variables
 # Sourced by the command-line tests: counters, checks that count, and the
 # summary. Commands run in the test's scratch folder; out.txt and err.txt
 # hold the last command's output.
@@ -15,8 +16,9 @@ skipped=0
 # start_test "$@": the arguments tests/CMakeLists.txt gives every CLI test,
 # SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR], and a fresh scratch folder.
 # Sets
-#   BIN   the skindiff binary;
-#   DIR   the scratch folder (tests/tmp/cli_<test> under the build), emptied
+#   BIN   the skindiff binary, as an absolute path (a test fails at once
+#         when it is not an executable file);
+#   DIR   the scratch folder (tests/tmp/cli_<test> under the build; absolute), emptied
 #         and made the current directory; what a killed run left there is
 #         gone: tmpfs mounts (mounts.sh) unmounted, read-only folders too;
 #   DATA  the shared test data folder (../shared/data), empty when not given;
@@ -29,6 +31,9 @@ start_test() {
     fi
     BIN=$1
     DIR=$2
+    case $BIN in /*) ;; */*) BIN=$(cd "${BIN%/*}" 2>/dev/null && pwd)/${BIN##*/} || BIN=$1 ;; esac
+    # a wrong path is a failure, not a SKIP of a test that asks --version
+    [ -f "$BIN" ] && [ -x "$BIN" ] || { echo "FAIL: $BIN is not an executable" >&2; exit 1; }
     DATA=${3:-}
     HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
     ROOT=$(cd "$HERE/../.." && pwd)
@@ -42,6 +47,7 @@ start_test() {
         rm -rf "$DIR" 2>/dev/null || echo "  (could not empty $DIR entirely)" >&2
     fi
     mkdir -p "$DIR" && cd "$DIR" || { echo "FAIL: cannot make the scratch folder $DIR" >&2; exit 1; }
+    DIR=$(pwd)
 }
 ok() { # ok [WHAT]: one check passed (WHAT, when given, is printed)
     pass=$((pass + 1))
@@ -50,6 +56,16 @@ ok() { # ok [WHAT]: one check passed (WHAT, when given, is printed)
 bad() { fail=$((fail + 1)); echo "FAIL: $*" >&2; }
 skip() { skipped=$((skipped + 1)); echo "  SKIP part: $*" >&2; }
 skip_test() { echo "SKIP: $*"; exit 77; }
+# need_python [MODULE...]: PY, the Debian python (/usr/bin/python3, with
+# numpy; python3 on PATH may lack it), or the whole test skips when it
+# cannot import every MODULE.
+need_python() {
+    PY=/usr/bin/python3
+    [ -x "$PY" ] || PY=python3
+    local mods
+    mods=$(IFS=,; echo "${*:-sys}")
+    "$PY" -c "import $mods" 2>/dev/null || skip_test "needs $PY with ${*:-python}"
+}
 need_sqlite3() { # the whole test reads databases with the sqlite3 tool
     command -v sqlite3 >/dev/null ||
         skip_test "no sqlite3 command-line tool (scripts/setup.sh installs it)"

@@ -10,19 +10,11 @@
 # sparse 2 GB file, PngSuite's x*.png (when the shared data is there).
 # Usage: test_badinput.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-DATA=${3:-}
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 TIME_LIMIT=20                        # seconds per run
 AS_LIMIT=$((1536 * 1024 * 1024))     # address space per run (ulimit -v)
 RSS_LIMIT_MB=300                     # peak RSS a bad file may cost
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./* 2>/dev/null || true
-
-. "$HERE/harness.sh"
 
 # run CMD...: under the time and memory limits; stdout/stderr in out.txt /
 # err.txt, exit status in $rc (124 on timeout, 128 + signal on a crash),

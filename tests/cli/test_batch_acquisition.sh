@@ -19,11 +19,9 @@
 #      a* and EI inconclusive ("warmer").
 # Usage: test_batch_acquisition.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
-PY=/usr/bin/python3
-$PY -c 'import sqlite3' 2>/dev/null || skip_test "needs /usr/bin/python3"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python sqlite3
 
 SZ=(--width 480 --height 360)
 mkdir -p arch/P1/s1 arch/P1/s2 arch/P2/s1 arch/P2/s2 arch/P3/s1 arch/P3/s2
@@ -45,7 +43,7 @@ for p in P1 P2 P3; do
         --px-per-mm 20 --json -o $p.json
 done
 
-HERE=$(cd "$(dirname "$0")" && pwd) $PY - <<'PY' && ok || bad "wide export against compare --json"
+HERE=$HERE $PY - <<'PY' && ok || bad "wide export against compare --json"
 import csv, json, os, sys
 sys.path.insert(0, os.environ["HERE"])
 from batch_vs_compare import check_wide, same, METRICS
@@ -173,7 +171,7 @@ for p in P1 P2 P3; do
     expect_rc 0 "$BIN" compare arch/$p/s1/front.png arch/$p/s2/front.png \
         --px-per-mm 20 --seed 2 --json -o $p.seed2.json
 done
-if $PY "$(dirname "$0")/batch_vs_compare.py" new.csv P1=P1.seed2.json \
+if $PY "$HERE/batch_vs_compare.py" new.csv P1=P1.seed2.json \
     P2=P2.seed2.json P3=P3.seed2.json; then ok
 else bad "a new run on the upgraded database against compare --json"; fi
 finish

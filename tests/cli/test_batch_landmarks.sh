@@ -9,10 +9,8 @@
 # Runs in every build (no dlib needed: every photo has its file).
 # Usage: test_batch_landmarks.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 # The same synthetic skin in two sessions (the after photo with 30% less
 # relief, seen by a camera moved 3 px), and the hand-drawn face of

@@ -7,9 +7,8 @@
 # scale is warned about; the summary lists the failed items.
 # Usage: test_batch_order.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 # P1: visit1, visit2, visit10 (byte order would put visit10 second);
 # P2: ISO dates across a month boundary and a year.

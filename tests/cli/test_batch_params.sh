@@ -8,13 +8,9 @@
 # red area for the red delta, density for the scale...).
 # Usage: test_batch_params.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 need_sqlite3
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
 
 # One patient, one view, two sessions: 400x320 px at 20 px/mm, some pores
 # closed and a shift in the second.

@@ -19,12 +19,10 @@
 # 0.3%, the s1 pair's spread).
 # Usage: test_batch_replicates.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
-PY=/usr/bin/python3
-CHECK="$(dirname "$0")/batch_vs_compare.py"
-$PY -c 'import csv' 2>/dev/null || skip_test "needs /usr/bin/python3"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python csv
+CHECK=$HERE/batch_vs_compare.py
 
 shot() { # shot BEFORE.png AFTER.png NOISE_SEED SHIFT RELIEF
     "$BIN" synth -q "$1" --after "$2" --width 500 --height 400 --seed 5 \

@@ -7,15 +7,10 @@
 # throughput -j 1 vs -j 2; a held database is refused (exit 6); a bad
 # manifest row is a usage error before any work (exit 2).
 set -u
-BIN=$1
-SCRATCH=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 . "$HERE/batch_archive.sh"
 
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 now() { date +%s.%N; }
 
 make_archive "$BIN" arch || { echo "FAIL: cannot generate the archive"; exit 1; }
@@ -119,4 +114,4 @@ rc=$?
   && ok "manifest run, database in the current folder" \
   || bad "manifest run: exit $rc, $(cat man.log)"
 
-exit $fail
+finish

@@ -5,24 +5,12 @@
 # scripts/batch-parallel.sh (GNU parallel, locally) and scripts/batch-slurm.sh
 # (with a stand-in sbatch, tasks run by hand) give the same exports.
 set -u
-BIN=$1
-SCRATCH=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-SCRIPTS=$HERE/../../scripts
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+SCRIPTS=$ROOT/scripts
 . "$HERE/batch_archive.sh"
 
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
-fail=0
-skipped=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
-
-make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
-break_archive arch
-
-
-"$BIN" batch arch --db ref.db -j 2 -q 2> ref.log
-export_all ref.db ref
+reference_run "$BIN" 400x320
 
 # Shards: P001 is shard 2 of 2, P002 and P003 shard 1 (SHA-256 of the id).
 "$BIN" batch arch --shard 1/2 -j 2 -q 2> s1.log
@@ -78,8 +66,7 @@ if command -v parallel >/dev/null; then
   export_all par.db par2
   same_exports ref par2 && ok "batch-parallel.sh re-run (resume) same exports" || bad "re-run differs"
 else
-  echo "SKIP part: GNU parallel not installed (scripts/setup.sh installs it)"
-  skipped=1
+  skip "GNU parallel not installed (scripts/setup.sh installs it)"
 fi
 
 # Slurm: a stand-in sbatch records the submissions; the tasks run by hand.
@@ -106,6 +93,4 @@ SKINDIFF=$BIN bash "$SCRIPTS/batch-slurm.sh" merge slurm 3 > merge.log 2>&1 || b
 export_all slurm/skindiff.db slurm_out
 same_exports ref slurm_out && ok "Slurm shards merged equal one run" || bad "Slurm exports differ"
 
-[ $fail -ne 0 ] && exit 1
-[ $skipped -ne 0 ] && { echo "SKIP: a part could not run here (see above)"; exit 77; }
-exit 0
+finish

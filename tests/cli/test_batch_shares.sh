@@ -13,11 +13,9 @@
 # same photo and settings, to the same 6 digits.
 # Usage: test_batch_shares.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
-PY=/usr/bin/python3
-$PY -c 'import numpy, PIL' 2>/dev/null || skip_test "needs /usr/bin/python3 with numpy and PIL"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python numpy PIL
 
 mkdir -p arch/P1/s1
 "$BIN" synth arch/P1/s1/front.png --width 400 --height 300 -q || exit 1

@@ -25,12 +25,10 @@
 # before's exposure (white_ref_gain 0.9916 against the truth 1/1.00842).
 # Usage: test_batch_white_ref.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
-PY=/usr/bin/python3
-CHECK="$(dirname "$0")/batch_vs_compare.py"
-$PY -c 'import numpy, PIL' 2>/dev/null || skip_test "needs /usr/bin/python3 with numpy and PIL"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python numpy PIL
+CHECK=$HERE/batch_vs_compare.py
 
 SZ=(--width 480 --height 360 --seed 11)
 "$BIN" synth s1.png "${SZ[@]}" -q &&

@@ -8,10 +8,8 @@
 # refused before any work.
 # Usage: test_batch_zones.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -u
-BIN=$1
-DATA=${3:-}
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 if ! "$BIN" --version | grep -q "landmarks: dlib"; then
     mkdir -p arch/P1/s1

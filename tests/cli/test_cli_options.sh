@@ -7,9 +7,8 @@
 # naming the flag, the range and the unit; --json with --csv is refused.
 # Usage: test_cli_options.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 cmds=$("$BIN" --help | awk '/^Commands:/ {on = 1; next} /^$/ {on = 0} on && /^  [a-z]/ {print $1}')
 [ -n "$cmds" ] && ok || bad "no commands listed by skindiff --help"

@@ -5,15 +5,8 @@
 # refused with exit 3 and the reason; HEIC/TIFF files are listed by info.
 # Usage: test_colour.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -f ./*.jpg ./*.png ./*.json ./*.txt ./*.csv ./*.heic ./*.tif
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 expect_rc 0 "$BIN" --version
 has out.txt "reads: PNG JPEG"

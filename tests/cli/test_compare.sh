@@ -3,16 +3,9 @@
 # rendering in headless Chromium when available), usage errors, exit codes.
 # Usage: test_compare.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-SHOT="$HERE/../../scripts/screenshot-report.sh"
-mkdir -p "$DIR"
-cd "$DIR"
-rm -f ./*.png ./*.json ./*.csv ./*.txt ./*.html ./*.tmp.*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+SHOT="$ROOT/scripts/screenshot-report.sh"
 
 # --- a before/after pair of skin-like photos (python3 stdlib) -------------
 # 600 x 450 at 20 px/mm: fine noise, dark pores on a lattice, red spots

@@ -6,12 +6,8 @@
 # interval, floor and verdict, and the transform).
 # Usage: test_compare_consistency.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 mkdir -p arch/P1/s1 arch/P1/s2
 "$BIN" synth -q arch/P1/s1/front.png --after arch/P1/s2/front.png --width 500 --height 400 \

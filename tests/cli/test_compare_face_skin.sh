@@ -7,16 +7,8 @@
 # comparison too; replicates each get their own face.
 # Usage: test_compare_face_skin.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-DATA=${3:-}
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" --version | grep -q "landmarks: dlib" || skip_test "this build has no dlib"
 if ! need_shared_data "$DATA" photos/portrait-podium.jpg "compare --face skin map"; then

@@ -6,13 +6,8 @@
 # photos. A pair of the same skin (control) is accepted at the same default.
 # Usage: test_compare_refuse.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-DATA=${3:-}
-HERE=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 refused() { # refused BEFORE AFTER: exit 4, the reason, no figures on stdout
     expect_rc 4 "$BIN" compare "$1" "$2" --px-per-mm 20 --json

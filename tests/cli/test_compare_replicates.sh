@@ -12,12 +12,8 @@
 #  - mixing BEFORE AFTER with --before, or one session missing: usage error.
 # Usage: test_compare_replicates.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 shot() { # shot BEFORE.png AFTER.png NOISE_SEED SHIFT RELIEF
     "$BIN" synth -q "$1" --after "$2" --truth "$2.json" --width 500 --height 400 \

@@ -20,12 +20,9 @@
 # does for the whole region.
 # Usage: test_compare_zone_replicates.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$HERE/harness.sh"
-PY=/usr/bin/python3
-$PY -c 'import PIL' 2>/dev/null || skip_test "needs /usr/bin/python3 with PIL"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python PIL
 
 $PY "$HERE/zone_replicate_shots.py" "$BIN" "$HERE" || exit 1
 O=(--landmarks face.json --px-per-mm 20 --skin off --tile-mm 2)

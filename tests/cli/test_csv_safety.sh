@@ -8,9 +8,8 @@
 # names as they are. Identifying columns come first, hashes last.
 # Usage: test_csv_safety.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* ./.[!.]* 2>/dev/null
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 P1='=HYPERLINK("evil.example","click me")'
 P2=$'\t+1,2'

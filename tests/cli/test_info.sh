@@ -2,16 +2,8 @@
 # skindiff info: fields, formats (text, JSON, CSV), errors and exit codes.
 # Usage: test_info.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-DATA=${3:-}
-mkdir -p "$DIR"
-cd "$DIR"
-rm -f ./*.jpg ./*.png ./*.json ./*.csv ./*.txt ./*.ppm ./*.pgm ./*.tmp.*
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 # --- test images, made with python3 (stdlib only) and cjpeg ----------------
 python3 - <<'PY'

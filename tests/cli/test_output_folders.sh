@@ -6,9 +6,8 @@
 # pass.
 # Usage: test_output_folders.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth a.png --width 200 --height 160 -q || exit 1
 expect_rc 5 "$BIN" compare a.png a.png --px-per-mm 20 --report nodir/r.html

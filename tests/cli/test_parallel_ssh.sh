@@ -8,21 +8,18 @@
 # same exports. The sshd is stopped by pid. Exit 77 with "SKIP: <reason>"
 # when sshd cannot run here.
 set -u
-BIN=$1
-SCRATCH=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-SCRIPTS=$HERE/../../scripts
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+SCRIPTS=$ROOT/scripts
 . "$HERE/batch_archive.sh"
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "sshd runs as root here (a login needs it); not root"
+[ "$(id -u)" -eq 0 ] || skip_test "sshd runs as root here (a login needs it); not root"
 SSHD=$(command -v sshd || echo /usr/sbin/sshd)
-[ -x "$SSHD" ] || skip "sshd not installed (Debian openssh-server)"
+[ -x "$SSHD" ] || skip_test "sshd not installed (Debian openssh-server)"
 for p in ssh ssh-keygen parallel sqlite3; do
-  command -v "$p" >/dev/null || skip "$p not installed (Debian openssh-client, parallel, sqlite3)"
+  command -v "$p" >/dev/null || skip_test "$p not installed (Debian openssh-client, parallel, sqlite3)"
 done
 
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
 D=$(mktemp -d /tmp/skd-ssh.XXXXXX) || exit 1
 SSHD_PID=
 cleanup() {
@@ -34,16 +31,13 @@ cleanup() {
   rm -rf "$D"
 }
 trap cleanup EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 
 # sshd's privilege separation needs its empty runtime folder (the Debian
 # service creates it at start). Made here when missing and left in place: a
 # run of this test beside another must not remove it under the other's sshd.
-[ -d /run/sshd ] || mkdir -m 755 /run/sshd 2>/dev/null || skip "cannot create /run/sshd"
-ssh-keygen -q -t ed25519 -N '' -f "$D/host_key" || skip "ssh-keygen failed"
-ssh-keygen -q -t ed25519 -N '' -f "$D/user_key" || skip "ssh-keygen failed"
+[ -d /run/sshd ] || mkdir -m 755 /run/sshd 2>/dev/null || skip_test "cannot create /run/sshd"
+ssh-keygen -q -t ed25519 -N '' -f "$D/host_key" || skip_test "ssh-keygen failed"
+ssh-keygen -q -t ed25519 -N '' -f "$D/user_key" || skip_test "ssh-keygen failed"
 cp "$D/user_key.pub" "$D/authorized_keys"
 PORT=$((20000 + ($$ % 20000) * 2 + 1))
 cat > "$D/sshd_config" <<EOF
@@ -84,13 +78,10 @@ for _ in $(seq 50); do
   up=$($PARALLEL_SSH skd-host-a echo up 2>/dev/null) && [ "$up" = up ] && break
   sleep 0.2
 done
-[ "$up" = up ] || skip "sshd did not accept the login: $(tail -n 3 "$D/sshd.log")"
+[ "$up" = up ] || skip_test "sshd did not accept the login: $(tail -n 3 "$D/sshd.log")"
 ok "sshd on 127.0.0.1:$PORT, logins skd-host-a and skd-host-b"
 
-make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
-break_archive arch
-"$BIN" batch arch --db ref.db -j 2 -q 2> ref.log
-export_all ref.db ref || { echo "FAIL: reference run"; exit 1; }
+reference_run "$BIN" 400x320
 
 # Relative paths on purpose: the script makes them absolute for the hosts.
 run() {
@@ -108,13 +99,9 @@ export_all merged.db out1
 same_exports ref out1 && ok "3 shards over ssh merged equal one run" || bad "exports over ssh differ"
 
 run par2.log
-runs=$(for k in 1 2 3; do
-  sqlite3 "shards/shard-$k-of-3.db" \
-    "SELECT images_done, comparisons_done FROM runs ORDER BY rowid DESC LIMIT 1"
-done | tr '|\n' ' ,')
+runs=$(last_runs shards 3)
 [ "$runs" = "0 0,0 0,0 0," ] && ok "re-run: no new work in any shard ($runs)" || bad "re-run did work: $runs"
 export_all merged.db out2
 same_exports ref out2 && ok "re-run: exports unchanged" || bad "exports changed on re-run"
 
-[ $fail -ne 0 ] && exit 1
-exit 0
+finish

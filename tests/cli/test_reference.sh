@@ -7,25 +7,13 @@
 # Skips (exit 77: ctest SKIP) when /usr/bin/python3 lacks numpy, scipy or PIL,
 # or libjpeg-turbo's cjpeg/djpeg are missing (scripts/setup.sh installs them).
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-REF=$HERE/../../scripts/reference
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-
-if ! "$PY" -c "import numpy, scipy.ndimage, scipy.fft, PIL" 2>/dev/null; then
-    echo "SKIP: /usr/bin/python3 with numpy, scipy and PIL not available"
-    exit 77
-fi
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+REF=$ROOT/scripts/reference
+need_python numpy scipy.ndimage scipy.fft PIL
 if ! command -v cjpeg >/dev/null || ! command -v djpeg >/dev/null; then
-    echo "SKIP: cjpeg/djpeg (libjpeg-turbo-progs) not available"
-    exit 77
+    skip_test "cjpeg/djpeg (libjpeg-turbo-progs) not available"
 fi
-mkdir -p "$DIR"
-cd "$DIR"
-rm -f ./*.png ./*.jpg ./*.ppm ./*.json
 
 # Three photos: highlights, a dark band, creases and red patches in each;
 # PNG and JPEG; three scales; default and non-default parameters.
@@ -42,7 +30,6 @@ cases=(
     "png12|skin3.png|--px-per-mm 12 --pore-threshold 8 --red-delta 4|spatial"
 )
 
-fail=0
 for c in "${cases[@]}"; do
     IFS='|' read -r name img opts method <<<"$c"
     # shellcheck disable=SC2086
@@ -50,7 +37,7 @@ for c in "${cases[@]}"; do
     "$BIN" analyze "$img" $opts --skin off --json -o "$name.c.json"
     # shellcheck disable=SC2086
     "$PY" "$REF/skindiff_ref.py" "$img" $opts --method "$method" >"$name.ref.json"
-    "$PY" - "$name" "$name.c.json" "$name.ref.json" "$method" <<'PY' || fail=1
+    "$PY" - "$name" "$name.c.json" "$name.ref.json" "$method" <<'PY' && ok || bad "$name: skindiff and the reference disagree (above)"
 import json, math, sys
 name, cpath, rpath, method = sys.argv[1:]
 c = json.load(open(cpath))["images"][0]
@@ -111,8 +98,4 @@ sys.exit(1 if bad else 0)
 PY
 done
 
-if [ "$fail" -ne 0 ]; then
-    echo "FAIL: skindiff and the reference disagree (see above)" >&2
-    exit 1
-fi
-echo "test_reference: all figures within tolerance"
+finish

@@ -3,15 +3,8 @@
 # figure in a floors file; compare --floors uses them and says so.
 # Usage: test_repeatability.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ARCH ./*.json ./*.png
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 # Two groups of three shots: the same synthetic skin with new sensor noise
 # and a slightly moved camera each time (PNG: no compression noise).

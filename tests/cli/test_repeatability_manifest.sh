@@ -11,12 +11,9 @@
 # repeatability takes it).
 # Usage: test_repeatability_manifest.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR/shots" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+mkdir shots
 
 # the shots' parameters (group, shot, relief, a*, offset) from a fixed seed
 python3 - >params.txt <<'PY'

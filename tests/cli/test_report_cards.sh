@@ -5,9 +5,8 @@
 # verdict; the acquisition table is in the page.
 # Usage: test_report_cards.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$(dirname "$0")/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth a.png --width 600 --height 480 -q || exit 1
 "$BIN" synth c.png --width 600 --height 480 --exposure 0.6 -q || exit 1

@@ -5,10 +5,8 @@
 # sideways scrolling, and 1400 px; the screenshot covers the full page.
 # Usage: test_report_phone.sh SKINDIFF_BINARY SCRATCH_DIR
 set -u
-BIN=$1
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$2" && cd "$2" && rm -rf ./* || exit 1
-source "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 "$BIN" synth before.png --after after.png --width 480 --height 360 \
     --keep-pores 0.6 --relief-scale 0.8 --shift 6,-4 -q || exit 1
@@ -28,7 +26,7 @@ has err.txt "go with --report FILE.html"
 
 for w in 390 1400; do
     rc=0
-    bash "$HERE/../../scripts/screenshot-report.sh" r.html "shot-$w.png" "$w" >out.txt 2>err.txt || rc=$?
+    bash "$ROOT/scripts/screenshot-report.sh" r.html "shot-$w.png" "$w" >out.txt 2>err.txt || rc=$?
     if [ "$rc" -eq 77 ]; then
         skip "no chromium: the page width is not checked (scripts/setup.sh installs it)"
         continue

@@ -8,13 +8,9 @@
 # simulated treatment (patches at 0.7 of their strength).
 # Usage: test_samples.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-SAMPLES=$(cd "$HERE/../../samples" && pwd)
-rm -rf "$DIR" && mkdir -p "$DIR" && cd "$DIR"
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+SAMPLES=$ROOT/samples
 
 expect_rc 0 "$BIN" compare "$SAMPLES/before.jpg" "$SAMPLES/after.jpg" --px-per-mm 20 --json -o c.json
 python3 - c.json "$SAMPLES/truth.json" <<'PY' && ok || bad "sample figures off their truth (above)"

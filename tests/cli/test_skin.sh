@@ -5,18 +5,9 @@
 # when the shared test data is there.
 # Usage: test_skin.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-DATA=${3:-}
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*.png ./*.json ./*.csv ./*.txt ./*.db* arch
-
-. "$HERE/harness.sh"
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+need_python
 py() { # py SCRIPT ARGS...: a python check
     if "$PY" - "$@" >py.txt 2>&1; then ok; sed 's/^/  /' py.txt >&2; else bad "python check: $(cat py.txt)"; fi
 }

@@ -9,20 +9,16 @@
 # mid-run recovers when resubmitted. Every daemon started is stopped by pid.
 # Exit 77 with "SKIP: <reason>" when the daemons cannot run here.
 set -u
-BIN=$1
-SCRATCH=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-SCRIPTS=$HERE/../../scripts
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
+SCRIPTS=$ROOT/scripts
 . "$HERE/batch_archive.sh"
 
-skip() { echo "SKIP: $*"; exit 77; }
-[ "$(id -u)" -eq 0 ] || skip "the daemons run as root here (SlurmUser=root); not root"
+[ "$(id -u)" -eq 0 ] || skip_test "the daemons run as root here (SlurmUser=root); not root"
 for p in munged slurmctld slurmd sbatch squeue scancel sinfo sqlite3; do
-  command -v "$p" >/dev/null || skip "$p not installed (Debian slurm-wlm, munge, sqlite3)"
+  command -v "$p" >/dev/null || skip_test "$p not installed (Debian slurm-wlm, munge, sqlite3)"
 done
 
-
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
 # Sockets have a 108-byte path limit: the daemons' folder is short.
 D=$(mktemp -d /tmp/skd-slurm.XXXXXX) || exit 1
 chmod 755 "$D"
@@ -37,9 +33,6 @@ stop_daemons() {
   PIDS=()
 }
 trap 'stop_daemons; rm -rf "$D"' EXIT
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
 logs() { tail -n 5 "$D"/*.log 2>/dev/null; }
 
 # munge: own key, socket, pid and seed files.
@@ -50,7 +43,7 @@ munged -F -f --key-file="$D/munge/munge.key" --socket="$D/munge/sock" \
   --log-file="$D/munged.log" > "$D/munged.out" 2>&1 &
 PIDS+=($!)
 for _ in $(seq 50); do [ -S "$D/munge/sock" ] && break; sleep 0.1; done
-[ -S "$D/munge/sock" ] || skip "munged did not start: $(tail -n 3 "$D/munged.out")"
+[ -S "$D/munge/sock" ] || skip_test "munged did not start: $(tail -n 3 "$D/munged.out")"
 
 # One node, this host; ports from the pid so parallel runs do not collide.
 HOST=$(hostname -s)
@@ -100,13 +93,10 @@ for _ in $(seq 120); do
   [ "$state" = idle ] && break
   sleep 0.5
 done
-[ "$state" = idle ] || skip "slurmctld/slurmd did not start (node '$state'): $(logs)"
+[ "$state" = idle ] || skip_test "slurmctld/slurmd did not start (node '$state'): $(logs)"
 ok "one-node Slurm cluster up ($HOST, $CPUS CPUs, port $PORT)"
 
-make_archive "$BIN" arch 400x320 || { echo "FAIL: cannot generate the archive"; exit 1; }
-break_archive arch
-"$BIN" batch arch --db ref.db -j 2 -q 2> ref.log
-export_all ref.db ref || { echo "FAIL: reference run"; exit 1; }
+reference_run "$BIN" 400x320
 
 # submit: prints "array job A (3 shards), merge job M"; sets ARRAY, MERGE.
 submit() {
@@ -128,14 +118,6 @@ wait_jobs() {
   bad "jobs $ARRAY/$MERGE still queued after 300 s: $(squeue 2>&1)"
   return 1
 }
-# The work the last run of each shard did: "images_done comparisons_done".
-last_runs() {
-  local k
-  for k in 1 2 3; do
-    sqlite3 "results/shard-$k-of-3.db" \
-      "SELECT images_done, comparisons_done FROM runs ORDER BY rowid DESC LIMIT 1"
-  done | tr '|\n' ' ,'
-}
 
 submit && wait_jobs
 grep -q "3 shards merged" results/logs/merge-3.log && ok "array job $ARRAY and merge job $MERGE ran" \
@@ -144,7 +126,7 @@ export_all results/skindiff.db out1
 same_exports ref out1 && ok "Slurm: 3 shards merged equal one run" || bad "Slurm exports differ"
 
 submit && wait_jobs
-runs=$(last_runs)
+runs=$(last_runs results 3)
 [ "$runs" = "0 0,0 0,0 0," ] && ok "resubmitted: no new work in any shard ($runs)" \
   || bad "resubmission did work: $runs"
 export_all results/skindiff.db out2
@@ -177,5 +159,4 @@ same_exports ref out3 && ok "after the cancelled task, a resubmission merges equ
   || bad "exports after the cancelled task differ"
 
 stop_daemons
-[ $fail -ne 0 ] && exit 1
-exit 0
+finish

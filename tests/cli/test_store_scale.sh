@@ -8,16 +8,11 @@
 # rows within 3 MiB of the 1x run: SQLite's page cache and sorter fill up
 # to their fixed size, 2 MiB by default; measured +0.6, 0 and +1.6 MiB).
 set -u
-BIN=$1
-SCRATCH=$2
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 FILL=$(dirname "$BIN")/tests/store_fill
-skip() { echo "SKIP: $*"; exit 77; }
-[ -x "$FILL" ] || skip "$FILL not built"
-command -v sqlite3 >/dev/null || skip "sqlite3 not installed"
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH" && cd "$SCRATCH" || exit 1
-fail=0
-ok() { echo "ok: $*"; }
-bad() { echo "FAIL: $*"; fail=1; }
+[ -x "$FILL" ] || skip_test "$FILL not built"
+command -v sqlite3 >/dev/null || skip_test "sqlite3 not installed"
 count() { sqlite3 "$1" "SELECT count(*) FROM $2"; }
 peak_kib() { # COMMAND...: its maximum resident set size in KiB
   /usr/bin/time -f %M -o peak.txt "$@" > /dev/null 2> cmd.err || { cat cmd.err; echo 0; return; }
@@ -78,8 +73,7 @@ else
 fi
 # AddressSanitizer's quarantine holds freed memory, so RSS says nothing there.
 if grep -aq __asan_init "$BIN"; then
-  echo "SKIP part: an AddressSanitizer build: memory not checked"
-  [ $fail -eq 0 ] && { echo "SKIP: memory growth not checked under AddressSanitizer"; exit 77; }
+  skip "an AddressSanitizer build: memory growth not checked"
 elif [ -x /usr/bin/time ]; then
   for what in merge export series; do
     a=${rss[${what}1]:-0} b=${rss[${what}4]:-0}
@@ -88,8 +82,6 @@ elif [ -x /usr/bin/time ]; then
       || bad "$what: peak RSS $a KiB at 1x, $b KiB at 4x the rows (grows with the rows)"
   done
 else
-  echo "SKIP part: /usr/bin/time not installed (Debian time): memory not checked"
-  [ $fail -eq 0 ] && { echo "SKIP: memory growth not checked"; exit 77; }
+  skip "/usr/bin/time not installed (Debian time): memory growth not checked"
 fi
-[ $fail -ne 0 ] && exit 1
-exit 0
+finish

@@ -3,15 +3,8 @@
 # from the PNG, treatment and camera options, errors and exit codes.
 # Usage: test_synth.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*.jpg ./*.png ./*.json ./*.txt ./*.tmp.* ro
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 py() { # py SCRIPT ARGS...: python3 check, its stdout appended to the log
     if python3 - "$@" >py.txt 2>&1; then ok; cat py.txt; else bad "python check: $(cat py.txt)"; fi
 }

@@ -6,15 +6,8 @@
 # apart from those of estimated ones (the planning is part of the keys).
 # Usage: test_wisdom.sh SKINDIFF_BINARY SCRATCH_DIR [SHARED_DATA_DIR]
 set -eu
-
-BIN=$1
-DIR=$2
-HERE=$(cd "$(dirname "$0")" && pwd)
-mkdir -p "$DIR"
-cd "$DIR"
-rm -rf ./*.png ./*.json ./*.txt ./*.wisdom ./.*.tmp* ./*.db* ./*.csv wis
-
-. "$HERE/harness.sh"
+. "$(dirname "$0")/harness.sh"
+start_test "$@"
 
 expect_rc 0 "$BIN" synth skin.png --width 400 --height 300 --px-per-mm 20
 expect_rc 0 "$BIN" analyze --help
