@@ -15,8 +15,7 @@
 set -u
 . "$(dirname "$0")/harness.sh"
 start_test "$@"
-PY=/usr/bin/python3
-$PY -c 'import PIL' 2>/dev/null || skip_test "needs /usr/bin/python3 with PIL"
+need_python PIL
 
 $PY "$HERE/zone_replicate_shots.py" "$BIN" "$HERE" || exit 1
 O=(--landmarks face.json --px-per-mm 20 --skin off --tile-mm 2)
