@@ -403,6 +403,13 @@ typedef struct skd_analysis {
      * at radius band_pore_min_mm. */
     double band_px_per_mm;
     double band_fine_mm, band_pore_min_mm;
+    /* Added in 0.3: width*height, 1 where a pixel of R is near the red
+     * threshold, d = a* - background within [delta / (1 + c), delta (1 + c))
+     * with c = SKD_OPT_FLOOR_SA / 100: the pixels whose red/not-red call a
+     * change of colour contrast by the Sa floor's share would flip. Their
+     * share sets the red area's threshold floor in compare
+     * (docs/comparing.md, "Red area: the threshold's floor"); 0 outside R. */
+    uint8_t *red_near;
 } skd_analysis;
 
 /* Measure one photo. spec may be NULL. */

@@ -238,11 +238,16 @@ static void staged(skd_ctx *ctx, const char *path, double s, double *t,
     t[T_STATS] = now() - t0;
     t0 = now();
     uint64_t red;
+    skd_red_rule rule = {SKD_RED_BACKGROUND_SIGMA_MM * s,
+                         skd_opt(ctx, SKD_OPT_RED_DELTA),
+                         skd_opt(ctx, SKD_OPT_FLOOR_SA) / 100.0};
+    uint8_t *near = skd_calloc(ctx, (size_t)win.w * win.h, 1);
+    if (!near)
+        die("red area", ctx, SKD_E_NOMEM);
     if ((st = skd_red_area_local(ctx, v.a_star, mw, v.region, win.w, win.h,
-                                 SKD_RED_BACKGROUND_SIGMA_MM * s,
-                                 skd_opt(ctx, SKD_OPT_RED_DELTA), v.red_area,
-                                 &red)) != SKD_OK)
+                                 &rule, v.red_area, near, &red)) != SKD_OK)
         die("red area", ctx, st);
+    skd_dealloc(ctx, near);
     v.metrics.red_area_fraction = (double)red / (double)v.metrics.region_pixels;
     t[T_RED] = now() - t0;
     /* the planes back in the photo's layout: statistics' share */

@@ -115,6 +115,7 @@ class SkdAnalysis(ctypes.Structure):
         ("band_px_per_mm", ctypes.c_double),
         ("band_fine_mm", ctypes.c_double),
         ("band_pore_min_mm", ctypes.c_double),
+        ("red_near", ctypes.POINTER(ctypes.c_uint8)),
     ]
 
 

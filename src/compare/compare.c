@@ -334,6 +334,9 @@ static int judge_changes(skd_ctx *ctx, skd_comparison *c, const skd_frame_map *a
                              c->acquisition.colour_calibrated);
     }
     if (st == SKD_OK) {
+        skd_red_threshold_apply(ctx, &c->change[SKD_METRIC_RED_AREA],
+                                skd_red_threshold_floor(b, c->common_before,
+                                                        a, c->common_after));
         skd_pore_count_judge(ctx, c->change, mb, ma);
         skd_acquisition_judge(ctx, c);
     }

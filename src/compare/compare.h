@@ -173,6 +173,18 @@ int skd_metric_colour(skd_metric_id m);
  * is inconclusive; with replicates != 0 the source becomes "replicates". */
 void skd_change_refloor(skd_change *ch, double floor, int replicates);
 
+/* The red area's threshold floor (red_floor.c), in points: half the share
+ * of each photo's selected pixels near the red threshold
+ * (skd_analysis.red_near), the larger of the two; NaN without the planes.
+ * sel_b and sel_a are width*height selections within R. */
+double skd_red_threshold_floor(const skd_analysis *b, const uint8_t *sel_b,
+                               const skd_analysis *a, const uint8_t *sel_a);
+/* Raise a judged red-area change's floor to `floor` when it is larger
+ * (source "red threshold"), and judge it again; not with a floors file,
+ * whose measured floor stands (as the replicates' does, set later). */
+void skd_red_threshold_apply(const skd_ctx *ctx, skd_change *ch,
+                             double floor);
+
 /* The replicates' floor of metric m at the figure `before` (relative
  * metrics scale with it): t(0.975, df) sqrt(2) SD from c->replicates; NaN
  * where they measured no spread, and for uncalibrated a* and EI when the

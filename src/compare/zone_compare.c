@@ -93,6 +93,8 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
     /* the photos' acquisition holds for every zone; the pore count is the
      * zone's */
     if (st == SKD_OK) {
+        skd_red_threshold_apply(ctx, &out->change[SKD_METRIC_RED_AREA],
+                                skd_red_threshold_floor(b, r->cb, a, r->ca));
         skd_pore_count_judge(ctx, out->change, &mb, &ma);
         skd_acquisition_apply(ctx, &r->c->acquisition, out->change);
         /* the floors of the whole region: the replicates' when it has

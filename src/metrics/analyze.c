@@ -22,7 +22,7 @@ typedef struct analysis_owner {
 void skd_analysis_free(skd_analysis *a)
 {
     analysis_owner *o = (analysis_owner *)a;
-    void *planes[7];
+    void *planes[8];
     if (!a)
         return;
     planes[0] = a->pores;
@@ -31,8 +31,9 @@ void skd_analysis_free(skd_analysis *a)
     planes[3] = a->texture;
     planes[4] = a->a_star;
     planes[5] = a->cause;
-    planes[6] = o;
-    for (int i = 0; i < 7; i++)
+    planes[6] = a->red_near;
+    planes[7] = o;
+    for (int i = 0; i < 8; i++)
         if (planes[i])
             o->alloc.free_fn(o->alloc.opaque, planes[i]);
 }
@@ -168,9 +169,11 @@ static int figures(skd_ctx *ctx, run *r)
     int st;
     v->a_star = r->l + r->win.y0 * w;
     a->red_area = skd_calloc(ctx, w * a->height, 1);
-    if (!a->red_area)
+    a->red_near = skd_calloc(ctx, w * a->height, 1);
+    if (!a->red_area || !a->red_near)
         return SKD_E_NOMEM;
     v->red_area = a->red_area + r->win.y0 * w;
+    v->red_near = a->red_near + r->win.y0 * w;
     photo.rgb = r->img->rgb + 3 * (r->win.y0 * w + r->win.x0);
     photo.stride = w;
     photo.log10_linear = r->lut->log10_linear;
@@ -178,10 +181,11 @@ static int figures(skd_ctx *ctx, run *r)
     st = skd_window_figures(ctx, v, &photo, r->lut, NULL);
     if (st == SKD_OK) {
         uint64_t red;
+        skd_red_rule rule = {SKD_RED_BACKGROUND_SIGMA_MM * a->px_per_mm,
+                             skd_opt(ctx, SKD_OPT_RED_DELTA),
+                             skd_opt(ctx, SKD_OPT_FLOOR_SA) / 100.0};
         st = skd_red_area_local(ctx, v->a_star, r->m, v->region, v->width,
-                                v->height,
-                                SKD_RED_BACKGROUND_SIGMA_MM * a->px_per_mm,
-                                skd_opt(ctx, SKD_OPT_RED_DELTA), v->red_area,
+                                v->height, &rule, v->red_area, v->red_near,
                                 &red);
         v->metrics.red_area_fraction =
             (double)red / (double)v->metrics.region_pixels;
@@ -200,6 +204,7 @@ static void place(run *r)
     skd_window_scatter(a->region, w, h, 1, &r->win, 0);
     skd_window_scatter(a->texture, w, h, sizeof *a->texture, &r->win, 0);
     skd_window_scatter(a->red_area, w, h, 1, &r->win, 0);
+    skd_window_scatter(a->red_near, w, h, 1, &r->win, 0);
     skd_window_scatter(r->l, w, h, sizeof *r->l, &r->win, rect_is_whole(r));
     a->a_star = r->l;
     r->l = NULL;

@@ -388,10 +388,18 @@ int skd_analyze_colour_whole(skd_ctx *ctx, const skd_image *img,
 /* The red-area plane (red_area.c): red[i] = 1 where r[i] and a_star[i]
  * exceeds (G*(a* M))/(G*M) at sigma_px by at least delta, else 0; m is the
  * mask M, r the region R (both w x h, 0/1). *red_pixels gets the count.
+ * near (may be NULL) gets 1 where r[i] and the excess d lies in
+ * [delta / (1 + contrast), delta (1 + contrast)): skd_analysis.red_near.
  * On up to SKD_OPT_THREADS threads, which change no result. */
+typedef struct skd_red_rule {
+    double sigma_px; /* the background's Gaussian */
+    double delta;    /* a* above the background that makes a pixel red */
+    double contrast; /* the near band's relative half-width (0: no band) */
+} skd_red_rule;
 int skd_red_area_local(skd_ctx *ctx, const float *a_star, const uint8_t *m,
-                       const uint8_t *r, size_t w, size_t h, double sigma_px,
-                       double delta, uint8_t *red, uint64_t *red_pixels);
+                       const uint8_t *r, size_t w, size_t h,
+                       const skd_red_rule *rule, uint8_t *red, uint8_t *near,
+                       uint64_t *red_pixels);
 
 /* The red-area predicate against a reference (the local background). */
 static inline int skd_is_red(float a_star, double reference, double delta)

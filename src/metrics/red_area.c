@@ -6,7 +6,10 @@
  * shots of the same skin), and it makes the red predicate a property of
  * the pixel, so any sub-region (a compare tile, a zone) counts the same
  * pixels. G*M and G*(a* M) come from the low-pass engine a row at a time
- * and each row is tested as it comes. */
+ * and each row is tested as it comes. The pixels near the threshold are
+ * marked too: where the threshold sits in the bulk of the excess rather
+ * than its tail, a small change of colour contrast carries many of them
+ * across it, and compare's floor for the figure says so. */
 #include <string.h>
 
 #include "metrics.h"
@@ -14,9 +17,9 @@
 typedef struct red_io {
     const float *a_star;
     const uint8_t *m, *r;
-    uint8_t *red;
+    uint8_t *red, *near;
     size_t w;
-    double delta;
+    double delta, near_lo, near_hi;
     uint64_t *rows; /* red pixels per row, summed in row order afterwards */
 } red_io;
 
@@ -63,28 +66,39 @@ static void test_row(void *user, size_t y, float *const *rows)
     const float *a = f->a_star + y * f->w;
     const uint8_t *r = f->r + y * f->w;
     uint8_t *red = f->red + y * f->w;
+    uint8_t *near = f->near ? f->near + y * f->w : NULL;
     uint64_t n = 0;
     for (size_t x = 0; x < f->w; x++) {
         /* a pixel of R has G_1mm*M >= 0.9, so G_2mm*M is far from 0 */
-        int is = r[x] && gm[x] > (float)SKD_FILL_MIN_WEIGHT &&
-                 skd_is_red(a[x], (double)gam[x] / (double)gm[x], f->delta);
+        int in = r[x] && gm[x] > (float)SKD_FILL_MIN_WEIGHT;
+        double bg = (double)gam[x] / (double)gm[x];
+        int is = in && skd_is_red(a[x], bg, f->delta);
         red[x] = (uint8_t)is;
         n += (uint64_t)is;
+        if (near)
+            near[x] = (uint8_t)(in && skd_is_red(a[x], bg, f->near_lo) &&
+                                !skd_is_red(a[x], bg, f->near_hi));
     }
     f->rows[y] = n;
 }
 
 int skd_red_area_local(skd_ctx *ctx, const float *a_star, const uint8_t *m,
-                       const uint8_t *r, size_t w, size_t h, double sigma_px,
-                       double delta, uint8_t *red, uint64_t *red_pixels)
+                       const uint8_t *r, size_t w, size_t h,
+                       const skd_red_rule *rule, uint8_t *red, uint8_t *near,
+                       uint64_t *red_pixels)
 {
+    double sigma_px = rule->sigma_px;
     skd_filter g = {SKD_FILTER_GAUSS, sigma_px, 0};
-    red_io f = {a_star, m, r, red, w, delta, NULL};
+    red_io f = {a_star, m, r, red, near, w, rule->delta,
+                rule->delta / (1.0 + rule->contrast),
+                rule->delta * (1.0 + rule->contrast), NULL};
     skd_lowpass *lp = NULL;
     int st;
 
     *red_pixels = 0;
     memset(red, 0, w * h); /* rows without R are not visited */
+    if (near)
+        memset(near, 0, w * h);
     f.rows = skd_calloc(ctx, h, sizeof *f.rows);
     if (!f.rows)
         return SKD_E_NOMEM;

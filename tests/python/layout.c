@@ -99,6 +99,7 @@ int main(void)
     OFF(skd_analysis, band_px_per_mm);
     OFF(skd_analysis, band_fine_mm);
     OFF(skd_analysis, band_pore_min_mm);
+    OFF(skd_analysis, red_near);
 
     SIZE(skd_exclusion);
     OFF(skd_exclusion, region);
