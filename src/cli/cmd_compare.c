@@ -251,6 +251,16 @@ static const char *floors_source(const skd_ctx *ctx, const skd_comparison *c)
                : "booth defaults; a* and EI uncalibrated colour";
 }
 
+/* The floors that are not the table's own, named after the verdict. */
+static const char *floor_note(const char *source)
+{
+    if (source && !strcmp(source, "uncalibrated colour"))
+        return " (uncalibrated colour)";
+    if (source && !strcmp(source, "red threshold"))
+        return " (red threshold floor)";
+    return "";
+}
+
 static void write_acquisition(cli_buf *b, const skd_comparison *c)
 {
     const skd_acquisition *q = &c->acquisition;
@@ -383,9 +393,7 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
         skd_metric_format(v, sizeof v, m, ch->noise_floor, 0);
         rcell(b, v, 7);
         cli_buf_printf(b, "  %s%s\n", skd_verdict_name(ch->verdict),
-                       ch->floor_source &&
-                               !strcmp(ch->floor_source, "uncalibrated colour")
-                           ? " (uncalibrated colour)" : "");
+                       floor_note(ch->floor_source));
         if (ch->verdict == SKD_INCONCLUSIVE)
             cli_buf_printf(b, "%20s  because %s\n", "", ch->reason);
     }
@@ -393,6 +401,14 @@ static void write_table(cli_buf *b, const skd_ctx *ctx, const compare_args *a,
                       "the 95%% interval excludes zero\nand the change is at "
                       "least the noise floor (in the figure's unit). Floors: "
                       "%s.\n", floors_source(ctx, c));
+    if (c->change[SKD_METRIC_RED_AREA].floor_source &&
+        !strcmp(c->change[SKD_METRIC_RED_AREA].floor_source, "red threshold"))
+        cli_buf_printf(b, "Red threshold floor: many pixels sit near the red "
+                          "area's threshold, so a\nsmall change of colour "
+                          "contrast moves the figure; its floor is what a "
+                          "%g%%\ncontrast change (the Sa floor) would "
+                          "(docs/comparing.md).\n",
+                       opt(ctx, SKD_OPT_FLOOR_SA));
     write_acquisition(b, c);
     write_replicates(b, c);
     if (zc)

@@ -397,7 +397,10 @@ static void howto(skd_buf *b, skd_ctx *ctx, const skd_comparison *c)
         "tell\"): the photos differ in more than the skin (exposure, light, "
         "focus, skin that moved, too few pores), and the reason is given. "
         "Without a white reference in both photos, redness is judged against "
-        "wider floors (uncalibrated colour).</p></div></div>\n");
+        "wider floors (uncalibrated colour). Where many pixels sit near the "
+        "red area's threshold, its floor is the change a small change of "
+        "colour contrast alone would make (red threshold floor).</p>"
+        "</div></div>\n");
 }
 
 /* The acquisition check: what differs between the photos besides the

@@ -3,6 +3,7 @@
  * A change of a share of area is in percentage points ("pp"), never in
  * percent: 5% -> 4% is -1 pp and -20%. */
 #include <math.h>
+#include <string.h>
 
 #include "report_parts.h"
 
@@ -92,6 +93,9 @@ void skd_report_table(skd_buf *b, const skd_comparison *c)
         change_value(b, m, ch->noise_floor, 0);
         skd_buf_puts(b, "</td><td data-l=\"Verdict\">");
         verdict_pill(b, ch->verdict);
+        if (ch->floor_source && !strcmp(ch->floor_source, "red threshold"))
+            skd_buf_puts(b, "<div class=\"why\">against the red threshold "
+                            "floor</div>");
         if (ch->reason[0]) {
             skd_buf_puts(b, "<div class=\"why\">");
             skd_buf_html(b, ch->reason);
