@@ -16,6 +16,11 @@ void skd_image_settings(const skd_ctx *t, char *buf, size_t cap)
              skd_opt(t, SKD_OPT_PORE_THRESHOLD), skd_opt(t, SKD_OPT_RED_DELTA),
              skd_opt(t, SKD_OPT_FFT_MEASURE), skd_opt(t, SKD_OPT_SKIN),
              skd_opt(t, SKD_OPT_EXACT));
+    /* The skin map's rule for highlights on skin (0.3: lit skin is skin
+     * plus the lamp's white) changes S: results from before it are
+     * recomputed. Only with the skin map, whose keys alone it changes. */
+    if (skd_opt(t, SKD_OPT_SKIN) && n > 0 && (size_t)n < cap)
+        n += snprintf(buf + n, cap - n, "; skin_highlight=dichromatic");
     /* Only when asked, so that the keys of runs without zones stay. */
     if (skd_opt(t, SKD_OPT_BATCH_ZONES) && n > 0 && (size_t)n < cap)
         snprintf(buf + n, cap - n, "; zones=dlib; face_pixels=%.17g",
@@ -33,7 +38,11 @@ void skd_cmp_settings(const skd_ctx *t, char *buf, size_t cap)
              " floor_ei_uncal=%.17g; max_residual=%.17g;"
              " max_tile_shift=%.17g; max_exposure=%.17g; max_light_b=%.17g;"
              " max_sharpness=%.17g; min_pores=%.17g; acq_check=%.17g;"
-             " floor_source=%.17g; max_light_ref=%.17g",
+             " floor_source=%.17g; max_light_ref=%.17g;"
+             /* rules of 0.3 that change verdicts and means: the red area's
+              * threshold floor, a replicate's white reference only with
+              * its session's first photo's */
+             " red_floor=threshold; replicate_white_ref=both_or_neither",
              SKD_VERSION_MAJOR, SKD_VERSION_MINOR,
              skd_opt(t, SKD_OPT_ASSUME_ALIGNED),
              skd_opt(t, SKD_OPT_MIN_CONFIDENCE), skd_opt(t, SKD_OPT_BOOTSTRAP_N),

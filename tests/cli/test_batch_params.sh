@@ -80,6 +80,18 @@ rerun floor_red 0 1 -j 1 --px-per-mm 20 --floor-red-area 0.4
 rerun confidence 0 1 -j 1 --px-per-mm 20 --min-confidence 0.1
 rerun aligned 0 1 -j 1 --px-per-mm 20 --assume-aligned
 
+# Rules of this version that change results without an option are in the
+# keys' settings, so results a database holds from before them are redone,
+# not kept: the skin map's highlights on skin (only with the skin map), the
+# red area's threshold floor and the replicates' white references.
+settings=$(q base.db "select settings from runs")
+case $settings in *"skin=1; highlight=near-white; exact=0; skin_highlight=dichromatic"*) ok ;;
+    *) bad "analysis settings without the skin map's highlight rule: $settings" ;; esac
+case $settings in *"red_floor=threshold; replicate_white_ref=both_or_neither"*) ok ;;
+    *) bad "comparison settings without the 0.3 rules: $settings" ;; esac
+expect_rc 0 "$BIN" batch arch --db skinoff.db -q -j 1 --px-per-mm 20 --skin off
+case $(q skinoff.db "select settings from runs") in *skin_highlight*) bad "skin off: a highlight rule in the key" ;; *) ok ;; esac
+
 # The redone figures follow the setting (so the work was really redone with it).
 [ "$(img pore_threshold pore_count)" -gt "$(img base pore_count)" ] && ok \
     || bad "pore threshold 8: pore count $(img pore_threshold pore_count), base $(img base pore_count)"
