@@ -265,17 +265,38 @@ static int add_replicate_counts(skd_ctx *ctx, sqlite3 *db, const char *path)
  * skin than SKD_ZONE_MIN_AREA_CM2, as analyze says it). SQLite cannot
  * change a CHECK constraint, so the table is built again with the new
  * one (skd_db_image_zones_sql) and its rows copied, columns in the same
- * order. Inside the caller's transaction. */
+ * order. The old table is renamed the legacy way, which leaves the
+ * references of a user's views alone: they name image_zones, the new
+ * table, afterwards (the modern rename would point them at the dropped
+ * copy). Then the rows schema 5 stored as `ok` for a zone that small say
+ * `too_small` with its area only, as schema 6 writes them: the stored
+ * area is the very number skd_zone_too_small tests, so results of both
+ * schemas agree, and merge keeps the same rows whichever comes first.
+ * Inside the caller's transaction. */
 static int rebuild_image_zones(skd_ctx *ctx, sqlite3 *db, const char *path)
 {
-    int st = exec(ctx, db, path,
+    char sql[512];
+    int st = exec(ctx, db, path, "PRAGMA legacy_alter_table = ON");
+    if (st == SKD_OK)
+        st = exec(ctx, db, path,
                   "ALTER TABLE image_zones RENAME TO image_zones_v5");
+    sqlite3_exec(db, "PRAGMA legacy_alter_table = OFF", NULL, NULL, NULL);
     if (st == SKD_OK)
         st = exec(ctx, db, path, skd_db_image_zones_sql);
     if (st == SKD_OK)
         st = exec(ctx, db, path,
                   "INSERT INTO image_zones SELECT * FROM image_zones_v5;"
                   " DROP TABLE image_zones_v5");
+    snprintf(sql, sizeof sql,
+             "UPDATE image_zones SET status = 'too_small', sa = NULL,"
+             " sq = NULL, ssk = NULL, sku = NULL, pore_count = NULL,"
+             " pore_density_per_cm2 = NULL, pore_mean_diameter_mm = NULL,"
+             " pore_area_fraction = NULL, a_mean = NULL, a_median = NULL,"
+             " erythema_index = NULL, red_area_fraction = NULL"
+             " WHERE status = 'ok' AND NOT (area_cm2 >= %.17g)",
+             SKD_ZONE_MIN_AREA_CM2);
+    if (st == SKD_OK)
+        st = exec(ctx, db, path, sql);
     return st;
 }
 

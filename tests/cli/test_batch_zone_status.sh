@@ -106,7 +106,8 @@ assert 0 < small < 5, rows
 
 # A schema-5 database: this one taken back to schema 5 (image_zones with
 # the old CHECK and, as a run of schema 5 stored them, the small zones
-# "ok"; no replicate columns).
+# "ok" with figures; no replicate columns), with a user's view on
+# image_zones.
 $PY - <<'PY' || exit 1
 import sqlite3
 old = sqlite3.connect("old.db")
@@ -124,9 +125,12 @@ CREATE TABLE image_zones (
   pore_area_fraction REAL, a_mean REAL, a_median REAL,
   erythema_index REAL, red_area_fraction REAL, area_cm2 REAL,
   UNIQUE (patient, session, view, image_set, zone));
-UPDATE t SET status = 'ok' WHERE status = 'too_small';
+UPDATE t SET status = 'ok', sa = 7.5, pore_count = 0, a_mean = 12.0
+ WHERE status = 'too_small';
 INSERT INTO image_zones SELECT %s FROM t;
 DROP TABLE t;
+CREATE VIEW small_zones AS SELECT zone, area_cm2 FROM image_zones
+ WHERE area_cm2 < 0.0314;
 ALTER TABLE comparison_zones DROP COLUMN n_before;
 ALTER TABLE comparison_zones DROP COLUMN n_after;
 """ % cols)
@@ -142,7 +146,7 @@ try:  # the schema-5 CHECK refuses the new status
 except sqlite3.IntegrityError:
     pass
 PY
-old_rows=$($PY -c 'import sqlite3; print(sqlite3.connect("old.db").execute("SELECT count(*), total(area_cm2), total(sa) FROM image_zones").fetchone())')
+old_rows=$($PY -c 'import sqlite3; print(sqlite3.connect("old.db").execute("SELECT count(*), total(area_cm2), total(sa) FROM image_zones WHERE area_cm2 >= 0.031415926535897934").fetchone())')
 expect_rc 0 "$BIN" export --db old.db --table comparison_zones -o old.csv
 check "
 old = sqlite3.connect('old.db')
@@ -151,9 +155,15 @@ assert old.execute('PRAGMA user_version').fetchone()[0] == 6
 for t in ('runs', 'images', 'comparisons', 'image_zones', 'comparison_zones'):
     cols = [x.execute('PRAGMA table_info(%s)' % t).fetchall() for x in (old, db)]
     assert [k[1:3] for k in cols[0]] == [k[1:3] for k in cols[1]], t
-# the rows kept, the new CHECK in place, the old rows' new cells NULL
-assert str(old.execute('SELECT count(*), total(area_cm2), total(sa) FROM image_zones').fetchone()) == '$old_rows'
-assert old.execute(\"SELECT count(*) FROM image_zones WHERE status = 'ok'\").fetchone()[0] == 10
+# the rows kept, the new CHECK in place, the old rows' new cells NULL;
+# the zones under a 1 mm disc say too_small with their area only, as
+# schema 6 writes them (here: as in z.db), and the others are untouched
+assert str(old.execute('SELECT count(*), total(area_cm2), total(sa) FROM image_zones WHERE area_cm2 >= 0.031415926535897934').fetchone()) == '$old_rows'
+zones = 'SELECT zone, status, sa, pore_count, a_mean, area_cm2 FROM image_zones ORDER BY session, zone'
+assert old.execute(zones).fetchall() == db.execute(zones).fetchall()
+assert old.execute(\"SELECT count(*) FROM image_zones WHERE status = 'too_small'\").fetchone()[0] == 8
+# the user's view reads the new table
+assert old.execute('SELECT count(*) FROM small_zones').fetchone()[0] == 8
 old.execute(\"UPDATE image_zones SET status = 'too_small' WHERE zone = 'nose'\")
 assert old.execute('SELECT count(*) FROM comparison_zones WHERE n_before IS NULL'
                    ' AND sa_df IS NULL').fetchone()[0] == 5
@@ -161,6 +171,13 @@ assert old.execute('SELECT count(*) FROM comparisons WHERE sa_df IS NULL').fetch
 rows = list(csv.DictReader(open('old.csv')))
 assert len(rows) == 6 and all(r['n_before'] == '' for r in rows[1:]), rows
 "
+# merge keeps the same zone rows whichever database comes first
 expect_rc 0 "$BIN" merge merged.db old.db z.db
 has err.txt "merged"
+expect_rc 0 "$BIN" merge merged2.db z.db old.db
+check "
+q = 'SELECT patient, session, zone, status, sa, area_cm2 FROM image_zones ORDER BY 1, 2, 3'
+a, b = (sqlite3.connect(f).execute(q).fetchall() for f in ('merged.db', 'merged2.db'))
+assert a == b and len(a) == 10, (a, b)
+"
 finish
