@@ -258,8 +258,11 @@ void cli_compare_zones_table(cli_buf *b, const skd_zone_comparison *zc);
 /* Members "zone_source", "landmark_residual" and "zones", each line
  * indented by two spaces and ending ",\n". */
 void cli_compare_zones_json(cli_buf *b, const skd_zone_comparison *zc);
-/* The zone rows (whole excluded) of compare's CSV, with a last column
- * "zone". */
+/* The zone rows (whole excluded) of compare's CSV: each zone's name in
+ * the third column, after the two files, its replicates and note last
+ * (cli_compare_csv_row); zones not shown or not measured have none. */
+void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
+                           const skd_zone_comparison *zc);
 /* One row of compare's CSV: the files, the zone when zones are shown
  * (NULL: no zone column), then the metric's figures, area and tiles, and
  * last r, the replicates that made the figures (NULL or n 0: one photo
@@ -268,8 +271,6 @@ void cli_compare_csv_row(cli_buf *b, const char *before, const char *after,
                          const char *zone, skd_metric_id m,
                          const skd_change *c, double area_cm2, unsigned tiles,
                          const skd_replicates *r, const char *note);
-void cli_compare_zones_csv(cli_buf *b, const char *before, const char *after,
-                           const skd_zone_comparison *zc);
 
 /* Subcommands. */
 int cmd_analyze(int argc, char **argv);
