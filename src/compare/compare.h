@@ -179,6 +179,10 @@ void skd_change_refloor(skd_change *ch, double floor, int replicates);
  * sel_b and sel_a are width*height selections within R. */
 double skd_red_threshold_floor(const skd_analysis *b, const uint8_t *sel_b,
                                const skd_analysis *a, const uint8_t *sel_a);
+/* The same from counts: near_x of n_x selected pixels near the threshold
+ * in each photo (n_x = 0: that photo gives none). */
+double skd_red_threshold_floor_of(uint64_t near_b, uint64_t n_b,
+                                  uint64_t near_a, uint64_t n_a);
 /* Raise a judged red-area change's floor to `floor` when it is larger
  * (source "red threshold"), and judge it again; not with a floors file,
  * whose measured floor stands (as the replicates' does, set later). */

@@ -11,26 +11,46 @@
 
 #include "compare.h"
 
-/* Half the share of sel's pixels marked near the threshold, in points: a
- * contrast change one way carries about half of the band across. */
-static double near_share(const skd_analysis *an, const uint8_t *sel)
+/* Half the share of the selected pixels marked near the threshold, in
+ * points: a contrast change one way carries about half of the band
+ * across. NaN without pixels. */
+static double half_share(uint64_t near, uint64_t n)
 {
-    uint64_t n = 0, near = 0;
+    return n ? 50.0 * (double)near / (double)n : NAN;
+}
+
+double skd_red_threshold_floor_of(uint64_t near_b, uint64_t n_b,
+                                  uint64_t near_a, uint64_t n_a)
+{
+    double fb = half_share(near_b, n_b), fa = half_share(near_a, n_a);
+    return isnan(fb) ? fa : isnan(fa) ? fb : fb > fa ? fb : fa;
+}
+
+/* sel's pixels, and those of them near the threshold (*n = 0 without the
+ * plane, so the photo gives no floor). */
+static uint64_t near_count(const skd_analysis *an, const uint8_t *sel,
+                           uint64_t *n)
+{
+    uint64_t near = 0, count = 0;
     size_t px = (size_t)an->width * an->height;
+    *n = 0;
     if (!an->red_near)
-        return NAN;
+        return 0;
     for (size_t i = 0; i < px; i++) {
-        n += sel[i] != 0;
+        count += sel[i] != 0;
         near += sel[i] && an->red_near[i];
     }
-    return n ? 50.0 * (double)near / (double)n : NAN;
+    *n = count;
+    return near;
 }
 
 double skd_red_threshold_floor(const skd_analysis *b, const uint8_t *sel_b,
                                const skd_analysis *a, const uint8_t *sel_a)
 {
-    double fb = near_share(b, sel_b), fa = near_share(a, sel_a);
-    return isnan(fb) ? fa : isnan(fa) ? fb : fb > fa ? fb : fa;
+    uint64_t n_b, n_a;
+    uint64_t near_b = near_count(b, sel_b, &n_b);
+    uint64_t near_a = near_count(a, sel_a, &n_a);
+    return skd_red_threshold_floor_of(near_b, n_b, near_a, n_a);
 }
 
 void skd_red_threshold_apply(const skd_ctx *ctx, skd_change *ch,

@@ -29,15 +29,20 @@ void skd_zone_labels_onto(const skd_zones *zb, const uint8_t *where,
         }
 }
 
-/* m = common AND (labels == zone); returns the pixel count. */
-static uint64_t select_zone(const uint8_t *common, const uint8_t *labels,
-                            size_t n, uint8_t zone, uint8_t *m)
+/* m = common AND (labels == zone); returns the pixel count, and in *near
+ * those of them near the red threshold (an->red_near; 0 without it). */
+static uint64_t select_zone(const skd_analysis *an, const uint8_t *common,
+                            const uint8_t *labels, uint8_t zone, uint8_t *m,
+                            uint64_t *near)
 {
-    uint64_t count = 0;
+    size_t n = (size_t)an->width * an->height;
+    uint64_t count = 0, close = 0;
     for (size_t i = 0; i < n; i++) {
         m[i] = common[i] && labels[i] == zone;
         count += m[i];
+        close += m[i] && an->red_near && an->red_near[i];
     }
+    *near = close;
     return count;
 }
 
@@ -46,6 +51,8 @@ typedef struct zone_run {
     skd_frame_map a2b;
     skd_photo_samples photo[2];
     uint8_t *cb, *ca;          /* the zone's common pixels in each photo */
+    uint64_t kb, ka;           /* their counts */
+    uint64_t near_b, near_a;   /* those near the red threshold */
 } zone_run;
 
 /* The zone's figures, tiles, intervals and verdicts, as skd_compare does
@@ -94,7 +101,9 @@ static int judge_zone(skd_ctx *ctx, zone_run *r, skd_zone_change *out)
      * zone's */
     if (st == SKD_OK) {
         skd_red_threshold_apply(ctx, &out->change[SKD_METRIC_RED_AREA],
-                                skd_red_threshold_floor(b, r->cb, a, r->ca));
+                                skd_red_threshold_floor_of(
+                                    r->near_b, b->red_near ? r->kb : 0,
+                                    r->near_a, a->red_near ? r->ka : 0));
         skd_pore_count_judge(ctx, out->change, &mb, &ma);
         skd_acquisition_apply(ctx, &r->c->acquisition, out->change);
         /* the floors of the whole region: the replicates' when it has
@@ -207,10 +216,12 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                          after_labels);
     for (int z = 1; z < SKD_ZONE_COUNT && st == SKD_OK; z++) {
         skd_zone_change *zc = &out->zone[z];
-        uint64_t kb = select_zone(c->common_before, zb->labels, nb,
-                                  (uint8_t)z, r.cb);
-        uint64_t ka = select_zone(c->common_after, after_labels, na,
-                                  (uint8_t)z, r.ca);
+        uint64_t kb = select_zone(b, c->common_before, zb->labels,
+                                  (uint8_t)z, r.cb, &r.near_b);
+        uint64_t ka = select_zone(a, c->common_after, after_labels,
+                                  (uint8_t)z, r.ca, &r.near_a);
+        r.kb = kb;
+        r.ka = ka;
         zc->area_cm2 = (double)kb / (b->px_per_mm * b->px_per_mm) / 100.0;
         if (kb == 0 || ka == 0) {
             for (int m = 0; m < SKD_METRIC_COUNT; m++)
