@@ -419,9 +419,10 @@ SKD_API void skd_analysis_free(skd_analysis *a);
 
 /* Only the region stage of skd_analyze: the skin map, the mask M and the
  * region R, with exclusion and cause filled in and region set; no figures
- * (metrics NaN, no pores; red_area, texture and a_star NULL). It succeeds
- * also when R is empty, which is what it is for: to show why a photo has
- * nothing to measure (skd_analyze fails with SKD_E_NO_REGION then).
+ * (metrics NaN, no pores; red_area, red_near, texture and a_star NULL). It
+ * succeeds also when R is empty, which is what it is for: to show why a
+ * photo has nothing to measure (skd_analyze fails with SKD_E_NO_REGION
+ * then).
  * *out is owned by the caller: skd_analysis_free(). */
 SKD_API int skd_analyze_region(skd_ctx *ctx, const skd_image *img,
                                const skd_region_spec *spec,
