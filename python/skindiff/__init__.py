@@ -263,6 +263,8 @@ def _image_record(path, a):
 
 
 _ZONE_SOURCES = {1: "dlib", 2: "landmarks", 3: "labels"}
+# skd_zone_change_note's buffer: "160 hold every note" (include/skindiff.h)
+_ZONE_NOTE_CAP = 160
 
 
 def _zones_of(ctx, img, face, landmarks, zones):
@@ -561,23 +563,12 @@ def _common_band(a):
 
 
 def _zone_note(zc, z):
-    """What a zone's figures need said (zone_note in cli/compare_zones.c):
-    no common skin, too small for an interval, or the sessions' means over
-    fewer photos than the sessions have."""
-    ch, r = zc.zone[z], zc.replicates[z]
-    whole = zc.replicates[0]
-    if not ch.measured:
-        return "no common skin in this zone"
-    if ch.tiles_used < 2:
-        if whole.n_before + whole.n_after > 2:
-            return ("too small for an interval (fewer than 2 tiles): the "
-                    "first photos' figures, not the sessions' means")
-        return "too small for an interval (fewer than 2 tiles)"
-    if r.n_before < whole.n_before or r.n_after < whole.n_after:
-        return (f"sessions' means over {r.n_before} of {whole.n_before} "
-                f"before and {r.n_after} of {whole.n_after} after photos "
-                "(missing or too small in the others)")
-    return None
+    """What a zone's figures need said, in the library's words
+    (skd_zone_change_note, as compare and batch say it); None when
+    nothing."""
+    buf = ctypes.create_string_buffer(_ZONE_NOTE_CAP)
+    note = _LIB.skd_zone_change_note(zc, z, buf, len(buf))
+    return None if note is None else note.decode()
 
 
 def _zone_replicates(r):

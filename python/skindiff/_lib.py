@@ -339,6 +339,11 @@ _PROTOTYPES = {
     "skd_compare_sessions_zones": (ctypes.c_int, [
         _ctx_p, _sess_p, ctypes.c_size_t, _sess_p, ctypes.c_size_t, _zones_p,
         _zones_p, ctypes.POINTER(_cmp_p), ctypes.POINTER(SkdZoneComparison)]),
+    # returns a static string or the caller's buf (c_char_p copies either
+    # into bytes before buf can go), NULL when there is nothing to say
+    "skd_zone_change_note": (ctypes.c_char_p, [
+        ctypes.POINTER(SkdZoneComparison), ctypes.c_int, ctypes.c_char_p,
+        ctypes.c_size_t]),
 }
 
 
