@@ -191,6 +191,9 @@ class SkdAcquisition(ctypes.Structure):
 
 
 SKD_METRIC_COUNT = 9
+# The results database's PRAGMA user_version this package reads
+# (SKD_DB_SCHEMA_VERSION of include/skindiff_batch.h; test_layout checks it).
+SKD_DB_SCHEMA_VERSION = 6
 
 
 class SkdZoneChange(ctypes.Structure):

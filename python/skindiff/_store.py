@@ -7,7 +7,7 @@ numbers keep their full precision (the CSV export writes 6 digits).
 import sqlite3
 from pathlib import Path
 
-from . import _errors
+from . import _errors, _lib
 
 _TABLES = {"images": 1, "comparisons": 2, "series": 3, "image_zones": 6,
            "comparison_zones": 7}
@@ -37,22 +37,24 @@ def read_store(db, table="images", *, as_frame=True):
     except sqlite3.Error as e:
         raise _errors.DatabaseError(10, "database error", f"{db}: {e}") from None
     try:
-        cur = con.execute(sql)
-        columns = [d[0] for d in cur.description]
-        rows = cur.fetchall()
-    except sqlite3.Error as e:
-        # A database of an older schema lacks the newer columns; opened
-        # read-only here, it is upgraded by skindiff's first writable open.
         try:
             version = con.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.Error:
-            version = 0
-        what = (f"results database of schema {version}, older than this "
-                f"skindiff reads: run `skindiff export --db {db}` once to "
-                f"upgrade it" if version >= 1 else
-                "not a skindiff results database")
-        raise _errors.DatabaseError(10, "database error",
-                                    f"{db}: {what} ({e})") from None
+        except sqlite3.Error as e:
+            raise _errors.DatabaseError(
+                10, "database error",
+                f"{db}: not a skindiff results database ({e})") from None
+        if version != _lib.SKD_DB_SCHEMA_VERSION:
+            # checked before reading: a table of another schema may still
+            # run the SELECT and give rows the export would not
+            raise _errors.DatabaseError(10, "database error",
+                                        f"{db}: {_schema_problem(db, version)}")
+        try:
+            cur = con.execute(sql)
+            columns = [d[0] for d in cur.description]
+            rows = cur.fetchall()
+        except sqlite3.Error as e:
+            raise _errors.DatabaseError(10, "database error",
+                                        f"{db}: {e}") from None
     finally:
         con.close()
     if as_frame:
@@ -63,3 +65,22 @@ def read_store(db, table="images", *, as_frame=True):
         if pandas is not None:
             return pandas.DataFrame.from_records(rows, columns=columns)
     return [dict(zip(columns, r)) for r in rows]
+
+
+def _schema_problem(db, version):
+    """What to do with a database whose PRAGMA user_version is not this
+    package's schema: an older one is upgraded in place by skindiff's first
+    writable open (one way: skd_db_schema migrates up, and a build of the
+    older schema then refuses it); a newer one needs a newer skindiff."""
+    want = _lib.SKD_DB_SCHEMA_VERSION
+    if version < 1:
+        return "not a skindiff results database"
+    if version < want:
+        return (f"results database of schema {version}, older than the "
+                f"schema {want} this skindiff reads: run `skindiff export "
+                f"--db {db}` once to upgrade it in place; the upgrade is "
+                f"one-way: a skindiff of schema {version} refuses the "
+                "upgraded database")
+    return (f"results database of schema {version}, newer than the schema "
+            f"{want} this skindiff reads: read it with a skindiff of schema "
+            f"{version} or later (a database is never downgraded)")

@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "skindiff.h"
+#include "skindiff_batch.h"
 
 #define SIZE(s) printf(#s " sizeof %zu\n", sizeof(s))
 #define OFF(s, f) printf(#s " " #f " %zu\n", offsetof(s, f))
@@ -222,5 +223,6 @@ int main(void)
     OFF(skd_session_photo, analysis);
 
     printf("skd_metric_count value %d\n", (int)SKD_METRIC_COUNT);
+    printf("skd_db_schema_version value %d\n", SKD_DB_SCHEMA_VERSION);
     return 0;
 }

@@ -41,6 +41,7 @@ def test_every_struct_matches_the_header():
                 problems.append(f"{name}.{f}: offset {fields.get(f)} in C, "
                                 f"{py.get(f)} in _lib.py")
     c.pop("skd_metric_count", None)
+    c.pop("skd_db_schema_version", None)
     problems += [f"{name}: in layout.c, not bound in _lib.py" for name in c]
     assert not problems, (
         "python/skindiff/_lib.py no longer matches include/skindiff.h: "
@@ -50,3 +51,9 @@ def test_every_struct_matches_the_header():
 
 def test_metric_count():
     assert c_layout()["skd_metric_count"]["value"] == _lib.SKD_METRIC_COUNT
+
+
+def test_db_schema_version():
+    """read_store names a database's schema against this one."""
+    assert (c_layout()["skd_db_schema_version"]["value"]
+            == _lib.SKD_DB_SCHEMA_VERSION)
