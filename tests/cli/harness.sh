@@ -37,6 +37,11 @@ start_test() {
     DATA=${3:-}
     HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
     ROOT=$(cd "$HERE/../.." && pwd)
+    local why
+    if why=$(scratch_refused "$DIR"); then
+        echo "FAIL: refusing the scratch folder $DIR (it would be emptied): $why" >&2
+        exit 1
+    fi
     if [ -d "$DIR" ]; then
         local m
         awk -v d="$(cd "$DIR" && pwd)/" 'index($2, d) == 1 {print $2}' /proc/mounts 2>/dev/null |
@@ -48,6 +53,44 @@ start_test() {
     fi
     mkdir -p "$DIR" && cd "$DIR" || { echo "FAIL: cannot make the scratch folder $DIR" >&2; exit 1; }
     DIR=$(pwd)
+}
+# scratch_refused DIR: 0, printing why, when start_test must not empty DIR:
+# a path of fewer than 3 components, $HOME, the source tree ROOT or a folder
+# holding either, a folder not under one named tmp (or tests, in a build:
+# a folder with CMakeCache.txt above it), or one inside the source tree but
+# outside a build folder of it. CMake gives BUILD/tests/tmp/cli_<test>.
+scratch_refused() {
+    local d p
+    d=$(realpath -m -- "$1" 2>/dev/null) || { echo "cannot resolve the path"; return 0; }
+    case $d in
+        /*/*/*) ;;
+        *) echo "$d has fewer than 3 components"; return 0 ;;
+    esac
+    for p in "$(realpath -m -- "$ROOT")" "$(realpath -m -- "${HOME:-/}")"; do
+        case $p/ in
+            "$d"/*) echo "it is or holds $p (the source tree or \$HOME)"; return 0 ;;
+        esac
+    done
+    # the nearest folder above d with CMakeCache.txt, if any: d is in a build
+    local build=""
+    p=$d
+    while [ -n "$p" ]; do
+        p=${p%/*}
+        if [ -f "${p:-/}/CMakeCache.txt" ]; then build=${p:-/}; break; fi
+    done
+    case $d in
+        */tmp/*) ;;
+        */tests/*) [ -n "$build" ] || { echo "$d is under a folder named tests outside a build"; return 0; } ;;
+        *) echo "$d is not under a folder named tmp or tests"; return 0 ;;
+    esac
+    p=$(realpath -m -- "$ROOT")
+    case $d/ in
+        "$p"/*) case $build/ in
+                    "$p"/*) ;;
+                    *) echo "$d is in the source tree $p outside a build folder"; return 0 ;;
+                esac ;;
+    esac
+    return 1
 }
 ok() { # ok [WHAT]: one check passed (WHAT, when given, is printed)
     pass=$((pass + 1))
