@@ -71,7 +71,7 @@ static void test_row(void *user, size_t y, float *const *rows)
     for (size_t x = 0; x < f->w; x++) {
         /* a pixel of R has G_1mm*M >= 0.9, so G_2mm*M is far from 0 */
         int in = r[x] && gm[x] > (float)SKD_FILL_MIN_WEIGHT;
-        double bg = (double)gam[x] / (double)gm[x];
+        double bg = in ? (double)gam[x] / (double)gm[x] : 0.0;
         int is = in && skd_is_red(a[x], bg, f->delta);
         red[x] = (uint8_t)is;
         n += (uint64_t)is;
