@@ -216,14 +216,12 @@ int skd_compare_zones(skd_ctx *ctx, const skd_comparison *c,
                          after_labels);
     for (int z = 1; z < SKD_ZONE_COUNT && st == SKD_OK; z++) {
         skd_zone_change *zc = &out->zone[z];
-        uint64_t kb = select_zone(b, c->common_before, zb->labels,
-                                  (uint8_t)z, r.cb, &r.near_b);
-        uint64_t ka = select_zone(a, c->common_after, after_labels,
-                                  (uint8_t)z, r.ca, &r.near_a);
-        r.kb = kb;
-        r.ka = ka;
-        zc->area_cm2 = (double)kb / (b->px_per_mm * b->px_per_mm) / 100.0;
-        if (kb == 0 || ka == 0) {
+        r.kb = select_zone(b, c->common_before, zb->labels, (uint8_t)z,
+                           r.cb, &r.near_b);
+        r.ka = select_zone(a, c->common_after, after_labels, (uint8_t)z,
+                           r.ca, &r.near_a);
+        zc->area_cm2 = (double)r.kb / (b->px_per_mm * b->px_per_mm) / 100.0;
+        if (r.kb == 0 || r.ka == 0) {
             for (int m = 0; m < SKD_METRIC_COUNT; m++)
                 skd_change_fill(&zc->change[m], NAN, NAN, NAN, NAN, NAN);
             continue;
